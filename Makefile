@@ -1,0 +1,40 @@
+# rapportgen: `make demo` and `make test` install everything they need, then run.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RG := $(VENV)/bin/rapportgen
+# LibreOffice's UNO bindings belong to the system Python, so the venv is built on it.
+SYSPYTHON := /usr/bin/python3
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno python3-venv \
+	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test bench system venv clean
+
+system:
+	@missing=$$(for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installerar systempaket: $$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml | system
+	@test -x $(PY) || $(SYSPYTHON) -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+venv: system $(VENV)/.installed
+
+demo: venv
+	$(RG) tjansteskrivelse examples/tjansteskrivelser/*.md -o outputs/tjansteskrivelser
+	$(RG) tjansteskrivelse --batch examples/tjansteskrivelser/batch/arenden.xlsx -o outputs/batch
+	@echo "Klart: se outputs/"
+
+test: venv
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) outputs/*/ .pytest_cache

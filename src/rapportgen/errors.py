@@ -1,0 +1,54 @@
+"""User-facing errors.
+
+Every error a user can cause is a RapportgenError: Click prints it as one
+Swedish line naming the file and the field, cell or line, and exits with 2,
+without a traceback (the pattern of mkdocs' exceptions.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+class RapportgenError(click.ClickException):
+    """Base class for errors caused by input, templates or the environment."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, fil: str | Path | None = None, plats: str | None = None):
+        self.fil = str(fil) if fil is not None else None
+        self.plats = plats
+        self.detalj = message
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = ", ".join(p for p in (self.fil, self.plats) if p)
+        return f"{where}: {self.detalj}" if where else self.detalj
+
+    def show(self, file=None) -> None:  # noqa: D102 - Swedish prefix instead of "Error:"
+        click.echo(f"Fel: {self.format_message()}", err=True, file=file)
+
+
+class InputError(RapportgenError):
+    """Bad or unreadable input data."""
+
+
+class TemplateError(RapportgenError):
+    """A Word template that cannot be rendered with the given data."""
+
+
+class ConversionError(RapportgenError):
+    """LibreOffice could not convert a document."""
+
+
+class CheckFailed(RapportgenError):
+    """Preflight checks found errors; the render is stopped."""
+
+
+class Abort(RapportgenError):
+    """Stop without further message (already reported)."""
+
+    def show(self, file=None) -> None:
+        pass

@@ -1,0 +1,48 @@
+"""Safe file output: write to a temp file beside the target, then rename."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path, suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path in the target's folder; rename it onto target on success.
+
+    On any exception the temporary file is removed and the target is untouched.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.stem}.", suffix=suffix if suffix is not None else target.suffix,
+        dir=target.parent,
+    )
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_umask())
+        os.replace(tmp_path, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_path.unlink()
+
+
+def write_bytes_atomic(target: str | Path, data: bytes) -> Path:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return Path(target)
+
+
+def write_text_atomic(target: str | Path, text: str) -> Path:
+    return write_bytes_atomic(target, text.encode("utf-8"))

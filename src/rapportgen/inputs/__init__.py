@@ -1,0 +1,1 @@
+"""Input stage: read files into plain data with source locations."""

@@ -1,0 +1,181 @@
+"""YAML with line numbers, and pydantic validation with located Swedish errors."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InputError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so pydantic reports bad dates by field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Located:
+    """Parsed YAML data plus the line of every key path (1-based)."""
+
+    data: Any
+    fil: Path
+    lines: dict[tuple, int] = field(default_factory=dict)
+    line_offset: int = 0
+
+    def line_of(self, loc: tuple) -> int | None:
+        # Walk up until a located ancestor is found.
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc] + self.line_offset
+            loc = loc[:-1]
+        return None
+
+
+def _collect_lines(node: yaml.Node, path: tuple, out: dict[tuple, int]) -> None:
+    out.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            out[path + (key_node.value,)] = key_node.start_mark.line + 1
+            _collect_lines(value_node, path + (key_node.value,), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _collect_lines(item, path + (i,), out)
+
+
+def parse_yaml(text: str, fil: str | Path, line_offset: int = 0) -> Located:
+    """Parse YAML text; syntax errors name the file and line."""
+    fil = Path(fil)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problem = exc.problem or "ogiltig YAML"
+        raise InputError(
+            f"YAML-syntaxfel: {problem}", fil=fil, plats=f"rad {line}" if line else None
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML-syntaxfel: {exc}", fil=fil) from None
+    lines: dict[tuple, int] = {}
+    if node is not None:
+        _collect_lines(node, (), lines)
+    return Located(data=data, fil=fil, lines=lines, line_offset=line_offset)
+
+
+def load_yaml_file(path: str | Path) -> Located:
+    from .text import read_text
+
+    return parse_yaml(read_text(path), path)
+
+
+_MESSAGES = {
+    "missing": "obligatoriskt fält saknas",
+    "date_from_datetime_parsing": "är inte ett datum; skriv ÅÅÅÅ-MM-DD",
+    "date_parsing": "är inte ett datum; skriv ÅÅÅÅ-MM-DD",
+    "date_type": "är inte ett datum; skriv ÅÅÅÅ-MM-DD",
+    "date_from_datetime_inexact": "är inte ett datum; skriv ÅÅÅÅ-MM-DD",
+    "string_type": "ska vara text",
+    "list_type": "ska vara en lista",
+    "dict_type": "ska vara en uppsättning fält (nyckel: värde)",
+    "model_type": "ska vara en uppsättning fält (nyckel: värde)",
+    "model_attributes_type": "ska vara en uppsättning fält (nyckel: värde)",
+    "int_parsing": "ska vara ett heltal",
+    "int_type": "ska vara ett heltal",
+    "float_parsing": "ska vara ett tal",
+    "float_type": "ska vara ett tal",
+    "decimal_parsing": "ska vara ett tal",
+    "bool_parsing": "ska vara ja eller nej (true/false)",
+    "string_too_short": "får inte vara tomt",
+    "too_short": "får inte vara tom",
+    "literal_error": "har ett otillåtet värde",
+    "enum": "har ett otillåtet värde",
+}
+
+
+def _field_label(loc: tuple) -> str:
+    parts = []
+    for p in loc:
+        if isinstance(p, int):
+            parts.append(f"[{p + 1}]")
+        else:
+            parts.append(("." if parts else "") + str(p))
+    return "".join(parts)
+
+
+def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names (as users write them) valid at the parent of loc."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        fields = getattr(current, "model_fields", {})
+        match = None
+        for name, f in fields.items():
+            if part in (name, f.alias):
+                match = f
+        if match is None:
+            return []
+        ann = match.annotation
+        current = _inner_model(ann)
+    if current is None or not hasattr(current, "model_fields"):
+        return []
+    return [f.alias or n for n, f in current.model_fields.items()]
+
+
+def _inner_model(ann: Any) -> Any:
+    import typing
+
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    for arg in typing.get_args(ann):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def translate_error(err: dict, model: type[BaseModel]) -> str:
+    kind = err["type"]
+    loc = err["loc"]
+    label = _field_label(loc)
+    if kind == "extra_forbidden":
+        known = _known_fields(model, loc)
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"; menade du '{guess[0]}'?" if guess else ""
+        return f"okänt fält '{label}'{hint}"
+    if kind == "missing":
+        return f"fältet '{label}' saknas (obligatoriskt)"
+    msg = _MESSAGES.get(kind)
+    if msg is None:
+        # Our own validators raise ValueError with Swedish text.
+        msg = err.get("ctx", {}).get("error") or err.get("msg", "ogiltigt värde")
+        msg = str(msg).removeprefix("Value error, ")
+    value = err.get("input")
+    shown = f" (värde: {value!r})" if isinstance(value, (str, int, float)) and kind != "missing" else ""
+    return f"fältet '{label}' {msg}{shown}"
+
+
+def validate(model: type[M], located: Located, data: Any | None = None) -> M:
+    """Validate data against a pydantic model; the first error is raised located."""
+    try:
+        return model.model_validate(located.data if data is None else data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        line = located.line_of(err["loc"])
+        raise InputError(
+            translate_error(err, model), fil=located.fil, plats=f"rad {line}" if line else None
+        ) from None

@@ -1,0 +1,45 @@
+"""Model pieces shared by several document types."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """Base: unknown fields are errors, Swedish aliases (åäö) or ASCII names both accepted."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+
+def _as_list(value: Any) -> Any:
+    """Accept one value where a list is expected."""
+    if value is None:
+        return []
+    if isinstance(value, (str, dict)):
+        return [value]
+    return value
+
+
+def _as_text(value: Any) -> Any:
+    """Numbers in YAML (e.g. a punkt or a phone number) are kept as text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]
+TextList = Annotated[list[Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]], BeforeValidator(_as_list)]
+
+
+class Person(Strict):
+    """A person: an official (name + title) or a contact."""
+
+    namn: Text = Field(description="Namn")
+    titel: Text | None = Field(None, description="Titel, t.ex. 'Förvaltningschef'")
+    telefon: Text | None = Field(None, description="Telefonnummer")
+    epost: Text | None = Field(None, alias="e-post", description="E-postadress")
+
+
+PersonList = Annotated[list[Person], BeforeValidator(_as_list)]

@@ -1,0 +1,73 @@
+"""Organisation profile: kommun-wide settings read from rapportgen.yaml.
+
+The profile lives in the working directory (or is named with --profil).
+Fields of an input override the profile's defaults.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, PrivateAttr
+
+from .inputs.yamlsrc import load_yaml_file, validate
+from .model.common import PersonList, Strict, Text
+
+PROFILE_NAMES = ("rapportgen.yaml", "rapportgen.yml")
+
+
+class Formatinstallningar(Strict):
+    minustecken: Literal["-", "−"] = Field("-", description="Minustecken i belopp: '-' eller '−' (U+2212)")
+    procent_mellanslag: bool = Field(True, description="Mellanslag före procenttecknet (74 %)")
+    avrundningstolerans_tkr: float = Field(1.0, description="Tolerans i tkr när summor kontrolleras")
+
+
+class Profil(Strict):
+    """Settings for one organisation (kommun and förvaltning)."""
+
+    kommun: Text = Field("Kommunen", description="Kommunens namn, t.ex. 'Timrå kommun'")
+    forvaltning: Text = Field("Förvaltningen", alias="förvaltning", description="Förvaltningens namn")
+    namnd: Text = Field("Nämnden", alias="nämnd", description="Nämnd som tjänsteskrivelser ställs till")
+    ort: Text | None = Field(None, description="Ort, t.ex. för underskrifter")
+    adress: Text | None = Field(None, description="Postadress i brevhuvudet")
+    telefon: Text | None = Field(None, description="Växelnummer")
+    webbplats: Text | None = Field(None, description="Webbplats")
+    dnr_monster: Text = Field(
+        "{organ}/{år}:{löpnummer}", alias="dnr_mönster",
+        description="Mönster för diarienummer, t.ex. '{organ}/{år}:{löpnummer}'",
+    )
+    underskrifter: PersonList = Field(default_factory=list, description="Standardundertecknare")
+    mallar: Path | None = Field(None, description="Mapp med egna Word-mallar")
+    format: Formatinstallningar = Field(default_factory=Formatinstallningar)
+
+    _source: Path | None = PrivateAttr(None)
+
+    @property
+    def source(self) -> Path | None:
+        """The file this profile was read from, if any."""
+        return self._source
+
+
+def find_profile(start: str | Path = ".") -> Path | None:
+    start = Path(start).resolve()
+    for name in PROFILE_NAMES:
+        candidate = start / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_profile(path: str | Path | None = None, *, search_dir: str | Path = ".") -> Profil:
+    """Load the profile at path, or the one in search_dir, or the defaults."""
+    if path is None:
+        path = find_profile(search_dir)
+        if path is None:
+            return Profil()
+    located = load_yaml_file(path)
+    data = located.data or {}
+    profil = validate(Profil, located, data)
+    profil._source = Path(path)
+    if profil.mallar is not None and not profil.mallar.is_absolute():
+        profil.mallar = (Path(path).parent / profil.mallar).resolve()
+    return profil

@@ -1,0 +1,1 @@
+"""Render stage: fill Word templates (docxtpl) with a model's context."""

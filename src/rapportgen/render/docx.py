@@ -1,0 +1,49 @@
+"""Render a docxtpl template to a .docx file, atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from ..errors import TemplateError
+from ..fileio import atomic_path
+from ..format import Formatter
+from .environment import make_environment
+
+
+def open_template(path: Path) -> DocxTemplate:
+    try:
+        return DocxTemplate(str(path))
+    except Exception as exc:  # zip/xml errors from a broken or non-Word file
+        raise TemplateError(f"mallen kan inte öppnas som Word-dokument ({exc})", fil=path) from None
+
+
+def render_docx(
+    template: Path,
+    out: Path,
+    build_context: Callable[[DocxTemplate], dict[str, Any]],
+    formatter: Formatter | None = None,
+) -> Path:
+    """Render template with the context built by build_context(tpl) and write out atomically.
+
+    build_context receives the template so it can create subdocuments in it.
+    """
+    tpl = open_template(template)
+    context = build_context(tpl)
+    env = make_environment(formatter)
+    try:
+        tpl.render(context, jinja_env=env, autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"mallen använder en variabel som data saknar: {exc.message}", fil=template) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"syntaxfel i mallen: {exc.message}", fil=template, plats=f"rad {exc.lineno} i mallens XML") from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(f"mallen försöker göra något otillåtet: {exc}", fil=template) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"mallen kunde inte fyllas i: {exc}", fil=template) from None
+    with atomic_path(out) as tmp:
+        tpl.save(str(tmp))
+    return out

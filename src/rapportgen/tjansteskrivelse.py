@@ -1,0 +1,155 @@
+"""Tjänsteskrivelse: Markdown + YAML front matter to .docx and .pdf.
+
+Library API (no CLI needed):
+
+    from rapportgen.tjansteskrivelse import load, render
+    doc = load("arende.md", profil)
+    render(doc, "ut/arende.docx")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+
+from .errors import InputError
+from .format import Formatter
+from .inputs.markdown import Block, MarkdownDoc, Rubrik, Stycke, load_markdown
+from .inputs.yamlsrc import validate
+from .model.tjansteskrivelse import (
+    AVSNITT, FRONT_MATTER_RUBRIKER, Tjansteskrivelse, avsnitt_for_heading, normalise_heading,
+)
+from .profil import Profil
+from .render.blocks import BlockWriter
+from .render.docx import render_docx
+from .render.templates import resolve_template
+
+TYP = "tjansteskrivelse"
+
+# Front matter keys filled from the profile when the input leaves them out.
+_PROFILE_DEFAULTS = (("kommun", "kommun"), ("förvaltning", "forvaltning"), ("nämnd", "namnd"),
+                     ("underskrifter", "underskrifter"))
+
+
+@dataclass
+class TjansteskrivelseDoc:
+    """A validated tjänsteskrivelse: fields, body sections and where it came from."""
+
+    fil: Path
+    falt: Tjansteskrivelse
+    avsnitt: dict[str, list[Block]] = field(default_factory=dict)
+    source: MarkdownDoc | None = None
+
+    @property
+    def stem(self) -> str:
+        return self.fil.stem
+
+
+def apply_profile(data: dict[str, Any], profil: Profil) -> dict[str, Any]:
+    data = dict(data)
+    for alias, attr in _PROFILE_DEFAULTS:
+        if alias not in data and attr not in data:
+            value = getattr(profil, attr)
+            if value:
+                data[alias] = [p.model_dump(by_alias=True, exclude_none=True) for p in value] \
+                    if attr == "underskrifter" else value
+    handl = data.get("handläggare", data.get("handlaggare"))
+    if isinstance(handl, str):
+        data["handläggare" if "handläggare" in data else "handlaggare"] = {"namn": handl}
+    return data
+
+
+def split_sections(md: MarkdownDoc) -> dict[str, list[Block]]:
+    """Group the body's blocks under the known section headings."""
+    blocks = md.block
+    headings = [b for b in blocks if isinstance(b, Rubrik)]
+    if not blocks:
+        raise InputError("brödtexten är tom: avsnittet 'Ärendet' saknas", fil=md.fil)
+    if not headings:
+        return {"arendet": blocks}
+    level = min(h.niva for h in headings)
+    sections: dict[str, list[Block]] = {}
+    current: str | None = None
+    first_line: dict[str, int] = {}
+    for block in blocks:
+        if isinstance(block, Rubrik) and block.niva == level:
+            typ = avsnitt_for_heading(block.text)
+            if typ is None:
+                norm = normalise_heading(block.text)
+                if norm in FRONT_MATTER_RUBRIKER:
+                    raise InputError(
+                        f"'{block.text}' skrivs i front matter, i fältet "
+                        f"'{FRONT_MATTER_RUBRIKER[norm]}', inte som rubrik i brödtexten",
+                        fil=md.fil, plats=f"rad {block.rad}")
+                known = ", ".join(t.rubrik for t in AVSNITT)
+                raise InputError(f"okänd avsnittsrubrik '{block.text}'; kända avsnitt: {known}",
+                                 fil=md.fil, plats=f"rad {block.rad}")
+            if typ.key in sections:
+                raise InputError(f"avsnittet '{typ.rubrik}' förekommer två gånger",
+                                 fil=md.fil, plats=f"rad {block.rad}")
+            sections[typ.key] = []
+            first_line[typ.key] = block.rad
+            current = typ.key
+        elif current is None:
+            line = getattr(block, "rad", None)
+            raise InputError("text före första avsnittsrubriken; börja brödtexten med t.ex. '# Ärendet'",
+                             fil=md.fil, plats=f"rad {line}" if line else None)
+        else:
+            sections[current].append(block)
+    for typ in AVSNITT:
+        if typ.obligatoriskt and not sections.get(typ.key):
+            where = f"rad {first_line[typ.key]}" if typ.key in first_line else None
+            raise InputError(f"avsnittet '{typ.rubrik}' saknas eller är tomt", fil=md.fil, plats=where)
+    # Empty optional sections are left out.
+    return {k: v for k, v in sections.items() if v}
+
+
+def load(path: str | Path, profil: Profil | None = None) -> TjansteskrivelseDoc:
+    """Read and validate one tjänsteskrivelse."""
+    profil = profil or Profil()
+    md = load_markdown(path)
+    data = apply_profile(md.front.data, profil)
+    falt = validate(Tjansteskrivelse, md.front, data)
+    return TjansteskrivelseDoc(Path(path), falt, split_sections(md), md)
+
+
+def from_fields(fil: Path, data: dict[str, Any], body_blocks: list[Block], profil: Profil,
+                located=None) -> TjansteskrivelseDoc:
+    """Build a tjänsteskrivelse from already-parsed data (batch rows, other documents)."""
+    from .inputs.yamlsrc import Located
+
+    located = located or Located(data=data, fil=fil)
+    falt = validate(Tjansteskrivelse, located, apply_profile(data, profil))
+    md = MarkdownDoc(fil, located, body_blocks)
+    return TjansteskrivelseDoc(fil, falt, split_sections(md), md)
+
+
+def context(doc: TjansteskrivelseDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
+    """The variables a tjänsteskrivelse template sees."""
+    writer = BlockWriter(tpl)
+    ctx = doc.falt.model_dump(by_alias=False)
+    ctx["handlaggare"] = doc.falt.handlaggare.model_dump(by_alias=False)
+    ctx["underskrifter"] = [p.model_dump(by_alias=False) for p in doc.falt.underskrifter]
+    ctx["beslutsformulering"] = doc.falt.beslutsformulering
+    ctx["avsnitt"] = {
+        typ.key: writer.subdoc(doc.avsnitt[typ.key]) if typ.key in doc.avsnitt else None
+        for typ in AVSNITT
+    }
+    ctx["profil"] = {
+        "kommun": profil.kommun, "forvaltning": profil.forvaltning, "ort": profil.ort,
+        "adress": profil.adress, "telefon": profil.telefon, "webbplats": profil.webbplats,
+    }
+    ctx["dokumenttyp"] = "Tjänsteskrivelse"
+    return ctx
+
+
+def render(doc: TjansteskrivelseDoc, out: str | Path, profil: Profil | None = None,
+           mallar: Path | None = None) -> Path:
+    """Render to .docx at out (written atomically)."""
+    profil = profil or Profil()
+    template = resolve_template(TYP, mallar=mallar, profil_mallar=profil.mallar).path
+    formatter = Formatter(profil.format.minustecken, profil.format.procent_mellanslag)
+    return render_docx(template, Path(out), lambda tpl: context(doc, tpl, profil), formatter)
