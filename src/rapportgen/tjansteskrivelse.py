@@ -9,12 +9,16 @@ Library API (no CLI needed):
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from docxtpl import DocxTemplate
+from docxtpl.subdoc import Subdoc
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from . import doctypes
 from .errors import InputError
 from .format import Formatter
 from .inputs.markdown import Block, MarkdownDoc, Rubrik, Stycke, load_markdown
@@ -127,23 +131,92 @@ def from_fields(fil: Path, data: dict[str, Any], body_blocks: list[Block], profi
     return TjansteskrivelseDoc(fil, falt, split_sections(md), md)
 
 
+class _AvsnittBas(BaseModel):
+    """Body sections; an absent or empty section is None and its heading is left out."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+
+Avsnitt = create_model(  # one optional field per known section, in document order
+    "Avsnitt", __base__=_AvsnittBas,
+    **{t.key: (Optional[Subdoc], Field(None, description=f"Avsnittet {t.rubrik} (Markdown-brödtext)"))
+       for t in AVSNITT},
+)
+
+
+class PersonKontext(BaseModel):
+    namn: str = Field(description="Namn")
+    titel: Optional[str] = Field(None, description="Titel")
+    telefon: Optional[str] = Field(None, description="Telefon")
+    epost: Optional[str] = Field(None, description="E-post")
+
+
+class ProfilKontext(BaseModel):
+    kommun: str = Field(description="Kommunens namn")
+    forvaltning: str = Field(description="Förvaltningens namn")
+    ort: Optional[str] = Field(None, description="Ort")
+    adress: Optional[str] = Field(None, description="Postadress")
+    telefon: Optional[str] = Field(None, description="Växelnummer")
+    webbplats: Optional[str] = Field(None, description="Webbplats")
+
+    @classmethod
+    def of(cls, profil: Profil) -> "ProfilKontext":
+        return cls(kommun=profil.kommun, forvaltning=profil.forvaltning, ort=profil.ort,
+                   adress=profil.adress, telefon=profil.telefon, webbplats=profil.webbplats)
+
+
+class Kontext(BaseModel):
+    """What a tjänsteskrivelse template sees."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    dokumenttyp: str = Field(description="Dokumenttypens namn: 'Tjänsteskrivelse'")
+    kommun: str = Field(description="Kommunens namn")
+    forvaltning: str = Field(description="Förvaltningen som skriver")
+    namnd: str = Field(description="Nämnden som beslutar (mottagare)")
+    handlaggare: PersonKontext = Field(description="Handläggaren")
+    datum: dt.date = Field(description="Datum; formatera med |datum_iso eller |datum_lang")
+    dnr: str = Field(description="Diarienummer")
+    titel: str = Field(description="Ärendemening (rubrik)")
+    beslutsformulering: str = Field(description="'Socialnämnden beslutar:'")
+    forslag_till_beslut: list[str] = Field(description="Beslutspunkter; numrera när de är fler än en")
+    tidigare_behandling: list[str] = Field(description="Referenser till tidigare beslut")
+    beslutsunderlag: list[str] = Field(description="Beslutsunderlag i bilageordning")
+    protokollsutdrag_till: list[str] = Field(description="Mottagare av protokollsutdrag")
+    underskrifter: list[PersonKontext] = Field(description="Undertecknare")
+    avsnitt: Avsnitt = Field(description="Brödtextens avsnitt")
+    profil: ProfilKontext = Field(description="Organisationsprofilens brevhuvudsuppgifter")
+
+
 def context(doc: TjansteskrivelseDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
-    """The variables a tjänsteskrivelse template sees."""
+    """The variables a tjänsteskrivelse template sees (validated against Kontext)."""
     writer = BlockWriter(tpl)
-    ctx = doc.falt.model_dump(by_alias=False)
-    ctx["handlaggare"] = doc.falt.handlaggare.model_dump(by_alias=False)
-    ctx["underskrifter"] = [p.model_dump(by_alias=False) for p in doc.falt.underskrifter]
-    ctx["beslutsformulering"] = doc.falt.beslutsformulering
-    ctx["avsnitt"] = {
-        typ.key: writer.subdoc(doc.avsnitt[typ.key]) if typ.key in doc.avsnitt else None
-        for typ in AVSNITT
-    }
-    ctx["profil"] = {
-        "kommun": profil.kommun, "forvaltning": profil.forvaltning, "ort": profil.ort,
-        "adress": profil.adress, "telefon": profil.telefon, "webbplats": profil.webbplats,
-    }
-    ctx["dokumenttyp"] = "Tjänsteskrivelse"
-    return ctx
+    f = doc.falt
+    person = lambda p: PersonKontext(**p.model_dump(by_alias=False))  # noqa: E731
+    kontext = Kontext(
+        dokumenttyp="Tjänsteskrivelse", kommun=f.kommun, forvaltning=f.forvaltning, namnd=f.namnd,
+        handlaggare=person(f.handlaggare), datum=f.datum, dnr=f.dnr, titel=f.titel,
+        beslutsformulering=f.beslutsformulering, forslag_till_beslut=f.forslag_till_beslut,
+        tidigare_behandling=f.tidigare_behandling, beslutsunderlag=f.beslutsunderlag,
+        protokollsutdrag_till=f.protokollsutdrag_till,
+        underskrifter=[person(p) for p in f.underskrifter],
+        avsnitt=Avsnitt(**{k: writer.subdoc(v) for k, v in doc.avsnitt.items()}),
+        profil=ProfilKontext.of(profil),
+    )
+    return kontext_dict(kontext)
+
+
+def kontext_dict(model: BaseModel) -> dict[str, Any]:
+    """A context model as plain dicts and lists, keeping dates and subdocuments as objects."""
+    return {name: _plain(getattr(model, name)) for name in type(model).model_fields}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return kontext_dict(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def render(doc: TjansteskrivelseDoc, out: str | Path, profil: Profil | None = None,
@@ -153,3 +226,9 @@ def render(doc: TjansteskrivelseDoc, out: str | Path, profil: Profil | None = No
     template = resolve_template(TYP, mallar=mallar, profil_mallar=profil.mallar).path
     formatter = Formatter(profil.format.minustecken, profil.format.procent_mellanslag)
     return render_docx(template, Path(out), lambda tpl: context(doc, tpl, profil), formatter)
+
+
+doctypes.register(doctypes.DocType(
+    name=TYP, label="Tjänsteskrivelse", context_model=Kontext, load=load, render=render,
+    description="Tjänsteskrivelse för ett ärende: Markdown med YAML-huvud",
+))

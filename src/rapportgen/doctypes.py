@@ -1,0 +1,56 @@
+"""Registry of document types.
+
+Each document type (tjänsteskrivelse, delårsrapport, ...) registers how to
+load its input, the pydantic model of its template context, and how to render
+it. The package builder, template tools and CLI find types here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from pydantic import BaseModel
+
+from .profil import Profil
+
+
+@dataclass(frozen=True)
+class DocType:
+    name: str  # template file stem and CLI name, ASCII: "tjansteskrivelse"
+    label: str  # Swedish display name: "Tjänsteskrivelse"
+    context_model: type[BaseModel]  # what a template of this type sees
+    load: Callable[[Path, Profil], Any]  # input file -> validated document
+    render: Callable[..., Path]  # (doc, out_docx, profil, mallar) -> out_docx
+    suffixes: tuple[str, ...] = (".md",)
+    description: str = ""
+
+
+_TYPES: dict[str, DocType] = {}
+
+
+def register(doctype: DocType) -> DocType:
+    _TYPES[doctype.name] = doctype
+    return doctype
+
+
+def _load_builtin() -> None:
+    # Importing a document module registers its type.
+    from . import tjansteskrivelse  # noqa: F401
+
+
+def get(name: str) -> DocType:
+    _load_builtin()
+    try:
+        return _TYPES[name]
+    except KeyError:
+        from .errors import InputError
+
+        known = ", ".join(sorted(_TYPES))
+        raise InputError(f"okänd dokumenttyp '{name}'; kända typer: {known}") from None
+
+
+def all_types() -> list[DocType]:
+    _load_builtin()
+    return [_TYPES[k] for k in sorted(_TYPES)]

@@ -1,0 +1,61 @@
+"""Builder of templates/tjansteskrivelse.docx."""
+
+from __future__ import annotations
+
+from docxbuild import (
+    WD_ALIGN_PARAGRAPH, Pt, RGBColor, base_document, letterhead, line_list, para, section,
+)
+
+
+def build_tjansteskrivelse(path: Path) -> None:
+    doc = base_document()
+    doc.core_properties.title = "Tjänsteskrivelse"
+    doc.core_properties.language = "sv-SE"
+    letterhead(doc, "Tjänsteskrivelse", [("Datum", "{{ datum|datum_iso }}"), ("Diarienummer", "{{ dnr }}")])
+    footer = doc.sections[0].footer
+    footer.paragraphs[0].text = (
+        "{{ kommun }} · {{ forvaltning }}{% if profil.adress %} · {{ profil.adress }}{% endif %}"
+        "{% if profil.telefon %} · Tel. {{ profil.telefon }}{% endif %}"
+        "{% if profil.webbplats %} · {{ profil.webbplats }}{% endif %}")
+    footer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    para(doc, "{{ namnd }}", space_after=12)
+    doc.add_paragraph("{{ titel }}", style="Heading 1")
+    section(doc, "sammanfattning", "Sammanfattning")
+
+    doc.add_paragraph("Förslag till beslut", style="Heading 2")
+    para(doc, "{{ beslutsformulering }}", style="Body Text", space_after=4)
+    para(doc, "{%p if forslag_till_beslut|length > 1 %}")
+    para(doc, "{%p for punkt in forslag_till_beslut %}")
+    para(doc, "{{ loop.index }}.\t{{ punkt }}", style="Beslutspunkt")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p else %}")
+    para(doc, "{{ forslag_till_beslut[0] }}", style="Body Text")
+    para(doc, "{%p endif %}")
+
+    doc.add_paragraph("Ärendet", style="Heading 2")
+    para(doc, "{{p avsnitt.arendet }}")
+    section(doc, "bedomning", "Förvaltningens bedömning")
+    section(doc, "ekonomiska_konsekvenser", "Ekonomiska konsekvenser")
+    section(doc, "barnperspektiv", "Barnperspektiv")
+    section(doc, "jamstalldhet", "Jämställdhet")
+    section(doc, "miljo", "Miljö")
+    line_list(doc, "tidigare_behandling", "Ärendets tidigare behandling")
+    line_list(doc, "beslutsunderlag", "Beslutsunderlag")
+    line_list(doc, "protokollsutdrag_till", "Protokollsutdrag till")
+
+    p = para(doc, "Exp / {{ datum.year }}", style="Normal")
+    p.paragraph_format.space_before = Pt(24)
+    p.runs[0].font.size = Pt(8)
+    p.runs[0].font.color.rgb = RGBColor(0x77, 0x77, 0x77)
+    p = para(doc, "{{ forvaltning }}", style="Normal", bold=True)
+    p.paragraph_format.space_before = Pt(12)
+    para(doc, "{%p for person in underskrifter %}")
+    para(doc, "{{ person.namn }}", style="Underskrift")
+    para(doc, "{{ person.titel or '' }}", style="Normal")
+    para(doc, "{%p endfor %}")
+    doc.save(path)
+
+
+
+BUILDERS = {"tjansteskrivelse": build_tjansteskrivelse}
