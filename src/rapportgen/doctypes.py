@@ -25,6 +25,11 @@ class DocType:
     render: Callable[..., Path]  # (doc, out_docx, profil, mallar) -> out_docx
     suffixes: tuple[str, ...] = (".md",)
     description: str = ""
+    # A small, complete example input shipped with the package (for init and template checks).
+    exempel: Path | None = None
+
+
+EXEMPEL = Path(__file__).resolve().parent / "exempel"
 
 
 _TYPES: dict[str, DocType] = {}

@@ -231,4 +231,5 @@ def render(doc: TjansteskrivelseDoc, out: str | Path, profil: Profil | None = No
 doctypes.register(doctypes.DocType(
     name=TYP, label="Tjänsteskrivelse", context_model=Kontext, load=load, render=render,
     description="Tjänsteskrivelse för ett ärende: Markdown med YAML-huvud",
+    exempel=doctypes.EXEMPEL / "tjansteskrivelse.md",
 ))
