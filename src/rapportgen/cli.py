@@ -52,5 +52,123 @@ def tjansteskrivelse_cmd(indata, utmapp, ingen_pdf, profil, mallar):
         click.echo(f"skrev {path}")
 
 
+# --- sammanträdeshandling (kallelse + handling.pdf) and preflight check ------
+
+def _manifests(paths: tuple[Path, ...]) -> list[Path]:
+    """Manifest files from the arguments; a folder means every manifest (.yaml/.yml) in it."""
+    from .profil import PROFILE_NAMES
+
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            inside = sorted(x for x in p.iterdir()
+                            if x.suffix.lower() in (".yaml", ".yml") and x.name not in PROFILE_NAMES)
+            if not inside:
+                raise click.UsageError(f"mappen {p} innehåller inga manifest (.yaml)")
+            found.extend(inside)
+        elif not p.exists():
+            raise click.UsageError(f"filen {p} finns inte")
+        else:
+            found.append(p)
+    return found
+
+
+def _batch_outdirs(manifests: list[Path], utmapp: Path) -> list[Path]:
+    if len(manifests) == 1:
+        return [utmapp]
+    stems = [m.stem for m in manifests]
+    return [utmapp / (m.stem if stems.count(m.stem) == 1 else f"{m.parent.name}-{m.stem}") for m in manifests]
+
+
+@cli.command("handling")
+@click.argument("manifest", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--utmapp", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("outputs/handling"), show_default=True,
+              help="Mapp för kallelse, handling.pdf och manifest.json (en undermapp per manifest vid flera).")
+@click.option("--publicering", is_flag=True,
+              help="Webbversion: utan sekretessärenden och -bilagor, personnummer maskerade.")
+@click.option("--pdfa", is_flag=True, help="Arkivversion (PDF/A).")
+@profil_option
+@mallar_option
+def handling_cmd(manifest, utmapp, publicering, pdfa, profil, mallar):
+    """Skapa kallelse och sammanträdeshandling från ett eller flera manifest.
+
+    MANIFEST är en YAML-fil som beskriver sammanträdet, eller en mapp med sådana.
+    Kontrollerna (som `rapportgen check`) körs först; fel stoppar bygget.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+    from .assemble import build_handling
+    from .errors import Abort, RapportgenError
+
+    manifests = _manifests(manifest)
+    outdirs = _batch_outdirs(manifests, utmapp)
+    console = Console(stderr=True)
+    results, failures = [], []
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("sammanträdeshandlingar", total=len(manifests))
+        for m, out in zip(manifests, outdirs):
+            def step(msg: str, m=m) -> None:
+                progress.update(task, description=f"{m.name}: {msg}")
+            try:
+                prof = profile_for([m], profil)
+                results.append(build_handling(m, out, prof, publicering=publicering, pdfa=pdfa,
+                                              mallar=mallar, progress=step))
+            except RapportgenError as exc:
+                failures.append(exc)
+            progress.advance(task)
+    for r in results:
+        for f in r.varningar:
+            click.echo(f.format(), err=True)
+        for mask in r.maskeringar:
+            click.echo(f"maskerat: {mask.format()}", err=True)
+        for path in (r.kallelse_docx, r.kallelse_pdf, r.handling, r.manifest_json):
+            click.echo(f"skrev {path}")
+        click.echo(f"{r.handling.name}: {r.sidor} sidor, {len(r.delar) - 1} delar")
+    for exc in failures:
+        exc.show()
+    if failures:
+        raise Abort(f"{len(failures)} av {len(manifests)} handlingar kunde inte byggas")
+
+
+@cli.command("check")
+@click.argument("indata", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@profil_option
+def check_cmd(indata, profil):
+    """Kontrollera indata utan att skriva något: ett sammanträdesmanifest eller ett dokument.
+
+    Fel och varningar listas; vid fel avslutas kommandot med kod 2.
+    """
+    from . import doctypes
+    from .assemble import load_handling
+    from .assemble.manifest import choose_type
+    from .checks import Severity, run_checks
+    from .errors import CheckFailed
+    from .inputs.yamlsrc import load_yaml_file
+
+    fel = 0
+    for path in indata:
+        prof = profile_for([path], profil)
+        is_manifest = path.suffix.lower() in (".yaml", ".yml") and isinstance(load_yaml_file(path).data, dict) \
+            and any(k in load_yaml_file(path).data for k in ("ärenden", "arenden"))
+        if is_manifest:
+            obj = load_handling(path, prof)
+        else:
+            typ = choose_type(path.resolve(), None, manifest=path, plats=None)
+            if typ is None:
+                raise click.UsageError(f"{path}: externa filer kontrolleras inom ett manifest")
+            obj = doctypes.get(typ).load(path, prof)
+        findings = run_checks(obj)
+        for f in findings:
+            click.echo(f.format())
+        n = sum(1 for f in findings if f.severity is Severity.FEL)
+        fel += n
+        click.echo(f"{path}: {n} fel, {sum(1 for f in findings if f.severity is Severity.VARNING)} varningar")
+    if fel:
+        raise CheckFailed(f"kontrollen hittade {fel} fel")
+
+
 def main() -> None:  # pragma: no cover - console entry
     cli()

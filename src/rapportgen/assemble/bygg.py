@@ -1,0 +1,369 @@
+"""Build a sammanträdeshandling: manifest -> kallelse (.docx/.pdf), handling.pdf and manifest.json.
+
+Steps: load and check the manifest (errors stop here, nothing is written);
+render every generated document; convert all of them in one convert_many()
+call; count pages; render the kallelse again with the page where each ärende
+starts; assemble with pypdf (bookmarks, stamps, page labels, metadata);
+write everything atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import inspect
+import io
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pypdf import PdfReader, PdfWriter
+
+from .. import __version__, doctypes
+from ..checks import Finding, Severity, raise_on_errors, run_checks
+from ..convert import convert_many
+from ..errors import InputError
+from ..fileio import atomic_path, write_text_atomic
+from ..profil import Profil
+from . import kallelse, pdfa as pdfa_mod, personnummer
+from .manifest import Del, Handling, load_handling
+from .pdf import Stampel, open_pdf, pdf_text, placeholder_pdf, shrink_page, stamp_pdf
+
+Progress = Callable[[str], None]
+MAX_KALLELSE_PASSES = 3
+
+
+@dataclass
+class DelResultat:
+    """One part of the finished package (for manifest.json and tests)."""
+
+    roll: str  # 'kallelse', 'tjänsteskrivelse', 'bilaga', 'utelämnad'
+    etikett: str
+    forsta_sida: int  # 1-based, inclusive
+    sista_sida: int
+    arende: str | None = None
+    bilaga: int | None = None
+    kalla: str | None = None
+    typ: str | None = None
+    sha256: str | None = None
+    sekretess: bool = False
+
+    @property
+    def sidor(self) -> int:
+        return self.sista_sida - self.forsta_sida + 1
+
+
+@dataclass
+class HandlingResultat:
+    handling: Path
+    kallelse_docx: Path
+    kallelse_pdf: Path
+    manifest_json: Path
+    sidor: int
+    delar: list[DelResultat] = field(default_factory=list)
+    arende_sida: dict[str, int] = field(default_factory=dict)  # punkt -> first page
+    maskeringar: list[personnummer.Maskering] = field(default_factory=list)
+    varningar: list[Finding] = field(default_factory=list)
+
+
+def variant_suffix(publicering: bool, pdfa: bool) -> str:
+    return ("-publicering" if publicering else "") + ("-pdfa" if pdfa else "")
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _convert(sources: list[Path], outdir: Path, pdfa: bool) -> list[Path]:
+    """All conversions go through convert_many; PDF/A when it supports it."""
+    if pdfa and "pdfa" in inspect.signature(convert_many).parameters:
+        return convert_many(sources, outdir, pdfa=True)
+    return convert_many(sources, outdir)
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class _Plan:
+    """How one part becomes PDF pages."""
+
+    delar: list[Del]  # the manifest parts it stands for (several for a withheld ärende)
+    roll: str
+    pdf: Path | None = None  # ready or converted PDF
+    losenord: str | None = None
+    kalla_for_konvertering: Path | None = None
+    reader: PdfReader | None = None
+
+
+def build_handling(
+    manifest: str | Path, outdir: str | Path, profil: Profil | None = None, *,
+    publicering: bool = False, pdfa: bool = False, mallar: Path | None = None,
+    progress: Progress | None = None,
+) -> HandlingResultat:
+    manifest, outdir = Path(manifest), Path(outdir)
+    profil = profil or Profil()
+    say = progress or (lambda _msg: None)
+    say("läser manifestet")
+    h = load_handling(manifest, profil)
+    findings = run_checks(h)
+    raise_on_errors(findings)
+    varningar = [f for f in findings if f.severity is Severity.VARNING]
+    sfx = variant_suffix(publicering, pdfa)
+    falt = h.falt
+    maskeringar: list[personnummer.Maskering] = []
+    if publicering:
+        falt, n = personnummer.mask_object(falt)
+        if n:
+            maskeringar.append(personnummer.Maskering(_rel(h.fil, Path.cwd()), None, n))
+
+    with tempfile.TemporaryDirectory(prefix="rapportgen-handling-") as tmpname:
+        tmp = Path(tmpname)
+        plans = _plan_parts(h, tmp, profil, mallar, publicering, maskeringar, say)
+
+        say("konverterar till PDF")
+        kallelse_docx = tmp / f"kallelse-utkast{sfx}.docx"
+        utkast_sidor = {i: 999 for i, a in enumerate(h.arenden) if h.delar_for(i)}
+        kallelse.render(falt, kallelse_docx, profil, mallar, utkast_sidor)
+        sources = [kallelse_docx] + [p.kalla_for_konvertering for p in plans if p.kalla_for_konvertering]
+        converted = _convert(sources, tmp / "pdf", pdfa)
+        kallelse_pdf = converted[0]
+        for plan, pdf in zip([p for p in plans if p.kalla_for_konvertering], converted[1:]):
+            plan.pdf = pdf
+        for plan in plans:
+            d = plan.delar[0]
+            plan.reader = open_pdf(plan.pdf, plan.losenord, manifest=h.fil if d.extern else None,
+                                   plats=d.manifest_plats)
+        if publicering:
+            _refuse_personnummer(h, plans)
+        if pdfa:
+            pdfa_mod.check_parts([(p.delar[0], p.reader) for p in plans if p.roll != "utelämnad"], h.fil)
+
+        # Kallelse, second pass: the page where each ärende starts.
+        for _ in range(MAX_KALLELSE_PASSES):
+            k_pages = len(PdfReader(str(kallelse_pdf)).pages)
+            starts = _start_pages(h, plans, k_pages)
+            say("skriver kallelsen med sidhänvisningar")
+            final_docx = tmp / f"kallelse{sfx}.docx"
+            kallelse.render(falt, final_docx, profil, mallar, starts)
+            kallelse_pdf = _convert([final_docx], tmp / "kallelse", pdfa)[0]
+            if len(PdfReader(str(kallelse_pdf)).pages) == k_pages:
+                break
+        else:
+            raise InputError("kallelsens sidantal ändras när sidnumren fylls i; korta ärendemeningarna",
+                             fil=h.fil)
+
+        say("sätter ihop handlingen")
+        writer, delar = _assemble(h, falt, plans, kallelse_pdf, profil, publicering)
+        if pdfa:
+            pdfa_mod.finish(writer, falt.dokumenttitel(), falt.namnd, falt.datum)
+
+        outdir.mkdir(parents=True, exist_ok=True)
+        out_pdf = outdir / f"handling{sfx}.pdf"
+        with atomic_path(out_pdf) as tmp_pdf:
+            with open(tmp_pdf, "wb") as fh:
+                writer.write(fh)
+        out_kdocx = outdir / f"kallelse{sfx}.docx"
+        out_kpdf = outdir / f"kallelse{sfx}.pdf"
+        for src, dst in ((final_docx, out_kdocx), (kallelse_pdf, out_kpdf)):
+            with atomic_path(dst) as t:
+                shutil.copyfile(src, t)
+
+    starts_by_punkt = {h.arenden[i].punkt: s for i, s in starts.items()}
+    result = HandlingResultat(out_pdf, out_kdocx, out_kpdf, outdir / f"manifest{sfx}.json",
+                              sum(d.sidor for d in delar), delar, starts_by_punkt, maskeringar, varningar)
+    _write_manifest_json(result, h, falt, publicering, pdfa)
+    say("klar")
+    return result
+
+
+def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, publicering: bool,
+                maskeringar: list[personnummer.Maskering], say: Progress) -> list[_Plan]:
+    plans: list[_Plan] = []
+    withheld_arenden: set[int] = set()
+    for i, d in enumerate(h.delar):
+        if publicering and d.sekretess:
+            if d.arende.sekretess:
+                if d.arende_nr in withheld_arenden:
+                    plans[-1].delar.append(d)
+                    continue
+                withheld_arenden.add(d.arende_nr)
+            plans.append(_Plan([d], "utelämnad"))
+            continue
+        roll = "tjänsteskrivelse" if d.bilaga_nr is None else "bilaga"
+        stem = f"{i + 1:02d}-{d.fil.stem}"
+        if d.typ is not None:
+            say(f"renderar {d.fil.name}")
+            doc = d.doc
+            if publicering:
+                doc, n = personnummer.mask_object(doc)
+                if n:
+                    lines = personnummer.lines_with_personnummer(d.fil)
+                    rel = _rel(d.fil, Path.cwd())
+                    if lines:
+                        maskeringar.extend(personnummer.Maskering(rel, f"rad {ln}", c) for ln, c in lines)
+                    else:
+                        maskeringar.append(personnummer.Maskering(rel, None, n))
+            out = tmp / f"{stem}.docx"
+            doctypes.get(d.typ).render(doc, out, profil, mallar)
+            plans.append(_Plan([d], roll, kalla_for_konvertering=out))
+        elif d.fil.suffix.lower() == ".pdf":
+            plans.append(_Plan([d], roll, pdf=d.fil, losenord=d.losenord))
+        else:
+            copy = tmp / f"{stem}{d.fil.suffix.lower()}"
+            shutil.copyfile(d.fil, copy)
+            plans.append(_Plan([d], roll, kalla_for_konvertering=copy))
+    for plan in plans:
+        if plan.roll == "utelämnad":
+            first = plan.delar[0]
+            a = first.arende
+            if a.sekretess:
+                rubrik = f"Ärende {a.rubrik()}"
+                rader = [f"Utelämnat: {x.etikett}" for x in plan.delar]
+            else:
+                rubrik = f"{first.stampel}: {first.etikett}"
+                rader = [f"Ärende {a.rubrik()}"]
+            data = placeholder_pdf(rubrik, rader, first.sekretess_skal)
+            plan.pdf = tmp / f"utelamnad-{len(list(tmp.glob('utelamnad-*')))}.pdf"
+            plan.pdf.write_bytes(data)
+    return plans
+
+
+def _refuse_personnummer(h: Handling, plans: list[_Plan]) -> None:
+    """A personnummer in an external document cannot be masked: stop the publication build."""
+    problems = []
+    for plan in plans:
+        if plan.roll == "utelämnad":
+            continue
+        d = plan.delar[0]
+        for page_no, text in enumerate(pdf_text(plan.reader), start=1):
+            hits = personnummer.find(text)
+            if hits:
+                kind = "extern handling" if d.extern else "genererat dokument (maskeringen missade)"
+                problems.append(f"{_rel(d.fil, h.mapp)} ({kind}), sida {page_no}: "
+                                f"{len(hits)} personnummer ({', '.join(personnummer.hint(x) for x in hits)})")
+    if problems:
+        raise InputError(
+            "publiceringsversionen stoppad: personnummer i handlingar som inte kan maskeras; "
+            "markera dem som sekretess eller lägg in en avidentifierad version:\n  " + "\n  ".join(problems),
+            fil=h.fil)
+
+
+def _start_pages(h: Handling, plans: list[_Plan], k_pages: int) -> dict[int, int]:
+    starts: dict[int, int] = {}
+    page = k_pages + 1
+    for plan in plans:
+        starts.setdefault(plan.delar[0].arende_nr, page)
+        page += len(plan.reader.pages)
+    return starts
+
+
+def _import_outline(writer: PdfWriter, reader: PdfReader, items: list, parent, offset: int) -> None:
+    last = None
+    for item in items:
+        if isinstance(item, list):
+            if last is not None:
+                _import_outline(writer, reader, item, last, offset)
+            continue
+        try:
+            page = reader.get_destination_page_number(item)
+        except Exception:  # a foreign outline entry without a usable page
+            page = 0
+        last = writer.add_outline_item(str(item.title), offset + max(page, 0), parent=parent)
+
+
+def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil: Profil,
+              publicering: bool) -> tuple[PdfWriter, list[DelResultat]]:
+    writer = PdfWriter()
+    kreader = PdfReader(str(kallelse_pdf))
+    writer.append(kreader, import_outline=False)
+    k_pages = len(writer.pages)
+    delar = [DelResultat("kallelse", "Kallelse och ärendelista", 1, k_pages)]
+    writer.add_outline_item("Kallelse och ärendelista", 0)
+    stamped: list[tuple[int, str]] = []  # (page index, stamp text)
+    parents: dict[int, object] = {}
+    datum = falt.datum.isoformat()
+    for plan in plans:
+        d = plan.delar[0]
+        first = len(writer.pages)
+        writer.append(plan.reader, import_outline=False)
+        last = len(writer.pages) - 1
+        a = d.arende
+        if d.arende_nr not in parents:
+            parents[d.arende_nr] = writer.add_outline_item(a.rubrik(), first)
+        if plan.roll == "utelämnad":
+            title = "Utelämnad (sekretess)" if a.sekretess else f"{d.etikett} (utelämnad, sekretess)"
+            stamp_text = f"Ärende {a.punkt} · utelämnad" if a.sekretess else d.stampel
+        else:
+            title = "Tjänsteskrivelse" if d.bilaga_nr is None else f"Bilaga {d.bilaga_nr}: {d.etikett}"
+            stamp_text = d.stampel
+        child = writer.add_outline_item(title, first, parent=parents[d.arende_nr])
+        if plan.roll != "utelämnad" and d.extern and plan.reader.outline:
+            _import_outline(writer, plan.reader, plan.reader.outline, child, first)
+        for idx in range(first, last + 1):
+            stamped.append((idx, stamp_text))
+        delar.append(DelResultat(
+            plan.roll, d.etikett, first + 1, last + 1, arende=a.punkt, bilaga=d.bilaga_nr,
+            kalla=None if plan.roll == "utelämnad" else _rel(d.fil, h.mapp),
+            typ=d.typ or ("extern" if plan.roll != "utelämnad" else None),
+            sha256=None if plan.roll == "utelämnad" else sha256(d.fil), sekretess=d.sekretess))
+
+    total = len(writer.pages)
+    geometries = []
+    for idx, text in stamped:
+        g = shrink_page(writer.pages[idx])
+        geometries.append((g, Stampel(f"{falt.namnd} {datum} · {text}", f"Sida {idx + 1} av {total}")))
+    stamps = PdfReader(io.BytesIO(stamp_pdf(geometries)))
+    for (idx, _text), (g, _st), spage in zip(stamped, geometries, stamps.pages):
+        writer.pages[idx].merge_transformed_page(spage, g.till_anvandare)
+
+    for part in delar:
+        writer.set_page_label(part.forsta_sida - 1, part.sista_sida - 1, style="/D", start=part.forsta_sida)
+    titel = falt.dokumenttitel() + (" (publiceringsversion)" if publicering else "")
+    writer.add_metadata({
+        "/Title": titel,
+        "/Subject": f"Kallelse och handlingar, {falt.namnd} {datum}",
+        "/Author": f"{profil.kommun}, {falt.namnd}",
+        "/Keywords": f"{falt.namnd}; {datum}; sammanträdeshandling",
+        "/Creator": f"rapportgen {__version__}",
+        "/Namnd": falt.namnd,
+        "/Sammantradesdatum": datum,
+    })
+    writer.page_mode = "/UseOutlines"
+    return writer, delar
+
+
+def _write_manifest_json(result: HandlingResultat, h: Handling, falt, publicering: bool, pdfa: bool) -> None:
+    data = {
+        "nämnd": falt.namnd,
+        "datum": falt.datum.isoformat(),
+        "titel": falt.dokumenttitel(),
+        "variant": {"publicering": publicering, "pdfa": pdfa},
+        "skapad": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "rapportgen": __version__,
+        "manifest": {"fil": h.fil.name, "sha256": sha256(h.fil)},
+        "fil": result.handling.name,
+        "sha256": sha256(result.handling),
+        "sidor": result.sidor,
+        "ärenden": [{"punkt": a.punkt, "dnr": a.dnr, "ärendemening": a.arendemening,
+                     "sida": result.arende_sida.get(a.punkt)} for a in h.arenden],
+        "delar": [{
+            "roll": d.roll, "ärende": d.arende, "bilaga": d.bilaga, "etikett": d.etikett,
+            "källa": d.kalla, "typ": d.typ, "sha256": d.sha256, "sekretess": d.sekretess,
+            "sidor": [d.forsta_sida, d.sista_sida],
+        } for d in result.delar],
+        "maskerade_personnummer": [{"fil": m.fil, "plats": m.plats, "antal": m.antal}
+                                   for m in result.maskeringar],
+    }
+    write_text_atomic(result.manifest_json, json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,160 @@
+"""Load a meeting manifest: validate it, resolve its files and load the documents rapportgen renders.
+
+Missing files are not errors here: the preflight checks report them all at
+once. Broken generated inputs (bad front matter) raise a located InputError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import doctypes
+from ..errors import InputError
+from ..inputs.yamlsrc import Located, load_yaml_file, parse_yaml, validate
+from ..model.sammantrade import EXTERNA_SUFFIX, STANDARD_SEKRETESS_SKAL, Arende, Sammantrade
+from ..profil import Profil
+
+TJANSTESKRIVELSE = "tjansteskrivelse"
+
+
+@dataclass
+class Del:
+    """One document of the package: an ärende's tjänsteskrivelse or one of its bilagor."""
+
+    arende_nr: int  # index into Handling.arenden (0-based)
+    arende: Arende
+    bilaga_nr: int | None  # 1-based; None for the tjänsteskrivelse
+    etikett: str  # 'Tjänsteskrivelse' or the bilaga's display label
+    fil: Path  # resolved source
+    typ: str | None  # doctype name of a generated document; None for an external file
+    sekretess: bool
+    sekretess_skal: str
+    losenord: str | None
+    manifest_plats: str  # 'rad N' in the manifest
+    doc: Any = None  # the loaded generated document
+
+    @property
+    def extern(self) -> bool:
+        return self.typ is None
+
+    @property
+    def stampel(self) -> str:
+        """`Ärende 8 · Bilaga 2` / `Ärende 8 · Tjänsteskrivelse`."""
+        del_text = f"Bilaga {self.bilaga_nr}" if self.bilaga_nr else "Tjänsteskrivelse"
+        return f"Ärende {self.arende.punkt} · {del_text}"
+
+
+@dataclass
+class Handling:
+    """A loaded meeting manifest."""
+
+    fil: Path
+    falt: Sammantrade
+    located: Located
+    delar: list[Del] = field(default_factory=list)
+
+    @property
+    def arenden(self) -> list[Arende]:
+        return self.falt.arenden
+
+    @property
+    def mapp(self) -> Path:
+        return self.fil.parent
+
+    def delar_for(self, arende_nr: int) -> list[Del]:
+        return [d for d in self.delar if d.arende_nr == arende_nr]
+
+    def plats(self, *loc: Any) -> str | None:
+        line = self.located.line_of(loc)
+        return f"rad {line}" if line else None
+
+
+def _front_matter_typ(path: Path) -> str | None:
+    """The `typ:` key of a Markdown file's front matter, if any."""
+    from ..inputs.markdown import split_front_matter
+    from ..inputs.text import read_text
+
+    try:
+        yaml_text, _body, _start = split_front_matter(read_text(path), path)
+    except InputError:
+        return None
+    data = parse_yaml(yaml_text, path, line_offset=1).data
+    return data.get("typ") if isinstance(data, dict) and isinstance(data.get("typ"), str) else None
+
+
+def _yaml_typ(path: Path) -> str | None:
+    data = load_yaml_file(path).data
+    return data.get("typ") if isinstance(data, dict) and isinstance(data.get("typ"), str) else None
+
+
+def choose_type(path: Path, typ: str | None, *, manifest: Path, plats: str | None,
+                standard: str = "dokument") -> str | None:
+    """The doctype that renders path, or None for an external file taken in as it is.
+
+    An explicit `typ:` wins; then the file's own `typ:` (front matter or YAML);
+    then the only document type that reads files with this suffix.
+    """
+    if typ:
+        known = {t.name for t in doctypes.all_types()}
+        if typ not in known:
+            raise InputError(f"okänd dokumenttyp '{typ}'; kända typer: {', '.join(sorted(known))}",
+                             fil=manifest, plats=plats)
+        return typ
+    suffix = path.suffix.lower()
+    if suffix in EXTERNA_SUFFIX:
+        return None
+    own = None
+    if path.is_file():
+        own = _front_matter_typ(path) if suffix == ".md" else \
+            _yaml_typ(path) if suffix in (".yaml", ".yml") else None
+    if own:
+        return choose_type(path, own, manifest=manifest, plats=plats)
+    if suffix == ".md":
+        return standard
+    matching = [t.name for t in doctypes.all_types() if suffix in t.suffixes]
+    if len(matching) == 1:
+        return matching[0]
+    raise InputError(
+        f"kan inte avgöra dokumenttypen för '{path.name}'; ange 'typ:' för bilagan "
+        f"(kända typer: {', '.join(t.name for t in doctypes.all_types())}) eller använd .pdf/.docx/.xlsx",
+        fil=manifest, plats=plats)
+
+
+def load_handling(path: str | Path, profil: Profil | None = None) -> Handling:
+    """Read and validate a meeting manifest and load the documents it renders."""
+    path = Path(path)
+    profil = profil or Profil()
+    located = load_yaml_file(path)
+    if not isinstance(located.data, dict):
+        raise InputError("manifestet ska vara fält i formen 'namn: värde'", fil=path, plats="rad 1")
+    falt = validate(Sammantrade, located, located.data)
+    handling = Handling(path, falt, located)
+    akey = "ärenden" if "ärenden" in located.data else "arenden"
+    for ai, arende in enumerate(falt.arenden):
+        skal = arende.sekretess_skal or STANDARD_SEKRETESS_SKAL
+        if arende.tjansteskrivelse:
+            plats = handling.plats(akey, ai, "tjänsteskrivelse") or handling.plats(akey, ai)
+            fil = (handling.mapp / arende.tjansteskrivelse).resolve()
+            suffix = fil.suffix.lower()
+            if suffix in (".pdf", ".docx"):
+                typ = None
+            elif suffix == ".md":
+                typ = TJANSTESKRIVELSE
+            else:
+                raise InputError("tjänsteskrivelsen ska vara Markdown (.md) eller en färdig .docx/.pdf",
+                                 fil=path, plats=plats)
+            handling.delar.append(Del(ai, arende, None, "Tjänsteskrivelse", fil, typ, arende.sekretess,
+                                      skal, arende.tjansteskrivelse_losenord, plats or ""))
+        for bi, bilaga in enumerate(arende.bilagor):
+            plats = handling.plats(akey, ai, "bilagor", bi)
+            fil = (handling.mapp / bilaga.fil).resolve()
+            typ = choose_type(fil, bilaga.typ, manifest=path, plats=plats)
+            handling.delar.append(Del(
+                ai, arende, bi + 1, bilaga.etikett, fil, typ, arende.sekretess or bilaga.sekretess,
+                bilaga.sekretess_skal or skal, bilaga.losenord, plats or ""))
+    for d in handling.delar:
+        if d.typ is not None and d.fil.is_file():
+            d.doc = doctypes.get(d.typ).load(d.fil, profil)
+    return handling

@@ -1,0 +1,290 @@
+"""PDF helpers for the package: open (with password), page geometry, stamp and placeholder pages.
+
+The stamp lives in a band at the visual bottom of each page. The page's own
+content (and its annotations, links and form fields) is shrunk slightly
+towards the top to free that band, so the stamp never covers content.
+Rotation, page size and orientation are kept as they are.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader
+from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf.generic import ArrayObject, FloatObject, NameObject
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from ..errors import InputError
+
+BAND = 20.0  # pt freed at the bottom of each stamped page
+STAMP_SIZE = 7.5
+Matrix = tuple[float, float, float, float, float, float]
+
+_FONT_CANDIDATES = (
+    Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+)
+_BOLD_CANDIDATES = (
+    Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+)
+_fonts: tuple[str, str] | None = None
+
+
+def fonts() -> tuple[str, str]:
+    """(regular, bold) font names; embedded TrueType when available (needed for PDF/A)."""
+    global _fonts
+    if _fonts is None:
+        regular = next((p for p in _FONT_CANDIDATES if p.is_file()), None)
+        bold = next((p for p in _BOLD_CANDIDATES if p.is_file()), None)
+        if regular and bold:
+            pdfmetrics.registerFont(TTFont("RgSans", str(regular)))
+            pdfmetrics.registerFont(TTFont("RgSans-Bold", str(bold)))
+            _fonts = ("RgSans", "RgSans-Bold")
+        else:
+            _fonts = ("Helvetica", "Helvetica-Bold")
+    return _fonts
+
+
+# --- opening ---------------------------------------------------------------
+
+def open_pdf(path: Path, losenord: str | None = None, *, manifest: Path | None = None,
+             plats: str | None = None) -> PdfReader:
+    """Open a PDF for reading, decrypting it with the password; clear errors, never a traceback."""
+    fil = manifest or path
+    where = f"{plats}, " if plats and manifest else ""
+    name = path.name
+    try:
+        reader = PdfReader(str(path), strict=False)
+    except FileNotFoundError:
+        raise InputError(f"{where}filen '{name}' finns inte", fil=fil) from None
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise InputError(f"{where}'{name}' är ingen läsbar PDF (skadad fil: {exc})", fil=fil) from None
+    if reader.is_encrypted:
+        try:
+            ok = reader.decrypt(losenord or "")
+        except (NotImplementedError, PyPdfError) as exc:
+            raise InputError(f"{where}'{name}' är krypterad på ett sätt som inte stöds ({exc})", fil=fil) from None
+        if not ok:
+            if losenord:
+                raise InputError(f"{where}'{name}' är krypterad och lösenordet stämmer inte", fil=fil) from None
+            raise InputError(
+                f"{where}'{name}' är lösenordsskyddad; ange 'lösenord:' för bilagan i manifestet "
+                "eller lägg in en olåst version", fil=fil) from None
+    try:
+        pages = len(reader.pages)
+        for page in reader.pages:
+            page.mediabox  # noqa: B018 - touch every page tree entry
+    except FileNotDecryptedError:
+        raise InputError(f"{where}'{name}' är lösenordsskyddad; ange 'lösenord:' för bilagan", fil=fil) from None
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{where}'{name}' är en skadad PDF ({exc})", fil=fil) from None
+    if pages == 0:
+        raise InputError(f"{where}'{name}' har inga sidor", fil=fil)
+    return reader
+
+
+def pdf_text(reader: PdfReader) -> list[str]:
+    out = []
+    for page in reader.pages:
+        try:
+            out.append(page.extract_text() or "")
+        except Exception:  # text extraction is best effort on foreign PDFs
+            out.append("")
+    return out
+
+
+# --- geometry --------------------------------------------------------------
+
+def mul(first: Matrix, then: Matrix) -> Matrix:
+    """The transformation that applies first, then then."""
+    a1, b1, c1, d1, e1, f1 = first
+    a2, b2, c2, d2, e2, f2 = then
+    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+            e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
+
+
+def invert(m: Matrix) -> Matrix:
+    a, b, c, d, e, f = m
+    det = a * d - b * c
+    ia, ib, ic, id_ = d / det, -b / det, -c / det, a / det
+    return (ia, ib, ic, id_, -(e * ia + f * ic), -(e * ib + f * id_))
+
+
+def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+@dataclass(frozen=True)
+class Geometri:
+    """A page as the reader sees it: visual width/height and visual -> user space."""
+
+    bredd: float
+    hojd: float
+    rotation: int
+    till_anvandare: Matrix  # visual (origin bottom-left of what is shown) -> page user space
+
+    @property
+    def liggande(self) -> bool:
+        return self.bredd > self.hojd
+
+
+def geometri(page: PageObject) -> Geometri:
+    box = page.cropbox
+    x0, y0, x1, y1 = float(box.left), float(box.bottom), float(box.right), float(box.top)
+    w, h = x1 - x0, y1 - y0
+    r = (page.get("/Rotate", 0) or 0) % 360
+    if r == 90:  # shown turned clockwise: visual (u, v) -> user x = x1 - v, y = y0 + u
+        return Geometri(h, w, r, (0.0, 1.0, -1.0, 0.0, x1, y0))
+    if r == 180:
+        return Geometri(w, h, r, (-1.0, 0.0, 0.0, -1.0, x1, y1))
+    if r == 270:
+        return Geometri(h, w, r, (0.0, -1.0, 1.0, 0.0, x0, y1))
+    return Geometri(w, h, 0, (1.0, 0.0, 0.0, 1.0, x0, y0))
+
+
+def shrink_matrix(g: Geometri, band: float = BAND) -> Matrix:
+    """User-space transform that scales the shown page about its top centre, freeing a bottom band."""
+    s = (g.hojd - band) / g.hojd
+    visual = (s, 0.0, 0.0, s, (1 - s) * g.bredd / 2, band)
+    to_user = g.till_anvandare
+    return mul(mul(invert(to_user), visual), to_user)
+
+
+def _transform_points(arr: ArrayObject, m: Matrix) -> None:
+    for i in range(0, len(arr) - 1, 2):
+        x, y = apply(m, float(arr[i]), float(arr[i + 1]))
+        arr[i], arr[i + 1] = FloatObject(round(x, 4)), FloatObject(round(y, 4))
+
+
+def _transform_annotations(page: PageObject, m: Matrix) -> None:
+    annots = page.get("/Annots")
+    if annots is None:
+        return
+    for ref in annots.get_object():
+        annot = ref.get_object()
+        rect = annot.get("/Rect")
+        if rect is not None:
+            xs, ys = [], []
+            for x, y in ((rect[0], rect[1]), (rect[2], rect[1]), (rect[0], rect[3]), (rect[2], rect[3])):
+                tx, ty = apply(m, float(x), float(y))
+                xs.append(tx)
+                ys.append(ty)
+            annot[NameObject("/Rect")] = ArrayObject(
+                [FloatObject(round(v, 4)) for v in (min(xs), min(ys), max(xs), max(ys))])
+        for key in ("/QuadPoints", "/L", "/Vertices", "/CL"):
+            arr = annot.get(key)
+            if isinstance(arr, ArrayObject):
+                _transform_points(arr, m)
+        ink = annot.get("/InkList")
+        if isinstance(ink, ArrayObject):
+            for stroke in ink:
+                stroke = stroke.get_object()
+                if isinstance(stroke, ArrayObject):
+                    _transform_points(stroke, m)
+
+
+def shrink_page(page: PageObject, band: float = BAND) -> Geometri:
+    """Scale the page's content and annotations to free the stamp band; return its geometry."""
+    g = geometri(page)
+    m = shrink_matrix(g, band)
+    page.add_transformation(m)
+    _transform_annotations(page, m)
+    return g
+
+
+# --- stamps and placeholder pages -------------------------------------------
+
+@dataclass(frozen=True)
+class Stampel:
+    vanster: str  # 'Socialnämnden 2023-09-19 · Ärende 8 · Bilaga 2'
+    hoger: str  # 'Sida 12 av 80'
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:
+    """One stamp page per package page, each the page's visual size; drawn in the bottom band."""
+    regular, bold = fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pageCompression=1)
+    for g, st in pages:
+        c.setPageSize((g.bredd, g.hojd))
+        margin = min(36.0, g.bredd * 0.06)
+        y = BAND / 2 - STAMP_SIZE / 3
+        c.setStrokeColorRGB(0.6, 0.6, 0.6)
+        c.setLineWidth(0.4)
+        c.line(margin, BAND - 3, g.bredd - margin, BAND - 3)
+        c.setFillColorRGB(0.25, 0.25, 0.25)
+        right_w = pdfmetrics.stringWidth(st.hoger, bold, STAMP_SIZE)
+        c.setFont(bold, STAMP_SIZE)
+        c.drawRightString(g.bredd - margin, y, st.hoger)
+        c.setFont(regular, STAMP_SIZE)
+        c.drawString(margin, y, _fit(st.vanster, regular, STAMP_SIZE, g.bredd - 2 * margin - right_w - 12))
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def placeholder_pdf(rubrik: str, rader: list[str], skal: str) -> bytes:
+    """An A4 page saying what was left out of the published package and why."""
+    regular, bold = fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    w, h = A4
+    c.setFont(bold, 18)
+    c.drawString(72, h - 120, "Handlingen är utelämnad")
+    c.setFont(bold, 12)
+    y = h - 160
+    c.drawString(72, y, _fit(rubrik, bold, 12, w - 144))
+    c.setFont(regular, 11)
+    for rad in rader:
+        y -= 18
+        c.drawString(72, y, _fit(rad, regular, 11, w - 144))
+    y -= 30
+    c.setFont(bold, 11)
+    c.drawString(72, y, "Skäl")
+    c.setFont(regular, 11)
+    for line in _wrap(skal, regular, 11, w - 144):
+        y -= 16
+        c.drawString(72, y, line)
+    y -= 30
+    c.setFont(regular, 9)
+    c.setFillColorRGB(0.35, 0.35, 0.35)
+    for line in _wrap("Den här sidan ersätter handlingen i den publicerade versionen. Handlingen finns i "
+                      "den fullständiga sammanträdeshandlingen hos nämndens sekreterare.", regular, 9, w - 144):
+        c.drawString(72, y, line)
+        y -= 12
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if pdfmetrics.stringWidth(trial, font, size) <= width or not current:
+            current = trial
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return lines

@@ -1,0 +1,127 @@
+"""Preflight checks of a meeting manifest (run by `rapportgen check` and before every build)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from typing import Iterator
+
+from ..assemble.manifest import Handling
+from ..assemble.pdf import open_pdf
+from ..errors import InputError
+from ..tjansteskrivelse import TjansteskrivelseDoc
+from . import Finding, Severity, check, iter_texts, run_checks
+from .text import find_placeholders
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"[\u2010-\u2015\u2212-]", "-", text)
+    text = re.sub(r"\s*-\s*", " - ", text)
+    return " ".join(text.split()).rstrip(".")
+
+
+def _rel(h: Handling, d) -> str:
+    try:
+        return str(d.fil.relative_to(h.mapp.resolve()))
+    except ValueError:
+        return str(d.fil)
+
+
+@check(Handling, "fil_saknas")
+def missing_files(h: Handling) -> Iterator[Finding]:
+    for d in h.delar:
+        if not d.fil.is_file():
+            yield Finding(Severity.FEL, "fil_saknas", str(h.fil),
+                          f"filen '{_rel(h, d)}' finns inte ({d.stampel})", plats=d.manifest_plats)
+
+
+@check(Handling, "dubbel_punkt")
+def duplicated_punkt(h: Handling) -> Iterator[Finding]:
+    counts = Counter(a.punkt.casefold() for a in h.arenden)
+    for i, a in enumerate(h.arenden):
+        if counts[a.punkt.casefold()] > 1:
+            yield Finding(Severity.FEL, "dubbel_punkt", str(h.fil),
+                          f"punkt '{a.punkt}' förekommer {counts[a.punkt.casefold()]} gånger i ärendelistan",
+                          plats=h.plats("ärenden", i) or h.plats("arenden", i))
+
+
+def _tjansteskrivelse(h: Handling, i: int) -> TjansteskrivelseDoc | None:
+    for d in h.delar_for(i):
+        if d.bilaga_nr is None and isinstance(d.doc, TjansteskrivelseDoc):
+            return d.doc
+    return None
+
+
+@check(Handling, "dnr")
+def dnr_matches(h: Handling) -> Iterator[Finding]:
+    for i, a in enumerate(h.arenden):
+        doc = _tjansteskrivelse(h, i)
+        if doc is None:
+            continue
+        plats = h.plats("ärenden", i, "dnr") or h.plats("ärenden", i)
+        if a.dnr is None:
+            yield Finding(Severity.VARNING, "dnr", str(h.fil),
+                          f"ärende {a.punkt} saknar dnr i ärendelistan; tjänsteskrivelsen har {doc.falt.dnr}",
+                          plats=plats)
+        elif a.dnr.replace(" ", "") != doc.falt.dnr.replace(" ", ""):
+            yield Finding(Severity.FEL, "dnr", str(h.fil),
+                          f"ärende {a.punkt}: dnr i ärendelistan skiljer sig från tjänsteskrivelsen "
+                          f"({doc.fil.name})", plats=plats, forvantat=doc.falt.dnr, funnet=a.dnr)
+
+
+@check(Handling, "beslutsunderlag")
+def beslutsunderlag_matches_bilagor(h: Handling) -> Iterator[Finding]:
+    for i, a in enumerate(h.arenden):
+        doc = _tjansteskrivelse(h, i)
+        plats = h.plats("ärenden", i, "bilagor") or h.plats("ärenden", i)
+        if doc is None:
+            if a.bilagor and a.tjansteskrivelse is None:
+                yield Finding(Severity.VARNING, "beslutsunderlag", str(h.fil),
+                              f"ärende {a.punkt} har bilagor men ingen tjänsteskrivelse", plats=plats)
+            continue
+        listed = [_norm(x) for x in doc.falt.beslutsunderlag]
+        bilagor = [b for b in a.bilagor if not b.utanfor_beslutsunderlag]
+        labels = [_norm(b.etikett) for b in bilagor]
+        for raw, norm in zip(doc.falt.beslutsunderlag, listed):
+            if norm not in labels:
+                yield Finding(Severity.FEL, "beslutsunderlag", str(doc.fil),
+                              f"ärende {a.punkt}: '{raw}' står i Beslutsunderlag men finns inte bland "
+                              "bilagorna i manifestet", plats="fält 'beslutsunderlag'")
+        for b, norm in zip(bilagor, labels):
+            if norm not in listed:
+                yield Finding(Severity.FEL, "beslutsunderlag", str(h.fil),
+                              f"ärende {a.punkt}: bilagan '{b.etikett}' står inte i tjänsteskrivelsens "
+                              "Beslutsunderlag (ange 'utanför_beslutsunderlag: true' för en medföljande handling)",
+                              plats=plats)
+        common_listed = [x for x in listed if x in labels]
+        common_labels = [x for x in labels if x in listed]
+        if common_listed != common_labels:
+            yield Finding(Severity.VARNING, "beslutsunderlag", str(h.fil),
+                          f"ärende {a.punkt}: bilagorna står i en annan ordning än i Beslutsunderlag; "
+                          "handlingen följer manifestets ordning", plats=plats)
+
+
+@check(Handling, "pdf")
+def pdf_readable(h: Handling) -> Iterator[Finding]:
+    for d in h.delar:
+        if d.extern and d.fil.suffix.lower() == ".pdf" and d.fil.is_file():
+            try:
+                open_pdf(d.fil, d.losenord)
+            except InputError as exc:
+                yield Finding(Severity.FEL, "pdf", str(h.fil), exc.detalj, plats=d.manifest_plats)
+
+
+@check(Handling, "platshallare")
+def placeholders_in_generated(h: Handling) -> Iterator[Finding]:
+    data = h.falt.model_dump(by_alias=True, mode="json")
+    for path, text in iter_texts(data):
+        if path.endswith((".fil", ".tjänsteskrivelse", "lösenord")):
+            continue
+        for hit in find_placeholders(text):
+            yield Finding(Severity.FEL, "platshallare", str(h.fil), f"platshållare kvar i texten: '{hit}'",
+                          plats=f"fält '{path}'")
+    for d in h.delar:
+        if d.doc is not None:
+            yield from run_checks(d.doc)

@@ -1,0 +1,157 @@
+"""The meeting manifest: one YAML file that describes a nämnd meeting and its package.
+
+    nämnd: Socialnämnden
+    datum: 2023-09-19
+    klockan: "08:00"
+    lokal: Alliancen
+    ort: Timrå
+    tidsåtgång: 6-7 t.
+    sammankallande: {namn: Johanna Bergsten, titel: ordförande}
+    ledamöter: [Johanna Bergsten (S), ...]
+    ersättare: [...]
+    vid_förhinder: {namn: Christina Hjalte, telefon: ..., e-post: ...}
+    ärenden:
+      - punkt: 8
+        dnr: SN/2023:1
+        ärendemening: Ekonomisk delårsrapport med prognos och måluppföljning
+        tjänsteskrivelse: arenden/08-delarsrapport.md
+        bilagor:
+          - etikett: Delårsrapport 2023 Socialnämnden
+            fil: bilagor/delarsrapport.md
+            typ: dokument
+          - etikett: Periodrapport per 2023 08
+            fil: bilagor/periodrapport.xlsx
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Optional
+
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from .common import Person, Strict, Text
+
+# Files rapportgen takes in as they are (converted to PDF when needed).
+EXTERNA_SUFFIX = (".pdf", ".docx", ".xlsx")
+STANDARD_SEKRETESS_SKAL = "Uppgifterna omfattas av sekretess enligt offentlighets- och sekretesslagen (2009:400)."
+
+_NAMN_PARTI = re.compile(r"^(?P<namn>.+?)\s*\((?P<parti>[^()]+)\)\s*$")
+
+
+class Ledamot(Strict):
+    """A member or substitute: name and party. `Johanna Bergsten (S)` is accepted as short form."""
+
+    namn: Text = Field(description="Namn")
+    parti: Optional[Text] = Field(None, description="Partibeteckning, t.ex. S, M, V, C, KD, SD, L, MP, T")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            m = _NAMN_PARTI.match(value.strip())
+            return {"namn": m["namn"], "parti": m["parti"].strip()} if m else {"namn": value}
+        return value
+
+    def visning(self) -> str:
+        return f"{self.namn} ({self.parti})" if self.parti else self.namn
+
+
+def _as_list(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, (str, dict)):
+        return [value]
+    return value
+
+
+LedamotList = Annotated[list[Ledamot], BeforeValidator(_as_list)]
+
+
+class Sammankallande(Strict):
+    namn: Text = Field(description="Namn")
+    roll: Text = Field("ordförande", description="Roll, t.ex. ordförande")
+
+
+class Bilaga(Strict):
+    """One appendix: what the ärendelista and the bookmark call it, and where it comes from."""
+
+    etikett: Text = Field(description="Bilagans namn som i Beslutsunderlag, t.ex. 'Periodrapport per 2023 08'")
+    fil: Text = Field(description="Källfil, relativt manifestet: .md/.yaml (renderas) eller .pdf/.docx/.xlsx (extern)")
+    typ: Optional[Text] = Field(
+        None, description="Dokumenttyp för en fil som rapportgen renderar, t.ex. 'dokument'; annars väljs den av filen")
+    sekretess: bool = Field(False, description="Sekretess: utelämnas i publiceringsversionen")
+    sekretess_skal: Optional[Text] = Field(
+        None, alias="sekretess_skäl", description="Skäl som anges på ersättningssidan i publiceringsversionen")
+    losenord: Optional[Text] = Field(None, alias="lösenord", description="Lösenord för en krypterad PDF")
+    utanfor_beslutsunderlag: bool = Field(
+        False, alias="utanför_beslutsunderlag",
+        description="Medföljande handling som inte står i Beslutsunderlag (t.ex. revisionens missiv)")
+
+    @property
+    def extern(self) -> bool:
+        return self.typ is None and self.fil.lower().endswith(EXTERNA_SUFFIX)
+
+
+class Arende(Strict):
+    """One item of the ärendelista, in meeting order."""
+
+    punkt: Text = Field(description="Punkt: ett nummer eller en text som 'sa'")
+    dnr: Optional[Text] = Field(None, description="Diarienummer, t.ex. SN/2023:197")
+    arendemening: Text = Field(alias="ärendemening", description="Ärendemening, som i ärendelistan")
+    tjansteskrivelse: Optional[Text] = Field(
+        None, alias="tjänsteskrivelse",
+        description="Tjänsteskrivelse: Markdown med YAML-huvud, eller färdig .docx/.pdf")
+    tjansteskrivelse_losenord: Optional[Text] = Field(
+        None, alias="tjänsteskrivelse_lösenord", description="Lösenord om tjänsteskrivelsen är en krypterad PDF")
+    bilagor: list[Bilaga] = Field(default_factory=list, description="Bilagor i Beslutsunderlagets ordning")
+    sekretess: bool = Field(False, description="Hela ärendet omfattas av sekretess")
+    sekretess_skal: Optional[Text] = Field(None, alias="sekretess_skäl", description="Skäl för sekretess")
+
+    @property
+    def har_handlingar(self) -> bool:
+        return bool(self.tjansteskrivelse or self.bilagor)
+
+    def rubrik(self) -> str:
+        """The bookmark title: `8. Ekonomisk delårsrapport ...`."""
+        sep = ". " if self.punkt.isdigit() else " "
+        return f"{self.punkt}{sep}{self.arendemening}"
+
+
+class Sammantrade(Strict):
+    """The meeting manifest."""
+
+    namnd: Text = Field(alias="nämnd", description="Organ, t.ex. Socialnämnden")
+    datum: dt.date = Field(description="Sammanträdesdag (ÅÅÅÅ-MM-DD)")
+    klockan: Text = Field(description="Starttid, t.ex. 08:00")
+    lokal: Text = Field(description="Lokal")
+    ort: Text = Field(description="Ort")
+    tidsatgang: Optional[Text] = Field(None, alias="tidsåtgång", description="Beräknad tidsåtgång, t.ex. '6-7 t.'")
+    sammankallande: Sammankallande = Field(description="Sammankallande: namn och roll")
+    ledamoter: LedamotList = Field(alias="ledamöter", min_length=1, description="Ledamöter, ordföranden först")
+    ersattare: LedamotList = Field(default_factory=list, alias="ersättare", description="Ersättare")
+    vid_forhinder: Person = Field(alias="vid_förhinder", description="Vem som meddelas vid förhinder: namn, telefon, e-post")
+    titel: Optional[Text] = Field(None, description="Dokumenttitel för handlingen (standard: 'Sammanträdeshandling ...')")
+    arenden: list[Arende] = Field(alias="ärenden", min_length=1, description="Ärendena i ärendelistans ordning")
+
+    @field_validator("datum", mode="before")
+    @classmethod
+    def _date_text(cls, value):
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(f"är inte ett giltigt datum ({value!r}); skriv ÅÅÅÅ-MM-DD") from None
+        return value
+
+    @field_validator("klockan", mode="before")
+    @classmethod
+    def _time_text(cls, value):
+        # YAML 1.1 reads 08:00 as a sexagesimal integer (480); give it back as hh:mm.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value // 60:02d}:{value % 60:02d}"
+        return value
+
+    def dokumenttitel(self) -> str:
+        return self.titel or f"Sammanträdeshandling {self.namnd} {self.datum.isoformat()}"
