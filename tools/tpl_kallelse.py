@@ -60,6 +60,8 @@ def build_kallelse(path: Path) -> None:
     # Organ / sammankallande, ledamöter / ersättare.
     top = doc.add_table(rows=2, cols=2)
     no_borders(top)
+    for col in top.columns:
+        col.width = Cm(8)
     for row in top.rows:
         row.cells[0].width, row.cells[1].width = Cm(8), Cm(8)
     _label(top.cell(0, 0), "Organ")
@@ -75,6 +77,8 @@ def build_kallelse(path: Path) -> None:
     # Tid / plats / vid förhinder.
     tid = doc.add_table(rows=1, cols=3)
     no_borders(tid)
+    for col in tid.columns:
+        col.width = Cm(5.33)
     for cell in tid.rows[0].cells:
         cell.width = Cm(5.33)
     _label(tid.cell(0, 0), "Tid")
@@ -95,6 +99,8 @@ def build_kallelse(path: Path) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     widths = (Cm(1.4), Cm(3.0), Cm(10.3), Cm(1.3))
+    for col, w in zip(table.columns, widths):
+        col.width = w
     for row in table.rows:
         for cell, w in zip(row.cells, widths):
             cell.width = w

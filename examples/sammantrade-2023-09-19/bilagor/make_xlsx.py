@@ -38,7 +38,7 @@ def periodrapport(path: Path) -> None:
         c.font = Font(bold=True)
     for row in ws.iter_rows(min_row=4, min_col=2):
         for c in row:
-            c.number_format = "# ##0;-# ##0"
+            c.number_format = "#,##0;-#,##0"
     ws.column_dimensions["A"].width = 28
     for col in "BCDEFG":
         ws.column_dimensions[col].width = 14
