@@ -280,7 +280,7 @@ def _import_outline(writer: PdfWriter, reader: PdfReader, items: list, parent, o
             page = reader.get_destination_page_number(item)
         except Exception:  # a foreign outline entry without a usable page
             page = 0
-        last = writer.add_outline_item(str(item.title), offset + max(page, 0), parent=parent)
+        last = writer.add_outline_item(title=str(item.title), page_number=offset + max(page, 0), parent=parent)
 
 
 def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil: Profil,
@@ -290,7 +290,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
     writer.append(kreader, import_outline=False)
     k_pages = len(writer.pages)
     delar = [DelResultat("kallelse", "Kallelse och ärendelista", 1, k_pages)]
-    writer.add_outline_item("Kallelse och ärendelista", 0)
+    writer.add_outline_item(title="Kallelse och ärendelista", page_number=0)
     stamped: list[tuple[int, str]] = []  # (page index, stamp text)
     parents: dict[int, object] = {}
     datum = falt.datum.isoformat()
@@ -301,14 +301,14 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
         last = len(writer.pages) - 1
         a = d.arende
         if d.arende_nr not in parents:
-            parents[d.arende_nr] = writer.add_outline_item(a.rubrik(), first)
+            parents[d.arende_nr] = writer.add_outline_item(title=a.rubrik(), page_number=first)
         if plan.roll == "utelämnad":
             title = "Utelämnad (sekretess)" if a.sekretess else f"{d.etikett} (utelämnad, sekretess)"
             stamp_text = f"Ärende {a.punkt} · utelämnad" if a.sekretess else d.stampel
         else:
             title = "Tjänsteskrivelse" if d.bilaga_nr is None else f"Bilaga {d.bilaga_nr}: {d.etikett}"
             stamp_text = d.stampel
-        child = writer.add_outline_item(title, first, parent=parents[d.arende_nr])
+        child = writer.add_outline_item(title=title, page_number=first, parent=parents[d.arende_nr])
         if plan.roll != "utelämnad" and d.extern and plan.reader.outline:
             _import_outline(writer, plan.reader, plan.reader.outline, child, first)
         for idx in range(first, last + 1):
