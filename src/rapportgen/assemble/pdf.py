@@ -222,7 +222,7 @@ def stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:
     """One stamp page per package page, each the page's visual size; drawn in the bottom band."""
     regular, bold = fonts()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pageCompression=1)
+    c = canvas.Canvas(buf, pageCompression=1, initialFontName=regular, initialFontSize=STAMP_SIZE)
     for g, st in pages:
         c.setPageSize((g.bredd, g.hojd))
         margin = min(36.0, g.bredd * 0.06)
@@ -245,7 +245,7 @@ def placeholder_pdf(rubrik: str, rader: list[str], skal: str) -> bytes:
     """An A4 page saying what was left out of the published package and why."""
     regular, bold = fonts()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4)
+    c = canvas.Canvas(buf, pagesize=A4, initialFontName=regular)
     w, h = A4
     c.setFont(bold, 18)
     c.drawString(72, h - 120, "Handlingen är utelämnad")

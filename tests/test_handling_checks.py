@@ -1,0 +1,218 @@
+"""Preflight checks of a meeting manifest, the CLI (check, handling, batch), publicering and --pdfa."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+
+from click.testing import CliRunner
+from hypothesis import given, strategies as st
+from pypdf import PdfReader
+from reportlab.pdfgen import canvas
+
+from handling_helpers import PROFILE, REALWORLD, dokument, write_manifest
+from rapportgen.assemble import load_handling
+from rapportgen.assemble.personnummer import find, mask_object, mask_text
+from rapportgen.checks import Severity, run_checks
+from rapportgen.cli import cli
+
+TS = """\
+---
+kommun: Timrå kommun
+förvaltning: Socialförvaltningen
+nämnd: Socialnämnden
+handläggare: Anna Lund
+datum: 2023-09-05
+dnr: {dnr}
+titel: Ett ärende
+förslag_till_beslut: Lägga ärendet till handlingarna.
+beslutsunderlag: {bu}
+underskrifter: [{{namn: Johan Vikström, titel: Tf förvaltningschef}}]
+---
+
+# Ärendet
+
+{body}
+"""
+
+
+def _ts(folder, name="ts.md", dnr="SN/2023:7", bu="[Bilaga A, Bilaga B]", body="Text om ärendet."):
+    (folder / name).write_text(TS.format(dnr=dnr, bu=bu, body=body), encoding="utf-8")
+    return name
+
+
+def _findings(manifest):
+    return run_checks(load_handling(manifest))
+
+
+def _codes(findings, severity=Severity.FEL):
+    return sorted({f.kod for f in findings if f.severity is severity})
+
+
+def test_clean_manifest_has_no_findings(tmp_path):
+    _ts(tmp_path)
+    dokument(tmp_path, "a.md", "Bilaga A")
+    dokument(tmp_path, "b.md", "Bilaga B")
+    m = write_manifest(tmp_path, "  - punkt: 1\n    ärendemening: Öppnas\n"
+                                 "  - punkt: 5\n    dnr: SN/2023:7\n    ärendemening: Ett ärende\n"
+                                 "    tjänsteskrivelse: ts.md\n    bilagor:\n"
+                                 "      - {etikett: Bilaga A, fil: a.md}\n      - {etikett: Bilaga B, fil: b.md}\n")
+    assert _findings(m) == []
+
+
+def test_every_check_reports(tmp_path):
+    _ts(tmp_path, dnr="SN/2023:8", bu="[Bilaga A, Saknad bilaga]")
+    dokument(tmp_path, "a.md", "Bilaga A", body="Resultatet blir -XX mnkr.")
+    shutil.copy(REALWORLD / "libreoffice-writer-password.pdf", tmp_path / "last.pdf")
+    m = write_manifest(tmp_path, "  - punkt: 5\n    dnr: SN/2023:7\n    ärendemening: Ett ärende\n"
+                                 "    tjänsteskrivelse: ts.md\n    bilagor:\n"
+                                 "      - {etikett: Bilaga A, fil: a.md}\n"
+                                 "      - {etikett: Extra, fil: finns-inte.pdf}\n"
+                                 "      - {etikett: Låst, fil: last.pdf}\n"
+                                 "  - punkt: 5\n    ärendemening: Samma punkt igen\n")
+    findings = _findings(m)
+    assert _codes(findings) == ["beslutsunderlag", "dnr", "dubbel_punkt", "fil_saknas", "pdf", "platshallare"]
+    text = "\n".join(f.format() for f in findings)
+    assert "'Saknad bilaga' står i Beslutsunderlag" in text
+    assert "bilagan 'Extra' står inte i tjänsteskrivelsens Beslutsunderlag" in text
+    assert "förväntat SN/2023:8, fann SN/2023:7" in text
+    assert "finns-inte.pdf' finns inte" in text
+    assert "punkt '5' förekommer 2 gånger" in text
+    assert "-XX" in text and "a.md" in text
+    assert "rad " in text  # findings point into the manifest
+
+
+def test_warnings_do_not_stop_and_are_listed(tmp_path):
+    _ts(tmp_path, bu="[Bilaga A, Bilaga B]")
+    dokument(tmp_path, "a.md", "Bilaga A")
+    dokument(tmp_path, "b.md", "Bilaga B")
+    m = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: Ett ärende\n    tjänsteskrivelse: ts.md\n"
+                                 "    bilagor:\n      - {etikett: Bilaga B, fil: b.md}\n"
+                                 "      - {etikett: Bilaga A, fil: a.md}\n")
+    findings = _findings(m)
+    assert _codes(findings) == []
+    assert _codes(findings, Severity.VARNING) == ["beslutsunderlag", "dnr"]
+    res = CliRunner().invoke(cli, ["handling", str(m), "-o", str(tmp_path / "ut")])
+    assert res.exit_code == 0, res.output
+    assert "VARNING" in res.output and "annan ordning" in res.output
+    assert (tmp_path / "ut" / "handling.pdf").is_file()
+
+
+def test_errors_stop_the_build_and_nothing_is_written(tmp_path):
+    m = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: X\n    bilagor:\n"
+                                 "      - {etikett: Borta, fil: borta.pdf}\n")
+    res = CliRunner().invoke(cli, ["handling", str(m), "-o", str(tmp_path / "ut")])
+    assert res.exit_code == 2
+    assert "Fel:" in res.output and "borta.pdf" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "ut").exists() or not any((tmp_path / "ut").iterdir())
+
+
+def test_manifest_field_errors_are_located(tmp_path):
+    m = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: X\n    sekretesskäl: stavfel\n")
+    res = CliRunner().invoke(cli, ["check", str(m)])
+    assert res.exit_code == 2
+    assert "menade du 'sekretess_skäl'" in res.output and "rad 13" in res.output
+
+
+def _pdf_with_text(path, text):
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 700, text)
+    c.showPage()
+    c.save()
+    path.write_bytes(buf.getvalue())
+
+
+def test_personnummer_in_external_pdf_stops_publication(tmp_path):
+    _pdf_with_text(tmp_path / "extern.pdf", "Anmalan om 121212-1212 har kommit in.")
+    m = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: X\n    bilagor:\n"
+                                 "      - etikett: Extern\n        fil: extern.pdf\n")
+    runner = CliRunner()
+    res = runner.invoke(cli, ["handling", str(m), "-o", str(tmp_path / "pub"), "--publicering"])
+    assert res.exit_code == 2
+    assert "personnummer" in res.output and "extern.pdf" in res.output and "sida 1" in res.output
+    assert "121212-1212" not in res.output  # the report itself does not leak the number
+    assert not (tmp_path / "pub" / "handling-publicering.pdf").exists()
+    # Marked sekretess, it is left out and the build goes through.
+    m.write_text(m.read_text(encoding="utf-8") + "        sekretess: true\n", encoding="utf-8")
+    res = runner.invoke(cli, ["handling", str(m), "-o", str(tmp_path / "pub"), "--publicering"])
+    assert res.exit_code == 0, res.output
+
+
+def test_pdfa_variant_and_unembedded_fonts(tmp_path):
+    dokument(tmp_path, "a.md", "Bilaga A", body="Ett stycke text.")
+    shutil.copy(REALWORLD / "minimal-document.pdf", tmp_path / "latex.pdf")
+    m = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: X\n    bilagor:\n"
+                                 "      - {etikett: A, fil: a.md}\n      - {etikett: L, fil: latex.pdf}\n")
+    res = CliRunner().invoke(cli, ["handling", str(m), "-o", str(tmp_path / "ut"), "--pdfa"])
+    assert res.exit_code == 0, res.output
+    reader = PdfReader(str(tmp_path / "ut" / "handling-pdfa.pdf"))
+    root = reader.trailer["/Root"]
+    assert b"pdfaid:part>2<" in root["/Metadata"].get_object().get_data()
+    assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    from rapportgen.assemble.pdfa import unembedded_fonts
+    assert unembedded_fonts(reader) == set()
+    # A PDF with a non-embedded standard font cannot go into the archival variant.
+    _pdf_with_text(tmp_path / "helvetica.pdf", "Text i Helvetica")
+    m.write_text(m.read_text(encoding="utf-8") + "      - {etikett: H, fil: helvetica.pdf}\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["handling", str(m), "-o", str(tmp_path / "ut2"), "--pdfa"])
+    assert res.exit_code == 2 and "Helvetica" in res.output and "inbäddade" in res.output
+
+
+def test_batch_folder_builds_each_manifest(tmp_path):
+    folder = tmp_path / "moten"
+    folder.mkdir()
+    shutil.copy(REALWORLD / "minimal-document.pdf", folder / "a.pdf")
+    for name in ("sep.yaml", "okt.yaml"):
+        write_manifest(folder, "  - punkt: 5\n    ärendemening: X\n    bilagor:\n"
+                               "      - {etikett: A, fil: a.pdf}\n", name=name)
+    shutil.copy(PROFILE, folder / "rapportgen.yaml")  # a profile in the folder is not a manifest
+    res = CliRunner().invoke(cli, ["handling", str(folder), "-o", str(tmp_path / "ut")])
+    assert res.exit_code == 0, res.output
+    for stem in ("sep", "okt"):
+        data = json.loads((tmp_path / "ut" / stem / "manifest.json").read_text(encoding="utf-8"))
+        assert data["sidor"] == len(PdfReader(str(tmp_path / "ut" / stem / "handling.pdf")).pages)
+
+
+def test_ready_docx_and_pdf_tjansteskrivelse(tmp_path):
+    from docx import Document
+
+    d = Document()
+    d.add_paragraph("Färdig tjänsteskrivelse i Word")
+    d.save(tmp_path / "ts.docx")
+    shutil.copy(REALWORLD / "002-trivial-libre-office-writer.pdf", tmp_path / "ts.pdf")
+    m = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: Word\n    tjänsteskrivelse: ts.docx\n"
+                                 "  - punkt: 6\n    ärendemening: PDF\n    tjänsteskrivelse: ts.pdf\n")
+    res = CliRunner().invoke(cli, ["handling", str(m), "-o", str(tmp_path / "ut")])
+    assert res.exit_code == 0, res.output
+    data = json.loads((tmp_path / "ut" / "manifest.json").read_text(encoding="utf-8"))
+    assert [p["roll"] for p in data["delar"]] == ["kallelse", "tjänsteskrivelse", "tjänsteskrivelse"]
+
+
+# --- personnummer ---------------------------------------------------------------
+
+def test_personnummer_patterns():
+    assert find("född 121212-1212 och 19121212-1212, 201212+1212") == ["121212-1212", "19121212-1212",
+                                                                      "201212+1212"]
+    assert find("Dnr SN/2023:197, 2023-09-19, tel 060-16 32 99, orgnr 212000-2254") == []
+    assert mask_text("pnr 19121212-1212.")[0] == "pnr ********-****."
+
+
+@given(st.text(alphabet="0123456789-+ abcÅÄÖ\n", max_size=60))
+def test_masking_leaves_no_personnummer(text):
+    masked, found = mask_text(text)
+    assert find(masked) == []
+    assert len(masked) == len(text)
+
+
+def test_mask_object_copies_and_counts(tmp_path):
+    from rapportgen.dokument import load
+
+    p = dokument(tmp_path, "d.md", "Om 121212-1212", body="| a | b |\n|---|---|\n| 19121212-1212 | x |")
+    doc = load(p)
+    masked, n = mask_object(doc)
+    assert n >= 2  # the parsed front matter kept beside the fields is masked too
+    assert doc.falt.titel == "Om 121212-1212"  # the original is untouched
+    assert masked.falt.titel == "Om ******-****"
+    assert masked.block[0].rader[0][0][0].text == "********-****"
