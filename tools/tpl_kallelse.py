@@ -7,7 +7,8 @@ from pathlib import Path
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docxbuild import WD_ALIGN_PARAGRAPH, Cm, Pt, RGBColor, base_document, no_borders, para
+from docx.shared import Inches
+from docxbuild import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, Cm, Pt, RGBColor, base_document, no_borders, para
 
 GREY = RGBColor(0x55, 0x55, 0x55)
 
@@ -22,7 +23,8 @@ def _label(cell, text: str) -> None:
 
 def _lines(cell, var: str) -> None:
     para(cell, f"{{%p for rad in {var} %}}", style="Kompakt")
-    para(cell, "{{ rad }}", style="Kompakt")
+    p = para(cell, "{{ rad }}", style="Kompakt", size=10)
+    p.paragraph_format.space_after = Pt(0)
     para(cell, "{%p endfor %}", style="Kompakt")
 
 
@@ -50,7 +52,10 @@ def build_kallelse(path: Path) -> None:
     r.bold = True
     r.font.size = Pt(13)
     hp.add_run("\tKALLELSE").bold = True
-    hp.paragraph_format.tab_stops.add_tab_stop(Cm(16), 2)  # right aligned
+    tabs = hp.paragraph_format.tab_stops
+    for inherited in (Inches(3.25), Inches(6.5)):  # the Header style's centre and right tabs
+        tabs.add_tab_stop(inherited, WD_TAB_ALIGNMENT.CLEAR)
+    tabs.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
     footer = doc.sections[0].footer
     footer.paragraphs[0].text = "{{ namnd }} · {{ datum|datum_iso }}"
     footer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -94,6 +99,10 @@ def build_kallelse(path: Path) -> None:
     _cell_text(tid.cell(0, 2), "{% if vid_forhinder.epost %}{{ vid_forhinder.epost }}{% endif %}")
 
     doc.add_paragraph("Ärendelista", style="Heading 2")
+    p = para(doc, "{% if sidhanvisning %}Sida: sidan i sammanträdeshandlingen där ärendets handlingar "
+                  "börjar.{% endif %}", style="Normal", space_after=4)
+    p.runs[0].font.size = Pt(8)
+    p.runs[0].font.color.rgb = GREY
     table = doc.add_table(rows=3, cols=4)
     table.style = doc.styles["Rapportgen tabell"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -122,11 +131,6 @@ def build_kallelse(path: Path) -> None:
     row.cells[0].paragraphs[0].text = "{%tr endfor %}"
     for r in table.rows:
         r._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    p = para(doc, "{% if sidhanvisning %}Sida avser sidnumret i sammanträdeshandlingen, där ärendets "
-                  "handlingar börjar.{% endif %}", style="Normal")
-    p.paragraph_format.space_before = Pt(8)
-    p.runs[0].font.size = Pt(8)
-    p.runs[0].font.color.rgb = GREY
     doc.save(path)
 
 

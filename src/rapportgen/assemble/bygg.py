@@ -229,11 +229,11 @@ def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, pub
             first = plan.delar[0]
             a = first.arende
             if a.sekretess:
-                rubrik = f"Ärende {a.rubrik()}"
+                rubrik = f"Ärende {a.punkt}: {a.arendemening}"
                 rader = [f"Utelämnat: {x.etikett}" for x in plan.delar]
             else:
                 rubrik = f"{first.stampel}: {first.etikett}"
-                rader = [f"Ärende {a.rubrik()}"]
+                rader = [f"Ärende {a.punkt}: {a.arendemening}"]
             data = placeholder_pdf(rubrik, rader, first.sekretess_skal)
             plan.pdf = tmp / f"utelamnad-{len(list(tmp.glob('utelamnad-*')))}.pdf"
             plan.pdf.write_bytes(data)
