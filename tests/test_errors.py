@@ -109,28 +109,27 @@ def test_missing_arendet(runner, tmp_path):
     assert_user_error(res, out, "'Ärendet' saknas")
 
 
-def test_template_variable_the_data_lacks(runner, tmp_path):
+def _template_with(tmp_path: Path, extra: str) -> Path:
+    """A copy of the shipped template with one extra paragraph."""
     from docx import Document
 
     mallar = tmp_path / "mallar"
     mallar.mkdir()
     shutil.copy(Path(__file__).resolve().parents[1] / "templates" / "tjansteskrivelse.docx", mallar)
     doc = Document(str(mallar / "tjansteskrivelse.docx"))
-    doc.add_paragraph("{{ kostnadsstalle }}")
+    doc.add_paragraph(extra)
     doc.save(str(mallar / "tjansteskrivelse.docx"))
+    return mallar
+
+
+def test_template_variable_the_data_lacks(runner, tmp_path):
+    mallar = _template_with(tmp_path, "{{ kostnadsstalle }}")
     res, out, _ = run(runner, tmp_path, GOOD, "--mallar", str(mallar))
     assert_user_error(res, out, "tjansteskrivelse.docx", "kostnadsstalle")
 
 
 def test_sandbox_blocks_unsafe_template(runner, tmp_path):
-    from docx import Document
-
-    mallar = tmp_path / "mallar"
-    mallar.mkdir()
-    shutil.copy(Path(__file__).resolve().parents[1] / "templates" / "tjansteskrivelse.docx", mallar)
-    doc = Document(str(mallar / "tjansteskrivelse.docx"))
-    doc.add_paragraph("{{ titel.__class__.__mro__[1].__subclasses__() }}")
-    doc.save(str(mallar / "tjansteskrivelse.docx"))
+    mallar = _template_with(tmp_path, "{{ titel.__class__.__mro__[1].__subclasses__() }}")
     res, out, _ = run(runner, tmp_path, GOOD, "--mallar", str(mallar))
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert not out.exists() or not any(out.iterdir())
