@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
-from handling_helpers import PROFILE, REALWORLD, dokument, write_manifest
+from .handling_helpers import PROFILE, REALWORLD, dokument, write_manifest
 from rapportgen.assemble import load_handling
 from rapportgen.assemble.personnummer import find, mask_object, mask_text
 from rapportgen.checks import Severity, run_checks

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from docx import Document
 from pypdf import PdfReader
 
-from handling_helpers import EXAMPLE, PROFILE, all_text, outline, page_text
+from .handling_helpers import EXAMPLE, PROFILE, all_text, outline, page_text
 from rapportgen.assemble import build_handling, load_handling
 from rapportgen.assemble.personnummer import find
 from rapportgen.cli import cli

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
-from handling_helpers import REALWORLD, outline, page_text, write_manifest
+from .handling_helpers import REALWORLD, outline, page_text, write_manifest
 from rapportgen.assemble import build_handling
 from rapportgen.assemble.pdf import BAND
 from rapportgen.cli import cli

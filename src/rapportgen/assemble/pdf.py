@@ -71,7 +71,7 @@ def open_pdf(path: Path, losenord: str | None = None, *, manifest: Path | None =
     if reader.is_encrypted:
         try:
             ok = reader.decrypt(losenord or "")
-        except (NotImplementedError, PyPdfError) as exc:
+        except (RuntimeError, PyPdfError) as exc:  # unsupported crypt filters raise RuntimeError subclasses
             raise InputError(f"{where}'{name}' är krypterad på ett sätt som inte stöds ({exc})", fil=fil) from None
         if not ok:
             if losenord:
