@@ -183,8 +183,8 @@ def check_cmd(indata, profil):
     fel = 0
     for path in indata:
         prof = profile_for([path], profil)
-        is_manifest = path.suffix.lower() in (".yaml", ".yml") and isinstance(load_yaml_file(path).data, dict) \
-            and any(k in load_yaml_file(path).data for k in ("ärenden", "arenden"))
+        data = load_yaml_file(path).data if path.suffix.lower() in (".yaml", ".yml") else None
+        is_manifest = isinstance(data, dict) and any(k in data for k in ("ärenden", "arenden"))
         if is_manifest:
             obj = load_handling(path, prof)
         else:

@@ -23,13 +23,13 @@ from typing import Any, Literal, Optional
 
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import doctypes
 from .format import Formatter
 from .inputs.markdown import Block, MarkdownDoc, load_markdown
 from .inputs.yamlsrc import validate
-from .model.common import Strict, Text
+from .model.common import Datum, Strict, Text
 from .profil import Profil
 from .render.blocks import BlockWriter
 from .render.docx import render_docx
@@ -44,20 +44,10 @@ class DokumentFalt(Strict):
     typ: Optional[Literal["dokument"]] = Field(None, description="Dokumenttyp (valfri här): 'dokument'")
     titel: Text = Field(description="Dokumentets rubrik")
     undertitel: Optional[Text] = Field(None, description="Undertitel, t.ex. avsändare eller period")
-    datum: Optional[dt.date] = Field(None, description="Datum (ÅÅÅÅ-MM-DD)")
+    datum: Optional[Datum] = Field(None, description="Datum (ÅÅÅÅ-MM-DD)")
     dnr: Optional[Text] = Field(None, description="Diarienummer")
     kommun: Optional[Text] = Field(None, description="Kommunens namn (standard: profilen)")
     forvaltning: Optional[Text] = Field(None, alias="förvaltning", description="Förvaltning (standard: profilen)")
-
-    @field_validator("datum", mode="before")
-    @classmethod
-    def _date_text(cls, value):
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(f"är inte ett giltigt datum ({value!r}); skriv ÅÅÅÅ-MM-DD") from None
-        return value
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -31,6 +32,19 @@ def _as_text(value: Any) -> Any:
 
 Text = Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]
 TextList = Annotated[list[Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]], BeforeValidator(_as_list)]
+
+
+def _as_date(value: Any) -> Any:
+    """ISO dates written as text (the YAML loader keeps dates as text)."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"är inte ett giltigt datum ({value!r}); skriv ÅÅÅÅ-MM-DD") from None
+    return value
+
+
+Datum = Annotated[dt.date, BeforeValidator(_as_date)]
 
 
 class Person(Strict):

@@ -25,13 +25,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Any, Optional
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from .common import Person, Strict, Text
+from .common import Datum, Person, Strict, Text, _as_list
 
 # Files rapportgen takes in as they are (converted to PDF when needed).
 EXTERNA_SUFFIX = (".pdf", ".docx", ".xlsx")
@@ -56,14 +55,6 @@ class Ledamot(Strict):
 
     def visning(self) -> str:
         return f"{self.namn} ({self.parti})" if self.parti else self.namn
-
-
-def _as_list(value: Any) -> Any:
-    if value is None:
-        return []
-    if isinstance(value, (str, dict)):
-        return [value]
-    return value
 
 
 LedamotList = Annotated[list[Ledamot], BeforeValidator(_as_list)]
@@ -123,7 +114,7 @@ class Sammantrade(Strict):
     """The meeting manifest."""
 
     namnd: Text = Field(alias="nämnd", description="Organ, t.ex. Socialnämnden")
-    datum: dt.date = Field(description="Sammanträdesdag (ÅÅÅÅ-MM-DD)")
+    datum: Datum = Field(description="Sammanträdesdag (ÅÅÅÅ-MM-DD)")
     klockan: Text = Field(description="Starttid, t.ex. 08:00")
     lokal: Text = Field(description="Lokal")
     ort: Text = Field(description="Ort")
@@ -134,16 +125,6 @@ class Sammantrade(Strict):
     vid_forhinder: Person = Field(alias="vid_förhinder", description="Vem som meddelas vid förhinder: namn, telefon, e-post")
     titel: Optional[Text] = Field(None, description="Dokumenttitel för handlingen (standard: 'Sammanträdeshandling ...')")
     arenden: list[Arende] = Field(alias="ärenden", min_length=1, description="Ärendena i ärendelistans ordning")
-
-    @field_validator("datum", mode="before")
-    @classmethod
-    def _date_text(cls, value):
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(f"är inte ett giltigt datum ({value!r}); skriv ÅÅÅÅ-MM-DD") from None
-        return value
 
     @field_validator("klockan", mode="before")
     @classmethod
