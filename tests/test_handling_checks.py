@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
-from .handling_helpers import PROFILE, REALWORLD, dokument, write_manifest
+from .handling_helpers import PROFILE, REALWORLD, all_text, dokument, outline, write_manifest
 from rapportgen.assemble import load_handling
 from rapportgen.assemble.personnummer import find, mask_object, mask_text
 from rapportgen.checks import Severity, run_checks
@@ -126,7 +126,9 @@ def _pdf_with_text(path, text):
 
 def test_personnummer_in_external_pdf_stops_publication(tmp_path):
     _pdf_with_text(tmp_path / "extern.pdf", "Anmalan om 121212-1212 har kommit in.")
-    m = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: X\n    bilagor:\n"
+    dokument(tmp_path, "d.md", "Beslut för 19121212-1212")
+    m = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: Ansökan från 121212-1212\n    bilagor:\n"
+                                 "      - {etikett: Underlag 121212-1212, fil: d.md}\n"
                                  "      - etikett: Extern\n        fil: extern.pdf\n")
     runner = CliRunner()
     res = runner.invoke(cli, ["handling", str(m), "-o", str(tmp_path / "pub"), "--publicering"])
@@ -138,6 +140,13 @@ def test_personnummer_in_external_pdf_stops_publication(tmp_path):
     m.write_text(m.read_text(encoding="utf-8") + "        sekretess: true\n", encoding="utf-8")
     res = runner.invoke(cli, ["handling", str(m), "-o", str(tmp_path / "pub"), "--publicering"])
     assert res.exit_code == 0, res.output
+    pdf = tmp_path / "pub" / "handling-publicering.pdf"
+    reader = PdfReader(str(pdf))
+    titles = " ".join(t for _d, t, _p in outline(reader))
+    assert "Ansökan från ******-****" in titles and "Underlag ******-****" in titles
+    assert find(titles) == [] and find(all_text(pdf)) == []
+    assert find((tmp_path / "pub" / "manifest-publicering.json").read_text(encoding="utf-8")) == []
+    assert find(all_text(tmp_path / "pub" / "kallelse-publicering.pdf")) == []
 
 
 def test_pdfa_variant_and_unembedded_fonts(tmp_path):

@@ -127,6 +127,10 @@ def build_handling(
         falt, n = personnummer.mask_object(falt)
         if n:
             maskeringar.append(personnummer.Maskering(_rel(h.fil, Path.cwd()), None, n))
+        # Bookmarks, stamps and placeholder pages are made from the parts: give them the masked texts.
+        for d in h.delar:
+            d.arende = falt.arenden[d.arende_nr]
+            d.etikett = personnummer.mask_text(d.etikett)[0]
 
     with tempfile.TemporaryDirectory(prefix="rapportgen-handling-") as tmpname:
         tmp = Path(tmpname)
@@ -357,7 +361,7 @@ def _write_manifest_json(result: HandlingResultat, h: Handling, falt, publicerin
         "sha256": sha256(result.handling),
         "sidor": result.sidor,
         "ärenden": [{"punkt": a.punkt, "dnr": a.dnr, "ärendemening": a.arendemening,
-                     "sida": result.arende_sida.get(a.punkt)} for a in h.arenden],
+                     "sida": result.arende_sida.get(a.punkt)} for a in falt.arenden],
         "delar": [{
             "roll": d.roll, "ärende": d.arende, "bilaga": d.bilaga, "etikett": d.etikett,
             "källa": d.kalla, "typ": d.typ, "sha256": d.sha256, "sekretess": d.sekretess,
