@@ -7,7 +7,7 @@ import json
 import shutil
 
 from click.testing import CliRunner
-from hypothesis import given, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
@@ -225,3 +225,31 @@ def test_mask_object_copies_and_counts(tmp_path):
     assert doc.falt.titel == "Om 121212-1212"  # the original is untouched
     assert masked.falt.titel == "Om ******-****"
     assert masked.block[0].rader[0][0][0].text == "********-****"
+
+
+# --- manifest text that could break XML ------------------------------------------
+
+_XMLISH = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                  min_size=1, max_size=40).filter(lambda s: s.strip())
+
+
+@given(mening=_XMLISH, namn=_XMLISH)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_kallelse_renders_any_text(tmp_path, mening, namn):
+    from docx import Document
+
+    from rapportgen.assemble import kallelse
+    from rapportgen.inputs.text import clean_text
+    from rapportgen.model.sammantrade import Sammantrade
+    from rapportgen.profil import Profil
+
+    falt = Sammantrade.model_validate({
+        "nämnd": "Socialnämnden", "datum": "2023-09-19", "klockan": "08:00", "lokal": "A", "ort": "B",
+        "sammankallande": {"namn": "X"}, "ledamöter": [{"namn": clean_text(namn), "parti": "S"}],
+        "vid_förhinder": {"namn": "Y"},
+        "ärenden": [{"punkt": 5, "ärendemening": clean_text(mening)}]})
+    out = kallelse.render(falt, tmp_path / "k.docx", Profil(), sidor={0: 3})
+    doc = Document(str(out))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Punkt")
+    assert table.rows[1].cells[2].text == falt.arenden[0].arendemening
+    assert table.rows[1].cells[3].text == "3"
