@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 import io
 import json
 import shutil
@@ -82,9 +81,18 @@ def sha256(path: Path) -> str:
 
 
 def _convert(sources: list[Path], outdir: Path, pdfa: bool) -> list[Path]:
-    """All conversions go through convert_many; PDF/A when it supports it."""
-    if pdfa and "pdfa" in inspect.signature(convert_many).parameters:
-        return convert_many(sources, outdir, pdfa=True)
+    """All conversions go through convert_many, in one call per pass.
+
+    For --pdfa the conversion engine's PDF/A option is asked for when the engine
+    has one (rapportgen.convert.options.Alternativ); otherwise LibreOffice's
+    default export is used and the package-level PDF/A steps still apply.
+    """
+    if pdfa:
+        try:
+            from ..convert.options import Alternativ
+        except ImportError:
+            return convert_many(sources, outdir)
+        return convert_many(sources, outdir, alternativ=Alternativ(pdfa=True))
     return convert_many(sources, outdir)
 
 
