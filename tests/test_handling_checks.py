@@ -253,3 +253,13 @@ def test_kallelse_renders_any_text(tmp_path, mening, namn):
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Punkt")
     assert table.rows[1].cells[2].text == falt.arenden[0].arendemening
     assert table.rows[1].cells[3].text == "3"
+
+
+def test_check_command_takes_single_documents(tmp_path):
+    _ts(tmp_path)
+    dokument(tmp_path, "d.md", "Rapport", body="Skriv text här.")
+    res = CliRunner().invoke(cli, ["check", str(tmp_path / "ts.md")])
+    assert res.exit_code == 0, res.output
+    assert "0 fel" in res.output
+    res = CliRunner().invoke(cli, ["check", str(tmp_path / "d.md")])
+    assert res.exit_code == 2 and "Skriv text här" in res.output

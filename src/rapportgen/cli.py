@@ -174,21 +174,18 @@ def check_cmd(indata, profil):
     Fel och varningar listas; vid fel avslutas kommandot med kod 2.
     """
     from . import doctypes
-    from .assemble import load_handling
+    from .assemble import is_manifest, load_handling
     from .assemble.manifest import choose_type
     from .checks import Severity, run_checks
     from .errors import CheckFailed
-    from .inputs.yamlsrc import load_yaml_file
 
     fel = 0
     for path in indata:
         prof = profile_for([path], profil)
-        data = load_yaml_file(path).data if path.suffix.lower() in (".yaml", ".yml") else None
-        is_manifest = isinstance(data, dict) and any(k in data for k in ("ärenden", "arenden"))
-        if is_manifest:
+        if is_manifest(path):
             obj = load_handling(path, prof)
         else:
-            typ = choose_type(path.resolve(), None, manifest=path, plats=None)
+            typ = choose_type(path.resolve(), None, manifest=path, plats=None, standard="tjansteskrivelse")
             if typ is None:
                 raise click.UsageError(f"{path}: externa filer kontrolleras inom ett manifest")
             obj = doctypes.get(typ).load(path, prof)

@@ -5,6 +5,6 @@
 """
 
 from .bygg import HandlingResultat, build_handling, variant_suffix
-from .manifest import Del, Handling, load_handling
+from .manifest import Del, Handling, is_manifest, load_handling
 
-__all__ = ["Del", "Handling", "HandlingResultat", "build_handling", "load_handling", "variant_suffix"]
+__all__ = ["Del", "Handling", "HandlingResultat", "build_handling", "is_manifest", "load_handling", "variant_suffix"]

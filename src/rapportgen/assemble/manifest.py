@@ -122,6 +122,15 @@ def choose_type(path: Path, typ: str | None, *, manifest: Path, plats: str | Non
         fil=manifest, plats=plats)
 
 
+def is_manifest(path: str | Path) -> bool:
+    """Whether a file is a meeting manifest: YAML whose top level has `ärenden`."""
+    path = Path(path)
+    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+        return False
+    data = load_yaml_file(path).data
+    return isinstance(data, dict) and any(k in data for k in ("ärenden", "arenden"))
+
+
 def load_handling(path: str | Path, profil: Profil | None = None) -> Handling:
     """Read and validate a meeting manifest and load the documents it renders."""
     path = Path(path)
