@@ -230,7 +230,13 @@ def test_mask_object_copies_and_counts(tmp_path):
 # --- manifest text that could break XML ------------------------------------------
 
 _XMLISH = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-                  min_size=1, max_size=40).filter(lambda s: s.strip())
+                  min_size=1, max_size=40).filter(lambda s: _clean(s).strip())
+
+
+def _clean(text: str) -> str:
+    from rapportgen.inputs.text import clean_text
+
+    return clean_text(text)
 
 
 @given(mening=_XMLISH, namn=_XMLISH)
