@@ -269,3 +269,13 @@ def test_check_command_takes_single_documents(tmp_path):
     assert "0 fel" in res.output
     res = CliRunner().invoke(cli, ["check", str(tmp_path / "d.md")])
     assert res.exit_code == 2 and "Skriv text här" in res.output
+
+
+def test_procedural_meeting_is_only_the_kallelse(tmp_path):
+    m = write_manifest(tmp_path, "  - {punkt: 1, ärendemening: Sammanträdet öppnas}\n"
+                                 "  - {punkt: sa, ärendemening: Analysseminarium}\n")
+    res = CliRunner().invoke(cli, ["handling", str(m), "-o", str(tmp_path / "ut")])
+    assert res.exit_code == 0, res.output
+    pages = len(PdfReader(str(tmp_path / "ut" / "handling.pdf")).pages)
+    assert pages == len(PdfReader(str(tmp_path / "ut" / "kallelse.pdf")).pages)
+    assert "Analysseminarium" in all_text(tmp_path / "ut" / "handling.pdf")
