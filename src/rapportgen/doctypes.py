@@ -43,6 +43,7 @@ def register(doctype: DocType) -> DocType:
 def _load_builtin() -> None:
     # Importing a document module registers its type.
     from . import tjansteskrivelse  # noqa: F401
+    from . import revisionssvar, uppdragslista  # noqa: F401
 
 
 def get(name: str) -> DocType:

@@ -80,6 +80,7 @@ def raise_on_errors(findings: list[Finding], tvinga: bool = False) -> None:
 
 def _load_builtin_checks() -> None:
     from . import text  # noqa: F401  (registers on import)
+    from . import revision  # noqa: F401
 
 
 def iter_texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:
