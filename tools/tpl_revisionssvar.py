@@ -53,7 +53,7 @@ def header_block(doc, doktyp: str, rows: list[tuple[str, str]], width_cm: float 
     table = header.add_table(rows=1, cols=2, width=Cm(width_cm))
     no_borders(table)
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(width_cm - 7), Cm(7)
+    set_widths(table, (Cm(width_cm - 7), Cm(7)))
     r = left.paragraphs[0].add_run("{{ kommun }}")
     r.bold = True
     r.font.size = Pt(13)
