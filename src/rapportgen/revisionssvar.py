@@ -89,6 +89,9 @@ def load(path: str | Path, profil: Profil | None = None) -> RevisionssvarDoc:
         located = load_yaml_file(path)
     if not isinstance(located.data, dict):
         raise InputError("filen ska innehålla fält (nyckel: värde), t.ex. 'rapport:' och 'områden:'", fil=path)
+    if "rapporter" in located.data and "rapport" not in located.data:
+        raise InputError("filen ser ut som ett revisionsregister (fältet 'rapporter:'); "
+                         "visa det med 'rapportgen revision status --register FIL'", fil=path)
     falt = validate(Revisionssvar, located, _apply_profile(located.data, profil))
     return RevisionssvarDoc(path, falt, located, body)
 
@@ -278,3 +281,26 @@ doctypes.register(doctypes.DocType(
     description="Svar på revisionsrapport med tjänsteskrivelse: YAML eller Markdown med YAML-huvud",
     exempel=doctypes.EXEMPEL / "revisionssvar.yaml",
 ))
+
+
+def build(inputs: list[Path], outdir: Path, profil: Profil, *, pdf: bool = True, mallar: Path | None = None,
+          tvinga: bool = False) -> "BuildResult":
+    """Load every reply, check it, then write each reply and its tjänsteskrivelse (and PDFs)."""
+    from .build import BuildResult
+    from .checks import raise_on_errors, run_checks
+    from .convert import convert_many
+
+    docs = [load(p, profil) for p in inputs]
+    pairs = [(d, tjansteskrivelse_for(d, profil)) for d in docs]
+    findings = [f for d, ts in pairs for f in (*run_checks(d), *run_checks(ts))]
+    raise_on_errors(findings, tvinga)
+    result = BuildResult()
+    for doc, ts in pairs:
+        out = Path(outdir) / f"{doc.stem}.docx"
+        render(doc, out, profil, mallar)
+        ts_out = Path(outdir) / f"{doc.stem}-tjansteskrivelse.docx"
+        tjansteskrivelse.render(ts, ts_out, profil, mallar)
+        result.docx += [out, ts_out]
+    if pdf:
+        result.pdf = convert_many(result.docx)
+    return result

@@ -261,3 +261,18 @@ doctypes.register(doctypes.DocType(
     suffixes=(".xlsx",), description="Nämndens uppdrag och yttranden med status, från Excel",
     exempel=doctypes.EXEMPEL / "uppdragslista.xlsx",
 ))
+
+
+def build(sheet: Path, outdir: Path, profil: Profil, *, register: Register | None = None,
+          per: dt.date | None = None, pdf: bool = True, mallar: Path | None = None) -> list[Path]:
+    """Render the uppdragslista (with the register's reports) to .docx and, unless pdf=False, .pdf."""
+    from .convert import convert_many
+
+    doc = load(sheet, profil)
+    if per is not None:
+        doc = replace(doc, per=per)
+    if register is not None:
+        doc = med_register(doc, register, per)
+    out = Path(outdir) / f"{doc.stem}.docx"
+    render(doc, out, profil, mallar)
+    return [out, *(convert_many([out]) if pdf else [])]
