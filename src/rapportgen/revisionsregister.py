@@ -19,8 +19,9 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError
+from .inputs.text import clean_text
 from .inputs.yamlsrc import load_yaml_file, translate_error, validate
-from .model.revision import Register, Registerpost
+from .model.revision import Register, Registerpost, clean_data
 
 REGISTER_NAMES = ("revisionsregister.yaml", "revisionsregister.yml", "revisionsregister.xlsx")
 
@@ -65,7 +66,7 @@ def _cell_value(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        value = value.strip()
+        value = clean_text(value).strip()
         return value or None
     return value
 
@@ -167,6 +168,7 @@ def load_register(path: str | Path) -> Register:
         located = load_yaml_file(path)
         if not isinstance(located.data, dict):
             raise InputError("registret ska ha fälten 'rapporter:' (och gärna 'sammanträden:')", fil=path)
+        located.data = clean_data(located.data)
         reg = validate(Register, located)
     elif suffix == ".xlsx":
         reg = _load_register_excel(path)

@@ -24,7 +24,7 @@ from .errors import InputError
 from .format import Formatter
 from .inputs.markdown import Block, Run, Stycke, load_markdown
 from .inputs.yamlsrc import Located, load_yaml_file, validate
-from .model.revision import Rekommendation, Revisionssvar, Stallning, imperativ
+from .model.revision import Rekommendation, clean_data, Revisionssvar, Stallning, imperativ
 from .profil import Profil
 from .render.blocks import BlockWriter
 from .render.docx import render_docx
@@ -92,6 +92,8 @@ def load(path: str | Path, profil: Profil | None = None) -> RevisionssvarDoc:
     if "rapporter" in located.data and "rapport" not in located.data:
         raise InputError("filen ser ut som ett revisionsregister (fältet 'rapporter:'); "
                          "visa det med 'rapportgen revision status --register FIL'", fil=path)
+    # YAML escapes ("\e") can produce characters XML cannot hold; drop them like read_text does.
+    located.data = clean_data(located.data)
     falt = validate(Revisionssvar, located, _apply_profile(located.data, profil))
     return RevisionssvarDoc(path, falt, located, body)
 
@@ -124,7 +126,7 @@ def stallning_mening(namnd: str, stallning: Stallning) -> str:
 
 
 def avsnitt_ref(rek: Rekommendation) -> str:
-    return f"se avsnitt {rek.avsnitt}" if rek.avsnitt else ""
+    return f"se avsnitt\u00a0{rek.avsnitt}" if rek.avsnitt else ""
 
 
 class AtgardKontext(BaseModel):

@@ -34,6 +34,19 @@ Datum = Annotated[dt.date, BeforeValidator(parse_date)]
 DatumLista = Annotated[list[Datum], BeforeValidator(lambda v: [] if v is None else v)]
 
 
+def clean_data(value: Any) -> Any:
+    """Parsed YAML with characters XML cannot hold removed (YAML escapes like "\\e" can make them)."""
+    from ..inputs.text import clean_text
+
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {k: clean_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_data(v) for v in value]
+    return value
+
+
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split())).casefold()
 
