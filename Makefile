@@ -31,6 +31,9 @@ venv: system $(VENV)/.installed
 demo: venv
 	$(RG) tjansteskrivelse examples/tjansteskrivelser/*.md -o outputs/tjansteskrivelser
 	$(RG) tjansteskrivelse --batch examples/tjansteskrivelser/batch/arenden.xlsx -o outputs/batch
+	$(RG) revisionssvar examples/revision/uppfoljning-granskningar.yaml examples/revision/it-sakerhet.md -o outputs/revision
+	$(RG) revision status --register examples/revision/revisionsregister.yaml --per 2023-09-05
+	$(RG) uppdragslista examples/revision/uppdragslista.xlsx --register examples/revision/revisionsregister.yaml -o outputs/revision
 	@echo "Klart: se outputs/"
 
 test: venv
