@@ -340,3 +340,53 @@ def test_uppdragslista_bad_status_names_cell(tmp_path):
                                       "--profil", str(PROFIL)])
     assert result.exit_code == 2
     assert "blad 'Uppdrag', cell H6" in result.output and "Pågår" in result.output
+
+
+# --- registry, packaged examples, loaders ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["revisionssvar", "uppdragslista"])
+def test_packaged_example_renders_without_profile(tmp_path, name):
+    from rapportgen import doctypes
+    from rapportgen.profil import Profil
+
+    typ = doctypes.get(name)
+    assert typ.exempel is not None and typ.exempel.is_file()
+    assert typ.exempel.suffix in typ.suffixes
+    doc = typ.load(typ.exempel, Profil())
+    out = typ.render(doc, tmp_path / f"{name}.docx", Profil())
+    assert out.is_file() and out.stat().st_size > 0
+
+
+def test_reply_to_other_addressee_is_a_warning(tmp_path):
+    def answer_other(d):
+        d["områden"][0]["rekommendationer"][0]["svar"] = {"ställning": "instämmer", "text": "Ja."}
+    path = _variant(tmp_path, answer_other)
+    findings = run_checks(revisionssvar.load(path, load_profile(PROFIL)))
+    assert [(f.severity, f.kod) for f in findings] == [(Severity.VARNING, "revision_svar_annan_adressat")]
+
+
+def test_register_file_given_as_reply_is_explained():
+    with pytest.raises(InputError) as exc:
+        revisionssvar.load(EX / "revisionsregister.yaml", load_profile(PROFIL))
+    assert "revisionsregister" in str(exc.value)
+
+
+title_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,
+                     max_size=30).filter(lambda s: s.strip() and s == s.strip())
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(titel=title_text, dagar=st.integers(min_value=-60, max_value=200))
+def test_register_loader_round_trip(tmp_path, titel, dagar):
+    per = dt.date(2023, 9, 5)
+    data = {"sammanträden": ["2023-09-19"], "rapporter": [{
+        "titel": titel, "inkom": "2023-06-01", "svar_senast": (per + dt.timedelta(days=dagar)).isoformat(),
+        "status": "pågår"}]}
+    path = tmp_path / "reg.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    reg = load_register(path)
+    assert reg.rapporter[0].titel == " ".join(titel.split()) or reg.rapporter[0].titel == titel
+    [rad] = status(reg, per)
+    assert rad.dagar_kvar == dagar and rad.sen == (dagar < 0)
+    assert rad.missar_sammantrade == (dagar < 14)  # the next meeting is 2023-09-19
