@@ -130,7 +130,7 @@ def test_generated_tjansteskrivelse_fields(built):
         "Förslag till beslut", "Socialnämnden beslutar:",
         "Godkänna förvaltningens svar för överlämning till revisionen.",
         "Ärendet", "KPMG har på uppdrag av kommunens revisorer", "senast den 29 september 2023",
-        "3 rekommendationer som riktar sig till socialnämnden",
+        "tre rekommendationer som riktar sig till socialnämnden",
         "Beslutsunderlag", "Uppföljning av genomförda granskningar",
         "Svar på revisionsrapport Uppföljning av genomförda granskningar",
         "Protokollsutdrag till", "Revisionen", "Kommunstyrelsen", "Exp / 2023", "Johan Vikström",
@@ -390,3 +390,17 @@ def test_register_loader_round_trip(tmp_path, titel, dagar):
     [rad] = status(reg, per)
     assert rad.dagar_kvar == dagar and rad.sen == (dagar < 0)
     assert rad.missar_sammantrade == (dagar < 14)  # the next meeting is 2023-09-19
+
+
+def test_status_compares_the_linked_reply(tmp_path):
+    shutil.copy(EX / "uppfoljning-granskningar.yaml", tmp_path / "uppfoljning-granskningar.yaml")
+    data = yaml.safe_load((EX / "revisionsregister.yaml").read_text(encoding="utf-8"))
+    data["rapporter"][1]["svar_senast"] = "2023-09-30"
+    data["rapporter"][0]["svar"] = "finns-inte.md"
+    path = tmp_path / "reg.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["revision", "status", "--register", str(path), "--profil", str(PROFIL),
+                                      "--per", "2023-09-05"])
+    assert result.exit_code == 0, result.output
+    assert "! AVVIKER: svarsfilen har svar_senast 2023-09-29, registret 2023-09-30" in result.output
+    assert "! SVARSFIL SAKNAS:" in result.output and "finns-inte.md" in result.output

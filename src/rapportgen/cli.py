@@ -161,7 +161,7 @@ def revision_status_cmd(register, per, profil):
     import datetime as dt
 
     from .errors import InputError
-    from .revisionsregister import format_status, load_register, meetings_for, status
+    from .revisionsregister import compare_reply, format_status, load_register, meetings_for, status
 
     path = _register_path(register)
     if path is None:
@@ -171,6 +171,8 @@ def revision_status_cmd(register, per, profil):
     reg = load_register(path)
     per = per or dt.date.today()
     rows = status(reg, per, prof.sammantraden, bas=path.parent)
+    for rad in rows:
+        compare_reply(rad, prof)
     click.echo(format_status(rows, per, len(meetings_for(reg, prof.sammantraden))))
 
 

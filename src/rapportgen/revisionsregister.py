@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -217,6 +217,7 @@ class Statusrad:
     sen: bool  # the deadline has passed
     missar_sammantrade: bool  # no meeting that can decide it before the deadline
     svarsfil: Path | None = None  # the linked reply input, resolved
+    avvikelser: list[str] = field(default_factory=list)  # where the linked reply disagrees with the register
 
     @property
     def anmarkningar(self) -> list[str]:
@@ -236,7 +237,33 @@ class Statusrad:
                              f"är efter svarsdagen {svarsdag}")
         if self.svarsfil is not None and not self.svarsfil.is_file():
             notes.append(f"SVARSFIL SAKNAS: {self.svarsfil}")
+        notes += self.avvikelser
         return notes
+
+
+def compare_reply(rad: Statusrad, profil=None) -> None:
+    """Note where the linked reply input disagrees with the register (dnr, deadline) or cannot be read."""
+    from .revisionssvar import load as load_reply
+
+    if rad.svarsfil is None or not rad.svarsfil.is_file():
+        return
+    try:
+        reply = load_reply(rad.svarsfil, profil)
+    except InputError as exc:
+        rad.avvikelser.append(f"SVARSFILEN HAR FEL: {exc.format_message()}")
+        return
+    rap, post = reply.falt.rapport, rad.post
+    if post.dnr and _dnr_norm(rap.dnr) != _dnr_norm(post.dnr):
+        rad.avvikelser.append(f"AVVIKER: svarsfilen har dnr {rap.dnr}, registret {post.dnr}")
+    if rap.svar_senast != post.svar_senast:
+        rad.avvikelser.append(f"AVVIKER: svarsfilen har svar_senast {rap.svar_senast.isoformat()}, "
+                              f"registret {post.svar_senast.isoformat()}")
+    if reply.falt.datum > post.svar_senast:
+        rad.avvikelser.append(f"SENT SVAR: svaret är daterat {reply.falt.datum.isoformat()}")
+
+
+def _dnr_norm(dnr: str) -> str:
+    return "".join(dnr.split()).casefold()
 
 
 def meetings_for(register: Register, extra: Iterable[dt.date] = ()) -> list[dt.date]:

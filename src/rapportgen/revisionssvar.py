@@ -234,6 +234,11 @@ def render(doc: RevisionssvarDoc, out: str | Path, profil: Profil | None = None,
 # --- the ärende's tjänsteskrivelse ---------------------------------------------
 
 
+# Small numbers are written as words in prose.
+_RAKNEORD = {0: "inga", 2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju", 8: "åtta", 9: "nio",
+             10: "tio", 11: "elva", 12: "tolv"}
+
+
 def _stycke(text: str) -> Stycke:
     return Stycke([Run(text)], 0)
 
@@ -249,7 +254,7 @@ def tjansteskrivelse_for(doc: RevisionssvarDoc, profil: Profil | None = None) ->
         handl = f.underskrifter[0].model_dump(by_alias=True, exclude_none=True)
     egna = [r for _o, recs in f.egna() for r in recs]
     antal = len(egna)
-    rek_ord = "en rekommendation" if antal == 1 else f"{fmt.tal(antal)} rekommendationer"
+    rek_ord = "en rekommendation" if antal == 1 else f"{_RAKNEORD.get(antal, fmt.tal(antal))} rekommendationer"
     body = [
         _stycke(f"{rap.revisionsbyra} har på uppdrag av kommunens revisorer tagit fram rapporten "
                 f"”{rap.titel}”, daterad {fmt.datum_lang(rap.datum)}."),
