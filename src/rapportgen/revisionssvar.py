@@ -249,9 +249,7 @@ def tjansteskrivelse_for(doc: RevisionssvarDoc, profil: Profil | None = None) ->
     f, rap, ts = doc.falt, doc.falt.rapport, doc.falt.tjansteskrivelse
     fmt = Formatter()
     svarstitel = f"Svar på revisionsrapport {rap.titel}"
-    handl = ts.handlaggare
-    if handl is None:
-        handl = f.underskrifter[0].model_dump(by_alias=True, exclude_none=True)
+    handl = (ts.handlaggare or f.underskrifter[0]).model_dump(by_alias=True, exclude_none=True)
     egna = [r for _o, recs in f.egna() for r in recs]
     antal = len(egna)
     rek_ord = "en rekommendation" if antal == 1 else f"{_RAKNEORD.get(antal, fmt.tal(antal))} rekommendationer"

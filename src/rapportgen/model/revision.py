@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from .common import PersonList, Strict, Text, TextList
+from .common import Person, PersonList, Strict, Text, TextList
 
 
 def parse_date(value: Any) -> Any:
@@ -137,8 +137,14 @@ class Tjanstedel(Strict):
     """Overrides for the generated tjänsteskrivelse."""
 
     datum: Datum | None = Field(None, description="Tjänsteskrivelsens datum (standard: svarets datum)")
-    handlaggare: Any = Field(None, alias="handläggare",
-                             description="Handläggare (standard: svarets första undertecknare)")
+    handlaggare: Person | None = Field(None, alias="handläggare",
+                                      description="Handläggare: namn, titel, telefon, e-post "
+                                                  "(standard: svarets första undertecknare)")
+
+    @field_validator("handlaggare", mode="before")
+    @classmethod
+    def _name_only(cls, value):
+        return {"namn": value} if isinstance(value, str) else value
     titel: Text | None = Field(None, description="Ärendemening (standard: 'Revisionsrapport <titel> - svar')")
 
 
