@@ -173,6 +173,7 @@ class Tabell:
     rubrikrad: int
     kolumner: list[str]
     rader: list[Rad] = field(default_factory=list)
+    rubriker: list[Cell] = field(default_factory=list)  # the header cells, as written
 
     def kolumn(self, namn: str) -> list[Cell]:
         if namn not in self.kolumner:
@@ -263,6 +264,34 @@ def load_table(path: str | Path, *, blad: str | int | None = None, rubrikrad: in
             elif typ == "datum":
                 cell.datum()
     return tabell
+
+
+def load_sheets(path: str | Path, enhet: Enhet = "kr") -> list[Tabell]:
+    """Every sheet of an .xlsx file (or the CSV file), each with its first non-empty row as header.
+
+    For scanning a file whose layout is not declared (rapportgen check budget.xlsx).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("filen finns inte" if not path.exists() else "är en mapp, inte en fil", fil=path)
+    if path.suffix.lower() in CSV_SUFFIXES:
+        sheets: list[tuple[str | None, list[list[Varde]]]] = [(None, _read_csv(path))]
+    elif path.suffix.lower() in EXCEL_SUFFIXES:
+        try:
+            wb = load_workbook(path, read_only=True)
+            names = list(wb.sheetnames)
+            wb.close()
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
+        sheets = [_read_xlsx(path, name) for name in names]
+    else:
+        raise InputError(f"okänd tabellfil '{path.suffix}'; använd .xlsx eller .csv", fil=path)
+    out = []
+    for name, grid in sheets:
+        first = next((i for i, row in enumerate(grid) if any(v not in (None, "") for v in row)), None)
+        if first is not None:
+            out.append(_table(path, name, grid, first + 1, enhet))
+    return out
 
 
 def load_source(kalla: Tabellkalla, base_dir: str | Path = ".",
@@ -359,10 +388,13 @@ def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int
     while width and all(len(r) < width or r[width - 1] in (None, "") for r in grid[rubrikrad - 1:]):
         width -= 1
     headers: list[str] = []
+    header_cells: list[Cell] = []
     for c in range(width):
         value = header_row[c] if c < len(header_row) else None
         letter = get_column_letter(c + 1)
-        name = Cell(value, Cellplats(path, blad, f"{letter}{rubrikrad}")).text.strip() or letter
+        header_cell = Cell(value, Cellplats(path, blad, f"{letter}{rubrikrad}"))
+        header_cells.append(header_cell)
+        name = header_cell.text.strip() or letter
         name = " ".join(name.split())
         if name in headers:
             raise InputError(f"kolumnrubriken '{name}' förekommer två gånger", fil=path,
@@ -380,4 +412,4 @@ def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int
         rad = Rad(r + 1, celler, enhet, path, blad)
         if not rad.tom:
             rader.append(rad)
-    return Tabell(path, blad, enhet, rubrikrad, headers, rader)
+    return Tabell(path, blad, enhet, rubrikrad, headers, rader, header_cells)
