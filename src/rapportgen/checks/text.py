@@ -22,7 +22,7 @@ _NOT_LETTER_AFTER = r"(?![A-Za-zÅÄÖåäöÉé])"
 
 # Unfilled placeholders and Word template hints seen in real documents.
 PLACEHOLDER = re.compile(
-    rf"{_NOT_LETTER}-?[Xx]{{2,}}{_NOT_LETTER_AFTER}"  # -XX mnkr, XXXX, xx (never 'XXL', 'Xavier')
+    rf"{_NOT_LETTER}-?[Xx]{{2,}}{_NOT_LETTER_AFTER}(?:[ \u00a0](?:(?:mnkr|tkr|kr|procent)\b|%))?"  # -XX mnkr
     r"|Skriv (?:din )?text här"
     r"|Klicka (?:eller tryck )?här för att ange (?:text|datum)\.?"
     r"|(?:^|(?<=[.:;!?]\s))Ange\b[^.\n]{0,60}"  # a hint that opens a text: 'Ange investering per rad'
