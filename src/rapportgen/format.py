@@ -367,5 +367,8 @@ def parse_period(text: str) -> Period | None:
     found = find_periods(stripped)
     if found and found[0].text == stripped:
         return found[0].period
-    month = parse_manad(stripped)
-    return Period(None, month, month) if month else None
+    m = re.fullmatch(r"(\S+)(?:\s+(20\d\d))?", stripped)
+    month = parse_manad(m.group(1)) if m else None
+    if month is None:
+        return None
+    return Period(int(m.group(2)) if m.group(2) else None, month, month)
