@@ -63,8 +63,14 @@ class Kontrollrapport:
 
 
 def _checkable(path: Path) -> bool:
-    if path.name in PROFILE_NAMES or path.name.startswith((".", "~$")):
+    """Whether a file found in a folder is an input (named files are always checked)."""
+    if path.name in PROFILE_NAMES or path.name.startswith((".", "~$")) or path.stem.upper() == "README":
         return False
+    if path.suffix.lower() == ".md":
+        # Markdown inputs open with front matter; other notes in the folder are not inputs.
+        with path.open("rb") as fh:
+            if not fh.read(8).removeprefix(b"\xef\xbb\xbf").startswith(b"---"):
+                return False
     return doctypes.for_path(path) is not None or path.suffix.lower() in TABLE_SUFFIXES
 
 
