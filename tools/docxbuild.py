@@ -78,6 +78,7 @@ def base_document() -> Document:
     sign = styles.add_style("Underskrift", WD_STYLE_TYPE.PARAGRAPH)
     sign.base_style = styles["Normal"]
     sign.paragraph_format.space_before = Pt(18)
+    sign.paragraph_format.keep_together = True  # name and title (one paragraph) never split
     table = styles.add_style("Rapportgen tabell", WD_STYLE_TYPE.TABLE)
     table.base_style = styles["Table Grid"]
     set_font(table, size=10)

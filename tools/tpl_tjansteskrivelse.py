@@ -46,13 +46,16 @@ def build_tjansteskrivelse(path: Path) -> None:
 
     p = para(doc, "Exp / {{ datum.year }}", style="Normal")
     p.paragraph_format.space_before = Pt(24)
+    p.paragraph_format.keep_with_next = True
     p.runs[0].font.size = Pt(8)
     p.runs[0].font.color.rgb = RGBColor(0x77, 0x77, 0x77)
     p = para(doc, "{{ forvaltning }}", style="Normal", bold=True)
     p.paragraph_format.space_before = Pt(12)
+    p.paragraph_format.keep_with_next = True
     para(doc, "{%p for person in underskrifter %}")
-    para(doc, "{{ person.namn }}", style="Underskrift")
-    para(doc, "{{ person.titel or '' }}", style="Normal")
+    p = para(doc, "{{ person.namn }}", style="Underskrift")
+    p.runs[0].add_break()
+    p.add_run("{{ person.titel or '' }}")
     para(doc, "{%p endfor %}")
     doc.save(path)
 

@@ -56,3 +56,73 @@ def build_tjansteskrivelser(
     if pdf:
         result.pdf = convert_many(result.docx)
     return result
+
+
+@dataclass
+class BatchResult(BuildResult):
+    fel: list[tuple[int, str]] = field(default_factory=list)  # (row, message)
+    antal: int = 0
+
+
+def _slug(text: str) -> str:
+    import re
+    import unicodedata
+
+    dashed = re.sub(r"[^\w]+", "-", text)
+    ascii_text = unicodedata.normalize("NFKD", dashed).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:80] or "arende"
+
+
+def build_batch(
+    sheet: Path, outdir: Path, profil: Profil, *, pdf: bool = True, mallar: Path | None = None,
+    tvinga: bool = False, progress: Callable[[int, str], None] | None = None,
+) -> BatchResult:
+    """One tjänsteskrivelse per row. A bad row is reported and skipped; the others are made."""
+    from .errors import RapportgenError
+    from .inputs.batch import load_batch, resolve_body
+    from .inputs.markdown import MarkdownDoc, parse_body
+    from .inputs.yamlsrc import Located, validate
+    from .model.tjansteskrivelse import Tjansteskrivelse
+
+    rows = load_batch(sheet)
+    result = BatchResult(antal=len(rows))
+    used: set[str] = set()
+    for row in rows:
+        where = f"rad {row.rad}"
+        try:
+            text, body_source = resolve_body(row, sheet)
+            located = Located(data=row.data, fil=sheet,
+                              platser={k: f"{where}, cell {v}" for k, v in row.celler.items()},
+                              standardplats=where)
+            falt = validate(Tjansteskrivelse, located, tjansteskrivelse.apply_profile(row.data, profil))
+            try:
+                md = MarkdownDoc(body_source, located, parse_body(text, body_source))
+                sections = tjansteskrivelse.split_sections(md)
+            except RapportgenError as exc:
+                if body_source != sheet:
+                    raise
+                inner = f" ({exc.plats.replace('rad', 'textrad')})" if exc.plats else ""
+                raise type(exc)(exc.detalj, fil=sheet,
+                                plats=f"{where}, cell {row.celler['brödtext']}{inner}") from None
+            doc = tjansteskrivelse.TjansteskrivelseDoc(sheet, falt, sections, md)
+            raise_on_errors([f for f in run_checks(doc, profil)], tvinga)
+            stem = row.filnamn or _slug(f"{doc.falt.dnr} {doc.falt.titel}")
+            base, n = stem, 2
+            while stem in used:
+                stem, n = f"{base}-{n}", n + 1
+            used.add(stem)
+            out = outdir / f"{stem}.docx"
+            tjansteskrivelse.render(doc, out, profil, mallar)
+            result.docx.append(out)
+            if progress:
+                progress(row.rad, stem)
+        except RapportgenError as exc:
+            message = exc.format_message()
+            if exc.fil is None:
+                message = f"{sheet}, {where}: {message}"
+            result.fel.append((row.rad, message))
+            if progress:
+                progress(row.rad, "")
+    if pdf and result.docx:
+        result.pdf = convert_many(result.docx)
+    return result

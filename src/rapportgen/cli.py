@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build_tjansteskrivelser, profile_for
+from .build import build_batch, build_tjansteskrivelser, profile_for
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -37,17 +37,24 @@ def cli() -> None:
 @click.option("-o", "--utmapp", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
               show_default=True, help="Mapp där .docx och .pdf skrivs.")
 @click.option("--ingen-pdf", is_flag=True, help="Skriv bara .docx, ingen PDF.")
+@click.option("--batch", "batch", type=click.Path(dir_okay=False, path_type=Path),
+              help="Excel- eller CSV-ark med ett ärende per rad.")
+@click.option("--tvinga", is_flag=True, help="Skriv dokumenten trots fel i kontrollen.")
 @profil_option
 @mallar_option
-@click.option("--tvinga", is_flag=True,
-              help="Gör dokumenten trots att kontrollerna hittar fel (felen skrivs ut som varningar).")
-def tjansteskrivelse_cmd(indata, utmapp, ingen_pdf, profil, mallar, tvinga):
+def tjansteskrivelse_cmd(indata, utmapp, ingen_pdf, batch, tvinga, profil, mallar):
     """Skapa tjänsteskrivelser från Markdown-filer med YAML-huvud.
 
     Varje INDATA-fil blir en .docx och en .pdf med samma namn i utmappen.
+    Med --batch blir varje rad i arket en tjänsteskrivelse.
     """
+    if batch is not None:
+        if indata:
+            raise click.UsageError("ange antingen indatafiler eller --batch, inte båda")
+        _run_batch(batch, utmapp, not ingen_pdf, tvinga, profile_for([batch], profil), mallar)
+        return
     if not indata:
-        raise click.UsageError("ange minst en indatafil (.md)")
+        raise click.UsageError("ange minst en indatafil (.md) eller --batch ARK")
     prof = profile_for(indata, profil)
     result = build_tjansteskrivelser(list(indata), utmapp, prof, pdf=not ingen_pdf, mallar=mallar,
                                      tvinga=tvinga)
@@ -91,6 +98,28 @@ def check_cmd(sokvagar, profil, typ, utformat):
     else:
         click.echo(format_plain(rapport))
     click.get_current_context().exit(rapport.exit_code)
+
+
+def _run_batch(sheet: Path, utmapp: Path, pdf: bool, tvinga: bool, prof, mallar) -> None:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .inputs.batch import load_batch
+
+    total = len(load_batch(sheet))
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("Tjänsteskrivelser", total=total)
+        result = build_batch(sheet, utmapp, prof, pdf=pdf, mallar=mallar, tvinga=tvinga,
+                             progress=lambda rad, namn: bar.advance(task))
+    for rad, message in result.fel:
+        click.echo(f"Fel: {message}", err=True)
+    ok = len(result.docx)
+    click.echo(f"{ok} av {result.antal} tjänsteskrivelser klara i {utmapp}"
+               + (f"; {len(result.fel)} rader med fel" if result.fel else ""))
+    if result.fel:
+        raise SystemExit(1)
 
 
 def main() -> None:  # pragma: no cover - console entry

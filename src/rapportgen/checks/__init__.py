@@ -190,6 +190,23 @@ def _load_builtin_checks() -> None:
     doctypes.all_types()
 
 
+def falt_plats(located: object | None, key: tuple) -> str:
+    """Where a field of a document's data is: "rad 4 (fält 'dnr')" in YAML front matter, the
+    cell for a spreadsheet row, or just "fält 'dnr'" when the field came from the profile."""
+    label = "".join(f"[{k + 1}]" if isinstance(k, int) else (f".{k}" if i else str(k))
+                    for i, k in enumerate(key))
+    if located is not None and key:
+        platser = getattr(located, "platser", None) or {}
+        if key[0] in platser:
+            return f"{platser[key[0]]} (fält '{label}')"
+        lines = getattr(located, "lines", {})
+        if (key[0],) in lines:
+            line = located.line_of(key)  # type: ignore[attr-defined]
+            if line:
+                return f"rad {line} (fält '{label}')"
+    return f"fält '{label}'"
+
+
 def iter_texts(value: object, path: str = "") -> Iterator[tuple[str, str]]:
     """(path, text) for every string in nested dicts/lists/models."""
     if isinstance(value, str):

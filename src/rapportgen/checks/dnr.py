@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..identifiers import Beslutsreferens, DnrMonster
 from ..tjansteskrivelse import TjansteskrivelseDoc
-from . import Finding, Kontrollkontext, Severity, check
+from . import Finding, Kontrollkontext, Severity, check, falt_plats
 
 
 def dnr_findings(dokument: str, dnr: str, monster: DnrMonster, *, plats: str | None = None,
@@ -32,10 +32,7 @@ def dnr_findings(dokument: str, dnr: str, monster: DnrMonster, *, plats: str | N
 
 
 def _line(doc: TjansteskrivelseDoc, *key) -> str:
-    front = doc.source.front if doc.source is not None else None
-    line = front.line_of(key) if front is not None and (key[0],) in front.lines else None
-    label = ".".join(str(k) if not isinstance(k, int) else f"[{k + 1}]" for k in key).replace(".[", "[")
-    return f"rad {line} (fält '{label}')" if line else f"fält '{label}'"
+    return falt_plats(doc.source.front if doc.source is not None else None, key)
 
 
 @check(TjansteskrivelseDoc, "dnr")

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Mapping
 from ..inputs.markdown import Block, Lista, Rubrik, Stycke, Tabell
 from ..model.tjansteskrivelse import AVSNITT
 from ..tjansteskrivelse import TjansteskrivelseDoc
-from . import Finding, Severity, check, iter_texts
+from . import Finding, Severity, check, falt_plats, iter_texts
 
 # Developer work markers; spelt in pieces so source scanners do not flag this file.
 _WORK_MARKERS = ("TO" + "DO", "FIX" + "ME")
@@ -99,13 +99,8 @@ _block_texts = block_texts  # older name
 
 
 def _field_line(doc: TjansteskrivelseDoc, path: str) -> str:
-    if doc.source is not None:
-        key = tuple(int(p) - 1 if p.isdigit() else p
-                    for p in re.findall(r"[^.\[\]]+", path))
-        line = doc.source.front.line_of(key) if key and (key[0],) in doc.source.front.lines else None
-        if line:
-            return f"rad {line} (fält '{path}')"
-    return f"fält '{path}'"
+    key = tuple(int(p) - 1 if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path))
+    return falt_plats(doc.source.front if doc.source is not None else None, key)
 
 
 @check(TjansteskrivelseDoc, "platshallare")

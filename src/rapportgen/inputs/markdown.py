@@ -79,7 +79,8 @@ class MarkdownDoc:
 
 
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"typographer": False}).enable(["table", "strikethrough"])
+    # Raw HTML is off: "<AB>" in a text is text, never markup.
+    return MarkdownIt("commonmark", {"typographer": False, "html": False}).enable(["table", "strikethrough"])
 
 
 def split_front_matter(text: str, fil: Path) -> tuple[str, str, int]:
@@ -111,7 +112,7 @@ def _inline_runs(token: Token) -> list[Run]:
             kursiv = True
         elif t == "em_close":
             kursiv = False
-        elif t == "text" or t == "html_inline":
+        elif t == "text":
             if child.content:
                 runs.append(Run(child.content, fet, kursiv, radbrytning=pending_break))
                 pending_break = False
@@ -172,11 +173,6 @@ class _Builder:
                 self.i += 1
             elif tok.type == "hr":
                 self.i += 1
-            elif tok.type == "html_block":
-                raise InputError(
-                    "HTML stöds inte i brödtexten; använd Markdown", fil=self.fil,
-                    plats=f"rad {self.line(tok)}",
-                )
             elif tok.type == "blockquote_open":
                 self.i += 1
                 out.extend(self.blocks(stop="blockquote_close"))

@@ -33,6 +33,15 @@ class Located:
     fil: Path
     lines: dict[tuple, int] = field(default_factory=dict)
     line_offset: int = 0
+    # For data that is not YAML (a spreadsheet row): top-level field -> location text.
+    platser: dict[str, str] = field(default_factory=dict)
+    standardplats: str | None = None
+
+    def where(self, loc: tuple) -> str | None:
+        if loc and loc[0] in self.platser:
+            return self.platser[loc[0]]
+        line = self.line_of(loc)
+        return f"rad {line}" if line else self.standardplats
 
     def line_of(self, loc: tuple) -> int | None:
         # Walk up until a located ancestor is found.
@@ -70,10 +79,24 @@ def parse_yaml(text: str, fil: str | Path, line_offset: int = 0) -> Located:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML-syntaxfel: {exc}", fil=fil) from None
+    data = _clean(data)
     lines: dict[tuple, int] = {}
     if node is not None:
         _collect_lines(node, (), lines)
     return Located(data=data, fil=fil, lines=lines, line_offset=line_offset)
+
+
+def _clean(value: Any) -> Any:
+    """YAML escapes (\\b, \\x00) can produce characters XML cannot hold: drop them."""
+    from .text import clean_text
+
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
 
 
 def load_yaml_file(path: str | Path) -> Located:
@@ -160,12 +183,12 @@ def translate_error(err: dict, model: type[BaseModel]) -> str:
     if kind == "missing":
         return f"fältet '{label}' saknas (obligatoriskt)"
     msg = _MESSAGES.get(kind)
-    if msg is None:
-        # Our own validators raise ValueError with Swedish text.
-        msg = err.get("ctx", {}).get("error") or err.get("msg", "ogiltigt värde")
-        msg = str(msg).removeprefix("Value error, ")
     value = err.get("input")
-    shown = f" (värde: {value!r})" if isinstance(value, (str, int, float)) and kind != "missing" else ""
+    shown = f" (värde: {value!r})" if isinstance(value, (str, int, float)) else ""
+    if msg is None:
+        # Our own validators raise ValueError with Swedish text that already shows the value.
+        msg = str(err.get("ctx", {}).get("error") or err.get("msg", "ogiltigt värde"))
+        msg, shown = msg.removeprefix("Value error, "), ""
     return f"fältet '{label}' {msg}{shown}"
 
 
@@ -174,8 +197,7 @@ def validate(model: type[M], located: Located, data: Any | None = None) -> M:
     try:
         return model.model_validate(located.data if data is None else data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        line = located.line_of(err["loc"])
-        raise InputError(
-            translate_error(err, model), fil=located.fil, plats=f"rad {line}" if line else None
-        ) from None
+        # An unknown field (a typo) usually explains a missing one: report it first.
+        errs = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        err = errs[0]
+        raise InputError(translate_error(err, model), fil=located.fil, plats=located.where(err["loc"])) from None
