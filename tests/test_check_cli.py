@@ -102,3 +102,18 @@ def test_render_stops_on_check_errors_unless_forced(tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "11-dnr-fel-monster.docx").is_file()
     assert "Varning: FEL:" in result.stderr and "diarienumret följer inte" in result.stderr
+
+
+def test_batch_rows_are_checked_with_cell_locations(tmp_path):
+    sheet = tmp_path / "arenden.csv"
+    sheet.write_text(
+        "dnr;titel;förslag;handläggare;datum;brödtext\n"
+        "SN 2023/9;Test av batch;Lägga ärendet till handlingarna.;Anna Lund;2023-09-11;Skriv text här\n"
+        "SN/2023:10;Bra ärende;Lägga ärendet till handlingarna.;Anna Lund;2023-09-11;Allt är klart.\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["tjansteskrivelse", "--batch", str(sheet), "--ingen-pdf",
+                                      "--profil", str(PROFIL), "-o", str(tmp_path / "ut")])
+    assert result.exit_code == 1
+    assert "1 av 2 tjänsteskrivelser klara" in result.output
+    assert "rad 2, cell A2 (fält 'dnr'): diarienumret följer inte" in result.stderr
+    assert "rad 2, cell F2, textrad 1: platshållare kvar i texten: 'Skriv text här'" in result.stderr

@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 from ..format import Period, PeriodTraff, find_periods, format_period
 from ..tjansteskrivelse import TjansteskrivelseDoc
 from . import Finding, Severity, check
-from .text import block_texts
+from .text import block_texts, body_plats
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def period_consistency(doc: TjansteskrivelseDoc) -> Iterator[Finding]:
     parts = period_mentions((f"fält 'beslutsunderlag[{i}]'", text)
                             for i, text in enumerate(f.beslutsunderlag, start=1))
     # Prose may legitimately look back ("resultat t.o.m. juli"): a mismatch there is a warning.
-    body = period_mentions(((f"rad {line}" if line else None, text)
+    body = period_mentions(((body_plats(doc, line), text)
                             for blocks in doc.avsnitt.values() for line, text in block_texts(blocks)),
                            Severity.VARNING)
     if title:

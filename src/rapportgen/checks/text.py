@@ -10,6 +10,7 @@ Reusable from any document's checks:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from ..inputs.markdown import Block, Lista, Rubrik, Stycke, Tabell
@@ -103,6 +104,19 @@ def _field_line(doc: TjansteskrivelseDoc, path: str) -> str:
     return falt_plats(doc.source.front if doc.source is not None else None, key)
 
 
+def body_plats(doc: TjansteskrivelseDoc, line: int | None, avsnitt: str | None = None) -> str | None:
+    """Where a body line is: 'rad 12', or inside a batch sheet's text cell, or in the body file."""
+    if line is None:
+        return f"avsnitt {avsnitt}" if avsnitt else None
+    source = doc.source
+    if source is not None and Path(source.fil) != Path(doc.fil):
+        return f"{source.fil}, rad {line}"  # body from a Markdown file named in a batch row
+    platser = getattr(source.front, "platser", None) if source is not None else None
+    if platser and "brödtext" in platser:
+        return f"{platser['brödtext']}, textrad {line}"
+    return f"rad {line}"
+
+
 @check(TjansteskrivelseDoc, "platshallare")
 def placeholders_left(doc: TjansteskrivelseDoc) -> Iterator[Finding]:
     """Platshållare och mallhjälptexter kvar (XX, Skriv text här, Ange ..., [...])."""
@@ -111,8 +125,7 @@ def placeholders_left(doc: TjansteskrivelseDoc) -> Iterator[Finding]:
         str(doc.fil), ((_field_line(doc, path), text) for path, text in iter_texts(fields)))
     for key, blocks in doc.avsnitt.items():
         yield from placeholder_findings(
-            str(doc.fil), ((f"rad {line}" if line else f"avsnitt {key}", text)
-                           for line, text in block_texts(blocks)))
+            str(doc.fil), ((body_plats(doc, line, key), text) for line, text in block_texts(blocks)))
 
 
 @check(TjansteskrivelseDoc, "tomt_avsnitt")
@@ -124,6 +137,6 @@ def empty_required_sections(doc: TjansteskrivelseDoc) -> Iterator[Finding]:
     for t in AVSNITT:
         lines = [line for line, _ in block_texts(doc.avsnitt.get(t.key, [])) if line]
         if lines:
-            platser[t.rubrik] = f"rad {min(lines)}"
+            platser[t.rubrik] = body_plats(doc, min(lines)) or t.rubrik
     yield from empty_section_findings(str(doc.fil), texts, [t.rubrik for t in AVSNITT if t.obligatoriskt],
                                       platser)
