@@ -16,7 +16,7 @@ from typing import Iterable
 
 from .. import doctypes
 from ..errors import InputError
-from ..inputs.excel import CSV_SUFFIXES, EXCEL_SUFFIXES, load_sheets
+from ..inputs.excel import EXCEL_SUFFIXES, load_sheets
 from ..profil import PROFILE_NAMES, Profil
 from . import Finding, Severity, run_checks, sort_findings
 
