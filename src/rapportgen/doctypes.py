@@ -65,10 +65,16 @@ def all_types() -> list[DocType]:
 
 
 def for_path(path: str | Path) -> DocType | None:
-    """The document type of an input file, by suffix and recognizer; None when none fits."""
+    """The document type of an input file, by suffix and recognizer; None when none fits.
+
+    A type whose kanner_igen accepts the file wins; otherwise the first registered type
+    without a recognizer (tjänsteskrivelse for .md). Types sharing a suffix should set
+    kanner_igen.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
-    candidates = [t for t in all_types() if suffix in t.suffixes]
+    _load_builtin()
+    candidates = [t for t in _TYPES.values() if suffix in t.suffixes]
     for t in candidates:
         if t.kanner_igen is not None and t.kanner_igen(path):
             return t
