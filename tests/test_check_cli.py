@@ -117,3 +117,23 @@ def test_batch_rows_are_checked_with_cell_locations(tmp_path):
     assert "1 av 2 tjänsteskrivelser klara" in result.output
     assert "rad 2, cell A2 (fält 'dnr'): diarienumret följer inte" in result.stderr
     assert "rad 2, cell F2, textrad 1: platshållare kvar i texten: 'Skriv text här'" in result.stderr
+
+
+def test_dispatch_by_recognizer(tmp_path, monkeypatch):
+    from rapportgen import doctypes
+    from rapportgen.tjansteskrivelse import Kontext
+
+    loaded = []
+    fake = doctypes.DocType(
+        name="provtyp", label="Provtyp", context_model=Kontext,
+        load=lambda path, profil: loaded.append(path) or object(), render=lambda *a: a[1],
+        suffixes=(".md",), kanner_igen=lambda p: p.read_text(encoding="utf-8").startswith("---\ntyp: prov"))
+    monkeypatch.setitem(doctypes._TYPES, "provtyp", fake)
+    prov = tmp_path / "prov.md"
+    prov.write_text("---\ntyp: prov\n---\n", encoding="utf-8")
+    assert doctypes.for_path(prov) is fake
+    assert doctypes.for_path(EXAMPLES / "10-intern-kontroll.md").name == "tjansteskrivelse"
+    assert doctypes.for_path(tmp_path / "x.pdf") is None
+    result = CliRunner().invoke(cli, ["check", "--format", "text", str(prov)])
+    assert result.exit_code == 0 and "prov.md (Provtyp): inga anmärkningar" in result.output
+    assert loaded == [prov]
