@@ -78,7 +78,7 @@ def test_months_and_periods():
 
 def test_period_expressions_are_found_in_text():
     text = ("Periodrapport per 2023 08, resultat t.o.m. juli, Resultaträkning jan-aug (tkr), "
-            "för perioden januari – augusti, beslut 2023-08-15, plan 2022–2024")
+            "för perioden januari – augusti, beslut 2023-08-15, plan 2022–2024, budget 2023 12 000 tkr")
     found = [(h.text, h.period.slut) for h in find_periods(text)]
     assert found == [("2023 08", 8), ("t.o.m. juli", 7), ("jan-aug", 8), ("januari – augusti", 8)]
 

@@ -329,8 +329,8 @@ PERIOD_PATTERNS: tuple[re.Pattern[str], ...] = (
                re.IGNORECASE),
     # t.o.m. juli, t o m juli, tom juli 2023
     re.compile(rf"\bt\.?\s?o\.?\s?m\.?\s+(?P<b>{_MONTH_WORD})(?:\s+(?P<y>20\d\d))?\b", re.IGNORECASE),
-    # per 2023 08, 2023 08, 2023-08 (not a full date)
-    re.compile(r"\b(?P<y>20\d\d)[ \-](?P<bn>0[1-9]|1[0-2])\b(?![-\d])"),
+    # per 2023 08, 2023 08, 2023-08 (not a full date, not '2023 12 000')
+    re.compile(r"\b(?P<y>20\d\d)[ \-](?P<bn>0[1-9]|1[0-2])\b(?![-\d]|[ \u00a0]\d)"),
     # per augusti 2023, per augusti
     re.compile(rf"\bper\s+(?P<b>{_MONTH_WORD})(?:\s+(?P<y>20\d\d))?\b", re.IGNORECASE),
 )

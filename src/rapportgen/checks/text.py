@@ -29,7 +29,7 @@ PLACEHOLDER = re.compile(
     r"|Skriv (?:din )?text här"
     r"|Klicka (?:eller tryck )?här för att ange (?:text|datum)\.?"
     r"|(?:^|(?<=[.:;!?]\s))Ange\b[^.\n]{0,60}"  # a hint that opens a text: 'Ange investering per rad'
-    r"|\[\s*(?:\.\.\.|…|text|namn|datum|belopp|dnr|titel|ort|x+)?\s*\]"
+    r"|\[\s*(?:\.\.\.|…|text|namn|datum|belopp|dnr|titel|ort|xx+)?\s*\]"
     r"|<\s*(?:text|namn|datum|belopp|dnr|titel)\s*>"
     r"|\b(?-i:" + "|".join(_WORK_MARKERS) + r")\b",
     re.IGNORECASE | re.MULTILINE,
