@@ -29,6 +29,7 @@ $(VENV)/.installed: pyproject.toml | system
 venv: system $(VENV)/.installed
 
 demo: venv
+	$(RG) check examples/tjansteskrivelser
 	$(RG) tjansteskrivelse examples/tjansteskrivelser/*.md -o outputs/tjansteskrivelser
 	$(RG) tjansteskrivelse --batch examples/tjansteskrivelser/batch/arenden.xlsx -o outputs/batch
 	$(RG) revisionssvar examples/revision/uppfoljning-granskningar.yaml examples/revision/it-sakerhet.md -o outputs/revision

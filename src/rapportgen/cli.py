@@ -58,8 +58,46 @@ def tjansteskrivelse_cmd(indata, utmapp, ingen_pdf, batch, tvinga, profil, malla
     prof = profile_for(indata, profil)
     result = build_tjansteskrivelser(list(indata), utmapp, prof, pdf=not ingen_pdf, mallar=mallar,
                                      tvinga=tvinga)
+    _echo_findings(result.findings)
     for path in result.docx + result.pdf:
         click.echo(f"skrev {path}")
+
+
+def _echo_findings(findings) -> None:
+    """Warnings (and errors let through by --tvinga) on stderr."""
+    for f in findings:
+        click.echo(f"Varning: {f.format()}" if f.severity.value == "fel" else f.format(), err=True)
+
+
+@cli.command("check")
+@click.argument("sokvagar", metavar="SÖKVÄG...", nargs=-1, type=click.Path(path_type=Path))
+@profil_option
+@click.option("--typ", help="Dokumenttyp för alla filer (standard: efter filen, t.ex. tjansteskrivelse).")
+@click.option("--format", "utformat", type=click.Choice(["auto", "rich", "text", "plain"]), default="auto",
+              show_default=True, help="Utskrift: tabeller (rich), ren text, eller rich i terminal.")
+def check_cmd(sokvagar, profil, typ, utformat):
+    """Kontrollera indata utan att göra några dokument.
+
+    Kör alla kontroller som gäller för varje fil (mappar gås igenom): platshållare,
+    tomma avsnitt, diarienummer, perioder, summor med mera. Fynden skrivs per dokument.
+    Slutkod 0: inga fel, 1: minst ett fel, 2: en fil kunde inte läsas.
+    """
+    import sys
+
+    from .checks.report import format_plain, print_rich
+    from .checks.runner import expand, kontrollera
+
+    if not sokvagar:
+        raise click.UsageError("ange minst en fil eller mapp att kontrollera")
+    files = expand(sokvagar)
+    prof = profile_for(files, profil)
+    rapport = kontrollera(files, prof, typ)
+    rich = utformat == "rich" or (utformat == "auto" and sys.stdout.isatty())
+    if rich:
+        print_rich(rapport)
+    else:
+        click.echo(format_plain(rapport))
+    click.get_current_context().exit(rapport.exit_code)
 
 
 def _run_batch(sheet: Path, utmapp: Path, pdf: bool, tvinga: bool, prof, mallar) -> None:

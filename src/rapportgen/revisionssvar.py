@@ -11,6 +11,7 @@ Library API:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -33,6 +34,14 @@ from .tjansteskrivelse import PersonKontext, ProfilKontext, kontext_dict
 
 TYP = "revisionssvar"
 SUFFIXES = (".yaml", ".yml", ".md")
+
+def _kanner_igen(path: Path) -> bool:
+    """A revisionssvar input has a top-level `rapport:` block."""
+    try:
+        return re.search(r"^rapport:\s*$", path.read_text(encoding="utf-8-sig"), re.M) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
 
 FORSLAG = "Godkänna förvaltningens svar för överlämning till revisionen."
 PROTOKOLLSUTDRAG = ["Revisionen", "Kommunstyrelsen"]
@@ -282,7 +291,7 @@ def tjansteskrivelse_for(doc: RevisionssvarDoc, profil: Profil | None = None) ->
 
 doctypes.register(doctypes.DocType(
     name=TYP, label="Revisionssvar", context_model=Kontext, load=load, render=render,
-    suffixes=SUFFIXES,
+    suffixes=SUFFIXES, kanner_igen=lambda path: _kanner_igen(path),
     description="Svar på revisionsrapport med tjänsteskrivelse: YAML eller Markdown med YAML-huvud",
     exempel=doctypes.EXEMPEL / "revisionssvar.yaml",
 ))

@@ -256,9 +256,26 @@ def render(doc: UppdragslistaDoc, out: str | Path, profil: Profil | None = None,
     return render_docx(template, Path(out), lambda tpl: context(doc, tpl, profil), formatter)
 
 
+def _kanner_igen(path: Path) -> bool:
+    """An uppdragslista sheet has an 'Uppdragsgivare' column header near the top."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # not a readable workbook: not ours
+        return False
+    try:
+        for row in wb.worksheets[0].iter_rows(max_row=10, values_only=True):
+            if any(str(v).strip().casefold() == "uppdragsgivare" for v in row if v is not None):
+                return True
+        return False
+    finally:
+        wb.close()
+
+
 doctypes.register(doctypes.DocType(
     name=TYP, label="Uppdragslista", context_model=Kontext, load=load, render=render,
-    suffixes=(".xlsx",), description="Nämndens uppdrag och yttranden med status, från Excel",
+    suffixes=(".xlsx",), kanner_igen=lambda path: _kanner_igen(path), description="Nämndens uppdrag och yttranden med status, från Excel",
     exempel=doctypes.EXEMPEL / "uppdragslista.xlsx",
 ))
 
