@@ -96,7 +96,7 @@ def test_password_pdf_without_password_is_refused(tmp_path):
     manifest = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: X\n    bilagor:\n"
                                         f"      - etikett: Låst\n        fil: {PASSWORD_PDF}\n")
     res = CliRunner().invoke(cli, ["check", str(manifest)])
-    assert res.exit_code == 2
+    assert res.exit_code == 1  # a check found an error
     assert "lösenordsskyddad" in res.output and "Traceback" not in res.output
     manifest.write_text(manifest.read_text(encoding="utf-8") + "        lösenord: fel\n", encoding="utf-8")
     res = CliRunner().invoke(cli, ["handling", str(manifest), "-o", str(tmp_path / "ut")])
@@ -113,7 +113,7 @@ def test_corrupt_pdf_is_refused(tmp_path):
                                         "      - {etikett: Trasig, fil: trasig.pdf}\n"
                                         "      - {etikett: Inte, fil: inte.pdf}\n")
     res = CliRunner().invoke(cli, ["check", str(manifest)])
-    assert res.exit_code == 2, res.output
+    assert res.exit_code == 1, res.output
     assert "trasig.pdf" in res.output and "inte.pdf" in res.output
     assert "Traceback" not in res.output
 

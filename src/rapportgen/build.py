@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import tjansteskrivelse
-from .checks import raise_on_errors, run_checks
+from .checks import Finding, raise_on_errors, run_checks
 from .convert import convert_many
 from .profil import Profil, find_profile, load_profile
 
@@ -20,6 +20,7 @@ from .profil import Profil, find_profile, load_profile
 class BuildResult:
     docx: list[Path] = field(default_factory=list)
     pdf: list[Path] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # what the checks found (also when forced)
 
 
 def profile_for(inputs: Iterable[Path], explicit: Path | None = None) -> Profil:
@@ -43,9 +44,9 @@ def build_tjansteskrivelser(
     tvinga: bool = False, progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
     docs = [tjansteskrivelse.load(p, profil) for p in inputs]
-    findings = [f for doc in docs for f in run_checks(doc)]
+    findings = [f for doc in docs for f in run_checks(doc, profil)]
     raise_on_errors(findings, tvinga)
-    result = BuildResult()
+    result = BuildResult(findings=findings)
     for doc in docs:
         out = outdir / f"{doc.stem}.docx"
         tjansteskrivelse.render(doc, out, profil, mallar)
@@ -104,7 +105,7 @@ def build_batch(
                 raise type(exc)(exc.detalj, fil=sheet,
                                 plats=f"{where}, cell {row.celler['brödtext']}{inner}") from None
             doc = tjansteskrivelse.TjansteskrivelseDoc(sheet, falt, sections, md)
-            raise_on_errors([f for f in run_checks(doc)], tvinga)
+            raise_on_errors([f for f in run_checks(doc, profil)], tvinga)
             stem = row.filnamn or _slug(f"{doc.falt.dnr} {doc.falt.titel}")
             base, n = stem, 2
             while stem in used:

@@ -58,8 +58,46 @@ def tjansteskrivelse_cmd(indata, utmapp, ingen_pdf, batch, tvinga, profil, malla
     prof = profile_for(indata, profil)
     result = build_tjansteskrivelser(list(indata), utmapp, prof, pdf=not ingen_pdf, mallar=mallar,
                                      tvinga=tvinga)
+    _echo_findings(result.findings)
     for path in result.docx + result.pdf:
         click.echo(f"skrev {path}")
+
+
+def _echo_findings(findings) -> None:
+    """Warnings (and errors let through by --tvinga) on stderr."""
+    for f in findings:
+        click.echo(f"Varning: {f.format()}" if f.severity.value == "fel" else f.format(), err=True)
+
+
+@cli.command("check")
+@click.argument("sokvagar", metavar="SÖKVÄG...", nargs=-1, type=click.Path(path_type=Path))
+@profil_option
+@click.option("--typ", help="Dokumenttyp för alla filer (standard: efter filen, t.ex. tjansteskrivelse).")
+@click.option("--format", "utformat", type=click.Choice(["auto", "rich", "text", "plain"]), default="auto",
+              show_default=True, help="Utskrift: tabeller (rich), ren text, eller rich i terminal.")
+def check_cmd(sokvagar, profil, typ, utformat):
+    """Kontrollera indata utan att göra några dokument.
+
+    Kör alla kontroller som gäller för varje fil (mappar gås igenom): platshållare,
+    tomma avsnitt, diarienummer, perioder, summor med mera. Fynden skrivs per dokument.
+    Slutkod 0: inga fel, 1: minst ett fel, 2: en fil kunde inte läsas.
+    """
+    import sys
+
+    from .checks.report import format_plain, print_rich
+    from .checks.runner import expand, kontrollera
+
+    if not sokvagar:
+        raise click.UsageError("ange minst en fil eller mapp att kontrollera")
+    files = expand(sokvagar)
+    prof = profile_for(files, profil)
+    rapport = kontrollera(files, prof, typ)
+    rich = utformat == "rich" or (utformat == "auto" and sys.stdout.isatty())
+    if rich:
+        print_rich(rapport)
+    else:
+        click.echo(format_plain(rapport))
+    click.get_current_context().exit(rapport.exit_code)
 
 
 def _run_batch(sheet: Path, utmapp: Path, pdf: bool, tvinga: bool, prof, mallar) -> None:
@@ -165,39 +203,120 @@ def handling_cmd(manifest, utmapp, publicering, pdfa, profil, mallar):
         raise Abort(f"{len(failures)} av {len(manifests)} handlingar kunde inte byggas")
 
 
-@cli.command("check")
-@click.argument("indata", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@profil_option
-def check_cmd(indata, profil):
-    """Kontrollera indata utan att skriva något: ett sammanträdesmanifest eller ett dokument.
-
-    Fel och varningar listas; vid fel avslutas kommandot med kod 2.
-    """
-    from . import doctypes
-    from .assemble import is_manifest, load_handling
-    from .assemble.manifest import choose_type
-    from .checks import Severity, run_checks
-    from .errors import CheckFailed
-
-    fel = 0
-    for path in indata:
-        prof = profile_for([path], profil)
-        if is_manifest(path):
-            obj = load_handling(path, prof)
-        else:
-            typ = choose_type(path.resolve(), None, manifest=path, plats=None, standard="tjansteskrivelse")
-            if typ is None:
-                raise click.UsageError(f"{path}: externa filer kontrolleras inom ett manifest")
-            obj = doctypes.get(typ).load(path, prof)
-        findings = run_checks(obj)
-        for f in findings:
-            click.echo(f.format())
-        n = sum(1 for f in findings if f.severity is Severity.FEL)
-        fel += n
-        click.echo(f"{path}: {n} fel, {sum(1 for f in findings if f.severity is Severity.VARNING)} varningar")
-    if fel:
-        raise CheckFailed(f"kontrollen hittade {fel} fel")
-
-
 def main() -> None:  # pragma: no cover - console entry
     cli()
+
+
+# --- revisionssvar, revisionsregister och uppdragslista -------------------------------------
+
+
+def _datum(ctx, param, value):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' är inte ett datum; skriv ÅÅÅÅ-MM-DD") from None
+
+
+def _register_path(register: Path | None, near: Path | None = None) -> Path | None:
+    from .revisionsregister import find_register
+
+    if register is not None:
+        return register
+    for folder in [Path.cwd()] + ([near.parent] if near else []):
+        found = find_register(folder)
+        if found:
+            return found
+    return None
+
+
+@cli.command("revisionssvar")
+@click.argument("indata", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--utmapp", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="Mapp där .docx och .pdf skrivs.")
+@click.option("--ingen-pdf", is_flag=True, help="Skriv bara .docx, ingen PDF.")
+@click.option("--tvinga", is_flag=True, help="Skriv dokumenten trots fel i kontrollen.")
+@profil_option
+@mallar_option
+def revisionssvar_cmd(indata, utmapp, ingen_pdf, tvinga, profil, mallar):
+    """Skapa svar på revisionsrapporter och deras tjänsteskrivelser.
+
+    Varje INDATA-fil (YAML eller Markdown) ger två dokument: svaret (<namn>.docx) och
+    tjänsteskrivelsen som för ärendet till nämnden (<namn>-tjansteskrivelse.docx), med PDF.
+    Kontrollen stoppar om en rekommendation till nämnden saknar svar eller om svaret är
+    daterat efter revisionens sista svarsdag.
+    """
+    from .revisionssvar import build
+
+    if not indata:
+        raise click.UsageError("ange minst en indatafil (.yaml eller .md)")
+    prof = profile_for(indata, profil)
+    result = build(list(indata), utmapp, prof, pdf=not ingen_pdf, mallar=mallar, tvinga=tvinga)
+    for path in result.docx + result.pdf:
+        click.echo(f"skrev {path}")
+
+
+@cli.group("revision")
+def revision_group():
+    """Revisionsregistret: inkomna revisionsrapporter och deras svarsdagar."""
+
+
+@revision_group.command("status")
+@click.option("--register", "register", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Registret (YAML eller Excel); standard: revisionsregister.yaml/.xlsx i arbetsmappen.")
+@click.option("--per", callback=_datum, metavar="DATUM",
+              help="Dagen som dagar kvar räknas från (ÅÅÅÅ-MM-DD); standard: i dag.")
+@profil_option
+def revision_status_cmd(register, per, profil):
+    """Visa öppna revisionsrapporter sorterade efter svarsdag.
+
+    Visar dagar kvar och markerar rapporter som redan är försenade och rapporter vars
+    svarsdag infaller före nästa sammanträde som kan besluta om svaret. Sammanträdesdagar
+    hämtas från profilen (`sammanträden:`) och från registret.
+    """
+    import datetime as dt
+
+    from .errors import InputError
+    from .revisionsregister import compare_reply, format_status, load_register, meetings_for, status
+
+    path = _register_path(register)
+    if path is None:
+        raise InputError("inget revisionsregister hittades; ange --register FIL "
+                         "eller lägg revisionsregister.yaml i arbetsmappen")
+    prof = profile_for([path], profil)
+    reg = load_register(path)
+    per = per or dt.date.today()
+    rows = status(reg, per, prof.sammantraden, bas=path.parent)
+    for rad in rows:
+        compare_reply(rad, prof)
+    click.echo(format_status(rows, per, len(meetings_for(reg, prof.sammantraden))))
+
+
+@cli.command("uppdragslista")
+@click.argument("ark", type=click.Path(path_type=Path))
+@click.option("--register", "register", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Revisionsregister vars rapporter tas med (standard: revisionsregister.* i "
+                   "arbetsmappen eller intill arket).")
+@click.option("--per", callback=_datum, metavar="DATUM",
+              help="Redovisning t o m (ÅÅÅÅ-MM-DD); standard: värdet i arket, annars i dag.")
+@click.option("-o", "--utmapp", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="Mapp där .docx och .pdf skrivs.")
+@click.option("--ingen-pdf", is_flag=True, help="Skriv bara .docx, ingen PDF.")
+@profil_option
+@mallar_option
+def uppdragslista_cmd(ark, register, per, utmapp, ingen_pdf, profil, mallar):
+    """Skapa uppdragslistan (uppdrag och yttranden) från ett Excel-ark.
+
+    Rapporterna i revisionsregistret läggs till som rader från Rev.
+    """
+    from .revisionsregister import load_register
+    from .uppdragslista import build
+
+    prof = profile_for([ark], profil)
+    path = _register_path(register, ark)
+    reg = load_register(path) if path else None
+    for out in build(ark, utmapp, prof, register=reg, per=per, pdf=not ingen_pdf, mallar=mallar):
+        click.echo(f"skrev {out}")

@@ -27,6 +27,9 @@ class DocType:
     description: str = ""
     # A small, complete example input shipped with the package (for init and template checks).
     exempel: Path | None = None
+    # Optional: does this file hold this type? Decides between types that share a suffix
+    # (used by `rapportgen check`); a type without it is the fallback for its suffixes.
+    kanner_igen: Callable[[Path], bool] | None = None
 
 
 EXEMPEL = Path(__file__).resolve().parent / "exempel"
@@ -43,7 +46,9 @@ def register(doctype: DocType) -> DocType:
 def _load_builtin() -> None:
     # Importing a document module registers its type.
     from . import tjansteskrivelse  # noqa: F401
+    from . import revisionssvar, uppdragslista  # noqa: F401
     from . import dokument  # noqa: F401
+    from .assemble import kallelse  # noqa: F401
 
 
 def get(name: str) -> DocType:
@@ -60,3 +65,21 @@ def get(name: str) -> DocType:
 def all_types() -> list[DocType]:
     _load_builtin()
     return [_TYPES[k] for k in sorted(_TYPES)]
+
+
+def for_path(path: str | Path) -> DocType | None:
+    """The document type of an input file, by suffix and recognizer; None when none fits.
+
+    A type whose kanner_igen accepts the file wins; otherwise the first registered type
+    without a recognizer (tjänsteskrivelse for .md). Types sharing a suffix should set
+    kanner_igen.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    _load_builtin()
+    candidates = [t for t in _TYPES.values() if suffix in t.suffixes]
+    for t in candidates:
+        if t.kanner_igen is not None and t.kanner_igen(path):
+            return t
+    fallback = [t for t in candidates if t.kanner_igen is None]
+    return fallback[0] if fallback else None

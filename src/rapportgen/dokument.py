@@ -26,6 +26,7 @@ from docxtpl.subdoc import Subdoc
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import doctypes
+from .errors import InputError
 from .format import Formatter
 from .inputs.markdown import Block, MarkdownDoc, load_markdown
 from .inputs.yamlsrc import validate
@@ -60,6 +61,21 @@ class DokumentDoc:
     @property
     def stem(self) -> str:
         return self.fil.stem
+
+
+def front_matter_typ(path: str | Path) -> str | None:
+    """The `typ:` in a Markdown file's front matter, if the file has one."""
+    from .inputs.markdown import split_front_matter
+    from .inputs.text import read_text
+    from .inputs.yamlsrc import parse_yaml
+
+    path = Path(path)
+    try:
+        yaml_text, _body, _start = split_front_matter(read_text(path), path)
+        data = parse_yaml(yaml_text, path, line_offset=1).data
+    except InputError:
+        return None
+    return data.get("typ") if isinstance(data, dict) and isinstance(data.get("typ"), str) else None
 
 
 def load(path: str | Path, profil: Profil | None = None) -> DokumentDoc:
@@ -103,5 +119,5 @@ def render(doc: DokumentDoc, out: str | Path, profil: Profil | None = None,
 doctypes.register(doctypes.DocType(
     name=TYP, label="Dokument", context_model=Kontext, load=load, render=render,
     description="Fritt dokument (rubrik + Markdown), t.ex. en bilaga",
-    exempel=doctypes.EXEMPEL / "dokument.md",
+    exempel=doctypes.EXEMPEL / "dokument.md", kanner_igen=lambda path: front_matter_typ(path) == TYP,
 ))

@@ -6,10 +6,11 @@ Fields of an input override the profile's defaults.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, field_validator
 
 from .inputs.yamlsrc import load_yaml_file, validate
 from .model.common import PersonList, Strict, Text
@@ -40,6 +41,19 @@ class Profil(Strict):
     underskrifter: PersonList = Field(default_factory=list, description="Standardundertecknare")
     mallar: Path | None = Field(None, description="Mapp med egna Word-mallar")
     format: Formatinstallningar = Field(default_factory=Formatinstallningar)
+    sammantraden: list[dt.date] = Field(
+        default_factory=list, alias="sammanträden",
+        description="Nämndens planerade sammanträden (ÅÅÅÅ-MM-DD), t.ex. för revisionsregistrets svarsdagar",
+    )
+
+    @field_validator("sammantraden", mode="before")
+    @classmethod
+    def _dates(cls, value):
+        from .model.revision import parse_date
+
+        if value is None:
+            return []
+        return [parse_date(v) for v in value] if isinstance(value, list) else value
 
     _source: Path | None = PrivateAttr(None)
 

@@ -125,7 +125,7 @@ def build_handling(
     say = progress or (lambda _msg: None)
     say("läser manifestet")
     h = load_handling(manifest, profil)
-    findings = run_checks(h)
+    findings = run_checks(h, profil)
     raise_on_errors(findings)
     varningar = [f for f in findings if f.severity is Severity.VARNING]
     sfx = variant_suffix(publicering, pdfa)

@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, Field
 
+from .. import doctypes
 from ..format import Formatter
 from ..model.sammantrade import Sammantrade
 from ..profil import Profil
@@ -79,3 +80,29 @@ def render(falt: Sammantrade, out: Path, profil: Profil, mallar: Path | None = N
         return k.model_dump(mode="python")
 
     return render_docx(template, out, build, formatter)
+
+
+def _render_handling(doc, out: Path, profil: Profil | None = None, mallar: Path | None = None) -> Path:
+    """DocType render: the kallelse of a loaded manifest, without page references."""
+    return render(doc.falt, Path(out), profil or Profil(), mallar)
+
+
+def _load_handling(path: Path, profil: Profil | None = None):
+    from .manifest import load_handling
+
+    return load_handling(path, profil)
+
+
+def _is_manifest(path: Path) -> bool:
+    from .manifest import is_manifest
+
+    return is_manifest(path)
+
+
+# The meeting manifest is the input of the kallelse; `rapportgen check` finds manifests this way.
+doctypes.register(doctypes.DocType(
+    name=TYP, label="Sammanträde (kallelse)", context_model=Kontext, load=_load_handling,
+    render=_render_handling, suffixes=(".yaml", ".yml"), kanner_igen=_is_manifest,
+    description="Sammanträdesmanifest: kallelse med ärendelista; `rapportgen handling` gör hela handlingen",
+    exempel=doctypes.EXEMPEL / "sammantrade.yaml",
+))

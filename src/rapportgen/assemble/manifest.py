@@ -17,6 +17,7 @@ from ..model.sammantrade import EXTERNA_SUFFIX, STANDARD_SEKRETESS_SKAL, Arende,
 from ..profil import Profil
 
 TJANSTESKRIVELSE = "tjansteskrivelse"
+KALLELSE = "kallelse"
 
 
 @dataclass
@@ -71,54 +72,50 @@ class Handling:
         return f"rad {line}" if line else None
 
 
-def _front_matter_typ(path: Path) -> str | None:
-    """The `typ:` key of a Markdown file's front matter, if any."""
-    from ..inputs.markdown import split_front_matter
-    from ..inputs.text import read_text
+def _own_typ(path: Path) -> str | None:
+    """The `typ:` a Markdown or YAML input names for itself, if any."""
+    from ..dokument import front_matter_typ
 
-    try:
-        yaml_text, _body, _start = split_front_matter(read_text(path), path)
-    except InputError:
-        return None
-    data = parse_yaml(yaml_text, path, line_offset=1).data
-    return data.get("typ") if isinstance(data, dict) and isinstance(data.get("typ"), str) else None
-
-
-def _yaml_typ(path: Path) -> str | None:
-    data = load_yaml_file(path).data
-    return data.get("typ") if isinstance(data, dict) and isinstance(data.get("typ"), str) else None
+    suffix = path.suffix.lower()
+    if suffix == ".md":
+        return front_matter_typ(path)
+    if suffix in (".yaml", ".yml"):
+        data = load_yaml_file(path).data
+        return data.get("typ") if isinstance(data, dict) and isinstance(data.get("typ"), str) else None
+    return None
 
 
 def choose_type(path: Path, typ: str | None, *, manifest: Path, plats: str | None,
                 standard: str = "dokument") -> str | None:
-    """The doctype that renders path, or None for an external file taken in as it is.
+    """The doctype that renders a bilaga, or None for an external file taken in as it is.
 
-    An explicit `typ:` wins; then the file's own `typ:` (front matter or YAML);
-    then the only document type that reads files with this suffix.
+    An explicit `typ:` wins; then the file's own `typ:`; then a document type that
+    recognizes the file (doctypes.for_path, e.g. an uppdragslista .xlsx); then
+    `standard` for Markdown. Other .pdf/.docx/.xlsx files are external.
     """
+    known = {t.name for t in doctypes.all_types()} - {KALLELSE}
     if typ:
-        known = {t.name for t in doctypes.all_types()}
         if typ not in known:
             raise InputError(f"okänd dokumenttyp '{typ}'; kända typer: {', '.join(sorted(known))}",
                              fil=manifest, plats=plats)
         return typ
+    if not path.is_file():
+        return None if path.suffix.lower() in EXTERNA_SUFFIX else standard
+    own = _own_typ(path)
+    if own:
+        return choose_type(path, own, manifest=manifest, plats=plats)
+    found = doctypes.for_path(path)
+    if found is not None and found.name in known and (found.kanner_igen is not None
+                                                      or path.suffix.lower() not in (".md", *EXTERNA_SUFFIX)):
+        return found.name
     suffix = path.suffix.lower()
     if suffix in EXTERNA_SUFFIX:
         return None
-    own = None
-    if path.is_file():
-        own = _front_matter_typ(path) if suffix == ".md" else \
-            _yaml_typ(path) if suffix in (".yaml", ".yml") else None
-    if own:
-        return choose_type(path, own, manifest=manifest, plats=plats)
     if suffix == ".md":
         return standard
-    matching = [t.name for t in doctypes.all_types() if suffix in t.suffixes]
-    if len(matching) == 1:
-        return matching[0]
     raise InputError(
         f"kan inte avgöra dokumenttypen för '{path.name}'; ange 'typ:' för bilagan "
-        f"(kända typer: {', '.join(t.name for t in doctypes.all_types())}) eller använd .pdf/.docx/.xlsx",
+        f"(kända typer: {', '.join(sorted(known))}) eller använd .pdf/.docx/.xlsx",
         fil=manifest, plats=plats)
 
 

@@ -11,8 +11,8 @@ from ..assemble.manifest import Handling
 from ..assemble.pdf import open_pdf
 from ..errors import InputError
 from ..tjansteskrivelse import TjansteskrivelseDoc
-from . import Finding, Severity, check, iter_texts, run_checks
-from .text import find_placeholders
+from . import Finding, Kontrollkontext, Severity, check, iter_texts, run_checks
+from .text import placeholder_findings
 
 
 def _norm(text: str) -> str:
@@ -31,6 +31,7 @@ def _rel(h: Handling, d) -> str:
 
 @check(Handling, "fil_saknas")
 def missing_files(h: Handling) -> Iterator[Finding]:
+    """Tjänsteskrivelser och bilagor som inte finns."""
     for d in h.delar:
         if not d.fil.is_file():
             yield Finding(Severity.FEL, "fil_saknas", str(h.fil),
@@ -39,6 +40,7 @@ def missing_files(h: Handling) -> Iterator[Finding]:
 
 @check(Handling, "dubbel_punkt")
 def duplicated_punkt(h: Handling) -> Iterator[Finding]:
+    """Samma punkt två gånger i ärendelistan."""
     counts = Counter(a.punkt.casefold() for a in h.arenden)
     for i, a in enumerate(h.arenden):
         if counts[a.punkt.casefold()] > 1:
@@ -56,6 +58,7 @@ def _tjansteskrivelse(h: Handling, i: int) -> TjansteskrivelseDoc | None:
 
 @check(Handling, "dnr")
 def dnr_matches(h: Handling) -> Iterator[Finding]:
+    """Tjänsteskrivelsens dnr ska vara ärendelistans."""
     for i, a in enumerate(h.arenden):
         doc = _tjansteskrivelse(h, i)
         if doc is None:
@@ -73,6 +76,7 @@ def dnr_matches(h: Handling) -> Iterator[Finding]:
 
 @check(Handling, "beslutsunderlag")
 def beslutsunderlag_matches_bilagor(h: Handling) -> Iterator[Finding]:
+    """Varje rad i Beslutsunderlag finns som bilaga, och varje bilaga står i Beslutsunderlag."""
     for i, a in enumerate(h.arenden):
         doc = _tjansteskrivelse(h, i)
         plats = h.plats("ärenden", i, "bilagor") or h.plats("ärenden", i)
@@ -105,6 +109,7 @@ def beslutsunderlag_matches_bilagor(h: Handling) -> Iterator[Finding]:
 
 @check(Handling, "pdf")
 def pdf_readable(h: Handling) -> Iterator[Finding]:
+    """Externa PDF-filer går att öppna (inte skadade, rätt lösenord för krypterade)."""
     for d in h.delar:
         if d.extern and d.fil.suffix.lower() == ".pdf" and d.fil.is_file():
             try:
@@ -114,14 +119,24 @@ def pdf_readable(h: Handling) -> Iterator[Finding]:
 
 
 @check(Handling, "platshallare")
-def placeholders_in_generated(h: Handling) -> Iterator[Finding]:
+def placeholders_in_generated(h: Handling, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """Platshållare kvar i manifestet och i de dokument rapportgen genererar (och deras övriga kontroller)."""
     data = h.falt.model_dump(by_alias=True, mode="json")
-    for path, text in iter_texts(data):
-        if path.endswith((".fil", ".tjänsteskrivelse", "lösenord")):
-            continue
-        for hit in find_placeholders(text):
-            yield Finding(Severity.FEL, "platshallare", str(h.fil), f"platshållare kvar i texten: '{hit}'",
-                          plats=f"fält '{path}'")
+    texts = ((h.plats(*_loc(path)) or f"fält '{path}'", text) for path, text in iter_texts(data)
+             if not path.endswith((".fil", ".tjänsteskrivelse", "lösenord")))
+    yield from placeholder_findings(str(h.fil), texts)
     for d in h.delar:
         if d.doc is not None:
-            yield from run_checks(d.doc)
+            yield from run_checks(d.doc, ktx.profil)
+
+
+def _loc(path: str) -> tuple:
+    """'ärenden[3].ärendemening' -> ('ärenden', 2, 'ärendemening')."""
+    out: list = []
+    for part in path.split("."):
+        name, _, rest = part.partition("[")
+        if name:
+            out.append(name)
+        if rest:
+            out.append(int(rest.rstrip("]")) - 1)
+    return tuple(out)

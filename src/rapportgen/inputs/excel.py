@@ -1,0 +1,415 @@
+"""Excel (.xlsx) and CSV tables with located cells.
+
+    from rapportgen.inputs.excel import load_table
+    tabell = load_table("budget.xlsx", blad="Drift", rubrikrad=3, enhet="tkr")
+    for rad in tabell.rader:
+        netto_kr = rad.belopp("Budget 2023")   # kronor, whatever the file's unit
+        namn = rad.text("Verksamhet")         # text cells stay text: '68/30', 'stängd'
+
+The input declares whether its amounts are in kr or tkr; amounts come out in
+kronor so every later stage computes in kronor and rounds only for display.
+Every error names the file, sheet and cell: `budget.xlsx, blad Drift, cell D14`.
+A YAML input can embed a `Tabellkalla` (fil, blad, rubrikrad, enhet) to point at a table.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Literal, Mapping, TypeVar
+
+import pandas as pd
+from babel.numbers import format_decimal
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from pydantic import BaseModel, Field, ValidationError
+
+from ..errors import InputError
+from ..format import LOCALE, parse_tal
+from ..model.common import Strict
+from .text import clean_text
+from .yamlsrc import translate_error
+
+M = TypeVar("M", bound=BaseModel)
+Enhet = Literal["kr", "tkr"]
+Kolumntyp = Literal["text", "belopp", "tal", "datum"]
+FAKTOR = {"kr": Decimal(1), "tkr": Decimal(1000)}
+# Cells that mean "no value" in an amount column.
+TOMMA = {"", "-", "\u2013", "\u2212"}
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".txt")
+
+Varde = str | Decimal | dt.date | None
+
+
+class Tabellkalla(Strict):
+    """Where a table comes from; embed this in a YAML input."""
+
+    fil: Path = Field(description="Excel- eller CSV-fil, relativt indatafilen")
+    blad: str | int | None = Field(None, description="Bladets namn eller nummer (1 = första); standard första bladet")
+    rubrikrad: int = Field(1, ge=1, description="Raden med kolumnrubriker (1 = första raden)")
+    enhet: Enhet = Field(description="Enhet för beloppen i filen: kr eller tkr")
+
+
+@dataclass(frozen=True)
+class Cellplats:
+    """Where a cell is: file, sheet (Excel only) and cell address."""
+
+    fil: Path
+    blad: str | None
+    cell: str  # "D14"
+    kolumn: str | None = None  # the column's header
+
+    @property
+    def plats(self) -> str:
+        return ", ".join(p for p in (f"blad {self.blad}" if self.blad else None, f"cell {self.cell}") if p)
+
+    def __str__(self) -> str:
+        return f"{self.fil}, {self.plats}"
+
+    def fel(self, message: str) -> InputError:
+        """An InputError located at this cell."""
+        return InputError(message, fil=self.fil, plats=self.plats)
+
+
+@dataclass
+class Cell:
+    varde: Varde  # as stored: text, number (Decimal), date, or None when empty
+    plats: Cellplats
+
+    @property
+    def tom(self) -> bool:
+        return self.varde is None or (isinstance(self.varde, str) and not self.varde.strip())
+
+    @property
+    def text(self) -> str:
+        """The cell as text: text as written, numbers with decimal comma, dates ISO."""
+        v = self.varde
+        if v is None:
+            return ""
+        if isinstance(v, Decimal):
+            return format_decimal(v, format="0.##########", locale=LOCALE).replace("\u2212", "-")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return v
+
+    def tal(self) -> Decimal | None:
+        """The number in the cell (Swedish text like '-1 234,5' accepted); None when empty or '-'."""
+        v = self.varde
+        if isinstance(v, Decimal):
+            return v
+        if v is None or (isinstance(v, str) and v.strip() in TOMMA):
+            return None
+        if isinstance(v, dt.date):
+            raise self.plats.fel(f"ska vara ett tal, men är ett datum ({v.isoformat()})")
+        try:
+            return parse_tal(v)
+        except ValueError:
+            raise self.plats.fel(f"ska vara ett tal, men är texten '{v}'") from None
+
+    def datum(self) -> dt.date | None:
+        v = self.varde
+        if isinstance(v, dt.date):
+            return v
+        if self.tom:
+            return None
+        try:
+            return dt.date.fromisoformat(str(v).strip())
+        except ValueError:
+            raise self.plats.fel(f"ska vara ett datum (ÅÅÅÅ-MM-DD), men är '{self.text}'") from None
+
+
+@dataclass
+class Rad:
+    """One data row. Columns are addressed by their header text."""
+
+    nummer: int  # row number in the sheet (Excel) or line (CSV), 1-based
+    celler: dict[str, Cell]
+    enhet: Enhet
+    fil: Path
+    blad: str | None = None
+
+    def cell(self, kolumn: str) -> Cell:
+        try:
+            return self.celler[kolumn]
+        except KeyError:
+            known = ", ".join(f"'{k}'" for k in self.celler)
+            where = f"blad {self.blad}, rad {self.nummer}" if self.blad else f"rad {self.nummer}"
+            raise InputError(f"kolumnen '{kolumn}' saknas; kolumner: {known}", fil=self.fil,
+                             plats=where) from None
+
+    def text(self, kolumn: str) -> str:
+        return self.cell(kolumn).text
+
+    def tal(self, kolumn: str) -> Decimal | None:
+        """A number as written in the file, without unit conversion."""
+        return self.cell(kolumn).tal()
+
+    def belopp(self, kolumn: str) -> Decimal | None:
+        """An amount in kronor: the file's value times 1000 when the file is in tkr."""
+        value = self.cell(kolumn).tal()
+        return None if value is None else value * FAKTOR[self.enhet]
+
+    def datum(self, kolumn: str) -> dt.date | None:
+        return self.cell(kolumn).datum()
+
+    @property
+    def tom(self) -> bool:
+        return all(c.tom for c in self.celler.values())
+
+
+@dataclass
+class Tabell:
+    """A typed table read from one sheet or CSV file."""
+
+    fil: Path
+    blad: str | None
+    enhet: Enhet
+    rubrikrad: int
+    kolumner: list[str]
+    rader: list[Rad] = field(default_factory=list)
+    rubriker: list[Cell] = field(default_factory=list)  # the header cells, as written
+
+    def kolumn(self, namn: str) -> list[Cell]:
+        if namn not in self.kolumner:
+            known = ", ".join(f"'{k}'" for k in self.kolumner)
+            where = f"blad {self.blad}, rad {self.rubrikrad}" if self.blad else f"rad {self.rubrikrad}"
+            raise InputError(f"kolumnen '{namn}' saknas; kolumner: {known}", fil=self.fil, plats=where)
+        return [r.celler[namn] for r in self.rader]
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The raw cell values (text stays text, numbers as written in the file's unit)."""
+        return pd.DataFrame([[r.celler[k].varde for k in self.kolumner] for r in self.rader],
+                            columns=self.kolumner, index=[r.nummer for r in self.rader], dtype=object)
+
+    def modeller(self, model: type[M], falt: Mapping[str, str] | None = None,
+                 belopp: Iterable[str] = ()) -> list[M]:
+        """Validate every row as a pydantic model; an error names the cell.
+
+        falt maps a model field (its alias as users write it) to a column header; by
+        default a column feeds the field of the same name. Columns in belopp are passed
+        as kronor (converted from tkr when needed); other cells as text, numbers or dates.
+        """
+        mapping = dict(falt) if falt is not None else {k: k for k in self.kolumner}
+        amount_cols = set(belopp)
+        for col in list(mapping.values()) + list(amount_cols):
+            if col not in self.kolumner:
+                self.kolumn(col)  # raises the located error
+        out = []
+        for rad in self.rader:
+            data: dict[str, Any] = {}
+            for name, col in mapping.items():
+                cell = rad.celler[col]
+                if cell.tom:
+                    continue
+                if col in amount_cols:
+                    data[name] = rad.belopp(col)
+                elif isinstance(cell.varde, Decimal):
+                    data[name] = int(cell.varde) if cell.varde == cell.varde.to_integral_value() else cell.varde
+                else:
+                    data[name] = cell.varde
+            try:
+                out.append(model.model_validate(data))
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                first = err["loc"][0] if err["loc"] else None
+                col = mapping.get(str(first)) if first is not None else None
+                if col is None:  # field given by ASCII name or alias: find its column
+                    for fname, finfo in model.model_fields.items():
+                        if first in (fname, finfo.alias):
+                            col = mapping.get(finfo.alias or fname) or mapping.get(fname)
+                message = translate_error(err, model)
+                if col is not None:
+                    raise rad.celler[col].plats.fel(message) from None
+                where = f"blad {self.blad}, rad {rad.nummer}" if self.blad else f"rad {rad.nummer}"
+                raise InputError(message, fil=self.fil, plats=where) from None
+        return out
+
+
+def load_table(path: str | Path, *, blad: str | int | None = None, rubrikrad: int = 1,
+               enhet: Enhet, kolumntyper: Mapping[str, Kolumntyp] | None = None) -> Tabell:
+    """Read one sheet of an .xlsx file, or a CSV file, into a Tabell.
+
+    blad: sheet name or 1-based number (Excel only); rubrikrad: the header row (1-based);
+    enhet: the unit of the file's amounts; kolumntyper: columns whose every cell is checked
+    on load ('belopp', 'tal', 'datum' or 'text'), so a bad cell fails early with its address.
+    """
+    path = Path(path)
+    if enhet not in FAKTOR:
+        raise InputError(f"okänd enhet '{enhet}'; ange kr eller tkr", fil=path)
+    if rubrikrad < 1:
+        raise InputError("rubrikraden ska vara 1 eller större", fil=path)
+    if not path.is_file():
+        raise InputError("filen finns inte" if not path.exists() else "är en mapp, inte en fil", fil=path)
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        sheet_name, grid = _read_xlsx(path, blad)
+    elif suffix in CSV_SUFFIXES:
+        if blad is not None:
+            raise InputError("en CSV-fil har inga blad; ta bort 'blad'", fil=path)
+        sheet_name, grid = None, _read_csv(path)
+    else:
+        raise InputError(f"okänd tabellfil '{path.suffix}'; använd .xlsx eller .csv", fil=path)
+    tabell = _table(path, sheet_name, grid, rubrikrad, enhet)
+    for col, typ in (kolumntyper or {}).items():
+        cells = tabell.kolumn(col)
+        for cell in cells:
+            if typ in ("belopp", "tal"):
+                cell.tal()
+            elif typ == "datum":
+                cell.datum()
+    return tabell
+
+
+def load_sheets(path: str | Path, enhet: Enhet = "kr") -> list[Tabell]:
+    """Every sheet of an .xlsx file (or the CSV file), each with its first non-empty row as header.
+
+    For scanning a file whose layout is not declared (rapportgen check budget.xlsx).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("filen finns inte" if not path.exists() else "är en mapp, inte en fil", fil=path)
+    if path.suffix.lower() in CSV_SUFFIXES:
+        sheets: list[tuple[str | None, list[list[Varde]]]] = [(None, _read_csv(path))]
+    elif path.suffix.lower() in EXCEL_SUFFIXES:
+        try:
+            wb = load_workbook(path, read_only=True)
+            names = list(wb.sheetnames)
+            wb.close()
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
+        sheets = [_read_xlsx(path, name) for name in names]
+    else:
+        raise InputError(f"okänd tabellfil '{path.suffix}'; använd .xlsx eller .csv", fil=path)
+    out = []
+    for name, grid in sheets:
+        first = next((i for i, row in enumerate(grid) if any(v not in (None, "") for v in row)), None)
+        if first is not None:
+            out.append(_table(path, name, grid, first + 1, enhet))
+    return out
+
+
+def load_source(kalla: Tabellkalla, base_dir: str | Path = ".",
+                kolumntyper: Mapping[str, Kolumntyp] | None = None) -> Tabell:
+    """Load the table a Tabellkalla points at (a relative fil is resolved against base_dir)."""
+    fil = kalla.fil if kalla.fil.is_absolute() else Path(base_dir) / kalla.fil
+    return load_table(fil, blad=kalla.blad, rubrikrad=kalla.rubrikrad, enhet=kalla.enhet,
+                      kolumntyper=kolumntyper)
+
+
+def _cell_value(value: Any) -> Varde:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)):
+        return Decimal(str(value))
+    return clean_text(str(value))
+
+
+def _read_xlsx(path: Path, blad: str | int | None) -> tuple[str, list[list[Varde]]]:
+    try:
+        wb = load_workbook(path, data_only=True, read_only=True)
+        formulas = load_workbook(path, data_only=False, read_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
+    try:
+        names = wb.sheetnames
+        if blad is None:
+            name = names[0]
+        elif isinstance(blad, int):
+            if not 1 <= blad <= len(names):
+                raise InputError(f"blad nummer {blad} finns inte; filen har {len(names)} blad: "
+                                 + ", ".join(names), fil=path)
+            name = names[blad - 1]
+        else:
+            if blad not in names:
+                raise InputError("bladet finns inte; blad i filen: " + ", ".join(names), fil=path,
+                                 plats=f"blad {blad}")
+            name = blad
+        grid: list[list[Varde]] = []
+        rows = wb[name].iter_rows(values_only=True)
+        frows = formulas[name].iter_rows(values_only=True)
+        for r, (row, frow) in enumerate(zip(rows, frows), start=1):
+            values = []
+            for c, (value, fvalue) in enumerate(zip(row, frow), start=1):
+                if value is None and isinstance(fvalue, str) and fvalue.startswith("="):
+                    raise InputError(
+                        f"cellen har formeln {fvalue} men inget beräknat värde; öppna filen i "
+                        "Excel eller LibreOffice och spara den igen", fil=path,
+                        plats=f"blad {name}, cell {get_column_letter(c)}{r}")
+                values.append(_cell_value(value))
+            grid.append(values)
+        return name, grid
+    finally:
+        wb.close()
+        formulas.close()
+
+
+def _read_csv(path: Path) -> list[list[Varde]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")  # Excel's "CSV (semikolonavgränsad)" on Swedish Windows
+    text = clean_text(text)
+    if not text.strip():
+        return []
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+        sep = dialect.delimiter
+    except csv.Error:
+        sep = ";"
+    # The csv module (not pandas) parses, so ragged rows and quoted line breaks are kept as written.
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"'))
+    except csv.Error as exc:
+        raise InputError(f"CSV-filen kan inte läsas: {exc}", fil=path) from None
+    return [[v if v != "" else None for v in row] for row in rows]
+
+
+def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int, enhet: Enhet) -> Tabell:
+    sheet = f"blad {blad}, " if blad else ""
+    if len(grid) < rubrikrad:
+        raise InputError(f"rubrikraden {rubrikrad} finns inte; {'bladet' if blad else 'filen'} har "
+                         f"{len(grid)} rader", fil=path, plats=f"{sheet}rad {rubrikrad}".strip(", "))
+    header_row = grid[rubrikrad - 1]
+    width = max((len(r) for r in grid[rubrikrad - 1:]), default=0)
+    # Drop trailing columns that are empty everywhere.
+    while width and all(len(r) < width or r[width - 1] in (None, "") for r in grid[rubrikrad - 1:]):
+        width -= 1
+    headers: list[str] = []
+    header_cells: list[Cell] = []
+    for c in range(width):
+        value = header_row[c] if c < len(header_row) else None
+        letter = get_column_letter(c + 1)
+        header_cell = Cell(value, Cellplats(path, blad, f"{letter}{rubrikrad}"))
+        header_cells.append(header_cell)
+        name = header_cell.text.strip() or letter
+        name = " ".join(name.split())
+        if name in headers:
+            raise InputError(f"kolumnrubriken '{name}' förekommer två gånger", fil=path,
+                             plats=f"{sheet}cell {letter}{rubrikrad}")
+        headers.append(name)
+    if not headers:
+        raise InputError("rubrikraden är tom", fil=path, plats=f"{sheet}rad {rubrikrad}")
+    rader = []
+    for r in range(rubrikrad, len(grid)):
+        row = grid[r]
+        celler = {}
+        for c, name in enumerate(headers):
+            value = row[c] if c < len(row) else None
+            celler[name] = Cell(value, Cellplats(path, blad, f"{get_column_letter(c + 1)}{r + 1}", name))
+        rad = Rad(r + 1, celler, enhet, path, blad)
+        if not rad.tom:
+            rader.append(rad)
+    return Tabell(path, blad, enhet, rubrikrad, headers, rader, header_cells)
