@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -97,10 +98,8 @@ def _convert(sources: list[Path], outdir: Path, pdfa: bool) -> list[Path]:
 
 
 def _rel(path: Path, base: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(base.resolve()))
-    except ValueError:
-        return str(path)
+    """path relative to base ('../revision/svar.yaml'), for reports and manifest.json."""
+    return os.path.relpath(path.resolve(), base.resolve())
 
 
 @dataclass
