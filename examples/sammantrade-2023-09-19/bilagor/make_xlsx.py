@@ -16,6 +16,14 @@ RADER = [
 ]
 
 
+def _landscape_a4(ws) -> None:
+    """Print setup: A4 landscape, one page wide."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def periodrapport(path: Path) -> None:
     wb = Workbook()
     ws = wb.active
@@ -42,10 +50,7 @@ def periodrapport(path: Path) -> None:
     ws.column_dimensions["A"].width = 28
     for col in "BCDEFG":
         ws.column_dimensions[col].width = 14
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _landscape_a4(ws)
     wb.save(path)
 
 
@@ -72,10 +77,7 @@ def volymrapport(path: Path) -> None:
     for name, values in VOLYMER:
         ws.append([name] + values + [None] * (12 - len(values)))
     ws.column_dimensions["A"].width = 34
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _landscape_a4(ws)
     wb.save(path)
 
 
