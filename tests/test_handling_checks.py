@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
-from .handling_helpers import PROFILE, REALWORLD, all_text, dokument, outline, write_manifest
+from .handling_helpers import PROFILE, REALWORLD, all_text, dokument, outline, page_text, write_manifest
 from rapportgen.assemble import load_handling
 from rapportgen.assemble.personnummer import find, mask_object, mask_text
 from rapportgen.checks import Severity, run_checks
@@ -279,3 +279,31 @@ def test_procedural_meeting_is_only_the_kallelse(tmp_path):
     pages = len(PdfReader(str(tmp_path / "ut" / "handling.pdf")).pages)
     assert pages == len(PdfReader(str(tmp_path / "ut" / "kallelse.pdf")).pages)
     assert "Analysseminarium" in all_text(tmp_path / "ut" / "handling.pdf")
+
+
+def test_whole_sekretess_arende_is_one_placeholder(tmp_path):
+    _ts(tmp_path)
+    dokument(tmp_path, "a.md", "Bilaga A", body="Uppgifter om en enskild.")
+    dokument(tmp_path, "b.md", "Bilaga B", body="Fler uppgifter.")
+    m = write_manifest(tmp_path, "  - punkt: 5\n    dnr: SN/2023:7\n    ärendemening: Individärende\n"
+                                 "    sekretess: true\n    tjänsteskrivelse: ts.md\n    bilagor:\n"
+                                 "      - {etikett: Bilaga A, fil: a.md}\n      - {etikett: Bilaga B, fil: b.md}\n"
+                                 "  - punkt: 6\n    ärendemening: Öppet\n    bilagor:\n"
+                                 "      - {etikett: Öppen bilaga, fil: c.md}\n")
+    dokument(tmp_path, "c.md", "Öppen", body="Allmän handling.")
+    res = CliRunner().invoke(cli, ["handling", str(m), "-o", str(tmp_path / "ut"), "--publicering"])
+    assert res.exit_code == 0, res.output
+    pdf = tmp_path / "ut" / "handling-publicering.pdf"
+    data = json.loads((tmp_path / "ut" / "manifest-publicering.json").read_text(encoding="utf-8"))
+    withheld = [p for p in data["delar"] if p["roll"] == "utelämnad"]
+    assert len(withheld) == 1 and withheld[0]["etikett"] == "Hela ärendet"
+    page = withheld[0]["sidor"][0]
+    text = " ".join(page_text(pdf, page).split())
+    assert "Ärende 5: Individärende" in text
+    assert "Utelämnat: Tjänsteskrivelse" in text and "Utelämnat: Bilaga B" in text
+    text_all = all_text(pdf)
+    assert "Uppgifter om en enskild" not in text_all and "Fler uppgifter" not in text_all
+    assert "Allmän handling" in text_all
+    items = outline(PdfReader(str(pdf)))
+    assert (0, "5. Individärende", page) in items and (1, "Utelämnad (sekretess)", page) in items
+    assert data["ärenden"][0]["sida"] == page

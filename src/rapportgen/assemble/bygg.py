@@ -235,19 +235,18 @@ def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, pub
             copy = tmp / f"{stem}{d.fil.suffix.lower()}"
             shutil.copyfile(d.fil, copy)
             plans.append(_Plan([d], roll, kalla_for_konvertering=copy))
-    for plan in plans:
-        if plan.roll == "utelämnad":
-            first = plan.delar[0]
-            a = first.arende
-            if a.sekretess:
-                rubrik = f"Ärende {a.punkt}: {a.arendemening}"
-                rader = [f"Utelämnat: {x.etikett}" for x in plan.delar]
-            else:
-                rubrik = f"{first.stampel}: {first.etikett}"
-                rader = [f"Ärende {a.punkt}: {a.arendemening}"]
-            data = placeholder_pdf(rubrik, rader, first.sekretess_skal)
-            plan.pdf = tmp / f"utelamnad-{len(list(tmp.glob('utelamnad-*')))}.pdf"
-            plan.pdf.write_bytes(data)
+    for n, plan in enumerate(p for p in plans if p.roll == "utelämnad"):
+        first = plan.delar[0]
+        a = first.arende
+        if a.sekretess:
+            rubrik = f"Ärende {a.punkt}: {a.arendemening}"
+            rader = [f"Utelämnat: {x.etikett}" for x in plan.delar]
+        else:
+            rubrik = f"{first.stampel}: {first.etikett}"
+            rader = [f"Ärende {a.punkt}: {a.arendemening}"]
+        data = placeholder_pdf(rubrik, rader, first.sekretess_skal)
+        plan.pdf = tmp / f"utelamnad-{n}.pdf"
+        plan.pdf.write_bytes(data)
     return plans
 
 
@@ -324,8 +323,9 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
             _import_outline(writer, plan.reader, plan.reader.outline, child, first)
         for idx in range(first, last + 1):
             stamped.append((idx, stamp_text))
+        etikett = "Hela ärendet" if plan.roll == "utelämnad" and a.sekretess else d.etikett
         delar.append(DelResultat(
-            plan.roll, d.etikett, first + 1, last + 1, arende=a.punkt, bilaga=d.bilaga_nr,
+            plan.roll, etikett, first + 1, last + 1, arende=a.punkt, bilaga=d.bilaga_nr,
             kalla=None if plan.roll == "utelämnad" else _rel(d.fil, h.mapp),
             typ=d.typ or ("extern" if plan.roll != "utelämnad" else None),
             sha256=None if plan.roll == "utelämnad" else sha256(d.fil), sekretess=d.sekretess))
