@@ -14,12 +14,27 @@ from pypdf import PdfReader, PdfWriter
 
 from .handling_helpers import REALWORLD, outline, page_text, write_manifest
 from rapportgen.assemble import build_handling
-from rapportgen.assemble.pdf import BAND
+from rapportgen.assemble.pdf import BAND, open_pdf
+from rapportgen.errors import InputError
 from rapportgen.cli import cli
 
 PASSWORD_PDF = "libreoffice-writer-password.pdf"
 PASSWORD = "openpassword"
 ALL = sorted(p.name for p in REALWORLD.glob("*.pdf"))
+
+
+def _refusal(name: str) -> str | None:
+    """Why the preflight refuses a PDF as it is (None: it is accepted)."""
+    try:
+        open_pdf(REALWORLD / name)
+    except InputError as exc:
+        return exc.detalj
+    return None
+
+
+REFUSED = {n: _refusal(n) for n in ALL if _refusal(n) is not None}
+# Everything else goes into one package; the encrypted sample goes in with its password.
+ACCEPTED = [n for n in ALL if n not in REFUSED or n == PASSWORD_PDF]
 
 
 def _words(text: str) -> set[str]:
@@ -36,12 +51,12 @@ def _open(path, password=None) -> PdfReader:
 @pytest.fixture(scope="module")
 def package(tmp_path_factory):
     folder = tmp_path_factory.mktemp("realworld")
-    for name in ALL:
+    for name in ACCEPTED:
         shutil.copy(REALWORLD / name, folder / name)
     items = "".join(
         f"      - etikett: {name}\n        fil: {name}\n"
         + (f"        lösenord: {PASSWORD}\n" if name == PASSWORD_PDF else "")
-        for name in ALL)
+        for name in ACCEPTED)
     manifest = write_manifest(folder, f"  - punkt: 5\n    ärendemening: Externa handlingar\n    bilagor:\n{items}")
     return folder, build_handling(manifest, folder / "ut")
 
@@ -50,8 +65,8 @@ def test_every_realworld_pdf_goes_in_intact(package):
     folder, result = package
     out = PdfReader(str(result.handling))
     parts = {p.etikett: p for p in result.delar[1:]}
-    assert sorted(parts) == ALL
-    for name in ALL:
+    assert sorted(parts) == sorted(ACCEPTED)
+    for name in ACCEPTED:
         src = _open(folder / name, PASSWORD if name == PASSWORD_PDF else None)
         part = parts[name]
         assert part.sidor == len(src.pages), name
@@ -75,6 +90,22 @@ def test_every_realworld_pdf_goes_in_intact(package):
     idx = next(i for i, (_d, t, _p) in enumerate(items) if t.endswith("pdflatex-outline.pdf"))
     assert items[idx + 1][0] == 2 and items[idx + 1][1] == "Foo"
     assert items[idx + 1][2] >= parts["pdflatex-outline.pdf"].forsta_sida
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_refused_realworld_pdfs_have_a_clear_message(tmp_path, name):
+    shutil.copy(REALWORLD / name, tmp_path / name)
+    manifest = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: X\n    bilagor:\n"
+                                        f"      - etikett: Bilaga\n        fil: {name}\n")
+    res = CliRunner().invoke(cli, ["handling", str(manifest), "-o", str(tmp_path / "ut")])
+    assert res.exit_code == 2
+    assert name in res.output and REFUSED[name] in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "ut" / "handling.pdf").exists()
+
+
+def test_every_realworld_pdf_is_covered():
+    assert set(ACCEPTED) | set(REFUSED) == set(ALL)
+    assert PASSWORD_PDF in REFUSED and "lösenordsskyddad" in REFUSED[PASSWORD_PDF]
 
 
 def test_stamp_never_covers_content(package):
