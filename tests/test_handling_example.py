@@ -63,7 +63,8 @@ def test_page_count_is_sum_of_parts(normal):
     manifest = json.loads(normal.manifest_json.read_text(encoding="utf-8"))
     assert manifest["sidor"] == len(reader.pages)
     assert [tuple(p["sidor"]) for p in manifest["delar"]] == [(p.forsta_sida, p.sista_sida) for p in parts]
-    assert all(len(p["sha256"]) == 64 for p in manifest["delar"] if p["roll"] != "kallelse")
+    assert all(len(p["sha256"]) == 64 for p in manifest["delar"])
+    assert manifest["delar"][0]["källa"] == "sammantrade.yaml"
 
 
 def test_bookmarks_point_to_the_parts(normal):

@@ -299,7 +299,8 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
     kreader = PdfReader(str(kallelse_pdf))
     writer.append(kreader, import_outline=False)
     k_pages = len(writer.pages)
-    delar = [DelResultat("kallelse", "Kallelse och ärendelista", 1, k_pages)]
+    delar = [DelResultat("kallelse", "Kallelse och ärendelista", 1, k_pages, kalla=h.fil.name, typ="kallelse",
+                         sha256=sha256(h.fil))]
     writer.add_outline_item(title="Kallelse och ärendelista", page_number=0)
     stamped: list[tuple[int, str]] = []  # (page index, stamp text)
     parents: dict[int, object] = {}
