@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -266,7 +267,9 @@ def _kanner_igen(path: Path) -> bool:
         return False
     try:
         for row in wb.worksheets[0].iter_rows(max_row=10, values_only=True):
-            if any(str(v).strip().casefold() == "uppdragsgivare" for v in row if v is not None):
+            # The seed writes the header hyphenated ("Uppdrags-givare"); ignore hyphens and spaces.
+            if any(re.sub(r"[\s\-\u00ad]", "", str(v)).casefold() == "uppdragsgivare"
+                   for v in row if v is not None):
                 return True
         return False
     finally:
