@@ -49,6 +49,7 @@ def _load_builtin() -> None:
     from . import revisionssvar, uppdragslista  # noqa: F401
     from . import dokument  # noqa: F401
     from .assemble import kallelse  # noqa: F401
+    from . import rapporter  # noqa: F401  (delarsrapport, verksamhetsplan)
 
 
 def get(name: str) -> DocType:

@@ -1,0 +1,125 @@
+"""Checks for the reports' economy: given netto rows, varav rows, prose against the tables,
+placeholders in the reused texts and goals.
+
+Sums are compared in kronor with the profile's rounding tolerance (checks.numeric).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from ..format import parse_tal
+from ..inputs.markdown import Block, Stycke
+from ..model.ekonomi import NETTO
+from ..rapporter import prosa
+from ..rapporter.rapport import Rapport
+from . import Finding, Kontrollkontext, Severity, check
+from .numeric import jamfor, kontrollera_summa
+from .text import block_texts, placeholder_findings
+
+
+@check(Rapport, "netto")
+def netto_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """En nettorad i ekonomiarket ska vara INTÄKTER + KOSTNADER."""
+    for v in doc.drift.verksamheter:
+        if v.netto_angiven is None:
+            continue
+        for kolumn, given in v.netto_angiven.varden.items():
+            f = kontrollera_summa([v.intakter.varden.get(kolumn), v.kostnader.varden.get(kolumn)], given,
+                                  ktx=ktx, dokument=str(doc.drift.fil), kod="netto",
+                                  plats=v.netto_angiven.platser.get(kolumn),
+                                  vad=f"{NETTO} för {v.namn}, {kolumn}", delar_text="INTÄKTER + KOSTNADER")
+            if f:
+                yield f
+
+
+@check(Rapport, "varav")
+def varav_rows(doc: Rapport) -> Iterator[Finding]:
+    """En varav-rad kan inte vara större än kostnaderna den ingår i."""
+    for v in doc.drift.verksamheter:
+        for varav in v.varav:
+            for kolumn, value in varav.varden.items():
+                total = v.kostnader.varden.get(kolumn)
+                if value is None or total is None:
+                    continue
+                if abs(value) > abs(total):
+                    yield Finding(Severity.VARNING, "varav", str(doc.drift.fil),
+                                  f"'{varav.etikett}' för {v.namn} är större än kostnaderna ({kolumn})",
+                                  plats=varav.platser.get(kolumn))
+
+
+def _mnkr_in_text(text: str) -> Decimal | None:
+    m = prosa.RESULTAT_MENING.match(text)
+    if not m:
+        return None
+    if m.group("tal") is None:
+        return Decimal(0)
+    return parse_tal(m.group("tal")) * 1_000_000
+
+
+def _paragraph_texts(blocks: list[Block]) -> Iterator[tuple[int, str]]:
+    for b in blocks:
+        if isinstance(b, Stycke):
+            yield b.rad, "".join(r.text for r in b.runs).strip()
+
+
+@check(Rapport, "prosa_mot_tabell")
+def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """Meningar 'X redovisar ett underskott på N mnkr' ska stämma med tabellens avvikelse."""
+    if doc.typ != "delarsrapport":
+        return
+    d = doc.drift
+    fmt = ktx.formatter
+    half = Decimal(50_000)  # the sentence shows one decimal of mnkr
+    groups = {v.namn: [v] for v in d.verksamheter}
+    groups.update({o: d.i_omrade(o) for o in d.omraden()})
+    groups[doc.falt.namnd] = d.verksamheter
+    # The generated sentences, and the sentences people wrote in the economy comments.
+    texts: list[tuple[str, str, str]] = []
+    for namn, group in groups.items():
+        texts.append((namn, prosa.resultat(fmt, namn, d.varde(group, NETTO, prosa.AVVIKELSE)), "genererad text"))
+    kommentarfil = str(doc.fil.parent / doc.falt.texter.ekonomi) if doc.falt.texter.ekonomi else str(doc.fil)
+    for namn, blocks in doc.kommentarer.items():
+        for rad, text in _paragraph_texts(blocks):
+            if text.casefold().startswith(namn.casefold()):
+                texts.append((namn, text, f"{kommentarfil}, rad {rad}"))
+    for namn, text, plats in texts:
+        said = _mnkr_in_text(text)
+        if said is None:
+            continue
+        table = d.varde(groups[namn], NETTO, prosa.AVVIKELSE)
+        f = jamfor(table, said, dokument=str(doc.fil), kod="prosa_mot_tabell", plats=plats, ktx=ktx,
+                   enhet="mnkr", vad=f"Texten om {namn} anger en annan avvikelse än tabellen")
+        if f and abs(said - table) > half:
+            yield f
+
+
+@check(Rapport, "platshallare")
+def placeholders_left(doc: Rapport) -> Iterator[Finding]:
+    """Platshållare ('XX', 'Skriv text här') i målen och de återkommande texterna."""
+    base = doc.fil.parent
+    for key, blocks in doc.texter.items():
+        path = getattr(doc.falt.texter, key)
+        texts = ((f"rad {line}" if line else None, text) for line, text in block_texts(blocks))
+        yield from placeholder_findings(str(base / path), texts)
+    for namn, blocks in doc.kommentarer.items():
+        texts = ((f"rad {line}" if line else None, text) for line, text in block_texts(blocks))
+        yield from placeholder_findings(str(base / doc.falt.texter.ekonomi), texts)
+    malfil = str(base / doc.falt.mal)
+    for mb in doc.malbilder:
+        for mal in mb.mal:
+            parts = [mal.titel, mal.text, mal.uppfoljning, mal.analys, *mal.bidrag, *mal.forvantad_effekt]
+            yield from placeholder_findings(malfil, ((mal.rubrik, t) for t in parts if t))
+
+
+@check(Rapport, "malstatus")
+def goal_status(doc: Rapport) -> Iterator[Finding]:
+    """I en delårsrapport ska varje mål ha en status."""
+    if doc.typ != "delarsrapport":
+        return
+    for mb in doc.malbilder:
+        for mal in mb.mal:
+            if mal.status is None:
+                yield Finding(Severity.VARNING, "malstatus", str(doc.fil.parent / doc.falt.mal),
+                              "målet saknar status (upp, höger eller ned)", plats=mal.rubrik)

@@ -1,0 +1,163 @@
+"""Economy of a nämnd: driftbudget/driftredovisning and investments, in kronor.
+
+Every amount is held in kronor as loaded (Decimal, unrounded). Netto, avvikelse
+columns, totals and area sums are computed from those raw values; rounding
+happens only when a figure is formatted for display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+INTAKTER = "INTÄKTER"
+KOSTNADER = "KOSTNADER (-)"
+NETTO = "NETTOKOSTNADER (-)"
+
+Belopp = Decimal | None
+
+
+@dataclass(frozen=True)
+class Kolumn:
+    """A column of an economy table: read from the input, or computed as a - b."""
+
+    namn: str
+    a: str | None = None  # computed: namn = a - b
+    b: str | None = None
+
+    @property
+    def beraknad(self) -> bool:
+        return self.a is not None
+
+
+@dataclass
+class Belopprad:
+    """One row of amounts (kronor per column) and where each value came from."""
+
+    etikett: str
+    varden: dict[str, Belopp] = field(default_factory=dict)
+    platser: dict[str, str] = field(default_factory=dict)  # column -> 'fil, blad X, cell D4'
+    varav: bool = False  # a 'Varav ...' sub-row, shown in italics
+
+
+def _add(a: Belopp, b: Belopp) -> Belopp:
+    return None if a is None or b is None else a + b
+
+
+def _sub(a: Belopp, b: Belopp) -> Belopp:
+    return None if a is None or b is None else a - b
+
+
+@dataclass
+class Verksamhet:
+    """One verksamhet: INTÄKTER, KOSTNADER (-) and optional varav rows; netto is computed."""
+
+    namn: str
+    omrade: str | None
+    intakter: Belopprad
+    kostnader: Belopprad
+    varav: list[Belopprad] = field(default_factory=list)
+    netto_angiven: Belopprad | None = None  # a netto row in the input, checked against the sum
+    plats: str = ""  # where the verksamhet's first row is
+
+    def netto(self, kolumn: str) -> Belopp:
+        return _add(self.intakter.varden.get(kolumn), self.kostnader.varden.get(kolumn))
+
+    def varde(self, rad: str, kolumn: str) -> Belopp:
+        if rad == NETTO:
+            return self.netto(kolumn)
+        return (self.intakter if rad == INTAKTER else self.kostnader).varden.get(kolumn)
+
+
+@dataclass
+class Driftstabell:
+    """The driftbudget (plan) or driftredovisning (delårsrapport) of a nämnd.
+
+    indata: the columns read from the input; kolumner: the columns shown, in order,
+    including the computed avvikelse columns.
+    """
+
+    fil: str
+    enhet: str  # the input's unit, 'kr' or 'tkr'
+    indata: list[str]
+    kolumner: list[Kolumn]
+    verksamheter: list[Verksamhet]
+
+    def kolumn(self, namn: str) -> Kolumn:
+        for k in self.kolumner:
+            if k.namn == namn:
+                return k
+        raise KeyError(namn)
+
+    def varde(self, v: Verksamhet | list[Verksamhet], rad: str, kolumn: str) -> Belopp:
+        """A value of a verksamhet (or the sum over several) in kronor, computed columns included."""
+        group = v if isinstance(v, list) else [v]
+        k = self.kolumn(kolumn)
+        if k.beraknad:
+            return _sub(self.varde(group, rad, k.a), self.varde(group, rad, k.b))
+        total: Belopp = Decimal(0)
+        for item in group:
+            total = _add(total, item.varde(rad, kolumn))
+        return total
+
+    def omraden(self) -> list[str]:
+        out: list[str] = []
+        for v in self.verksamheter:
+            if v.omrade and v.omrade not in out:
+                out.append(v.omrade)
+        return out
+
+    def i_omrade(self, omrade: str) -> list[Verksamhet]:
+        return [v for v in self.verksamheter if v.omrade == omrade]
+
+
+@dataclass
+class Investering:
+    projekt: str
+    varden: dict[str, Belopp]
+    plats: str = ""
+
+
+@dataclass
+class Investeringstabell:
+    fil: str
+    indata: list[str]
+    kolumner: list[Kolumn]
+    projekt: list[Investering]
+    summa_kolumn: str | None = None  # plan: a 'Total' column summing the years
+
+    def varde(self, p: Investering | list[Investering], kolumn: str) -> Belopp:
+        group = p if isinstance(p, list) else [p]
+        if kolumn == self.summa_kolumn:
+            total: Belopp = Decimal(0)
+            for name in self.indata:
+                total = _add(total, self.varde(group, name))
+            return total
+        k = next(k for k in self.kolumner if k.namn == kolumn)
+        if k.beraknad:
+            return _sub(self.varde(group, k.a), self.varde(group, k.b))
+        total = Decimal(0)
+        for item in group:
+            value = item.varden.get(kolumn)
+            total = _add(total, value if value is not None else Decimal(0))
+        return total
+
+    @property
+    def visade_kolumner(self) -> list[str]:
+        names = [k.namn for k in self.kolumner]
+        return names + ([self.summa_kolumn] if self.summa_kolumn else [])
+
+
+@dataclass
+class Volymserie:
+    """One measure of a volymrapport: a value per month (None when not reported)."""
+
+    matt: str
+    varden: list[Decimal | None]  # 12 months
+
+
+@dataclass
+class Volymer:
+    fil: str
+    ar: int
+    serier: list[Volymserie]

@@ -1,0 +1,141 @@
+"""Sentences generated from the economy: '... redovisar ett underskott på -8,3 mnkr'.
+
+Every figure comes from the raw kronor in the Driftstabell and is rounded once,
+by the Formatter, exactly like the tables.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..format import Formatter, format_period
+from ..model.ekonomi import NETTO, Driftstabell, Investeringstabell, Verksamhet
+from .rapport import Rapport
+
+AVVIKELSE = "Avvikelse period"
+PROGNOSAVVIKELSE = "Årsprognos budgetavvikelse"
+# What the checks read back from the text (checks/ekonomi.py).
+RESULTAT_MENING = re.compile(
+    r"^(?P<vem>.+?) redovisar (?:ett (?P<ord>underskott|överskott) på (?P<tal>-?[\d\u00a0 ]+,\d)\u00a0?mnkr"
+    r"|ett resultat i nivå med budget)")
+
+
+def _mnkr(fmt: Formatter, kr: Decimal) -> str:
+    return fmt.belopp(kr, "mnkr", 1)
+
+
+def resultat(fmt: Formatter, vem: str, kr: Decimal | None) -> str:
+    """'Hemtjänsten redovisar ett underskott på -8,3 mnkr' (sign kept, as in the table)."""
+    if kr is None:
+        return f"{vem} saknar utfall för perioden"
+    shown = fmt.mnkr(kr)
+    if shown in ("0,0", "-0,0"):
+        return f"{vem} redovisar ett resultat i nivå med budget"
+    word = "underskott" if kr < 0 else "överskott"
+    return f"{vem} redovisar ett {word} på {_mnkr(fmt, kr)}"
+
+
+def prognos(fmt: Formatter, kr: Decimal | None, vad: str = "budgetavvikelse") -> str:
+    if kr is None:
+        return "Prognos för helår saknas."
+    shown = fmt.mnkr(kr)
+    if shown in ("0,0", "-0,0"):
+        return "Prognosen för helår är i nivå med budget."
+    ton = "negativ" if kr < 0 else "positiv"
+    return f"Prognosen för helår visar på en {ton} {vad} på {_mnkr(fmt, kr)}."
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def delar_sammanfattning(doc: Rapport, fmt: Formatter) -> list[str]:
+    d = doc.drift
+    alla = d.verksamheter
+    period = format_period(doc.period, "lang")
+    namnd = doc.falt.namnd.lower()
+    first = resultat(fmt, namnd, d.varde(alla, NETTO, AVVIKELSE))
+    return [f"För perioden {period} {first}.",
+            prognos(fmt, d.varde(alla, NETTO, PROGNOSAVVIKELSE))]
+
+
+def delar_omrade(doc: Rapport, fmt: Formatter, omrade: str) -> str:
+    d = doc.drift
+    group = d.i_omrade(omrade)
+    period = format_period(doc.period, "lang")
+    return (f"{resultat(fmt, f'Verksamhetsområde {omrade}', d.varde(group, NETTO, AVVIKELSE))} "
+            f"för perioden {period}. {prognos(fmt, d.varde(group, NETTO, PROGNOSAVVIKELSE))}")
+
+
+def delar_verksamhet(doc: Rapport, fmt: Formatter, v: Verksamhet) -> tuple[str, str]:
+    """The heading-like sentence and the forecast sentence for one verksamhet."""
+    d = doc.drift
+    return (resultat(fmt, _cap(v.namn), d.varde(v, NETTO, AVVIKELSE)),
+            prognos(fmt, d.varde(v, NETTO, PROGNOSAVVIKELSE)))
+
+
+def delar_investeringar(inv: Investeringstabell, fmt: Formatter) -> str:
+    alla = inv.projekt
+    budget = inv.varde(alla, "Budget helår")
+    utfall = inv.varde(alla, "Utfall period")
+    prog = inv.varde(alla, "Årsprognos")
+    avv = inv.varde(alla, "Årsprognos budgetavvikelse")
+    text = (f"Utfallet för investeringar under perioden är {_mnkr(fmt, utfall)} av en budget för helåret på "
+            f"{_mnkr(fmt, budget)}. Årsprognosen är {_mnkr(fmt, prog)}")
+    if fmt.mnkr(avv) in ("0,0", "-0,0"):
+        return text + ", vilket innebär att hela budgeten beräknas nyttjas."
+    return text + f", en budgetavvikelse på {_mnkr(fmt, avv)}."
+
+
+def _budget_kolumn(d: Driftstabell, ar: int) -> str | None:
+    return next((k for k in d.indata if k == f"Budget {ar}"), None)
+
+
+def _bokslut_kolumn(d: Driftstabell) -> str | None:
+    found = [k for k in d.indata if k.startswith("Bokslut ")]
+    return found[-1] if found else None
+
+
+def plan_sammanfattning(doc: Rapport, fmt: Formatter) -> list[str]:
+    d = doc.drift
+    alla = d.verksamheter
+    budget = _budget_kolumn(d, doc.falt.ar)
+    out = []
+    if budget:
+        netto = d.varde(alla, NETTO, budget)
+        text = f"{doc.falt.namnd}s budget för {doc.falt.ar} innebär nettokostnader på {_mnkr(fmt, netto)}"
+        bokslut = _bokslut_kolumn(d)
+        if bokslut:
+            before = d.varde(alla, NETTO, bokslut)
+            change = netto - before
+            riktning = "högre" if change < 0 else "lägre"
+            text += (f", vilket är {fmt.belopp(abs(change), 'mnkr', 1)} {riktning} nettokostnader än "
+                     f"{bokslut.lower()} ({_mnkr(fmt, before)})")
+        out.append(text + ".")
+    plans = [k for k in d.indata if k.startswith("Plan ")]
+    if plans:
+        parts = [f"{_mnkr(fmt, d.varde(alla, NETTO, k))} för {k.split()[-1]}" for k in plans]
+        out.append("Planen för de följande åren är nettokostnader på " + " och ".join(parts) + ".")
+    return out
+
+
+def plan_omrade(doc: Rapport, fmt: Formatter, omrade: str) -> str:
+    d = doc.drift
+    group = d.i_omrade(omrade)
+    budget = _budget_kolumn(d, doc.falt.ar) or d.indata[0]
+    text = f"Verksamhetsområde {omrade} har en nettobudget på {_mnkr(fmt, d.varde(group, NETTO, budget))} för {budget.split()[-1]}"
+    plans = [k for k in d.indata if k.startswith("Plan ")]
+    if plans:
+        text += " (" + ", ".join(f"{k.lower()}: {_mnkr(fmt, d.varde(group, NETTO, k))}" for k in plans) + ")"
+    return text + "."
+
+
+def plan_investeringar(inv: Investeringstabell, fmt: Formatter) -> str:
+    alla = inv.projekt
+    total = inv.varde(alla, "Total") if inv.summa_kolumn else None
+    parts = [f"{_mnkr(fmt, inv.varde(alla, k))} {k.lower()}" for k in inv.indata]
+    text = "Investeringsbudgeten omfattar " + ", ".join(parts)
+    if total is not None:
+        text += f", totalt {_mnkr(fmt, total)} för perioden"
+    return text + "."
