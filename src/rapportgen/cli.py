@@ -320,3 +320,38 @@ def uppdragslista_cmd(ark, register, per, utmapp, ingen_pdf, profil, mallar):
     reg = load_register(path) if path else None
     for out in build(ark, utmapp, prof, register=reg, per=per, pdf=not ingen_pdf, mallar=mallar):
         click.echo(f"skrev {out}")
+
+
+def _rapport_command(typ: str, hjalp: str):
+    @cli.command(typ, help=hjalp)
+    @click.argument("indata", metavar="MAPP_ELLER_MANIFEST", type=click.Path(path_type=Path))
+    @click.option("-o", "--utmapp", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+                  show_default=True, help="Mapp där .docx och .pdf skrivs.")
+    @click.option("--ingen-pdf", is_flag=True, help="Skriv bara .docx, ingen PDF.")
+    @click.option("--tvinga", is_flag=True, help="Skriv rapporten trots fel i kontrollen.")
+    @profil_option
+    @mallar_option
+    def command(indata, utmapp, ingen_pdf, tvinga, profil, mallar):
+        from .rapporter import build as build_rapport
+
+        prof = profile_for([indata], profil)
+        written, findings = build_rapport(indata, utmapp, prof, typ=typ, pdf=not ingen_pdf, mallar=mallar,
+                                          tvinga=tvinga)
+        _echo_findings(findings)
+        for path in written:
+            click.echo(f"skrev {path}")
+
+    return command
+
+
+delarsrapport_cmd = _rapport_command("delarsrapport", """Skapa delårsrapporten från en mapp med manifest.
+
+MAPP_ELLER_MANIFEST är mappen med delarsrapport.yaml eller manifestet självt. Manifestet
+pekar ut ekonomiarket (Excel), målfilen, nyckeltalen och de återkommande texterna.
+Rapporten blir en .docx och en .pdf i utmappen.""")
+
+verksamhetsplan_cmd = _rapport_command("verksamhetsplan", """Skapa verksamhetsplan och budget från en mapp med manifest.
+
+MAPP_ELLER_MANIFEST är mappen med verksamhetsplan.yaml eller manifestet självt. Manifestet
+pekar ut budgetarket (Excel), målfilen, nyckeltalen och de återkommande texterna.
+Planen blir en .docx och en .pdf i utmappen.""")

@@ -45,7 +45,8 @@ PLAN_KOLUMN = re.compile(r"^(Bokslut|Budget|Plan|Prognos) \d{4}$")
 
 
 def _where(rad: Rad, kolumn: str) -> str:
-    return str(rad.cell(kolumn).plats)
+    """'blad Drift, cell D4' (the file is the table's)."""
+    return rad.cell(kolumn).plats.plats
 
 
 def _value_columns(tabell: Tabell, typ: str, label_cols: tuple[str, ...]) -> list[str]:
@@ -137,8 +138,7 @@ def load_drift(kalla: Tabellkalla, base_dir: Path, typ: str,
     for v in verksamheter:
         for slot, label in (("intakter", "Intäkter"), ("kostnader", "Kostnader")):
             if slot not in rows[v.namn]:
-                raise InputError(f"verksamheten '{v.namn}' saknar raden {label}", fil=tabell.fil,
-                                 plats=v.plats.split(", ", 1)[1] if ", " in v.plats else None)
+                raise InputError(f"verksamheten '{v.namn}' saknar raden {label}", fil=tabell.fil, plats=v.plats)
     if omraden is not None:
         known = {v.namn for v in verksamheter}
         for namn in omraden:

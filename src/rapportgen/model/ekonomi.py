@@ -36,7 +36,7 @@ class Belopprad:
 
     etikett: str
     varden: dict[str, Belopp] = field(default_factory=dict)
-    platser: dict[str, str] = field(default_factory=dict)  # column -> 'fil, blad X, cell D4'
+    platser: dict[str, str] = field(default_factory=dict)  # column -> 'blad X, cell D4'
     varav: bool = False  # a 'Varav ...' sub-row, shown in italics
 
 

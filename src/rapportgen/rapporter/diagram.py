@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from decimal import Decimal
 
 import matplotlib
@@ -31,13 +32,13 @@ def _png(fig) -> io.BytesIO:
 def budget_prognos(d: Driftstabell, fmt: Formatter, budget: str = "Budget helår",
                    prognos: str = "Årsprognos") -> io.BytesIO:
     """Horizontal bars: nettokostnad per verksamhet, budget helår vs årsprognos, in mnkr."""
-    names = [v.namn for v in d.verksamheter]
+    names = [textwrap.fill(v.namn, 30) for v in d.verksamheter]
     million = Decimal(1_000_000)
     # Net costs are negative in the table; the chart shows their size.
     b = [float(-(d.varde(v, NETTO, budget) or 0) / million) for v in d.verksamheter]
     p = [float(-(d.varde(v, NETTO, prognos) or 0) / million) for v in d.verksamheter]
-    height = 0.45 * len(names) + 1.4
-    fig, ax = plt.subplots(figsize=(7.0, height))
+    height = 0.42 * len(names) + 1.3
+    fig, ax = plt.subplots(figsize=(7.5, height))
     ys = list(range(len(names)))[::-1]
     ax.barh([y + 0.2 for y in ys], b, height=0.38, color=BUDGET_FARG, label=budget)
     ax.barh([y - 0.2 for y in ys], p, height=0.38, color=PROGNOS_FARG, label=prognos)

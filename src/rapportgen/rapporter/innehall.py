@@ -22,10 +22,10 @@ from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
 from ..format import Formatter, format_period
-from ..inputs.markdown import Block, Rubrik, parse_body
+from ..inputs.markdown import Block, Rubrik, Run, parse_body
 from ..model.ekonomi import INTAKTER, KOSTNADER, NETTO, Driftstabell, Investeringstabell, Verksamhet
 from ..model.mal import FARGER, PILAR, Mal, Malbild
-from ..render.blocks import BlockWriter
+from ..render.blocks import BlockWriter, column_widths
 from . import diagram, prosa
 from .rapport import Rapport
 
@@ -179,7 +179,7 @@ class Skrivare:
         return table
 
     def _row(self, table, values: list[str], widths: list[float], bold: bool = False,
-             italic: bool = False, fill: str | None = None, size: float = 8.5):
+             italic: bool = False, fill: str | None = None, size: float = 8.5, keep: bool = False):
         row = table.add_row()
         _row_flag(row, "w:cantSplit")
         for i, text in enumerate(values):
@@ -190,6 +190,8 @@ class Skrivare:
                 _run(p, text, bold=bold or None, italic=italic or None, size=size)
             if i:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if keep:  # a group's rows stay on one page
+                p.paragraph_format.keep_with_next = True
             if fill:
                 _shade(cell, fill)
         return row
@@ -207,21 +209,20 @@ class Skrivare:
         widths = [label_w] + [num_w] * len(cols)
         table = self._table([rubrik, *cols], widths)
         for titel, group, versaler in grupper:
-            row = self._row(table, [titel.upper() if versaler else titel] + [""] * len(cols), widths,
-                            bold=True, fill=GRUPPFARG)
-            row.cells[0].paragraphs[0].paragraph_format.keep_with_next = True
+            self._row(table, [titel.upper() if versaler else titel] + [""] * len(cols), widths,
+                      bold=True, fill=GRUPPFARG, keep=True)
             for rad in (INTAKTER, KOSTNADER):
-                self._row(table, [rad] + [self.fmt.tkr(d.varde(group, rad, k)) for k in cols], widths)
+                self._row(table, [rad] + [self.fmt.tkr(d.varde(group, rad, k)) for k in cols], widths, keep=True)
                 if rad == KOSTNADER and len(group) == 1:
                     for varav in group[0].varav:
                         self._row(table, [varav.etikett] + [self.fmt.tkr(_varav(d, varav, k)) for k in cols],
-                                  widths, italic=True)
+                                  widths, italic=True, keep=True)
             self._row(table, [NETTO] + [self.fmt.tkr(d.varde(group, NETTO, k)) for k in cols], widths, bold=True)
         self._after_table()
 
     def investeringar(self, inv: Investeringstabell, rubrik: str, bredd_cm: float) -> None:
         cols = inv.visade_kolumner
-        label_w = max(5.0, bredd_cm - 2.3 * len(cols))
+        label_w = max(5.0, bredd_cm - 2.6 * len(cols))
         widths = [label_w] + [(bredd_cm - label_w) / len(cols)] * len(cols)
         table = self._table([rubrik, *cols], widths, size=9)
         for p in inv.projekt:
@@ -232,9 +233,8 @@ class Skrivare:
 
     def nyckeltal(self, header: list[str], rows: list[list[str]]) -> None:
         n = len(header)
-        first = min(7.0, self.bredd_cm * 0.42)
-        rest = (self.bredd_cm - first) / max(1, n - 1)
-        widths = [first] + [rest] * (n - 1)
+        cells = [[[Run(t)] for t in row] for row in [header, *rows]]
+        widths = column_widths(cells, n, self.bredd_cm, 0.17)
         table = self._table(header, widths, size=8.5)
         for values in rows:
             self._row(table, values + [""] * (n - len(values)), widths)

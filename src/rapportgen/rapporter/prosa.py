@@ -56,6 +56,8 @@ def delar_sammanfattning(doc: Rapport, fmt: Formatter) -> list[str]:
     period = format_period(doc.period, "lang")
     namnd = doc.falt.namnd.lower()
     first = resultat(fmt, namnd, d.varde(alla, NETTO, AVVIKELSE))
+    # 'socialnämnden redovisar ...' -> 'redovisar socialnämnden ...' after the adverbial.
+    first = first.replace(f"{namnd} redovisar", f"redovisar {namnd}", 1)
     return [f"För perioden {period} {first}.",
             prognos(fmt, d.varde(alla, NETTO, PROGNOSAVVIKELSE))]
 

@@ -1,0 +1,231 @@
+"""Delårsrapport and verksamhetsplan: built from examples/ with real LibreOffice, read back from PDF/DOCX."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from .conftest import EXAMPLES, pdf_text, squash
+from rapportgen import doctypes
+from rapportgen.checks import errors, run_checks
+from rapportgen.cli import cli
+from rapportgen.format import Formatter
+from rapportgen.model.ekonomi import KOSTNADER, NETTO
+from rapportgen.profil import load_profile
+from rapportgen.rapporter import load
+
+DELAR = EXAMPLES / "delarsrapport"
+PLAN = EXAMPLES / "verksamhetsplan"
+PROFIL = EXAMPLES / "rapportgen.yaml"
+FMT = Formatter.from_profil(load_profile(PROFIL))
+
+
+def _build(runner, typ: str, src: Path, out: Path, *extra: str):
+    res = runner.invoke(cli, [typ, str(src), "-o", str(out), "--profil", str(PROFIL), *extra])
+    assert res.exit_code == 0, res.output
+    return res
+
+
+@pytest.fixture(scope="module")
+def delar(tmp_path_factory):
+    from click.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("delar")
+    _build(CliRunner(), "delarsrapport", DELAR, out)
+    pdf = out / "delarsrapport.pdf"
+    return pdf, pdf_text(pdf, layout=True), load(DELAR, load_profile(PROFIL))
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory):
+    from click.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("plan")
+    _build(CliRunner(), "verksamhetsplan", PLAN / "verksamhetsplan.yaml", out)
+    pdf = out / "verksamhetsplan.pdf"
+    return pdf, pdf_text(pdf, layout=True), load(PLAN, load_profile(PROFIL))
+
+
+def _lines(text: str) -> list[str]:
+    return [squash(line) for line in text.splitlines() if line.strip()]
+
+
+def test_total_table_has_expected_formatted_values(delar):
+    _pdf, text, _doc = delar
+    lines = _lines(text)
+    assert "NETTOKOSTNADER (-) -335 978 -364 506 -28 528 -508 629 -549 515 -40 886 -3 873" in lines
+    assert "INTÄKTER 56 951 58 709 1 758 85 122 92 449 7 327 37" in lines
+    # Varav rows are printed, numbers right-aligned in their own columns.
+    assert any(line.startswith("Varav personalkostnader -55 145 -63 297 -8 152") for line in lines)
+
+
+def test_sum_rows_equal_computed_sums(delar):
+    _pdf, text, doc = delar
+    d = doc.drift
+    lines = _lines(text)
+    for kolumn in ("Budget period", "Utfall period", "Budget helår", "Årsprognos"):
+        raw = sum((v.netto(kolumn) for v in d.verksamheter), Decimal(0))
+        assert d.varde(d.verksamheter, NETTO, kolumn) == raw
+    total_row = next(line for line in lines if line.startswith("NETTOKOSTNADER (-) -335 978"))
+    expected = " ".join(FMT.tkr(d.varde(d.verksamheter, NETTO, k.namn)) for k in d.kolumner)
+    assert total_row == f"NETTOKOSTNADER (-) {expected}".replace("\u00a0", " ")
+    inv = doc.investeringar
+    summa = " ".join(FMT.tkr(sum((p.varden[k] for p in inv.projekt), Decimal(0))) for k in inv.indata)
+    assert any(line.startswith(f"SUMMA {summa}".replace("\u00a0", " ")) for line in lines)
+    assert "SUMMA 3 681 1 119 3 681 0" in lines
+    # The engine's own checks find nothing wrong in the example.
+    assert errors(run_checks(doc, load_profile(PROFIL))) == []
+
+
+def test_mnkr_sentences_match_the_table(delar):
+    _pdf, text, doc = delar
+    flat = squash(text)
+    assert "För perioden januari–augusti redovisar socialnämnden ett underskott på -28,5 mnkr." in flat
+    assert "Prognosen för helår visar på en negativ budgetavvikelse på -40,9 mnkr." in flat
+    assert "Äldreomsorg - Hemtjänst redovisar ett underskott på -8,3 mnkr" in flat
+    # Every 'X redovisar ett underskott/överskott på N mnkr' equals X's printed Avvikelse period.
+    lines = _lines(text)
+    checked = 0
+    for v in doc.drift.verksamheter:
+        m = re.search(re.escape(v.namn) + r" redovisar ett (?:under|över)skott på (-?[\d ]+,\d) mnkr", flat)
+        if not m:
+            continue
+        said = Decimal(m.group(1).replace(" ", "").replace(",", "."))
+        tkr = FMT.tkr(doc.drift.varde(v, NETTO, "Avvikelse period")).replace("\u00a0", " ")
+        assert any(tkr in line and line.startswith("NETTOKOSTNADER") for line in lines)
+        assert abs(said * 1000 - Decimal(tkr.replace(" ", ""))) <= 50
+        checked += 1
+    assert checked >= 8
+
+
+def test_toc_lists_goal_sections_and_bookmarks_follow_headings(delar):
+    pdf, text, doc = delar
+    toc = squash(text.split("Innehållsförteckning", 1)[1].split("Nämndens ordförande", 1)[0])
+    for mb in doc.malbilder:
+        assert mb.rubrik in toc
+        for mal in mb.mal:
+            assert mal.rubrik in toc
+    assert toc.index("Bidrag till mål och uppdrag") < toc.index("Ekonomi") < toc.index("Strategier för måluppfyllelse")
+    reader = PdfReader(str(pdf))
+
+    def titles(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield item.title
+
+    outline = list(titles(reader.outline))
+    assert "Ekonomi" in outline and "Driftredovisning med prognos" in outline
+    assert doc.malbilder[0].mal[0].rubrik in outline
+
+
+def test_landscape_driftredovisning_chart_and_repeated_header(delar):
+    pdf, text, _doc = delar
+    reader = PdfReader(str(pdf))
+    pages = text.split("\f")
+    drift = [i for i, p in enumerate(pages) if "Resultat per verksamhet jan-aug (tkr)" in p]
+    assert len(drift) >= 2  # the header row is repeated on the next page
+    for i in drift:
+        box = reader.pages[i].mediabox
+        assert box.width > box.height
+    first = reader.pages[0].mediabox
+    assert first.width < first.height
+    chart = next(i for i, p in enumerate(pages) if "Diagram: nettokostnad per verksamhet" in p)
+    assert len(reader.pages[chart].images) >= 1
+    assert "↑ Bidrar till målet" in text and "→ Bidrar delvis/osäkert" in text
+
+
+def _docx_parts(path: Path) -> tuple[list[str], list[str]]:
+    doc = Document(str(path))
+    cells = [f"{ti}:{ri}:{ci}={c.text}" for ti, t in enumerate(doc.tables) for ri, r in enumerate(t.rows)
+             for ci, c in enumerate(r.cells)]
+    return [p.text for p in doc.paragraphs], cells
+
+
+def test_one_changed_cell_changes_exactly_its_figures(tmp_path, runner):
+    src = tmp_path / "delar"
+    shutil.copytree(DELAR, src)
+    before = tmp_path / "fore"
+    _build(runner, "delarsrapport", src, before, "--ingen-pdf")
+    wb = load_workbook(src / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Äldreomsorg - Hemtjänst")
+    assert ws.cell(row + 1, 2).value == "Kostnader" and ws.cell(3, 4).value == "Utfall period"
+    ws.cell(row + 1, 4).value -= 1_000_000
+    wb.save(src / "ekonomi.xlsx")
+    after = tmp_path / "efter"
+    _build(runner, "delarsrapport", src, after, "--ingen-pdf")
+    p1, c1 = _docx_parts(before / "delarsrapport.docx")
+    p2, c2 = _docx_parts(after / "delarsrapport.docx")
+    changed_cells = [(a, b) for a, b in zip(c1, c2) if a != b]
+    # Total table and Hemtjänst's group: KOSTNADER and NETTO, Utfall and Avvikelse period.
+    assert len(c1) == len(c2) and len(changed_cells) == 8, changed_cells
+    assert ("-423\u00a0216", "-424\u00a0216") in [(a.split("=")[1], b.split("=")[1]) for a, b in changed_cells]
+    changed_text = [(a, b) for a, b in zip(p1, p2) if a != b]
+    assert len(changed_text) == 3, changed_text
+    joined = " ".join(b for _a, b in changed_text)
+    assert "underskott på -29,5\u00a0mnkr" in joined
+    assert "Äldreomsorg - Hemtjänst redovisar ett underskott på -9,3\u00a0mnkr" in joined
+    assert "Äldreomsorgen och hälso- och sjukvård redovisar ett underskott på -24,4\u00a0mnkr" in joined
+
+
+def test_bad_cell_names_file_sheet_and_cell(tmp_path, runner):
+    src = tmp_path / "delar"
+    shutil.copytree(DELAR, src)
+    wb = load_workbook(src / "ekonomi.xlsx")
+    wb["Driftredovisning"]["E5"] = "okänt"
+    wb.save(src / "ekonomi.xlsx")
+    res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut")])
+    assert res.exit_code == 2
+    assert "ekonomi.xlsx, blad Driftredovisning, cell E5" in res.output
+    assert "ska vara ett tal" in res.output
+    assert not (tmp_path / "ut" / "delarsrapport.docx").exists()
+
+
+def test_netto_row_in_input_is_checked(tmp_path):
+    src = tmp_path / "delar"
+    shutil.copytree(DELAR, src)
+    wb = load_workbook(src / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    ws.insert_rows(6)
+    ws["B6"] = "Nettokostnader"
+    ws["C6"] = ws["C4"].value + ws["C5"].value + 5000
+    wb.save(src / "ekonomi.xlsx")
+    found = run_checks(load(src))
+    assert [f.kod for f in errors(found)] == ["netto"]
+    assert errors(found)[0].plats == "blad Driftredovisning, cell C6"
+
+
+def test_manifest_is_recognized_as_its_doctype():
+    assert doctypes.for_path(DELAR / "delarsrapport.yaml").name == "delarsrapport"
+    assert doctypes.for_path(PLAN / "verksamhetsplan.yaml").name == "verksamhetsplan"
+    assert doctypes.for_path(DELAR / "mal.yaml") is None or doctypes.for_path(DELAR / "mal.yaml").name not in (
+        "delarsrapport", "verksamhetsplan")
+
+
+def test_verksamhetsplan(plan):
+    pdf, text, doc = plan
+    d = doc.drift
+    lines = _lines(text)
+    netto = " ".join(FMT.tkr(d.varde(d.verksamheter, NETTO, k)) for k in d.indata).replace("\u00a0", " ")
+    assert f"NETTOKOSTNADER (-) {netto}" in lines
+    kost = " ".join(FMT.tkr(d.varde(d.verksamheter, KOSTNADER, k)) for k in d.indata).replace("\u00a0", " ")
+    assert f"KOSTNADER (-) {kost}" in lines
+    budget = FMT.belopp(d.varde(d.verksamheter, NETTO, "Budget 2024"), "mnkr", 1).replace("\u00a0", " ")
+    assert f"Socialnämndens budget för 2024 innebär nettokostnader på {budget}" in squash(text)
+    inv = doc.investeringar
+    total = FMT.tkr(inv.varde(inv.projekt, "Total")).replace("\u00a0", " ")
+    assert any(line.startswith("SUMMA 5 250 5 900 9 150") and line.endswith(total) for line in lines)
+    assert total == "20 300"
+    toc = squash(text.split("Innehållsförteckning", 1)[1].split("Nämndens ordförande", 1)[0])
+    assert "Uppdrag: Det goda åldrandet samt god och nära vård" in toc and "Driftbudget" in toc
+    # Six columns or fewer stay on portrait pages.
+    assert all(p.mediabox.width < p.mediabox.height for p in PdfReader(str(pdf)).pages)
