@@ -12,7 +12,7 @@ from pathlib import Path
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
-from docxbuild import DARK, WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, Cm, Pt, RGBColor, add_field, base_document, para, set_font
+from docxbuild import DARK, WD_TAB_ALIGNMENT, Cm, Pt, RGBColor, add_field, base_document, para, set_font
 
 
 def _toc_styles(doc) -> None:
@@ -26,7 +26,7 @@ def _toc_styles(doc) -> None:
         st.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
 
 
-def build_rapport(path: Path, title_var: str = "titel") -> None:
+def build_rapport(path: Path) -> None:
     doc = base_document()
     doc.core_properties.title = "{{ titel }}"
     doc.core_properties.language = "sv-SE"
@@ -36,6 +36,9 @@ def build_rapport(path: Path, title_var: str = "titel") -> None:
     footer = sec.footer
     fp = footer.paragraphs[0]
     fp.text = "{{ namnd }} · {{ titel }}\t"
+    # The Footer style's own centre and right tabs are cleared; the page number sits at the margin.
+    for pos in (Cm(8.255), Cm(16.51)):
+        fp.paragraph_format.tab_stops.add_tab_stop(pos, WD_TAB_ALIGNMENT.CLEAR)
     fp.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
     fp.add_run("Sida ")
     add_field(fp, "PAGE")
@@ -46,7 +49,7 @@ def build_rapport(path: Path, title_var: str = "titel") -> None:
     p = para(doc, "{{ kommun|upper }}", bold=True, size=14)
     p.runs[0].font.color.rgb = DARK
     para(doc, "")
-    p = para(doc, f"{{{{ {title_var} }}}}", bold=True, size=30, space_after=6)
+    p = para(doc, "{{ titel }}", bold=True, size=30, space_after=6)
     p.runs[0].font.color.rgb = DARK
     p = para(doc, "{{ undertitel }}", size=16, space_after=18)
     p.runs[0].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
