@@ -7,6 +7,7 @@ RG := $(VENV)/bin/rapportgen
 SYSPYTHON := /usr/bin/python3
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno python3-venv \
 	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 poppler-utils
+APT_PACKAGES += fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test bench system venv clean
@@ -37,6 +38,8 @@ demo: venv
 	$(RG) uppdragslista examples/revision/uppdragslista.xlsx --register examples/revision/revisionsregister.yaml -o outputs/revision
 	$(RG) handling examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/sammantrade
 	$(RG) handling examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/sammantrade --publicering
+	$(RG) verksamhetsplan examples/verksamhetsplan -o outputs/verksamhetsplan
+	$(RG) delarsrapport examples/delarsrapport -o outputs/delarsrapport
 	@echo "Klart: se outputs/"
 
 test: venv

@@ -75,21 +75,24 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
     groups = {v.namn: [v] for v in d.verksamheter}
     groups.update({o: d.i_omrade(o) for o in d.omraden()})
     groups[doc.falt.namnd] = d.verksamheter
-    # The generated sentences, and the sentences people wrote in the economy comments.
-    texts: list[tuple[str, str, str]] = []
+    # The generated sentences, and the sentences people wrote in the economy comments:
+    # (name, text, dokument, plats).
+    texts: list[tuple[str, str, str, str | None]] = []
     for namn, group in groups.items():
-        texts.append((namn, prosa.resultat(fmt, namn, d.varde(group, NETTO, prosa.AVVIKELSE)), "genererad text"))
-    kommentarfil = str(doc.fil.parent / doc.falt.texter.ekonomi) if doc.falt.texter.ekonomi else str(doc.fil)
-    for namn, blocks in doc.kommentarer.items():
-        for rad, text in _paragraph_texts(blocks):
-            if text.casefold().startswith(namn.casefold()):
-                texts.append((namn, text, f"{kommentarfil}, rad {rad}"))
-    for namn, text, plats in texts:
+        texts.append((namn, prosa.resultat(fmt, namn, d.varde(group, NETTO, prosa.AVVIKELSE)),
+                      str(doc.fil), "genererad text"))
+    if doc.falt.texter.ekonomi:
+        kommentarfil = str(doc.fil.parent / doc.falt.texter.ekonomi)
+        for namn, blocks in doc.kommentarer.items():
+            for rad, text in _paragraph_texts(blocks):
+                if text.casefold().startswith(namn.casefold()):
+                    texts.append((namn, text, kommentarfil, f"rad {rad}"))
+    for namn, text, dokument, plats in texts:
         said = _mnkr_in_text(text)
         if said is None:
             continue
         table = d.varde(groups[namn], NETTO, prosa.AVVIKELSE)
-        f = jamfor(table, said, dokument=str(doc.fil), kod="prosa_mot_tabell", plats=plats, ktx=ktx,
+        f = jamfor(table, said, dokument=dokument, kod="prosa_mot_tabell", plats=plats, ktx=ktx,
                    enhet="mnkr", vad=f"Texten om {namn} anger en annan avvikelse än tabellen")
         if f and abs(said - table) > half:
             yield f

@@ -17,7 +17,7 @@ AVVIKELSE = "Avvikelse period"
 PROGNOSAVVIKELSE = "Årsprognos budgetavvikelse"
 # What the checks read back from the text (checks/ekonomi.py).
 RESULTAT_MENING = re.compile(
-    r"^(?P<vem>.+?) redovisar (?:ett (?P<ord>underskott|överskott) på (?P<tal>-?[\d\u00a0 ]+,\d)\u00a0?mnkr"
+    r"^(?P<vem>.+?) redovisar (?:ett (?P<ord>underskott|överskott) på (?P<tal>-?[\d\u00a0 ]+,\d)[\u00a0 ]?mnkr"
     r"|ett resultat i nivå med budget)")
 
 

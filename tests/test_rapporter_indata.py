@@ -1,0 +1,147 @@
+"""Report inputs: located errors, the economy checks, and XML-special text (no PDF needed)."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from .conftest import EXAMPLES
+from rapportgen.checks import errors, run_checks
+from rapportgen.errors import InputError
+from rapportgen.format import Formatter
+from rapportgen.model.ekonomi import NETTO
+from rapportgen.rapporter import load, render
+
+DELAR = EXAMPLES / "delarsrapport"
+
+
+@pytest.fixture
+def kopia(tmp_path) -> Path:
+    dst = tmp_path / "delar"
+    shutil.copytree(DELAR, dst)
+    return dst
+
+
+def test_folder_and_manifest_give_the_same_report():
+    a, b = load(DELAR), load(DELAR / "delarsrapport.yaml")
+    assert a.drift.indata == b.drift.indata
+    assert [v.namn for v in a.drift.verksamheter] == [v.namn for v in b.drift.verksamheter]
+
+
+def test_amounts_are_kronor_and_rounded_only_for_display():
+    doc = load(DELAR)
+    d = doc.drift
+    hemtjanst = next(v for v in d.verksamheter if v.namn == "Äldreomsorg - Hemtjänst")
+    avv = d.varde(hemtjanst, NETTO, "Avvikelse period")
+    assert avv == hemtjanst.netto("Utfall period") - hemtjanst.netto("Budget period")
+    assert avv != avv.quantize(Decimal(1000))  # öre and kronor are kept
+    assert Formatter().mnkr(avv) == "-8,3"
+
+
+def test_tkr_input_gives_the_same_kronor(kopia):
+    wb = load_workbook(kopia / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    for row in ws.iter_rows(min_row=4, min_col=3):
+        for cell in row:
+            if isinstance(cell.value, (int, float)):
+                cell.value = cell.value / 1000
+    wb.save(kopia / "ekonomi.xlsx")
+    manifest = kopia / "delarsrapport.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("blad: Driftredovisning\n  rubrikrad: 3\n  enhet: kr",
+                                     "blad: Driftredovisning\n  rubrikrad: 3\n  enhet: tkr"), encoding="utf-8")
+    a, b = load(DELAR), load(kopia)
+    assert b.drift.enhet == "tkr"
+    for k in a.drift.indata:
+        x = a.drift.varde(a.drift.verksamheter, NETTO, k)
+        y = b.drift.varde(b.drift.verksamheter, NETTO, k)
+        assert abs(x - y) < Decimal("0.01") * 40
+
+
+def test_verksamhet_outside_the_areas_is_located(kopia):
+    manifest = kopia / "delarsrapport.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("      - Politisk verksamhet\n", ""),
+                        encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(kopia)
+    msg = exc.value.format_message()
+    assert "ekonomi.xlsx, blad Driftredovisning, cell A" in msg
+    assert "'Politisk verksamhet' hör inte till något område" in msg
+
+
+def test_unknown_row_type_and_missing_manifest(kopia, tmp_path):
+    wb = load_workbook(kopia / "ekonomi.xlsx")
+    wb["Driftredovisning"]["B5"] = "Bidrag"
+    wb.save(kopia / "ekonomi.xlsx")
+    with pytest.raises(InputError, match="cell B5: okänd radtyp 'Bidrag'"):
+        load(kopia)
+    with pytest.raises(InputError, match="mappen saknar manifest"):
+        load(tmp_path)
+
+
+def test_bad_goal_status_names_the_line(kopia):
+    mal = kopia / "mal.yaml"
+    mal.write_text(mal.read_text(encoding="utf-8").replace("status: höger", "status: snett", 1), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(kopia)
+    msg = exc.value.format_message()
+    assert "mal.yaml, rad" in msg and "snett" in msg
+
+
+def test_prose_in_comments_is_checked_against_the_table(kopia):
+    text = kopia / "texter" / "ekonomi.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\n## Äldreomsorg - Särskilt boende\n\n"
+                    "Äldreomsorg - Särskilt boende redovisar ett underskott på -5,0 mnkr.\n", encoding="utf-8")
+    found = errors(run_checks(load(kopia)))
+    assert [f.kod for f in found] == ["prosa_mot_tabell"]
+    assert found[0].forvantat == "-10,6\u00a0mnkr" and found[0].funnet == "-5,0\u00a0mnkr"
+    line = text.read_text(encoding="utf-8").splitlines().index(
+        "Äldreomsorg - Särskilt boende redovisar ett underskott på -5,0 mnkr.") + 1
+    assert found[0].dokument.endswith("ekonomi.md") and found[0].plats == f"rad {line}"
+
+
+def test_placeholders_in_reused_texts(kopia):
+    text = kopia / "texter" / "strategier.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\n## Nytt\n\nSkriv text här\n", encoding="utf-8")
+    found = errors(run_checks(load(kopia)))
+    assert [f.kod for f in found] == ["platshallare"]
+    assert found[0].dokument.endswith("strategier.md")
+
+
+_names = st.text(alphabet=st.sampled_from(list("abcÅÄÖ <>&\"'-/")), min_size=3, max_size=20).filter(
+    lambda s: s.strip() and s.strip() == " ".join(s.split()) and not s.strip().startswith(("-", "'", '"')))
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(namn=_names)
+def test_xml_special_names_reach_the_document(tmp_path, namn):
+    src = tmp_path / f"d{abs(hash(namn))}"
+    if src.exists():
+        shutil.rmtree(src)
+    shutil.copytree(DELAR, src)
+    wb = load_workbook(src / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    for row in range(4, ws.max_row + 1):
+        if ws.cell(row, 1).value == "Politisk verksamhet":
+            ws.cell(row, 1).value = namn
+    wb.save(src / "ekonomi.xlsx")
+    manifest = src / "delarsrapport.yaml"
+    quoted = '"' + namn.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "      - Politisk verksamhet\n", f"      - {quoted}\n"), encoding="utf-8")
+    text = src / "texter" / "ekonomi.md"
+    text.write_text(text.read_text(encoding="utf-8").replace("## Socialnämnden\n", "## Socialnämnden\n\n"
+                    "Kommentar <b>&amp; \"citat\"</b>\n"), encoding="utf-8")
+    doc = load(src)
+    out = render(doc, src / "ut.docx")
+    word = Document(str(out))
+    cells = {c.text for t in word.tables for r in t.rows for c in r.cells}
+    assert namn.strip() in cells
+    assert any("&amp;" in p.text or "<b>" in p.text for p in word.paragraphs)
