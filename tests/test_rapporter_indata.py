@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from .conftest import EXAMPLES
+from .test_rapporter import kopiera_exempel
 from rapportgen.checks import errors, run_checks
 from rapportgen.errors import InputError
 from rapportgen.format import Formatter
@@ -24,9 +25,7 @@ DELAR = EXAMPLES / "delarsrapport"
 
 @pytest.fixture
 def kopia(tmp_path) -> Path:
-    dst = tmp_path / "delar"
-    shutil.copytree(DELAR, dst)
-    return dst
+    return kopiera_exempel(tmp_path)
 
 
 def test_folder_and_manifest_give_the_same_report():
@@ -43,6 +42,27 @@ def test_amounts_are_kronor_and_rounded_only_for_display():
     assert avv == hemtjanst.netto("Utfall period") - hemtjanst.netto("Budget period")
     assert avv != avv.quantize(Decimal(1000))  # öre and kronor are kept
     assert Formatter().mnkr(avv) == "-8,3"
+
+
+def test_summary_agrees_with_the_tjansteskrivelse_of_the_same_arende():
+    """The tjänsteskrivelse of ärende 8 quotes the summary table: the same figures, within rounding."""
+    from rapportgen.checks.numeric import kontrollera_samma
+    from rapportgen.format import parse_tal
+
+    doc = load(DELAR)
+    d = doc.drift
+    md = (EXAMPLES / "tjansteskrivelser" / "08-delarsrapport.md").read_text(encoding="utf-8")
+    rows = {cells[0].strip("* ").upper(): [parse_tal(c.strip("* ")) * 1000 for c in cells[1:]]
+            for line in md.splitlines() if line.startswith("| ") and "(tkr)" not in line
+            for cells in [[c.strip() for c in line.strip("|").split("|")]]}
+    names = ["Budget period", "Utfall period", "Avvikelse period", "Budget helår", "Årsprognos",
+             "Årsprognos budgetavvikelse"]
+    for rad, quoted in (("INTÄKTER", rows["INTÄKTER"]), ("KOSTNADER (-)", rows["KOSTNADER (-)"]),
+                        (NETTO, rows["NETTOKOSTNADER (-)"])):
+        for kolumn, value in zip(names, quoted):
+            ours = d.varde(d.verksamheter, rad, kolumn)
+            assert kontrollera_samma([("delårsrapporten", ours), ("tjänsteskrivelsen", value)],
+                                     dokument="ärende 8", kod="samma", vad=f"{rad} {kolumn}") == []
 
 
 def test_tkr_input_gives_the_same_kronor(kopia):
@@ -122,10 +142,10 @@ _names = st.text(alphabet=st.sampled_from(list("abcÅÄÖ <>&\"'-/")), min_size=
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(namn=_names)
 def test_xml_special_names_reach_the_document(tmp_path, namn):
-    src = tmp_path / f"d{abs(hash(namn))}"
-    if src.exists():
-        shutil.rmtree(src)
-    shutil.copytree(DELAR, src)
+    base = tmp_path / f"d{abs(hash(namn))}"
+    if base.exists():
+        shutil.rmtree(base)
+    src = kopiera_exempel(base)
     wb = load_workbook(src / "ekonomi.xlsx")
     ws = wb["Driftredovisning"]
     for row in range(4, ws.max_row + 1):

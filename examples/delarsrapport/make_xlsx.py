@@ -28,8 +28,13 @@ DRIFT = [
 ]
 # Personalkostnader as a share of kostnader (a 'varav' row).
 PERSONAL = {"Äldreomsorg - Hemtjänst": 0.86, "Äldreomsorg - Särskilt boende": 0.82, "Hälso- och sjukvård": 0.78}
-# The nämnd total netto per column that the example should print (tkr) - the seed's figures.
-TOTAL_NETTO = (-335978, -364506, -508629, -549515)
+# The nämnd totals per column in kronor: they print as the seed's figures (INTÄKTER 56 950,
+# KOSTNADER -392 928, NETTOKOSTNADER -335 978, Avvikelse period -28 527, ...), the same figures
+# the tjänsteskrivelse of ärende 8 quotes.
+TOTAL_INTAKTER = ("56949600.00", "58710400.00", "85124120.50", "92450240.75")
+TOTAL_KOSTNADER = ("-392928050.00", "-423216000.00", "-593753310.25", "-641965180.40")
+# The verksamhet that takes up the difference between the rows and the totals.
+UTJAMNING = "Individ- och familjeomsorg"
 KOLUMNER = ["Budget period", "Utfall period", "Budget helår", "Årsprognos", "Avvikelse innevarande månad"]
 
 
@@ -46,11 +51,11 @@ def drift_rows():
         i = [kr(v, rng) for v in intakter]
         k = [kr(v, rng) for v in kostnader]
         rows.append([namn, i, k])
-    # Adjust the last verksamhet's kostnader so the nämnd total lands on the seed's figure.
-    for c, target in enumerate(TOTAL_NETTO):
-        total = sum(r[1][c] + r[2][c] for r in rows)
-        goal = Decimal(target * 1000) + Decimal("-212.64") + Decimal(c * 97)
-        rows[-1][2][c] += goal - total
+    # One verksamhet takes up the öre and kronor so the nämnd totals are exactly the targets.
+    target = next(r for r in rows if r[0] == UTJAMNING)
+    for c in range(4):
+        for slot, totals in ((1, TOTAL_INTAKTER), (2, TOTAL_KOSTNADER)):
+            target[slot][c] += Decimal(totals[c]) - sum(r[slot][c] for r in rows)
     return rows
 
 
@@ -124,21 +129,6 @@ def nyckeltal(path: Path) -> None:
     wb.save(path)
 
 
-def volymrapport(path: Path) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Volymrapport 2023 08"
-    ws.append(["Volymrapport 2023 08, socialnämnden"])
-    ws.append([])
-    ws.append(["Mått", "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"])
-    ws.append(["Hemtjänst, beviljade timmar", 21840, 21410, 22015, 21980, 22310, 21760, 20950, 21480])
-    ws.append(["Särskilt boende, belagda platser", 208, 209, 207, 210, 211, 209, 208, 210])
-    ws.append(["Korttidsboende, vårddygn", 612, 580, 640, 598, 655, 702, 731, 688])
-    ws.append(["Placeringar barn och unga, dygn", 1240, 1118, 1302, 1255, 1290, 1199, 1320, 1284])
-    wb.save(path)
-
-
 if __name__ == "__main__":
     ekonomi(HERE / "ekonomi.xlsx")
     nyckeltal(HERE / "nyckeltal.xlsx")
-    volymrapport(HERE / "volymrapport.xlsx")
