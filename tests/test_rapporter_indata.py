@@ -165,3 +165,22 @@ def test_xml_special_names_reach_the_document(tmp_path, namn):
     cells = {c.text for t in word.tables for r in t.rows for c in r.cells}
     assert namn.strip() in cells
     assert any("&amp;" in p.text or "<b>" in p.text for p in word.paragraphs)
+
+
+def test_nyckeltal_sheet_without_nyckeltal_file_is_located(kopia):
+    manifest = kopia / "delarsrapport.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("nyckeltal:\n  fil: nyckeltal.xlsx\n", ""),
+                        encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(kopia)
+    msg = exc.value.format_message()
+    assert "mal.yaml, rad 4" in msg and "saknar 'nyckeltal'" in msg
+
+
+def test_missing_nyckeltal_sheet_names_the_file(kopia):
+    mal = kopia / "mal.yaml"
+    mal.write_text(mal.read_text(encoding="utf-8").replace("nyckeltal: Tillväxt", "nyckeltal: Tillvaxt"),
+                   encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(kopia)
+    assert "nyckeltal.xlsx, blad Tillvaxt: bladet finns inte" in exc.value.format_message()

@@ -341,7 +341,8 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
     if liggande:
         s.sektionsbrytning(liggande=True)
     for omrade in d.omraden():
-        s.rubrik(3, omrade)
+        kort = doc.omrade_kort.get(omrade)
+        s.rubrik(3, f"{omrade} ({kort})" if kort else omrade)
         s.stycke(prosa.delar_omrade(doc, fmt, omrade) if delar else prosa.plan_omrade(doc, fmt, omrade))
         _kommentar(s, doc, omrade)
         if delar:

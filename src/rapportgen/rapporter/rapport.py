@@ -180,6 +180,11 @@ def load(path: str | Path, profil: Profil | None = None, typ: str | None = None)
     mal_loc = load_yaml_file(malfil)
     malbilder = validate(Malfil, mal_loc).malbilder
     nyckeltal = {}
+    for i, mb in enumerate(malbilder):
+        if mb.nyckeltal and not falt.nyckeltal:
+            raise InputError(f"målbilden anger nyckeltalsbladet '{mb.nyckeltal}', men manifestet {fil.name} "
+                             "saknar 'nyckeltal' (filen med nyckeltal)", fil=malfil,
+                             plats=mal_loc.where(("målbilder", i, "nyckeltal")))
     if falt.nyckeltal:
         for mb in malbilder:
             if mb.nyckeltal:
