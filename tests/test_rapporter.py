@@ -147,6 +147,12 @@ def test_landscape_driftredovisning_chart_and_repeated_header(delar):
     for i in drift:
         box = reader.pages[i].mediabox
         assert box.width > box.height
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as doc:
+        for i in drift:  # the wide table stays inside the right margin (2,5 cm = 71 pt)
+            page = doc.pages[i]
+            assert max(w["x1"] for w in page.extract_words()) <= page.width - 65
     first = reader.pages[0].mediabox
     assert first.width < first.height
     chart = next(i for i, p in enumerate(pages) if "Diagram: nettokostnad per verksamhet" in p)

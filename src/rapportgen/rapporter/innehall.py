@@ -84,7 +84,8 @@ class Skrivare:
         self.sectpr = copy.deepcopy(docx.sections[-1]._sectPr)
         sec = docx.sections[-1]
         self.bredd_cm = (sec.page_width - sec.left_margin - sec.right_margin) / 360000
-        self.hojd_cm = (sec.page_height - sec.top_margin - sec.bottom_margin) / 360000
+        # A landscape section keeps the side margins: its text is page height minus them wide.
+        self.liggande_bredd_cm = (sec.page_height - sec.left_margin - sec.right_margin) / 360000
         self.block_writer = BlockWriter(self.tpl)
 
     # text ----------------------------------------------------------------
@@ -332,7 +333,7 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
     if liggande:
         s.sektionsbrytning(liggande=False)
     s.rubrik(2, rubrik)
-    bredd = s.hojd_cm if liggande else s.bredd_cm
+    bredd = s.liggande_bredd_cm if liggande else s.bredd_cm
     period = format_period(doc.period, "kort")
     label = f"Resultaträkning {period} (tkr)" if delar else "Resultaträkning (tkr)"
     s.drift(d, label, [(doc.falt.namnd, d.verksamheter, True)], bredd)
