@@ -243,3 +243,31 @@ def test_verksamhetsplan(plan):
     assert "Uppdrag: Det goda åldrandet samt god och nära vård" in toc and "Driftbudget" in toc
     # Six columns or fewer stay on portrait pages.
     assert all(p.mediabox.width < p.mediabox.height for p in PdfReader(str(pdf)).pages)
+
+
+def test_tables_right_align_numbers_and_repeat_their_header(plan):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    pdf, _text, _doc = plan
+    word = Document(str(pdf.with_suffix(".docx")))
+    drift = [t for t in word.tables if t.rows[0].cells[0].text.startswith(("Resultaträkning", "Budget per"))]
+    assert len(drift) == 2
+    for table in drift:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        for row in table.rows[1:]:
+            for cell in row.cells[1:]:
+                if cell.text:
+                    assert cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    # The first group is the nämnd total, then one group per verksamhet.
+    assert drift[0].rows[1].cells[0].text == "SOCIALNÄMNDEN"
+    assert drift[1].rows[1].cells[0].text == "Hälso- och sjukvård"
+
+
+def test_wrong_report_type_is_refused(runner, tmp_path):
+    res = runner.invoke(cli, ["delarsrapport", str(PLAN / "verksamhetsplan.yaml"), "-o", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "manifestet är för 'verksamhetsplan', inte 'delarsrapport'" in res.output
+    res = runner.invoke(cli, ["delarsrapport", str(PLAN), "-o", str(tmp_path)])
+    assert res.exit_code == 2 and "mappen saknar manifest; lägg delarsrapport.yaml i mappen" in res.output
+    assert list(tmp_path.iterdir()) == []
