@@ -184,3 +184,44 @@ def test_missing_nyckeltal_sheet_names_the_file(kopia):
     with pytest.raises(InputError) as exc:
         load(kopia)
     assert "nyckeltal.xlsx, blad Tillvaxt: bladet finns inte" in exc.value.format_message()
+
+
+@pytest.mark.parametrize("typ", ["delarsrapport", "verksamhetsplan"])
+def test_shipped_exempel_is_self_contained(typ, tmp_path, runner):
+    """The package's exempel (for init and template checks) holds everything in one manifest."""
+    from rapportgen import doctypes
+    from rapportgen.cli import cli
+
+    t = doctypes.get(typ)
+    assert t.exempel is not None and t.exempel.is_file()
+    alone = tmp_path / f"{typ}.yaml"
+    shutil.copyfile(t.exempel, alone)
+    assert doctypes.for_path(alone).name == typ
+    assert errors(run_checks(t.load(alone, None))) == []
+    res = runner.invoke(cli, [typ, str(alone), "-o", str(tmp_path / "ut"), "--ingen-pdf"])
+    assert res.exit_code == 0, res.output
+    word = Document(str(tmp_path / "ut" / f"{typ}.docx"))
+    assert "Nämndens uppdrag" in [p.text for p in word.paragraphs]
+
+
+def test_inline_text_keeps_the_manifest_line_numbers(tmp_path):
+    from rapportgen import doctypes
+
+    manifest = tmp_path / "delarsrapport.yaml"
+    text = doctypes.get("delarsrapport").exempel.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("Välfärdsteknik ska frigöra tid", "Skriv text här. Välfärdsteknik ska frigöra tid"),
+                        encoding="utf-8")
+    found = errors(run_checks(load(manifest)))
+    line = next(i for i, row in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1) if "Skriv text här" in row)
+    assert [(f.kod, f.dokument, f.plats) for f in found] == [("platshallare", str(manifest), f"rad {line}")]
+
+
+def test_table_needs_either_file_or_rows(tmp_path):
+    from rapportgen import doctypes
+
+    manifest = tmp_path / "delarsrapport.yaml"
+    text = doctypes.get("delarsrapport").exempel.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("ekonomi:\n  enhet: kr\n", "ekonomi:\n  enhet: kr\n  fil: drift.xlsx\n", 1),
+                        encoding="utf-8")
+    with pytest.raises(InputError, match="ange antingen 'fil'"):
+        load(manifest)

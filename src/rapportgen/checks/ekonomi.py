@@ -13,7 +13,7 @@ from ..format import parse_tal
 from ..inputs.markdown import Block, Stycke
 from ..model.ekonomi import NETTO
 from ..rapporter import prosa
-from ..rapporter.rapport import Rapport
+from ..rapporter.rapport import Rapport, text_kalla
 from . import Finding, Kontrollkontext, Severity, check
 from .numeric import jamfor, kontrollera_summa
 from .text import block_texts, placeholder_findings
@@ -82,7 +82,7 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
         texts.append((namn, prosa.resultat(fmt, namn, d.varde(group, NETTO, prosa.AVVIKELSE)),
                       str(doc.fil), "genererad text"))
     if doc.falt.texter.ekonomi:
-        kommentarfil = str(doc.fil.parent / doc.falt.texter.ekonomi)
+        kommentarfil = str(text_kalla(doc.fil, doc.falt.texter.ekonomi))
         for namn, blocks in doc.kommentarer.items():
             for rad, text in _paragraph_texts(blocks):
                 if text.casefold().startswith(namn.casefold()):
@@ -101,15 +101,16 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
 @check(Rapport, "platshallare")
 def placeholders_left(doc: Rapport) -> Iterator[Finding]:
     """Platshållare ('XX', 'Skriv text här') i målen och de återkommande texterna."""
-    base = doc.fil.parent
     for key, blocks in doc.texter.items():
-        path = getattr(doc.falt.texter, key)
+        path = text_kalla(doc.fil, getattr(doc.falt.texter, key))
         texts = ((f"rad {line}" if line else None, text) for line, text in block_texts(blocks))
-        yield from placeholder_findings(str(base / path), texts)
-    for namn, blocks in doc.kommentarer.items():
-        texts = ((f"rad {line}" if line else None, text) for line, text in block_texts(blocks))
-        yield from placeholder_findings(str(base / doc.falt.texter.ekonomi), texts)
-    malfil = str(base / doc.falt.mal)
+        yield from placeholder_findings(str(path), texts)
+    if doc.falt.texter.ekonomi:
+        path = text_kalla(doc.fil, doc.falt.texter.ekonomi)
+        for namn, blocks in doc.kommentarer.items():
+            texts = ((f"rad {line}" if line else None, text) for line, text in block_texts(blocks))
+            yield from placeholder_findings(str(path), texts)
+    malfil = str(doc.malfil or doc.fil)
     for mb in doc.malbilder:
         for mal in mb.mal:
             parts = [mal.titel, mal.text, mal.uppfoljning, mal.analys, *mal.bidrag, *mal.forvantad_effekt]
@@ -124,5 +125,5 @@ def goal_status(doc: Rapport) -> Iterator[Finding]:
     for mb in doc.malbilder:
         for mal in mb.mal:
             if mal.status is None:
-                yield Finding(Severity.VARNING, "malstatus", str(doc.fil.parent / doc.falt.mal),
+                yield Finding(Severity.VARNING, "malstatus", str(doc.malfil or doc.fil),
                               "målet saknar status (upp, höger eller ned)", plats=mal.rubrik)

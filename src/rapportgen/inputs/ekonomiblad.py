@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 from ..errors import InputError
 from ..format import MANADER_KORT
 from ..model.ekonomi import (INTAKTER, KOSTNADER, Belopprad, Driftstabell, Investering,
                              Investeringstabell, Kolumn, Verksamhet, Volymer, Volymserie)
-from .excel import Rad, Tabell, Tabellkalla, load_source
+from .excel import Rad, Tabell
 
 VERKSAMHET = "Verksamhet"
 RADTYP = "Radtyp"
@@ -82,10 +81,8 @@ def _belopprad(rad: Rad, etikett: str, cols: list[str], varav: bool = False) -> 
     return Belopprad(etikett, {k: rad.belopp(k) for k in cols}, {k: _where(rad, k) for k in cols}, varav)
 
 
-def load_drift(kalla: Tabellkalla, base_dir: Path, typ: str,
-               omraden: dict[str, str] | None = None) -> Driftstabell:
+def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None) -> Driftstabell:
     """Read the drift sheet; omraden maps verksamhet -> område (else an 'Område' column is used)."""
-    tabell = load_source(kalla, base_dir)
     for needed in (VERKSAMHET, RADTYP):
         tabell.kolumn(needed)
     cols = _value_columns(tabell, typ, (VERKSAMHET, RADTYP, OMRADE))
@@ -147,8 +144,7 @@ def load_drift(kalla: Tabellkalla, base_dir: Path, typ: str,
     return Driftstabell(str(tabell.fil), tabell.enhet, cols, kolumner_for(typ, cols), verksamheter)
 
 
-def load_investeringar(kalla: Tabellkalla, base_dir: Path, typ: str) -> Investeringstabell:
-    tabell = load_source(kalla, base_dir)
+def load_investeringar(tabell: Tabell, typ: str) -> Investeringstabell:
     tabell.kolumn(PROJEKT)
     if typ == "delarsrapport":
         cols = [k for k in ("Budget helår", "Utfall period", "Årsprognos") if k in tabell.kolumner]
@@ -168,16 +164,14 @@ def load_investeringar(kalla: Tabellkalla, base_dir: Path, typ: str) -> Invester
     return Investeringstabell(str(tabell.fil), cols, kolumner, projekt, summa)
 
 
-def load_nyckeltal(kalla: Tabellkalla, base_dir: Path) -> tuple[list[str], list[list[str]]]:
+def load_nyckeltal(tabell: Tabell) -> tuple[list[str], list[list[str]]]:
     """A nyckeltal sheet as text: header and rows. Values that are text stay text."""
-    tabell = load_source(kalla, base_dir)
     rows = [[rad.celler[k].text for k in tabell.kolumner] for rad in tabell.rader]
     return list(tabell.kolumner), rows
 
 
-def load_volymer(kalla: Tabellkalla, base_dir: Path, ar: int) -> Volymer:
+def load_volymer(tabell: Tabell, ar: int) -> Volymer:
     """A volymrapport: 'Mått' and one column per month (jan..dec)."""
-    tabell = load_source(kalla, base_dir)
     tabell.kolumn("Mått")
     months = []
     for kort in MANADER_KORT:

@@ -413,3 +413,10 @@ def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int
         if not rad.tom:
             rader.append(rad)
     return Tabell(path, blad, enhet, rubrikrad, headers, rader, header_cells)
+
+
+def table_from_rows(fil: str | Path, namn: str, rader: list[list[Any]], enhet: Enhet) -> Tabell:
+    """A table written inline (e.g. in YAML): the first row is the header. Errors name
+    `fil, blad <namn>, cell D4` as if the rows were a sheet."""
+    grid = [[_cell_value(v) for v in row] for row in rader]
+    return _table(Path(fil), namn, grid, 1, enhet)

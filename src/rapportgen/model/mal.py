@@ -76,7 +76,8 @@ class Malbild(Strict):
     namn: Text = Field(description="Målbildens namn, t.ex. 'Trygghet, delaktighet och livslångt lärande'")
     text: str = Field("", description="Inledande text (Markdown)")
     mal: list[Mal] = Field(default_factory=list, alias="mål", description="Inriktningsmål och uppdrag")
-    nyckeltal: Text | None = Field(None, description="Bladet i nyckeltalsfilen för målbilden")
+    nyckeltal: Text | list[list[Any]] | None = Field(
+        None, description="Bladet i nyckeltalsfilen för målbilden, eller tabellen själv (rader)")
 
     @property
     def rubrik(self) -> str:

@@ -99,11 +99,12 @@ def _loader(typ: str):
     return load_typ
 
 
-# The examples are folders (manifest, Excel, Markdown) in examples/, so no single-file exempel.
+# The shipped exempel are self-contained manifests (tables as rows, texts inline); the full
+# examples with Excel files are in examples/delarsrapport and examples/verksamhetsplan.
 for _typ in TYPER:
     doctypes.register(doctypes.DocType(
         name=_typ, label=LABEL[_typ], context_model=Kontext, load=_loader(_typ), render=render,
-        suffixes=(".yaml", ".yml"), kanner_igen=kanner_igen(_typ),
+        suffixes=(".yaml", ".yml"), kanner_igen=kanner_igen(_typ), exempel=doctypes.EXEMPEL / f"{_typ}.yaml",
         description=("Delårsrapport med driftredovisning, prognos, måluppföljning och diagram"
                      if _typ == "delarsrapport" else "Verksamhetsplan och budget med mål, nyckeltal och driftbudget"),
     ))

@@ -300,7 +300,7 @@ def _mal(s: Skrivare, doc: Rapport, mal: Mal, malfil) -> None:
 
 
 def _malbild(s: Skrivare, doc: Rapport, mb: Malbild) -> None:
-    malfil = doc.fil.parent / doc.falt.mal
+    malfil = doc.malfil or doc.fil
     s.rubrik(2, mb.rubrik)
     s.markdown_text(mb.text, 4, malfil)
     for mal in mb.mal:
