@@ -44,3 +44,8 @@ test: venv
 
 clean:
 	rm -rf $(VENV) outputs/*/ .pytest_cache
+
+# Referenssidan för mallförfattare (genereras ur datamodellerna).
+.PHONY: docs
+docs: venv
+	$(RG) mallar variabler --alla --markdown > docs/mallvariabler.md

@@ -256,3 +256,205 @@ def _anchor(t: doctypes.DocType) -> str:
 
     text = f"{t.label} ({t.name})".lower()
     return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+# --- kontrollera ---------------------------------------------------------------------------
+
+@dataclass
+class Kontrollrapport:
+    mall: Path
+    typ: doctypes.DocType
+    fynd: list = None  # list[analys.Fynd]
+    docx: Path | None = None  # the test render, when the template had no errors
+    pdf: Path | None = None
+    sidor: int = 0
+
+    @property
+    def fel(self) -> list:
+        return [f for f in self.fynd if f.allvarlighet == "fel"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.fel and self.pdf is not None
+
+
+def typ_for_mall(fil: Path, typ: str | None = None) -> doctypes.DocType:
+    """The document type a template is for: --typ, else the file name (tjansteskrivelse.docx)."""
+    from .errors import InputError
+
+    if typ:
+        return doctypes.get(typ)
+    names = {t.name: t for t in doctypes.all_types()}
+    stem = fil.stem.lower()
+    if stem in names:
+        return names[stem]
+    matches = [n for n in names if stem.startswith(n) or stem.endswith(n)]
+    if len(matches) == 1:
+        return names[matches[0]]
+    raise InputError(f"kan inte avgöra dokumenttypen av filnamnet; ange --typ ({', '.join(sorted(names))})",
+                     fil=fil)
+
+
+def kontrollera(fil: str | Path, typ: str | None = None, profil: Profil | None = None,
+                utmapp: Path | None = None) -> Kontrollrapport:
+    """Analyse a template; when it has no errors, test-render it with the type's example data.
+
+    The test render must open again with python-docx and convert to PDF with LibreOffice.
+    It is written to utmapp (kept) or a temporary folder (removed).
+    """
+    import shutil
+    import tempfile
+
+    from docx import Document
+
+    from .convert import convert_many
+    from .errors import TemplateError
+    from .render.analys import Fynd, analyse
+
+    fil = Path(fil)
+    if not fil.is_file():
+        raise TemplateError("mallen finns inte", fil=fil)
+    t = typ_for_mall(fil, typ)
+    profil = profil or Profil()
+    rapport = Kontrollrapport(fil, t, analyse(fil, {v.namn for v in variabler(t)}))
+    if rapport.fel:
+        return rapport
+    if t.exempel is None:
+        rapport.fynd.append(Fynd("varning", "provrendering", "mallen",
+                                 f"dokumenttypen {t.name} har inga exempeldata; mallen provas inte"))
+        return rapport
+    with tempfile.TemporaryDirectory(prefix="rapportgen-mall-") as tmp:
+        folder = Path(tmp) / "mallar"
+        folder.mkdir()
+        shutil.copyfile(fil, folder / f"{t.name}.docx")
+        out_dir = Path(utmapp) if utmapp else Path(tmp) / "ut"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        doc = t.load(t.exempel, profil)
+        try:
+            out = t.render(doc, out_dir / f"{fil.stem}-prov.docx", profil, folder)
+        except TemplateError as exc:
+            rapport.fynd.append(Fynd("fel", "provrendering", "provrenderingen", exc.detalj))
+            return rapport
+        try:
+            Document(str(out))
+        except Exception as exc:  # the rendered XML is not a valid Word document
+            rapport.fynd.append(Fynd("fel", "provrendering", "provrenderingen",
+                                     f"resultatet går inte att öppna som Word-dokument ({exc})"))
+            return rapport
+        pdf = convert_many([out])[0]
+        from pypdf import PdfReader
+
+        rapport.sidor = len(PdfReader(str(pdf)).pages)
+        if utmapp:
+            rapport.docx, rapport.pdf = out, pdf
+        else:
+            rapport.docx, rapport.pdf = None, pdf  # gone with the temporary folder; pdf says it worked
+    return rapport
+
+
+def format_kontroll(r: Kontrollrapport) -> str:
+    lines = [f"{r.mall} (mall för {r.typ.label.lower()})"]
+    for f in r.fynd:
+        lines.append(f.format())
+    if r.pdf is not None:
+        where = f": {r.docx} och {r.pdf}" if r.docx else ""
+        lines.append(f"Provrendering med exempeldata ({r.typ.exempel.name}) lyckades, {r.sidor} {'sida' if r.sidor == 1 else 'sidor'}{where}")
+    if r.ok:
+        lines.append("Mallen är godkänd." if not r.fynd else "Mallen är godkänd, med varningar.")
+    else:
+        lines.append(f"Mallen har {len(r.fel)} fel." if r.fel else "Mallen kunde inte provas.")
+    return "\n".join(lines)
+
+
+# --- init: a working folder for a new user -------------------------------------------------
+
+PROFIL_MALL = """\
+# Organisationsprofil för rapportgen. Fyll i era uppgifter; fält som indata
+# saknar hämtas härifrån. Se LÄSMIG.md.
+kommun: Exempelkommun
+förvaltning: Socialförvaltningen
+nämnd: Socialnämnden
+ort: Exempelstad
+adress: 123 45 Exempelstad
+telefon: 0123-45 67 00
+webbplats: www.exempelkommun.se
+# Diarienummer: fälten {organ}, {år}, {löpnummer} och {klass}; [ ] är valfritt.
+# T.ex. "{organ}/{år}:{löpnummer}" (SN/2023:197) eller "{år}/{löpnummer}" (2023/197).
+dnr_mönster: "{organ}/{år}:{löpnummer}"
+# Undertecknare när indata inte anger några (en eller flera).
+underskrifter:
+  - namn: Förnamn Efternamn
+    titel: Förvaltningschef
+# Egna Word-mallar: mappen går före de inbyggda mallarna (rapportgen mallar lista).
+mallar: mallar
+format:
+  minustecken: "-"
+  procent_mellanslag: true
+# Nämndens sammanträden (ÅÅÅÅ-MM-DD), för revisionsregistrets svarsdagar.
+sammanträden: []
+"""
+
+LASMIG = """\
+# Arbetsmapp för rapportgen
+
+Mappen skapades med `rapportgen init`. Den innehåller:
+
+- `rapportgen.yaml` – organisationsprofilen: kommun, förvaltning, nämnd, diarienummermönster,
+  undertecknare. Fyll i den först.
+- `mallar/` – kopior av rapportgens Word-mallar, en per dokumenttyp. Ändra dem i Word;
+  `rapportgen mallar lista` visar vilken mall som används, och varifrån.
+- `inputs/` – ett exempel på indata för varje dokumenttyp.
+
+Kom igång (kör kommandona i den här mappen):
+
+    rapportgen tjansteskrivelse inputs/tjansteskrivelse.md -o ut
+    rapportgen check inputs
+    rapportgen mallar variabler tjansteskrivelse
+    rapportgen mallar kontrollera mallar/tjansteskrivelse.docx
+
+Mallarna letas upp i ordningen: `--mallar MAPP`, profilens `mallar:`, `mallar/` i
+arbetsmappen, `templates/` i arbetsmappen, och sist rapportgens inbyggda mallar.
+Ta bort en mall ur `mallar/` så används den inbyggda igen.
+"""
+
+
+@dataclass
+class InitResultat:
+    skrivna: list[Path]
+    hoppade_over: list[Path]  # already there, left alone
+
+
+def skapa_arbetsmapp(mapp: str | Path = ".", *, tvinga: bool = False) -> InitResultat:
+    """Create a working folder: profile, template copies, example inputs and LÄSMIG.md.
+
+    Existing files are left alone unless tvinga is set.
+    """
+    import shutil
+
+    from .fileio import atomic_path
+    from .render.templates import SHIPPED
+
+    mapp = Path(mapp)
+    result = InitResultat([], [])
+
+    def write(target: Path, *, text: str | None = None, source: Path | None = None) -> None:
+        if target.exists() and not tvinga:
+            result.hoppade_over.append(target)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as tmp:
+            if text is not None:
+                Path(tmp).write_text(text, encoding="utf-8")
+            else:
+                shutil.copyfile(source, tmp)
+        result.skrivna.append(target)
+
+    write(mapp / "rapportgen.yaml", text=PROFIL_MALL)
+    write(mapp / "LÄSMIG.md", text=LASMIG)
+    for t in doctypes.all_types():
+        shipped = SHIPPED / f"{t.name}.docx"
+        if shipped.is_file():
+            write(mapp / "mallar" / shipped.name, source=shipped)
+        if t.exempel is not None and t.exempel.is_file():
+            write(mapp / "inputs" / f"{t.name}{t.exempel.suffix}", source=t.exempel)
+    return result
