@@ -118,8 +118,9 @@ def test_variabler_match_what_the_renderer_passes(t, tmp_path, monkeypatch):
 def test_every_filter_is_documented():
     from rapportgen.format import Formatter
 
-    names = {f.namn for f in mallar.filter_lista()}
-    assert set(Formatter().filters()) <= names
+    listed = {f.namn: f.beskrivning for f in mallar.filter_lista()}
+    assert set(Formatter().filters()) <= set(listed)
+    assert all(listed.values()), [n for n, d in listed.items() if not d]
 
 
 def test_variabler_cli_is_readable(runner):

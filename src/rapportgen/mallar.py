@@ -173,10 +173,8 @@ def filter_lista() -> list[Filter]:
     env = make_environment(Formatter())
     builtin = set(SandboxedEnvironment().filters)
     own = sorted(n for n in env.filters if n not in builtin or n in FILTER_DOCS)
-    missing = [n for n in own if n not in FILTER_DOCS]
-    if missing:  # a filter without a description is a programming error, caught by the tests
-        raise RuntimeError(f"filter utan beskrivning i FILTER_DOCS: {', '.join(missing)}")
-    return [Filter(n, FILTER_DOCS[n]) for n in own]
+    # A filter without a description in FILTER_DOCS fails test_every_filter_is_documented.
+    return [Filter(n, FILTER_DOCS.get(n, "")) for n in own]
 
 
 def jinja_filter() -> list[str]:
