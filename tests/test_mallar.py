@@ -208,3 +208,31 @@ def test_kontrollera_passes_shipped_templates(runner, tmp_path):
 def test_kontrollera_harryda_template():
     r = mallar.kontrollera(ROOT / "examples" / "harryda" / "mallar" / "tjansteskrivelse.docx")
     assert r.ok, mallar.format_kontroll(r)
+
+
+def test_kontrollera_unclosed_block_points_at_its_start(tmp_path):
+    fil = _template(tmp_path / "tjansteskrivelse.docx",
+                    ["{{ titel }}", "{%p if beslutsunderlag %}", "Beslutsunderlag", "{%p for rad in beslutsunderlag %}",
+                     "{{ rad }}", "{%p endfor %}", "Slut"])
+    r = mallar.kontrollera(fil)
+    assert len(r.fel) == 1 and r.fel[0].kod == "syntax"
+    assert r.fel[0].plats == "brödtexten, stycke 2"
+    assert "blocket 'if' är inte stängt" in r.fel[0].meddelande
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["{{", "}}", "{%", "%}", "{#", "#}", "{", "}", " titel ", " if ", " endif ",
+                           "p ", "|", "“", "\"", "for x in underskrifter", "x.namn", "Text", "\u00a0", "%"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_PIECES, max_size=6).map("".join), min_size=1, max_size=5))
+def test_analysis_never_crashes(tmp_path, paragraphs):
+    """Any paragraph text gives findings or none, never an exception."""
+    from rapportgen.render.analys import analyse
+
+    fil = _template(tmp_path / "t.docx", paragraphs)
+    for f in analyse(fil, {v.namn for v in mallar.variabler("tjansteskrivelse")}):
+        assert f.allvarlighet in ("fel", "varning") and f.plats and f.meddelande

@@ -336,6 +336,9 @@ def analyse(path: Path, paths: set[str] | None) -> list[Fynd]:
         except jinja2.TemplateSyntaxError as exc:
             hint = next(iter(re.findall(r"'([^']+)'", exc.message or "")), "")
             plats, text = _locate_line(part, source, exc.lineno or 1, hint)
+            opener = _unclosed_block(part) if "end of template" in (exc.message or "").lower() else None
+            if opener is not None:  # the place to fix is where the block opens, not the end
+                plats, text = opener.plats, _clip(opener.text)
             found.append(Fynd("fel", "syntax", plats, f"syntaxfel: {_swedish(exc.message or '')}", text))
             continue
         if paths is None:
@@ -350,6 +353,25 @@ def analyse(path: Path, paths: set[str] | None) -> list[Fynd]:
             seen.add((plats, message))
             found.append(Fynd("fel", kind, plats, message, text))
     return found
+
+
+_BLOCK = re.compile(r"\{%-?[pr]?\s*(\w+)")
+_OPENERS = {"if", "for", "macro", "call", "filter", "with", "set", "block", "raw", "autoescape"}
+
+
+def _unclosed_block(part: Del) -> Stycke | None:
+    """The paragraph whose block tag is never closed (a simple stack over the tags)."""
+    stack: list[tuple[str, Stycke]] = []
+    for st in part.stycken:
+        for m in _BLOCK.finditer(st.text):
+            word = m.group(1)
+            if word == "set" and "=" in st.text[m.end():].split("%}")[0]:
+                continue  # {% set x = ... %} has no end tag
+            if word in _OPENERS:
+                stack.append((word, st))
+            elif word.startswith("end") and stack and stack[-1][0] == word[3:]:
+                stack.pop()
+    return stack[-1][1] if stack else None
 
 
 def _hint(message: str) -> str:
