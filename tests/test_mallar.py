@@ -205,8 +205,9 @@ def test_kontrollera_passes_shipped_templates(runner, tmp_path):
         assert squash(pdf_text(pdf))
 
 
-def test_kontrollera_harryda_template():
-    r = mallar.kontrollera(ROOT / "examples" / "harryda" / "mallar" / "tjansteskrivelse.docx")
+@pytest.mark.parametrize("name", ["tjansteskrivelse", "kallelse"])
+def test_kontrollera_harryda_templates(name):
+    r = mallar.kontrollera(ROOT / "examples" / "harryda" / "mallar" / f"{name}.docx")
     assert r.ok, mallar.format_kontroll(r)
 
 

@@ -50,6 +50,10 @@ def test_harryda_package(tmp_path, monkeypatch, runner):
     assert text.index("Rekrytering av familjehem") < text.index("Förebyggande insatser för unga 2024")
     assert "Programskiss förebyggande insatser 2024" in text
     assert "Barnkonsekvensanalys" in text
+    # Härryda's own kallelse: a numbered föredragningslista with page references.
+    first = squash(pdf_text(tmp_path / "kallelse.pdf"))
+    assert "Socialnämnden kallas till sammanträde" in first
+    assert "3. Rekrytering av familjehem – lägesrapport (dnr 2023SOCN142), sidan 2" in first
 
 
 def test_harryda_templates_render_the_same_inputs(tmp_path, runner):

@@ -3,8 +3,8 @@
 Härryda kommun writes its tjänsteskrivelser differently from the shipped templates:
 a letterhead with only Datum and Diarienummer, the proposal first, the body sections
 in the profile's order and headings (avsnittslista), the handläggare at the end and
-two signers side by side. Only tjansteskrivelse.docx is overridden; the other types
-fall through to the shipped templates.
+two signers side by side; a kallelse as a letter with a numbered föredragningslista.
+The other types (revisionssvar, dokument, ...) fall through to the shipped templates.
 
     .venv/bin/python tools/harryda_mallar.py
 """
@@ -55,10 +55,13 @@ def build_tjansteskrivelse(path: Path) -> None:
 
     doc.add_paragraph("Förvaltningens förslag till beslut", style="Heading 2")
     para(doc, "{{ beslutsformulering }}", style="Body Text", space_after=4)
+    para(doc, "{%p if forslag_till_beslut|length > 1 %}")
     para(doc, "{%p for punkt in forslag_till_beslut %}")
-    para(doc, "{% if forslag_till_beslut|length > 1 %}{{ loop.index }}.\t{% endif %}{{ punkt }}",
-         style="Beslutspunkt")
+    para(doc, "{{ loop.index }}.\t{{ punkt }}", style="Beslutspunkt")
     para(doc, "{%p endfor %}")
+    para(doc, "{%p else %}")
+    para(doc, "{{ forslag_till_beslut[0] }}", style="Body Text")
+    para(doc, "{%p endif %}")
 
     para(doc, "{%p for a in avsnittslista %}")
     doc.add_paragraph("{{ a.rubrik }}", style="Heading 2")
@@ -98,7 +101,43 @@ def build_tjansteskrivelse(path: Path) -> None:
     doc.save(path)
 
 
-BUILDERS = {"tjansteskrivelse": build_tjansteskrivelse}
+def build_kallelse(path: Path) -> None:
+    """Kallelse as a letter with a numbered föredragningslista instead of a table."""
+    doc = base_document()
+    doc.core_properties.title = "Kallelse"
+    doc.core_properties.language = "sv-SE"
+    hp = doc.sections[0].header.paragraphs[0]
+    r = hp.add_run("{{ kommun }}")
+    r.bold, r.font.size, r.font.color.rgb = True, Pt(15), GREEN
+    footer = doc.sections[0].footer
+    footer.paragraphs[0].text = "Kallelse {{ namnd }} {{ datum|datum_iso }}"
+
+    para(doc, "KALLELSE", bold=True, size=9)
+    doc.add_paragraph("{{ namnd }} kallas till sammanträde", style="Heading 1")
+    para(doc, "Tid: {{ datum|datum_lang }} klockan {{ klockan }}"
+              "{% if tidsatgang %} (beräknad tid {{ tidsatgang }}){% endif %}", style="Body Text", space_after=2)
+    para(doc, "Plats: {{ lokal }}, {{ ort }}", style="Body Text")
+
+    doc.add_paragraph("Föredragningslista", style="Heading 2")
+    para(doc, "{%p for a in arenden %}")
+    para(doc, "{{ a.punkt }}.\t{{ a.arendemening }}{% if a.dnr %} (dnr {{ a.dnr }}){% endif %}"
+              "{% if a.sida %}, sidan {{ a.sida }}{% endif %}", style="Beslutspunkt")
+    para(doc, "{%p endfor %}")
+
+    for var, heading in (("ledamoter", "Ledamöter"), ("ersattare", "Ersättare")):
+        doc.add_paragraph(heading, style="Heading 3")
+        para(doc, f"{{{{ {var}|join(', ') }}}}", style="Body Text")
+
+    para(doc, "Förhinder anmäls till {{ vid_forhinder.namn }}"
+              "{% if vid_forhinder.telefon %}, {{ vid_forhinder.telefon }}{% endif %}"
+              "{% if vid_forhinder.epost %}, {{ vid_forhinder.epost }}{% endif %}.", style="Body Text")
+    p = para(doc, "{{ sammankallande.namn }}", style="Underskrift")
+    para(doc, "{{ sammankallande.roll|capitalize }}")
+    p.paragraph_format.space_before = Pt(24)
+    doc.save(path)
+
+
+BUILDERS = {"tjansteskrivelse": build_tjansteskrivelse, "kallelse": build_kallelse}
 
 
 def main() -> int:
