@@ -237,3 +237,12 @@ def test_analysis_never_crashes(tmp_path, paragraphs):
     fil = _template(tmp_path / "t.docx", paragraphs)
     for f in analyse(fil, {v.namn for v in mallar.variabler("tjansteskrivelse")}):
         assert f.allvarlighet in ("fel", "varning") and f.plats and f.meddelande
+
+
+def test_kontrollera_not_a_word_file(tmp_path, runner):
+    fil = tmp_path / "dokument.docx"
+    fil.write_text("inte ett Word-dokument", encoding="utf-8")
+    result = runner.invoke(cli, ["mallar", "kontrollera", str(fil)])
+    assert result.exit_code == 2
+    assert "kan inte öppnas som Word-dokument" in result.output
+    assert "Traceback" not in result.output

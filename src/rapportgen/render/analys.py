@@ -22,6 +22,7 @@ import jinja2
 from jinja2 import nodes
 from lxml import etree
 
+from ..errors import TemplateError
 from ..format import Formatter
 from .docx import open_template
 from .environment import make_environment
@@ -104,7 +105,10 @@ def _number_paragraphs(xml: str, namn: str) -> Del:
 def template_parts(path: Path) -> list[Del]:
     """The body, headers and footers of a template as docxtpl reads them."""
     tpl = open_template(path)
-    tpl.init_docx()
+    try:
+        tpl.init_docx()
+    except Exception as exc:  # zip/xml errors from a broken or non-Word file
+        raise TemplateError(f"mallen kan inte öppnas som Word-dokument ({exc})", fil=path) from None
     parts = [_number_paragraphs(tpl.get_xml(), "brödtexten")]
     for label, uri in (("sidhuvudet", tpl.HEADER_URI), ("sidfoten", tpl.FOOTER_URI)):
         found = list(tpl.get_headers_footers(uri))
