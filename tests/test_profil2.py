@@ -82,3 +82,18 @@ def test_profile_section_keys_are_validated(tmp_path):
     bad.write_text("avsnitt:\n  - arendet: Bakgrund\n  - miljon: Miljö\n", encoding="utf-8")
     with pytest.raises(InputError, match="okänt avsnitt 'miljon'"):
         load_profile(bad)
+
+
+def test_shipped_template_follows_the_profile_sections(tmp_path, runner):
+    """The section list is a profile setting, not a property of one template."""
+    profil = tmp_path / "rapportgen.yaml"
+    base = (EXAMPLES / "rapportgen.yaml").read_text(encoding="utf-8")
+    profil.write_text(base + "avsnitt:\n  - sammanfattning\n  - ekonomiska_konsekvenser: Ekonomi\n"
+                             "  - arendet: Bakgrund\n", encoding="utf-8")
+    inp = EXAMPLES / "tjansteskrivelser" / "07-bemanning-vard-och-omsorgsboenden.md"
+    result = runner.invoke(cli, ["tjansteskrivelse", str(inp), "-o", str(tmp_path), "--profil", str(profil)])
+    assert result.exit_code == 0, result.output
+    lines = pdf_text(tmp_path / f"{inp.stem}.pdf").splitlines()
+    headings = [h for h in ("Sammanfattning", "Förslag till beslut", "Ekonomi", "Bakgrund", "Ärendet") if h in lines]
+    assert headings == ["Sammanfattning", "Förslag till beslut", "Ekonomi", "Bakgrund"]
+    assert [lines.index(h) for h in headings] == sorted(lines.index(h) for h in headings)
