@@ -246,3 +246,15 @@ def test_kontrollera_not_a_word_file(tmp_path, runner):
     assert result.exit_code == 2
     assert "kan inte öppnas som Word-dokument" in result.output
     assert "Traceback" not in result.output
+
+
+def test_kontrollera_names_header_and_footer(tmp_path):
+    path = tmp_path / "dokument.docx"
+    doc = Document()
+    doc.sections[0].header.paragraphs[0].text = "{{ kommn }}"
+    doc.sections[0].footer.paragraphs[0].text = "{{ datum|datum_iso }} {{ forvaltning|upper }}"
+    doc.add_paragraph("{{p innehall }}")
+    doc.save(path)
+    r = mallar.kontrollera(path)
+    assert [(f.plats, f.meddelande) for f in r.fel] == [
+        ("sidhuvudet, stycke 1", "variabeln 'kommn' finns inte för den här dokumenttypen; menade du 'kommun'?")]
