@@ -47,3 +47,16 @@ test: venv
 
 clean:
 	rm -rf $(VENV) outputs/*/ .pytest_cache
+
+# Referenssidan för mallförfattare (genereras ur datamodellerna).
+.PHONY: docs
+docs: venv
+	$(RG) mallar variabler --alla --markdown > docs/mallvariabler.md
+
+# Andra organisationen (Härryda): egna mallar, eget dnr-mönster, egen avsnittslista.
+demo: demo-harryda
+.PHONY: demo-harryda
+demo-harryda: venv
+	cd examples/harryda && ../../$(RG) tjansteskrivelse tjansteskrivelser/*.md -o ../../outputs/harryda/tjansteskrivelser
+	cd examples/harryda && ../../$(RG) handling sammantrade.yaml -o ../../outputs/harryda/sammantrade
+	$(RG) tjansteskrivelse examples/tjansteskrivelser/*.md --mallar examples/harryda/mallar -o outputs/harryda/samma-indata

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from docxbuild import (
-    WD_ALIGN_PARAGRAPH, Pt, RGBColor, base_document, letterhead, line_list, para, section,
+    WD_ALIGN_PARAGRAPH, Pt, RGBColor, base_document, letterhead, line_list, para,
 )
 
 
@@ -21,7 +21,12 @@ def build_tjansteskrivelse(path: Path) -> None:
 
     para(doc, "{{ namnd }}", space_after=12)
     doc.add_paragraph("{{ titel }}", style="Heading 1")
-    section(doc, "sammanfattning", "Sammanfattning")
+    # Body sections come from avsnittslista: the profile's order and headings (standard by default).
+    # Sammanfattning stands before the proposal, the others after it.
+    para(doc, "{%p for a in avsnittslista if a.nyckel == 'sammanfattning' %}")
+    doc.add_paragraph("{{ a.rubrik }}", style="Heading 2")
+    para(doc, "{{p a.text }}")
+    para(doc, "{%p endfor %}")
 
     doc.add_paragraph("Förslag till beslut", style="Heading 2")
     para(doc, "{{ beslutsformulering }}", style="Body Text", space_after=4)
@@ -33,13 +38,10 @@ def build_tjansteskrivelse(path: Path) -> None:
     para(doc, "{{ forslag_till_beslut[0] }}", style="Body Text")
     para(doc, "{%p endif %}")
 
-    doc.add_paragraph("Ärendet", style="Heading 2")
-    para(doc, "{{p avsnitt.arendet }}")
-    section(doc, "bedomning", "Förvaltningens bedömning")
-    section(doc, "ekonomiska_konsekvenser", "Ekonomiska konsekvenser")
-    section(doc, "barnperspektiv", "Barnperspektiv")
-    section(doc, "jamstalldhet", "Jämställdhet")
-    section(doc, "miljo", "Miljö")
+    para(doc, "{%p for a in avsnittslista if a.nyckel != 'sammanfattning' %}")
+    doc.add_paragraph("{{ a.rubrik }}", style="Heading 2")
+    para(doc, "{{p a.text }}")
+    para(doc, "{%p endfor %}")
     line_list(doc, "tidigare_behandling", "Ärendets tidigare behandling")
     line_list(doc, "beslutsunderlag", "Beslutsunderlag")
     line_list(doc, "protokollsutdrag_till", "Protokollsutdrag till")

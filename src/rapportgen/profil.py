@@ -24,6 +24,23 @@ class Formatinstallningar(Strict):
     avrundningstolerans_tkr: float = Field(1.0, description="Tolerans i tkr när summor kontrolleras")
 
 
+class AvsnittInstallning(Strict):
+    """One body section of the tjänsteskrivelse in the organisation's order, with its heading."""
+
+    nyckel: str = Field(description="Avsnittets nyckel, t.ex. 'arendet' eller 'bedomning'")
+    rubrik: Text | None = Field(None, description="Rubriken i dokumentet (standard: rapportgens rubrik)")
+
+    @field_validator("nyckel")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        from .model.tjansteskrivelse import AVSNITT
+
+        keys = [t.key for t in AVSNITT]
+        if value not in keys:
+            raise ValueError(f"okänt avsnitt '{value}'; kända avsnitt: {', '.join(keys)}")
+        return value
+
+
 class Profil(Strict):
     """Settings for one organisation (kommun and förvaltning)."""
 
@@ -41,10 +58,32 @@ class Profil(Strict):
     underskrifter: PersonList = Field(default_factory=list, description="Standardundertecknare")
     mallar: Path | None = Field(None, description="Mapp med egna Word-mallar")
     format: Formatinstallningar = Field(default_factory=Formatinstallningar)
+    avsnitt: list[AvsnittInstallning] = Field(
+        default_factory=list,
+        description="Tjänsteskrivelsens avsnitt i organisationens ordning och med egna rubriker, "
+                    "t.ex. '- arendet: Bakgrund'; tomt: rapportgens standardlista",
+    )
     sammantraden: list[dt.date] = Field(
         default_factory=list, alias="sammanträden",
         description="Nämndens planerade sammanträden (ÅÅÅÅ-MM-DD), t.ex. för revisionsregistrets svarsdagar",
     )
+
+    @field_validator("avsnitt", mode="before")
+    @classmethod
+    def _sections(cls, value):
+        # '- arendet' or '- arendet: Bakgrund' as well as '- {nyckel: arendet, rubrik: Bakgrund}'
+        if not isinstance(value, list):
+            return value
+        out = []
+        for item in value:
+            if isinstance(item, str):
+                out.append({"nyckel": item})
+            elif isinstance(item, dict) and len(item) == 1 and "nyckel" not in item:
+                (key, heading), = item.items()
+                out.append({"nyckel": key, "rubrik": heading})
+            else:
+                out.append(item)
+        return out
 
     @field_validator("sammantraden", mode="before")
     @classmethod

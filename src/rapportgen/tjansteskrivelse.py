@@ -117,7 +117,9 @@ def load(path: str | Path, profil: Profil | None = None) -> TjansteskrivelseDoc:
     md = load_markdown(path)
     data = apply_profile(md.front.data, profil)
     falt = validate(Tjansteskrivelse, md.front, data)
-    return TjansteskrivelseDoc(Path(path), falt, split_sections(md), md)
+    doc = TjansteskrivelseDoc(Path(path), falt, split_sections(md), md)
+    check_sections(doc, profil)
+    return doc
 
 
 def from_fields(fil: Path, data: dict[str, Any], body_blocks: list[Block], profil: Profil,
@@ -145,6 +147,33 @@ Avsnitt = create_model(  # one optional field per known section, in document ord
     **{t.key: (Optional[Subdoc], Field(None, description=f"Avsnittet {t.rubrik} (Markdown-brödtext)"))
        for t in AVSNITT},
 )
+
+
+class AvsnittKontext(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    nyckel: str = Field(description="Avsnittets nyckel, t.ex. 'arendet'")
+    rubrik: str = Field(description="Rubriken enligt profilens avsnittslista")
+    text: Subdoc = Field(description="Avsnittets brödtext; infogas med {{p a.text }}")
+
+
+def section_order(profil: Profil) -> list[tuple[str, str]]:
+    """(key, heading) of the body sections in the profile's order; the standard list by default."""
+    if not profil.avsnitt:
+        return [(t.key, t.rubrik) for t in AVSNITT]
+    standard = {t.key: t.rubrik for t in AVSNITT}
+    return [(a.nyckel, a.rubrik or standard[a.nyckel]) for a in profil.avsnitt]
+
+
+def check_sections(doc: "TjansteskrivelseDoc", profil: Profil) -> None:
+    """A section the profile's list leaves out would vanish from the document: an error."""
+    known = {k for k, _ in section_order(profil)}
+    for key in doc.avsnitt:
+        if key not in known:
+            rubrik = next(t.rubrik for t in AVSNITT if t.key == key)
+            names = ", ".join(h for _, h in section_order(profil))
+            raise InputError(f"avsnittet '{rubrik}' finns inte i profilens avsnittslista ({names})",
+                             fil=doc.fil, plats="fältet 'avsnitt' i profilen")
 
 
 class PersonKontext(BaseModel):
@@ -188,12 +217,17 @@ class Kontext(BaseModel):
     protokollsutdrag_till: list[str] = Field(description="Mottagare av protokollsutdrag")
     underskrifter: list[PersonKontext] = Field(description="Undertecknare")
     avsnitt: Avsnitt = Field(description="Brödtextens avsnitt")
+    avsnittslista: list[AvsnittKontext] = Field(
+        description="Avsnitten som finns, i profilens ordning och med profilens rubriker: "
+                    "{%p for a in avsnittslista %}")
     profil: ProfilKontext = Field(description="Organisationsprofilens brevhuvudsuppgifter")
 
 
 def context(doc: TjansteskrivelseDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
     """The variables a tjänsteskrivelse template sees (validated against Kontext)."""
+    check_sections(doc, profil)
     writer = BlockWriter(tpl)
+    subdocs = {k: writer.subdoc(v) for k, v in doc.avsnitt.items()}
     f = doc.falt
     person = lambda p: PersonKontext(**p.model_dump(by_alias=False))  # noqa: E731
     kontext = Kontext(
@@ -203,7 +237,9 @@ def context(doc: TjansteskrivelseDoc, tpl: DocxTemplate, profil: Profil) -> dict
         tidigare_behandling=f.tidigare_behandling, beslutsunderlag=f.beslutsunderlag,
         protokollsutdrag_till=f.protokollsutdrag_till,
         underskrifter=[person(p) for p in f.underskrifter],
-        avsnitt=Avsnitt(**{k: writer.subdoc(v) for k, v in doc.avsnitt.items()}),
+        avsnitt=Avsnitt(**subdocs),
+        avsnittslista=[AvsnittKontext(nyckel=k, rubrik=h, text=subdocs[k])
+                       for k, h in section_order(profil) if k in subdocs],
         profil=ProfilKontext.of(profil),
     )
     return kontext_dict(kontext)

@@ -1,0 +1,403 @@
+"""Template analysis: what `rapportgen mallar kontrollera` finds in a Word template.
+
+The template is read exactly as docxtpl reads it (DocxTemplate.get_xml/get_part_xml,
+then patch_xml) and parsed with the project's Jinja environment. Findings point at
+the paragraph or table cell in Word terms, with the text around:
+
+- Jinja syntax errors;
+- tags docxtpl cannot handle: a tag split over two paragraphs or cells, {%tr %} outside
+  a table, text that a {%p %} tag would delete, typographic quotes inside a tag;
+- variables and filters the document type's model does not have, with "menade du".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import jinja2
+from jinja2 import nodes
+from lxml import etree
+
+from ..errors import TemplateError
+from ..format import Formatter
+from .docx import open_template
+from .environment import make_environment
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_Q = {"p": f"{{{W}}}p", "t": f"{{{W}}}t", "tc": f"{{{W}}}tc", "tr": f"{{{W}}}tr", "tbl": f"{{{W}}}tbl"}
+_MARK = "rgnr"  # attribute numbering paragraphs through docxtpl's patching
+_OPEN = re.compile(r"\{[{%#]")
+_CLOSE = re.compile(r"[}%#]\}")
+_JINJA_GLOBALS = {"range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false",
+                  "none", "True", "False", "None"}
+
+
+@dataclass(frozen=True)
+class Fynd:
+    allvarlighet: str  # "fel" or "varning"
+    kod: str  # "syntax", "delad-tagg", "okand-variabel", "okant-filter", ...
+    plats: str  # "brödtexten, stycke 12" / "sidhuvudet, tabell 1, rad 1, cell 2"
+    meddelande: str
+    text: str = ""  # the text around, as in Word
+
+    def format(self) -> str:
+        head = "Fel" if self.allvarlighet == "fel" else "Varning"
+        around = f"\n    text: »{self.text}«" if self.text else ""
+        return f"{head}: {self.plats}: {self.meddelande}{around}"
+
+
+@dataclass
+class Stycke:
+    nummer: int
+    plats: str
+    text: str
+
+
+@dataclass
+class Del:
+    """One XML part of the template: the body, a header or a footer."""
+
+    namn: str
+    xml: str  # as docxtpl serialises it, with paragraphs numbered
+    stycken: list[Stycke] = field(default_factory=list)
+
+
+def _clip(text: str, around: int = 0, width: int = 90) -> str:
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    start = max(0, min(around - width // 2, len(text) - width))
+    return ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(text) else "")
+
+
+def _number_paragraphs(xml: str, namn: str) -> Del:
+    counter = iter(range(1, 1_000_000))
+    marked = re.sub(r"<w:p([ >])", lambda m: f'<w:p {_MARK}="{next(counter)}"{m.group(1)}', xml)
+    root = etree.fromstring(marked.encode("utf-8"))
+    part = Del(namn, marked)
+    tables: dict[int, int] = {}
+    body_nr = 0
+    for p in root.iter(_Q["p"]):
+        mark = p.get(_MARK)  # empty <w:p/> is not numbered, by docxtpl's split either
+        text = "".join(t.text or "" for t in p.iter(_Q["t"]))
+        tc = next((a for a in p.iterancestors(_Q["tc"])), None)
+        if tc is None:
+            body_nr += 1
+            plats = f"{namn}, stycke {body_nr}"
+        else:
+            tr = tc.getparent()
+            tbl = tr.getparent()
+            top = list(tc.iterancestors(_Q["tbl"]))[-1]
+            if id(top) not in tables:
+                tables[id(top)] = len(tables) + 1
+            row = [x for x in tbl if x.tag == _Q["tr"]].index(tr) + 1
+            col = [x for x in tr if x.tag == _Q["tc"]].index(tc) + 1
+            plats = f"{namn}, tabell {tables[id(top)]}, rad {row}, cell {col}"
+        if mark is not None:
+            part.stycken.append(Stycke(int(mark), plats, text))
+    return part
+
+
+def template_parts(path: Path) -> list[Del]:
+    """The body, headers and footers of a template as docxtpl reads them."""
+    tpl = open_template(path)
+    try:
+        tpl.init_docx()
+    except Exception as exc:  # zip/xml errors from a broken or non-Word file
+        raise TemplateError(f"mallen kan inte öppnas som Word-dokument ({exc})", fil=path) from None
+    parts = [_number_paragraphs(tpl.get_xml(), "brödtexten")]
+    for label, uri in (("sidhuvudet", tpl.HEADER_URI), ("sidfoten", tpl.FOOTER_URI)):
+        found = list(tpl.get_headers_footers(uri))
+        for i, (_rel, part) in enumerate(found, 1):
+            name = label if len(found) == 1 else f"{label} {i}"
+            parts.append(_number_paragraphs(tpl.get_part_xml(part), name))
+    return parts
+
+
+# --- split tags and other shapes docxtpl cannot handle -------------------------------------
+
+def _split_tags(part: Del) -> Iterable[Fynd]:
+    pending: Stycke | None = None
+    for st in part.stycken:
+        text = st.text
+        continued = pending is not None
+        if pending is not None:
+            if _CLOSE.search(text) and not _OPEN.search(text[:_CLOSE.search(text).start()]):
+                yield Fynd("fel", "delad-tagg", pending.plats,
+                           f"taggen börjar här men slutar i nästa stycke ({st.plats.split(', ', 1)[1]}); "
+                           "en tagg måste stå i ett och samma stycke eller en och samma cell",
+                           _clip(pending.text + " ¶ " + text))
+            pending = None
+        opens = [m.start() for m in _OPEN.finditer(text)]
+        closes = [m.start() for m in _CLOSE.finditer(text)]
+        if len(opens) > len(closes):
+            last_open = opens[-1]
+            if not any(c > last_open for c in closes):
+                pending = st
+                if not any(True for s in part.stycken if s.nummer == st.nummer + 1):
+                    yield Fynd("fel", "delad-tagg", st.plats, "taggen avslutas aldrig", _clip(text, last_open))
+        elif len(closes) > len(opens) and not continued:
+            first_close = closes[0]
+            if not any(o < first_close for o in opens):
+                yield Fynd("fel", "delad-tagg", st.plats,
+                           "en tagg slutar här utan att ha börjat i samma stycke", _clip(text, first_close))
+        if re.search(r"\{[ \u00a0]+[{%]|[%}][ \u00a0]+\}", text):
+            yield Fynd("fel", "delad-tagg", st.plats,
+                       "mellanslag mellan klammerparenteserna: skriv {{ och }} eller {% och %} utan mellanrum",
+                       _clip(text))
+        for m in re.finditer(r"\{[{%](.*?)[}%]\}", text):
+            if re.search("[“”‘’„]", m.group(1)):
+                yield Fynd("fel", "citattecken", st.plats,
+                           "typografiska citattecken i en tagg; Jinja kräver raka \" eller ' "
+                           "(stäng av Words autokorrigering)", _clip(text, m.start()))
+        paragraph_tag = re.search(r"\{%p\s.*?%\}|\{\{p\s.*?\}\}", text)
+        if paragraph_tag:
+            rest = (text[:paragraph_tag.start()] + text[paragraph_tag.end():]).strip()
+            if rest:
+                yield Fynd("varning", "p-tagg", st.plats,
+                           f"{paragraph_tag.group(0)[:3]}-taggen ersätter hela stycket: texten »{_clip(rest, 0, 40)}« "
+                           "i samma stycke kommer inte med", _clip(text))
+        if re.search(r"\{%tr\s", text) and "tabell" not in st.plats:
+            yield Fynd("fel", "tr-tagg", st.plats, "{%tr %} får bara stå i en tabellrad", _clip(text))
+
+
+# --- Jinja: syntax and names ---------------------------------------------------------------
+
+def _patched_lines(tpl, part: Del) -> str:
+    """The part as docxtpl hands it to Jinja: patched, one paragraph a line."""
+    patched = tpl.patch_xml(part.xml)
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+
+
+def _locate_line(part: Del, source: str, lineno: int, hint: str = "") -> tuple[str, str]:
+    """The Word place and text of a Jinja line number."""
+    lines = source.splitlines()
+    nr = 0
+    for line in reversed(lines[:max(lineno, 1)]):
+        m = re.match(rf'<w:p {_MARK}="(\d+)"', line)
+        if m:
+            nr = int(m.group(1))
+            break
+    nxt = None
+    for line in lines[lineno:]:
+        m = re.match(rf'<w:p {_MARK}="(\d+)"', line)
+        if m:
+            nxt = int(m.group(1))
+            break
+    candidates = [s for s in part.stycken if s.nummer >= nr and (nxt is None or s.nummer < nxt)]
+    if not candidates:
+        candidates = part.stycken[-1:] if part.stycken else []
+    if not candidates:
+        return part.namn, ""
+    chosen = candidates[0]
+    if hint:
+        chosen = next((s for s in candidates if hint in s.text), chosen)
+    elif len(candidates) > 1:
+        chosen = next((s for s in candidates if _OPEN.search(s.text)), chosen)
+    return chosen.plats, _clip(chosen.text)
+
+
+class _Names:
+    """Checks names and attributes in a Jinja AST against a document type's variable tree."""
+
+    def __init__(self, paths: set[str], filters: set[str]):
+        self.paths = paths
+        self.top = {p for p in paths if "." not in p and "[" not in p}
+        self.filters = filters
+        self.found: list[tuple[str, str, int]] = []  # (kind, message, lineno)
+
+    def children(self, path: str) -> list[str]:
+        prefix = path + "."
+        return sorted({p[len(prefix):].split(".")[0] for p in self.paths if p.startswith(prefix)})
+
+    def resolve(self, node: nodes.Node, scope: dict[str, str | None]) -> str | None:
+        """The variable path an expression refers to, None when it cannot be followed."""
+        if isinstance(node, nodes.Name):
+            if node.name in scope:
+                return scope[node.name]
+            if node.name in self.top:
+                return node.name
+            if node.name not in _JINJA_GLOBALS:
+                near = difflib.get_close_matches(node.name, sorted(self.top), n=1, cutoff=0.6)
+                tip = f"; menade du '{near[0]}'?" if near else ""
+                self.found.append(("okand-variabel", f"variabeln '{node.name}' finns inte för den här "
+                                                     f"dokumenttypen{tip}", node.lineno))
+            return None
+        if isinstance(node, nodes.Getattr):
+            base = self.resolve(node.node, scope)
+            return self._member(base, node.attr, node.lineno, _expr_text(node.node))
+        if isinstance(node, nodes.Getitem):
+            base = self.resolve(node.node, scope)
+            self.visit(node.arg, scope)
+            if base is None:
+                return None
+            if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                return self._member(base, node.arg.value, node.lineno, _expr_text(node.node))
+            return f"{base}[]" if f"{base}[]" in self.paths or self.children(f"{base}[]") else None
+        self.visit(node, scope)
+        return None
+
+    def _member(self, base: str | None, attr: str, lineno: int, expr: str) -> str | None:
+        if base is None:
+            return None
+        kids = self.children(base)
+        if not kids:
+            return None  # a leaf (text, date, table): its own attributes (datum.year) are Jinja's business
+        if attr in kids:
+            return f"{base}.{attr}"
+        near = difflib.get_close_matches(attr, kids, n=1, cutoff=0.6)
+        tip = f"; menade du '{expr}.{near[0]}'?" if near else f"; fälten är {', '.join(kids)}"
+        self.found.append(("okand-variabel", f"'{expr}' har inget fält '{attr}'{tip}", lineno))
+        return None
+
+    def _bind(self, target: nodes.Node, path: str | None, scope: dict[str, str | None]) -> None:
+        if isinstance(target, nodes.Name):
+            scope[target.name] = path
+        elif isinstance(target, nodes.Tuple):
+            for item in target.items:
+                self._bind(item, None, scope)
+
+    def visit(self, node: nodes.Node, scope: dict[str, str | None]) -> None:
+        if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
+            self.resolve(node, scope)
+            return
+        if isinstance(node, nodes.For):
+            it = self.resolve(node.iter, scope) if isinstance(node.iter, (nodes.Name, nodes.Getattr, nodes.Getitem)) \
+                else (self.visit(node.iter, scope) or None)
+            inner = dict(scope)
+            item = f"{it}[]" if it is not None and (f"{it}[]" in self.paths or self.children(f"{it}[]")) else None
+            self._bind(node.target, item, inner)
+            inner["loop"] = None
+            if node.test is not None:
+                self.visit(node.test, inner)
+            for child in node.body:
+                self.visit(child, inner)
+            for child in node.else_:
+                self.visit(child, scope)
+            return
+        if isinstance(node, nodes.Assign):
+            self.visit(node.node, scope)
+            self._bind(node.target, None, scope)
+            return
+        if isinstance(node, nodes.AssignBlock):
+            self._bind(node.target, None, scope)
+            for child in node.body:
+                self.visit(child, scope)
+            return
+        if isinstance(node, (nodes.Macro, nodes.CallBlock)):
+            inner = dict(scope)
+            for arg in getattr(node, "args", []):
+                self._bind(arg, None, inner)
+            for child in node.body:
+                self.visit(child, inner)
+            return
+        if isinstance(node, nodes.With):
+            inner = dict(scope)
+            for target, value in zip(node.targets, node.values):
+                self.visit(value, scope)
+                self._bind(target, None, inner)
+            for child in node.body:
+                self.visit(child, inner)
+            return
+        if isinstance(node, (nodes.Filter, nodes.Test)) and isinstance(node, nodes.Filter):
+            if node.name not in self.filters:
+                near = difflib.get_close_matches(node.name, sorted(self.filters), n=1, cutoff=0.6)
+                tip = f"; menade du '{near[0]}'?" if near else ""
+                self.found.append(("okant-filter", f"filtret '{node.name}' finns inte{tip}", node.lineno))
+        for child in node.iter_child_nodes():
+            self.visit(child, scope)
+
+
+def _expr_text(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        return f"{_expr_text(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Getitem):
+        arg = repr(node.arg.value) if isinstance(node.arg, nodes.Const) else "…"
+        return f"{_expr_text(node.node)}[{arg}]"
+    return "uttrycket"
+
+
+def analyse(path: Path, paths: set[str] | None) -> list[Fynd]:
+    """Everything the template's tags get wrong; paths is the type's variable tree (None: skip names)."""
+    tpl = open_template(path)
+    parts = template_parts(path)
+    env = make_environment(Formatter())
+    found: list[Fynd] = []
+    for part in parts:
+        found.extend(_split_tags(part))
+    if any(f.kod == "delad-tagg" and f.allvarlighet == "fel" for f in found):
+        return found  # Jinja would only report the same thing less clearly
+    for part in parts:
+        source = _patched_lines(tpl, part)
+        try:
+            ast = env.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            hint = next(iter(re.findall(r"'([^']+)'", exc.message or "")), "")
+            plats, text = _locate_line(part, source, exc.lineno or 1, hint)
+            opener = _unclosed_block(part) if "end of template" in (exc.message or "").lower() else None
+            if opener is not None:  # the place to fix is where the block opens, not the end
+                plats, text = opener.plats, _clip(opener.text)
+            found.append(Fynd("fel", "syntax", plats, f"syntaxfel: {_swedish(exc.message or '')}", text))
+            continue
+        if paths is None:
+            continue
+        names = _Names(paths, set(env.filters))
+        names.visit(ast, {})
+        seen = set()
+        for kind, message, lineno in names.found:
+            plats, text = _locate_line(part, source, lineno, _hint(message))
+            if (plats, message) in seen:
+                continue
+            seen.add((plats, message))
+            found.append(Fynd("fel", kind, plats, message, text))
+    return found
+
+
+_BLOCK = re.compile(r"\{%-?[pr]?\s*(\w+)")
+_OPENERS = {"if", "for", "macro", "call", "filter", "with", "set", "block", "raw", "autoescape"}
+
+
+def _unclosed_block(part: Del) -> Stycke | None:
+    """The paragraph whose block tag is never closed (a simple stack over the tags)."""
+    stack: list[tuple[str, Stycke]] = []
+    for st in part.stycken:
+        for m in _BLOCK.finditer(st.text):
+            word = m.group(1)
+            if word == "set" and "=" in st.text[m.end():].split("%}")[0]:
+                continue  # {% set x = ... %} has no end tag
+            if word in _OPENERS:
+                stack.append((word, st))
+            elif word.startswith("end") and stack and stack[-1][0] == word[3:]:
+                stack.pop()
+    return stack[-1][1] if stack else None
+
+
+def _hint(message: str) -> str:
+    m = re.search(r"'([^']+)'", message)
+    return m.group(1).split(".")[-1] if m else ""
+
+
+_SYNTAX = [
+    (r"Encountered unknown tag '([^']+)'\.", r"okänd tagg '\1';"),
+    (r"Unexpected end of template\.", "mallen tar slut innan alla block är stängda;"),
+    (r"Jinja was looking for the following tags: (.*?)\.", r"Jinja väntade sig \1;"),
+    (r"The innermost block that needs to be closed is '([^']+)'\.", r"blocket '\1' är inte stängt"),
+    (r"' or '", "' eller '"),
+    (r"unexpected '([^']+)'", r"oväntat '\1'"),
+    (r"expected token '([^']+)', got '([^']+)'", r"väntade '\1' men fick '\2'"),
+    (r"unexpected end of template, expected '([^']+)'\.?", r"mallen tar slut, väntade '\1'"),
+    (r"unexpected char '([^']+)'", r"oväntat tecken '\1'"),
+]
+
+
+def _swedish(message: str) -> str:
+    out = message
+    for pattern, repl in _SYNTAX:
+        out = re.sub(pattern, repl, out)
+    return " ".join(out.split()).rstrip(";")
