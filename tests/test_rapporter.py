@@ -271,3 +271,28 @@ def test_wrong_report_type_is_refused(runner, tmp_path):
     res = runner.invoke(cli, ["delarsrapport", str(PLAN), "-o", str(tmp_path)])
     assert res.exit_code == 2 and "mappen saknar manifest; lägg delarsrapport.yaml i mappen" in res.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_delarsrapport_is_a_bilaga_of_the_sammantrade(tmp_path):
+    """The example meeting takes the real delårsrapport (its manifest) as bilaga 1 of ärende 8."""
+    from rapportgen.assemble import build_handling
+
+    from .handling_helpers import EXAMPLE, page_text
+
+    result = build_handling(EXAMPLE / "sammantrade.yaml", tmp_path, load_profile(PROFIL))
+    part = next(d for d in result.delar if d.arende == "8" and d.bilaga == 1)
+    assert part.typ == "delarsrapport" and part.sidor >= 8
+    pages = [page_text(result.handling, p) for p in range(part.forsta_sida, part.sista_sida + 1)]
+    joined = "\n".join(pages)
+    assert "Delårsrapport 2023" in pages[0]
+    assert "Ärende 8 · Bilaga 1" in squash(pages[1])
+    import subprocess
+
+    layout = subprocess.run(["pdftotext", "-layout", "-f", str(part.forsta_sida), "-l", str(part.sista_sida),
+                             str(result.handling), "-"], capture_output=True, text=True, check=True).stdout
+    assert "NETTOKOSTNADER (-) -335 978 -364 506 -28 527 -508 629 -549 515 -40 886" in " ".join(_lines(layout))
+    assert "redovisar socialnämnden ett underskott på -28,5 mnkr" in squash(joined)
+    reader = PdfReader(str(result.handling))
+    wide = [p for p in range(part.forsta_sida, part.sista_sida + 1)
+            if reader.pages[p - 1].mediabox.width > reader.pages[p - 1].mediabox.height]
+    assert wide and all("Resultat per verksamhet" in page_text(result.handling, p) for p in wide)
