@@ -175,8 +175,9 @@ class Skrivare:
             if i:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _shade(cell, RUBRIKFARG)
-        _row_flag(row, "w:tblHeader")
+        # Schema order within w:trPr: cantSplit before tblHeader.
         _row_flag(row, "w:cantSplit")
+        _row_flag(row, "w:tblHeader")
         return table
 
     def _row(self, table, values: list[str], widths: list[float], bold: bool = False,
