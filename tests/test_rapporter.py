@@ -296,3 +296,20 @@ def test_delarsrapport_is_a_bilaga_of_the_sammantrade(tmp_path):
     wide = [p for p in range(part.forsta_sida, part.sista_sida + 1)
             if reader.pages[p - 1].mediabox.width > reader.pages[p - 1].mediabox.height]
     assert wide and all("Resultat per verksamhet" in page_text(result.handling, p) for p in wide)
+
+
+def test_check_errors_stop_the_report_unless_forced(tmp_path, runner):
+    src = kopiera_exempel(tmp_path)
+    text = src / "texter" / "ekonomi.md"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "## LSS/SFB Personlig assistans\n\n",
+        "## LSS/SFB Personlig assistans\n\nLSS/SFB Personlig assistans redovisar ett överskott på 4,0 mnkr.\n\n"),
+        encoding="utf-8")
+    res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut"), "--ingen-pdf"])
+    assert res.exit_code == 2
+    assert "texter/ekonomi.md, rad" in res.output
+    assert "Texten om LSS/SFB Personlig assistans anger en annan avvikelse än tabellen" in res.output
+    assert not (tmp_path / "ut").exists()
+    res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut"), "--ingen-pdf", "--tvinga"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "ut" / "delarsrapport.docx").is_file()
