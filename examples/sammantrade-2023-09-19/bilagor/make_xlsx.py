@@ -1,5 +1,8 @@
 """Makes the example's Excel bilagor (periodrapport, volymrapport). Run: python make_xlsx.py"""
 
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -81,6 +84,16 @@ def volymrapport(path: Path) -> None:
     wb.save(path)
 
 
+def recalc(path: Path) -> None:
+    """Save the file once through LibreOffice Calc, so formulas carry computed values as Excel's do."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profil", "--headless",
+                        "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", tmp, str(path)],
+                       check=True, capture_output=True, timeout=120)
+        shutil.move(Path(tmp) / path.name, path)
+
+
 if __name__ == "__main__":
     periodrapport(HERE / "periodrapport-2023-08.xlsx")
+    recalc(HERE / "periodrapport-2023-08.xlsx")
     volymrapport(HERE / "volymrapport-2023-08.xlsx")
