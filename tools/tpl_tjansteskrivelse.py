@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from docxbuild import (
     WD_ALIGN_PARAGRAPH, Pt, RGBColor, base_document, letterhead, line_list, para,
 )

@@ -27,14 +27,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import doctypes
 from .errors import InputError
-from .format import Formatter
 from .inputs.markdown import Block, MarkdownDoc, load_markdown
 from .inputs.yamlsrc import validate
 from .model.common import Datum, Strict, Text
 from .profil import Profil
 from .render.blocks import BlockWriter
-from .render.docx import render_docx
-from .render.templates import resolve_template
+from .render.docx import render_typ
 
 TYP = "dokument"
 
@@ -111,9 +109,7 @@ def context(doc: DokumentDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, An
 def render(doc: DokumentDoc, out: str | Path, profil: Profil | None = None,
            mallar: Path | None = None) -> Path:
     profil = profil or Profil()
-    template = resolve_template(TYP, mallar=mallar, profil_mallar=profil.mallar).path
-    formatter = Formatter(profil.format.minustecken, profil.format.procent_mellanslag)
-    return render_docx(template, Path(out), lambda tpl: context(doc, tpl, profil), formatter)
+    return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 
 
 doctypes.register(doctypes.DocType(

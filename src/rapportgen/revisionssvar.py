@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
@@ -28,9 +28,11 @@ from .inputs.yamlsrc import Located, load_yaml_file, validate
 from .model.revision import Rekommendation, clean_data, Revisionssvar, Stallning, imperativ
 from .profil import Profil
 from .render.blocks import BlockWriter
-from .render.docx import render_docx
-from .render.templates import resolve_template
+from .render.docx import render_typ
 from .tjansteskrivelse import PersonKontext, ProfilKontext, kontext_dict
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 TYP = "revisionssvar"
 SUFFIXES = (".yaml", ".yml", ".md")
@@ -235,9 +237,7 @@ def render(doc: RevisionssvarDoc, out: str | Path, profil: Profil | None = None,
            mallar: Path | None = None) -> Path:
     """Render the reply to .docx at out (written atomically)."""
     profil = profil or Profil()
-    template = resolve_template(TYP, mallar=mallar, profil_mallar=profil.mallar).path
-    formatter = Formatter(profil.format.minustecken, profil.format.procent_mellanslag)
-    return render_docx(template, Path(out), lambda tpl: context(doc, tpl, profil), formatter)
+    return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 
 
 # --- the ärende's tjänsteskrivelse ---------------------------------------------

@@ -20,16 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from . import doctypes
 from .errors import InputError
-from .format import Formatter
-from .inputs.markdown import Block, MarkdownDoc, Rubrik, Stycke, load_markdown
+from .inputs.markdown import Block, MarkdownDoc, Rubrik, load_markdown
 from .inputs.yamlsrc import validate
 from .model.tjansteskrivelse import (
     AVSNITT, FRONT_MATTER_RUBRIKER, Tjansteskrivelse, avsnitt_for_heading, normalise_heading,
 )
 from .profil import Profil
 from .render.blocks import BlockWriter
-from .render.docx import render_docx
-from .render.templates import resolve_template
+from .render.docx import render_typ
 
 TYP = "tjansteskrivelse"
 
@@ -262,9 +260,7 @@ def render(doc: TjansteskrivelseDoc, out: str | Path, profil: Profil | None = No
            mallar: Path | None = None) -> Path:
     """Render to .docx at out (written atomically)."""
     profil = profil or Profil()
-    template = resolve_template(TYP, mallar=mallar, profil_mallar=profil.mallar).path
-    formatter = Formatter(profil.format.minustecken, profil.format.procent_mellanslag)
-    return render_docx(template, Path(out), lambda tpl: context(doc, tpl, profil), formatter)
+    return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 
 
 doctypes.register(doctypes.DocType(

@@ -28,8 +28,7 @@ from .format import Formatter
 from .model.common import Strict, Text
 from .model.revision import Datum, Register, RegisterStatus, _norm
 from .profil import Profil
-from .render.docx import render_docx
-from .render.templates import resolve_template
+from .render.docx import render_typ
 from .revisionsregister import find_header, normalise_header, read_workbook, rows_as_dicts, validate_row
 from .tjansteskrivelse import ProfilKontext, kontext_dict
 
@@ -252,9 +251,7 @@ def context(doc: UppdragslistaDoc, tpl: DocxTemplate, profil: Profil) -> dict[st
 def render(doc: UppdragslistaDoc, out: str | Path, profil: Profil | None = None,
            mallar: Path | None = None) -> Path:
     profil = profil or Profil()
-    template = resolve_template(TYP, mallar=mallar, profil_mallar=profil.mallar).path
-    formatter = Formatter(profil.format.minustecken, profil.format.procent_mellanslag)
-    return render_docx(template, Path(out), lambda tpl: context(doc, tpl, profil), formatter)
+    return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 
 
 def _kanner_igen(path: Path) -> bool:

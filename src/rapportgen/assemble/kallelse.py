@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 from pydantic import BaseModel, Field
 
 from .. import doctypes
-from ..format import Formatter
 from ..model.sammantrade import Sammantrade
 from ..profil import Profil
-from ..render.docx import render_docx
-from ..render.templates import resolve_template
+from ..render.docx import render_typ
 
 TYP = "kallelse"
 
@@ -72,14 +70,8 @@ def kontext(falt: Sammantrade, profil: Profil, sidor: dict[int, int] | None = No
 
 def render(falt: Sammantrade, out: Path, profil: Profil, mallar: Path | None = None,
            sidor: dict[int, int] | None = None) -> Path:
-    template = resolve_template(TYP, mallar=mallar, profil_mallar=profil.mallar).path
-    formatter = Formatter(profil.format.minustecken, profil.format.procent_mellanslag)
     k = kontext(falt, profil, sidor)
-
-    def build(_tpl) -> dict[str, Any]:
-        return k.model_dump(mode="python")
-
-    return render_docx(template, out, build, formatter)
+    return render_typ(TYP, out, lambda _tpl: k.model_dump(mode="python"), profil, mallar)
 
 
 def _render_handling(doc, out: Path, profil: Profil | None = None, mallar: Path | None = None) -> Path:

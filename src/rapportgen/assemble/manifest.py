@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import doctypes
 from ..errors import InputError
-from ..inputs.yamlsrc import Located, load_yaml_file, parse_yaml, validate
+from ..inputs.yamlsrc import Located, load_yaml_file, validate
 from ..model.sammantrade import EXTERNA_SUFFIX, STANDARD_SEKRETESS_SKAL, Arende, Sammantrade
 from ..profil import Profil
 

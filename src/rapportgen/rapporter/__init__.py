@@ -22,8 +22,7 @@ from .. import doctypes
 from ..checks import Finding, raise_on_errors, run_checks
 from ..format import Formatter, format_period
 from ..profil import Profil
-from ..render.docx import render_docx
-from ..render.templates import resolve_template
+from ..render.docx import render_typ
 from ..tjansteskrivelse import ProfilKontext, kontext_dict
 from .rapport import TYPER, Rapport, datum_for, kanner_igen, load
 
@@ -69,9 +68,8 @@ def build_kontext(doc: Rapport, tpl: DocxTemplate, profil: Profil, fmt: Formatte
 def render(doc: Rapport, out: str | Path, profil: Profil | None = None, mallar: Path | None = None) -> Path:
     """Render the report to .docx at out (written atomically)."""
     profil = profil or Profil()
-    template = resolve_template(doc.typ, mallar=mallar, profil_mallar=profil.mallar).path
     fmt = Formatter.from_profil(profil)
-    return render_docx(template, Path(out), lambda tpl: kontext_dict(build_kontext(doc, tpl, profil, fmt)), fmt)
+    return render_typ(doc.typ, out, lambda tpl: kontext_dict(build_kontext(doc, tpl, profil, fmt)), profil, mallar)
 
 
 def build(path: str | Path, outdir: str | Path, profil: Profil | None = None, *, typ: str | None = None,

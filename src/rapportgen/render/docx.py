@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import jinja2
 from docxtpl import DocxTemplate
@@ -12,6 +12,10 @@ from ..errors import TemplateError
 from ..fileio import atomic_path
 from ..format import Formatter
 from .environment import make_environment
+from .templates import resolve_template
+
+if TYPE_CHECKING:
+    from ..profil import Profil
 
 
 def open_template(path: Path) -> DocxTemplate:
@@ -47,3 +51,15 @@ def render_docx(
     with atomic_path(out) as tmp:
         tpl.save(str(tmp))
     return out
+
+
+def render_typ(
+    typ: str,
+    out: str | Path,
+    build_context: Callable[[DocxTemplate], dict[str, Any]],
+    profil: "Profil",
+    mallar: Path | None = None,
+) -> Path:
+    """Render a document type's template (looked up for this profile) to out, atomically."""
+    template = resolve_template(typ, mallar=mallar, profil_mallar=profil.mallar).path
+    return render_docx(template, Path(out), build_context, Formatter.from_profil(profil))
