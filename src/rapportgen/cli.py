@@ -20,6 +20,18 @@ mallar_option = click.option(
     help="Mapp med egna Word-mallar som går före de inbyggda.",
 )
 
+arbetare_option = click.option(
+    "--arbetare", type=click.IntRange(min=1), metavar="N",
+    help="Antal LibreOffice-instanser som konverterar samtidigt (standard: antal kärnor).",
+)
+
+
+def _konvertering(prof, arbetare):
+    """One conversion pool for the whole command."""
+    from .convert import session
+
+    return session(prof.konvertering, arbetare=arbetare)
+
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="rapportgen",
@@ -42,7 +54,8 @@ def cli() -> None:
 @click.option("--tvinga", is_flag=True, help="Skriv dokumenten trots fel i kontrollen.")
 @profil_option
 @mallar_option
-def tjansteskrivelse_cmd(indata, utmapp, ingen_pdf, batch, tvinga, profil, mallar):
+@arbetare_option
+def tjansteskrivelse_cmd(indata, utmapp, ingen_pdf, batch, tvinga, profil, mallar, arbetare):
     """Skapa tjänsteskrivelser från Markdown-filer med YAML-huvud.
 
     Varje INDATA-fil blir en .docx och en .pdf med samma namn i utmappen.
@@ -51,13 +64,16 @@ def tjansteskrivelse_cmd(indata, utmapp, ingen_pdf, batch, tvinga, profil, malla
     if batch is not None:
         if indata:
             raise click.UsageError("ange antingen indatafiler eller --batch, inte båda")
-        _run_batch(batch, utmapp, not ingen_pdf, tvinga, profile_for([batch], profil), mallar)
+        prof = profile_for([batch], profil)
+        with _konvertering(prof, arbetare):
+            _run_batch(batch, utmapp, not ingen_pdf, tvinga, prof, mallar)
         return
     if not indata:
         raise click.UsageError("ange minst en indatafil (.md) eller --batch ARK")
     prof = profile_for(indata, profil)
-    result = build_tjansteskrivelser(list(indata), utmapp, prof, pdf=not ingen_pdf, mallar=mallar,
-                                     tvinga=tvinga)
+    with _konvertering(prof, arbetare):
+        result = build_tjansteskrivelser(list(indata), utmapp, prof, pdf=not ingen_pdf, mallar=mallar,
+                                         tvinga=tvinga)
     _echo_findings(result.findings)
     for path in result.docx + result.pdf:
         click.echo(f"skrev {path}")
@@ -160,7 +176,8 @@ def _batch_outdirs(manifests: list[Path], utmapp: Path) -> list[Path]:
 @click.option("--pdfa", is_flag=True, help="Arkivversion (PDF/A).")
 @profil_option
 @mallar_option
-def handling_cmd(manifest, utmapp, publicering, pdfa, profil, mallar):
+@arbetare_option
+def handling_cmd(manifest, utmapp, publicering, pdfa, profil, mallar, arbetare):
     """Skapa kallelse och sammanträdeshandling från ett eller flera manifest.
 
     MANIFEST är en YAML-fil som beskriver sammanträdet, eller en mapp med sådana.
@@ -176,8 +193,9 @@ def handling_cmd(manifest, utmapp, publicering, pdfa, profil, mallar):
     outdirs = _batch_outdirs(manifests, utmapp)
     console = Console(stderr=True)
     results, failures = [], []
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=console, transient=True) as progress:
+    with _konvertering(profile_for(manifests[:1], profil), arbetare), \
+            Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                     console=console, transient=True) as progress:
         task = progress.add_task("sammanträdeshandlingar", total=len(manifests))
         for m, out in zip(manifests, outdirs):
             def step(msg: str, m=m) -> None:
@@ -241,7 +259,8 @@ def _register_path(register: Path | None, near: Path | None = None) -> Path | No
 @click.option("--tvinga", is_flag=True, help="Skriv dokumenten trots fel i kontrollen.")
 @profil_option
 @mallar_option
-def revisionssvar_cmd(indata, utmapp, ingen_pdf, tvinga, profil, mallar):
+@arbetare_option
+def revisionssvar_cmd(indata, utmapp, ingen_pdf, tvinga, profil, mallar, arbetare):
     """Skapa svar på revisionsrapporter och deras tjänsteskrivelser.
 
     Varje INDATA-fil (YAML eller Markdown) ger två dokument: svaret (<namn>.docx) och
@@ -254,7 +273,8 @@ def revisionssvar_cmd(indata, utmapp, ingen_pdf, tvinga, profil, mallar):
     if not indata:
         raise click.UsageError("ange minst en indatafil (.yaml eller .md)")
     prof = profile_for(indata, profil)
-    result = build(list(indata), utmapp, prof, pdf=not ingen_pdf, mallar=mallar, tvinga=tvinga)
+    with _konvertering(prof, arbetare):
+        result = build(list(indata), utmapp, prof, pdf=not ingen_pdf, mallar=mallar, tvinga=tvinga)
     for path in result.docx + result.pdf:
         click.echo(f"skrev {path}")
 
@@ -307,7 +327,8 @@ def revision_status_cmd(register, per, profil):
 @click.option("--ingen-pdf", is_flag=True, help="Skriv bara .docx, ingen PDF.")
 @profil_option
 @mallar_option
-def uppdragslista_cmd(ark, register, per, utmapp, ingen_pdf, profil, mallar):
+@arbetare_option
+def uppdragslista_cmd(ark, register, per, utmapp, ingen_pdf, profil, mallar, arbetare):
     """Skapa uppdragslistan (uppdrag och yttranden) från ett Excel-ark.
 
     Rapporterna i revisionsregistret läggs till som rader från Rev.
@@ -318,5 +339,13 @@ def uppdragslista_cmd(ark, register, per, utmapp, ingen_pdf, profil, mallar):
     prof = profile_for([ark], profil)
     path = _register_path(register, ark)
     reg = load_register(path) if path else None
-    for out in build(ark, utmapp, prof, register=reg, per=per, pdf=not ingen_pdf, mallar=mallar):
+    with _konvertering(prof, arbetare):
+        written = build(ark, utmapp, prof, register=reg, per=per, pdf=not ingen_pdf, mallar=mallar)
+    for out in written:
         click.echo(f"skrev {out}")
+
+
+# --- konverteringsserver (bakgrundspool) ------------------------------------------------------
+from .convert.kommando import server_group  # noqa: E402
+
+cli.add_command(server_group)

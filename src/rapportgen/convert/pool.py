@@ -109,9 +109,16 @@ def _call(host: str, port: int, timeout: float, *args):
     try:
         return srv.proxy(host, port, timeout).convert(*args)
     except xmlrpc.client.Fault as exc:
+        if any(m in exc.faultString for m in _BROKEN_BRIDGE):
+            raise InstanceFailed("LibreOffice kraschade") from None
         raise DocumentFailed(_fault_text(exc.faultString)) from None
     except (OSError, xmlrpc.client.ProtocolError, http.client.HTTPException) as exc:
         raise InstanceFailed(f"{type(exc).__name__}: {exc}") from None
+
+
+# Faults that mean LibreOffice itself went away, not that the document was bad.
+_BROKEN_BRIDGE = ("DisposedException", "bridge disposed", "URP bridge", "already disposed",
+                  "pyuno_runtime", "pyuno_adapter")
 
 
 def _fault_text(text: str) -> str:
@@ -175,7 +182,8 @@ class LocalEndpoint(Endpoint):
               None, job.filter_options, True, None, None)
 
     def check_after_fault(self) -> bool:
-        return self.inst.alive()
+        time.sleep(0.3)  # a dying LibreOffice takes its wrapper with it within a moment
+        return self.inst.alive() and bool(self.inst.soffice_pids())
 
     def recover(self) -> None:
         self.inst.kill()
