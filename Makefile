@@ -44,3 +44,7 @@ test: venv
 
 clean:
 	rm -rf $(VENV) outputs/*/ .pytest_cache
+
+# Conversion benchmark: rapportgen's LibreOffice pool vs one soffice per file (see bench/bench.py).
+bench: venv
+	$(PY) bench/bench.py

@@ -14,6 +14,7 @@ import contextvars
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterator, Mapping
 
@@ -62,10 +63,13 @@ class Session:
 
             k = self.installningar
             delade = None
+            t0 = time.monotonic()
             if not k.bara_fjarr:
                 self._bakgrund = bakgrund.attach(arbetare=self.arbetare, vila=k.vila)
                 delade = self._bakgrund.endpoints if self._bakgrund else None
             self._pool = Pool(self.arbetare, k.servrar, k.bara_fjarr, k.tidsgrans, delade)
+            if delade:  # waiting for the background pool (and its start) is LibreOffice's time
+                self._pool.stat.lo_intervall.append((t0, time.monotonic()))
         return self._pool
 
     def close(self) -> None:
