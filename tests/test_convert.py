@@ -337,6 +337,32 @@ def test_ctrl_c_leaves_no_soffice(tmp_path):
     assert [p for p, _c in ours() if p not in before] == []
 
 
+def test_server_kor_serves_other_machines_xlsx_included(tmp_path):
+    """`rapportgen server kor` in the foreground, used as a remote server; Ctrl-C stops it."""
+    port = srv.free_port()
+    before = {pid for pid, _cmd in ours()}
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("rapportgen")), "server", "kor", "--lyssna", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not srv.responds("127.0.0.1", port, 1.0) and time.monotonic() < deadline:
+            assert proc.poll() is None
+            time.sleep(0.2)
+        docs = make_docs(tmp_path / "in", 2) + [_sheet(tmp_path / "in" / "bred.xlsx", 15)]
+        with session(Konvertering(servrar=[f"127.0.0.1:{port}"], bara_fjarr=True)) as s:
+            pdfs = convert_many(docs, tmp_path / "ut")
+            assert s.pool.stat.per_endpoint == {f"127.0.0.1:{port}": 3}
+        assert "Kolumn 15" in pdf_text(pdfs[2])
+        assert "Dokument nummer 1" in pdf_text(pdfs[1])
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and [p for p, _c in ours() if p not in before]:
+        time.sleep(0.2)
+    assert [p for p, _c in ours() if p not in before] == []
+
+
 def test_zz_no_soffice_process_remains(pool):
     """Runs last in this file: once the shared pool is closed, every process is gone."""
     pool.close()

@@ -5,7 +5,7 @@ LibreOffice is started, its UNO port is polled, then unoserver's XML-RPC
 server is started. The process leaves when LibreOffice dies or when the
 process that started it is gone, so no soffice is left behind.
 
-Arguments: PORT UNO_PORT PROFILE_DIR PARENT_PID SOFFICE
+Arguments: PORT UNO_PORT PROFILE_DIR PARENT_PID SOFFICE [INTERFACE]
 """
 
 import os
@@ -49,12 +49,13 @@ def _patch_converter() -> None:
 
 def main() -> int:
     port, uno_port, profile, parent, soffice = sys.argv[1:6]
+    interface = sys.argv[6] if len(sys.argv) > 6 else "127.0.0.1"
     parent_pid = int(parent)
     from unoserver.server import UnoServer  # imports uno
 
     _patch_converter()
 
-    server = UnoServer("127.0.0.1", port, "127.0.0.1", uno_port, Path(profile).as_uri())
+    server = UnoServer(interface, port, "127.0.0.1", uno_port, Path(profile).as_uri())
     connection = f"socket,host=127.0.0.1,port={uno_port},tcpNoDelay=1;urp;StarOffice.ComponentContext"
     lo = subprocess.Popen([
         soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",

@@ -53,3 +53,33 @@ def status_cmd():
     for inst in st["instanser"]:
         svar = "svarar" if responds("127.0.0.1", inst["port"]) else "svarar inte"
         click.echo(f"  instans på port {inst['port']}: {svar}")
+
+
+@server_group.command("kor")
+@click.option("--lyssna", default="0.0.0.0", show_default=True, metavar="ADRESS",
+              help="Adressen som servern tar emot anrop på.")
+@click.option("--port", type=click.IntRange(1, 65535), default=2003, show_default=True)
+def kor_cmd(lyssna, port):
+    """Kör en konverteringsserver i förgrunden, åt andra datorer.
+
+    Andra datorer använder den med `servrar: ["värd:port"]` under `konvertering:` i
+    profilen. Stoppas med Ctrl-C; LibreOffice stoppas med den.
+    """
+    import time
+
+    from ..errors import ConversionError
+    from .server import Instance
+
+    if not Instance.port_free(port):
+        raise ConversionError(f"porten {port} är upptagen; välj en annan med --port")
+    inst = Instance(port=port, interface=lyssna)
+    try:
+        inst.start()
+        click.echo(f"Konverteringsservern tar emot anrop på {lyssna}:{port}; stoppa med Ctrl-C", err=True)
+        while inst.proc is not None and inst.proc.poll() is None:
+            time.sleep(0.5)
+        raise ConversionError("LibreOffice avslutades")
+    except KeyboardInterrupt:
+        click.echo("Stoppad", err=True)
+    finally:
+        inst.kill()

@@ -133,8 +133,11 @@ def kill_group(pgid: int) -> None:
 class Instance:
     """One local LibreOffice + unoserver, started on demand."""
 
-    def __init__(self, port: int | None = None, owner_pid: int | None = None):
+    def __init__(self, port: int | None = None, owner_pid: int | None = None, interface: str = "127.0.0.1"):
         self.port = port
+        self.interface = interface
+        # Where to check that it answers: a wildcard address is reached on loopback.
+        self.host = "127.0.0.1" if interface in ("0.0.0.0", "::", "") else interface
         self.uno_port: int | None = None
         self.proc: subprocess.Popen | None = None
         self.profile: str | None = None
@@ -150,25 +153,25 @@ class Instance:
         self.kill()
         for _attempt in range(3):
             self.profile = tempfile.mkdtemp(prefix="rapportgen-lo-profil-")
-            if self.port is None or self.starts > 0 and not self._port_free(self.port):
+            if self.port is None or not self.port_free(self.port):
                 self.port = free_port()
             self.uno_port = free_port()
             self.starts += 1
             self.proc = subprocess.Popen(
                 [uno_python(), str(SERVE_SCRIPT), str(self.port), str(self.uno_port), self.profile,
-                 str(self.owner_pid), find_soffice()],
+                 str(self.owner_pid), find_soffice(), self.interface],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True, env=_python_env())
             deadline = time.monotonic() + START_TIMEOUT
             while time.monotonic() < deadline and self.proc.poll() is None:
-                if responds("127.0.0.1", self.port, 2.0):
+                if responds(self.host, self.port, 2.0):
                     return
                 time.sleep(0.05)
             self.kill()
         raise ConversionError("LibreOffice (unoserver) startade inte")
 
     @staticmethod
-    def _port_free(port: int) -> bool:
+    def port_free(port: int) -> bool:
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
@@ -177,7 +180,7 @@ class Instance:
                 return False
 
     def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None and responds("127.0.0.1", self.port, 5.0)
+        return self.proc is not None and self.proc.poll() is None and responds(self.host, self.port, 5.0)
 
     def soffice_pids(self) -> list[int]:
         if self.pgid is None:
