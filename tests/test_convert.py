@@ -244,6 +244,10 @@ def test_two_remote_servers_share_the_work(tmp_path):
         assert sorted(used) == sorted(f"127.0.0.1:{s.port}" for s in servers)
         for i, pdf in enumerate(pdfs):
             assert f"Dokument nummer {i}" in pdf_text(pdf)
+        # Without bara_fjärr the servers join the local pool.
+        with Pool(arbetare=1, servrar=settings.servrar) as joined:
+            names = [ep.name for ep in joined.endpoints]
+        assert sorted(names) == sorted([f"127.0.0.1:{s.port}" for s in servers] + ["lokal-0"])
     finally:
         for s in servers:
             s.kill()
