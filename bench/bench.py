@@ -137,6 +137,18 @@ def naive(docs: list[Path], outdir: Path, profile: Path) -> float:
 # --- rapportgen (in a child process) -------------------------------------------------------------
 
 
+def peak_rss_mb() -> float:
+    """This process's peak RSS. VmHWM, not ru_maxrss: ru_maxrss keeps the peak of the forked
+    copy of the (large) parent across exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(spec_file: str) -> None:
     spec = json.loads(Path(spec_file).read_text())
     t0 = time.perf_counter()
@@ -162,7 +174,7 @@ def child(spec_file: str) -> None:
             continue
         busy += b - max(a, end)
         end = b
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_rss_mb()
     print(json.dumps({"tid": wall, "lo_tid": busy, "konverterade": converted, "rss_mb": rss_mb,
                       "cache_traffar": s.cache.traffar}))
 
