@@ -367,6 +367,23 @@ def test_server_kor_serves_other_machines_xlsx_included(tmp_path):
     assert [p for p, _c in ours() if p not in before] == []
 
 
+
+def test_profile_konvertering_block(tmp_path):
+    from rapportgen.errors import InputError
+    from rapportgen.profil import load_profile
+
+    good = tmp_path / "rapportgen.yaml"
+    good.write_text("konvertering:\n  arbetare: 3\n  tidsgräns: 30\n  bara_fjärr: true\n"
+                    "  servrar: [\"10.0.0.5:2003\"]\n  vila: 600\n", encoding="utf-8")
+    k = load_profile(good).konvertering
+    assert (k.arbetare, k.tidsgrans, k.bara_fjarr, k.servrar, k.vila) == (3, 30, True, ["10.0.0.5:2003"], 600)
+    bad = tmp_path / "fel.yaml"
+    bad.write_text("konvertering:\n  servrar:\n    - server-utan-port\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_profile(bad)
+    assert "fel.yaml" in info.value.format_message()
+    assert "värd:port" in info.value.format_message()
+
 def test_zz_no_soffice_process_remains(pool):
     """Runs last in this file: once the shared pool is closed, every process is gone."""
     pool.close()
