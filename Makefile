@@ -6,11 +6,10 @@ RG := $(VENV)/bin/rapportgen
 # LibreOffice's UNO bindings belong to the system Python, so the venv is built on it.
 SYSPYTHON := /usr/bin/python3
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno python3-venv \
-	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 poppler-utils
-APT_PACKAGES += fonts-dejavu-core
+	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 fonts-dejavu-core poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test bench system venv clean
+.PHONY: demo demo-harryda test bench docs system venv clean
 
 system:
 	@missing=$$(for p in $(APT_PACKAGES); do \
@@ -40,7 +39,14 @@ demo: venv
 	$(RG) handling examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/sammantrade --publicering
 	$(RG) verksamhetsplan examples/verksamhetsplan -o outputs/verksamhetsplan
 	$(RG) delarsrapport examples/delarsrapport -o outputs/delarsrapport
+	$(MAKE) --no-print-directory demo-harryda
 	@echo "Klart: se outputs/"
+
+# Andra organisationen (Härryda): egna mallar, eget dnr-mönster, egen avsnittslista.
+demo-harryda: venv
+	cd examples/harryda && ../../$(RG) tjansteskrivelse tjansteskrivelser/*.md -o ../../outputs/harryda/tjansteskrivelser
+	cd examples/harryda && ../../$(RG) handling sammantrade.yaml -o ../../outputs/harryda/sammantrade
+	$(RG) tjansteskrivelse examples/tjansteskrivelser/*.md --mallar examples/harryda/mallar -o outputs/harryda/samma-indata
 
 test: venv
 	$(PY) -m pytest -q
@@ -49,14 +55,10 @@ clean:
 	rm -rf $(VENV) outputs/*/ .pytest_cache
 
 # Referenssidan för mallförfattare (genereras ur datamodellerna).
-.PHONY: docs
 docs: venv
-	$(RG) mallar variabler --alla --markdown > docs/mallvariabler.md
+	$(RG) mallar variabler --alla --markdown > docs/.mallvariabler.md.tmp
+	mv docs/.mallvariabler.md.tmp docs/mallvariabler.md
 
-# Andra organisationen (Härryda): egna mallar, eget dnr-mönster, egen avsnittslista.
-demo: demo-harryda
-.PHONY: demo-harryda
-demo-harryda: venv
-	cd examples/harryda && ../../$(RG) tjansteskrivelse tjansteskrivelser/*.md -o ../../outputs/harryda/tjansteskrivelser
-	cd examples/harryda && ../../$(RG) handling sammantrade.yaml -o ../../outputs/harryda/sammantrade
-	$(RG) tjansteskrivelse examples/tjansteskrivelser/*.md --mallar examples/harryda/mallar -o outputs/harryda/samma-indata
+# Conversion benchmark: rapportgen's LibreOffice pool vs one soffice per file (see bench/bench.py).
+bench: venv
+	$(PY) bench/bench.py

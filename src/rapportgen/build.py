@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 from . import tjansteskrivelse
 from .checks import Finding, raise_on_errors, run_checks
-from .convert import convert_many
+from .convert import convert_many, session
 from .profil import Profil, find_profile, load_profile
 
 
@@ -54,7 +54,9 @@ def build_tjansteskrivelser(
         if progress:
             progress(doc.stem)
     if pdf:
-        result.pdf = convert_many(result.docx)
+        titlar = {out: doc.falt.titel for out, doc in zip(result.docx, docs)}
+        with session(profil.konvertering):
+            result.pdf = convert_many(result.docx, titlar=titlar)
     return result
 
 
@@ -124,5 +126,6 @@ def build_batch(
             if progress:
                 progress(row.rad, "")
     if pdf and result.docx:
-        result.pdf = convert_many(result.docx)
+        with session(profil.konvertering):
+            result.pdf = convert_many(result.docx)
     return result

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, cli_svenska
 from .build import build_batch, build_tjansteskrivelser, profile_for
+
+cli_svenska.installera()  # before any option is declared: Path types name themselves at creation
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -20,9 +22,21 @@ mallar_option = click.option(
     help="Mapp med egna Word-mallar som går före de inbyggda.",
 )
 
+arbetare_option = click.option(
+    "--arbetare", type=click.IntRange(min=1), metavar="N",
+    help="Antal LibreOffice-instanser som konverterar samtidigt (standard: antal kärnor).",
+)
+
+
+def _konvertering(prof, arbetare):
+    """One conversion pool for the whole command."""
+    from .convert import session
+
+    return session(prof.konvertering, arbetare=arbetare)
+
 
 @click.group(context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "-V", "--version", prog_name="rapportgen",
+@click.version_option(__version__, "-V", "--version", prog_name="rapportgen", help="Visa versionen och avsluta.",
                       message="%(prog)s version %(version)s")
 def cli() -> None:
     """rapportgen – dokument för nämndens sammanträden.
@@ -42,7 +56,8 @@ def cli() -> None:
 @click.option("--tvinga", is_flag=True, help="Skriv dokumenten trots fel i kontrollen.")
 @profil_option
 @mallar_option
-def tjansteskrivelse_cmd(indata, utmapp, ingen_pdf, batch, tvinga, profil, mallar):
+@arbetare_option
+def tjansteskrivelse_cmd(indata, utmapp, ingen_pdf, batch, tvinga, profil, mallar, arbetare):
     """Skapa tjänsteskrivelser från Markdown-filer med YAML-huvud.
 
     Varje INDATA-fil blir en .docx och en .pdf med samma namn i utmappen.
@@ -51,13 +66,16 @@ def tjansteskrivelse_cmd(indata, utmapp, ingen_pdf, batch, tvinga, profil, malla
     if batch is not None:
         if indata:
             raise click.UsageError("ange antingen indatafiler eller --batch, inte båda")
-        _run_batch(batch, utmapp, not ingen_pdf, tvinga, profile_for([batch], profil), mallar)
+        prof = profile_for([batch], profil)
+        with _konvertering(prof, arbetare):
+            _run_batch(batch, utmapp, not ingen_pdf, tvinga, prof, mallar)
         return
     if not indata:
         raise click.UsageError("ange minst en indatafil (.md) eller --batch ARK")
     prof = profile_for(indata, profil)
-    result = build_tjansteskrivelser(list(indata), utmapp, prof, pdf=not ingen_pdf, mallar=mallar,
-                                     tvinga=tvinga)
+    with _konvertering(prof, arbetare):
+        result = build_tjansteskrivelser(list(indata), utmapp, prof, pdf=not ingen_pdf, mallar=mallar,
+                                         tvinga=tvinga)
     _echo_findings(result.findings)
     for path in result.docx + result.pdf:
         click.echo(f"skrev {path}")
@@ -160,7 +178,8 @@ def _batch_outdirs(manifests: list[Path], utmapp: Path) -> list[Path]:
 @click.option("--pdfa", is_flag=True, help="Arkivversion (PDF/A).")
 @profil_option
 @mallar_option
-def handling_cmd(manifest, utmapp, publicering, pdfa, profil, mallar):
+@arbetare_option
+def handling_cmd(manifest, utmapp, publicering, pdfa, profil, mallar, arbetare):
     """Skapa kallelse och sammanträdeshandling från ett eller flera manifest.
 
     MANIFEST är en YAML-fil som beskriver sammanträdet, eller en mapp med sådana.
@@ -176,8 +195,9 @@ def handling_cmd(manifest, utmapp, publicering, pdfa, profil, mallar):
     outdirs = _batch_outdirs(manifests, utmapp)
     console = Console(stderr=True)
     results, failures = [], []
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=console, transient=True) as progress:
+    with _konvertering(profile_for(manifests[:1], profil), arbetare), \
+            Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                     console=console, transient=True) as progress:
         task = progress.add_task("sammanträdeshandlingar", total=len(manifests))
         for m, out in zip(manifests, outdirs):
             def step(msg: str, m=m) -> None:
@@ -241,7 +261,8 @@ def _register_path(register: Path | None, near: Path | None = None) -> Path | No
 @click.option("--tvinga", is_flag=True, help="Skriv dokumenten trots fel i kontrollen.")
 @profil_option
 @mallar_option
-def revisionssvar_cmd(indata, utmapp, ingen_pdf, tvinga, profil, mallar):
+@arbetare_option
+def revisionssvar_cmd(indata, utmapp, ingen_pdf, tvinga, profil, mallar, arbetare):
     """Skapa svar på revisionsrapporter och deras tjänsteskrivelser.
 
     Varje INDATA-fil (YAML eller Markdown) ger två dokument: svaret (<namn>.docx) och
@@ -254,7 +275,8 @@ def revisionssvar_cmd(indata, utmapp, ingen_pdf, tvinga, profil, mallar):
     if not indata:
         raise click.UsageError("ange minst en indatafil (.yaml eller .md)")
     prof = profile_for(indata, profil)
-    result = build(list(indata), utmapp, prof, pdf=not ingen_pdf, mallar=mallar, tvinga=tvinga)
+    with _konvertering(prof, arbetare):
+        result = build(list(indata), utmapp, prof, pdf=not ingen_pdf, mallar=mallar, tvinga=tvinga)
     for path in result.docx + result.pdf:
         click.echo(f"skrev {path}")
 
@@ -307,7 +329,8 @@ def revision_status_cmd(register, per, profil):
 @click.option("--ingen-pdf", is_flag=True, help="Skriv bara .docx, ingen PDF.")
 @profil_option
 @mallar_option
-def uppdragslista_cmd(ark, register, per, utmapp, ingen_pdf, profil, mallar):
+@arbetare_option
+def uppdragslista_cmd(ark, register, per, utmapp, ingen_pdf, profil, mallar, arbetare):
     """Skapa uppdragslistan (uppdrag och yttranden) från ett Excel-ark.
 
     Rapporterna i revisionsregistret läggs till som rader från Rev.
@@ -318,7 +341,9 @@ def uppdragslista_cmd(ark, register, per, utmapp, ingen_pdf, profil, mallar):
     prof = profile_for([ark], profil)
     path = _register_path(register, ark)
     reg = load_register(path) if path else None
-    for out in build(ark, utmapp, prof, register=reg, per=per, pdf=not ingen_pdf, mallar=mallar):
+    with _konvertering(prof, arbetare):
+        written = build(ark, utmapp, prof, register=reg, per=per, pdf=not ingen_pdf, mallar=mallar)
+    for out in written:
         click.echo(f"skrev {out}")
 
 
@@ -331,12 +356,14 @@ def _rapport_command(typ: str, hjalp: str):
     @click.option("--tvinga", is_flag=True, help="Skriv rapporten trots fel i kontrollen.")
     @profil_option
     @mallar_option
-    def command(indata, utmapp, ingen_pdf, tvinga, profil, mallar):
+    @arbetare_option
+    def command(indata, utmapp, ingen_pdf, tvinga, profil, mallar, arbetare):
         from .rapporter import build as build_rapport
 
         prof = profile_for([indata], profil)
-        written, findings = build_rapport(indata, utmapp, prof, typ=typ, pdf=not ingen_pdf, mallar=mallar,
-                                          tvinga=tvinga)
+        with _konvertering(prof, arbetare):
+            written, findings = build_rapport(indata, utmapp, prof, typ=typ, pdf=not ingen_pdf, mallar=mallar,
+                                              tvinga=tvinga)
         _echo_findings(findings)
         for path in written:
             click.echo(f"skrev {path}")
@@ -446,3 +473,11 @@ def init_cmd(mapp, tvinga):
     for path in result.hoppade_over:
         click.echo(f"finns redan, orörd: {path}", err=True)
     click.echo(f"Klart. Fyll i {mapp / 'rapportgen.yaml'} och läs {mapp / 'LÄSMIG.md'}.")
+
+
+# --- konverteringsserver (bakgrundspool) ------------------------------------------------------
+from .convert.kommando import server_group  # noqa: E402
+
+cli.add_command(server_group)
+
+cli_svenska.metavariabler(cli)

@@ -41,6 +41,38 @@ class AvsnittInstallning(Strict):
         return value
 
 
+class Konvertering(Strict):
+    """How documents are converted to PDF with LibreOffice (see rapportgen.convert)."""
+
+    arbetare: int | None = Field(None, ge=1, description="Antal LibreOffice-instanser (standard: antal kärnor)")
+    servrar: list[Text] = Field(default_factory=list,
+                                description="Fjärrservrar med unoserver, 'värd:port', som tar del av arbetet")
+    bara_fjarr: bool = Field(False, alias="bara_fjärr",
+                             description="Använd bara servrarna i 'servrar', inga lokala instanser")
+    tidsgrans: float = Field(120.0, gt=0, alias="tidsgräns", description="Tidsgräns per dokument i sekunder")
+    vila: float = Field(0.0, ge=0, description="Låt LibreOffice vara igång så här många sekunder efter "
+                        "bygget (0: stoppa direkt), så att nästa bygge slipper starttiden")
+    pdfa: bool = Field(True, description="PDF/A-2b (arkiv)")
+    taggad: bool = Field(True, description="Taggad PDF (tillgänglighet)")
+    cache: bool = Field(True, description="Återanvänd PDF:er för oförändrade dokument")
+
+    @field_validator("servrar", mode="before")
+    @classmethod
+    def _servrar(cls, value):
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("servrar")
+    @classmethod
+    def _host_port(cls, value):
+        for s in value:
+            host, _, port = s.rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(f"'{s}' ska skrivas värd:port, t.ex. 127.0.0.1:2003")
+        return value
+
+
 class Profil(Strict):
     """Settings for one organisation (kommun and förvaltning)."""
 
@@ -93,6 +125,8 @@ class Profil(Strict):
         if value is None:
             return []
         return [parse_date(v) for v in value] if isinstance(value, list) else value
+
+    konvertering: Konvertering = Field(default_factory=Konvertering)
 
     _source: Path | None = PrivateAttr(None)
 

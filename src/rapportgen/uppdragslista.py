@@ -283,7 +283,7 @@ doctypes.register(doctypes.DocType(
 def build(sheet: Path, outdir: Path, profil: Profil, *, register: Register | None = None,
           per: dt.date | None = None, pdf: bool = True, mallar: Path | None = None) -> list[Path]:
     """Render the uppdragslista (with the register's reports) to .docx and, unless pdf=False, .pdf."""
-    from .convert import convert_many
+    from .convert import convert_many, session
 
     doc = load(sheet, profil)
     if per is not None:
@@ -292,4 +292,7 @@ def build(sheet: Path, outdir: Path, profil: Profil, *, register: Register | Non
         doc = med_register(doc, register, per)
     out = Path(outdir) / f"{doc.stem}.docx"
     render(doc, out, profil, mallar)
-    return [out, *(convert_many([out]) if pdf else [])]
+    if not pdf:
+        return [out]
+    with session(profil.konvertering):
+        return [out, *convert_many([out])]

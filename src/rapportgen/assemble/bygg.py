@@ -24,7 +24,7 @@ from pypdf import PdfReader, PdfWriter
 
 from .. import __version__, doctypes
 from ..checks import Finding, Severity, raise_on_errors, run_checks
-from ..convert import convert_many
+from ..convert import convert_many, session
 from ..errors import InputError
 from ..fileio import atomic_path, write_text_atomic
 from ..profil import Profil
@@ -82,18 +82,14 @@ def sha256(path: Path) -> str:
 
 
 def _convert(sources: list[Path], outdir: Path, pdfa: bool) -> list[Path]:
-    """All conversions go through convert_many, in one call per pass.
+    """All conversions go through convert_many, in one call per pass, on the build's one pool.
 
-    For --pdfa the conversion engine's PDF/A option is asked for when the engine
-    has one (rapportgen.convert.options.Alternativ); otherwise LibreOffice's
-    default export is used and the package-level PDF/A steps still apply.
+    For --pdfa the engine is asked for PDF/A (and tagged PDF) whatever the profile says.
     """
     if pdfa:
-        try:
-            from ..convert.options import Alternativ
-        except ImportError:
-            return convert_many(sources, outdir)
-        return convert_many(sources, outdir, alternativ=Alternativ(pdfa=True))
+        from ..convert.options import Alternativ
+
+        return convert_many(sources, outdir, alternativ=Alternativ(pdfa=True, tagged=True))
     return convert_many(sources, outdir)
 
 
@@ -139,7 +135,7 @@ def build_handling(
             d.arende = falt.arenden[d.arende_nr]
             d.etikett = personnummer.mask_text(d.etikett)[0]
 
-    with tempfile.TemporaryDirectory(prefix="rapportgen-handling-") as tmpname:
+    with tempfile.TemporaryDirectory(prefix="rapportgen-handling-") as tmpname, session(profil.konvertering):
         tmp = Path(tmpname)
         plans = _plan_parts(h, tmp, profil, mallar, publicering, maskeringar, say)
 

@@ -1,74 +1,179 @@
 """Convert stage: DOCX/XLSX to PDF with LibreOffice.
 
-Everything else calls convert_many(); what is behind it may change.
+Everything else calls convert_many(): many files in, PDFs out. Behind it:
+a pool of warm LibreOffice instances (unoserver) that converts in parallel,
+optionally remote servers, a content-hash cache, and per-document timeouts
+with restart and one retry. Use session() to keep one pool for a whole
+build (several convert_many calls).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import shutil
-import subprocess
 import tempfile
+import time
 from pathlib import Path
+from typing import Iterator, Mapping
 
 from ..errors import ConversionError
+from .cache import Cache
+from .options import Alternativ
+from .pool import Pool, Uppdrag
+from .prepare import default_title, existing_title, prepare
+from .server import find_soffice
 
-TIMEOUT_PER_FILE = 120
-
-
-def find_soffice() -> str:
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise ConversionError(
-        "LibreOffice (soffice) hittades inte; installera libreoffice-writer-nogui "
-        "(make demo gör det åt dig)"
-    )
+__all__ = ["Alternativ", "ConversionErrors", "Pool", "Session", "convert_many", "find_soffice", "session"]
 
 
-def convert_many(sources: list[Path], outdir: Path | None = None) -> list[Path]:
+class ConversionErrors(ConversionError):
+    """One or more documents could not be converted; every other document was."""
+
+    def __init__(self, fel: list[tuple[Path, str]]):
+        self.fel = fel
+        if len(fel) == 1:
+            super().__init__(fel[0][1], fil=fel[0][0])
+        else:
+            lines = "\n  ".join(f"{f}: {m}" for f, m in fel)
+            super().__init__(f"{len(fel)} dokument kunde inte konverteras till PDF:\n  {lines}")
+
+
+class Session:
+    """Conversion settings and one pool shared by every convert_many call inside it."""
+
+    def __init__(self, installningar=None, *, arbetare: int | None = None, pool: Pool | None = None):
+        from ..profil import Konvertering
+
+        self.installningar = installningar or Konvertering()
+        self.arbetare = arbetare or self.installningar.arbetare
+        self._pool = pool
+        self._owns_pool = pool is None
+        self._bakgrund = None
+        self.cache = Cache(enabled=self.installningar.cache)
+
+    def alternativ(self) -> Alternativ:
+        return Alternativ(pdfa=self.installningar.pdfa, tagged=self.installningar.taggad)
+
+    @property
+    def pool(self) -> Pool:
+        if self._pool is None:
+            from . import bakgrund
+
+            k = self.installningar
+            delade = None
+            t0 = time.monotonic()
+            if not k.bara_fjarr:
+                self._bakgrund = bakgrund.attach(arbetare=self.arbetare, vila=k.vila)
+                delade = self._bakgrund.endpoints if self._bakgrund else None
+            self._pool = Pool(self.arbetare, k.servrar, k.bara_fjarr, k.tidsgrans, delade)
+            if delade:  # waiting for the background pool (and its start) is LibreOffice's time
+                self._pool.stat.lo_intervall.append((t0, time.monotonic()))
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None and self._owns_pool:
+            self._pool.close()
+            self._pool = None
+        if self._bakgrund is not None:
+            self._bakgrund.release()
+            self._bakgrund = None
+
+
+_CURRENT: contextvars.ContextVar[Session | None] = contextvars.ContextVar("rapportgen_konvertering",
+                                                                           default=None)
+
+
+@contextlib.contextmanager
+def session(installningar=None, *, arbetare: int | None = None, pool: Pool | None = None) -> Iterator[Session]:
+    """Keep one pool for everything converted inside; nested sessions reuse the outer one."""
+    current = _CURRENT.get()
+    if current is not None:
+        yield current
+        return
+    s = Session(installningar, arbetare=arbetare, pool=pool)
+    token = _CURRENT.set(s)
+    try:
+        yield s
+    finally:
+        _CURRENT.reset(token)
+        s.close()
+
+
+def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ: Alternativ | None = None,
+                 titlar: Mapping[Path, str] | None = None, arbetare: int | None = None,
+                 pool: Pool | None = None) -> list[Path]:
     """Convert each source to PDF; the PDF lands beside it (or in outdir) under the same stem.
 
-    Outputs are written atomically: a PDF is moved into place only when complete.
+    Unchanged documents come from the cache. Outputs are written atomically. When
+    documents fail, the others are still written, then ConversionErrors names every
+    failed file.
     """
     sources = [Path(s) for s in sources]
     if not sources:
         return []
-    soffice = find_soffice()
-    results: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix="rapportgen-lo-") as tmp:
-        tmpdir = Path(tmp)
-        profile = (tmpdir / "profil").as_uri()
-        stage = tmpdir / "ut"
-        stage.mkdir()
-        # Same stems from different folders would collide: convert them in separate rounds.
-        rounds: list[list[Path]] = []
-        for src in sources:
-            for batch in rounds:
-                if all(src.stem != other.stem for other in batch):
-                    batch.append(src)
-                    break
-            else:
-                rounds.append([src])
-        produced: dict[Path, Path] = {}
-        for batch in rounds:
-            cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", str(stage), *map(str, batch)]
-            try:
-                subprocess.run(cmd, check=False, capture_output=True,
-                               timeout=TIMEOUT_PER_FILE * len(batch), env={**os.environ, "HOME": tmp})
-            except subprocess.TimeoutExpired:
-                raise ConversionError("LibreOffice svarade inte inom tidsgränsen", fil=batch[0]) from None
-            for src in batch:
-                pdf = stage / f"{src.stem}.pdf"
-                if not pdf.is_file() or pdf.stat().st_size == 0:
-                    raise ConversionError("LibreOffice kunde inte konvertera filen till PDF", fil=src)
-                target = (outdir or src.parent) / f"{src.stem}.pdf"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                moved = target.with_name(f".{target.name}.tmp")
-                shutil.move(str(pdf), moved)
-                os.replace(moved, target)
-                produced[src] = target
-        results = [produced[s] for s in sources]
-    return results
+    with session(arbetare=arbetare, pool=pool) as s:
+        return _convert(s, sources, outdir, alternativ or s.alternativ(), titlar or {})
+
+
+def _target(src: Path, outdir: Path | None) -> Path:
+    return (outdir or src.parent) / f"{src.stem}.pdf"
+
+
+def _place(pdf: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(pdf, tmp)
+    os.replace(tmp, target)
+
+
+def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternativ,
+             titlar: Mapping[Path, str]) -> list[Path]:
+    fel: list[tuple[Path, str]] = []
+    jobs: list[tuple[Uppdrag, str, Path]] = []
+    with tempfile.TemporaryDirectory(prefix="rapportgen-konv-") as tmpname:
+        tmp = Path(tmpname)
+        for i, src in enumerate(sources):
+            if not src.is_file():
+                fel.append((src, "filen finns inte"))
+                continue
+            title = titlar.get(src) or existing_title(src) or default_title(src)
+            key = s.cache.key(src, alt.key(), title)
+            hit = s.cache.get(key)
+            if hit is not None:
+                _place(hit, _target(src, outdir))
+                continue
+            work = tmp / f"{i:04d}"
+            work.mkdir()
+            copy = work / f"{src.stem}{src.suffix.lower()}"
+
+            def forbered(src=src, copy=copy, title=title) -> Path:
+                return prepare(src, copy, title)
+
+            job = Uppdrag(kalla=src, utdata=work / f"{src.stem}.pdf", filter_options=alt.filter_options(),
+                          forbered=forbered)
+            jobs.append((job, key, _target(src, outdir)))
+        if jobs:
+            if not shutil.which("soffice") and not shutil.which("libreoffice") and not s.installningar.bara_fjarr:
+                find_soffice()  # raises the install hint
+            s.pool.run([j for j, _k, _t in jobs])
+            for job, key, target in jobs:
+                if job.klar and _looks_like_pdf(job.utdata):
+                    s.cache.put(key, job.utdata)
+                    _place(job.utdata, target)
+                else:
+                    fel.append((job.kalla, job.fel or "LibreOffice kunde inte konvertera filen till PDF"))
+    if fel:
+        order = {src: i for i, src in enumerate(sources)}
+        fel.sort(key=lambda f: order.get(f[0], 0))
+        raise ConversionErrors(fel)
+    return [_target(src, outdir) for src in sources]
+
+
+def _looks_like_pdf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(5) == b"%PDF-"
+    except OSError:
+        return False

@@ -76,7 +76,7 @@ def build(path: str | Path, outdir: str | Path, profil: Profil | None = None, *,
           pdf: bool = True, mallar: Path | None = None, tvinga: bool = False
           ) -> tuple[list[Path], list[Finding]]:
     """Load, check, render and convert one report; returns the written files and the findings."""
-    from ..convert import convert_many
+    from ..convert import convert_many, session
 
     profil = profil or Profil()
     doc = load(path, profil, typ)
@@ -86,7 +86,8 @@ def build(path: str | Path, outdir: str | Path, profil: Profil | None = None, *,
     render(doc, out, profil, mallar)
     written = [out]
     if pdf:
-        written += convert_many([out])
+        with session(profil.konvertering):
+            written += convert_many([out], titlar={out: doc.falt.titel})
     return written, findings
 
 

@@ -1,0 +1,97 @@
+"""One unoserver instance, started by rapportgen (run as a script with a Python that has uno).
+
+Like `python3 -m unoserver.server`, but without its fixed start-up sleeps:
+LibreOffice is started, its UNO port is polled, then unoserver's XML-RPC
+server is started. The process leaves when LibreOffice dies or when the
+process that started it is gone, so no soffice is left behind.
+
+Arguments: PORT UNO_PORT PROFILE_DIR PARENT_PID SOFFICE [INTERFACE]
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+
+class _HiddenDesktop:
+    """Load documents hidden in a new frame: headless Calc cannot load into '_default'."""
+
+    def __init__(self, desktop):
+        self._desktop = desktop
+
+    def loadComponentFromURL(self, url, _frame, flags, props):
+        from com.sun.star.beans import PropertyValue
+
+        props = tuple(p for p in props if p.Name != "Hidden") + (PropertyValue(Name="Hidden", Value=True),)
+        return self._desktop.loadComponentFromURL(url, "_blank", flags, props)
+
+    def __getattr__(self, name):
+        return getattr(self._desktop, name)
+
+
+def _patch_converter() -> None:
+    from unoserver import converter
+
+    base = converter.UnoConverter
+
+    class Converter(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.desktop = _HiddenDesktop(self.desktop)
+
+    converter.UnoConverter = Converter
+
+
+def main() -> int:
+    port, uno_port, profile, parent, soffice = sys.argv[1:6]
+    interface = sys.argv[6] if len(sys.argv) > 6 else "127.0.0.1"
+    parent_pid = int(parent)
+    from unoserver.server import UnoServer  # imports uno
+
+    _patch_converter()
+
+    server = UnoServer(interface, port, "127.0.0.1", uno_port, Path(profile).as_uri())
+    connection = f"socket,host=127.0.0.1,port={uno_port},tcpNoDelay=1;urp;StarOffice.ComponentContext"
+    lo = subprocess.Popen([
+        soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
+        "--nofirststartwizard", "--norestore", f"-env:UserInstallation={Path(profile).as_uri()}",
+        f"--accept={connection}",
+    ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server.libreoffice_process = lo
+
+    def stop(*_args):
+        try:
+            lo.kill()
+        finally:
+            os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if lo.poll() is not None:
+            return 1
+        try:
+            with socket.create_connection(("127.0.0.1", int(uno_port)), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        stop()
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    while True:
+        if lo.poll() is not None:
+            os._exit(1)
+        if os.getppid() != parent_pid:
+            stop()
+        time.sleep(0.2)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

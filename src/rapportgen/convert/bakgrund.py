@@ -1,0 +1,240 @@
+"""A background pool of warm LibreOffice instances that outlives one command.
+
+`rapportgen server start` (or `konvertering: vila: SEK` in the profile) starts
+a detached process that keeps the instances running; builds find it through a
+state file and convert on its instances, so an edit-and-rebuild cycle does
+not pay LibreOffice's start-up. It stops after `vila` seconds without a build
+(0: only on `rapportgen server stop`), and replaces instances that die. While
+a build uses it, the build holds a shared lock, so it never stops mid-build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import server as srv
+from .pool import SharedEndpoint
+
+START_TIMEOUT = 180.0
+
+
+def state_dir() -> Path:
+    explicit = os.environ.get("RAPPORTGEN_SERVER_DIR")
+    if explicit:
+        path = Path(explicit)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        path = Path(base) / "rapportgen"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _state_file() -> Path:
+    return state_dir() / "server.json"
+
+
+def _lock_file() -> Path:
+    return state_dir() / "server.lock"
+
+
+def _activity_file() -> Path:
+    return state_dir() / "server.aktivitet"
+
+
+def _touch_activity() -> None:
+    p = _activity_file()
+    p.touch()
+    os.utime(p)
+
+
+def _is_daemon(pid: int) -> bool:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"rapportgen.convert.bakgrund" in cmdline
+
+
+def status() -> dict | None:
+    """The running background pool's state (pid, ports, ...), or None."""
+    try:
+        state = json.loads(_state_file().read_text())
+    except (OSError, ValueError):
+        return None
+    return state if _is_daemon(int(state.get("pid", 0))) else None
+
+
+def _pgid_of(port: int) -> int | None:
+    st = status()
+    for inst in (st or {}).get("instanser", []):
+        if inst["port"] == port:
+            return inst["pgid"]
+    return None
+
+
+@dataclass
+class Anvandning:
+    """A build's use of the background pool; release() when the build is done."""
+
+    endpoints: list[SharedEndpoint]
+    fd: int
+
+    def release(self) -> None:
+        try:
+            _touch_activity()
+        finally:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+
+
+def attach(arbetare: int | None = None, vila: float = 0.0) -> Anvandning | None:
+    """Use the running background pool; with vila > 0 start one if none runs."""
+    st = status()
+    if st is None and vila > 0:
+        st = start(arbetare, vila)
+    if st is None:
+        return None
+    fd = os.open(_lock_file(), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:  # it is stopping right now
+        os.close(fd)
+        return None
+    st = status()
+    if st is None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+        return None
+    _touch_activity()
+    return Anvandning([SharedEndpoint(i["port"], _pgid_of) for i in st["instanser"]], fd)
+
+
+def start(arbetare: int | None = None, vila: float = 0.0) -> dict:
+    """Start the background pool (if none runs) and wait until its instances answer."""
+    from ..errors import ConversionError
+
+    folder = state_dir()
+    with open(folder / "server.start.lock", "w") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        st = status()
+        if st is not None:
+            return st
+        log = open(folder / "server.log", "ab")
+        cmd = [sys.executable, "-m", "rapportgen.convert.bakgrund", "--vila", str(vila)]
+        if arbetare:
+            cmd += ["--arbetare", str(arbetare)]
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                break
+            st = status()
+            if st is not None and st.get("pid") == proc.pid and st.get("klar"):
+                return st
+            time.sleep(0.05)
+        srv.kill_group(proc.pid)
+        raise ConversionError(f"bakgrundsservern startade inte; se {folder / 'server.log'}")
+
+
+def stop(timeout: float = 30.0) -> bool:
+    """Stop the background pool; False if none was running."""
+    st = status()
+    if st is None:
+        return False
+    pid = int(st["pid"])
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return True
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _is_daemon(pid):
+        time.sleep(0.1)
+    if _is_daemon(pid):
+        for inst in st.get("instanser", []):
+            srv.kill_group(inst["pgid"])
+        srv.kill_group(pid)
+    return True
+
+
+# --- the background process itself ------------------------------------------------------------
+
+
+def _write_state(insts: list[srv.Instance], vila: float, klar: bool) -> None:
+    data = {"pid": os.getpid(), "vila": vila, "klar": klar, "startad": time.time(),
+            "instanser": [{"port": i.port, "pgid": i.pgid} for i in insts if i.proc is not None]}
+    tmp = _state_file().with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    os.replace(tmp, _state_file())
+
+
+def serve(arbetare: int | None, vila: float) -> int:
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, lambda *_a: stopping.set())
+    insts = [srv.Instance(owner_pid=os.getpid()) for _ in range(arbetare or os.cpu_count() or 1)]
+    lock_fd = os.open(_lock_file(), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        threads = [threading.Thread(target=i.start, daemon=True) for i in insts]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if not any(i.proc is not None for i in insts):
+            return 1
+        _touch_activity()
+        _write_state(insts, vila, True)
+        while not stopping.wait(0.5):
+            changed = False
+            for inst in insts:
+                if inst.proc is None or inst.proc.poll() is not None:
+                    try:
+                        inst.start()
+                    except Exception as exc:  # keep the other instances serving
+                        print(f"instans startade inte: {exc}", file=sys.stderr, flush=True)
+                    changed = True
+            if changed:
+                _write_state(insts, vila, True)
+            if vila > 0:
+                try:
+                    idle = time.time() - _activity_file().stat().st_mtime
+                except OSError:
+                    idle = vila + 1
+                if idle > vila:
+                    try:
+                        fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break  # nobody is building: stop, holding the lock
+                    except BlockingIOError:
+                        pass
+        return 0
+    finally:
+        try:
+            if status() and status().get("pid") == os.getpid():
+                _state_file().unlink()
+        except OSError:
+            pass
+        for inst in insts:
+            inst.kill()
+        os.close(lock_fd)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="rapportgen.convert.bakgrund")
+    parser.add_argument("--arbetare", type=int, default=None)
+    parser.add_argument("--vila", type=float, default=0.0)
+    args = parser.parse_args()
+    return serve(args.arbetare, args.vila)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Content-hash cache of converted PDFs.
+
+A PDF is reused when the source's content and the conversion options are
+unchanged. DOCX/XLSX files are ZIP archives whose bytes change with the
+time they were written, so for them the hash covers the members' names and
+contents, not the archive bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+from .. import __version__
+
+CACHE_FORMAT = "1"
+
+
+def cache_dir() -> Path:
+    """RAPPORTGEN_CACHE, else $XDG_CACHE_HOME/rapportgen/pdf, else ~/.cache/rapportgen/pdf."""
+    explicit = os.environ.get("RAPPORTGEN_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rapportgen" / "pdf"
+
+
+def _libreoffice_version() -> str:
+    """The LibreOffice build, read from its versionrc (no process started)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return "okänd"
+    program = Path(os.path.realpath(soffice)).parent
+    rc = program / "versionrc"
+    try:
+        lines = rc.read_text(errors="replace").splitlines()
+    except OSError:
+        return "okänd"
+    wanted = ("buildid=", "updateid=")
+    found = sorted(l for l in lines if l.lower().startswith(wanted))
+    return ";".join(found) + f";{int(rc.stat().st_mtime)}"
+
+
+_ENGINE: str | None = None
+
+
+def engine_version() -> str:
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = f"rapportgen {__version__}/cache {CACHE_FORMAT}/{_libreoffice_version()}"
+    return _ENGINE
+
+
+def content_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name in sorted(zf.namelist()):
+                h.update(b"\0M" + name.encode() + b"\0")
+                h.update(hashlib.sha256(zf.read(name)).digest())
+        return "zip:" + h.hexdigest()
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 16), b""):
+                h.update(chunk)
+        return "raw:" + h.hexdigest()
+
+
+class Cache:
+    def __init__(self, folder: Path | None = None, enabled: bool = True):
+        self.folder = Path(folder) if folder else cache_dir()
+        self.enabled = enabled
+        self.traffar = 0
+        self.missar = 0
+
+    def key(self, source: Path, options_key: str, title: str) -> str:
+        h = hashlib.sha256()
+        for part in (content_hash(source), options_key, title, engine_version()):
+            h.update(part.encode() + b"\0")
+        return h.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pdf"
+
+    def get(self, key: str) -> Path | None:
+        if not self.enabled:
+            return None
+        p = self._path(key)
+        if p.is_file() and p.stat().st_size > 0:
+            self.traffar += 1
+            return p
+        self.missar += 1
+        return None
+
+    def put(self, key: str, pdf: Path) -> None:
+        if not self.enabled:
+            return
+        p = self._path(key)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+            shutil.copyfile(pdf, tmp)
+            os.replace(tmp, p)
+        except OSError:
+            pass  # a cache that cannot be written only costs time

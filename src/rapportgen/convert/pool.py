@@ -1,0 +1,426 @@
+"""A pool of LibreOffice instances that converts documents in parallel.
+
+One thread per endpoint pulls documents from a shared queue. Every document
+has a timeout. A hung or crashed instance is killed and replaced and its
+document is retried once; a document that still fails is reported with its
+name while the others complete. Endpoints are local instances started here,
+instances kept by the background pool (`rapportgen server start`), or
+remote unoserver servers (host:port) reached over XML-RPC.
+"""
+
+from __future__ import annotations
+
+import abc
+import atexit
+import http.client
+import os
+import queue
+import signal
+import threading
+import time
+import xmlrpc.client
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import server as srv
+
+DEFAULT_TIMEOUT = 120.0
+RECOVER_WAIT = 60.0
+
+# --- every local instance started by this process, for clean-up on any exit ---------------
+
+_LIVE: set[srv.Instance] = set()
+_LIVE_LOCK = threading.Lock()
+_STOPPING = threading.Event()
+_HANDLERS_SET = False
+
+
+def _register(inst: srv.Instance) -> None:
+    with _LIVE_LOCK:
+        _LIVE.add(inst)
+
+
+def _unregister(inst: srv.Instance) -> None:
+    with _LIVE_LOCK:
+        _LIVE.discard(inst)
+
+
+def kill_all() -> None:
+    """Kill every instance this process started (atexit, Ctrl-C, SIGTERM)."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+        _LIVE.clear()
+    for inst in live:
+        inst.kill()
+
+
+def _install_handlers() -> None:
+    global _HANDLERS_SET
+    if _HANDLERS_SET or threading.current_thread() is not threading.main_thread():
+        return
+    _HANDLERS_SET = True
+    atexit.register(kill_all)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        previous = signal.getsignal(signum)
+
+        def handler(num, frame, previous=previous):
+            _STOPPING.set()
+            kill_all()
+            if callable(previous):
+                previous(num, frame)
+            elif previous == signal.SIG_DFL:
+                signal.signal(num, signal.SIG_DFL)
+                os.kill(os.getpid(), num)
+
+        try:
+            signal.signal(signum, handler)
+        except (ValueError, OSError):
+            pass
+
+
+# --- jobs and endpoints ----------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Uppdrag:
+    """One document to convert."""
+
+    kalla: Path  # the file the user knows (named in errors)
+    utdata: Path  # where the PDF is written
+    filter_options: list[str]
+    forbered: Callable[[], Path] | None = None  # makes the copy LibreOffice reads
+    indata: Path | None = None
+    forsok: int = 0
+    fel: str | None = None
+    klar: bool = False
+    endpoint: str | None = None
+
+
+class DocumentFailed(Exception):
+    """LibreOffice answered, but could not convert this document."""
+
+
+class InstanceFailed(Exception):
+    """The instance hung, crashed or cannot be reached."""
+
+
+def _call(host: str, port: int, timeout: float, *args):
+    try:
+        return srv.proxy(host, port, timeout).convert(*args)
+    except xmlrpc.client.Fault as exc:
+        if any(m in exc.faultString for m in _BROKEN_BRIDGE):
+            raise InstanceFailed("LibreOffice kraschade") from None
+        raise DocumentFailed(_fault_text(exc.faultString)) from None
+    except (OSError, xmlrpc.client.ProtocolError, http.client.HTTPException) as exc:
+        raise InstanceFailed(f"{type(exc).__name__}: {exc}") from None
+
+
+# Faults that mean LibreOffice itself went away, not that the document was bad.
+_BROKEN_BRIDGE = ("DisposedException", "bridge disposed", "URP bridge", "already disposed",
+                  "pyuno_runtime", "pyuno_adapter")
+
+
+def _fault_text(text: str) -> str:
+    last = text.strip().splitlines()[-1] if text.strip() else text
+    return last.split(":", 1)[-1].strip() or last
+
+
+class Endpoint(abc.ABC):
+    name = "?"
+    retired = False
+    started = True
+
+    def ensure(self) -> None:
+        """Make sure the endpoint is ready (start it when local)."""
+
+    @abc.abstractmethod
+    def convert(self, job: Uppdrag, timeout: float) -> None:
+        """Convert job.indata to job.utdata; raise DocumentFailed or InstanceFailed."""
+
+    def check_after_fault(self) -> bool:
+        """After a document error: is the endpoint still healthy?"""
+        return True
+
+    def recover(self) -> None:
+        """Kill and replace a hung or dead instance (or retire the endpoint)."""
+
+    def close(self) -> None:
+        pass
+
+
+class LocalEndpoint(Endpoint):
+    """An instance this process starts and owns."""
+
+    def __init__(self, n: int, on_interval: Callable[[float, float], None]):
+        self.inst = srv.Instance()
+        self.n = n
+        self.on_interval = on_interval
+        self.started = False
+
+    @property
+    def name(self) -> str:
+        return f"lokal-{self.n}"
+
+    def ensure(self) -> None:
+        if self.started and self.inst.proc is not None:
+            return
+        if _STOPPING.is_set():
+            raise InstanceFailed("avbruten")
+        _register(self.inst)
+        t0 = time.monotonic()
+        try:
+            self.inst.start()
+        except Exception as exc:
+            raise InstanceFailed(str(exc)) from None
+        finally:
+            self.on_interval(t0, time.monotonic())
+        self.started = True
+
+    def convert(self, job: Uppdrag, timeout: float) -> None:
+        _call("127.0.0.1", self.inst.port, timeout, str(job.indata), None, str(job.utdata), "pdf",
+              None, job.filter_options, True, None, None)
+
+    def check_after_fault(self) -> bool:
+        time.sleep(0.3)  # a dying LibreOffice takes its wrapper with it within a moment
+        return self.inst.alive() and bool(self.inst.soffice_pids())
+
+    def recover(self) -> None:
+        self.inst.kill()
+        self.started = False
+        self.ensure()
+
+    def close(self) -> None:
+        self.inst.kill()
+        _unregister(self.inst)
+        self.started = False
+
+
+class SharedEndpoint(Endpoint):
+    """An instance kept by the background pool; it restarts instances that die."""
+
+    def __init__(self, port: int, pgid_of: Callable[[int], int | None]):
+        self.port = port
+        self.pgid_of = pgid_of
+
+    @property
+    def name(self) -> str:
+        return f"bakgrund-{self.port}"
+
+    def convert(self, job: Uppdrag, timeout: float) -> None:
+        _call("127.0.0.1", self.port, timeout, str(job.indata), None, str(job.utdata), "pdf",
+              None, job.filter_options, True, None, None)
+
+    def check_after_fault(self) -> bool:
+        return srv.responds("127.0.0.1", self.port)
+
+    def recover(self) -> None:
+        pgid = self.pgid_of(self.port)
+        if pgid:
+            srv.kill_group(pgid)
+        time.sleep(0.5)
+        deadline = time.monotonic() + RECOVER_WAIT
+        while time.monotonic() < deadline:
+            if srv.responds("127.0.0.1", self.port, 2.0):
+                return
+            time.sleep(0.2)
+        self.retired = True
+
+
+class RemoteEndpoint(Endpoint):
+    """A unoserver on another machine (or port): the document travels as bytes."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+
+    @property
+    def name(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def ensure(self) -> None:
+        if not srv.responds(self.host, self.port, 10.0):
+            self.retired = True
+            raise InstanceFailed(f"servern {self.name} svarar inte")
+
+    def convert(self, job: Uppdrag, timeout: float) -> None:
+        data = xmlrpc.client.Binary(job.indata.read_bytes())
+        result = _call(self.host, self.port, timeout, None, data, None, "pdf", None,
+                       job.filter_options, True, None, None)
+        if result is None:
+            raise DocumentFailed("servern skickade ingen PDF")
+        job.utdata.write_bytes(result.data)
+
+    def check_after_fault(self) -> bool:
+        return srv.responds(self.host, self.port)
+
+    def recover(self) -> None:
+        # A remote server is not ours to restart: wait briefly, else stop using it.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if srv.responds(self.host, self.port, 2.0):
+                return
+            time.sleep(0.5)
+        self.retired = True
+
+
+def parse_server(text: str) -> tuple[str, int]:
+    host, _, port = text.strip().rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"'{text}' är inte värd:port")
+    return host.strip("[]"), int(port)
+
+
+# --- the pool ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Statistik:
+    konverterade: int = 0
+    omstarter: int = 0
+    per_endpoint: dict[str, int] = field(default_factory=dict)
+    lo_intervall: list[tuple[float, float]] = field(default_factory=list)  # (start, end), monotonic
+
+
+class Pool:
+    """Endpoints that convert documents in parallel; call close() (or use `with`) when done."""
+
+    def __init__(self, arbetare: int | None = None, servrar: list[str] | tuple[str, ...] = (),
+                 bara_fjarr: bool = False, tidsgrans: float = DEFAULT_TIMEOUT,
+                 delade: list[SharedEndpoint] | None = None):
+        _install_handlers()
+        self.tidsgrans = tidsgrans
+        self.stat = Statistik()
+        self._lock = threading.Lock()
+        self.endpoints: list[Endpoint] = [RemoteEndpoint(*parse_server(s)) for s in servrar]
+        if not bara_fjarr:
+            if delade:
+                self.endpoints += delade
+            else:
+                n = arbetare or os.cpu_count() or 1
+                self.endpoints += [LocalEndpoint(i, self._interval) for i in range(max(1, n))]
+        if not self.endpoints:
+            raise ValueError("inga konverteringsservrar")
+
+    def _interval(self, t0: float, t1: float) -> None:
+        with self._lock:
+            self.stat.lo_intervall.append((t0, t1))
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for ep in self.endpoints:
+            ep.close()
+
+    @property
+    def local_instances(self) -> list[srv.Instance]:
+        return [ep.inst for ep in self.endpoints if isinstance(ep, LocalEndpoint)]
+
+    def run(self, jobs: list[Uppdrag]) -> None:
+        """Convert every job; failures are left in job.fel. Returns when all are done."""
+        if not jobs:
+            return
+        todo: queue.Queue[Uppdrag] = queue.Queue()
+        for job in jobs:
+            todo.put(job)
+        remaining = [len(jobs)]
+        done = threading.Condition()
+        # Endpoints already running first; start no more instances than there are documents.
+        running = [ep for ep in self.endpoints if not ep.retired and ep.started]
+        idle = [ep for ep in self.endpoints if not ep.retired and not ep.started]
+        usable = running + idle[:max(0, len(jobs) - len(running))]
+        alive = [len(usable)]
+
+        def finish(job: Uppdrag) -> None:
+            with done:
+                remaining[0] -= 1
+                done.notify_all()
+
+        def worker(ep: Endpoint) -> None:
+            try:
+                try:
+                    ep.ensure()
+                except InstanceFailed:
+                    ep.retired = True
+                    return
+                while True:
+                    with done:
+                        if remaining[0] == 0:
+                            return
+                    try:
+                        job = todo.get(timeout=0.1)
+                    except queue.Empty:
+                        continue
+                    self._one(ep, job, todo, finish)
+                    if ep.retired or _STOPPING.is_set():
+                        return
+            finally:
+                with done:
+                    alive[0] -= 1
+                    done.notify_all()
+
+        threads = [threading.Thread(target=worker, args=(ep,), daemon=True, name=f"konv-{ep.name}")
+                   for ep in usable]
+        for t in threads:
+            t.start()
+        with done:
+            while remaining[0] > 0 and alive[0] > 0:
+                done.wait(0.5)
+        # Every worker gone (remote servers down, instances that never started): report the rest.
+        while remaining[0] > 0:
+            try:
+                job = todo.get_nowait()
+            except queue.Empty:
+                break
+            job.fel = job.fel or "ingen LibreOffice-instans kunde konvertera dokumentet"
+            finish(job)
+        for t in threads:
+            t.join(timeout=1)
+
+    def _one(self, ep: Endpoint, job: Uppdrag, todo: queue.Queue, finish) -> None:
+        if job.indata is None:
+            try:
+                job.indata = job.forbered() if job.forbered else job.kalla
+            except Exception as exc:  # an unreadable input: report it, keep going
+                job.fel = f"kunde inte läsas: {exc}"
+                finish(job)
+                return
+        job.forsok += 1
+        t0 = time.monotonic()
+        try:
+            ep.convert(job, self.tidsgrans)
+            if not job.utdata.is_file() or job.utdata.stat().st_size == 0:
+                raise DocumentFailed("LibreOffice skrev ingen PDF")
+            job.klar, job.fel, job.endpoint = True, None, ep.name
+            with self._lock:
+                self.stat.konverterade += 1
+                self.stat.per_endpoint[ep.name] = self.stat.per_endpoint.get(ep.name, 0) + 1
+            finish(job)
+            return
+        except DocumentFailed as exc:
+            healthy = ep.check_after_fault()
+            reason = str(exc)
+            if healthy:
+                job.fel = f"LibreOffice kunde inte konvertera dokumentet ({reason})"
+                finish(job)
+                return
+        except InstanceFailed as exc:
+            reason = "tidsgränsen överskreds" if "timed out" in str(exc) else str(exc)
+        finally:
+            self._interval(t0, time.monotonic())
+        # The instance hung or crashed: replace it and retry the document once.
+        with self._lock:
+            self.stat.omstarter += 1
+        try:
+            ep.recover()
+        except InstanceFailed:
+            ep.retired = True
+        if job.forsok < 2 and not _STOPPING.is_set():
+            job.fel = reason
+            todo.put(job)
+        else:
+            job.fel = f"LibreOffice misslyckades två gånger ({reason})"
+            finish(job)
