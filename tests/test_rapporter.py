@@ -137,6 +137,15 @@ def test_toc_lists_goal_sections_and_bookmarks_follow_headings(delar):
     assert "Ekonomi" in outline and "Driftredovisning med prognos" in outline
     assert doc.malbilder[0].mal[0].rubrik in outline
 
+    # The conversion updates the TOC field: each entry's page number is the page its heading is on.
+    pages = [page.extract_text() or "" for page in reader.pages]
+    toc_page = next(i for i, t in enumerate(pages) if "Innehållsförteckning" in t)
+    for heading in ("Driftredovisning med prognos", "Strategier för måluppfyllelse", doc.malbilder[-1].rubrik):
+        m = re.search(re.escape(heading) + r"\s*\.{3,}\s*(\d+)", pages[toc_page])
+        assert m, heading
+        page = int(m.group(1))
+        assert heading in squash(pages[page - 1]), (heading, page)
+
 
 def test_landscape_driftredovisning_chart_and_repeated_header(delar):
     pdf, text, _doc = delar
