@@ -312,7 +312,8 @@ def test_cli_arbetare_option(tmp_path, runner, profil_file):
     assert bad.exit_code == 2
 
 
-def test_ctrl_c_leaves_no_soffice(tmp_path):
+@pytest.mark.parametrize("vanta", [0.0, 1.5], ids=["under-start", "under-konvertering"])
+def test_ctrl_c_leaves_no_soffice(tmp_path, vanta):
     make_docs(tmp_path / "in", 200)
     before = {pid for pid, _cmd in ours()}
     script = textwrap.dedent(f"""
@@ -331,7 +332,7 @@ def test_ctrl_c_leaves_no_soffice(tmp_path):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not [p for p, _c in ours() if p not in before]:
         time.sleep(0.05)
-    time.sleep(1.5)
+    time.sleep(vanta)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert "klar" not in out

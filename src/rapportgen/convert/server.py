@@ -146,7 +146,8 @@ class Instance:
 
     @property
     def pgid(self) -> int | None:
-        return self.proc.pid if self.proc else None
+        proc = self.proc
+        return proc.pid if proc else None
 
     def start(self) -> None:
         """Start the instance and wait until it answers; raise ConversionError if it never does."""
@@ -157,13 +158,13 @@ class Instance:
                 self.port = free_port()
             self.uno_port = free_port()
             self.starts += 1
-            self.proc = subprocess.Popen(
+            self.proc = proc = subprocess.Popen(
                 [uno_python(), str(SERVE_SCRIPT), str(self.port), str(self.uno_port), self.profile,
                  str(self.owner_pid), find_soffice(), self.interface],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True, env=_python_env())
             deadline = time.monotonic() + START_TIMEOUT
-            while time.monotonic() < deadline and self.proc.poll() is None:
+            while time.monotonic() < deadline and proc.poll() is None and self.proc is proc:
                 if responds(self.host, self.port, 2.0):
                     return
                 time.sleep(0.05)
@@ -180,7 +181,8 @@ class Instance:
                 return False
 
     def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None and responds(self.host, self.port, 5.0)
+        proc = self.proc
+        return proc is not None and proc.poll() is None and responds(self.host, self.port, 5.0)
 
     def soffice_pids(self) -> list[int]:
         if self.pgid is None:
@@ -188,13 +190,14 @@ class Instance:
         return [pid for pid, comm in group_pids(self.pgid) if comm.startswith("soffice")]
 
     def kill(self) -> None:
-        if self.proc is not None:
-            kill_group(self.proc.pid)
+        # A worker thread and the signal handler may both kill the instance: work on local copies.
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            kill_group(proc.pid)
             try:
-                self.proc.wait(10)
+                proc.wait(10)
             except subprocess.TimeoutExpired:
                 pass
-            self.proc = None
-        if self.profile:
-            shutil.rmtree(self.profile, ignore_errors=True)
-            self.profile = None
+        profile, self.profile = self.profile, None
+        if profile:
+            shutil.rmtree(profile, ignore_errors=True)
