@@ -258,3 +258,12 @@ def test_kontrollera_names_header_and_footer(tmp_path):
     r = mallar.kontrollera(path)
     assert [(f.plats, f.meddelande) for f in r.fel] == [
         ("sidhuvudet, stycke 1", "variabeln 'kommn' finns inte för den här dokumenttypen; menade du 'kommun'?")]
+
+
+def test_every_variable_has_a_description():
+    """A template author reads one line per variable: none may be blank, in any type."""
+    from rapportgen import doctypes, mallar as m
+
+    missing = [f"{t.name}: {v.namn}" for t in doctypes.all_types() for v in m.variabler(t)
+               if not v.beskrivning.strip()]
+    assert missing == []

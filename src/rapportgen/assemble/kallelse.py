@@ -24,14 +24,14 @@ class ArendeRad(BaseModel):
 
 
 class Kontaktperson(BaseModel):
-    namn: str
-    telefon: Optional[str] = None
-    epost: Optional[str] = None
+    namn: str = Field(description="Namn")
+    telefon: Optional[str] = Field(None, description="Telefonnummer")
+    epost: Optional[str] = Field(None, description="E-postadress")
 
 
 class Sammankallande(BaseModel):
-    namn: str
-    roll: str
+    namn: str = Field(description="Namn")
+    roll: str = Field(description="Roll, t.ex. ordförande")
 
 
 class Kontext(BaseModel):
