@@ -175,3 +175,15 @@ def line_list(doc: Document, var: str, heading: str) -> None:
     para(doc, "{%p endif %}")
 
 
+
+
+def beslutspunkter(doc: Document) -> None:
+    """The decision formula, then one point as a paragraph or several as a numbered list."""
+    para(doc, "{{ beslutsformulering }}", style="Body Text", space_after=4)
+    para(doc, "{%p if forslag_till_beslut|length > 1 %}")
+    para(doc, "{%p for punkt in forslag_till_beslut %}")
+    para(doc, "{{ loop.index }}.\t{{ punkt }}", style="Beslutspunkt")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p else %}")
+    para(doc, "{{ forslag_till_beslut[0] }}", style="Body Text")
+    para(doc, "{%p endif %}")

@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docxbuild import (  # noqa: E402
+    beslutspunkter,
     WD_ALIGN_PARAGRAPH, Cm, Pt, RGBColor, base_document, no_borders, para,
 )
 
@@ -54,14 +55,7 @@ def build_tjansteskrivelse(path: Path) -> None:
     doc.add_paragraph("{{ titel }}", style="Heading 1")
 
     doc.add_paragraph("Förvaltningens förslag till beslut", style="Heading 2")
-    para(doc, "{{ beslutsformulering }}", style="Body Text", space_after=4)
-    para(doc, "{%p if forslag_till_beslut|length > 1 %}")
-    para(doc, "{%p for punkt in forslag_till_beslut %}")
-    para(doc, "{{ loop.index }}.\t{{ punkt }}", style="Beslutspunkt")
-    para(doc, "{%p endfor %}")
-    para(doc, "{%p else %}")
-    para(doc, "{{ forslag_till_beslut[0] }}", style="Body Text")
-    para(doc, "{%p endif %}")
+    beslutspunkter(doc)
 
     para(doc, "{%p for a in avsnittslista %}")
     doc.add_paragraph("{{ a.rubrik }}", style="Heading 2")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Inches
+from rapportgen.render.ooxml import repeat_header, shade
 from docxbuild import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, Cm, Pt, RGBColor, base_document, no_borders, para
 
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -31,15 +31,6 @@ def _lines(cell, var: str) -> None:
 def _cell_text(cell, text: str, bold=None) -> None:
     p = para(cell, text, style="Kompakt", bold=bold)
     p.paragraph_format.space_after = Pt(2)
-
-
-def _shade(cell, fill: str) -> None:
-    tcPr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tcPr.append(shd)
 
 
 def build_kallelse(path: Path) -> None:
@@ -115,11 +106,8 @@ def build_kallelse(path: Path) -> None:
             cell.width = w
     for cell, text in zip(table.rows[0].cells, ("Punkt", "Ärende", "Ärendemening", "Sida")):
         cell.paragraphs[0].add_run(text).bold = True
-        _shade(cell, "E7EBF2")
-    trPr = table.rows[0]._tr.get_or_add_trPr()
-    hdr = OxmlElement("w:tblHeader")
-    hdr.set(qn("w:val"), "true")
-    trPr.append(hdr)
+        shade(cell, "E7EBF2")
+    repeat_header(table.rows[0])
     table.cell(1, 0).paragraphs[0].text = "{%tr for a in arenden %}"
     cells = table.rows[2].cells
     cells[0].paragraphs[0].text = "{{ a.punkt }}"

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from rapportgen.render.ooxml import cant_split, repeat_header, shade  # noqa: F401 (re-exported)
 from docxbuild import (
     WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, Cm, Pt, add_field, base_document, no_borders, para,
 )
-
-
-def repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
 
 
 def set_widths(table, widths) -> None:
@@ -27,22 +20,6 @@ def set_widths(table, widths) -> None:
     for row in table.rows:
         for cell, w in zip(row.cells, widths):
             cell.width = w
-
-
-def cant_split(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:cantSplit")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
-
-
-def shade(cell, fill: str = "E4E8F0") -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tc_pr.append(shd)
 
 
 def header_block(doc, doktyp: str, rows: list[tuple[str, str]], width_cm: float = 16) -> None:

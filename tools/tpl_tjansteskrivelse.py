@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docxbuild import (
+    beslutspunkter,
     WD_ALIGN_PARAGRAPH, Pt, RGBColor, base_document, letterhead, line_list, para,
 )
 
@@ -31,14 +32,7 @@ def build_tjansteskrivelse(path: Path) -> None:
     para(doc, "{%p endfor %}")
 
     doc.add_paragraph("Förslag till beslut", style="Heading 2")
-    para(doc, "{{ beslutsformulering }}", style="Body Text", space_after=4)
-    para(doc, "{%p if forslag_till_beslut|length > 1 %}")
-    para(doc, "{%p for punkt in forslag_till_beslut %}")
-    para(doc, "{{ loop.index }}.\t{{ punkt }}", style="Beslutspunkt")
-    para(doc, "{%p endfor %}")
-    para(doc, "{%p else %}")
-    para(doc, "{{ forslag_till_beslut[0] }}", style="Body Text")
-    para(doc, "{%p endif %}")
+    beslutspunkter(doc)
 
     para(doc, "{%p for a in avsnittslista if a.nyckel != 'sammanfattning' %}")
     doc.add_paragraph("{{ a.rubrik }}", style="Heading 2")

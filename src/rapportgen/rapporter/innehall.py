@@ -26,6 +26,7 @@ from ..inputs.markdown import Block, Rubrik, Run, parse_body
 from ..model.ekonomi import INTAKTER, KOSTNADER, NETTO, Driftstabell, Investeringstabell, Verksamhet
 from ..model.mal import FARGER, PILAR, Mal, Malbild
 from ..render.blocks import BlockWriter, column_widths
+from ..render.ooxml import cant_split, repeat_header, shade
 from . import diagram, prosa
 from .rapport import Rapport
 
@@ -34,21 +35,6 @@ RUBRIKFARG = "DCE3EE"
 GRUPPFARG = "F2F4F7"
 TOC_INSTR = ' TOC \\o "1-3" \\h \\z \\u '
 LIGGANDE_FRAN = 6  # data columns from which a driftstabell goes on a landscape page
-
-
-def _shade(cell, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tc_pr.append(shd)
-
-
-def _row_flag(row, tag: str) -> None:
-    el = OxmlElement(tag)
-    el.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(el)
 
 
 def _run(paragraph, text: str, bold: bool | None = None, italic: bool | None = None,
@@ -174,16 +160,16 @@ class Skrivare:
             _run(p, text, bold=True, size=size)
             if i:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            _shade(cell, RUBRIKFARG)
+            shade(cell, RUBRIKFARG)
         # Schema order within w:trPr: cantSplit before tblHeader.
-        _row_flag(row, "w:cantSplit")
-        _row_flag(row, "w:tblHeader")
+        cant_split(row)
+        repeat_header(row)
         return table
 
     def _row(self, table, values: list[str], widths: list[float], bold: bool = False,
              italic: bool = False, fill: str | None = None, size: float = 8.5, keep: bool = False):
         row = table.add_row()
-        _row_flag(row, "w:cantSplit")
+        cant_split(row)
         for i, text in enumerate(values):
             cell = row.cells[i]
             cell.width = Cm(widths[i])
@@ -195,7 +181,7 @@ class Skrivare:
             if keep:  # a group's rows stay on one page
                 p.paragraph_format.keep_with_next = True
             if fill:
-                _shade(cell, fill)
+                shade(cell, fill)
         return row
 
     def _after_table(self) -> None:

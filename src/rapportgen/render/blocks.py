@@ -10,14 +10,13 @@ import re
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
 from ..errors import TemplateError
 from ..inputs.markdown import Block, Lista, Rubrik, Run, Stycke, Tabell
+from .ooxml import cant_split, repeat_header
 
 TABLE_STYLE_CANDIDATES = ("Rapportgen tabell", "Table Grid")
 # Spaces inside numbers ("-392 928") must not wrap.
@@ -159,11 +158,7 @@ class BlockWriter:
                     p.alignment = _ALIGN[align]
                 p.paragraph_format.space_after = Pt(0)
         # Header row repeats on every page and never splits.
-        trPr = table.rows[0]._tr.get_or_add_trPr()
-        header = OxmlElement("w:tblHeader")
-        header.set(qn("w:val"), "true")
-        trPr.append(header)
+        repeat_header(table.rows[0])
         for row in table.rows:
-            cant = OxmlElement("w:cantSplit")
-            row._tr.get_or_add_trPr().append(cant)
+            cant_split(row)
         sd.add_paragraph(style=_style(sd, "Body Text", "Normal"))
