@@ -73,23 +73,23 @@ def _core(data: bytes, title: str | None) -> bytes:
     return _dump(root)
 
 
+def _child(parent: etree._Element, ns: str, tag: str, first: bool = False) -> etree._Element:
+    """parent's child element tag, created (as the first or last child) when missing."""
+    el = parent.find(f"{ns}{tag}")
+    if el is None:
+        el = etree.Element(f"{ns}{tag}")
+        if first:
+            parent.insert(0, el)
+        else:
+            parent.append(el)
+    return el
+
+
 def _styles(data: bytes) -> bytes:
     root = _xml(data)
-    defaults = root.find("w:docDefaults", NS)
-    if defaults is None:
-        defaults = etree.Element(W + "docDefaults")
-        root.insert(0, defaults)
-    rpr_default = defaults.find("w:rPrDefault", NS)
-    if rpr_default is None:
-        rpr_default = etree.Element(W + "rPrDefault")
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find("w:rPr", NS)
-    if rpr is None:
-        rpr = etree.SubElement(rpr_default, W + "rPr")
-    lang = rpr.find("w:lang", NS)
-    if lang is None:
-        lang = etree.SubElement(rpr, W + "lang")
-    lang.set(W + "val", SPRAK)
+    defaults = _child(root, W, "docDefaults", first=True)
+    rpr = _child(_child(defaults, W, "rPrDefault", first=True), W, "rPr")
+    _child(rpr, W, "lang").set(W + "val", SPRAK)
     return _dump(root)
 
 
@@ -122,13 +122,7 @@ def used_width(root: etree._Element) -> float:
 
 def _sheet(data: bytes) -> bytes:
     root = _xml(data)
-    sheet_pr = root.find("s:sheetPr", NS)
-    if sheet_pr is None:
-        sheet_pr = etree.Element(S + "sheetPr")
-        root.insert(0, sheet_pr)
-    setup_pr = sheet_pr.find("s:pageSetUpPr", NS)
-    if setup_pr is None:
-        setup_pr = etree.SubElement(sheet_pr, S + "pageSetUpPr")
+    setup_pr = _child(_child(root, S, "sheetPr", first=True), S, "pageSetUpPr")
     if setup_pr.get("fitToPage") in (None, "0", "false"):
         setup_pr.set("fitToPage", "1")
     setup = root.find("s:pageSetup", NS)
