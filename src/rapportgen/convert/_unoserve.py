@@ -9,6 +9,7 @@ Arguments: PORT UNO_PORT PROFILE_DIR PARENT_PID SOFFICE [INTERFACE]
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -47,6 +48,22 @@ def _patch_converter() -> None:
     converter.UnoConverter = Converter
 
 
+def _kill_group_but_me() -> None:
+    """SIGKILL every other process in this wrapper's process group (soffice.bin and helpers)."""
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            pgrp = int(stat[stat.rindex(")") + 2:].split()[2])
+            if pgrp == me:
+                os.kill(int(entry), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
+    time.sleep(0.2)
+
+
 def main() -> int:
     port, uno_port, profile, parent, soffice = sys.argv[1:6]
     interface = sys.argv[6] if len(sys.argv) > 6 else "127.0.0.1"
@@ -65,8 +82,14 @@ def main() -> int:
     server.libreoffice_process = lo
 
     def stop(*_args):
+        # soffice is a launcher: soffice.bin runs as its child. The instance owns its process
+        # group (started with a new session), so killing the group takes every LibreOffice
+        # process with it, this wrapper included.
         try:
             lo.kill()
+            if os.getpgrp() == os.getpid():
+                _kill_group_but_me()
+                shutil.rmtree(profile, ignore_errors=True)
         finally:
             os._exit(0)
 
@@ -76,6 +99,8 @@ def main() -> int:
     while time.monotonic() < deadline:
         if lo.poll() is not None:
             return 1
+        if os.getppid() != parent_pid:  # the owner died while LibreOffice was starting
+            stop()
         try:
             with socket.create_connection(("127.0.0.1", int(uno_port)), timeout=1):
                 break
