@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import textwrap
 import threading
 import time
@@ -349,14 +348,15 @@ def test_killed_owner_leaves_no_soffice(tmp_path, vanta):
     """SIGKILL gives the owner no chance to clean up: the instances notice and take LibreOffice down."""
     make_docs(tmp_path / "in", 200)
     before = {pid for pid, _cmd in ours()}
-    profiles_before = set(Path(tempfile.gettempdir()).glob(PROFILE_MARK + "*"))
+    tmp = tmp_path / "tmp"  # the child's temp folder: what a SIGKILL leaves of its own stays here
+    tmp.mkdir()
     script = textwrap.dedent(f"""
         from pathlib import Path
         from rapportgen.convert import convert_many
         docs = sorted(Path({str(tmp_path / 'in')!r}).glob('*.docx'))
         convert_many(docs, Path({str(tmp_path / 'ut')!r}), arbetare=2)
     """)
-    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache")}
+    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "TMPDIR": str(tmp)}
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=env)
     deadline = time.monotonic() + 60
@@ -369,7 +369,7 @@ def test_killed_owner_leaves_no_soffice(tmp_path, vanta):
     while time.monotonic() < deadline and [p for p, _c in ours() if p not in before]:
         time.sleep(0.2)
     assert [p for p, _c in ours() if p not in before] == []
-    assert set(Path(tempfile.gettempdir()).glob(PROFILE_MARK + "*")) <= profiles_before
+    assert list(tmp.glob(PROFILE_MARK + "*")) == []  # the instances removed their profiles
 
 
 def test_server_kor_serves_other_machines_xlsx_included(tmp_path):
