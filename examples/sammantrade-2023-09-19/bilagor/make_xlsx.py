@@ -10,13 +10,21 @@ from openpyxl.styles import Alignment, Font
 
 HERE = Path(__file__).resolve().parent
 
-# Driftredovisning per verksamhet, kronor (periodrapport per 2023 08).
-RADER = [
-    ("Ledning och stöd", 18_412_000, 17_905_000, 27_618_000, 26_950_000),
-    ("Individ- och familjeomsorg", 61_230_000, 66_884_000, 91_845_000, 99_320_000),
-    ("Stöd och omsorg", 98_716_000, 104_102_000, 148_074_000, 155_410_000),
-    ("Äldreomsorg och HSL", 157_620_000, 175_615_000, 241_092_000, 267_835_000),
-]
+DELARSRAPPORT = HERE.parents[1] / "delarsrapport" / "delarsrapport.yaml"
+KOLUMNER = ("Budget period", "Utfall period", "Budget helår", "Årsprognos")
+
+
+def rader() -> list[tuple]:
+    """Netto per område from the delårsrapport's own economy sheet, so both bilagor agree."""
+    from rapportgen.model.ekonomi import NETTO
+    from rapportgen.rapporter.rapport import load
+
+    drift = load(DELARSRAPPORT).drift
+    out = []
+    for omrade in drift.omraden():
+        group = drift.i_omrade(omrade)
+        out.append((omrade, *(float(drift.varde(group, NETTO, k)) for k in KOLUMNER)))
+    return out
 
 
 def _landscape_a4(ws) -> None:
@@ -40,9 +48,9 @@ def periodrapport(path: Path) -> None:
     for c in ws[3]:
         c.font = Font(bold=True)
         c.alignment = Alignment(wrap_text=True)
-    for name, bp, up, bh, pr in RADER:
+    for name, bp, up, bh, pr in rader():
         r = ws.max_row + 1
-        ws.append([name, -bp, -up, f"=C{r}-B{r}", -bh, -pr, f"=F{r}-E{r}"])
+        ws.append([name, round(bp, 2), round(up, 2), f"=C{r}-B{r}", round(bh, 2), round(pr, 2), f"=F{r}-E{r}"])
     last = ws.max_row
     ws.append(["Summa nettokostnader"] + [f"=SUM({c}4:{c}{last})" for c in "BCDEFG"])
     for c in ws[ws.max_row]:
@@ -50,9 +58,9 @@ def periodrapport(path: Path) -> None:
     for row in ws.iter_rows(min_row=4, min_col=2):
         for c in row:
             c.number_format = "#,##0;-#,##0"
-    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["A"].width = 38
     for col in "BCDEFG":
-        ws.column_dimensions[col].width = 14
+        ws.column_dimensions[col].width = 17
     _landscape_a4(ws)
     wb.save(path)
 
@@ -79,6 +87,9 @@ def volymrapport(path: Path) -> None:
         c.font = Font(bold=True)
     for name, values in VOLYMER:
         ws.append([name] + values + [None] * (12 - len(values)))
+    for row in ws.iter_rows(min_row=4, min_col=2):
+        for c in row:
+            c.number_format = "#,##0"
     ws.column_dimensions["A"].width = 34
     _landscape_a4(ws)
     wb.save(path)

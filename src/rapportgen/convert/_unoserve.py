@@ -48,6 +48,11 @@ def _patch_converter() -> None:
     converter.UnoConverter = Converter
 
 
+# LibreOffice takes its default locale from the environment (no system locale needed): Swedish
+# number formats in spreadsheets (1 234 567,50), Swedish dates and hyphenation.
+SVENSK_MILJO = {"LC_ALL": "sv_SE.UTF-8", "LANG": "sv_SE.UTF-8", "LANGUAGE": "sv_SE:sv"}
+
+
 def _kill_group_but_me() -> None:
     """SIGKILL every other process in this wrapper's process group (soffice.bin and helpers)."""
     me = os.getpid()
@@ -78,7 +83,7 @@ def main() -> int:
         soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
         "--nofirststartwizard", "--norestore", f"-env:UserInstallation={Path(profile).as_uri()}",
         f"--accept={connection}",
-    ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **SVENSK_MILJO})
     server.libreoffice_process = lo
 
     def stop(*_args):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import __version__
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: LibreOffice runs with the sv_SE locale
 
 
 def cache_dir() -> Path:

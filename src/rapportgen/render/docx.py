@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import jinja2
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
 from ..errors import TemplateError
@@ -23,6 +25,23 @@ def open_template(path: Path) -> DocxTemplate:
         return DocxTemplate(str(path))
     except Exception as exc:  # zip/xml errors from a broken or non-Word file
         raise TemplateError(f"mallen kan inte öppnas som Word-dokument ({exc})", fil=path) from None
+
+
+# A minus sign before a figure ("-28,5 mnkr", "(plan 2025: -71,5 mnkr)"): LibreOffice may
+# break the line after a hyphen-minus. A WORD JOINER keeps sign and figure together; it is
+# invisible and does not reach the PDF's text layer.
+_MINUS_FORE_TAL = re.compile(r"(^|[\s(\u00a0\u202f])([-\u2212])(?=\d)")
+WORD_JOINER = "\u2060"
+
+
+def bind_minus_signs(document) -> None:
+    """Glue every leading minus sign to its figure, in the body, headers and footers."""
+    parts = [document.part, *(rel.target_part for rel in document.part.rels.values()
+                               if rel.reltype.endswith(("/header", "/footer")))]
+    for part in parts:
+        for t in part.element.iter(qn("w:t")):
+            if t.text and ("-" in t.text or "\u2212" in t.text):
+                t.text = _MINUS_FORE_TAL.sub(lambda m: m.group(1) + m.group(2) + WORD_JOINER, t.text)
 
 
 def render_docx(
@@ -48,6 +67,7 @@ def render_docx(
         raise TemplateError(f"mallen försöker göra något otillåtet: {exc}", fil=template) from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"mallen kunde inte fyllas i: {exc}", fil=template) from None
+    bind_minus_signs(tpl.docx)
     with atomic_path(out) as tmp:
         tpl.save(str(tmp))
     return out
