@@ -230,6 +230,23 @@ def test_xlsx_fit_to_width_landscape_when_wide(tmp_path, pool):
     assert box.width < box.height
 
 
+def test_xlsx_numbers_in_swedish_format(tmp_path, pool):
+    """LibreOffice runs with the sv_SE locale: grouping with spaces, decimal comma."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Verksamhet", "Utfall", "Andel"])
+    ws.append(["Ledning och stöd", -18_412_000, 0.745])
+    ws["B2"].number_format = "#,##0"
+    ws["C2"].number_format = "0.0"
+    for col in "ABC":
+        ws.column_dimensions[col].width = 24
+    wb.save(tmp_path / "tal.xlsx")
+    (pdf,) = convert_many([tmp_path / "tal.xlsx"], tmp_path / "ut", pool=pool)
+    text = squash(pdf_text(pdf).replace("\u202f", " "))
+    assert "-18 412 000" in text and "0,7" in text
+    assert "18,412,000" not in text
+
+
 def test_two_remote_servers_share_the_work(tmp_path):
     servers = [srv.Instance(), srv.Instance()]
     try:
