@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import TextIO
 
 from rich.console import Console
@@ -30,8 +32,16 @@ def summary(rapport: Kontrollrapport) -> str:
     return f"Totalt: {', '.join(parts)} i {_plural(len(rapport.dokument), 'dokument', 'dokument')}."
 
 
-def finding_line(f: Finding) -> str:
-    where = f"{f.plats}: " if f.plats else ""
+def _plats(f: Finding, fil: Path | None = None) -> str:
+    """Where the finding is; names its file when that is not the checked one (a package's parts)."""
+    if fil is not None and f.dokument and Path(f.dokument) != Path(fil):
+        return ", ".join(p for p in (f.dokument, f.plats) if p)
+    return f.plats or ""
+
+
+def finding_line(f: Finding, fil: Path | None = None) -> str:
+    plats = _plats(f, fil)
+    where = f"{plats}: " if plats else ""
     extra = f" ({f.jamforelse})" if f.jamforelse else ""
     return f"{f.severity.value.upper():<8} {where}{f.meddelande}{extra} [{f.kod}]"
 
@@ -47,7 +57,7 @@ def format_plain(rapport: Kontrollrapport) -> str:
             lines.append(f"{_title(d)}: inga anmärkningar")
         else:
             lines.append(_title(d))
-            lines.extend(f"  {finding_line(f)}" for f in d.findings)
+            lines.extend(f"  {finding_line(f, d.fil)}" for f in d.findings)
     lines.append("")
     lines.append(summary(rapport))
     return "\n".join(lines)
@@ -67,7 +77,7 @@ def print_rich(rapport: Kontrollrapport, file: TextIO | None = None) -> None:
             table.add_row(Text("INDATA", "bold magenta"), d.indatafel.plats or "",
                           d.indatafel.detalj, "", "", "")
         for f in d.findings:
-            table.add_row(Text(f.severity.value.upper(), _STYLE[f.severity]), f.plats or "",
+            table.add_row(Text(f.severity.value.upper(), _STYLE[f.severity]), _plats(f, d.fil),
                           f.meddelande, f.forvantat or "", f.funnet or "", f.kod)
         console.print(table)
     style = "bold red" if rapport.exit_code else "bold green"

@@ -140,3 +140,112 @@ def _loc(path: str) -> tuple:
         if rest:
             out.append(int(rest.rstrip("]")) - 1)
     return tuple(out)
+
+
+# --- the same figure in two documents ---------------------------------------------------------
+
+_RADTYPER = {"intäkter": "INTÄKTER", "kostnader": "KOSTNADER (-)", "nettokostnader": "NETTOKOSTNADER (-)",
+             "nettokostnad": "NETTOKOSTNADER (-)", "netto": "NETTOKOSTNADER (-)", "summa": "NETTOKOSTNADER (-)",
+             "totalt": "NETTOKOSTNADER (-)"}
+# Column headings a handläggare writes for the report's columns.
+_KOLUMN_SYNONYMER = {"prognosavvikelse": "årsprognos budgetavvikelse", "avvikelse prognos": "årsprognos budgetavvikelse",
+                     "budgetavvikelse helår": "årsprognos budgetavvikelse", "prognos": "årsprognos",
+                     "helårsprognos": "årsprognos"}
+_ENHET = re.compile(r"\((kr|tkr|mnkr)\)", re.I)
+
+
+def _etikett(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).casefold().replace("*", "")
+    text = re.sub(r"\((?:-|\+|[−–])\)|\((?:kr|tkr|mnkr)\)", "", text)
+    return " ".join(text.replace(":", " ").split())
+
+
+def _cell(runs) -> str:
+    return "".join(r.text for r in runs).strip()
+
+
+def _rapporter(h: Handling, i: int) -> list:
+    from ..rapporter.rapport import Rapport
+
+    return [d for d in h.delar_for(i) if d.bilaga_nr is not None and isinstance(d.doc, Rapport)]
+
+
+def _rad_i_rapport(rapport, etikett: str):
+    """(verksamheter, radtyp) of the report that a table row label names, or None."""
+    from ..model.ekonomi import NETTO
+
+    drift = rapport.drift
+    if etikett in _RADTYPER:
+        return drift.verksamheter, _RADTYPER[etikett]
+    namnd = _etikett(rapport.falt.namnd) if getattr(rapport.falt, "namnd", None) else None
+    if etikett == namnd:
+        return drift.verksamheter, NETTO
+    for omrade in drift.omraden():
+        kort = rapport.omrade_kort.get(omrade)
+        if etikett in {_etikett(omrade), *([_etikett(kort)] if kort else [])}:
+            return drift.i_omrade(omrade), NETTO
+    for v in drift.verksamheter:
+        if etikett == _etikett(v.namn):
+            return [v], NETTO
+    return None
+
+
+@check(Handling, "samma_tal")
+def same_figure_in_two_documents(h: Handling, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """Ett belopp i tjänsteskrivelsens tabeller ska vara samma som i ärendets delårsrapport eller verksamhetsplan."""
+    from decimal import Decimal
+
+    from ..format import ENHETER, parse_tal
+    from ..inputs.markdown import Tabell
+
+    fmt = ktx.formatter
+    for i, a in enumerate(h.arenden):
+        doc = _tjansteskrivelse(h, i)
+        rapporter = _rapporter(h, i)
+        if doc is None or not rapporter:
+            continue
+        tabeller = [b for blocks in doc.avsnitt.values() for b in blocks if isinstance(b, Tabell)]
+        for tabell in tabeller:
+            huvud = [_cell(c) for c in tabell.huvud]
+            m = next((_ENHET.search(c) for c in huvud if _ENHET.search(c)), None)
+            enhet = m.group(1).lower() if m else "tkr"
+            for del_ in rapporter:
+                rapport = del_.doc
+                namn = {k.namn.casefold(): k.namn for k in rapport.drift.kolumner}
+                kolumner = {}
+                for ci, rubrik in enumerate(huvud[1:], start=1):
+                    key = _etikett(rubrik)
+                    key = _KOLUMN_SYNONYMER.get(key, key)
+                    if key in namn:
+                        kolumner[ci] = namn[key]
+                if not kolumner:
+                    continue
+                for ri, rad in enumerate(tabell.rader):
+                    cells = [_cell(c) for c in rad]
+                    if not cells:
+                        continue
+                    traff = _rad_i_rapport(rapport, _etikett(cells[0]))
+                    if traff is None:
+                        continue
+                    grupp, radtyp = traff
+                    for ci, kolumn in kolumner.items():
+                        if ci >= len(cells) or not cells[ci]:
+                            continue
+                        try:
+                            shown = parse_tal(cells[ci].replace("*", ""))
+                        except ValueError:
+                            continue
+                        decimals = max(0, -shown.as_tuple().exponent)
+                        varde = rapport.drift.varde(grupp, radtyp, kolumn)
+                        if varde is None:
+                            continue
+                        steg = ENHETER[enhet] * Decimal(10) ** -decimals
+                        if abs(shown * ENHETER[enhet] - varde) <= steg / 2 + ktx.tolerans.kr:
+                            continue
+                        yield Finding(
+                            Severity.FEL, "samma_tal", str(doc.fil),
+                            f"ärende {a.punkt}: '{cells[0]}', {kolumn}, skiljer sig från bilagan "
+                            f"'{del_.etikett}' ({del_.fil.name})",
+                            plats=f"rad {tabell.rad + 2 + ri}, kolumn '{huvud[ci]}'",
+                            forvantat=fmt.belopp(varde, enhet, decimals),
+                            funnet=fmt.belopp(shown * ENHETER[enhet], enhet, decimals))

@@ -1,0 +1,53 @@
+"""The same figure in two documents of one package: the tjänsteskrivelse's table vs the report bilaga."""
+
+import shutil
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from rapportgen.assemble.manifest import load_handling
+from rapportgen.checks import run_checks
+from rapportgen.cli import cli
+from rapportgen.profil import load_profile
+
+from .conftest import EXAMPLES
+
+MANIFEST = Path("sammantrade-2023-09-19") / "sammantrade.yaml"
+
+
+def _kopia(tmp_path: Path) -> Path:
+    for name in ("sammantrade-2023-09-19", "delarsrapport", "tjansteskrivelser", "revision"):
+        shutil.copytree(EXAMPLES / name, tmp_path / name)
+    shutil.copyfile(EXAMPLES / "rapportgen.yaml", tmp_path / "rapportgen.yaml")
+    return tmp_path / MANIFEST
+
+
+def _samma_tal(manifest: Path):
+    profil = load_profile(manifest.parent.parent / "rapportgen.yaml")
+    return [f for f in run_checks(load_handling(manifest, profil), profil) if f.kod == "samma_tal"]
+
+
+def test_example_package_agrees():
+    assert _samma_tal(EXAMPLES / MANIFEST) == []
+
+
+def test_changed_excel_cell_is_caught_in_the_tjansteskrivelse(tmp_path, runner):
+    manifest = _kopia(tmp_path)
+    wb = load_workbook(tmp_path / "delarsrapport" / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Äldreomsorg - Hemtjänst")
+    ws.cell(row + 1, 4).value -= 1_000_000  # Utfall period, kostnader: one mnkr more
+    wb.save(tmp_path / "delarsrapport" / "ekonomi.xlsx")
+    found = _samma_tal(manifest)
+    where = {(f.dokument.endswith("08-delarsrapport.md"), f.plats.split(",")[1].strip()) for f in found}
+    # Kostnader and Nettokostnader, Utfall period and Avvikelse period: four cells of the typed table.
+    assert len(found) == 4 and where == {(True, "kolumn 'Utfall period'"), (True, "kolumn 'Avvikelse period'")}
+    netto = next(f for f in found if "Nettokostnader" in f.meddelande and "Utfall" in f.meddelande)
+    assert netto.forvantat == "-365\u00a0506\u00a0tkr" and netto.funnet == "-364\u00a0506\u00a0tkr"
+    assert netto.plats.startswith("rad ")
+    # The build stops, naming the file and the line; nothing is written.
+    out = tmp_path / "ut"
+    result = runner.invoke(cli, ["handling", str(manifest), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "08-delarsrapport.md, rad" in result.output
+    assert not (out / "handling.pdf").exists()
