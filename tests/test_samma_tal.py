@@ -51,3 +51,15 @@ def test_changed_excel_cell_is_caught_in_the_tjansteskrivelse(tmp_path, runner):
     assert result.exit_code == 2
     assert "08-delarsrapport.md, rad" in result.output
     assert not (out / "handling.pdf").exists()
+
+
+def test_bilaga_given_as_a_folder_names_the_file_to_use(tmp_path):
+    manifest = _kopia(tmp_path)
+    text = manifest.read_text(encoding="utf-8").replace("fil: ../delarsrapport/delarsrapport.yaml",
+                                                         "fil: ../delarsrapport")
+    manifest.write_text(text, encoding="utf-8")
+    profil = load_profile(tmp_path / "rapportgen.yaml")
+    found = [f for f in run_checks(load_handling(manifest, profil), profil) if f.kod == "fil_saknas"]
+    assert len(found) == 1
+    assert "är en mapp" in found[0].meddelande and "delarsrapport.yaml" in found[0].meddelande
+    assert found[0].plats.startswith("rad ")

@@ -33,7 +33,13 @@ def _rel(h: Handling, d) -> str:
 def missing_files(h: Handling) -> Iterator[Finding]:
     """Tjänsteskrivelser och bilagor som inte finns."""
     for d in h.delar:
-        if not d.fil.is_file():
+        if d.fil.is_dir():
+            forslag = sorted(p.name for p in d.fil.glob("*.yaml")) + sorted(p.name for p in d.fil.glob("*.md"))
+            tips = f", t.ex. '{_rel(h, d)}/{forslag[0]}'" if forslag else ""
+            yield Finding(Severity.FEL, "fil_saknas", str(h.fil),
+                          f"'{_rel(h, d)}' är en mapp ({d.stampel}); ange filen i mappen{tips}",
+                          plats=d.manifest_plats)
+        elif not d.fil.is_file():
             yield Finding(Severity.FEL, "fil_saknas", str(h.fil),
                           f"filen '{_rel(h, d)}' finns inte ({d.stampel})", plats=d.manifest_plats)
 
