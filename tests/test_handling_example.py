@@ -92,6 +92,17 @@ def test_bookmarks_point_to_the_parts(normal):
             break
         nested.append(t)
     assert nested[:3] == ["Foo", "Bar", "Baz"] and len(nested) == 9
+    # So does a generated report's: the delårsrapport's headings, on its own pages.
+    d = next(d for d in normal.delar if d.etikett == "Delårsrapport 2023 Socialnämnden")
+    idx = next(i for i, (_d, t, _p) in enumerate(items) if t == f"Bilaga {d.bilaga}: {d.etikett}")
+    nested = []
+    for depth, t, p in items[idx + 1:]:
+        if depth < 2:
+            break
+        nested.append((t, p))
+    titles = [t for t, _p in nested]
+    assert "Ekonomi" in titles and "Driftredovisning med prognos" in titles
+    assert all(d.forsta_sida <= p <= d.sista_sida for _t, p in nested)
 
 
 def test_stamps_on_sample_pages(normal):

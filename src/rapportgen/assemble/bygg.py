@@ -310,13 +310,16 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
         if d.arende_nr not in parents:
             parents[d.arende_nr] = writer.add_outline_item(title=a.rubrik(), page_number=first)
         if plan.roll == "utelämnad":
-            title = "Utelämnad (sekretess)" if a.sekretess else f"{d.etikett} (utelämnad, sekretess)"
+            title = ("Utelämnad (sekretess)" if a.sekretess else
+                     f"Bilaga {d.bilaga_nr}: {d.etikett} (utelämnad, sekretess)" if d.bilaga_nr else
+                     f"{d.etikett} (utelämnad, sekretess)")
             stamp_text = f"Ärende {a.punkt} · utelämnad" if a.sekretess else d.stampel
         else:
             title = "Tjänsteskrivelse" if d.bilaga_nr is None else f"Bilaga {d.bilaga_nr}: {d.etikett}"
             stamp_text = d.stampel
         child = writer.add_outline_item(title=title, page_number=first, parent=parents[d.arende_nr])
-        if plan.roll != "utelämnad" and d.extern and plan.reader.outline:
+        # A bilaga's own bookmarks (an external PDF's, a generated report's headings) go under it.
+        if plan.roll != "utelämnad" and d.bilaga_nr is not None and plan.reader.outline:
             _import_outline(writer, plan.reader, plan.reader.outline, child, first)
         for idx in range(first, last + 1):
             stamped.append((idx, stamp_text))
