@@ -225,3 +225,30 @@ def test_table_needs_either_file_or_rows(tmp_path):
                         encoding="utf-8")
     with pytest.raises(InputError, match="ange antingen 'fil'"):
         load(manifest)
+
+
+def _blank_utfall(src: Path, cell: str = "D5") -> None:
+    """Blank an Utfall period cell (D5: Hälso- och sjukvård, Kostnader)."""
+    wb = load_workbook(src / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    assert ws["D3"].value == "Utfall period" and ws["A4"].value == "Hälso- och sjukvård"
+    ws[cell] = None
+    wb.save(src / "ekonomi.xlsx")
+
+
+def test_missing_period_result_gives_correct_swedish(kopia):
+    from rapportgen.rapporter import prosa
+
+    _blank_utfall(kopia)
+    doc = load(kopia)
+    fmt = Formatter()
+    first = prosa.delar_sammanfattning(doc, fmt)[0]
+    assert first == "För perioden januari–augusti saknas utfall för socialnämnden."
+    omrade = prosa.delar_omrade(doc, fmt, "Äldreomsorgen och hälso- och sjukvård")
+    assert omrade.startswith("För perioden januari–augusti saknas utfall för verksamhetsområde "
+                             "Äldreomsorgen och hälso- och sjukvård. ")
+    assert "för perioden för perioden" not in omrade
+    v = doc.drift.verksamheter[0]
+    assert prosa.delar_verksamhet(doc, fmt, v)[0] == "Hälso- och sjukvård saknar utfall för perioden"
+    # The other areas keep their sentence.
+    assert "redovisar ett" in prosa.delar_omrade(doc, fmt, "Stöd och omsorg")
