@@ -322,3 +322,21 @@ def test_check_errors_stop_the_report_unless_forced(tmp_path, runner):
     res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut"), "--ingen-pdf", "--tvinga"])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "ut" / "delarsrapport.docx").is_file()
+
+
+def test_blank_amount_stops_build_and_check_unless_forced(tmp_path, runner):
+    src = kopiera_exempel(tmp_path)
+    wb = load_workbook(src / "ekonomi.xlsx")
+    wb["Driftredovisning"]["D5"] = None
+    wb.save(src / "ekonomi.xlsx")
+    res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut"), "--ingen-pdf"])
+    assert res.exit_code == 2
+    assert "ekonomi.xlsx, blad Driftredovisning, cell D5" in res.output
+    assert not (tmp_path / "ut").exists()
+    res = runner.invoke(cli, ["check", str(src / "delarsrapport.yaml"), "--profil", str(PROFIL)])
+    assert res.exit_code != 0 and "cell D5" in res.output
+    res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut"), "--tvinga"])
+    assert res.exit_code == 0, res.output
+    text = squash(pdf_text(tmp_path / "ut" / "delarsrapport.pdf"))
+    assert "För perioden januari–augusti saknas utfall för socialnämnden." in text
+    assert "saknar utfall för perioden för perioden" not in text

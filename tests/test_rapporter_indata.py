@@ -252,3 +252,32 @@ def test_missing_period_result_gives_correct_swedish(kopia):
     assert prosa.delar_verksamhet(doc, fmt, v)[0] == "Hälso- och sjukvård saknar utfall för perioden"
     # The other areas keep their sentence.
     assert "redovisar ett" in prosa.delar_omrade(doc, fmt, "Stöd och omsorg")
+
+
+def test_blank_amount_in_a_required_column_is_a_located_error(kopia):
+    _blank_utfall(kopia)
+    found = errors(run_checks(load(kopia)))
+    assert [f.kod for f in found] == ["tomt_belopp"]
+    f = found[0]
+    assert f.dokument.endswith("ekonomi.xlsx") and f.plats == "blad Driftredovisning, cell D5"
+    assert "Hälso- och sjukvård" in f.meddelande and "Utfall period" in f.meddelande
+
+
+def test_blank_optional_month_column_is_accepted(kopia):
+    wb = load_workbook(kopia / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    assert ws["G3"].value == "Avvikelse innevarande månad"
+    ws["G5"] = None
+    wb.save(kopia / "ekonomi.xlsx")
+    assert errors(run_checks(load(kopia))) == []
+
+
+def test_blank_investment_amount_is_a_located_error(kopia):
+    wb = load_workbook(kopia / "ekonomi.xlsx")
+    ws = wb["Investeringar"]
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(3, c).value == "Årsprognos")
+    ws.cell(4, col).value = None
+    wb.save(kopia / "ekonomi.xlsx")
+    found = errors(run_checks(load(kopia)))
+    assert [f.kod for f in found] == ["tomt_belopp"]
+    assert found[0].plats == f"blad Investeringar, cell {ws.cell(4, col).coordinate}"

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..format import parse_tal
+from ..inputs.ekonomiblad import DELAR_VALFRI
 from ..inputs.markdown import Block, Stycke
 from ..model.ekonomi import NETTO
 from ..rapporter import prosa
@@ -32,6 +33,35 @@ def netto_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
                                   vad=f"{NETTO} för {v.namn}, {kolumn}", delar_text="INTÄKTER + KOSTNADER")
             if f:
                 yield f
+
+
+def _required(columns: list[str]) -> list[str]:
+    """The input columns that must hold an amount (the optional month column may stay blank)."""
+    return [k for k in columns if k != DELAR_VALFRI]
+
+
+@check(Rapport, "tomt_belopp")
+def blank_amounts(doc: Rapport) -> Iterator[Finding]:
+    """Ett tomt belopp i en obligatorisk kolumn är ett fel (skriv 0 om beloppet är noll)."""
+    d = doc.drift
+    kolumner = _required(d.indata)
+    for v in d.verksamheter:
+        # A given netto row is only checked against the sum, never printed: blanks there are fine.
+        for rad in (v.intakter, v.kostnader, *v.varav):
+            for kolumn in kolumner:
+                if kolumn in rad.varden and rad.varden[kolumn] is None:
+                    yield Finding(Severity.FEL, "tomt_belopp", str(d.fil),
+                                  f"beloppet för {v.namn}, {rad.etikett}, '{kolumn}' saknas; skriv 0 om "
+                                  "beloppet är noll", plats=rad.platser.get(kolumn))
+    inv = doc.investeringar
+    if inv is None:
+        return
+    for p in inv.projekt:
+        for kolumn in _required(inv.indata):
+            if kolumn in p.varden and p.varden[kolumn] is None:
+                yield Finding(Severity.FEL, "tomt_belopp", str(inv.fil),
+                              f"beloppet för investeringen {p.projekt}, '{kolumn}' saknas; skriv 0 om "
+                              "beloppet är noll", plats=p.platser.get(kolumn) or p.plats)
 
 
 @check(Rapport, "varav")

@@ -160,7 +160,8 @@ def load_investeringar(tabell: Tabell, typ: str) -> Investeringstabell:
         namn = rad.text(PROJEKT).strip()
         if not namn:
             raise rad.cell(PROJEKT).plats.fel("projektets namn saknas")
-        projekt.append(Investering(namn, {k: rad.belopp(k) for k in cols}, _where(rad, PROJEKT)))
+        projekt.append(Investering(namn, {k: rad.belopp(k) for k in cols}, _where(rad, PROJEKT),
+                                   {k: _where(rad, k) for k in cols}))
     return Investeringstabell(str(tabell.fil), cols, kolumner, projekt, summa)
 
 
