@@ -340,3 +340,11 @@ def test_blank_amount_stops_build_and_check_unless_forced(tmp_path, runner):
     text = squash(pdf_text(tmp_path / "ut" / "delarsrapport.pdf"))
     assert "För perioden januari–augusti saknas utfall för socialnämnden." in text
     assert "saknar utfall för perioden för perioden" not in text
+
+
+def test_nyckeltal_percent_cells_print_as_percent(delar):
+    _pdf, text, _doc = delar
+    lines = _lines(text)
+    row = next(line for line in lines if line.startswith("Andel heltidsanställda av månadsavlönade"))
+    assert row.endswith("74 % 74 % Årsrapport"), row
+    assert "0,74" not in text

@@ -281,3 +281,24 @@ def test_blank_investment_amount_is_a_located_error(kopia):
     found = errors(run_checks(load(kopia)))
     assert [f.kod for f in found] == ["tomt_belopp"]
     assert found[0].plats == f"blad Investeringar, cell {ws.cell(4, col).coordinate}"
+
+
+def test_nyckeltal_percent_cells_keep_their_number_format(kopia):
+    wb = load_workbook(kopia / "nyckeltal.xlsx")
+    ws = wb["Medarbetare"]
+    assert ws["A4"].value == "Andel heltidsanställda av månadsavlönade"
+    ws["D4"] = 0.74
+    ws["D4"].number_format = "0%"
+    ws["C4"] = 0.7351
+    ws["C4"].number_format = "0.0%"
+    ws["D2"] = 9.25
+    ws["D2"].number_format = "0.0"
+    ws["C3"] = 1234.5
+    ws["C3"].number_format = "#,##0"
+    wb.save(kopia / "nyckeltal.xlsx")
+    doc = load(kopia)
+    mb = next(m for m in doc.malbilder if m.nyckeltal == "Medarbetare")
+    header, rows = doc.nyckeltal[mb.namn]
+    assert rows[2][2:4] == ["73,5\u00a0%", "74\u00a0%"]
+    assert rows[0][3] == "9,3" and rows[1][2] == "1\u00a0235"
+    assert rows[0][2] == "7,5"  # text stays as written
