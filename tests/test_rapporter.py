@@ -317,7 +317,8 @@ def test_check_errors_stop_the_report_unless_forced(tmp_path, runner):
     res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut"), "--ingen-pdf"])
     assert res.exit_code == 2
     assert "texter/ekonomi.md, rad" in res.output
-    assert "Texten om LSS/SFB Personlig assistans anger en annan avvikelse än tabellen" in res.output
+    assert "Texten i texter/ekonomi.md om LSS/SFB Personlig assistans anger en annan avvikelse än tabellen" in res.output
+    assert "±50\u00a0tkr" in res.output and "±1\u00a0tkr" not in res.output
     assert not (tmp_path / "ut").exists()
     res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut"), "--ingen-pdf", "--tvinga"])
     assert res.exit_code == 0, res.output

@@ -125,6 +125,26 @@ def test_prose_in_comments_is_checked_against_the_table(kopia):
     line = text.read_text(encoding="utf-8").splitlines().index(
         "Äldreomsorg - Särskilt boende redovisar ett underskott på -5,0 mnkr.") + 1
     assert found[0].dokument.endswith("ekonomi.md") and found[0].plats == f"rad {line}"
+    assert "texter/ekonomi.md" in found[0].meddelande and "±50\u00a0tkr" in found[0].meddelande
+
+
+def test_check_cli_names_the_markdown_file_and_applied_tolerance(kopia, runner):
+    from rapportgen.cli import cli
+
+    text = kopia / "texter" / "ekonomi.md"
+    lines = text.read_text(encoding="utf-8").splitlines()
+    assert lines[6] == "## Äldreomsorg - Hemtjänst"
+    lines[8] = "Äldreomsorg - Hemtjänst redovisar ett underskott på -5,0 mnkr."
+    text.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = runner.invoke(cli, ["check", str(kopia / "delarsrapport.yaml"), "--format", "plain"])
+    assert res.exit_code == 1
+    line = next(x for x in res.output.splitlines() if "prosa_mot_tabell" in x)
+    assert "rad 9: Texten i texter/ekonomi.md om Äldreomsorg - Hemtjänst" in line
+    assert "±50\u00a0tkr" in line and "±1\u00a0tkr" not in line
+    # Within half the shown decimal (0,05 mnkr) is not a finding: the table says -8,3 mnkr.
+    lines[8] = "Äldreomsorg - Hemtjänst redovisar ett underskott på -8,3 mnkr."
+    text.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert errors(run_checks(load(kopia))) == []
 
 
 def test_placeholders_in_reused_texts(kopia):

@@ -16,7 +16,7 @@ from ..model.ekonomi import NETTO
 from ..rapporter import prosa
 from ..rapporter.rapport import Rapport, text_kalla
 from . import Finding, Kontrollkontext, Severity, check
-from .numeric import jamfor, kontrollera_summa
+from .numeric import Tolerans, jamfor, kontrollera_summa
 from .text import block_texts, placeholder_findings
 
 
@@ -106,25 +106,31 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
     groups.update({o: d.i_omrade(o) for o in d.omraden()})
     groups[doc.falt.namnd] = d.verksamheter
     # The generated sentences, and the sentences people wrote in the economy comments:
-    # (name, text, dokument, plats).
-    texts: list[tuple[str, str, str, str | None]] = []
+    # (name, text, dokument, plats, which text).
+    texts: list[tuple[str, str, str, str | None, str]] = []
     for namn, group in groups.items():
         texts.append((namn, prosa.resultat(fmt, namn, d.varde(group, NETTO, prosa.AVVIKELSE)),
-                      str(doc.fil), "genererad text"))
-    if doc.falt.texter.ekonomi:
-        kommentarfil = str(text_kalla(doc.fil, doc.falt.texter.ekonomi))
+                      str(doc.fil), "genererad text", "Texten"))
+    ekonomi = doc.falt.texter.ekonomi
+    if ekonomi:
+        kalla = text_kalla(doc.fil, ekonomi)
+        # Inline text keeps the manifest's line numbers; a Markdown file is named in the message
+        # too, since `rapportgen check` lists findings under the manifest.
+        vilken = "Texten" if kalla == doc.fil else f"Texten i {ekonomi.strip()}"
         for namn, blocks in doc.kommentarer.items():
             for rad, text in _paragraph_texts(blocks):
                 if text.casefold().startswith(namn.casefold()):
-                    texts.append((namn, text, kommentarfil, f"rad {rad}"))
-    for namn, text, dokument, plats in texts:
+                    texts.append((namn, text, str(kalla), f"rad {rad}", vilken))
+    for namn, text, dokument, plats, vilken in texts:
         said = _mnkr_in_text(text)
         if said is None:
             continue
         table = d.varde(groups[namn], NETTO, prosa.AVVIKELSE)
+        # The tolerance applied is half the last shown decimal (0,05 mnkr), and the message says so.
         f = jamfor(table, said, dokument=dokument, kod="prosa_mot_tabell", plats=plats, ktx=ktx,
-                   enhet="mnkr", vad=f"Texten om {namn} anger en annan avvikelse än tabellen")
-        if f and abs(said - table) > half:
+                   tolerans=Tolerans(half), enhet="mnkr",
+                   vad=f"{vilken} om {namn} anger en annan avvikelse än tabellen")
+        if f:
             yield f
 
 
