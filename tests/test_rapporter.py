@@ -349,3 +349,30 @@ def test_nyckeltal_percent_cells_print_as_percent(delar):
     row = next(line for line in lines if line.startswith("Andel heltidsanställda av månadsavlönade"))
     assert row.endswith("74 % 74 % Årsrapport"), row
     assert "0,74" not in text
+
+
+def test_nyckeltal_heading_belongs_to_its_malbild_in_the_bookmarks(delar):
+    pdf, _text, doc = delar
+    reader = PdfReader(str(pdf))
+
+    def children(items, parent=None):
+        """(parent title, [child titles]) for every level of the outline."""
+        last = None
+        kids = []
+        for item in items:
+            if isinstance(item, list):
+                yield from children(item, last)
+            else:
+                kids.append(item.title)
+                last = item.title
+        yield parent, kids
+
+    tree = dict(children(reader.outline))
+    with_nyckeltal = [mb for mb in doc.malbilder if mb.namn in doc.nyckeltal]
+    assert with_nyckeltal
+    for mb in with_nyckeltal:
+        kids = tree[mb.rubrik]
+        assert "Nyckeltal" in kids and kids[-1] == "Nyckeltal", kids
+        assert all(mal.rubrik in kids for mal in mb.mal)
+    for mal in (m for mb in doc.malbilder for m in mb.mal):
+        assert "Nyckeltal" not in tree.get(mal.rubrik, [])

@@ -294,7 +294,8 @@ def _malbild(s: Skrivare, doc: Rapport, mb: Malbild) -> None:
         _mal(s, doc, mal, malfil)
     if mb.namn in doc.nyckeltal:
         header, rows = doc.nyckeltal[mb.namn]
-        s.sd.add_paragraph("Nyckeltal", style="Heading 4")
+        # A sibling of the goals (same level), so it belongs to the målbild in the bookmarks.
+        s.rubrik(3, "Nyckeltal")
         s.nyckeltal(header, rows)
 
 
