@@ -376,3 +376,15 @@ def test_nyckeltal_heading_belongs_to_its_malbild_in_the_bookmarks(delar):
         assert all(mal.rubrik in kids for mal in mb.mal)
     for mal in (m for mb in doc.malbilder for m in mb.mal):
         assert "Nyckeltal" not in tree.get(mal.rubrik, [])
+
+
+@pytest.mark.parametrize("which", ["delar", "plan"])
+def test_word_updates_the_toc_when_the_docx_opens(which, request):
+    import zipfile
+
+    pdf = request.getfixturevalue(which)[0]
+    with zipfile.ZipFile(pdf.with_suffix(".docx")) as z:
+        settings = z.read("word/settings.xml").decode("utf-8")
+    assert '<w:updateFields w:val="true"/>' in settings
+    # Schema order: updateFields comes before compat.
+    assert settings.index("<w:updateFields") < settings.index("<w:compat")
