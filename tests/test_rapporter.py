@@ -388,3 +388,20 @@ def test_word_updates_the_toc_when_the_docx_opens(which, request):
     assert '<w:updateFields w:val="true"/>' in settings
     # Schema order: updateFields comes before compat.
     assert settings.index("<w:updateFields") < settings.index("<w:compat")
+
+
+def test_page_number_sits_at_the_right_margin_on_landscape_pages_too(delar):
+    import pdfplumber
+
+    pdf, _text, _doc = delar
+    seen = set()
+    with pdfplumber.open(str(pdf)) as doc:
+        for page in doc.pages[1:]:  # the cover has no footer
+            words = page.extract_words()
+            i = max(i for i, w in enumerate(words) if w["text"] == "Sida")
+            number = words[i + 1]
+            assert number["text"] == str(page.page_number)
+            # Right margin 2,5 cm = 71 pt: the page number ends at it, portrait and landscape alike.
+            assert abs(number["x1"] - (page.width - 71)) < 6, (page.page_number, number["x1"], page.width)
+            seen.add(page.width > page.height)
+    assert seen == {True, False}

@@ -63,6 +63,7 @@ class Skrivare:
     fmt: Formatter
     rubriker: list[tuple[int, str]] = field(default_factory=list)
     brytningar: int = 0
+    liggande_sidfot: dict[str, str] = field(default_factory=dict)  # portrait footer rId -> landscape copy
 
     def __post_init__(self) -> None:
         self.sd: Subdoc = self.tpl.new_subdoc()
@@ -135,9 +136,29 @@ class Skrivare:
             pg.set(qn("w:w"), h)
             pg.set(qn("w:h"), w)
             pg.set(qn("w:orient"), "landscape")
+            self._liggande_sidfot(sect)
         p = self.sd.add_paragraph()
         p._p.get_or_add_pPr().append(sect)
         self.brytningar += 1
+
+    def _liggande_sidfot(self, sect) -> None:
+        """Point a landscape section at copies of its footers whose right tab stops (the page
+        number) sit at the landscape text width instead of the portrait one."""
+        docx = self.tpl.get_docx()
+        sec = docx.sections[-1]
+        delta = int((sec.page_height - sec.page_width) / 635)  # EMU -> twips
+        for ref in sect.findall(qn("w:footerReference")):
+            rid = ref.get(qn("r:id"))
+            if rid not in self.liggande_sidfot:
+                part = docx.part.related_parts[rid]
+                copy_part, copy_rid = docx.part.add_footer_part()
+                copy_part._element = copy.deepcopy(part.element)
+                for tab in copy_part.element.iter(qn("w:tab")):
+                    if tab.get(qn("w:val")) in ("right", "end", "center") and tab.get(qn("w:pos")):
+                        shift = delta if tab.get(qn("w:val")) != "center" else delta // 2
+                        tab.set(qn("w:pos"), str(int(tab.get(qn("w:pos"))) + shift))
+                self.liggande_sidfot[rid] = copy_rid
+            ref.set(qn("r:id"), self.liggande_sidfot[rid])
 
     # tables ----------------------------------------------------------------
     def _table(self, header: list[str], widths: list[float], size: float = 8.5):
