@@ -405,3 +405,14 @@ def test_page_number_sits_at_the_right_margin_on_landscape_pages_too(delar):
             assert abs(number["x1"] - (page.width - 71)) < 6, (page.page_number, number["x1"], page.width)
             seen.add(page.width > page.height)
     assert seen == {True, False}
+
+
+def test_budget_chart_shares_its_page_with_the_area_comments(delar):
+    pdf, text, doc = delar
+    pages = [squash(p) for p in text.split("\f")]
+    chart = next(i for i, p in enumerate(pages) if "Diagram: nettokostnad per verksamhet" in p)
+    drift = [i for i, p in enumerate(pages) if "Resultat per verksamhet jan-aug (tkr)" in p]
+    assert chart == drift[-1] + 1  # right after the landscape driftredovisning
+    first_area = doc.drift.omraden()[0]
+    assert f"Verksamhetsområde {first_area} redovisar" in pages[chart]
+    assert PdfReader(str(pdf)).pages[chart].mediabox.width < PdfReader(str(pdf)).pages[chart].mediabox.height

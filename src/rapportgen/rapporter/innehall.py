@@ -334,9 +334,6 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
     for text in (prosa.delar_sammanfattning(doc, fmt) if delar else prosa.plan_sammanfattning(doc, fmt)):
         s.stycke(text)
     _kommentar(s, doc, doc.falt.namnd)
-    if delar:
-        s.bild(diagram.budget_prognos(d, fmt), min(16.0, s.bredd_cm),
-               "Diagram: nettokostnad per verksamhet, budget helår och årsprognos (mnkr).")
     liggande = len(d.kolumner) >= LIGGANDE_FRAN
     rubrik = "Driftredovisning med prognos" if delar else "Driftbudget"
     if liggande:
@@ -350,6 +347,10 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
     s.drift(d, label, [(v.namn, [v], False) for v in d.verksamheter], bredd)
     if liggande:
         s.sektionsbrytning(liggande=True)
+    if delar:
+        # After the tables, on the portrait page that opens the area comments (not alone on a page).
+        s.bild(diagram.budget_prognos(d, fmt), min(15.0, s.bredd_cm),
+               "Diagram: nettokostnad per verksamhet, budget helår och årsprognos (mnkr).")
     for omrade in d.omraden():
         kort = doc.omrade_kort.get(omrade)
         s.rubrik(3, f"{omrade} ({kort})" if kort else omrade)
