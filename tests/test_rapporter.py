@@ -416,3 +416,21 @@ def test_budget_chart_shares_its_page_with_the_area_comments(delar):
     first_area = doc.drift.omraden()[0]
     assert f"Verksamhetsområde {first_area} redovisar" in pages[chart]
     assert PdfReader(str(pdf)).pages[chart].mediabox.width < PdfReader(str(pdf)).pages[chart].mediabox.height
+
+
+@pytest.mark.parametrize("which", ["delar", "plan"])
+def test_cross_references_in_the_texts_name_sections_of_the_report(which, request):
+    pdf, text, _doc = request.getfixturevalue(which)
+    outline = []
+
+    def titles(items):
+        for item in items:
+            if isinstance(item, list):
+                titles(item)
+            else:
+                outline.append(item.title)
+
+    titles(PdfReader(str(pdf)).outline)
+    refs = re.findall(r"\(se ([^)]+)\)", squash(text))
+    for ref in refs:
+        assert ref in outline, (ref, outline)
