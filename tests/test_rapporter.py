@@ -318,8 +318,120 @@ def test_check_errors_stop_the_report_unless_forced(tmp_path, runner):
     res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut"), "--ingen-pdf"])
     assert res.exit_code == 2
     assert "texter/ekonomi.md, rad" in res.output
-    assert "Texten om LSS/SFB Personlig assistans anger en annan avvikelse än tabellen" in res.output
+    assert "Texten i texter/ekonomi.md om LSS/SFB Personlig assistans anger en annan avvikelse än tabellen" in res.output
+    assert "±50\u00a0tkr" in res.output and "±1\u00a0tkr" not in res.output
     assert not (tmp_path / "ut").exists()
     res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut"), "--ingen-pdf", "--tvinga"])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "ut" / "delarsrapport.docx").is_file()
+
+
+def test_blank_amount_stops_build_and_check_unless_forced(tmp_path, runner):
+    src = kopiera_exempel(tmp_path)
+    wb = load_workbook(src / "ekonomi.xlsx")
+    wb["Driftredovisning"]["D5"] = None
+    wb.save(src / "ekonomi.xlsx")
+    res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut"), "--ingen-pdf"])
+    assert res.exit_code == 2
+    assert "ekonomi.xlsx, blad Driftredovisning, cell D5" in res.output
+    assert not (tmp_path / "ut").exists()
+    res = runner.invoke(cli, ["check", str(src / "delarsrapport.yaml"), "--profil", str(PROFIL)])
+    assert res.exit_code != 0 and "cell D5" in res.output
+    res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut"), "--tvinga"])
+    assert res.exit_code == 0, res.output
+    text = squash(pdf_text(tmp_path / "ut" / "delarsrapport.pdf"))
+    assert "För perioden januari–augusti saknas utfall för socialnämnden." in text
+    assert "saknar utfall för perioden för perioden" not in text
+
+
+def test_nyckeltal_percent_cells_print_as_percent(delar):
+    _pdf, text, _doc = delar
+    lines = _lines(text)
+    row = next(line for line in lines if line.startswith("Andel heltidsanställda av månadsavlönade"))
+    assert row.endswith("74 % 74 % Årsrapport"), row
+    assert "0,74" not in text
+
+
+def test_nyckeltal_heading_belongs_to_its_malbild_in_the_bookmarks(delar):
+    pdf, _text, doc = delar
+    reader = PdfReader(str(pdf))
+
+    def children(items, parent=None):
+        """(parent title, [child titles]) for every level of the outline."""
+        last = None
+        kids = []
+        for item in items:
+            if isinstance(item, list):
+                yield from children(item, last)
+            else:
+                kids.append(item.title)
+                last = item.title
+        yield parent, kids
+
+    tree = dict(children(reader.outline))
+    with_nyckeltal = [mb for mb in doc.malbilder if mb.namn in doc.nyckeltal]
+    assert with_nyckeltal
+    for mb in with_nyckeltal:
+        kids = tree[mb.rubrik]
+        assert "Nyckeltal" in kids and kids[-1] == "Nyckeltal", kids
+        assert all(mal.rubrik in kids for mal in mb.mal)
+    for mal in (m for mb in doc.malbilder for m in mb.mal):
+        assert "Nyckeltal" not in tree.get(mal.rubrik, [])
+
+
+@pytest.mark.parametrize("which", ["delar", "plan"])
+def test_word_updates_the_toc_when_the_docx_opens(which, request):
+    import zipfile
+
+    pdf = request.getfixturevalue(which)[0]
+    with zipfile.ZipFile(pdf.with_suffix(".docx")) as z:
+        settings = z.read("word/settings.xml").decode("utf-8")
+    assert '<w:updateFields w:val="true"/>' in settings
+    # Schema order: updateFields comes before compat.
+    assert settings.index("<w:updateFields") < settings.index("<w:compat")
+
+
+def test_page_number_sits_at_the_right_margin_on_landscape_pages_too(delar):
+    import pdfplumber
+
+    pdf, _text, _doc = delar
+    seen = set()
+    with pdfplumber.open(str(pdf)) as doc:
+        for page in doc.pages[1:]:  # the cover has no footer
+            words = page.extract_words()
+            i = max(i for i, w in enumerate(words) if w["text"] == "Sida")
+            number = words[i + 1]
+            assert number["text"] == str(page.page_number)
+            # Right margin 2,5 cm = 71 pt: the page number ends at it, portrait and landscape alike.
+            assert abs(number["x1"] - (page.width - 71)) < 6, (page.page_number, number["x1"], page.width)
+            seen.add(page.width > page.height)
+    assert seen == {True, False}
+
+
+def test_budget_chart_shares_its_page_with_the_area_comments(delar):
+    pdf, text, doc = delar
+    pages = [squash(p) for p in text.split("\f")]
+    chart = next(i for i, p in enumerate(pages) if "Diagram: nettokostnad per verksamhet" in p)
+    drift = [i for i, p in enumerate(pages) if "Resultat per verksamhet jan-aug (tkr)" in p]
+    assert chart == drift[-1] + 1  # right after the landscape driftredovisning
+    first_area = doc.drift.omraden()[0]
+    assert f"Verksamhetsområde {first_area} redovisar" in pages[chart]
+    assert PdfReader(str(pdf)).pages[chart].mediabox.width < PdfReader(str(pdf)).pages[chart].mediabox.height
+
+
+@pytest.mark.parametrize("which", ["delar", "plan"])
+def test_cross_references_in_the_texts_name_sections_of_the_report(which, request):
+    pdf, text, _doc = request.getfixturevalue(which)
+    outline = []
+
+    def titles(items):
+        for item in items:
+            if isinstance(item, list):
+                titles(item)
+            else:
+                outline.append(item.title)
+
+    titles(PdfReader(str(pdf)).outline)
+    refs = re.findall(r"\(se ([^)]+)\)", squash(text))
+    for ref in refs:
+        assert ref in outline, (ref, outline)

@@ -125,6 +125,26 @@ def test_prose_in_comments_is_checked_against_the_table(kopia):
     line = text.read_text(encoding="utf-8").splitlines().index(
         "Äldreomsorg - Särskilt boende redovisar ett underskott på -5,0 mnkr.") + 1
     assert found[0].dokument.endswith("ekonomi.md") and found[0].plats == f"rad {line}"
+    assert "texter/ekonomi.md" in found[0].meddelande and "±50\u00a0tkr" in found[0].meddelande
+
+
+def test_check_cli_names_the_markdown_file_and_applied_tolerance(kopia, runner):
+    from rapportgen.cli import cli
+
+    text = kopia / "texter" / "ekonomi.md"
+    lines = text.read_text(encoding="utf-8").splitlines()
+    assert lines[6] == "## Äldreomsorg - Hemtjänst"
+    lines[8] = "Äldreomsorg - Hemtjänst redovisar ett underskott på -5,0 mnkr."
+    text.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = runner.invoke(cli, ["check", str(kopia / "delarsrapport.yaml"), "--format", "plain"])
+    assert res.exit_code == 1
+    line = next(x for x in res.output.splitlines() if "prosa_mot_tabell" in x)
+    assert "rad 9: Texten i texter/ekonomi.md om Äldreomsorg - Hemtjänst" in line
+    assert "±50\u00a0tkr" in line and "±1\u00a0tkr" not in line
+    # Within half the shown decimal (0,05 mnkr) is not a finding: the table says -8,3 mnkr.
+    lines[8] = "Äldreomsorg - Hemtjänst redovisar ett underskott på -8,3 mnkr."
+    text.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert errors(run_checks(load(kopia))) == []
 
 
 def test_placeholders_in_reused_texts(kopia):
@@ -225,3 +245,80 @@ def test_table_needs_either_file_or_rows(tmp_path):
                         encoding="utf-8")
     with pytest.raises(InputError, match="ange antingen 'fil'"):
         load(manifest)
+
+
+def _blank_utfall(src: Path, cell: str = "D5") -> None:
+    """Blank an Utfall period cell (D5: Hälso- och sjukvård, Kostnader)."""
+    wb = load_workbook(src / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    assert ws["D3"].value == "Utfall period" and ws["A4"].value == "Hälso- och sjukvård"
+    ws[cell] = None
+    wb.save(src / "ekonomi.xlsx")
+
+
+def test_missing_period_result_gives_correct_swedish(kopia):
+    from rapportgen.rapporter import prosa
+
+    _blank_utfall(kopia)
+    doc = load(kopia)
+    fmt = Formatter()
+    first = prosa.delar_sammanfattning(doc, fmt)[0]
+    assert first == "För perioden januari–augusti saknas utfall för socialnämnden."
+    omrade = prosa.delar_omrade(doc, fmt, "Äldreomsorgen och hälso- och sjukvård")
+    assert omrade.startswith("För perioden januari–augusti saknas utfall för verksamhetsområde "
+                             "Äldreomsorgen och hälso- och sjukvård. ")
+    assert "för perioden för perioden" not in omrade
+    v = doc.drift.verksamheter[0]
+    assert prosa.delar_verksamhet(doc, fmt, v)[0] == "Hälso- och sjukvård saknar utfall för perioden"
+    # The other areas keep their sentence.
+    assert "redovisar ett" in prosa.delar_omrade(doc, fmt, "Stöd och omsorg")
+
+
+def test_blank_amount_in_a_required_column_is_a_located_error(kopia):
+    _blank_utfall(kopia)
+    found = errors(run_checks(load(kopia)))
+    assert [f.kod for f in found] == ["tomt_belopp"]
+    f = found[0]
+    assert f.dokument.endswith("ekonomi.xlsx") and f.plats == "blad Driftredovisning, cell D5"
+    assert "Hälso- och sjukvård" in f.meddelande and "Utfall period" in f.meddelande
+
+
+def test_blank_optional_month_column_is_accepted(kopia):
+    wb = load_workbook(kopia / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    assert ws["G3"].value == "Avvikelse innevarande månad"
+    ws["G5"] = None
+    wb.save(kopia / "ekonomi.xlsx")
+    assert errors(run_checks(load(kopia))) == []
+
+
+def test_blank_investment_amount_is_a_located_error(kopia):
+    wb = load_workbook(kopia / "ekonomi.xlsx")
+    ws = wb["Investeringar"]
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(3, c).value == "Årsprognos")
+    ws.cell(4, col).value = None
+    wb.save(kopia / "ekonomi.xlsx")
+    found = errors(run_checks(load(kopia)))
+    assert [f.kod for f in found] == ["tomt_belopp"]
+    assert found[0].plats == f"blad Investeringar, cell {ws.cell(4, col).coordinate}"
+
+
+def test_nyckeltal_percent_cells_keep_their_number_format(kopia):
+    wb = load_workbook(kopia / "nyckeltal.xlsx")
+    ws = wb["Medarbetare"]
+    assert ws["A4"].value == "Andel heltidsanställda av månadsavlönade"
+    ws["D4"] = 0.74
+    ws["D4"].number_format = "0%"
+    ws["C4"] = 0.7351
+    ws["C4"].number_format = "0.0%"
+    ws["D2"] = 9.25
+    ws["D2"].number_format = "0.0"
+    ws["C3"] = 1234.5
+    ws["C3"].number_format = "#,##0"
+    wb.save(kopia / "nyckeltal.xlsx")
+    doc = load(kopia)
+    mb = next(m for m in doc.malbilder if m.nyckeltal == "Medarbetare")
+    header, rows = doc.nyckeltal[mb.namn]
+    assert rows[2][2:4] == ["73,5\u00a0%", "74\u00a0%"]
+    assert rows[0][3] == "9,3" and rows[1][2] == "1\u00a0235"
+    assert rows[0][2] == "7,5"  # text stays as written

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docxbuild import DARK, WD_TAB_ALIGNMENT, Cm, Pt, RGBColor, add_field, base_document, para, set_font
 
 
@@ -26,8 +28,31 @@ def _toc_styles(doc) -> None:
         st.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
 
 
+# w:settings children that come after w:updateFields in the schema (CT_Settings order).
+_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
+                        "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
+                        "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+                        "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary",
+                        "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+
+
+def _update_fields_on_open(doc) -> None:
+    """<w:updateFields w:val="true"/>: Word refreshes the TOC (page numbers) when the file opens."""
+    settings = doc.settings.element
+    for old in settings.findall(qn("w:updateFields")):
+        settings.remove(old)
+    el = OxmlElement("w:updateFields")
+    el.set(qn("w:val"), "true")
+    after = next((c for c in settings if c.tag.split("}")[-1] in _AFTER_UPDATE_FIELDS), None)
+    if after is not None:
+        after.addprevious(el)
+    else:
+        settings.append(el)
+
+
 def build_rapport(path: Path) -> None:
     doc = base_document()
+    _update_fields_on_open(doc)
     doc.core_properties.title = "{{ titel }}"
     doc.core_properties.language = "sv-SE"
     _toc_styles(doc)

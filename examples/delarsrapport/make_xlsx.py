@@ -125,6 +125,11 @@ def nyckeltal(path: Path) -> None:
         ws.title = name
         for row in rows:
             ws.append(row)
+            for cell in ws[ws.max_row]:
+                # Shares are numbers formatted as percent, as the statistics exports have them.
+                if isinstance(cell.value, str) and cell.value.endswith(" %"):
+                    cell.value = int(cell.value[:-2]) / 100
+                    cell.number_format = "0%"
         ws.column_dimensions["A"].width = 50
     wb.save(path)
 

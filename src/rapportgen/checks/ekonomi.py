@@ -10,12 +10,13 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..format import parse_tal
+from ..inputs.ekonomiblad import DELAR_VALFRI
 from ..inputs.markdown import Block, Stycke
 from ..model.ekonomi import NETTO
 from ..rapporter import prosa
 from ..rapporter.rapport import Rapport, text_kalla
 from . import Finding, Kontrollkontext, Severity, check
-from .numeric import jamfor, kontrollera_summa
+from .numeric import Tolerans, jamfor, kontrollera_summa
 from .text import block_texts, placeholder_findings
 
 
@@ -32,6 +33,35 @@ def netto_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
                                   vad=f"{NETTO} för {v.namn}, {kolumn}", delar_text="INTÄKTER + KOSTNADER")
             if f:
                 yield f
+
+
+def _required(columns: list[str]) -> list[str]:
+    """The input columns that must hold an amount (the optional month column may stay blank)."""
+    return [k for k in columns if k != DELAR_VALFRI]
+
+
+@check(Rapport, "tomt_belopp")
+def blank_amounts(doc: Rapport) -> Iterator[Finding]:
+    """Ett tomt belopp i en obligatorisk kolumn är ett fel (skriv 0 om beloppet är noll)."""
+    d = doc.drift
+    kolumner = _required(d.indata)
+    for v in d.verksamheter:
+        # A given netto row is only checked against the sum, never printed: blanks there are fine.
+        for rad in (v.intakter, v.kostnader, *v.varav):
+            for kolumn in kolumner:
+                if kolumn in rad.varden and rad.varden[kolumn] is None:
+                    yield Finding(Severity.FEL, "tomt_belopp", str(d.fil),
+                                  f"beloppet för {v.namn}, {rad.etikett}, '{kolumn}' saknas; skriv 0 om "
+                                  "beloppet är noll", plats=rad.platser.get(kolumn))
+    inv = doc.investeringar
+    if inv is None:
+        return
+    for p in inv.projekt:
+        for kolumn in _required(inv.indata):
+            if kolumn in p.varden and p.varden[kolumn] is None:
+                yield Finding(Severity.FEL, "tomt_belopp", str(inv.fil),
+                              f"beloppet för investeringen {p.projekt}, '{kolumn}' saknas; skriv 0 om "
+                              "beloppet är noll", plats=p.platser.get(kolumn) or p.plats)
 
 
 @check(Rapport, "varav")
@@ -76,25 +106,31 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
     groups.update({o: d.i_omrade(o) for o in d.omraden()})
     groups[doc.falt.namnd] = d.verksamheter
     # The generated sentences, and the sentences people wrote in the economy comments:
-    # (name, text, dokument, plats).
-    texts: list[tuple[str, str, str, str | None]] = []
+    # (name, text, dokument, plats, which text).
+    texts: list[tuple[str, str, str, str | None, str]] = []
     for namn, group in groups.items():
         texts.append((namn, prosa.resultat(fmt, namn, d.varde(group, NETTO, prosa.AVVIKELSE)),
-                      str(doc.fil), "genererad text"))
-    if doc.falt.texter.ekonomi:
-        kommentarfil = str(text_kalla(doc.fil, doc.falt.texter.ekonomi))
+                      str(doc.fil), "genererad text", "Texten"))
+    ekonomi = doc.falt.texter.ekonomi
+    if ekonomi:
+        kalla = text_kalla(doc.fil, ekonomi)
+        # Inline text keeps the manifest's line numbers; a Markdown file is named in the message
+        # too, since `rapportgen check` lists findings under the manifest.
+        vilken = "Texten" if kalla == doc.fil else f"Texten i {ekonomi.strip()}"
         for namn, blocks in doc.kommentarer.items():
             for rad, text in _paragraph_texts(blocks):
                 if text.casefold().startswith(namn.casefold()):
-                    texts.append((namn, text, kommentarfil, f"rad {rad}"))
-    for namn, text, dokument, plats in texts:
+                    texts.append((namn, text, str(kalla), f"rad {rad}", vilken))
+    for namn, text, dokument, plats, vilken in texts:
         said = _mnkr_in_text(text)
         if said is None:
             continue
         table = d.varde(groups[namn], NETTO, prosa.AVVIKELSE)
+        # The tolerance applied is half the last shown decimal (0,05 mnkr), and the message says so.
         f = jamfor(table, said, dokument=dokument, kod="prosa_mot_tabell", plats=plats, ktx=ktx,
-                   enhet="mnkr", vad=f"Texten om {namn} anger en annan avvikelse än tabellen")
-        if f and abs(said - table) > half:
+                   tolerans=Tolerans(half), enhet="mnkr",
+                   vad=f"{vilken} om {namn} anger en annan avvikelse än tabellen")
+        if f:
             yield f
 
 

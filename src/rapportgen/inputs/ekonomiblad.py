@@ -18,11 +18,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from openpyxl import load_workbook
+
 from ..errors import InputError
-from ..format import MANADER_KORT
+from ..format import MANADER_KORT, Formatter
 from ..model.ekonomi import (INTAKTER, KOSTNADER, Belopprad, Driftstabell, Investering,
                              Investeringstabell, Kolumn, Verksamhet, Volymer, Volymserie)
-from .excel import Rad, Tabell
+from .excel import Cell, Rad, Tabell
 
 VERKSAMHET = "Verksamhet"
 RADTYP = "Radtyp"
@@ -160,13 +162,55 @@ def load_investeringar(tabell: Tabell, typ: str) -> Investeringstabell:
         namn = rad.text(PROJEKT).strip()
         if not namn:
             raise rad.cell(PROJEKT).plats.fel("projektets namn saknas")
-        projekt.append(Investering(namn, {k: rad.belopp(k) for k in cols}, _where(rad, PROJEKT)))
+        projekt.append(Investering(namn, {k: rad.belopp(k) for k in cols}, _where(rad, PROJEKT),
+                                   {k: _where(rad, k) for k in cols}))
     return Investeringstabell(str(tabell.fil), cols, kolumner, projekt, summa)
 
 
-def load_nyckeltal(tabell: Tabell) -> tuple[list[str], list[list[str]]]:
-    """A nyckeltal sheet as text: header and rows. Values that are text stay text."""
-    rows = [[rad.celler[k].text for k in tabell.kolumner] for rad in tabell.rader]
+def _format_decimals(number_format: str) -> int:
+    """Decimals of an Excel number format's first section: '0%' -> 0, '0.0%' -> 1, '#,##0.00' -> 2."""
+    section = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format.split(";")[0])
+    m = re.search(r"\.([0#?]+)", section)
+    return len(m.group(1)) if m else 0
+
+
+def _number_formats(tabell: Tabell) -> dict[str, str]:
+    """Cell address -> Excel number format, for the numeric cells of an .xlsx sheet."""
+    if tabell.fil.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    wanted = {c.plats.cell for rad in tabell.rader for c in rad.celler.values() if isinstance(c.varde, Decimal)}
+    if not wanted:
+        return {}
+    wb = load_workbook(tabell.fil, read_only=True)
+    try:
+        ws = wb[tabell.blad] if tabell.blad in wb.sheetnames else wb.worksheets[0]
+        return {c.coordinate: c.number_format for row in ws.iter_rows() for c in row
+                if getattr(c, "coordinate", None) in wanted and c.number_format}
+    finally:
+        wb.close()
+
+
+def _nyckeltal_text(cell: Cell, number_format: str | None, fmt: Formatter) -> str:
+    """A number as its cell format shows it (0.74 in '0%' -> '74 %'); text as written."""
+    v = cell.varde
+    if not isinstance(v, Decimal) or not number_format or number_format == "General":
+        return cell.text
+    if "%" in number_format:
+        return fmt.procent(v, _format_decimals(number_format))
+    if re.search(r"[0#]", number_format):
+        text = fmt.tal(v, _format_decimals(number_format))
+        # Digit grouping only when the format asks for it ('#,##0'), as Excel shows it.
+        return text if "," in number_format.split(";")[0] else text.replace("\u00a0", "").replace(" ", "")
+    return cell.text
+
+
+def load_nyckeltal(tabell: Tabell, fmt: Formatter | None = None) -> tuple[list[str], list[list[str]]]:
+    """A nyckeltal sheet as text: header and rows. Text stays text; numbers are shown as their
+    cell's number format says (percent, decimals), formatted by the Formatter."""
+    fmt = fmt or Formatter()
+    formats = _number_formats(tabell)
+    rows = [[_nyckeltal_text(rad.celler[k], formats.get(rad.celler[k].plats.cell), fmt) for k in tabell.kolumner]
+            for rad in tabell.rader]
     return list(tabell.kolumner), rows
 
 

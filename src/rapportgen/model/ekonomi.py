@@ -116,6 +116,7 @@ class Investering:
     projekt: str
     varden: dict[str, Belopp]
     plats: str = ""
+    platser: dict[str, str] = field(default_factory=dict)  # column -> 'blad X, cell D4'
 
 
 @dataclass

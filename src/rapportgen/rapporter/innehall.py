@@ -63,6 +63,7 @@ class Skrivare:
     fmt: Formatter
     rubriker: list[tuple[int, str]] = field(default_factory=list)
     brytningar: int = 0
+    liggande_sidfot: dict[str, str] = field(default_factory=dict)  # portrait footer rId -> landscape copy
 
     def __post_init__(self) -> None:
         self.sd: Subdoc = self.tpl.new_subdoc()
@@ -135,9 +136,29 @@ class Skrivare:
             pg.set(qn("w:w"), h)
             pg.set(qn("w:h"), w)
             pg.set(qn("w:orient"), "landscape")
+            self._liggande_sidfot(sect)
         p = self.sd.add_paragraph()
         p._p.get_or_add_pPr().append(sect)
         self.brytningar += 1
+
+    def _liggande_sidfot(self, sect) -> None:
+        """Point a landscape section at copies of its footers whose right tab stops (the page
+        number) sit at the landscape text width instead of the portrait one."""
+        docx = self.tpl.get_docx()
+        sec = docx.sections[-1]
+        delta = int((sec.page_height - sec.page_width) / 635)  # EMU -> twips
+        for ref in sect.findall(qn("w:footerReference")):
+            rid = ref.get(qn("r:id"))
+            if rid not in self.liggande_sidfot:
+                part = docx.part.related_parts[rid]
+                copy_part, copy_rid = docx.part.add_footer_part()
+                copy_part._element = copy.deepcopy(part.element)
+                for tab in copy_part.element.iter(qn("w:tab")):
+                    if tab.get(qn("w:val")) in ("right", "end", "center") and tab.get(qn("w:pos")):
+                        shift = delta if tab.get(qn("w:val")) != "center" else delta // 2
+                        tab.set(qn("w:pos"), str(int(tab.get(qn("w:pos"))) + shift))
+                self.liggande_sidfot[rid] = copy_rid
+            ref.set(qn("r:id"), self.liggande_sidfot[rid])
 
     # tables ----------------------------------------------------------------
     def _table(self, header: list[str], widths: list[float], size: float = 8.5):
@@ -294,7 +315,8 @@ def _malbild(s: Skrivare, doc: Rapport, mb: Malbild) -> None:
         _mal(s, doc, mal, malfil)
     if mb.namn in doc.nyckeltal:
         header, rows = doc.nyckeltal[mb.namn]
-        s.sd.add_paragraph("Nyckeltal", style="Heading 4")
+        # A sibling of the goals (same level), so it belongs to the målbild in the bookmarks.
+        s.rubrik(3, "Nyckeltal")
         s.nyckeltal(header, rows)
 
 
@@ -312,9 +334,6 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
     for text in (prosa.delar_sammanfattning(doc, fmt) if delar else prosa.plan_sammanfattning(doc, fmt)):
         s.stycke(text)
     _kommentar(s, doc, doc.falt.namnd)
-    if delar:
-        s.bild(diagram.budget_prognos(d, fmt), min(16.0, s.bredd_cm),
-               "Diagram: nettokostnad per verksamhet, budget helår och årsprognos (mnkr).")
     liggande = len(d.kolumner) >= LIGGANDE_FRAN
     rubrik = "Driftredovisning med prognos" if delar else "Driftbudget"
     if liggande:
@@ -328,6 +347,10 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
     s.drift(d, label, [(v.namn, [v], False) for v in d.verksamheter], bredd)
     if liggande:
         s.sektionsbrytning(liggande=True)
+    if delar:
+        # After the tables, on the portrait page that opens the area comments (not alone on a page).
+        s.bild(diagram.budget_prognos(d, fmt), min(15.0, s.bredd_cm),
+               "Diagram: nettokostnad per verksamhet, budget helår och årsprognos (mnkr).")
     for omrade in d.omraden():
         kort = doc.omrade_kort.get(omrade)
         s.rubrik(3, f"{omrade} ({kort})" if kort else omrade)

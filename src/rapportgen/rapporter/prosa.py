@@ -26,7 +26,8 @@ def _mnkr(fmt: Formatter, kr: Decimal) -> str:
 
 
 def resultat(fmt: Formatter, vem: str, kr: Decimal | None) -> str:
-    """'Hemtjänsten redovisar ett underskott på -8,3 mnkr' (sign kept, as in the table)."""
+    """'Hemtjänsten redovisar ett underskott på -8,3 mnkr' (sign kept, as in the table);
+    'Hemtjänsten saknar utfall för perioden' when a figure is missing (a complete sentence)."""
     if kr is None:
         return f"{vem} saknar utfall för perioden"
     shown = fmt.mnkr(kr)
@@ -55,19 +56,26 @@ def delar_sammanfattning(doc: Rapport, fmt: Formatter) -> list[str]:
     alla = d.verksamheter
     period = format_period(doc.period, "lang")
     namnd = doc.falt.namnd.lower()
-    first = resultat(fmt, namnd, d.varde(alla, NETTO, AVVIKELSE))
-    # 'socialnämnden redovisar ...' -> 'redovisar socialnämnden ...' after the adverbial.
-    first = first.replace(f"{namnd} redovisar", f"redovisar {namnd}", 1)
-    return [f"För perioden {period} {first}.",
-            prognos(fmt, d.varde(alla, NETTO, PROGNOSAVVIKELSE))]
+    avvikelse = d.varde(alla, NETTO, AVVIKELSE)
+    if avvikelse is None:
+        first = f"För perioden {period} saknas utfall för {namnd}."
+    else:
+        # 'socialnämnden redovisar ...' -> 'redovisar socialnämnden ...' after the adverbial.
+        said = resultat(fmt, namnd, avvikelse).replace(f"{namnd} redovisar", f"redovisar {namnd}", 1)
+        first = f"För perioden {period} {said}."
+    return [first, prognos(fmt, d.varde(alla, NETTO, PROGNOSAVVIKELSE))]
 
 
 def delar_omrade(doc: Rapport, fmt: Formatter, omrade: str) -> str:
     d = doc.drift
     group = d.i_omrade(omrade)
     period = format_period(doc.period, "lang")
-    return (f"{resultat(fmt, f'Verksamhetsområde {omrade}', d.varde(group, NETTO, AVVIKELSE))} "
-            f"för perioden {period}. {prognos(fmt, d.varde(group, NETTO, PROGNOSAVVIKELSE))}")
+    avvikelse = d.varde(group, NETTO, AVVIKELSE)
+    if avvikelse is None:
+        first = f"För perioden {period} saknas utfall för verksamhetsområde {omrade}."
+    else:
+        first = f"{resultat(fmt, f'Verksamhetsområde {omrade}', avvikelse)} för perioden {period}."
+    return f"{first} {prognos(fmt, d.varde(group, NETTO, PROGNOSAVVIKELSE))}"
 
 
 def delar_verksamhet(doc: Rapport, fmt: Formatter, v: Verksamhet) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..errors import InputError
-from ..format import Period, parse_period
+from ..format import Formatter, Period, parse_period
 from ..inputs.ekonomiblad import load_drift, load_investeringar, load_nyckeltal, load_volymer
 from ..inputs.excel import Tabell, Tabellkalla, load_source, table_from_rows
 from ..inputs.markdown import Block, Rubrik, parse_body
@@ -255,7 +255,7 @@ def load(path: str | Path, profil: Profil | None = None, typ: str | None = None)
         elif mb.nyckeltal and falt.nyckeltal:
             kalla = Tabellkalla(fil=falt.nyckeltal.fil, blad=mb.nyckeltal,
                                 rubrikrad=falt.nyckeltal.rubrikrad, enhet="kr")
-            nyckeltal[mb.namn] = load_nyckeltal(load_source(kalla, base))
+            nyckeltal[mb.namn] = load_nyckeltal(load_source(kalla, base), Formatter.from_profil(profil))
     texter = {}
     for key in ("ansvarsomraden", "omvarld", "strategier", "privata_utforare"):
         value = getattr(falt.texter, key)
