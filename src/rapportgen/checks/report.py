@@ -39,6 +39,13 @@ def _plats(f: Finding, fil: Path | None = None) -> str:
     return f.plats or ""
 
 
+def _indata_plats(d) -> str:
+    """Where an input error is; names the file when it is another than the checked one."""
+    fel = d.indatafel
+    fil = fel.fil if fel.fil and Path(fel.fil) != Path(d.fil) else None
+    return ", ".join(p for p in (fil, fel.plats) if p)
+
+
 def finding_line(f: Finding, fil: Path | None = None) -> str:
     plats = _plats(f, fil)
     where = f"{plats}: " if plats else ""
@@ -51,7 +58,8 @@ def format_plain(rapport: Kontrollrapport) -> str:
     for d in rapport.dokument:
         if d.indatafel is not None:
             lines.append(_title(d))
-            where = f"{d.indatafel.plats}: " if d.indatafel.plats else ""
+            plats = _indata_plats(d)
+            where = f"{plats}: " if plats else ""
             lines.append(f"  {'INDATA':<8} {where}{d.indatafel.detalj}")
         elif not d.findings:
             lines.append(f"{_title(d)}: inga anmärkningar")
@@ -74,7 +82,7 @@ def print_rich(rapport: Kontrollrapport, file: TextIO | None = None) -> None:
         for col in ("Allvar", "Plats", "Vad", "Förväntat", "Funnet", "Kontroll"):
             table.add_column(col, overflow="fold")
         if d.indatafel is not None:
-            table.add_row(Text("INDATA", "bold magenta"), d.indatafel.plats or "",
+            table.add_row(Text("INDATA", "bold magenta"), _indata_plats(d),
                           d.indatafel.detalj, "", "", "")
         for f in d.findings:
             table.add_row(Text(f.severity.value.upper(), _STYLE[f.severity]), _plats(f, d.fil),
