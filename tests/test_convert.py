@@ -107,7 +107,7 @@ def test_title_and_language_in_pdf_metadata(tmp_path, pool):
 
 
 def test_killed_instance_mid_batch_still_completes(tmp_path):
-    docs = make_docs(tmp_path / "in", 14)
+    docs = make_docs(tmp_path / "in", 40)  # enough work left after the kill
     with Pool(arbetare=2, tidsgrans=60) as p:
         killed: list[int] = []
 
