@@ -22,9 +22,12 @@ if TYPE_CHECKING:
 
 def open_template(path: Path) -> DocxTemplate:
     try:
-        return DocxTemplate(str(path))
+        tpl = DocxTemplate(str(path))
+        tpl.init_docx()  # docxtpl opens lazily: open now, so a broken file is reported here
+        return tpl
     except Exception as exc:  # zip/xml errors from a broken or non-Word file
-        raise TemplateError(f"mallen kan inte öppnas som Word-dokument ({exc})", fil=path) from None
+        raise TemplateError("mallen kan inte öppnas: filen är skadad eller inte ett Word-dokument (.docx)",
+                            fil=path) from None
 
 
 # A minus sign before a figure ("-28,5 mnkr", "(plan 2025: -71,5 mnkr)"): LibreOffice may
@@ -49,6 +52,7 @@ def render_docx(
     out: Path,
     build_context: Callable[[DocxTemplate], dict[str, Any]],
     formatter: Formatter | None = None,
+    forfattare: str | None = None,
 ) -> Path:
     """Render template with the context built by build_context(tpl) and write out atomically.
 
@@ -68,6 +72,9 @@ def render_docx(
     except jinja2.TemplateError as exc:
         raise TemplateError(f"mallen kunde inte fyllas i: {exc}", fil=template) from None
     bind_minus_signs(tpl.docx)
+    if forfattare:  # the template's own author (often "python-docx" or a template maker) is not the sender
+        tpl.docx.core_properties.author = forfattare
+        tpl.docx.core_properties.last_modified_by = forfattare
     with atomic_path(out) as tmp:
         tpl.save(str(tmp))
     return out
@@ -82,4 +89,5 @@ def render_typ(
 ) -> Path:
     """Render a document type's template (looked up for this profile) to out, atomically."""
     template = resolve_template(typ, mallar=mallar, profil_mallar=profil.mallar).path
-    return render_docx(template, Path(out), build_context, Formatter.from_profil(profil))
+    forfattare = ", ".join(x for x in (profil.forvaltning, profil.kommun) if x)
+    return render_docx(template, Path(out), build_context, Formatter.from_profil(profil), forfattare)
