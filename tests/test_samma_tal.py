@@ -63,3 +63,17 @@ def test_bilaga_given_as_a_folder_names_the_file_to_use(tmp_path):
     assert len(found) == 1
     assert "är en mapp" in found[0].meddelande and "delarsrapport.yaml" in found[0].meddelande
     assert found[0].plats.startswith("rad ")
+
+
+def test_tvinga_builds_the_package_and_lists_the_errors(tmp_path, runner):
+    manifest = _kopia(tmp_path)
+    md = tmp_path / "tjansteskrivelser" / "08-delarsrapport.md"
+    md.write_text(md.read_text(encoding="utf-8").replace("| Intäkter | 56 950 |", "| Intäkter | 56 960 |"),
+                  encoding="utf-8")
+    out = tmp_path / "ut"
+    stopped = runner.invoke(cli, ["handling", str(manifest), "-o", str(out)])
+    assert stopped.exit_code == 2 and "--tvinga" in stopped.output
+    forced = runner.invoke(cli, ["handling", str(manifest), "-o", str(out), "--tvinga"])
+    assert forced.exit_code == 0, forced.output
+    assert (out / "handling.pdf").is_file()
+    assert "samma_tal" in forced.output or "skiljer sig från bilagan" in forced.output

@@ -176,10 +176,11 @@ def _batch_outdirs(manifests: list[Path], utmapp: Path) -> list[Path]:
 @click.option("--publicering", is_flag=True,
               help="Webbversion: utan sekretessärenden och -bilagor, personnummer maskerade.")
 @click.option("--pdfa", is_flag=True, help="Arkivversion (PDF/A).")
+@click.option("--tvinga", is_flag=True, help="Bygg trots fel i kontrollen (felen skrivs ut).")
 @profil_option
 @mallar_option
 @arbetare_option
-def handling_cmd(manifest, utmapp, publicering, pdfa, profil, mallar, arbetare):
+def handling_cmd(manifest, utmapp, publicering, pdfa, tvinga, profil, mallar, arbetare):
     """Skapa kallelse och sammanträdeshandling från ett eller flera manifest.
 
     MANIFEST är en YAML-fil som beskriver sammanträdet, eller en mapp med sådana.
@@ -205,7 +206,7 @@ def handling_cmd(manifest, utmapp, publicering, pdfa, profil, mallar, arbetare):
             try:
                 prof = profile_for([m], profil)
                 results.append(build_handling(m, out, prof, publicering=publicering, pdfa=pdfa,
-                                              mallar=mallar, progress=step))
+                                              mallar=mallar, progress=step, tvinga=tvinga))
             except RapportgenError as exc:
                 failures.append(exc)
             progress.advance(task)

@@ -24,7 +24,7 @@ from pypdf import PdfReader, PdfWriter
 
 from .. import __version__, doctypes
 from ..checks import Finding, Severity, raise_on_errors, run_checks
-from ..convert import convert_many, session
+from ..convert import ConversionErrors, convert_many, session
 from ..errors import InputError
 from ..fileio import atomic_path, write_text_atomic
 from ..profil import Profil
@@ -93,6 +93,19 @@ def _convert(sources: list[Path], outdir: Path, pdfa: bool) -> list[Path]:
     return convert_many(sources, outdir)
 
 
+def _named_after_parts(exc: ConversionErrors, plans: list, h: Handling) -> ConversionErrors:
+    """Conversion errors name the user's file and its place in the package, not a temp copy."""
+    parts = {p.kalla_for_konvertering: p.delar[0] for p in plans if p.kalla_for_konvertering}
+    fel = []
+    for src, message in exc.fel:
+        d = parts.get(src)
+        if d is None:
+            fel.append((src, message))
+        else:
+            fel.append((Path(_rel(d.fil, h.mapp)), f"{d.stampel} '{d.etikett}': {message}"))
+    return ConversionErrors(fel)
+
+
 def _rel(path: Path, base: Path) -> str:
     """path relative to base ('../revision/svar.yaml'), for reports and manifest.json."""
     return os.path.relpath(path.resolve(), base.resolve())
@@ -113,7 +126,7 @@ class _Plan:
 def build_handling(
     manifest: str | Path, outdir: str | Path, profil: Profil | None = None, *,
     publicering: bool = False, pdfa: bool = False, mallar: Path | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, tvinga: bool = False,
 ) -> HandlingResultat:
     manifest, outdir = Path(manifest), Path(outdir)
     profil = profil or Profil()
@@ -121,8 +134,9 @@ def build_handling(
     say("läser manifestet")
     h = load_handling(manifest, profil)
     findings = run_checks(h, profil)
-    raise_on_errors(findings)
-    varningar = [f for f in findings if f.severity is Severity.VARNING]
+    raise_on_errors(findings, tvinga)
+    varningar = [f for f in findings if f.severity is not Severity.INFO] if tvinga else \
+        [f for f in findings if f.severity is Severity.VARNING]
     sfx = variant_suffix(publicering, pdfa)
     falt = h.falt
     maskeringar: list[personnummer.Maskering] = []
@@ -144,7 +158,10 @@ def build_handling(
         utkast_sidor = {i: 999 for i, a in enumerate(h.arenden) if h.delar_for(i)}
         kallelse.render(falt, kallelse_docx, profil, mallar, utkast_sidor)
         sources = [kallelse_docx] + [p.kalla_for_konvertering for p in plans if p.kalla_for_konvertering]
-        converted = _convert(sources, tmp / "pdf", pdfa)
+        try:
+            converted = _convert(sources, tmp / "pdf", pdfa)
+        except ConversionErrors as exc:
+            raise _named_after_parts(exc, plans, h) from None
         kallelse_pdf = converted[0]
         for plan, pdf in zip([p for p in plans if p.kalla_for_konvertering], converted[1:]):
             plan.pdf = pdf

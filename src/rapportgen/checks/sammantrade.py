@@ -124,6 +124,27 @@ def pdf_readable(h: Handling) -> Iterator[Finding]:
                 yield Finding(Severity.FEL, "pdf", str(h.fil), exc.detalj, plats=d.manifest_plats)
 
 
+@check(Handling, "office")
+def office_readable(h: Handling) -> Iterator[Finding]:
+    """Externa Word- och Excelfiler är hela (en .docx/.xlsx är ett zip-paket)."""
+    import zipfile
+
+    for d in h.delar:
+        if d.extern and d.fil.suffix.lower() in (".docx", ".xlsx") and d.fil.is_file():
+            ok = zipfile.is_zipfile(d.fil)
+            if ok:
+                try:
+                    with zipfile.ZipFile(d.fil) as z:
+                        ok = "[Content_Types].xml" in z.namelist() and z.testzip() is None
+                except (zipfile.BadZipFile, OSError):
+                    ok = False
+            if not ok:
+                slag = "Word" if d.fil.suffix.lower() == ".docx" else "Excel"
+                yield Finding(Severity.FEL, "office", str(h.fil),
+                              f"'{_rel(h, d)}' ({d.stampel}) är skadad eller inte en {slag}-fil",
+                              plats=d.manifest_plats)
+
+
 @check(Handling, "platshallare")
 def placeholders_in_generated(h: Handling, ktx: Kontrollkontext) -> Iterator[Finding]:
     """Platshållare kvar i manifestet och i de dokument rapportgen genererar (och deras övriga kontroller)."""

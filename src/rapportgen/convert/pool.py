@@ -404,7 +404,7 @@ class Pool:
             healthy = ep.check_after_fault()
             reason = str(exc)
             if healthy:
-                job.fel = f"LibreOffice kunde inte konvertera dokumentet ({reason})"
+                job.fel = _orsak(reason)
                 finish(job)
                 return
         except InstanceFailed as exc:
@@ -424,3 +424,10 @@ class Pool:
         else:
             job.fel = f"LibreOffice misslyckades två gånger ({reason})"
             finish(job)
+
+
+def _orsak(reason: str) -> str:
+    """LibreOffice's reason for a failed document, in the user's words where we know it."""
+    if "Could not load document" in reason or "load" in reason.lower() and "filter" in reason.lower():
+        return "LibreOffice kunde inte öppna filen: den är skadad eller i ett format LibreOffice inte kan läsa"
+    return f"LibreOffice kunde inte konvertera dokumentet ({reason})"
