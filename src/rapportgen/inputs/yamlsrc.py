@@ -64,6 +64,33 @@ def _collect_lines(node: yaml.Node, path: tuple, out: dict[tuple, int]) -> None:
             _collect_lines(item, path + (i,), out)
 
 
+# PyYAML's problem texts, said the way a user can act on them.
+_YAML_PROBLEM = (
+    ("but found another document", "en rad '---' mitt i filen börjar ett nytt YAML-dokument; "
+                                   "är det en Markdown-fil med YAML-huvud?"),
+    ("mapping values are not allowed", "ett kolon på fel ställe; sätt texten inom citattecken om den "
+                                       "innehåller ': '"),
+    ("could not find expected ':'", "ett kolon saknas efter nyckeln"),
+    ("cannot start any token", "ett tecken som inte får inleda ett värde (tabb för indrag? använd "
+                               "mellanslag; börjar texten med @, ` eller %? sätt den inom citattecken)"),
+    ("expected ',' or ']'", "en lista inom [ ] är inte rätt avslutad"),
+    ("expected ',' or '}'", "en uppsättning inom { } är inte rätt avslutad"),
+    ("found unexpected end of stream", "ett citattecken är inte avslutat"),
+    ("did not find expected key", "indraget stämmer inte: en nyckel väntades här"),
+    ("did not find expected '-' indicator", "indraget stämmer inte i en lista"),
+    ("expected <block end>", "indraget stämmer inte"),
+    ("found undefined alias", "ett alias (*namn) som inte är definierat"),
+    ("found duplicate anchor", "samma ankare (&namn) två gånger"),
+)
+
+
+def _yaml_problem(problem: str) -> str:
+    for english, svenska in _YAML_PROBLEM:
+        if english in problem:
+            return svenska
+    return problem
+
+
 def parse_yaml(text: str, fil: str | Path, line_offset: int = 0) -> Located:
     """Parse YAML text; syntax errors name the file and line."""
     fil = Path(fil)
@@ -73,7 +100,7 @@ def parse_yaml(text: str, fil: str | Path, line_offset: int = 0) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
-        problem = exc.problem or "ogiltig YAML"
+        problem = _yaml_problem(exc.problem or "ogiltig YAML")
         raise InputError(
             f"YAML-syntaxfel: {problem}", fil=fil, plats=f"rad {line}" if line else None
         ) from None
@@ -126,6 +153,18 @@ _MESSAGES = {
     "too_short": "får inte vara tom",
     "literal_error": "har ett otillåtet värde",
     "enum": "har ett otillåtet värde",
+}
+
+
+# Constraint errors: Swedish text with the limit from the error's context.
+_CTX_MESSAGES = {
+    "greater_than_equal": "ska vara minst {ge}",
+    "greater_than": "ska vara större än {gt}",
+    "less_than_equal": "får vara högst {le}",
+    "less_than": "ska vara mindre än {lt}",
+    "string_too_long": "får vara högst {max_length} tecken",
+    "too_long": "får ha högst {max_length} delar",
+    "string_pattern_mismatch": "har fel form (mönster {pattern})",
 }
 
 
@@ -183,6 +222,13 @@ def translate_error(err: dict, model: type[BaseModel]) -> str:
     if kind == "missing":
         return f"fältet '{label}' saknas (obligatoriskt)"
     msg = _MESSAGES.get(kind)
+    if kind in _CTX_MESSAGES:
+        try:
+            ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v
+                   for k, v in (err.get("ctx") or {}).items()}
+            msg = _CTX_MESSAGES[kind].format(**ctx)
+        except (KeyError, IndexError):
+            msg = None
     value = err.get("input")
     shown = f" (värde: {value!r})" if isinstance(value, (str, int, float)) else ""
     if msg is None:
