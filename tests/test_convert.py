@@ -360,6 +360,30 @@ def test_ctrl_c_leaves_no_soffice(tmp_path, vanta):
     assert [p for p, _c in ours() if p not in before] == []
 
 
+def test_ctrl_c_in_the_cli_exits_130(tmp_path):
+    """The console command says 'Avbrutet.' and ends with the shell's interrupt code."""
+    from .conftest import EXAMPLES
+
+    src = (EXAMPLES / "tjansteskrivelser" / "05-familjehemsorganisation.md").read_text(encoding="utf-8")
+    for i in range(40):
+        (tmp_path / f"d{i:02d}.md").write_text(src, encoding="utf-8")
+    before = {pid for pid, _cmd in ours()}
+    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from rapportgen.cli import main; main()", "tjansteskrivelse",
+         *sorted(map(str, tmp_path.glob("d*.md"))), "-o", str(tmp_path / "ut"), "--profil",
+         str(EXAMPLES / "rapportgen.yaml")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not [p for p, _c in ours() if p not in before]:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Avbrutet." in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize("vanta", [0.0, 1.5], ids=["under-start", "under-konvertering"])
 def test_killed_owner_leaves_no_soffice(tmp_path, vanta):
     """SIGKILL gives the owner no chance to clean up: the instances notice and take LibreOffice down."""

@@ -224,8 +224,19 @@ def handling_cmd(manifest, utmapp, publicering, pdfa, tvinga, profil, mallar, ar
         raise Abort(f"{len(failures)} av {len(manifests)} handlingar kunde inte byggas")
 
 
-def main() -> None:  # pragma: no cover - console entry
-    cli()
+def main() -> None:
+    """Console entry: as cli(), but Ctrl-C ends with the shell's code for an interrupt (130)."""
+    import sys
+
+    try:
+        rv = cli.main(prog_name="rapportgen", standalone_mode=False)
+    except click.exceptions.Abort as exc:
+        click.echo(cli_svenska.TEXTER["Aborted!"], err=True)
+        sys.exit(130 if isinstance(exc.__cause__, KeyboardInterrupt) else 1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(rv if isinstance(rv, int) else 0)
 
 
 # --- revisionssvar, revisionsregister och uppdragslista -------------------------------------
