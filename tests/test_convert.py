@@ -277,6 +277,7 @@ def test_remote_server_down_gives_clear_error(tmp_path):
         with session(settings):
             convert_many(docs, tmp_path / "ut")
     assert [f.name for f, _m in info.value.fel] == ["dok-00.docx", "dok-01.docx"]
+    assert all(f"servern {settings.servrar[0]} svarar inte" in m for _f, m in info.value.fel)
 
 
 def test_background_pool_outlives_command_and_stops(tmp_path, runner):

@@ -343,8 +343,9 @@ class Pool:
             try:
                 try:
                     ep.ensure()
-                except InstanceFailed:
+                except InstanceFailed as exc:
                     ep.retired = True
+                    orsaker.add(str(exc))
                     return
                 while True:
                     with done:
@@ -362,6 +363,7 @@ class Pool:
                     alive[0] -= 1
                     done.notify_all()
 
+        orsaker: set[str] = set()  # why endpoints could not work: 'servern X svarar inte'
         threads = [threading.Thread(target=worker, args=(ep,), daemon=True, name=f"konv-{ep.name}")
                    for ep in usable]
         for t in threads:
@@ -375,7 +377,8 @@ class Pool:
                 job = todo.get_nowait()
             except queue.Empty:
                 break
-            job.fel = job.fel or "ingen LibreOffice-instans kunde konvertera dokumentet"
+            varfor = f" ({'; '.join(sorted(orsaker))})" if orsaker else ""
+            job.fel = job.fel or f"ingen LibreOffice-instans kunde konvertera dokumentet{varfor}"
             finish(job)
         for t in threads:
             t.join(timeout=1)
