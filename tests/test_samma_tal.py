@@ -77,3 +77,17 @@ def test_tvinga_builds_the_package_and_lists_the_errors(tmp_path, runner):
     assert forced.exit_code == 0, forced.output
     assert (out / "handling.pdf").is_file()
     assert "samma_tal" in forced.output or "skiljer sig från bilagan" in forced.output
+
+
+def test_report_part_hash_covers_the_files_it_is_made_from(tmp_path):
+    from rapportgen.assemble.bygg import _kallfiler, _sha256_med_kallor
+
+    _kopia(tmp_path)
+    yaml = tmp_path / "delarsrapport" / "delarsrapport.yaml"
+    names = {f.name for f in _kallfiler(yaml)}
+    assert {"ekonomi.xlsx", "mal.yaml", "nyckeltal.xlsx", "ekonomi.md"} <= names
+    before = _sha256_med_kallor(yaml, "delarsrapport")
+    wb = load_workbook(tmp_path / "delarsrapport" / "ekonomi.xlsx")
+    wb["Driftredovisning"]["D5"].value += 1
+    wb.save(tmp_path / "delarsrapport" / "ekonomi.xlsx")
+    assert _sha256_med_kallor(yaml, "delarsrapport") != before

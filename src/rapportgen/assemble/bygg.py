@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class DelResultat:
     typ: str | None = None
     sha256: str | None = None
     sekretess: bool = False
+    kallfiler: list[str] = field(default_factory=list)  # files a generated part was made from, besides kalla
 
     @property
     def sidor(self) -> int:
@@ -104,6 +106,38 @@ def _named_after_parts(exc: ConversionErrors, plans: list, h: Handling) -> Conve
         else:
             fel.append((Path(_rel(d.fil, h.mapp)), f"{d.stampel} '{d.etikett}': {message}"))
     return ConversionErrors(fel)
+
+
+def _kallfiler(source: Path) -> list[Path]:
+    """Files a YAML input names (Excel sheets, goals, Markdown texts), resolved beside it."""
+    if source.suffix.lower() not in (".yaml", ".yml"):
+        return []
+    from ..checks import iter_texts
+    from ..inputs.yamlsrc import load_yaml_file
+
+    try:
+        data = load_yaml_file(source).data
+    except InputError:
+        return []
+    found: list[Path] = []
+    for _path, text in iter_texts(data):
+        if len(text) > 255 or "\n" in text or not re.search(r"\.[A-Za-z0-9]{2,5}$", text):
+            continue
+        candidate = (source.parent / text).resolve()
+        if candidate.is_file() and candidate != source.resolve() and candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def _sha256_med_kallor(source: Path, typ: str | None) -> str:
+    """sha256 of an input; for a generated part, of the input and every file it names."""
+    kallor = _kallfiler(source) if typ else []
+    if not kallor:
+        return sha256(source)
+    h = hashlib.sha256()
+    for f in [source, *kallor]:
+        h.update(f"{f.name}\0{sha256(f)}\n".encode())
+    return h.hexdigest()
 
 
 def _rel(path: Path, base: Path) -> str:
@@ -345,7 +379,10 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
             plan.roll, etikett, first + 1, last + 1, arende=a.punkt, bilaga=d.bilaga_nr,
             kalla=None if plan.roll == "utelämnad" else _rel(d.fil, h.mapp),
             typ=d.typ or ("extern" if plan.roll != "utelämnad" else None),
-            sha256=None if plan.roll == "utelämnad" else sha256(d.fil), sekretess=d.sekretess))
+            sha256=None if plan.roll == "utelämnad" else _sha256_med_kallor(d.fil, d.typ),
+            sekretess=d.sekretess,
+            kallfiler=[] if plan.roll == "utelämnad" or not d.typ else
+            [_rel(f, h.mapp) for f in _kallfiler(d.fil)]))
 
     total = len(writer.pages)
     geometries = []
@@ -389,6 +426,7 @@ def _write_manifest_json(result: HandlingResultat, h: Handling, falt, publicerin
         "delar": [{
             "roll": d.roll, "ärende": d.arende, "bilaga": d.bilaga, "etikett": d.etikett,
             "källa": d.kalla, "typ": d.typ, "sha256": d.sha256, "sekretess": d.sekretess,
+            **({"källfiler": d.kallfiler} if d.kallfiler else {}),
             "sidor": [d.forsta_sida, d.sista_sida],
         } for d in result.delar],
         "maskerade_personnummer": [{"fil": m.fil, "plats": m.plats, "antal": m.antal}
