@@ -23,7 +23,9 @@ def test_init_then_render(tmp_path, monkeypatch, runner):
 
     # The user fills in the profile and edits a template, then renders from the folder.
     profile = (work / "rapportgen.yaml").read_text(encoding="utf-8")
-    (work / "rapportgen.yaml").write_text(profile.replace("123 45 Exempelstad", "841 81 Ånge"), encoding="utf-8")
+    profile = profile.replace("123 45 Exempelstad", "841 81 Ånge").replace("kommun: Exempelkommun", "kommun: Ånge kommun")
+    profile = profile.replace("förvaltning: Socialförvaltningen", "förvaltning: Omsorgsförvaltningen")
+    (work / "rapportgen.yaml").write_text(profile, encoding="utf-8")
     doc = Document(str(work / "mallar" / "tjansteskrivelse.docx"))
     doc.paragraphs[0].insert_paragraph_before("Ånges egen mall")
     doc.save(str(work / "mallar" / "tjansteskrivelse.docx"))
@@ -37,6 +39,18 @@ def test_init_then_render(tmp_path, monkeypatch, runner):
     assert "Ånges egen mall" in text
     assert "841 81 Ånge" in text  # the footer's address comes from the filled-in profile
     assert "Förslag till beslut" in text
+    # The example inputs leave the organisation to the profile: the new names show.
+    assert "Ånge kommun" in text and "Omsorgsförvaltningen" in text
+    assert "Timrå" not in text and "Exempelkommun" not in text
+
+    for typ, inp in (("revisionssvar", "inputs/revisionssvar.yaml"), ("delarsrapport", "inputs/delarsrapport.yaml")):
+        result = runner.invoke(cli, [typ, inp, "-o", "ut"])
+        assert result.exit_code == 0, result.output
+        pdfs = sorted((work / "ut").glob(f"{typ}*.pdf"))
+        assert pdfs, result.output
+        text = squash(pdf_text(pdfs[0]))
+        assert "Ånge kommun" in text, typ
+        assert "Timrå kommun" not in text and "Exempelkommun" not in text, typ
 
     check = runner.invoke(cli, ["check", "inputs", "--format", "plain"])
     assert check.exit_code == 0, check.output
