@@ -66,6 +66,8 @@ def test_package_builder_uses_working_directory_templates(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     manifest = tmp_path / "sm.yaml"
     shutil.copyfile(doctypes.EXEMPEL / "sammantrade.yaml", manifest)
+    for name in ("tjansteskrivelse.md", "dokument.md"):  # ärende 5 and its bilaga
+        shutil.copyfile(doctypes.EXEMPEL / name, tmp_path / name)
     result = build_handling(manifest, tmp_path / "ut", Profil())
     assert "EGEN KALLELSEMALL" in pdf_text(result.handling)
 
