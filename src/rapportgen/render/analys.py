@@ -5,8 +5,9 @@ then patch_xml) and parsed with the project's Jinja environment. Findings point 
 the paragraph or table cell in Word terms, with the text around:
 
 - Jinja syntax errors;
-- tags docxtpl cannot handle: a tag split over two paragraphs or cells, {%tr %} outside
-  a table, text that a {%p %} tag would delete, typographic quotes inside a tag;
+- tags docxtpl cannot handle: a tag split over two paragraphs or cells, a tag never closed
+  in its paragraph or cell, a closer without an opener, {%tr %} outside a table, text that
+  a {%p %} tag would delete, typographic quotes inside a tag;
 - variables and filters the document type's model does not have, with "menade du".
 """
 
