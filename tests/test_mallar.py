@@ -66,6 +66,8 @@ def test_package_builder_uses_working_directory_templates(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     manifest = tmp_path / "sm.yaml"
     shutil.copyfile(doctypes.EXEMPEL / "sammantrade.yaml", manifest)
+    for name in ("tjansteskrivelse.md", "dokument.md"):  # ärende 5 and its bilaga
+        shutil.copyfile(doctypes.EXEMPEL / name, tmp_path / name)
     result = build_handling(manifest, tmp_path / "ut", Profil())
     assert "EGEN KALLELSEMALL" in pdf_text(result.handling)
 
@@ -267,3 +269,71 @@ def test_every_variable_has_a_description():
     missing = [f"{t.name}: {v.namn}" for t in doctypes.all_types() for v in m.variabler(t)
                if not v.beskrivning.strip()]
     assert missing == []
+
+
+# --- tags left open or closed without an opener -----------------------------------------------
+
+def _shipped_like(title: str) -> list[str]:
+    """The top of the shipped tjänsteskrivelse with the title paragraph replaced."""
+    return ["{{ namnd }}", title, "{%p for a in avsnittslista if a.nyckel == 'sammanfattning' %}",
+            "{{ a.rubrik }}", "{{p a.text }}", "{%p endfor %}", "Förslag till beslut", "{{ beslutsformulering }}"]
+
+
+@pytest.mark.parametrize("title", ["{{ titel ", "{{ titel } och mer text", "{% if titel ", "{# anteckning "])
+def test_kontrollera_tag_never_closed(tmp_path, runner, title):
+    """A tag opened and never closed swallows the text after it at render: an error, not approval."""
+    fil = _template(tmp_path / "tjansteskrivelse.docx", _shipped_like(title))
+    result = runner.invoke(cli, ["mallar", "kontrollera", str(fil)])
+    assert result.exit_code == 1, result.output
+    assert "Mallen är godkänd" not in result.output
+    opener = title.strip()[:2]
+    assert f"brödtexten, stycke 2: taggen {opener} avslutas aldrig" in result.output
+    assert f"»{' '.join(title.split())}«" in result.output
+
+
+def test_kontrollera_tag_never_closed_in_cell_and_last_paragraph(tmp_path):
+    fil = _template(tmp_path / "tjansteskrivelse.docx", ["{{ titel }}", "Inledning {{ namnd"],
+                    cell="Till {{ namnd ")
+    r = mallar.kontrollera(fil)
+    places = [(f.plats, f.kod) for f in r.fel]
+    assert ("brödtexten, stycke 2", "delad-tagg") in places, places
+    assert ("brödtexten, tabell 1, rad 2, cell 1", "delad-tagg") in places, places
+    assert not r.ok and r.pdf is None
+
+
+@pytest.mark.parametrize("text,closer", [("Text titel }} mer", "}}"), ("100 %} av budgeten", "%}"),
+                                         ("{{ titel }} och sedan }}", "}}")])
+def test_kontrollera_lone_closer(tmp_path, text, closer):
+    fil = _template(tmp_path / "tjansteskrivelse.docx", ["{{ titel }}", text, "Slut"])
+    r = mallar.kontrollera(fil)
+    assert [(f.plats, f.kod) for f in r.fel] == [("brödtexten, stycke 2", "delad-tagg")]
+    assert r.fel[0].meddelande.startswith(f"{closer} avslutar en tagg som inte har börjat")
+    assert r.fel[0].text == text
+
+
+def test_kontrollera_tag_split_over_cells(tmp_path):
+    path = tmp_path / "tjansteskrivelse.docx"
+    doc = Document()
+    doc.add_paragraph("{{ titel }}")
+    row = doc.add_table(rows=1, cols=2).rows[0]
+    row.cells[0].text = "{{ nam"
+    row.cells[1].text = "nd }}"
+    doc.save(path)
+    r = mallar.kontrollera(path)
+    assert [f.plats for f in r.fel] == ["brödtexten, tabell 1, rad 1, cell 1"]
+    assert "slutar i nästa stycke (tabell 1, rad 1, cell 2)" in r.fel[0].meddelande
+
+
+def test_kontrollera_tag_split_over_runs_with_open_tag_is_an_error(tmp_path):
+    """Runs are fine only when the tag closes in the paragraph: split runs never hide an open tag."""
+    path = tmp_path / "tjansteskrivelse.docx"
+    doc = Document()
+    p = doc.add_paragraph()
+    for piece in ("{", "{ ti", "tel "):
+        p.add_run(piece).bold = True
+    doc.add_paragraph("{%p if namnd %}")
+    doc.add_paragraph("{{ namnd }}")
+    doc.add_paragraph("{%p endif %}")
+    doc.save(path)
+    r = mallar.kontrollera(path)
+    assert [(f.plats, f.kod) for f in r.fel] == [("brödtexten, stycke 1", "delad-tagg")]

@@ -97,3 +97,30 @@ def test_shipped_template_follows_the_profile_sections(tmp_path, runner):
     headings = [h for h in ("Sammanfattning", "Förslag till beslut", "Ekonomi", "Bakgrund", "Ärendet") if h in lines]
     assert headings == ["Sammanfattning", "Förslag till beslut", "Ekonomi", "Bakgrund"]
     assert [lines.index(h) for h in headings] == sorted(lines.index(h) for h in headings)
+
+
+@pytest.mark.parametrize("value,what", [("saknas", "finns inte"), ("rapportgen.yaml", "är en fil, inte en mapp")])
+def test_profile_mallar_folder_must_exist(tmp_path, monkeypatch, runner, value, what):
+    """A misspelt mallar: folder would silently fall back to the shipped templates: an error at its line."""
+    from rapportgen import doctypes
+
+    profile = tmp_path / "rapportgen.yaml"
+    profile.write_text(f"kommun: Ånge kommun\nförvaltning: Socialförvaltningen\nmallar: {value}\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_profile(profile)
+    assert exc.value.format_message() == (
+        f"{profile}, rad 3: fältet 'mallar': mappen för egna mallar '{value}' {what} ({tmp_path / value})")
+
+    inp = tmp_path / "arende.md"
+    inp.write_bytes(doctypes.get("tjansteskrivelse").exempel.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    for args in (["tjansteskrivelse", "arende.md", "-o", "ut", "--ingen-pdf"], ["mallar", "lista"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert f"rapportgen.yaml, rad 3: fältet 'mallar': mappen för egna mallar '{value}' {what}" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "ut").exists()
+
+    (tmp_path / "mallar").mkdir()
+    profile.write_text("kommun: Ånge kommun\nmallar: mallar\n", encoding="utf-8")
+    assert load_profile(profile).mallar == (tmp_path / "mallar").resolve()

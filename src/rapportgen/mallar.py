@@ -398,14 +398,41 @@ LASMIG = """\
 Mappen skapades med `rapportgen init`. Den innehåller:
 
 - `rapportgen.yaml` – organisationsprofilen: kommun, förvaltning, nämnd, diarienummermönster,
-  undertecknare. Fyll i den först.
+  undertecknare. Fyll i den först; exemplen nedan hämtar kommun och förvaltning därifrån.
 - `mallar/` – kopior av rapportgens Word-mallar, en per dokumenttyp. Ändra dem i Word;
   `rapportgen mallar lista` visar vilken mall som används, och varifrån.
 - `inputs/` – ett exempel på indata för varje dokumenttyp.
 
-Kom igång (kör kommandona i den här mappen):
+## Exemplen och kommandot som gör dokumentet av dem
 
-    rapportgen tjansteskrivelse inputs/tjansteskrivelse.md -o ut
+Kör kommandona i den här mappen. Dokumenten hamnar i `ut/`.
+
+| Indata | Dokument | Kommando |
+|---|---|---|
+| `inputs/tjansteskrivelse.md` | tjänsteskrivelse | `rapportgen tjansteskrivelse inputs/tjansteskrivelse.md -o ut` |
+| `inputs/revisionssvar.yaml` | revisionssvar och dess tjänsteskrivelse | `rapportgen revisionssvar inputs/revisionssvar.yaml -o ut` |
+| `inputs/delarsrapport.yaml` | delårsrapport | `rapportgen delarsrapport inputs/delarsrapport.yaml -o ut` |
+| `inputs/verksamhetsplan.yaml` | verksamhetsplan och budget | `rapportgen verksamhetsplan inputs/verksamhetsplan.yaml -o ut` |
+| `inputs/uppdragslista.xlsx` | uppdragslista | `rapportgen uppdragslista inputs/uppdragslista.xlsx -o ut` |
+| `inputs/kallelse.yaml` | kallelse och sammanträdeshandling | `rapportgen handling inputs/kallelse.yaml -o ut/handling` |
+| `inputs/dokument.md` | bilaga (se nedan) | – |
+
+`inputs/dokument.md` är en bilaga skriven i Markdown (`typ: dokument`). Den blir inget
+dokument på egen hand: den tas med från ett sammanträdesmanifest, under ett ärendes
+`bilagor:`, så som ärende 5 i `inputs/kallelse.yaml` gör:
+
+    ärenden:
+      - punkt: 5
+        ärendemening: Genomlysning av bemanning …
+        tjänsteskrivelse: tjansteskrivelse.md
+        bilagor:
+          - {etikett: Återredovisning av uppdrag …, fil: dokument.md}
+
+`rapportgen handling inputs/kallelse.yaml -o ut/handling` gör då kallelsen och en
+sammanträdeshandling där tjänsteskrivelsen och bilagan ingår.
+
+## Fler kommandon
+
     rapportgen check inputs
     rapportgen mallar variabler tjansteskrivelse
     rapportgen mallar kontrollera mallar/tjansteskrivelse.docx

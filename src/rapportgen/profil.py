@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, field_validator
 
+from .errors import InputError
 from .inputs.yamlsrc import load_yaml_file, validate
 from .model.common import PersonList, Strict, Text
 
@@ -155,6 +156,12 @@ def load_profile(path: str | Path | None = None, *, search_dir: str | Path = "."
     data = located.data or {}
     profil = validate(Profil, located, data)
     profil._source = Path(path)
-    if profil.mallar is not None and not profil.mallar.is_absolute():
-        profil.mallar = (Path(path).parent / profil.mallar).resolve()
+    if profil.mallar is not None:
+        written = profil.mallar
+        if not profil.mallar.is_absolute():
+            profil.mallar = (Path(path).parent / profil.mallar).resolve()
+        if not profil.mallar.is_dir():
+            what = "är en fil, inte en mapp" if profil.mallar.exists() else "finns inte"
+            raise InputError(f"fältet 'mallar': mappen för egna mallar '{written}' {what} ({profil.mallar})",
+                             fil=path, plats=located.where(("mallar",)))
     return profil

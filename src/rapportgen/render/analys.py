@@ -5,8 +5,9 @@ then patch_xml) and parsed with the project's Jinja environment. Findings point 
 the paragraph or table cell in Word terms, with the text around:
 
 - Jinja syntax errors;
-- tags docxtpl cannot handle: a tag split over two paragraphs or cells, {%tr %} outside
-  a table, text that a {%p %} tag would delete, typographic quotes inside a tag;
+- tags docxtpl cannot handle: a tag split over two paragraphs or cells, a tag never closed
+  in its paragraph or cell, a closer without an opener, {%tr %} outside a table, text that
+  a {%p %} tag would delete, typographic quotes inside a tag;
 - variables and filters the document type's model does not have, with "menade du".
 """
 
@@ -31,7 +32,6 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _Q = {"p": f"{{{W}}}p", "t": f"{{{W}}}t", "tc": f"{{{W}}}tc", "tr": f"{{{W}}}tr", "tbl": f"{{{W}}}tbl"}
 _MARK = "rgnr"  # attribute numbering paragraphs through docxtpl's patching
 _OPEN = re.compile(r"\{[{%#]")
-_CLOSE = re.compile(r"[}%#]\}")
 _JINJA_GLOBALS = {"range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false",
                   "none", "True", "False", "None"}
 
@@ -120,31 +120,61 @@ def template_parts(path: Path) -> list[Del]:
 
 # --- split tags and other shapes docxtpl cannot handle -------------------------------------
 
+_PAIRS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+
+
+def _scan(text: str, open_tag: str | None = None) -> tuple[list[int], str | None, int]:
+    """Walk a paragraph's tags as Jinja does: an opener runs to its own closer.
+
+    open_tag is a tag left open by the paragraph before (and closed in this one). Returns the
+    positions of closers without an opener, the tag still open at the end (or None) and
+    where it opened."""
+    lone: list[int] = []
+    i, start = 0, -1
+    while i < len(text) - 1:
+        two = text[i:i + 2]
+        if open_tag is not None:
+            if two == _PAIRS[open_tag]:
+                open_tag, i = None, i + 2
+                continue
+        elif two in _PAIRS:
+            open_tag, start, i = two, i, i + 2
+            continue
+        elif two in ("}}", "%}", "#}"):
+            lone.append(i)
+            i += 2
+            continue
+        i += 1
+    return lone, open_tag, start
+
+
 def _split_tags(part: Del) -> Iterable[Fynd]:
-    pending: Stycke | None = None
+    pending: tuple[Stycke, str, int] | None = None  # paragraph, tag and where it opened
     for st in part.stycken:
         text = st.text
-        continued = pending is not None
+        carried = None
         if pending is not None:
-            if _CLOSE.search(text) and not _OPEN.search(text[:_CLOSE.search(text).start()]):
-                yield Fynd("fel", "delad-tagg", pending.plats,
+            before, tag, at = pending
+            closer = text.find(_PAIRS[tag])
+            opener = _OPEN.search(text)
+            if closer >= 0 and (opener is None or opener.start() > closer):
+                yield Fynd("fel", "delad-tagg", before.plats,
                            f"taggen börjar här men slutar i nästa stycke ({st.plats.split(', ', 1)[1]}); "
                            "en tagg måste stå i ett och samma stycke eller en och samma cell",
-                           _clip(pending.text + " ¶ " + text))
+                           _clip(before.text + " ¶ " + text))
+                carried = tag
+            else:
+                yield Fynd("fel", "delad-tagg", before.plats,
+                           f"taggen {tag} avslutas aldrig med {_PAIRS[tag]} i samma stycke eller cell; "
+                           "texten efter den försvinner när mallen fylls i", _clip(before.text, at))
             pending = None
-        opens = [m.start() for m in _OPEN.finditer(text)]
-        closes = [m.start() for m in _CLOSE.finditer(text)]
-        if len(opens) > len(closes):
-            last_open = opens[-1]
-            if not any(c > last_open for c in closes):
-                pending = st
-                if not any(True for s in part.stycken if s.nummer == st.nummer + 1):
-                    yield Fynd("fel", "delad-tagg", st.plats, "taggen avslutas aldrig", _clip(text, last_open))
-        elif len(closes) > len(opens) and not continued:
-            first_close = closes[0]
-            if not any(o < first_close for o in opens):
-                yield Fynd("fel", "delad-tagg", st.plats,
-                           "en tagg slutar här utan att ha börjat i samma stycke", _clip(text, first_close))
+        lone, still_open, at = _scan(text, carried)
+        if lone:
+            yield Fynd("fel", "delad-tagg", st.plats,
+                       f"{text[lone[0]:lone[0] + 2]} avslutar en tagg som inte har börjat i samma stycke eller cell",
+                       _clip(text, lone[0]))
+        if still_open is not None:
+            pending = (st, still_open, at)
         if re.search(r"\{[ \u00a0]+[{%]|[%}][ \u00a0]+\}", text):
             yield Fynd("fel", "delad-tagg", st.plats,
                        "mellanslag mellan klammerparenteserna: skriv {{ och }} eller {% och %} utan mellanrum",
@@ -163,6 +193,11 @@ def _split_tags(part: Del) -> Iterable[Fynd]:
                            "i samma stycke kommer inte med", _clip(text))
         if re.search(r"\{%tr\s", text) and "tabell" not in st.plats:
             yield Fynd("fel", "tr-tagg", st.plats, "{%tr %} får bara stå i en tabellrad", _clip(text))
+    if pending is not None:
+        before, tag, at = pending
+        yield Fynd("fel", "delad-tagg", before.plats,
+                   f"taggen {tag} avslutas aldrig med {_PAIRS[tag]}; texten efter den försvinner när mallen fylls i",
+                   _clip(before.text, at))
 
 
 # --- Jinja: syntax and names ---------------------------------------------------------------
