@@ -369,7 +369,9 @@ def test_ctrl_c_in_the_cli_exits_130(tmp_path):
     for i in range(40):
         (tmp_path / f"d{i:02d}.md").write_text(src, encoding="utf-8")
     before = {pid for pid, _cmd in ours()}
-    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache")}
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "TMPDIR": str(tmp)}
     proc = subprocess.Popen(
         [sys.executable, "-c", "from rapportgen.cli import main; main()", "tjansteskrivelse",
          *sorted(map(str, tmp_path.glob("d*.md"))), "-o", str(tmp_path / "ut"), "--profil",
@@ -383,6 +385,12 @@ def test_ctrl_c_in_the_cli_exits_130(tmp_path):
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Avbrutet." in err and "Traceback" not in err
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and (list(tmp.glob(PROFILE_MARK + "*")) or
+                                           [p for p, _c in ours() if p not in before]):
+        time.sleep(0.2)
+    assert list(tmp.glob(PROFILE_MARK + "*")) == []  # no LibreOffice profile left behind
+    assert [p for p, _c in ours() if p not in before] == []
 
 
 @pytest.mark.parametrize("vanta", [0.0, 1.5], ids=["under-start", "under-konvertering"])

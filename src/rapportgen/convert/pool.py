@@ -414,6 +414,10 @@ class Pool:
             reason = "tidsgränsen överskreds" if "timed out" in str(exc) else str(exc)
         finally:
             self._interval(t0, time.monotonic())
+        if _STOPPING.is_set():  # interrupted (Ctrl-C, SIGTERM): no new LibreOffice now
+            job.fel = "avbrutet"
+            finish(job)
+            return
         # The instance hung or crashed: replace it and retry the document once.
         with self._lock:
             self.stat.omstarter += 1
