@@ -349,7 +349,8 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
     delar = [DelResultat("kallelse", "Kallelse och ärendelista", 1, k_pages, kalla=h.fil.name, typ="kallelse",
                          sha256=sha256(h.fil))]
     writer.add_outline_item(title="Kallelse och ärendelista", page_number=0)
-    stamped: list[tuple[int, str]] = []  # (page index, stamp text)
+    # (page index, stamp text): every page, the kallelse's too, for continuous page numbers.
+    stamped: list[tuple[int, str]] = [(i, "Kallelse och ärendelista") for i in range(k_pages)]
     parents: dict[int, object] = {}
     datum = falt.datum.isoformat()
     for plan in plans:
