@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -46,3 +48,19 @@ def write_bytes_atomic(target: str | Path, data: bytes) -> Path:
 
 def write_text_atomic(target: str | Path, text: str) -> Path:
     return write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def copy_atomic(source: str | Path, target: str | Path) -> Path:
+    """Copy source onto target so that target is either the old file or the whole new one."""
+    with atomic_path(target) as tmp:
+        shutil.copyfile(source, tmp)
+    return Path(target)
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()

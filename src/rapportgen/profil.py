@@ -67,10 +67,13 @@ class Konvertering(Strict):
     @field_validator("servrar")
     @classmethod
     def _host_port(cls, value):
+        from .convert.pool import parse_server  # the pool reads them the same way
+
         for s in value:
-            host, _, port = s.rpartition(":")
-            if not host or not port.isdigit():
-                raise ValueError(f"'{s}' ska skrivas värd:port, t.ex. 127.0.0.1:2003")
+            try:
+                parse_server(s)
+            except ValueError:
+                raise ValueError(f"'{s}' ska skrivas värd:port, t.ex. 127.0.0.1:2003") from None
         return value
 
 

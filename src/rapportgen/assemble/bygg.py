@@ -27,7 +27,7 @@ from .. import __version__, doctypes
 from ..checks import Finding, Severity, raise_on_errors, run_checks
 from ..convert import ConversionErrors, convert_many, session
 from ..errors import InputError
-from ..fileio import atomic_path, write_text_atomic
+from ..fileio import atomic_path, sha256_file, write_text_atomic
 from ..profil import Profil
 from . import kallelse, pdfa as pdfa_mod, personnummer
 from .manifest import Del, Handling, load_handling
@@ -73,14 +73,6 @@ class HandlingResultat:
 
 def variant_suffix(publicering: bool, pdfa: bool) -> str:
     return ("-publicering" if publicering else "") + ("-pdfa" if pdfa else "")
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _convert(sources: list[Path], outdir: Path, pdfa: bool) -> list[Path]:
@@ -133,10 +125,10 @@ def _sha256_med_kallor(source: Path, typ: str | None) -> str:
     """sha256 of an input; for a generated part, of the input and every file it names."""
     kallor = _kallfiler(source) if typ else []
     if not kallor:
-        return sha256(source)
+        return sha256_file(source)
     h = hashlib.sha256()
     for f in [source, *kallor]:
-        h.update(f"{f.name}\0{sha256(f)}\n".encode())
+        h.update(f"{f.name}\0{sha256_file(f)}\n".encode())
     return h.hexdigest()
 
 
@@ -347,7 +339,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
     writer.append(kreader, import_outline=False)
     k_pages = len(writer.pages)
     delar = [DelResultat("kallelse", "Kallelse och ärendelista", 1, k_pages, kalla=h.fil.name, typ="kallelse",
-                         sha256=sha256(h.fil))]
+                         sha256=sha256_file(h.fil))]
     writer.add_outline_item(title="Kallelse och ärendelista", page_number=0)
     # (page index, stamp text): every page, the kallelse's too, for continuous page numbers.
     stamped: list[tuple[int, str]] = [(i, "Kallelse och ärendelista") for i in range(k_pages)]
@@ -418,9 +410,9 @@ def _write_manifest_json(result: HandlingResultat, h: Handling, falt, publicerin
         "variant": {"publicering": publicering, "pdfa": pdfa},
         "skapad": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "rapportgen": __version__,
-        "manifest": {"fil": h.fil.name, "sha256": sha256(h.fil)},
+        "manifest": {"fil": h.fil.name, "sha256": sha256_file(h.fil)},
         "fil": result.handling.name,
-        "sha256": sha256(result.handling),
+        "sha256": sha256_file(result.handling),
         "sidor": result.sidor,
         "ärenden": [{"punkt": a.punkt, "dnr": a.dnr, "ärendemening": a.arendemening,
                      "sida": result.arende_sida.get(a.punkt)} for a in falt.arenden],

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterator, Mapping
 
 from ..errors import ConversionError
+from ..fileio import copy_atomic
 from .cache import Cache
 from .options import Alternativ
 from .pool import Pool, Uppdrag
@@ -121,13 +122,6 @@ def _target(src: Path, outdir: Path | None) -> Path:
     return (outdir or src.parent) / f"{src.stem}.pdf"
 
 
-def _place(pdf: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(pdf, tmp)
-    os.replace(tmp, target)
-
-
 def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternativ,
              titlar: Mapping[Path, str]) -> list[Path]:
     fel: list[tuple[Path, str]] = []
@@ -142,7 +136,7 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
             key = s.cache.key(src, alt.key(), title)
             hit = s.cache.get(key)
             if hit is not None:
-                _place(hit, _target(src, outdir))
+                copy_atomic(hit, _target(src, outdir))
                 continue
             work = tmp / f"{i:04d}"
             work.mkdir()
@@ -161,7 +155,7 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
             for job, key, target in jobs:
                 if job.klar and _looks_like_pdf(job.utdata):
                     s.cache.put(key, job.utdata)
-                    _place(job.utdata, target)
+                    copy_atomic(job.utdata, target)
                 else:
                     fel.append((job.kalla, job.fel or "LibreOffice kunde inte konvertera filen till PDF"))
     if fel:

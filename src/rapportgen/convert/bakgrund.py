@@ -22,7 +22,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..fileio import write_text_atomic
 from . import server as srv
+from .cache import rapportgen_cache_home
 from .pool import SharedEndpoint
 
 START_TIMEOUT = 180.0
@@ -30,11 +32,7 @@ START_TIMEOUT = 180.0
 
 def state_dir() -> Path:
     explicit = os.environ.get("RAPPORTGEN_SERVER_DIR")
-    if explicit:
-        path = Path(explicit)
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        path = Path(base) / "rapportgen"
+    path = Path(explicit) if explicit else rapportgen_cache_home()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -52,9 +50,7 @@ def _activity_file() -> Path:
 
 
 def _touch_activity() -> None:
-    p = _activity_file()
-    p.touch()
-    os.utime(p)
+    _activity_file().touch()  # its mtime is the last build's time
 
 
 def _is_daemon(pid: int) -> bool:
@@ -173,9 +169,7 @@ def stop(timeout: float = 30.0) -> bool:
 def _write_state(insts: list[srv.Instance], vila: float, klar: bool) -> None:
     data = {"pid": os.getpid(), "vila": vila, "klar": klar, "startad": time.time(),
             "instanser": [{"port": i.port, "pgid": i.pgid} for i in insts if i.proc is not None]}
-    tmp = _state_file().with_suffix(".tmp")
-    tmp.write_text(json.dumps(data))
-    os.replace(tmp, _state_file())
+    write_text_atomic(_state_file(), json.dumps(data))
 
 
 def serve(arbetare: int | None, vila: float) -> int:
@@ -219,7 +213,8 @@ def serve(arbetare: int | None, vila: float) -> int:
         return 0
     finally:
         try:
-            if status() and status().get("pid") == os.getpid():
+            st = status()
+            if st and st.get("pid") == os.getpid():
                 _state_file().unlink()
         except OSError:
             pass

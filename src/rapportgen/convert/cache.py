@@ -15,17 +15,20 @@ import zipfile
 from pathlib import Path
 
 from .. import __version__
+from ..fileio import copy_atomic, sha256_file
 
 CACHE_FORMAT = "2"  # 2: LibreOffice runs with the sv_SE locale
+
+
+def rapportgen_cache_home() -> Path:
+    """$XDG_CACHE_HOME/rapportgen, else ~/.cache/rapportgen."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rapportgen"
 
 
 def cache_dir() -> Path:
     """RAPPORTGEN_CACHE, else $XDG_CACHE_HOME/rapportgen/pdf, else ~/.cache/rapportgen/pdf."""
     explicit = os.environ.get("RAPPORTGEN_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "rapportgen" / "pdf"
+    return Path(explicit) if explicit else rapportgen_cache_home() / "pdf"
 
 
 def _libreoffice_version() -> str:
@@ -63,11 +66,7 @@ def content_hash(path: Path) -> str:
                 h.update(hashlib.sha256(zf.read(name)).digest())
         return "zip:" + h.hexdigest()
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 16), b""):
-                h.update(chunk)
-        return "raw:" + h.hexdigest()
+        return "raw:" + sha256_file(path)
 
 
 class Cache:
@@ -99,11 +98,7 @@ class Cache:
     def put(self, key: str, pdf: Path) -> None:
         if not self.enabled:
             return
-        p = self._path(key)
         try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
-            shutil.copyfile(pdf, tmp)
-            os.replace(tmp, p)
+            copy_atomic(pdf, self._path(key))
         except OSError:
             pass  # a cache that cannot be written only costs time

@@ -116,6 +116,12 @@ def _call(host: str, port: int, timeout: float, *args):
         raise InstanceFailed(f"{type(exc).__name__}: {exc}") from None
 
 
+def _convert_file(port: int, job: Uppdrag, timeout: float) -> None:
+    """A server on this machine reads job.indata and writes job.utdata itself."""
+    _call("127.0.0.1", port, timeout, str(job.indata), None, str(job.utdata), "pdf",
+          None, job.filter_options, True, None, None)
+
+
 # Faults that mean LibreOffice itself went away, not that the document was bad.
 _BROKEN_BRIDGE = ("DisposedException", "bridge disposed", "URP bridge", "already disposed",
                   "pyuno_runtime", "pyuno_adapter")
@@ -178,8 +184,7 @@ class LocalEndpoint(Endpoint):
         self.started = True
 
     def convert(self, job: Uppdrag, timeout: float) -> None:
-        _call("127.0.0.1", self.inst.port, timeout, str(job.indata), None, str(job.utdata), "pdf",
-              None, job.filter_options, True, None, None)
+        _convert_file(self.inst.port, job, timeout)
 
     def check_after_fault(self) -> bool:
         time.sleep(0.3)  # a dying LibreOffice takes its wrapper with it within a moment
@@ -208,8 +213,7 @@ class SharedEndpoint(Endpoint):
         return f"bakgrund-{self.port}"
 
     def convert(self, job: Uppdrag, timeout: float) -> None:
-        _call("127.0.0.1", self.port, timeout, str(job.indata), None, str(job.utdata), "pdf",
-              None, job.filter_options, True, None, None)
+        _convert_file(self.port, job, timeout)
 
     def check_after_fault(self) -> bool:
         return srv.responds("127.0.0.1", self.port)
@@ -219,12 +223,8 @@ class SharedEndpoint(Endpoint):
         if pgid:
             srv.kill_group(pgid)
         time.sleep(0.5)
-        deadline = time.monotonic() + RECOVER_WAIT
-        while time.monotonic() < deadline:
-            if srv.responds("127.0.0.1", self.port, 2.0):
-                return
-            time.sleep(0.2)
-        self.retired = True
+        if not srv.wait_responds("127.0.0.1", self.port, RECOVER_WAIT):
+            self.retired = True
 
 
 class RemoteEndpoint(Endpoint):
@@ -255,12 +255,8 @@ class RemoteEndpoint(Endpoint):
 
     def recover(self) -> None:
         # A remote server is not ours to restart: wait briefly, else stop using it.
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if srv.responds(self.host, self.port, 2.0):
-                return
-            time.sleep(0.5)
-        self.retired = True
+        if not srv.wait_responds(self.host, self.port, 10.0):
+            self.retired = True
 
 
 def parse_server(text: str) -> tuple[str, int]:
@@ -333,6 +329,7 @@ class Pool:
         idle = [ep for ep in self.endpoints if not ep.retired and not ep.started]
         usable = running + idle[:max(0, len(jobs) - len(running))]
         alive = [len(usable)]
+        orsaker: set[str] = set()  # why endpoints could not work: 'servern X svarar inte'
 
         def finish(job: Uppdrag) -> None:
             with done:
@@ -363,7 +360,6 @@ class Pool:
                     alive[0] -= 1
                     done.notify_all()
 
-        orsaker: set[str] = set()  # why endpoints could not work: 'servern X svarar inte'
         threads = [threading.Thread(target=worker, args=(ep,), daemon=True, name=f"konv-{ep.name}")
                    for ep in usable]
         for t in threads:
@@ -435,6 +431,6 @@ class Pool:
 
 def _orsak(reason: str) -> str:
     """LibreOffice's reason for a failed document, in the user's words where we know it."""
-    if "Could not load document" in reason or "load" in reason.lower() and "filter" in reason.lower():
+    if "Could not load document" in reason:
         return "LibreOffice kunde inte öppna filen: den är skadad eller i ett format LibreOffice inte kan läsa"
     return f"LibreOffice kunde inte konvertera dokumentet ({reason})"

@@ -18,6 +18,7 @@ import tempfile
 import time
 import xmlrpc.client
 from pathlib import Path
+from typing import Callable
 
 from ..errors import ConversionError
 
@@ -106,6 +107,16 @@ def responds(host: str, port: int, timeout: float = 5.0) -> bool:
         return False
 
 
+def wait_responds(host: str, port: int, seconds: float, still: Callable[[], bool] = lambda: True) -> bool:
+    """Poll until the server answers (True), the time is up or still() turns False (False)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and still():
+        if responds(host, port, 2.0):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def group_pids(pgid: int) -> list[tuple[int, str]]:
     """(pid, command name) of every process in a process group."""
     found = []
@@ -163,11 +174,9 @@ class Instance:
                  str(self.owner_pid), find_soffice(), self.interface],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True, env=_python_env())
-            deadline = time.monotonic() + START_TIMEOUT
-            while time.monotonic() < deadline and proc.poll() is None and self.proc is proc:
-                if responds(self.host, self.port, 2.0):
-                    return
-                time.sleep(0.05)
+            if wait_responds(self.host, self.port, START_TIMEOUT,
+                             still=lambda: proc.poll() is None and self.proc is proc):
+                return
             self.kill()
         raise ConversionError("LibreOffice (unoserver) startade inte")
 
