@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 from . import tjansteskrivelse
 from .checks import Finding, raise_on_errors, run_checks
-from .convert import convert_many, session
+from .convert import convert_many
 from .profil import Profil, find_profile, load_profile
 
 
@@ -55,8 +55,7 @@ def build_tjansteskrivelser(
             progress(doc.stem)
     if pdf:
         titlar = {out: doc.falt.titel for out, doc in zip(result.docx, docs)}
-        with session(profil.konvertering):
-            result.pdf = convert_many(result.docx, titlar=titlar)
+        result.pdf = convert_many(result.docx, titlar=titlar, installningar=profil.konvertering)
     return result
 
 
@@ -126,6 +125,5 @@ def build_batch(
             if progress:
                 progress(row.rad, "")
     if pdf and result.docx:
-        with session(profil.konvertering):
-            result.pdf = convert_many(result.docx)
+        result.pdf = convert_many(result.docx, installningar=profil.konvertering)
     return result

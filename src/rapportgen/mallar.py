@@ -339,7 +339,7 @@ def kontrollera(fil: str | Path, typ: str | None = None, profil: Profil | None =
             rapport.fynd.append(Fynd("fel", "provrendering", "provrenderingen",
                                      f"resultatet går inte att öppna som Word-dokument ({exc})"))
             return rapport
-        pdf = convert_many([out])[0]
+        pdf = convert_many([out], installningar=profil.konvertering)[0]
         from pypdf import PdfReader
 
         rapport.sidor = len(PdfReader(str(pdf)).pages)

@@ -302,7 +302,7 @@ def build(inputs: list[Path], outdir: Path, profil: Profil, *, pdf: bool = True,
     """Load every reply, check it, then write each reply and its tjänsteskrivelse (and PDFs)."""
     from .build import BuildResult
     from .checks import raise_on_errors, run_checks
-    from .convert import convert_many, session
+    from .convert import convert_many
 
     docs = [load(p, profil) for p in inputs]
     pairs = [(d, tjansteskrivelse_for(d, profil)) for d in docs]
@@ -316,6 +316,5 @@ def build(inputs: list[Path], outdir: Path, profil: Profil, *, pdf: bool = True,
         tjansteskrivelse.render(ts, ts_out, profil, mallar)
         result.docx += [out, ts_out]
     if pdf:
-        with session(profil.konvertering):
-            result.pdf = convert_many(result.docx)
+        result.pdf = convert_many(result.docx, installningar=profil.konvertering)
     return result

@@ -283,7 +283,7 @@ doctypes.register(doctypes.DocType(
 def build(sheet: Path, outdir: Path, profil: Profil, *, register: Register | None = None,
           per: dt.date | None = None, pdf: bool = True, mallar: Path | None = None) -> list[Path]:
     """Render the uppdragslista (with the register's reports) to .docx and, unless pdf=False, .pdf."""
-    from .convert import convert_many, session
+    from .convert import convert_many
 
     doc = load(sheet, profil)
     if per is not None:
@@ -294,5 +294,4 @@ def build(sheet: Path, outdir: Path, profil: Profil, *, register: Register | Non
     render(doc, out, profil, mallar)
     if not pdf:
         return [out]
-    with session(profil.konvertering):
-        return [out, *convert_many([out])]
+    return [out, *convert_many([out], installningar=profil.konvertering)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import os
 import shutil
 import tempfile
 import time
@@ -104,17 +103,18 @@ def session(installningar=None, *, arbetare: int | None = None, pool: Pool | Non
 
 def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ: Alternativ | None = None,
                  titlar: Mapping[Path, str] | None = None, arbetare: int | None = None,
-                 pool: Pool | None = None) -> list[Path]:
+                 pool: Pool | None = None, installningar=None) -> list[Path]:
     """Convert each source to PDF; the PDF lands beside it (or in outdir) under the same stem.
 
-    Unchanged documents come from the cache. Outputs are written atomically. When
-    documents fail, the others are still written, then ConversionErrors names every
-    failed file.
+    installningar is the profile's konvertering block; inside a session() the session's
+    settings and pool are used. Unchanged documents come from the cache. Outputs are
+    written atomically. When documents fail, the others are still written, then
+    ConversionErrors names every failed file.
     """
     sources = [Path(s) for s in sources]
     if not sources:
         return []
-    with session(arbetare=arbetare, pool=pool) as s:
+    with session(installningar, arbetare=arbetare, pool=pool) as s:
         return _convert(s, sources, outdir, alternativ or s.alternativ(), titlar or {})
 
 

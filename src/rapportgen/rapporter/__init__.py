@@ -76,7 +76,7 @@ def build(path: str | Path, outdir: str | Path, profil: Profil | None = None, *,
           pdf: bool = True, mallar: Path | None = None, tvinga: bool = False
           ) -> tuple[list[Path], list[Finding]]:
     """Load, check, render and convert one report; returns the written files and the findings."""
-    from ..convert import convert_many, session
+    from ..convert import convert_many
 
     profil = profil or Profil()
     doc = load(path, profil, typ)
@@ -86,8 +86,7 @@ def build(path: str | Path, outdir: str | Path, profil: Profil | None = None, *,
     render(doc, out, profil, mallar)
     written = [out]
     if pdf:
-        with session(profil.konvertering):
-            written += convert_many([out], titlar={out: doc.falt.titel})
+        written += convert_many([out], titlar={out: doc.falt.titel}, installningar=profil.konvertering)
     return written, findings
 
 
