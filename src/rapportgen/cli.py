@@ -22,6 +22,12 @@ mallar_option = click.option(
     help="Mapp med egna Word-mallar som går före de inbyggda.",
 )
 
+utmapp_option = click.option(
+    "-o", "--utmapp", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+    show_default=True, help="Mapp där .docx och .pdf skrivs.",
+)
+ingen_pdf_option = click.option("--ingen-pdf", is_flag=True, help="Skriv bara .docx, ingen PDF.")
+
 arbetare_option = click.option(
     "--arbetare", type=click.IntRange(min=1), metavar="N",
     help="Antal LibreOffice-instanser som konverterar samtidigt (standard: antal kärnor).",
@@ -48,9 +54,8 @@ def cli() -> None:
 
 @cli.command("tjansteskrivelse")
 @click.argument("indata", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--utmapp", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
-              show_default=True, help="Mapp där .docx och .pdf skrivs.")
-@click.option("--ingen-pdf", is_flag=True, help="Skriv bara .docx, ingen PDF.")
+@utmapp_option
+@ingen_pdf_option
 @click.option("--batch", "batch", type=click.Path(dir_okay=False, path_type=Path),
               help="Excel- eller CSV-ark med ett ärende per rad.")
 @click.option("--tvinga", is_flag=True, help="Skriv dokumenten trots fel i kontrollen.")
@@ -267,9 +272,8 @@ def _register_path(register: Path | None, near: Path | None = None) -> Path | No
 
 @cli.command("revisionssvar")
 @click.argument("indata", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--utmapp", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
-              show_default=True, help="Mapp där .docx och .pdf skrivs.")
-@click.option("--ingen-pdf", is_flag=True, help="Skriv bara .docx, ingen PDF.")
+@utmapp_option
+@ingen_pdf_option
 @click.option("--tvinga", is_flag=True, help="Skriv dokumenten trots fel i kontrollen.")
 @profil_option
 @mallar_option
@@ -336,9 +340,8 @@ def revision_status_cmd(register, per, profil):
                    "arbetsmappen eller intill arket).")
 @click.option("--per", callback=_datum, metavar="DATUM",
               help="Redovisning t o m (ÅÅÅÅ-MM-DD); standard: värdet i arket, annars i dag.")
-@click.option("-o", "--utmapp", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
-              show_default=True, help="Mapp där .docx och .pdf skrivs.")
-@click.option("--ingen-pdf", is_flag=True, help="Skriv bara .docx, ingen PDF.")
+@utmapp_option
+@ingen_pdf_option
 @profil_option
 @mallar_option
 @arbetare_option
@@ -362,9 +365,8 @@ def uppdragslista_cmd(ark, register, per, utmapp, ingen_pdf, profil, mallar, arb
 def _rapport_command(typ: str, hjalp: str):
     @cli.command(typ, help=hjalp)
     @click.argument("indata", metavar="MAPP_ELLER_MANIFEST", type=click.Path(path_type=Path))
-    @click.option("-o", "--utmapp", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
-                  show_default=True, help="Mapp där .docx och .pdf skrivs.")
-    @click.option("--ingen-pdf", is_flag=True, help="Skriv bara .docx, ingen PDF.")
+    @utmapp_option
+    @ingen_pdf_option
     @click.option("--tvinga", is_flag=True, help="Skriv rapporten trots fel i kontrollen.")
     @profil_option
     @mallar_option
