@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..format import parse_tal
 from ..inputs.ekonomiblad import DELAR_VALFRI
-from ..inputs.markdown import Block, Stycke
+from ..inputs.markdown import Block, Stycke, runs_text
 from ..model.ekonomi import NETTO
 from ..rapporter import prosa
 from ..rapporter.rapport import Rapport, text_kalla
@@ -91,7 +91,7 @@ def _mnkr_in_text(text: str) -> Decimal | None:
 def _paragraph_texts(blocks: list[Block]) -> Iterator[tuple[int, str]]:
     for b in blocks:
         if isinstance(b, Stycke):
-            yield b.rad, "".join(r.text for r in b.runs).strip()
+            yield b.rad, runs_text(b.runs).strip()
 
 
 @check(Rapport, "prosa_mot_tabell")

@@ -187,10 +187,6 @@ def _etikett(text: str) -> str:
     return " ".join(text.replace(":", " ").split())
 
 
-def _cell(runs) -> str:
-    return "".join(r.text for r in runs).strip()
-
-
 def _rapporter(h: Handling, i: int) -> list:
     from ..rapporter.rapport import Rapport
 
@@ -223,7 +219,7 @@ def same_figure_in_two_documents(h: Handling, ktx: Kontrollkontext) -> Iterator[
     from decimal import Decimal
 
     from ..format import ENHETER, parse_tal
-    from ..inputs.markdown import Tabell
+    from ..inputs.markdown import Tabell, runs_text
 
     fmt = ktx.formatter
     for i, a in enumerate(h.arenden):
@@ -233,7 +229,7 @@ def same_figure_in_two_documents(h: Handling, ktx: Kontrollkontext) -> Iterator[
             continue
         tabeller = [b for blocks in doc.avsnitt.values() for b in blocks if isinstance(b, Tabell)]
         for tabell in tabeller:
-            huvud = [_cell(c) for c in tabell.huvud]
+            huvud = [runs_text(c).strip() for c in tabell.huvud]
             m = next((_ENHET.search(c) for c in huvud if _ENHET.search(c)), None)
             enhet = m.group(1).lower() if m else "tkr"
             for del_ in rapporter:
@@ -248,7 +244,7 @@ def same_figure_in_two_documents(h: Handling, ktx: Kontrollkontext) -> Iterator[
                 if not kolumner:
                     continue
                 for ri, rad in enumerate(tabell.rader):
-                    cells = [_cell(c) for c in rad]
+                    cells = [runs_text(c).strip() for c in rad]
                     if not cells:
                         continue
                     traff = _rad_i_rapport(rapport, _etikett(cells[0]))

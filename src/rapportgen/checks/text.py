@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from ..inputs.markdown import Block, Lista, Rubrik, Stycke, Tabell
+from ..inputs.markdown import Block, Lista, Rubrik, Stycke, Tabell, runs_text
 from ..model.tjansteskrivelse import AVSNITT
 from ..tjansteskrivelse import TjansteskrivelseDoc
 from . import Finding, Severity, check, falt_plats, iter_texts
@@ -84,19 +84,16 @@ def block_texts(blocks: Iterable[Block]) -> Iterator[tuple[int | None, str]]:
     """(line, text) for every heading, paragraph, list item and table cell."""
     for b in blocks:
         if isinstance(b, (Rubrik, Stycke)):
-            yield b.rad, "".join(r.text for r in b.runs)
+            yield b.rad, runs_text(b.runs)
         elif isinstance(b, Lista):
             for p in b.punkter:
-                yield b.rad, "".join(r.text for r in p.runs)
+                yield b.rad, runs_text(p.runs)
                 if p.underlista:
                     yield from block_texts([p.underlista])
         elif isinstance(b, Tabell):
             for row in [b.huvud, *b.rader]:
                 for cell in row:
-                    yield b.rad, "".join(r.text for r in cell)
-
-
-_block_texts = block_texts  # older name
+                    yield b.rad, runs_text(cell)
 
 
 def _field_line(doc: TjansteskrivelseDoc, path: str) -> str:

@@ -28,6 +28,11 @@ class Run:
     radbrytning: bool = False  # a hard line break before this run's text
 
 
+def runs_text(runs: list[Run]) -> str:
+    """The plain text of a paragraph's or table cell's runs."""
+    return "".join(r.text for r in runs)
+
+
 @dataclass
 class Rubrik:
     niva: int

@@ -25,12 +25,11 @@ from ..format import Formatter, format_period
 from ..inputs.markdown import Block, Rubrik, Run, parse_body
 from ..model.ekonomi import INTAKTER, KOSTNADER, NETTO, Driftstabell, Investeringstabell, Verksamhet
 from ..model.mal import FARGER, PILAR, Mal, Malbild
-from ..render.blocks import BlockWriter, column_widths
+from ..render.blocks import BlockWriter, column_widths, set_table_style
 from ..render.ooxml import cant_split, repeat_header, shade
 from . import diagram, prosa
 from .rapport import Rapport
 
-TABELLSTIL = ("Rapportgen tabell", "Table Grid")
 RUBRIKFARG = "DCE3EE"
 GRUPPFARG = "F2F4F7"
 TOC_INSTR = ' TOC \\o "1-3" \\h \\z \\u '
@@ -163,12 +162,7 @@ class Skrivare:
     # tables ----------------------------------------------------------------
     def _table(self, header: list[str], widths: list[float], size: float = 8.5):
         table = self.sd.add_table(rows=1, cols=len(header))
-        for name in TABELLSTIL:
-            try:
-                table.style = self.sd.styles[name]
-                break
-            except KeyError:
-                continue
+        set_table_style(table, self.sd)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
         for i, col in enumerate(table.columns):

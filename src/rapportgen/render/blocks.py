@@ -33,6 +33,16 @@ def _style(doc, name: str, fallback: str | None = None):
         raise TemplateError(f"mallen saknar formatmallen '{name}'") from None
 
 
+def set_table_style(table, doc) -> None:
+    """The template's own table style if it has one, else Word's Table Grid."""
+    for candidate in TABLE_STYLE_CANDIDATES:
+        try:
+            table.style = doc.styles[candidate]
+            return
+        except KeyError:
+            continue
+
+
 def add_runs(paragraph, runs: list[Run]) -> None:
     for run in runs:
         if run.radbrytning:
@@ -130,12 +140,7 @@ class BlockWriter:
         table.autofit = False
         small = ncols > 5
         widths = column_widths(rows, ncols, self.textbredd_cm, 0.17 if small else 0.2)
-        for candidate in TABLE_STYLE_CANDIDATES:
-            try:
-                table.style = sd.styles[candidate]
-                break
-            except KeyError:
-                continue
+        set_table_style(table, sd)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         for ci, col in enumerate(table.columns):
             col.width = Cm(widths[ci])
