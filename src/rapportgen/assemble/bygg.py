@@ -121,9 +121,10 @@ def _kallfiler(source: Path) -> list[Path]:
     return found
 
 
-def _sha256_med_kallor(source: Path, typ: str | None) -> str:
+def _sha256_med_kallor(source: Path, typ: str | None, kallor: list[Path] | None = None) -> str:
     """sha256 of an input; for a generated part, of the input and every file it names."""
-    kallor = _kallfiler(source) if typ else []
+    if kallor is None:
+        kallor = _kallfiler(source) if typ else []
     if not kallor:
         return sha256_file(source)
     h = hashlib.sha256()
@@ -368,14 +369,14 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
         for idx in range(first, last + 1):
             stamped.append((idx, stamp_text))
         etikett = "Hela ärendet" if plan.roll == "utelämnad" and a.sekretess else d.etikett
+        utelamnad = plan.roll == "utelämnad"
+        kallor = [] if utelamnad or not d.typ else _kallfiler(d.fil)
         delar.append(DelResultat(
             plan.roll, etikett, first + 1, last + 1, arende=a.punkt, bilaga=d.bilaga_nr,
-            kalla=None if plan.roll == "utelämnad" else _rel(d.fil, h.mapp),
-            typ=d.typ or ("extern" if plan.roll != "utelämnad" else None),
-            sha256=None if plan.roll == "utelämnad" else _sha256_med_kallor(d.fil, d.typ),
-            sekretess=d.sekretess,
-            kallfiler=[] if plan.roll == "utelämnad" or not d.typ else
-            [_rel(f, h.mapp) for f in _kallfiler(d.fil)]))
+            kalla=None if utelamnad else _rel(d.fil, h.mapp),
+            typ=d.typ or (None if utelamnad else "extern"),
+            sha256=None if utelamnad else _sha256_med_kallor(d.fil, d.typ, kallor),
+            sekretess=d.sekretess, kallfiler=[_rel(f, h.mapp) for f in kallor]))
 
     total = len(writer.pages)
     geometries = []
