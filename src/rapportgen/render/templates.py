@@ -19,8 +19,6 @@ from pathlib import Path
 from ..errors import TemplateError
 
 SHIPPED = Path(__file__).resolve().parents[3] / "templates"
-LOCAL_DIR_NAME = "mallar"
-LOCAL_DIR_NAMES = ("mallar", "templates")  # looked for in the working directory, in this order
 
 # Where a template came from, as shown by `rapportgen mallar lista`.
 KALLOR = {
