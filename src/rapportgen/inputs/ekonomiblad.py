@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from openpyxl import load_workbook
 
 from ..errors import InputError
 from ..format import MANADER_KORT, Formatter
@@ -174,25 +173,9 @@ def _format_decimals(number_format: str) -> int:
     return len(m.group(1)) if m else 0
 
 
-def _number_formats(tabell: Tabell) -> dict[str, str]:
-    """Cell address -> Excel number format, for the numeric cells of an .xlsx sheet."""
-    if tabell.fil.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
-    wanted = {c.plats.cell for rad in tabell.rader for c in rad.celler.values() if isinstance(c.varde, Decimal)}
-    if not wanted:
-        return {}
-    wb = load_workbook(tabell.fil, read_only=True)
-    try:
-        ws = wb[tabell.blad] if tabell.blad in wb.sheetnames else wb.worksheets[0]
-        return {c.coordinate: c.number_format for row in ws.iter_rows() for c in row
-                if getattr(c, "coordinate", None) in wanted and c.number_format}
-    finally:
-        wb.close()
-
-
-def _nyckeltal_text(cell: Cell, number_format: str | None, fmt: Formatter) -> str:
+def _nyckeltal_text(cell: Cell, fmt: Formatter) -> str:
     """A number as its cell format shows it (0.74 in '0%' -> '74 %'); text as written."""
-    v = cell.varde
+    v, number_format = cell.varde, cell.format
     if not isinstance(v, Decimal) or not number_format or number_format == "General":
         return cell.text
     if "%" in number_format:
@@ -208,8 +191,7 @@ def load_nyckeltal(tabell: Tabell, fmt: Formatter | None = None) -> tuple[list[s
     """A nyckeltal sheet as text: header and rows. Text stays text; numbers are shown as their
     cell's number format says (percent, decimals), formatted by the Formatter."""
     fmt = fmt or Formatter()
-    formats = _number_formats(tabell)
-    rows = [[_nyckeltal_text(rad.celler[k], formats.get(rad.celler[k].plats.cell), fmt) for k in tabell.kolumner]
+    rows = [[_nyckeltal_text(rad.celler[k], fmt) for k in tabell.kolumner]
             for rad in tabell.rader]
     return list(tabell.kolumner), rows
 

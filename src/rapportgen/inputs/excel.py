@@ -81,6 +81,7 @@ class Cellplats:
 class Cell:
     varde: Varde  # as stored: text, number (Decimal), date, or None when empty
     plats: Cellplats
+    format: str | None = None  # the Excel number format ('0%', '#,##0'), when read from .xlsx
 
     @property
     def tom(self) -> bool:
@@ -248,14 +249,14 @@ def load_table(path: str | Path, *, blad: str | int | None = None, rubrikrad: in
         raise InputError("filen finns inte" if not path.exists() else "är en mapp, inte en fil", fil=path)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        sheet_name, grid = _read_xlsx(path, blad)
+        sheet_name, grid, formats = _read_xlsx(path, blad)
     elif suffix in CSV_SUFFIXES:
         if blad is not None:
             raise InputError("en CSV-fil har inga blad; ta bort 'blad'", fil=path)
-        sheet_name, grid = None, _read_csv(path)
+        sheet_name, grid, formats = None, _read_csv(path), None
     else:
         raise InputError(f"okänd tabellfil '{path.suffix}'; använd .xlsx eller .csv", fil=path)
-    tabell = _table(path, sheet_name, grid, rubrikrad, enhet)
+    tabell = _table(path, sheet_name, grid, rubrikrad, enhet, formats)
     for col, typ in (kolumntyper or {}).items():
         cells = tabell.kolumn(col)
         for cell in cells:
@@ -275,7 +276,8 @@ def load_sheets(path: str | Path, enhet: Enhet = "kr") -> list[Tabell]:
     if not path.is_file():
         raise InputError("filen finns inte" if not path.exists() else "är en mapp, inte en fil", fil=path)
     if path.suffix.lower() in CSV_SUFFIXES:
-        sheets: list[tuple[str | None, list[list[Varde]]]] = [(None, _read_csv(path))]
+        sheets: list[tuple[str | None, list[list[Varde]], list[list[str | None]] | None]] = [
+            (None, _read_csv(path), None)]
     elif path.suffix.lower() in EXCEL_SUFFIXES:
         try:
             wb = load_workbook(path, read_only=True)
@@ -287,10 +289,10 @@ def load_sheets(path: str | Path, enhet: Enhet = "kr") -> list[Tabell]:
     else:
         raise InputError(f"okänd tabellfil '{path.suffix}'; använd .xlsx eller .csv", fil=path)
     out = []
-    for name, grid in sheets:
+    for name, grid, formats in sheets:
         first = next((i for i, row in enumerate(grid) if any(v not in (None, "") for v in row)), None)
         if first is not None:
-            out.append(_table(path, name, grid, first + 1, enhet))
+            out.append(_table(path, name, grid, first + 1, enhet, formats))
     return out
 
 
@@ -316,7 +318,9 @@ def _cell_value(value: Any) -> Varde:
     return clean_text(str(value))
 
 
-def _read_xlsx(path: Path, blad: str | int | None) -> tuple[str, list[list[Varde]]]:
+def _read_xlsx(path: Path, blad: str | int | None
+               ) -> tuple[str, list[list[Varde]], list[list[str | None]]]:
+    """The sheet's name, its values, and each cell's number format."""
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
         formulas = load_workbook(path, data_only=False, read_only=True)
@@ -337,19 +341,21 @@ def _read_xlsx(path: Path, blad: str | int | None) -> tuple[str, list[list[Varde
                                  plats=f"blad {blad}")
             name = blad
         grid: list[list[Varde]] = []
-        rows = wb[name].iter_rows(values_only=True)
+        formats: list[list[str | None]] = []
+        rows = wb[name].iter_rows()
         frows = formulas[name].iter_rows(values_only=True)
         for r, (row, frow) in enumerate(zip(rows, frows), start=1):
             values = []
-            for c, (value, fvalue) in enumerate(zip(row, frow), start=1):
-                if value is None and isinstance(fvalue, str) and fvalue.startswith("="):
+            for c, (cell, fvalue) in enumerate(zip(row, frow), start=1):
+                if cell.value is None and isinstance(fvalue, str) and fvalue.startswith("="):
                     raise InputError(
                         f"cellen har formeln {fvalue} men inget beräknat värde; öppna filen i "
                         "Excel eller LibreOffice och spara den igen", fil=path,
                         plats=f"blad {name}, cell {get_column_letter(c)}{r}")
-                values.append(_cell_value(value))
+                values.append(_cell_value(cell.value))
             grid.append(values)
-        return name, grid
+            formats.append([getattr(cell, "number_format", None) for cell in row])
+        return name, grid, formats
     finally:
         wb.close()
         formulas.close()
@@ -377,7 +383,8 @@ def _read_csv(path: Path) -> list[list[Varde]]:
     return [[v if v != "" else None for v in row] for row in rows]
 
 
-def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int, enhet: Enhet) -> Tabell:
+def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int, enhet: Enhet,
+           formats: list[list[str | None]] | None = None) -> Tabell:
     sheet = f"blad {blad}, " if blad else ""
     if len(grid) < rubrikrad:
         raise InputError(f"rubrikraden {rubrikrad} finns inte; {'bladet' if blad else 'filen'} har "
@@ -405,10 +412,12 @@ def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int
     rader = []
     for r in range(rubrikrad, len(grid)):
         row = grid[r]
+        row_formats = formats[r] if formats and r < len(formats) else []
         celler = {}
         for c, name in enumerate(headers):
             value = row[c] if c < len(row) else None
-            celler[name] = Cell(value, Cellplats(path, blad, f"{get_column_letter(c + 1)}{r + 1}", name))
+            celler[name] = Cell(value, Cellplats(path, blad, f"{get_column_letter(c + 1)}{r + 1}", name),
+                                row_formats[c] if c < len(row_formats) else None)
         rad = Rad(r + 1, celler, enhet, path, blad)
         if not rad.tom:
             rader.append(rad)
