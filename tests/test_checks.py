@@ -17,7 +17,7 @@ from rapportgen.checks.numeric import (
 )
 from rapportgen.checks.period import period_findings, period_mentions, reference_period
 from rapportgen.checks.text import empty_section_findings, find_placeholders, has_content
-from rapportgen.errors import CheckFailed
+from rapportgen.exceptions import CheckFailed
 from rapportgen.format import Period
 from rapportgen.inputs.excel import load_table
 from rapportgen.profil import Formatinstallningar, Profil

@@ -450,7 +450,7 @@ def test_server_kor_serves_other_machines_xlsx_included(tmp_path):
 
 
 def test_profile_konvertering_block(tmp_path):
-    from rapportgen.errors import InputError
+    from rapportgen.exceptions import InputError
     from rapportgen.profil import load_profile
 
     good = tmp_path / "rapportgen.yaml"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from pydantic import BaseModel
 
-from rapportgen.errors import InputError
+from rapportgen.exceptions import InputError
 from rapportgen.inputs.excel import Tabellkalla, load_sheets, load_source, load_table
 
 

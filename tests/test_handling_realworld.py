@@ -15,7 +15,7 @@ from pypdf import PdfReader, PdfWriter
 from .handling_helpers import REALWORLD, outline, page_text, write_manifest
 from rapportgen.assemble import build_handling
 from rapportgen.assemble.pdf import BAND, open_pdf
-from rapportgen.errors import InputError
+from rapportgen.exceptions import InputError
 from rapportgen.cli import cli
 
 PASSWORD_PDF = "libreoffice-writer-password.pdf"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rapportgen.errors import InputError
+from rapportgen.exceptions import InputError
 from rapportgen.identifiers import Beslutsreferens, Delegationsnummer, Dnr, DnrMonster, monster_for
 from rapportgen.profil import Profil
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rapportgen.errors import InputError
+from rapportgen.exceptions import InputError
 from rapportgen.inputs.markdown import Lista, Rubrik, Stycke, Tabell, load_markdown, parse_body
 
 

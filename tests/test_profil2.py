@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rapportgen.cli import cli
-from rapportgen.errors import InputError
+from rapportgen.exceptions import InputError
 from rapportgen.profil import load_profile
 from rapportgen.tjansteskrivelse import load
 

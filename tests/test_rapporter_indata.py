@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from .conftest import EXAMPLES
 from .test_rapporter import kopiera_exempel
 from rapportgen.checks import errors, run_checks
-from rapportgen.errors import InputError
+from rapportgen.exceptions import InputError
 from rapportgen.format import Formatter
 from rapportgen.model.ekonomi import NETTO
 from rapportgen.rapporter import load, render

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from rapportgen import revisionssvar
 from rapportgen.checks import Severity, run_checks
 from rapportgen.cli import cli
-from rapportgen.errors import InputError
+from rapportgen.exceptions import InputError
 from rapportgen.model.revision import imperativ
 from rapportgen.profil import load_profile
 from rapportgen.revisionsregister import load_register, status

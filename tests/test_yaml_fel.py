@@ -2,7 +2,7 @@
 
 import pytest
 
-from rapportgen.errors import InputError
+from rapportgen.exceptions import InputError
 from rapportgen.inputs.yamlsrc import parse_yaml, validate
 from rapportgen.profil import Profil
 

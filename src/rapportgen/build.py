@@ -79,7 +79,7 @@ def build_batch(
     tvinga: bool = False, progress: Callable[[int, str], None] | None = None,
 ) -> BatchResult:
     """One tjänsteskrivelse per row. A bad row is reported and skipped; the others are made."""
-    from .errors import RapportgenError
+    from .exceptions import RapportgenError
     from .inputs.batch import load_batch, resolve_body
     from .inputs.markdown import MarkdownDoc, parse_body
     from .inputs.yamlsrc import Located, validate

@@ -195,7 +195,7 @@ def handling_cmd(manifest, utmapp, publicering, pdfa, tvinga, profil, mallar, ar
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
     from .assemble import build_handling
-    from .errors import Abort, RapportgenError
+    from .exceptions import Abort, RapportgenError
 
     manifests = _manifests(manifest)
     outdirs = _batch_outdirs(manifests, utmapp)
@@ -317,7 +317,7 @@ def revision_status_cmd(register, per, profil):
     """
     import datetime as dt
 
-    from .errors import InputError
+    from .exceptions import InputError
     from .revisionsregister import compare_reply, format_status, load_register, meetings_for, status
 
     path = _register_path(register)

@@ -57,7 +57,7 @@ def get(name: str) -> DocType:
     try:
         return _TYPES[name]
     except KeyError:
-        from .errors import InputError
+        from .exceptions import InputError
 
         known = ", ".join(sorted(_TYPES))
         raise InputError(f"okänd dokumenttyp '{name}'; kända typer: {known}") from None

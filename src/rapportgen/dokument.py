@@ -26,7 +26,7 @@ from docxtpl.subdoc import Subdoc
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import doctypes
-from .errors import InputError
+from .exceptions import InputError
 from .inputs.markdown import Block, MarkdownDoc, load_markdown
 from .inputs.yamlsrc import validate
 from .model.common import Datum, Strict, Text

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .errors import InputError
+from .exceptions import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .profil import Profil

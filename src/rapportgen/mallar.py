@@ -28,7 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
 from . import doctypes
-from .errors import TemplateError
+from .exceptions import TemplateError
 from .format import FILTER_DOCS, Formatter
 from .profil import Profil
 from .render.environment import make_environment
@@ -278,7 +278,7 @@ class Kontrollrapport:
 
 def typ_for_mall(fil: Path, typ: str | None = None) -> doctypes.DocType:
     """The document type a template is for: --typ, else the file name (tjansteskrivelse.docx)."""
-    from .errors import InputError
+    from .exceptions import InputError
 
     if typ:
         return doctypes.get(typ)
@@ -306,7 +306,7 @@ def kontrollera(fil: str | Path, typ: str | None = None, profil: Profil | None =
     from docx import Document
 
     from .convert import convert_many
-    from .errors import TemplateError
+    from .exceptions import TemplateError
     from .render.analys import Fynd, analyse
 
     fil = Path(fil)

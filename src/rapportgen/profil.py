@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, field_validator
 
-from .errors import InputError
+from .exceptions import InputError
 from .inputs.yamlsrc import load_yaml_file, validate
 from .model.common import PersonList, Strict, Text
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError
+from .exceptions import InputError
 from .inputs.text import clean_text
 from .inputs.yamlsrc import load_yaml_file, translate_error, validate
 from .model.revision import Register, Registerpost, clean_data

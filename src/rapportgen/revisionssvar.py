@@ -21,7 +21,7 @@ from docxtpl.subdoc import Subdoc
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import doctypes, tjansteskrivelse
-from .errors import InputError
+from .exceptions import InputError
 from .format import Formatter
 from .inputs.markdown import Block, Run, Stycke, load_markdown
 from .inputs.yamlsrc import Located, load_yaml_file, validate

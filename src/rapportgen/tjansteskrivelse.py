@@ -19,7 +19,7 @@ from docxtpl.subdoc import Subdoc
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from . import doctypes
-from .errors import InputError
+from .exceptions import InputError
 from .inputs.markdown import Block, MarkdownDoc, Rubrik, load_markdown
 from .inputs.yamlsrc import validate
 from .model.tjansteskrivelse import (

@@ -23,7 +23,7 @@ from docxtpl import DocxTemplate
 from pydantic import BaseModel, BeforeValidator, Field
 
 from . import doctypes
-from .errors import InputError
+from .exceptions import InputError
 from .format import Formatter
 from .model.common import Strict, Text
 from .model.revision import Datum, Register, RegisterStatus, _norm

@@ -26,7 +26,7 @@ from pypdf import PdfReader, PdfWriter
 from .. import __version__, doctypes
 from ..checks import Finding, Severity, raise_on_errors, run_checks
 from ..convert import ConversionErrors, convert_many, session
-from ..errors import InputError
+from ..exceptions import InputError
 from ..fileio import atomic_path, sha256_file, write_text_atomic
 from ..profil import Profil
 from . import kallelse, pdfa as pdfa_mod, personnummer

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import doctypes
-from ..errors import InputError
+from ..exceptions import InputError
 from ..inputs.yamlsrc import Located, load_yaml_file, validate
 from ..model.sammantrade import EXTERNA_SUFFIX, STANDARD_SEKRETESS_SKAL, Arende, Sammantrade
 from ..profil import Profil

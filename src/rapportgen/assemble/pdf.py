@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from ..errors import InputError
+from ..exceptions import InputError
 
 BAND = 20.0  # pt freed at the bottom of each stamped page
 STAMP_SIZE = 7.5

@@ -16,7 +16,7 @@ from pypdf.generic import (
     ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject, TextStringObject,
 )
 
-from ..errors import InputError
+from ..exceptions import InputError
 
 
 def _font_embedded(font: DictionaryObject) -> bool:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from ..errors import CheckFailed
+from ..exceptions import CheckFailed
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..format import Formatter

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .. import doctypes
-from ..errors import InputError
+from ..exceptions import InputError
 from ..inputs.excel import EXCEL_SUFFIXES, load_sheets
 from ..profil import PROFILE_NAMES, Profil
 from . import Finding, Severity, run_checks, sort_findings

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from ..assemble.manifest import Handling
 from ..assemble.pdf import open_pdf
-from ..errors import InputError
+from ..exceptions import InputError
 from ..tjansteskrivelse import TjansteskrivelseDoc
 from . import Finding, Kontrollkontext, Severity, check, iter_texts, run_checks
 from .text import placeholder_findings

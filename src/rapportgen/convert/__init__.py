@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from ..errors import ConversionError
+from ..exceptions import ConversionError
 from ..fileio import copy_atomic
 from .cache import Cache
 from .options import Alternativ

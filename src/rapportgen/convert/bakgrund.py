@@ -117,7 +117,7 @@ def attach(arbetare: int | None = None, vila: float = 0.0) -> Anvandning | None:
 
 def start(arbetare: int | None = None, vila: float = 0.0) -> dict:
     """Start the background pool (if none runs) and wait until its instances answer."""
-    from ..errors import ConversionError
+    from ..exceptions import ConversionError
 
     folder = state_dir()
     with open(folder / "server.start.lock", "w") as guard:

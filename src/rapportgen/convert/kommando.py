@@ -67,7 +67,7 @@ def kor_cmd(lyssna, port):
     """
     import time
 
-    from ..errors import ConversionError
+    from ..exceptions import ConversionError
     from .server import Instance
 
     if not Instance.port_free(port):

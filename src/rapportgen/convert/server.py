@@ -20,7 +20,7 @@ import xmlrpc.client
 from pathlib import Path
 from typing import Callable
 
-from ..errors import ConversionError
+from ..exceptions import ConversionError
 
 SERVE_SCRIPT = Path(__file__).with_name("_unoserve.py")
 START_TIMEOUT = 90.0

@@ -12,7 +12,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from ..errors import InputError
+from ..exceptions import InputError
 from .text import clean_text, read_text
 
 # Column header (as users write it, case-insensitive) -> front matter field.

@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 
 
-from ..errors import InputError
+from ..exceptions import InputError
 from ..format import MANADER_KORT, Formatter
 from ..model.ekonomi import (INTAKTER, KOSTNADER, Belopprad, Driftstabell, Investering,
                              Investeringstabell, Kolumn, Verksamhet, Volymer, Volymserie)

@@ -29,7 +29,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field, ValidationError
 
-from ..errors import InputError
+from ..exceptions import InputError
 from ..format import LOCALE, parse_tal
 from ..model.common import Strict
 from .text import clean_text

@@ -14,7 +14,7 @@ from typing import Union
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..errors import InputError
+from ..exceptions import InputError
 from .text import read_text
 from .yamlsrc import Located, parse_yaml
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError
+from ..exceptions import InputError
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..errors import InputError
+from ..exceptions import InputError
 from ..format import Formatter, Period, parse_period
 from ..inputs.ekonomiblad import load_drift, load_investeringar, load_nyckeltal, load_volymer
 from ..inputs.excel import Tabell, Tabellkalla, load_source, table_from_rows

@@ -23,7 +23,7 @@ import jinja2
 from jinja2 import nodes
 from lxml import etree
 
-from ..errors import TemplateError
+from ..exceptions import TemplateError
 from ..format import Formatter
 from .docx import open_template
 from .environment import make_environment

@@ -14,7 +14,7 @@ from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
-from ..errors import TemplateError
+from ..exceptions import TemplateError
 from ..inputs.markdown import Block, Lista, Rubrik, Run, Stycke, Tabell
 from .ooxml import cant_split, repeat_header
 

@@ -10,7 +10,7 @@ import jinja2
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
-from ..errors import TemplateError
+from ..exceptions import TemplateError
 from ..fileio import atomic_path
 from ..format import Formatter
 from .environment import make_environment

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import TemplateError
+from ..exceptions import TemplateError
 
 SHIPPED = Path(__file__).resolve().parents[3] / "templates"
 
