@@ -687,7 +687,7 @@ def profiles_main() -> None:
     PROFILES.mkdir(parents=True, exist_ok=True)
     manifest, profil = copy_examples(WORK / "prof-exempel")
     env = run_env(WORK / "prof-rg")
-    stats = WORK / "e2e.pstats"
+    stats = WORK / "e2e_kall.pstats"
     out = WORK / "prof-ut"
     shutil.rmtree(out, ignore_errors=True)
     try:
@@ -698,6 +698,7 @@ def profiles_main() -> None:
                        r["tid"], PROFILES / "e2e_kall.txt")
         change_tjansteskrivelse(manifest.parent.parent / "tjansteskrivelser" / "06-god-och-nara-vard.md")
         log("Profil: ombygge efter en ändrad tjänsteskrivelse (poolen varm) ...")
+        stats = WORK / "e2e_ombygge.pstats"
         r = rapportgen(["handling", str(manifest), "--profil", str(profil), "-o", str(out)], env, prof=stats,
                        measure=True)
         _profile_table(stats, "rapportgen handling, incremental: one tjänsteskrivelse changed, pool warm",
@@ -710,16 +711,19 @@ def profiles_main() -> None:
     out = WORK / "prof-stor-ut"
     shutil.rmtree(out, ignore_errors=True)
     log("Profil: kallt bygge av det stora sammanträdet ...")
+    stats = WORK / "stor_kall.pstats"
     r = rapportgen(["handling", str(big), "--profil", str(bprofil), "-o", str(out)], env, prof=stats, measure=True)
     _profile_table(stats, f"rapportgen handling, big meeting ({pdf_pages(out / 'handling.pdf')} pages), cold; "
                    f"LibreOffice busy {r['lo_tid']:.1f} s, peak RSS {r['rss_mb']:.0f} MB", r["tid"], PROFILES / "stor_kall.txt")
     kcmd = kontrollera_command()
     env = run_env(WORK / "prof-kontroll")
+    stats = WORK / "kontrollera.pstats"
     r = rapportgen([kcmd, str(manifest), "--profil", str(profil), "--format", "text"], env, prof=stats, check=False)
     _profile_table(stats, f"rapportgen {kcmd} on the example meeting", r["tid"], PROFILES / "kontrollera.txt")
+    stats = WORK / "version.pstats"
     r = rapportgen(["--version"], env, prof=stats)
     _profile_table(stats, "rapportgen --version (imports)", r["tid"], PROFILES / "version.txt")
-    log(f"Profiler skrivna i {PROFILES}")
+    log(f"Profiler skrivna i {PROFILES} (pstats-filerna i {WORK})")
 
 
 if __name__ == "__main__":
