@@ -144,6 +144,9 @@ def extern_pdf(path: Path, titel: str, sidor: int, rng: random.Random, liggande_
     from reportlab.platypus import (BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate,
                                     Paragraph, Spacer, Table, TableStyle)
 
+    from reportlab import rl_config
+
+    rl_config.useA85 = 0  # binary Flate streams, as Word, Acrobat and most report tools write them
     regular, bold = _fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=10, leading=14, spaceAfter=6)
     h1 = ParagraphStyle("h1", fontName=bold, fontSize=16, leading=20, spaceAfter=10)
