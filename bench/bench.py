@@ -267,8 +267,17 @@ def main() -> None:
     print(f"peak_rss_mb={rss:.0f}")
 
 
+# --- end to end (issue 19): whole commands as the user runs them -------------------------------------
+# (code in bench/e2e.py; imported here so `make bench` stays one script)
+from e2e import e2e_main, profiles_main, wanted  # noqa: E402
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--barn":
         child(sys.argv[2])
+    elif len(sys.argv) == 2 and sys.argv[1] == "--profilera":
+        profiles_main()
     else:
-        main()
+        if wanted("konvertering"):
+            main()
+        e2e_main()
