@@ -301,10 +301,7 @@ _RENDER_LIB = r"""
 import json, sys
 from pathlib import Path
 from rapportgen import doctypes
-try:
-    from rapportgen.config import load_profile
-except ImportError:
-    from rapportgen.profil import load_profile
+from rapportgen.config import load_profile
 jobs = json.loads(sys.argv[1])
 profil = load_profile(Path(jobs["profil"]))
 for src, typ, out in jobs["jobs"]:
