@@ -494,4 +494,8 @@ from .convert.kommando import server_group  # noqa: E402
 
 cli.add_command(server_group)
 
+from .web.cli import serve_cmd  # noqa: E402
+
+cli.add_command(serve_cmd)
+
 cli_svenska.metavariabler(cli)
