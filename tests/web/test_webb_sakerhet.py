@@ -176,3 +176,31 @@ def test_edits_keep_comments_and_hand_edits_show_on_reload(client, arbetsmapp):
     changed = [line for line in new.splitlines() if line not in text.splitlines()]
     assert all(re.match(r"\s*(- punkt: \d+|ärendemening: Utse justerare  # handskrivet)$", line.strip())
                for line in changed), changed
+
+
+def test_kontrollera_job_reports_the_findings(client, arbetsmapp):
+    path = arbetsmapp / MANIFEST
+    path.write_text(path.read_text(encoding="utf-8").replace("dnr: SN/2023:51", "dnr: SN/2023:52"), encoding="utf-8")
+    r = client.post(f"/mote/{MANIFEST}/jobb", data={"csrf": _token(client), "typ": "kontrollera"},
+                    headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "Kontrollera" in r.text
+    job = client.webbapp.jobb.senaste(MANIFEST)
+    seen = -1
+    while job.pagar:
+        seen = job.wait_change(seen, 60)
+    panel = client.get(f"/jobb/{job.id}").text
+    assert "Kontrollen är klar: 1 fel" in panel
+    page = client.get(f"/mote/{MANIFEST}").text
+    item = page.split('id="arende-5"')[1].split('id="arende-6"')[0]
+    assert "Måste rättas" in item and "förväntat SN/2023:51, fann SN/2023:52" in item
+
+
+def test_revisionsregister_table(client):
+    page = client.get("/revisionsregister?per=2023-09-05").text
+    rows = re.findall(r'<tr class="rad-(\w+)">(.*?)</tr>', page, re.S)
+    by_dnr = {re.search(r"SN/2023:\d+", body).group(0): (klass, body) for klass, body in rows}
+    assert by_dnr["SN/2023:120"][0] == "sen"  # svar senast 2023-08-31: late on 2023-09-05
+    klass, body = by_dnr["SN/2023:200"]
+    assert klass in ("ok", "missar")
+    assert 'href="/fil/revision/it-sakerhet.md"' in body
+    assert 'href="/mote/sammantrade-2023-09-19/sammantrade.yaml#arende-10"' in body

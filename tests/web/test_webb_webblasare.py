@@ -133,6 +133,11 @@ def test_build_with_progress_then_download_and_preview(browser, server, arbetsma
         assert total == 31  # the kallelse and 30 documents
         assert "av 31 dokument" in browser.find_element(By.CSS_SELECTOR, ".framsteg-text").text
         screenshot(browser, "3-bygge-pagar")
+    # A picture of the build under way, if it is still running when the first documents are done.
+    _wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jobb-klar") or d.execute_script(
+        "const p = document.getElementById('jobb-framsteg'); return p && p.value > 0"))
+    if not browser.find_elements(By.CSS_SELECTOR, ".jobb-klar"):
+        screenshot(browser, "3-bygge-pagar-framsteg")
     _wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".jobb-klar")))
     states = browser.execute_script("return window.__states")
     assert any(s[0] == "pågår" for s in states)
@@ -192,7 +197,10 @@ def test_tjansteskrivelse_form_creates_and_builds(browser, server, arbetsmapp):
     assert "Riktlinjer för hemtjänst 2024" in content and "SN/2023:310" in content
 
 
-@pytest.mark.parametrize("path", ["/revisionsregister?per=2023-09-05", "/mote/finns-inte.yaml"])
+@pytest.mark.parametrize("path", ["/revisionsregister?per=2023-09-05", "/mote/finns-inte.yaml",
+                                  "/tjansteskrivelse?fil=tjansteskrivelser/06-god-och-nara-vard.md"])
 def test_other_pages_are_accessible(browser, server, path):
     _open(browser, server, path)
     _accessible(browser)
+    if path.startswith("/revisionsregister"):
+        screenshot(browser, "5-revisionsregister")
