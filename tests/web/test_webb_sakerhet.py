@@ -204,3 +204,31 @@ def test_revisionsregister_table(client):
     assert klass in ("ok", "missar")
     assert 'href="/fil/revision/it-sakerhet.md"' in body
     assert 'href="/mote/sammantrade-2023-09-19/sammantrade.yaml#arende-10"' in body
+
+
+def test_oversized_streamed_body_is_refused(client, arbetsmapp):
+    """A body without Content-Length (chunked) is counted as it arrives."""
+    def chunks():
+        for _ in range(MAX_UPLOAD // (1024 * 1024) + 2):
+            yield b"0" * (1024 * 1024)
+
+    r = client.post(f"/mote/{MANIFEST}/bilaga/ny", content=chunks(),
+                    headers={"Content-Type": "multipart/form-data; boundary=xyz"})
+    assert r.status_code == 413
+    assert "för stor" in r.text and "Traceback" not in r.text
+
+
+def test_a_failed_build_is_a_message(client, arbetsmapp):
+    path = arbetsmapp / MANIFEST
+    path.write_text(path.read_text(encoding="utf-8").replace("bilagor/statistik-stella.pdf", "bilagor/borta.pdf"),
+                    encoding="utf-8")
+    r = client.post(f"/mote/{MANIFEST}/jobb", data={"csrf": _token(client), "typ": "bygg"}, follow_redirects=False)
+    assert r.status_code == 303
+    job = client.webbapp.jobb.senaste(MANIFEST)
+    seen = -1
+    while job.pagar:
+        seen = job.wait_change(seen, 60)
+    assert job.status == "fel"
+    panel = client.get(f"/jobb/{job.id}").text
+    assert "misslyckades" in panel and "borta.pdf" in panel and "Traceback" not in panel
+    assert not (arbetsmapp / "utdata" / "sammantrade-2023-09-19-sammantrade" / "handling.pdf").exists()

@@ -67,17 +67,12 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise _TooLarge()
+                    # Raised inside the form parser: the error handler answers with a page.
+                    raise HTTPException(413, f"Filen är för stor. Största tillåtna storlek är "
+                                             f"{MAX_UPLOAD // (1024 * 1024)} MB.")
             return message
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await _too_large(send)
-
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, limited, send)
 
 
 async def _too_large(send) -> None:
