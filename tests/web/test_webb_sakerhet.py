@@ -155,7 +155,10 @@ def test_errors_are_messages_not_tracebacks(client, arbetsmapp):
 def test_only_local_host_names(client):
     r = client.get("/", headers={"Host": "angripare.example"})
     assert r.status_code == 400
-    assert client.get("/").status_code == 200
+    r = client.get("/")
+    assert r.status_code == 200
+    assert r.headers["x-frame-options"] == "DENY"  # no clickjacking of the buttons
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
 
 
 def test_edits_keep_comments_and_hand_edits_show_on_reload(client, arbetsmapp):

@@ -47,8 +47,18 @@ MEDDELANDEN = {
 }
 
 
+# Same-origin only: no framing (clickjacking), no foreign scripts, forms post only here.
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                 b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
 class BodyLimit:
-    """ASGI middleware: refuse request bodies above a limit (declared or streamed)."""
+    """ASGI middleware: refuse request bodies above a limit (declared or streamed); add security headers."""
 
     def __init__(self, app, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -72,17 +82,23 @@ class BodyLimit:
                                              f"{MAX_UPLOAD // (1024 * 1024)} MB.")
             return message
 
-        await self.app(scope, limited, send)
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, limited, with_headers)
 
 
 async def _too_large(send) -> None:
     mb = MAX_UPLOAD // (1024 * 1024)
     body = (f'<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>För stor fil</title></head>'
             f'<body><main><h1>För stor fil</h1><p role="alert">Filen är för stor. Största tillåtna storlek '
-            f'är {mb} MB.</p><p><a href="javascript:history.back()">Tillbaka</a></p></main></body></html>').encode()
+            f'är {mb} MB.</p><p><a href="/">Till sammanträdena</a></p></main></body></html>').encode()
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"text/html; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})
+                            (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS]})
     await send({"type": "http.response.body", "body": body})
 
 
