@@ -34,6 +34,7 @@ class Jobb:
     fel: str = ""
     version: int = 0
     startad: float = field(default_factory=time.monotonic)
+    _paborjade: int = field(default=0, repr=False)
     _cond: threading.Condition = field(default_factory=threading.Condition, repr=False)
 
     @property
@@ -48,10 +49,12 @@ class Jobb:
                 self.klar, self.totalt = int(done), int(total)
                 self.steg = f"{name}" if name else self.steg
             elif args:
+                # A library that reports stages only: count the documents finished so far.
                 msg = str(args[0])
                 self.steg = msg
-                if msg.startswith("renderar ") and self.totalt:
-                    self.klar = min(self.klar + 1, self.totalt - 1)
+                if msg.startswith("renderar ") or msg == "konverterar till PDF":
+                    self.klar = min(self._paborjade, max(self.totalt - 1, 0))
+                    self._paborjade += msg.startswith("renderar ")
                 elif msg == "klar" and self.totalt:
                     self.klar = self.totalt
             self.version += 1
