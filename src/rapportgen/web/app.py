@@ -303,7 +303,7 @@ class Webbapp:
 
         def change(data):
             seq = yr.arenden(data)
-            yr.move(yr.bilagor(seq[yr._index(seq, a, "ärende")]), i, j, "bilaga")
+            yr.move(yr.bilagor(seq[yr.check_index(seq, a, "ärende")]), i, j, "bilaga")
         self._edit(path, change)
         return self.back(rel, "flyttad", f"arende-{a}")
 
@@ -315,7 +315,7 @@ class Webbapp:
 
         def change(data):
             seq = yr.arenden(data)
-            item = seq[yr._index(seq, a, "ärende")]
+            item = seq[yr.check_index(seq, a, "ärende")]
             yr.remove(yr.bilagor(item), i, "bilaga")
             if not len(item["bilagor"]):
                 del item["bilagor"]
@@ -355,7 +355,7 @@ class Webbapp:
 
         def change(data):
             seq = yr.arenden(data)
-            item = seq[yr._index(seq, a, "ärende")]
+            item = seq[yr.check_index(seq, a, "ärende")]
             b = yr.CommentedMap()
             b["etikett"] = etikett
             b["fil"] = fil

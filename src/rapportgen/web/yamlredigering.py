@@ -85,7 +85,7 @@ def item_lines(seq: CommentedSeq) -> list[int]:
     return [seq.lc.item(i)[0] + 1 for i in range(len(seq))]
 
 
-def _index(seq: CommentedSeq, i: int, what: str) -> int:
+def check_index(seq: CommentedSeq, i: int, what: str) -> int:
     if not 0 <= i < len(seq):
         raise InputError(f"{what} {i + 1} finns inte (manifestet kan ha ändrats; ladda om sidan)")
     return i
@@ -93,8 +93,8 @@ def _index(seq: CommentedSeq, i: int, what: str) -> int:
 
 def move(seq: CommentedSeq, i: int, j: int, what: str) -> None:
     """Move item i to place j, with the comment lines that belong to it."""
-    _index(seq, i, what)
-    _index(seq, j, what)
+    check_index(seq, i, what)
+    check_index(seq, j, what)
     if i == j:
         return
     comments = {k: seq.ca.items.pop(k) for k in list(seq.ca.items)}
@@ -109,7 +109,7 @@ def move(seq: CommentedSeq, i: int, j: int, what: str) -> None:
 
 
 def remove(seq: CommentedSeq, i: int, what: str) -> Any:
-    _index(seq, i, what)
+    check_index(seq, i, what)
     comments = {k: seq.ca.items.pop(k) for k in list(seq.ca.items)}
     removed = seq.pop(i)
     for k, c in comments.items():
