@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from rapportgen import tjansteskrivelse
-from rapportgen.profil import load_profile
+from rapportgen.doctypes import tjansteskrivelse
+from rapportgen.config import load_profile
 from rapportgen.web import tjform
 from rapportgen.web import yamlredigering as yr
 from rapportgen.web.app import create_app

@@ -376,11 +376,10 @@ class Webbapp:
                 k = lib.kontrollera(self.mapp, path)
                 self.kontroller.put(self.mapp, path, k)
                 return {"kontroll": k}
-            job = self.jobb.start(rel, "Kontrollera", 1, work, konvertering=False)
+            job = self.jobb.start(rel, "Kontrollera", work, konvertering=False)
         elif typ in ("bygg", "publicering"):
             pub = typ == "publicering"
-            total = lib.count_parts(path)
-            job = self.jobb.start(rel, "Bygg för publicering" if pub else "Bygg handling", total,
+            job = self.jobb.start(rel, "Bygg för publicering" if pub else "Bygg handling",
                                   lambda j: lib.build(self.mapp, path, pub, j.progress))
         else:
             raise InputError("okänd åtgärd")
@@ -512,7 +511,7 @@ class Webbapp:
         write_text_atomic(path, text)
         rel = self.mapp.rel(path)
         if form.get("bygg"):
-            self.jobb.start("ts:" + rel, "Förhandsgranska PDF", 2,
+            self.jobb.start("ts:" + rel, "Förhandsgranska PDF",
                             lambda j: lib.build_tjansteskrivelse(self.mapp, path, j.progress))
         return RedirectResponse(f"/tjansteskrivelse?fil={quote(rel)}&ok=sparad#bygg", status_code=303)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..exceptions import RapportgenError
-from ..profil import Profil, find_profile, load_profile
+from ..config import Profil, find_profile, load_profile
 from . import yamlredigering as yr
 from .mapp import Arbetsmapp
 
@@ -36,7 +36,7 @@ def profil_for(mapp: Arbetsmapp, path: Path) -> Profil:
 
 def find_manifests(mapp: Arbetsmapp) -> list[Path]:
     from ..assemble import is_manifest
-    from ..profil import PROFILE_NAMES
+    from ..config import PROFILE_NAMES
 
     out = []
     for p in mapp.files((".yaml", ".yml")):
@@ -101,8 +101,8 @@ def _var(mapp: Arbetsmapp, manifest: Path, dokument: str | None, plats: str | No
 
 def kontrollera(mapp: Arbetsmapp, manifest: Path) -> Kontroll:
     """Run the library's checks of a manifest; every finding placed at its ärende when it has one."""
+    from .. import check
     from ..checks import Severity
-    from ..checks.runner import kontrollera as lib_kontrollera
 
     data = yr.load(manifest)
     seq = yr.arenden(data)
@@ -132,7 +132,7 @@ def kontrollera(mapp: Arbetsmapp, manifest: Path) -> Kontroll:
         return None
 
     k = Kontroll()
-    rapport = lib_kontrollera([manifest], profil_for(mapp, manifest))
+    rapport = check(manifest, profil=profil_for(mapp, manifest))
     for d in rapport.dokument:
         if d.indatafel is not None:
             e = d.indatafel
@@ -186,35 +186,26 @@ class KontrollCache:
         return k
 
 
-def count_parts(manifest: Path) -> int:
-    """Documents a build converts: the kallelse and every tjänsteskrivelse and bilaga."""
-    data = yr.load(manifest)
-    n = 1
-    for a in yr.arenden(data):
-        n += bool(a.get("tjänsteskrivelse")) + len(yr.bilagor(a))
-    return n
-
-
 def build(mapp: Arbetsmapp, manifest: Path, publicering: bool, progress: Progress) -> dict[str, Any]:
-    """Build the handling with the library; returns what the page links to."""
-    from ..assemble import build_handling
+    """Build the handling with the library (rapportgen.build); returns what the page links to."""
+    from .. import build as lib_build
 
     outdir = mapp.utdata(manifest)
-    result = build_handling(manifest, outdir, profil_for(mapp, manifest), publicering=publicering,
-                            progress=progress)
-    files = [result.handling, result.kallelse_pdf, result.kallelse_docx, result.manifest_json]
-    return {"filer": files, "sidor": result.sidor,
-            "varningar": [f"{f.meddelande} ({_var(mapp, manifest, f.dokument, f.plats)})" for f in result.varningar]}
+    r = lib_build(manifest, outdir, profil=profil_for(mapp, manifest), publicering=publicering, progress=progress)
+    handling = next((p for p in r.pdf if p.name.startswith("handling")), None)
+    first = [handling] if handling else []
+    return {"filer": first + [p for p in r.filer if p != handling], "sidor": r.sidor.get(handling),
+            "varningar": [f"{f.meddelande} ({_var(mapp, manifest, f.dokument, f.plats)})" for f in r.findings]}
 
 
 def build_tjansteskrivelse(mapp: Arbetsmapp, md: Path, progress: Progress) -> dict[str, Any]:
-    from ..build import build_tjansteskrivelser
+    """A tjänsteskrivelse to .docx and .pdf with the library (rapportgen.build)."""
+    from .. import build as lib_build
 
     outdir = mapp.root / "utdata" / "tjansteskrivelser"
-    prof = profil_for(mapp, md)
-    result = build_tjansteskrivelser([md], outdir, prof, pdf=True, progress=lambda name: progress(1, 2, name))
-    return {"filer": result.pdf + result.docx, "sidor": None,
-            "varningar": [f"{f.meddelande} ({f.var})" for f in result.findings]}
+    r = lib_build(md, outdir, profil=profil_for(mapp, md), typ="tjansteskrivelse", progress=progress)
+    return {"filer": r.pdf + r.docx, "sidor": None,
+            "varningar": [f"{f.meddelande} ({_var(mapp, md, f.dokument, f.plats)})" for f in r.findings]}
 
 
 @dataclass
@@ -320,7 +311,7 @@ def find_registers(mapp: Arbetsmapp) -> list[Path]:
 
 
 def register_status(mapp: Arbetsmapp, register: Path, per: dt.date) -> tuple[list, int]:
-    from ..revisionsregister import compare_reply, load_register, meetings_for, status
+    from ..commands.revision import compare_reply, load_register, meetings_for, status
 
     prof = profil_for(mapp, register)
     reg = load_register(register)

@@ -34,29 +34,18 @@ class Jobb:
     fel: str = ""
     version: int = 0
     startad: float = field(default_factory=time.monotonic)
-    _paborjade: int = field(default=0, repr=False)
     _cond: threading.Condition = field(default_factory=threading.Condition, repr=False)
 
     @property
     def pagar(self) -> bool:
         return self.status == "pågår"
 
-    def progress(self, *args: Any) -> None:
-        """Library progress: (done, total, name) or a message."""
+    def progress(self, done: int, total: int, name: str = "") -> None:
+        """The library's progress callback: (done, total, name)."""
         with self._cond:
-            if len(args) == 3:
-                done, total, name = args
-                self.klar, self.totalt = int(done), int(total)
-                self.steg = f"{name}" if name else self.steg
-            elif args:
-                # A library that reports stages only: count the documents finished so far.
-                msg = str(args[0])
-                self.steg = msg
-                if msg.startswith("renderar ") or msg == "konverterar till PDF":
-                    self.klar = min(self._paborjade, max(self.totalt - 1, 0))
-                    self._paborjade += msg.startswith("renderar ")
-                elif msg == "klar" and self.totalt:
-                    self.klar = self.totalt
+            self.klar, self.totalt = int(done), int(total)
+            if name:
+                self.steg = str(name)
             self.version += 1
             self._cond.notify_all()
 
@@ -97,14 +86,13 @@ class Jobbhanterare:
             found = [j for j in self._jobb.values() if j.nyckel == nyckel]
         return max(found, key=lambda j: j.startad) if found else None
 
-    def start(self, nyckel: str, namn: str, totalt: int, arbete: Callable[[Jobb], dict],
-              konvertering: bool = True) -> Jobb:
+    def start(self, nyckel: str, namn: str, arbete: Callable[[Jobb], dict], konvertering: bool = True) -> Jobb:
         """Start a job in a thread; Upptagen when the meeting already has one running."""
         with self._lock:
             running = self._aktiva.get(nyckel)
             if running and running.pagar:
                 raise Upptagen(f"'{running.namn}' pågår redan för det här sammanträdet; vänta tills det är klart")
-            j = Jobb(secrets.token_urlsafe(8), nyckel, namn, totalt=totalt)
+            j = Jobb(secrets.token_urlsafe(8), nyckel, namn)
             self._jobb[j.id] = j
             self._aktiva[nyckel] = j
 
@@ -112,7 +100,7 @@ class Jobbhanterare:
             try:
                 if konvertering:
                     with _KONVERTERING:
-                        j.progress("startar")
+                        j.progress(0, 0, "startar")
                         res = arbete(j)
                 else:
                     res = arbete(j)
