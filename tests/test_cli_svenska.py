@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,10 +69,7 @@ def test_summary_names_the_outputs_and_the_time(tmp_path):
                                       "--profil", str(PROFIL)])
     assert result.exit_code == 0, result.output
     assert f"skrev {tmp_path / '10-intern-kontroll.docx'}" in result.output
-    summary = _summary(result.output)
-    assert summary.endswith(f" s: 1 .docx i {tmp_path}.")
-    seconds = float(summary.removeprefix("Klart på ").split(" s:")[0].replace(",", "."))
-    assert seconds >= 0
+    assert re.fullmatch(rf"Klart på \d+,\d s: 1 \.docx i {re.escape(str(tmp_path))}\.", _summary(result.output))
 
 
 def test_handling_without_pdf_writes_only_docx(tmp_path):
@@ -129,7 +127,7 @@ def test_batch_progress_counts_rows(tmp_path):
     from rapportgen.config import load_profile
     from rapportgen.doctypes.tjansteskrivelse import build_batch
 
-    sheet = next((EXAMPLES / "tjansteskrivelser" / "batch").glob("*.xlsx"))
+    sheet = EXAMPLES / "tjansteskrivelser" / "batch" / "arenden.xlsx"
     calls = []
     result = build_batch(sheet, tmp_path, load_profile(PROFIL), pdf=False, progress=lambda *a: calls.append(a))
     assert [c[0] for c in calls] == list(range(1, result.antal + 1))
