@@ -30,11 +30,12 @@ $(VENV)/.installed: pyproject.toml | system
 venv: system $(VENV)/.installed
 
 demo: venv
-	$(RG) check examples/tjansteskrivelser
+	$(RG) kontrollera examples/tjansteskrivelser
 	$(RG) tjansteskrivelse examples/tjansteskrivelser/*.md -o outputs/tjansteskrivelser
 	$(RG) tjansteskrivelse --batch examples/tjansteskrivelser/batch/arenden.xlsx -o outputs/batch
 	$(RG) revisionssvar examples/revision/uppfoljning-granskningar.yaml examples/revision/it-sakerhet.md -o outputs/revision
-	$(RG) revision status --register examples/revision/revisionsregister.yaml --per 2023-09-05
+	# Slutkod 1: exemplet har en försenad rapport och en som missar sitt sammanträde.
+	$(RG) revision status --register examples/revision/revisionsregister.yaml --per 2023-09-05 || [ $$? -eq 1 ]
 	$(RG) uppdragslista examples/revision/uppdragslista.xlsx --register examples/revision/revisionsregister.yaml -o outputs/revision
 	$(RG) handling examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/sammantrade
 	$(RG) handling examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/sammantrade --publicering

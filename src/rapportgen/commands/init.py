@@ -42,6 +42,8 @@ Mappen skapades med `rapportgen init`. Den innehåller:
 
 - `rapportgen.yaml` – organisationsprofilen: kommun, förvaltning, nämnd, diarienummermönster,
   undertecknare. Fyll i den först; exemplen nedan hämtar kommun och förvaltning därifrån.
+  `rapportgen kontrollera inputs` påpekar exempelvärdena (Exempelkommun, Förnamn Efternamn) tills
+  de är utbytta.
 - `mallar/` – kopior av rapportgens Word-mallar, en per dokumenttyp. Ändra dem i Word;
   `rapportgen mallar lista` visar vilken mall som används, och varifrån.
 - `inputs/` – ett exempel på indata för varje dokumenttyp.
@@ -76,7 +78,7 @@ sammanträdeshandling där tjänsteskrivelsen och bilagan ingår.
 
 ## Fler kommandon
 
-    rapportgen check inputs
+    rapportgen kontrollera inputs
     rapportgen mallar variabler tjansteskrivelse
     rapportgen mallar kontrollera mallar/tjansteskrivelse.docx
 

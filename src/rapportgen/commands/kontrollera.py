@@ -87,7 +87,12 @@ def kontrollera(paths: Iterable[Path], profil: Profil | None = None, typ: str | 
     files = expand(paths)
     if not files:
         raise InputError("hittade inga filer att kontrollera")
-    return Kontrollrapport([check_file(p, profil, typ) for p in files])
+    rapport = Kontrollrapport([check_file(p, profil, typ) for p in files])
+    # The profile in use is an input too: example values from `rapportgen init` are flagged.
+    profilfynd = run_checks(profil, profil)
+    if profilfynd:
+        rapport.dokument.insert(0, Dokumentresultat(profil.source or Path("rapportgen.yaml"), "Profil", profilfynd))
+    return rapport
 
 
 def check(source: str | Path | Iterable[str | Path], *, profil: Profil | str | Path | None = None,
