@@ -494,4 +494,10 @@ from .convert.kommando import server_group  # noqa: E402
 
 cli.add_command(server_group)
 
+# --- efter sammanträdet: protokoll, utdrag, anslagsbevis ---------------------------------------
+from .cli_protokoll import KOMMANDON as _PROTOKOLL_KOMMANDON  # noqa: E402
+
+for _cmd in _PROTOKOLL_KOMMANDON:
+    cli.add_command(_cmd)
+
 cli_svenska.metavariabler(cli)

@@ -50,6 +50,7 @@ def _load_builtin() -> None:
     from . import dokument  # noqa: F401
     from .assemble import kallelse  # noqa: F401
     from . import rapporter  # noqa: F401  (delarsrapport, verksamhetsplan)
+    from . import protokoll  # noqa: F401  (protokoll, protokollsutdrag, anslagsbevis)
 
 
 def get(name: str) -> DocType:

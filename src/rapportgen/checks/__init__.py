@@ -186,7 +186,7 @@ def _load_builtin_checks() -> None:
     # Importing a module registers its checks; document modules register their own.
     from .. import doctypes
     from . import dnr, period, revision, tabell, text  # noqa: F401
-    from . import dokument, sammantrade  # noqa: F401
+    from . import dokument, protokoll, sammantrade  # noqa: F401
 
     doctypes.all_types()
 
