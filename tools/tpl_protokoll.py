@@ -304,6 +304,8 @@ def build_anslagsbevis(path: Path) -> None:
     r.font.size = Pt(13)
     hp.add_run("\tANSLAGSBEVIS").bold = True
     tabs = hp.paragraph_format.tab_stops
+    for inherited in (Cm(8.255), Cm(16.51)):  # the Header style's centre and right tabs
+        tabs.add_tab_stop(inherited, WD_TAB_ALIGNMENT.CLEAR)
     tabs.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
     doc.add_paragraph("Bevis om anslag", style="Heading 1")
     para(doc, "Justeringen av protokollet har tillkännagivits på kommunens anslagstavla.", style="Body Text")

@@ -179,9 +179,14 @@ def changed_decision(prot: Protokoll) -> Iterator[Finding]:
     """Ett beslut som avviker från förslaget till beslut markeras för sekreterarens granskning."""
     for p in prot.paragrafer:
         if p.nummer is not None and p.beslut_andrat:
+            norm = lambda xs: {" ".join(x.split()) for x in xs}  # noqa: E731
+            tillagt = [b for b in p.beslut if " ".join(b.split()) not in norm(p.forslag)]
+            struket = [f for f in p.forslag if " ".join(f.split()) not in norm(p.beslut)]
+            delar = ([f"tillagt: {' / '.join(tillagt)}"] if tillagt else []) + \
+                ([f"struket: {' / '.join(struket)}"] if struket else []) or ["annan ordning"]
             yield _f(prot, Severity.VARNING, "beslut_andrat",
-                     f"§ {p.nummer} ({p.rubrik}): beslutet avviker från förslaget till beslut; granska texten",
-                     *_pkey(p, "beslut"), forvantat=" / ".join(p.forslag), funnet=" / ".join(p.beslut))
+                     f"§ {p.nummer} ({p.rubrik}): beslutet avviker från förslaget till beslut "
+                     f"({'; '.join(delar)}); granska texten", *_pkey(p, "beslut"))
 
 
 @check(Protokoll, "protokoll_dnr")
