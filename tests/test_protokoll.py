@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rapportgen import kalender
 from rapportgen.checks import Severity, run_checks
@@ -257,3 +259,32 @@ def test_mallar_variabler_covers_the_new_types(runner):
                           ("anslagsbevis", "anslag.nedtagning")):
         res = runner.invoke(cli, ["mallar", "variabler", typ])
         assert res.exit_code == 0 and variable in res.output, (typ, res.output)
+
+
+# --- hostile text ----------------------------------------------------------------------------
+
+_XML_TEXT = st.text(alphabet=st.sampled_from(list("<>&\"'{}%#åäö §–\u00a0abcXYZ09")), min_size=1, max_size=40) \
+    .filter(lambda s: s.strip() and not s.strip().startswith(("{", "%", "#", "'", '"')))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(yrkande=_XML_TEXT, anteckning=_XML_TEXT)
+def test_xml_special_text_reaches_the_protokoll_as_text(tmp_path_factory, yrkande, anteckning):
+    from docx import Document
+
+    from rapportgen.protokoll import render_protokoll
+    from rapportgen.doctypes import EXEMPEL
+
+    folder = tmp_path_factory.mktemp("x")
+    for name in ("protokoll.yaml", "tjansteskrivelse.md", "dokument.md"):
+        shutil.copyfile(EXEMPEL / name, folder / name)
+    manifest = folder / "protokoll.yaml"
+    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    p = data["protokoll"]["paragrafer"][0]
+    p["yrkanden"][1]["yrkande"] = yrkande
+    p["protokollsanteckningar"] = [{"namn": ["Håkan Svensson (M)"], "text": anteckning}]
+    manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = render_protokoll(load(manifest), folder / "p.docx")
+    body = "\n".join(par.text for par in Document(str(out)).paragraphs)
+    assert yrkande.strip().rstrip(".") in body
+    assert anteckning.strip() in body

@@ -83,7 +83,7 @@ def load(path: str | Path, profil: Profil | None = None) -> Protokoll:
         raise InputError("manifestet har ingen protokollsdel; lägg till 'protokoll: protokoll.yaml' "
                          "(en fil intill manifestet) eller fälten direkt under 'protokoll:'", fil=h.fil)
     if isinstance(falt.protokoll, str):
-        fil = (h.mapp / falt.protokoll).resolve()
+        fil = h.mapp / falt.protokoll  # as the user wrote it, for messages
         if not fil.is_file():
             raise InputError(f"protokollsfilen '{falt.protokoll}' finns inte", fil=h.fil,
                              plats=h.plats("protokoll"))
