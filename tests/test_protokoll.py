@@ -288,3 +288,12 @@ def test_xml_special_text_reaches_the_protokoll_as_text(tmp_path_factory, yrkand
     body = "\n".join(par.text for par in Document(str(out)).paragraphs)
     assert yrkande.strip().rstrip(".") in body
     assert anteckning.strip() in body
+
+
+def test_check_with_typ_protokoll_runs_the_protokoll_checks(exempel, runner):
+    _edit(exempel, lambda d: d["justering"].update(justerare=["Anna Svensson (M)"]))
+    res = runner.invoke(cli, ["check", "--typ", "protokoll", str(exempel), "--format", "plain",
+                              "--profil", str(EXAMPLES / "rapportgen.yaml")])
+    assert res.exit_code == 1, res.output
+    assert "justeraren Anna Svensson (M) finns inte bland de tjänstgörande" in squash(res.output)
+    assert "Totalt: 1 fel, 1 varning" in res.output
