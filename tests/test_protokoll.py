@@ -15,12 +15,16 @@ from hypothesis import strategies as st
 from rapportgen import kalender
 from rapportgen.checks import Severity, run_checks
 from rapportgen.cli import cli
-from rapportgen.profil import Profil, load_profile
-from rapportgen.protokoll import load
+from rapportgen import doctypes
+from rapportgen.config import Profil, load_profile
 
 from .conftest import EXAMPLES, pdf_text, squash
 
 MOTE = "sammantrade-2023-09-19"
+
+
+def load(manifest: Path, profil: Profil | None = None):
+    return doctypes.get("protokoll").load(manifest, profil)
 
 
 @pytest.fixture
@@ -69,7 +73,7 @@ def test_an_item_that_utgar_gets_no_number_and_the_rest_move_up(exempel, profil)
     prot = load(exempel, profil)
     numbers = {p.punkt: p.nummer for p in prot.paragrafer}
     assert numbers["5"] == 124 and numbers["6"] is None and numbers["7"] == 125 and numbers["sa"] == 134
-    from rapportgen.protokoll import standardtext
+    from rapportgen.doctypes.protokoll import standardtext
 
     text = standardtext(prot, prot.paragrafer[3])
     assert "punkt 6 (Information om god och nära vård, september) utgår" in text
@@ -161,7 +165,7 @@ def test_votes_checked_against_narvaro_and_jav(exempel, profil):
 
 
 def test_tie_is_decided_by_the_ordforande(exempel, profil):
-    from rapportgen.protokoll import beslutsgang
+    from rapportgen.doctypes.protokoll import beslutsgang
 
     def change(d):
         r = _para(d, 7)["omröstning"]
@@ -272,8 +276,8 @@ _XML_TEXT = st.text(alphabet=st.sampled_from(list("<>&\"'{}%#åäö §–\u00a0a
 def test_xml_special_text_reaches_the_protokoll_as_text(tmp_path_factory, yrkande, anteckning):
     from docx import Document
 
-    from rapportgen.protokoll import render_protokoll
-    from rapportgen.doctypes import EXEMPEL
+    from rapportgen.doctypes.base import EXEMPEL
+    from rapportgen.doctypes.protokoll import render_protokoll
 
     folder = tmp_path_factory.mktemp("x")
     for name in ("protokoll.yaml", "tjansteskrivelse.md", "dokument.md"):
@@ -297,3 +301,11 @@ def test_check_with_typ_protokoll_runs_the_protokoll_checks(exempel, runner):
     assert res.exit_code == 1, res.output
     assert "justeraren Anna Svensson (M) finns inte bland de tjänstgörande" in squash(res.output)
     assert "Totalt: 1 fel, 1 varning" in res.output
+
+
+def test_public_build_api_writes_every_utdrag_and_checks_once(exempel, tmp_path, profil):
+    import rapportgen
+
+    r = rapportgen.build(exempel, tmp_path / "ut", typ="protokollsutdrag", profil=profil, pdf=False)
+    assert [p.name for p in r.docx] == [f"protokollsutdrag-{n}.docx" for n in range(124, 136)]
+    assert [f.kod for f in r.findings] == ["beslut_andrat"]  # one protokoll, checked once

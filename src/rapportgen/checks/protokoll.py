@@ -6,8 +6,9 @@ import datetime as dt
 from collections import Counter
 from typing import Iterator
 
+from ..model.finding import Finding, Severity
 from ..model.protokoll import Protokoll, namn_nyckel
-from . import Finding, Severity, check
+from .base import check
 
 JUSTERING_DAGAR = 14  # KL 5 kap. 69 §
 
