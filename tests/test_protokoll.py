@@ -309,3 +309,10 @@ def test_public_build_api_writes_every_utdrag_and_checks_once(exempel, tmp_path,
     r = rapportgen.build(exempel, tmp_path / "ut", typ="protokollsutdrag", profil=profil, pdf=False)
     assert [p.name for p in r.docx] == [f"protokollsutdrag-{n}.docx" for n in range(124, 136)]
     assert [f.kod for f in r.findings] == ["beslut_andrat"]  # one protokoll, checked once
+
+
+def test_check_of_a_manifest_includes_its_protokoll(exempel, runner):
+    _edit(exempel, lambda d: _para(d, 7).update(paragraf=127))
+    res = runner.invoke(cli, ["check", str(exempel), "--format", "plain", "--profil", str(EXAMPLES / "rapportgen.yaml")])
+    assert res.exit_code == 1, res.output
+    assert "§-numreringen har en lucka: punkt 7" in squash(res.output)

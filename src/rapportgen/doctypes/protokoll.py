@@ -33,6 +33,7 @@ from ..exceptions import InputError
 from ..inputs.yamlsrc import load_yaml_file, validate
 from ..model.block import Block, Run, Stycke
 from ..model.located import Located
+from ..model.sammantrade import Handling
 from ..model.protokoll import (
     Omrostning, Paragraf, ParagrafIndata, Protokoll, ProtokollIndata, namn_nyckel,
 )
@@ -87,7 +88,11 @@ def load(path: str | Path, profil: Profil | None = None, typer: Any = None) -> P
     if typer is None:
         raise TypeError("ett protokoll läses med registret: doctypes.get('protokoll').load(...)")
     profil = profil or Profil()
-    h = load_handling(path, profil, typer)
+    return from_handling(load_handling(path, profil, typer), profil)
+
+
+def from_handling(h: Handling, profil: Profil) -> Protokoll:
+    """The protokoll of an already loaded manifest (which must have a protokoll part)."""
     falt = h.falt
     if falt.protokoll is None:
         raise InputError("manifestet har ingen protokollsdel; lägg till 'protokoll: protokoll.yaml' "
