@@ -39,6 +39,10 @@ demo: venv
 	$(RG) uppdragslista examples/revision/uppdragslista.xlsx --register examples/revision/revisionsregister.yaml -o outputs/revision
 	$(RG) handling examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/sammantrade
 	$(RG) handling examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/sammantrade --publicering
+	$(RG) protokoll examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/protokoll
+	$(RG) protokoll examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/protokoll --publicering
+	$(RG) utdrag examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/protokoll/utdrag
+	$(RG) anslagsbevis examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/protokoll
 	$(RG) verksamhetsplan examples/verksamhetsplan -o outputs/verksamhetsplan
 	$(RG) delarsrapport examples/delarsrapport -o outputs/delarsrapport
 	$(MAKE) --no-print-directory demo-harryda

@@ -60,6 +60,9 @@ Kör kommandona i den här mappen. Dokumenten hamnar i `ut/`.
 | `inputs/verksamhetsplan.yaml` | verksamhetsplan och budget | `rapportgen verksamhetsplan inputs/verksamhetsplan.yaml -o ut` |
 | `inputs/uppdragslista.xlsx` | uppdragslista | `rapportgen uppdragslista inputs/uppdragslista.xlsx -o ut` |
 | `inputs/kallelse.yaml` | kallelse och sammanträdeshandling | `rapportgen handling inputs/kallelse.yaml -o ut/handling` |
+| `inputs/protokoll.yaml` | protokoll (efter sammanträdet) | `rapportgen protokoll inputs/protokoll.yaml -o ut` |
+| `inputs/protokoll.yaml` | protokollsutdrag, ett per § | `rapportgen utdrag inputs/protokoll.yaml -o ut` |
+| `inputs/protokoll.yaml` | anslagsbevis | `rapportgen anslagsbevis inputs/protokoll.yaml -o ut` |
 | `inputs/dokument.md` | bilaga (se nedan) | – |
 
 `inputs/dokument.md` är en bilaga skriven i Markdown (`typ: dokument`). Den blir inget
@@ -119,10 +122,15 @@ def skapa_arbetsmapp(mapp: str | Path = ".", *, tvinga: bool = False) -> InitRes
 
     write(mapp / "rapportgen.yaml", text=PROFIL_MALL)
     write(mapp / "LÄSMIG.md", text=LASMIG)
+    exempel: set[Path] = set()
     for t in doctypes.all_types():
         shipped = SHIPPED / f"{t.name}.docx"
         if shipped.is_file():
             write(mapp / "mallar" / shipped.name, source=shipped)
-        if t.exempel is not None and t.exempel.is_file():
-            write(mapp / "inputs" / f"{t.name}{t.exempel.suffix}", source=t.exempel)
+        # Types that share an example (protokoll, protokollsutdrag, anslagsbevis) get one copy,
+        # named after the type the example is named after.
+        if t.exempel is not None and t.exempel.is_file() and t.exempel not in exempel:
+            exempel.add(t.exempel)
+            namn = t.exempel.stem if t.exempel.stem in {x.name for x in doctypes.all_types()} else t.name
+            write(mapp / "inputs" / f"{namn}{t.exempel.suffix}", source=t.exempel)
     return result

@@ -69,6 +69,11 @@ def check_file(path: Path, profil: Profil, typ: str | None = None) -> Dokumentre
             result = Dokumentresultat(path, doctype.label)
             doc = doctype.load(path, profil)
             result.findings = run_checks(doc, profil)
+            if typ is None and getattr(getattr(doc, "falt", None), "protokoll", None) is not None:
+                # A meeting manifest with its protokoll part: the protokoll's checks too.
+                from ..doctypes.protokoll import from_handling
+
+                result.findings = sort_findings([*result.findings, *run_checks(from_handling(doc, profil), profil)])
             return result
         if path.suffix.lower() in TABLE_SUFFIXES:
             result = Dokumentresultat(path, "Tabell")

@@ -85,7 +85,9 @@ class DocType:
         elif opts:
             raise TypeError(f"{self.name}: okända inställningar {', '.join(sorted(opts))}")
         delar = [u for d in docs for u in self.delar(d, profil)]
-        findings = [f for u in delar for f in run_checks(u.doc, profil)]
+        # A document written as several outputs (a protokoll's utdrag) is checked once.
+        checked = list({id(u.doc): u.doc for u in delar}.values())
+        findings = [f for d in checked for f in run_checks(d, profil)]
         raise_on_errors(findings, tvinga)
         result = Resultat(findings=findings, antal=len(docs))
         total = len(delar)
