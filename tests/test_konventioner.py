@@ -272,7 +272,14 @@ def test_kontrollera_docxtpl_test_templates(runner):
     # The templates with no tags of their own render, with the missing styles as a warning.
     approved = out.count("Mallen är godkänd")
     assert approved >= 6, out
-    assert "Varning: formatmallarna: mallen saknar 'List Number'" in out
+    assert "Varning: formatmallarna: mallen saknar " in out and "'List Number'" in out
+    blocks = {}
+    for fil in files:
+        start = out.index(str(fil))
+        blocks[fil.name] = out[start:out.find("Mallen", start)]
+    # '{ {' in its prose is text, as docxtpl reads it; ‘Deric’ in a tag is straightened by docxtpl.
+    assert "Fel" not in blocks["comments_tpl.docx"]
+    assert "filtret 'my_filterA' finns inte" in blocks["custom_jinja_filters_tpl.docx"]  # parsed past the quotes
 
 
 # --- the third organisation -------------------------------------------------------------------
@@ -307,3 +314,28 @@ def test_init_profile_documents_the_conventions(tmp_path):
     profil = _profil(tmp_path, on.replace("mallar: mallar\n", ""))
     assert profil.dnr_arende == "{år}{organ}{löpnummer}"
     assert [a.nyckel for a in profil.avsnitt][:2] == ["sammanfattning", "arendet"]
+
+
+# --- misc: an område named like its only verksamhet ---------------------------------------------
+
+def test_omrade_named_like_its_verksamhet_prints_its_comment_once():
+    import dataclasses
+
+    from docxtpl import DocxTemplate
+
+    from rapportgen import doctypes
+    from rapportgen.doctypes.rapport import innehall
+    from rapportgen.format import Formatter
+    from rapportgen.model.block import Run, Stycke
+    from rapportgen.render.templates import SHIPPED
+
+    profil = load_profile(EXAMPLES / "rapportgen.yaml")
+    doc = doctypes.get("verksamhetsplan").load(EXAMPLES / "verksamhetsplan", profil)
+    ekb = next(v for v in doc.drift.verksamheter if v.namn == "EKB")
+    doc.drift.verksamheter[doc.drift.verksamheter.index(ekb)] = dataclasses.replace(ekb, omrade="EKB")
+    doc.kommentarer["EKB"] = [Stycke([Run("Kommentaren om EKB står en gång.")], rad=1)]
+    tpl = DocxTemplate(str(SHIPPED / "verksamhetsplan.docx"))
+    tpl.init_docx()
+    body, _toc, _headings = innehall.skriv(doc, tpl, Formatter.from_profil(profil))
+    text = "\n".join(p.text for p in body.subdocx.paragraphs)
+    assert text.count("Kommentaren om EKB står en gång.") == 1
