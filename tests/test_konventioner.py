@@ -339,3 +339,17 @@ def test_omrade_named_like_its_verksamhet_prints_its_comment_once():
     body, _toc, _headings = innehall.skriv(doc, tpl, Formatter.from_profil(profil))
     text = "\n".join(p.text for p in body.subdocx.paragraphs)
     assert text.count("Kommentaren om EKB står en gång.") == 1
+
+
+def test_missing_style_whose_id_is_taken_gets_its_own_id():
+    from docx.oxml.ns import qn
+
+    from rapportgen.render.docx import add_missing_styles
+    from rapportgen.render.templates import SHIPPED
+
+    doc = Document()
+    doc.styles["List Number"].element.find(qn("w:name")).set(qn("w:val"), "Min lista")
+    assert add_missing_styles(doc, SHIPPED / "dokument.docx") == ["List Number"]
+    assert missing_styles(doc) == []
+    assert doc.styles["List Number"].style_id == "ListNumberRapportgen"
+    assert doc.styles["Min lista"].style_id == "ListNumber"  # the template's own style is untouched

@@ -70,8 +70,9 @@ def split_sections(md: MarkdownDoc, profil: Profil | None = None) -> dict[str, l
     headings = [b for b in blocks if isinstance(b, Rubrik)]
     egna = egna_rubriker(profil)
     main = next((h for h, k in egna.items() if k == "arendet"), "Ärendet")
+    example = headings[0].text if headings else "Sammanfattning av ärendet"
     how = (f"; har huvudavsnittet en egen rubrik hos er, ange den i profilen ({_profile_name(profil)}) "
-           f"under 'avsnitt', t.ex. '- arendet: Sammanfattning av ärendet'")
+           f"under 'avsnitt', t.ex. '- arendet: {example}'")
     if not blocks:
         raise InputError(f"brödtexten är tom: avsnittet '{main}' saknas", fil=md.fil)
     if not headings:

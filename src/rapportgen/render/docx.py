@@ -117,6 +117,8 @@ def add_missing_styles(document, source_path: Path) -> list[str]:
                 if base is not None:
                     add(base)
         new = copy.deepcopy(st)
+        if new.get(qn("w:styleId")) in ids:  # the id is taken by a style of another name
+            new.set(qn("w:styleId"), new.get(qn("w:styleId")) + "Rapportgen")
         for link in new.iterchildren(qn("w:link")):
             new.remove(link)  # a linked character style is not copied
         _copy_numbering(new, source, document)
@@ -125,8 +127,8 @@ def add_missing_styles(document, source_path: Path) -> list[str]:
 
     for name in missing:
         st = _style_by_name(src_el, name)
-        if st is None or st.get(qn("w:styleId")) in ids:
-            continue  # the id is taken by a style of another name: leave the template alone
+        if st is None:
+            continue
         add(st)
         added.append(name)
     return added
