@@ -94,6 +94,14 @@ def test_optional_field_made_required(tmp_path):
 
 # --- sections ------------------------------------------------------------------------------
 
+def test_sections_per_document_type_or_top_level_but_not_both(tmp_path):
+    nested = _profil(tmp_path, "tjänsteskrivelse:\n  avsnitt:\n    - arendet: Bakgrund\n    - miljo\n")
+    assert [(a.nyckel, a.rubrik) for a in nested.avsnitt] == [("arendet", "Bakgrund"), ("miljo", None)]
+    with pytest.raises(InputError) as exc:
+        _profil(tmp_path, "avsnitt: [arendet]\ntjänsteskrivelse:\n  avsnitt: [arendet]\n")
+    assert "två ställen" in exc.value.detalj
+
+
 def test_own_main_section_heading_maps_to_arendet(tmp_path):
     profil = _profil(tmp_path, "avsnitt:\n  - arendet: Sammanfattning av ärendet\n")
     doc = load(_md(tmp_path, rubrik="Sammanfattning av ärendet"), profil)
@@ -309,7 +317,7 @@ def test_init_profile_documents_the_conventions(tmp_path):
     profil = _profil(tmp_path, PROFIL_MALL.replace("mallar: mallar\n", ""))
     assert profil.tjansteskrivelse == Profil().tjansteskrivelse
     # The commented examples are valid when a user switches them on.
-    on = "\n".join(line.replace("# ", "", 1) if line.startswith(("# dnr_ärende", "# avsnitt", "#   - "))
+    on = "\n".join(line.replace("# ", "", 1) if line.lstrip().startswith(("# dnr_ärende", "# avsnitt", "#   - "))
                    else line for line in PROFIL_MALL.splitlines())
     profil = _profil(tmp_path, on.replace("mallar: mallar\n", ""))
     assert profil.dnr_arende == "{år}{organ}{löpnummer}"

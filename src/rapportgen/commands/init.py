@@ -32,18 +32,18 @@ underskrifter:
     titel: Förvaltningschef
 # Egna Word-mallar: mappen går före de inbyggda mallarna (rapportgen mallar lista).
 mallar: mallar
-# Tjänsteskrivelsens avsnitt i er ordning och med era rubriker (tomt: rapportgens lista:
-# Sammanfattning, Ärendet, Förvaltningens bedömning, Ekonomiska konsekvenser, Barnperspektiv,
-# Jämställdhet, Miljö). En rubrik här känns igen i indata: "- arendet: Sammanfattning av
-# ärendet" gör "# Sammanfattning av ärendet" till huvudavsnittet.
-# avsnitt:
-#   - sammanfattning
-#   - arendet: Sammanfattning av ärendet
-#   - bedomning: Förvaltningens bedömning
-#   - ekonomiska_konsekvenser
-#   - barnperspektiv
 # Era konventioner för tjänsteskrivelser.
 tjänsteskrivelse:
+  # Avsnitten i er ordning och med era rubriker (tomt: rapportgens lista: Sammanfattning,
+  # Ärendet, Förvaltningens bedömning, Ekonomiska konsekvenser, Barnperspektiv, Jämställdhet,
+  # Miljö). En rubrik här känns igen i indata: "- arendet: Sammanfattning av ärendet" gör
+  # "# Sammanfattning av ärendet" till huvudavsnittet.
+  # avsnitt:
+  #   - sammanfattning
+  #   - arendet: Sammanfattning av ärendet
+  #   - bedomning: Förvaltningens bedömning
+  #   - ekonomiska_konsekvenser
+  #   - barnperspektiv
   # Fält som annars är obligatoriska men som ni inte använder (möjligt: handläggare).
   valfria_fält: []
   # Fält som annars är valfria men som ska finnas (tidigare_behandling, beslutsunderlag,

@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Iterable, Literal
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from ..exceptions import InputError
 from ..inputs.yamlsrc import load_yaml_file, validate
@@ -68,6 +68,22 @@ def _field_names(value, known: tuple[str, ...], what: str):
     return out
 
 
+def _section_list(value):
+    """'- arendet' or '- arendet: Bakgrund' as well as '- {nyckel: arendet, rubrik: Bakgrund}'."""
+    if not isinstance(value, list):
+        return value
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            out.append({"nyckel": item})
+        elif isinstance(item, dict) and len(item) == 1 and "nyckel" not in item:
+            (key, heading), = item.items()
+            out.append({"nyckel": key, "rubrik": heading})
+        else:
+            out.append(item)
+    return out
+
+
 class Beslutsformat(Strict):
     """How the proposed decision is written: an opening line or none, numbered points or paragraphs."""
 
@@ -114,6 +130,15 @@ class TjansteskrivelseInstallning(Strict):
         default_factory=lambda: list(BREVHUVUD_FALT),
         description="Uppgifterna i brevhuvudet, i ordning: datum, diarienummer, handläggare")
     expedieringsrad: bool = Field(False, description="Raden 'Exp / år' före underskrifterna")
+    avsnitt: list[AvsnittInstallning] = Field(
+        default_factory=list,
+        description="Avsnitten i organisationens ordning och med egna rubriker (samma som profilens "
+                    "'avsnitt', här per dokumenttyp)")
+
+    @field_validator("avsnitt", mode="before")
+    @classmethod
+    def _sections(cls, value):
+        return _section_list(value)
 
     @field_validator("valfria_falt", mode="before")
     @classmethod
@@ -209,19 +234,17 @@ class Profil(Strict):
     @field_validator("avsnitt", mode="before")
     @classmethod
     def _sections(cls, value):
-        # '- arendet' or '- arendet: Bakgrund' as well as '- {nyckel: arendet, rubrik: Bakgrund}'
-        if not isinstance(value, list):
-            return value
-        out = []
-        for item in value:
-            if isinstance(item, str):
-                out.append({"nyckel": item})
-            elif isinstance(item, dict) and len(item) == 1 and "nyckel" not in item:
-                (key, heading), = item.items()
-                out.append({"nyckel": key, "rubrik": heading})
-            else:
-                out.append(item)
-        return out
+        return _section_list(value)
+
+    @model_validator(mode="after")
+    def _sections_per_type(self):
+        own = self.tjansteskrivelse.avsnitt
+        if own and self.avsnitt:
+            raise ValueError("avsnitten anges på två ställen, 'avsnitt' och 'tjänsteskrivelse: avsnitt'; "
+                             "behåll ett av dem")
+        if own:
+            self.avsnitt = list(own)
+        return self
 
     @field_validator("sammantraden", mode="before")
     @classmethod
