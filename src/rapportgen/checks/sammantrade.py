@@ -65,7 +65,6 @@ def _tjansteskrivelse(h: Handling, i: int) -> TjansteskrivelseDoc | None:
 @check(Handling, "dnr")
 def dnr_matches(h: Handling, ktx: Kontrollkontext) -> Iterator[Finding]:
     """Tjänsteskrivelsens dnr ska vara ärendelistans (eller samma ärende enligt profilens dnr_ärende)."""
-
     for i, a in enumerate(h.arenden):
         doc = _tjansteskrivelse(h, i)
         if doc is None:
