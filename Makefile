@@ -10,7 +10,7 @@ APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno pyth
 	chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo demo-harryda test bench docs system venv clean
+.PHONY: demo demo-harryda demo-norrvik test bench docs system venv clean
 
 system:
 	@missing=$$(for p in $(APT_PACKAGES); do \
@@ -46,6 +46,7 @@ demo: venv
 	$(RG) verksamhetsplan examples/verksamhetsplan -o outputs/verksamhetsplan
 	$(RG) delarsrapport examples/delarsrapport -o outputs/delarsrapport
 	$(MAKE) --no-print-directory demo-harryda
+	$(MAKE) --no-print-directory demo-norrvik
 	@echo "Klart: se outputs/"
 
 # Andra organisationen (Härryda): egna mallar, eget dnr-mönster, egen avsnittslista.
@@ -53,6 +54,13 @@ demo-harryda: venv
 	cd examples/harryda && ../../$(RG) tjansteskrivelse tjansteskrivelser/*.md -o ../../outputs/harryda/tjansteskrivelser
 	cd examples/harryda && ../../$(RG) handling sammantrade.yaml -o ../../outputs/harryda/sammantrade
 	$(RG) tjansteskrivelse examples/tjansteskrivelser/*.md --mallar examples/harryda/mallar -o outputs/harryda/samma-indata
+
+# Tredje organisationen (Norrvik, påhittad): bara profil, mall och indata; konventionerna i profilen.
+demo-norrvik: venv
+	cd examples/norrvik && ../../$(RG) mallar kontrollera mallar/tjansteskrivelse.docx
+	cd examples/norrvik && ../../$(RG) check tjansteskrivelser sammantrade.yaml
+	cd examples/norrvik && ../../$(RG) tjansteskrivelse tjansteskrivelser/*.md -o ../../outputs/norrvik/tjansteskrivelser
+	cd examples/norrvik && ../../$(RG) handling sammantrade.yaml -o ../../outputs/norrvik/sammantrade
 
 test: venv
 	$(PY) -m pytest -q

@@ -122,7 +122,7 @@ def no_borders(table) -> None:
     tbl_pr.append(borders)
 
 
-def letterhead(doc: Document, doktyp: str, rows: list[tuple[str, str]]) -> None:
+def letterhead(doc: Document, doktyp: str, rows: list[tuple[str, ...]], handlaggare: bool = False) -> None:
     """Header: kommun and förvaltning left; document type, page, date and dnr right."""
     header = doc.sections[0].header
     header.is_linked_to_previous = False
@@ -136,11 +136,15 @@ def letterhead(doc: Document, doktyp: str, rows: list[tuple[str, str]]) -> None:
     r.bold = True
     r.font.size = Pt(13)
     para(left, "{{ forvaltning }}", style="Header")
+    if handlaggare:  # shown when the profile's letterhead has it and the input names one
+        para(left, "{%p if brevhuvud.handlaggare %}", style="Header")
     para(left, "Handläggare: {{ handlaggare.namn }}{% if handlaggare.titel %}, {{ handlaggare.titel }}{% endif %}",
          style="Header")
     para(left, "{% if handlaggare.telefon %}Tel. {{ handlaggare.telefon }}{% endif %}"
                "{% if handlaggare.telefon and handlaggare.epost %} · {% endif %}"
                "{% if handlaggare.epost %}{{ handlaggare.epost }}{% endif %}", style="Header")
+    if handlaggare:
+        para(left, "{%p endif %}", style="Header")
     p = right.paragraphs[0]
     r = p.add_run(doktyp.upper())
     r.bold = True
@@ -152,8 +156,12 @@ def letterhead(doc: Document, doktyp: str, rows: list[tuple[str, str]]) -> None:
     p2.add_run(" (")
     add_field(p2, "NUMPAGES")
     p2.add_run(")")
-    for label, value in rows:
+    for label, value, *condition in rows:  # (label, value[, condition for the row])
+        if condition:
+            para(right, f"{{%p if {condition[0]} %}}", style="Header")
         para(right, f"{label}: {value}", style="Header")
+        if condition:
+            para(right, "{%p endif %}", style="Header")
     # Move the table before the header's empty first paragraph, then keep a spacer.
     hp._p.addprevious(table._tbl)
     hp.paragraph_format.space_after = Pt(6)
@@ -178,12 +186,17 @@ def line_list(doc: Document, var: str, heading: str) -> None:
 
 
 def beslutspunkter(doc: Document) -> None:
-    """The decision formula, then one point as a paragraph or several as a numbered list."""
+    """The decision formula (if the profile has one), then one point as a paragraph, several as
+    a numbered list, or unnumbered paragraphs when the profile says so."""
+    para(doc, "{%p if beslutsformulering %}")
     para(doc, "{{ beslutsformulering }}", style="Body Text", space_after=4)
-    para(doc, "{%p if forslag_till_beslut|length > 1 %}")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if forslag_till_beslut|length > 1 and beslut_numrerade %}")
     para(doc, "{%p for punkt in forslag_till_beslut %}")
     para(doc, "{{ loop.index }}.\t{{ punkt }}", style="Beslutspunkt")
     para(doc, "{%p endfor %}")
     para(doc, "{%p else %}")
-    para(doc, "{{ forslag_till_beslut[0] }}", style="Body Text")
+    para(doc, "{%p for punkt in forslag_till_beslut %}")
+    para(doc, "{{ punkt }}", style="Body Text")
+    para(doc, "{%p endfor %}")
     para(doc, "{%p endif %}")

@@ -14,7 +14,9 @@ def build_tjansteskrivelse(path: Path) -> None:
     doc = base_document()
     doc.core_properties.title = "Tjänsteskrivelse"
     doc.core_properties.language = "sv-SE"
-    letterhead(doc, "Tjänsteskrivelse", [("Datum", "{{ datum|datum_iso }}"), ("Diarienummer", "{{ dnr }}")])
+    letterhead(doc, "Tjänsteskrivelse", [("Datum", "{{ datum|datum_iso }}", "brevhuvud.datum"),
+                                         ("Diarienummer", "{{ dnr }}", "brevhuvud.diarienummer")],
+               handlaggare=True)
     footer = doc.sections[0].footer
     footer.paragraphs[0].text = (
         "{{ kommun }} · {{ forvaltning }}{% if profil.adress %} · {{ profil.adress }}{% endif %}"
@@ -42,11 +44,13 @@ def build_tjansteskrivelse(path: Path) -> None:
     line_list(doc, "beslutsunderlag", "Beslutsunderlag")
     line_list(doc, "protokollsutdrag_till", "Protokollsutdrag till")
 
+    para(doc, "{%p if expedieringsrad %}")
     p = para(doc, "Exp / {{ datum.year }}", style="Normal")
     p.paragraph_format.space_before = Pt(24)
     p.paragraph_format.keep_with_next = True
     p.runs[0].font.size = Pt(8)
     p.runs[0].font.color.rgb = RGBColor(0x77, 0x77, 0x77)
+    para(doc, "{%p endif %}")
     p = para(doc, "{{ forvaltning }}", style="Normal", bold=True)
     p.paragraph_format.space_before = Pt(12)
     p.paragraph_format.keep_with_next = True

@@ -164,6 +164,27 @@ class DnrMonster:
         return render(self._parts, False) or ""
 
 
+def samma_arende(arende: str, dokument: str, arende_monster: DnrMonster, dokument_monster: DnrMonster) -> bool:
+    """True when a document's dnr (2023SOCN60 042) belongs to the ärende's (2023SOCN60).
+
+    The ärende's number follows arende_monster, the document's dokument_monster; they are the
+    same case when every field of arende_monster (e.g. år, organ, löpnummer) is equal."""
+    a, d = arende_monster.match(arende), dokument_monster.match(dokument)
+    if a is None or d is None:
+        return False
+    names = {p[1] for p in _fields(arende_monster._parts)}
+    attr = {"organ": "organ", "år": "ar", "löpnummer": "lopnummer", "klass": "klass"}
+    return all(getattr(a, attr[n]) == getattr(d, attr[n]) for n in names if getattr(a, attr[n]) is not None)
+
+
+def _fields(parts: list[tuple]):
+    for part in parts:
+        if part[0] == "falt":
+            yield part
+        elif part[0] == "opt":
+            yield from _fields(part[1])
+
+
 @lru_cache(maxsize=32)
 def dnr_monster(monster: str) -> DnrMonster:
     return DnrMonster(monster)
@@ -176,6 +197,17 @@ def monster_for(profil: "Profil") -> DnrMonster:
     except ValueError as exc:
         raise InputError(f"ogiltigt dnr_mönster '{profil.dnr_monster}': {exc}",
                          fil=profil.source or "rapportgen.yaml", plats="fältet 'dnr_mönster'") from None
+
+
+def arende_monster_for(profil: "Profil") -> DnrMonster | None:
+    """The profile's pattern for an ärende's own number (dnr_ärende), None when it has none."""
+    if not profil.dnr_arende:
+        return None
+    try:
+        return dnr_monster(profil.dnr_arende)
+    except ValueError as exc:
+        raise InputError(f"ogiltigt dnr_ärende '{profil.dnr_arende}': {exc}",
+                         fil=profil.source or "rapportgen.yaml", plats="fältet 'dnr_ärende'") from None
 
 
 # Decision references ---------------------------------------------------------

@@ -40,6 +40,12 @@ class Kontrollkontext:
 
         return monster_for(self.profil)
 
+    @cached_property
+    def arende_monster(self) -> "DnrMonster | None":
+        from ..identifiers import arende_monster_for
+
+        return arende_monster_for(self.profil)
+
 
 STANDARD_TOLERANS_TKR = Decimal(1)
 Tal = int | float | Decimal

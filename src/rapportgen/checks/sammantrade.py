@@ -7,6 +7,7 @@ import unicodedata
 from collections import Counter
 from typing import Iterator
 
+from ..identifiers import samma_arende
 from ..model.sammantrade import Handling
 from ..model.tjansteskrivelse import TjansteskrivelseDoc
 from ..model.finding import Finding, Severity
@@ -62,8 +63,8 @@ def _tjansteskrivelse(h: Handling, i: int) -> TjansteskrivelseDoc | None:
 
 
 @check(Handling, "dnr")
-def dnr_matches(h: Handling) -> Iterator[Finding]:
-    """Tjänsteskrivelsens dnr ska vara ärendelistans."""
+def dnr_matches(h: Handling, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """Tjänsteskrivelsens dnr ska vara ärendelistans (eller samma ärende enligt profilens dnr_ärende)."""
     for i, a in enumerate(h.arenden):
         doc = _tjansteskrivelse(h, i)
         if doc is None:
@@ -73,10 +74,41 @@ def dnr_matches(h: Handling) -> Iterator[Finding]:
             yield Finding(Severity.VARNING, "dnr", str(h.fil),
                           f"ärende {a.punkt} saknar dnr i ärendelistan; tjänsteskrivelsen har {doc.falt.dnr}",
                           plats=plats)
-        elif a.dnr.replace(" ", "") != doc.falt.dnr.replace(" ", ""):
+        elif a.dnr.replace(" ", "") == doc.falt.dnr.replace(" ", ""):
+            continue
+        elif ktx.arende_monster is not None and samma_arende(a.dnr, doc.falt.dnr, ktx.arende_monster,
+                                                              ktx.dnr_monster):
+            continue
+        else:
+            tip = "" if ktx.arende_monster is not None else (
+                "; är dokumentets nummer ärendets med ett tillägg (t.ex. 2023SOCN60 och 2023SOCN60 042), "
+                "ange ärendenumrets mönster i profilen: dnr_ärende: \"{år}{organ}{löpnummer}\"")
             yield Finding(Severity.FEL, "dnr", str(h.fil),
                           f"ärende {a.punkt}: dnr i ärendelistan skiljer sig från tjänsteskrivelsen "
-                          f"({doc.fil.name})", plats=plats, forvantat=doc.falt.dnr, funnet=a.dnr)
+                          f"({doc.fil.name}){tip}", plats=plats, forvantat=doc.falt.dnr, funnet=a.dnr)
+
+
+_MANADER = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+            "oktober", "november", "december")
+
+
+def self_reference(text: str, doc: TjansteskrivelseDoc) -> bool:
+    """True when a beslutsunderlag line names the tjänsteskrivelse itself: 'Tjänsteskrivelse',
+    optionally with its own date (2 februari 2023, 2023-02-02), dnr or title."""
+    norm = _norm(text)
+    word = "tjänsteskrivelse"
+    if not norm.startswith(word):
+        return False
+    rest = norm[len(word):].strip(" ,-–:")
+    if not rest:
+        return True
+    d, f = doc.falt.datum, doc.falt
+    own = {_norm(x) for x in (f"{d.day} {_MANADER[d.month - 1]} {d.year}", d.isoformat(),
+                              f"{d.day}/{d.month} {d.year}", f.dnr, f.titel, f"dnr {f.dnr}")}
+    if rest in own:
+        return True
+    parts = [p.strip(" ,-–:") for p in rest.split(",") if p.strip(" ,-–:")]
+    return bool(parts) and all(p in own for p in parts)
 
 
 @check(Handling, "beslutsunderlag")
@@ -90,10 +122,12 @@ def beslutsunderlag_matches_bilagor(h: Handling) -> Iterator[Finding]:
                 yield Finding(Severity.VARNING, "beslutsunderlag", str(h.fil),
                               f"ärende {a.punkt} har bilagor men ingen tjänsteskrivelse", plats=plats)
             continue
-        listed = [_norm(x) for x in doc.falt.beslutsunderlag]
+        # The tjänsteskrivelse may list itself ('Tjänsteskrivelse 2 februari 2023'): not a bilaga.
+        egna = [x for x in doc.falt.beslutsunderlag if not self_reference(x, doc)]
+        listed = [_norm(x) for x in egna]
         bilagor = [b for b in a.bilagor if not b.utanfor_beslutsunderlag]
         labels = [_norm(b.etikett) for b in bilagor]
-        for raw, norm in zip(doc.falt.beslutsunderlag, listed):
+        for raw, norm in zip(egna, listed):
             if norm not in labels:
                 yield Finding(Severity.FEL, "beslutsunderlag", str(doc.fil),
                               f"ärende {a.punkt}: '{raw}' står i Beslutsunderlag men finns inte bland "

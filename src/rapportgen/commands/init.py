@@ -22,12 +22,44 @@ webbplats: www.exempelkommun.se
 # Diarienummer: fälten {organ}, {år}, {löpnummer} och {klass}; [ ] är valfritt.
 # T.ex. "{organ}/{år}:{löpnummer}" (SN/2023:197) eller "{år}/{löpnummer}" (2023/197).
 dnr_mönster: "{organ}/{år}:{löpnummer}"
+# Har dokumenten ärendets nummer med ett tillägg (ärendet 2023SOCN60, dokumentet
+# 2023SOCN60 042 med dnr_mönster "{år}{organ}{löpnummer}[ {klass}]"), ange ärendenumrets
+# mönster här; då avser de samma ärende när dessa fält är lika. Tomt: numren ska vara lika.
+# dnr_ärende: "{år}{organ}{löpnummer}"
 # Undertecknare när indata inte anger några (en eller flera).
 underskrifter:
   - namn: Förnamn Efternamn
     titel: Förvaltningschef
 # Egna Word-mallar: mappen går före de inbyggda mallarna (rapportgen mallar lista).
 mallar: mallar
+# Era konventioner för tjänsteskrivelser.
+tjänsteskrivelse:
+  # Avsnitten i er ordning och med era rubriker (tomt: rapportgens lista: Sammanfattning,
+  # Ärendet, Förvaltningens bedömning, Ekonomiska konsekvenser, Barnperspektiv, Jämställdhet,
+  # Miljö). En rubrik här känns igen i indata: "- arendet: Sammanfattning av ärendet" gör
+  # "# Sammanfattning av ärendet" till huvudavsnittet.
+  # avsnitt:
+  #   - sammanfattning
+  #   - arendet: Sammanfattning av ärendet
+  #   - bedomning: Förvaltningens bedömning
+  #   - ekonomiska_konsekvenser
+  #   - barnperspektiv
+  # Fält som annars är obligatoriska men som ni inte använder (möjligt: handläggare).
+  valfria_fält: []
+  # Fält som annars är valfria men som ska finnas (tidigare_behandling, beslutsunderlag,
+  # protokollsutdrag_till).
+  obligatoriska_fält: []
+  # Uppgifterna i brevhuvudet (datum, diarienummer, handläggare).
+  brevhuvud: [datum, diarienummer, handläggare]
+  beslut:
+    # Raden före förslaget till beslut; {nämnd} blir nämndens namn. null: ingen sådan rad.
+    inledning: "{nämnd} beslutar:"
+    # true: punkterna numreras när de är fler än en. false: varje punkt blir ett eget stycke.
+    numrerade: true
+  # Raden "Exp / år" före underskrifterna.
+  expedieringsrad: false
+  # En tjänsteskrivelse får stå bland sina egna beslutsunderlag ("Tjänsteskrivelse
+  # 2 februari 2023", med sitt eget datum); den räknas inte som en bilaga som saknas.
 format:
   minustecken: "-"
   procent_mellanslag: true

@@ -307,7 +307,9 @@ def kontrollera(fil: str | Path, typ: str | None = None, profil: Profil | None =
     from docx import Document
 
     from ..convert import convert_many
+    from ..exceptions import RapportgenError
     from ..render.analys import Fynd, analyse
+    from ..render.docx import missing_styles, open_template
 
     fil = Path(fil)
     if not fil.is_file():
@@ -317,6 +319,12 @@ def kontrollera(fil: str | Path, typ: str | None = None, profil: Profil | None =
     rapport = Kontrollrapport(fil, t, analyse(fil, {v.namn for v in variabler(t)}))
     if rapport.fel:
         return rapport
+    saknas = missing_styles(open_template(fil).docx)
+    if saknas:
+        rapport.fynd.append(Fynd(
+            "varning", "formatmall", "formatmallarna",
+            f"mallen saknar {', '.join(repr(n) for n in saknas)}; rapportgen hämtar dem "
+            "från sin inbyggda mall när dokumentet görs (lägg till dem i mallen för att styra utseendet)"))
     if t.exempel is None:
         rapport.fynd.append(Fynd("varning", "provrendering", "mallen",
                                  f"dokumenttypen {t.name} har inga exempeldata; mallen provas inte"))
@@ -327,9 +335,15 @@ def kontrollera(fil: str | Path, typ: str | None = None, profil: Profil | None =
         shutil.copyfile(fil, folder / f"{t.name}.docx")
         out_dir = Path(utmapp) if utmapp else Path(tmp) / "ut"
         out_dir.mkdir(parents=True, exist_ok=True)
-        doc = t.load(t.exempel, profil)
         try:
-            out = t.render(doc, out_dir / f"{fil.stem}-prov.docx", profil, folder)
+            doc = t.exempel_for(profil) if t.exempel_for else t.load(t.exempel, profil)
+        except RapportgenError as exc:  # the profile does not fit the example: say so, not where it lies
+            rapport.fynd.append(Fynd("fel", "provrendering", f"profilen {profil.source or '(standard)'}",
+                                     f"exempeldata för {t.label.lower()} passar inte profilen: {exc.detalj}"))
+            return rapport
+        try:
+            with _quiet_style_notes():  # reported above, against the user's file
+                out = t.render(doc, out_dir / f"{fil.stem}-prov.docx", profil, folder)
         except TemplateError as exc:
             rapport.fynd.append(Fynd("fel", "provrendering", "provrenderingen", exc.detalj))
             return rapport
@@ -348,6 +362,20 @@ def kontrollera(fil: str | Path, typ: str | None = None, profil: Profil | None =
         else:
             rapport.docx, rapport.pdf = None, pdf  # gone with the temporary folder; pdf says it worked
     return rapport
+
+
+class _quiet_style_notes:
+    """Silence the renderer's note about added styles (kontrollera reports it itself)."""
+
+    def __enter__(self):
+        import logging
+
+        self.log = logging.getLogger("rapportgen")
+        self.was = self.log.disabled
+        self.log.disabled = True
+
+    def __exit__(self, *exc):
+        self.log.disabled = self.was
 
 
 def format_kontroll(r: Kontrollrapport) -> str:

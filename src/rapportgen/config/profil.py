@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Iterable, Literal
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from ..exceptions import InputError
 from ..inputs.yamlsrc import load_yaml_file, validate
@@ -40,6 +40,123 @@ class AvsnittInstallning(Strict):
         if value not in keys:
             raise ValueError(f"okänt avsnitt '{value}'; kända avsnitt: {', '.join(keys)}")
         return value
+
+
+# Front matter fields a kommun may leave out (required by default), and optional ones it may require.
+VALFRIA_FALT = ("handläggare",)
+OBLIGATORISKA_FALT = ("tidigare_behandling", "beslutsunderlag", "protokollsutdrag_till")
+# What the tjänsteskrivelse's letterhead may show besides kommun and förvaltning.
+BREVHUVUD_FALT = ("datum", "diarienummer", "handläggare")
+_ASCII_FALT = {"handlaggare": "handläggare", "handlaggaren": "handläggare", "handläggaren": "handläggare",
+               "dnr": "diarienummer"}
+
+
+def _field_names(value, known: tuple[str, ...], what: str):
+    """A list of field names, ASCII spellings accepted; an unknown name lists the known ones."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return value
+    out = []
+    for item in value:
+        name = _ASCII_FALT.get(str(item).strip(), str(item).strip())
+        if name not in known:
+            raise ValueError(f"'{item}' kan inte anges här ({what}); möjliga: {', '.join(known)}")
+        out.append(name)
+    return out
+
+
+def _section_list(value):
+    """'- arendet' or '- arendet: Bakgrund' as well as '- {nyckel: arendet, rubrik: Bakgrund}'."""
+    if not isinstance(value, list):
+        return value
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            out.append({"nyckel": item})
+        elif isinstance(item, dict) and len(item) == 1 and "nyckel" not in item:
+            (key, heading), = item.items()
+            out.append({"nyckel": key, "rubrik": heading})
+        else:
+            out.append(item)
+    return out
+
+
+class Beslutsformat(Strict):
+    """How the proposed decision is written: an opening line or none, numbered points or paragraphs."""
+
+    inledning: str | None = Field(
+        "{nämnd} beslutar:",
+        description="Raden före beslutet; {nämnd} blir nämndens namn. Tom eller null: ingen inledande rad",
+    )
+    numrerade: bool = Field(True, description="Numrera beslutspunkterna när de är fler än en; "
+                                              "false: varje punkt ett eget stycke utan nummer")
+
+    @field_validator("inledning")
+    @classmethod
+    def _placeholders(cls, value):
+        if value is None or not value.strip():
+            return None
+        try:
+            value.format_map({"nämnd": "", "namnd": ""})
+        except (KeyError, ValueError, IndexError) as exc:
+            raise ValueError(f"bara {{nämnd}} kan fyllas i ({exc})") from None
+        return value
+
+    def text(self, namnd: str) -> str:
+        """The opening line for this nämnd, '' when there is none."""
+        if not self.inledning:
+            return ""
+        name = namnd[:1].upper() + namnd[1:]
+        line = self.inledning.format_map({"nämnd": name, "namnd": name})
+        return line[:1].upper() + line[1:]
+
+
+class TjansteskrivelseInstallning(Strict):
+    """The organisation's conventions for tjänsteskrivelser."""
+
+    valfria_falt: list[str] = Field(
+        default_factory=list, alias="valfria_fält",
+        description="Fält som annars är obligatoriska men som organisationen inte använder: handläggare")
+    obligatoriska_falt: list[str] = Field(
+        default_factory=list, alias="obligatoriska_fält",
+        description="Fält som annars är valfria men som ska finnas: tidigare_behandling, beslutsunderlag, "
+                    "protokollsutdrag_till")
+    beslut: Beslutsformat = Field(default_factory=Beslutsformat,
+                                  description="Hur förslaget till beslut skrivs")
+    brevhuvud: list[str] = Field(
+        default_factory=lambda: list(BREVHUVUD_FALT),
+        description="Uppgifterna i brevhuvudet, i ordning: datum, diarienummer, handläggare")
+    expedieringsrad: bool = Field(False, description="Raden 'Exp / år' före underskrifterna")
+    avsnitt: list[AvsnittInstallning] = Field(
+        default_factory=list,
+        description="Avsnitten i organisationens ordning och med egna rubriker (samma som profilens "
+                    "'avsnitt', här per dokumenttyp)")
+
+    @field_validator("avsnitt", mode="before")
+    @classmethod
+    def _sections(cls, value):
+        return _section_list(value)
+
+    @field_validator("valfria_falt", mode="before")
+    @classmethod
+    def _valfria(cls, value):
+        return _field_names(value, VALFRIA_FALT, "valfria_fält")
+
+    @field_validator("obligatoriska_falt", mode="before")
+    @classmethod
+    def _obligatoriska(cls, value):
+        return _field_names(value, OBLIGATORISKA_FALT, "obligatoriska_fält")
+
+    @field_validator("brevhuvud", mode="before")
+    @classmethod
+    def _brevhuvud(cls, value):
+        return _field_names(value, BREVHUVUD_FALT, "brevhuvud")
+
+    def valfritt(self, falt: str) -> bool:
+        return falt in self.valfria_falt
 
 
 class Konvertering(Strict):
@@ -113,6 +230,12 @@ class Profil(Strict):
         "{organ}/{år}:{löpnummer}", alias="dnr_mönster",
         description="Mönster för diarienummer, t.ex. '{organ}/{år}:{löpnummer}'",
     )
+    dnr_arende: Text | None = Field(
+        None, alias="dnr_ärende",
+        description="Mönster för ärendets diarienummer när dokumentens nummer har ett tillägg, t.ex. "
+                    "'{år}{organ}{löpnummer}': ärendet 2023SOCN60 och dokumentet 2023SOCN60 042 "
+                    "avser samma ärende när fälten i detta mönster är lika",
+    )
     underskrifter: PersonList = Field(default_factory=list, description="Standardundertecknare")
     mallar: Path | None = Field(None, description="Mapp med egna Word-mallar")
     format: Formatinstallningar = Field(default_factory=Formatinstallningar)
@@ -121,6 +244,10 @@ class Profil(Strict):
         description="Tjänsteskrivelsens avsnitt i organisationens ordning och med egna rubriker, "
                     "t.ex. '- arendet: Bakgrund'; tomt: rapportgens standardlista",
     )
+    tjansteskrivelse: TjansteskrivelseInstallning = Field(
+        default_factory=TjansteskrivelseInstallning, alias="tjänsteskrivelse",
+        description="Organisationens konventioner för tjänsteskrivelser: valfria och obligatoriska fält, "
+                    "beslutsformat, brevhuvud")
     sammantraden: list[dt.date] = Field(
         default_factory=list, alias="sammanträden",
         description="Nämndens planerade sammanträden (ÅÅÅÅ-MM-DD), t.ex. för revisionsregistrets svarsdagar",
@@ -129,19 +256,17 @@ class Profil(Strict):
     @field_validator("avsnitt", mode="before")
     @classmethod
     def _sections(cls, value):
-        # '- arendet' or '- arendet: Bakgrund' as well as '- {nyckel: arendet, rubrik: Bakgrund}'
-        if not isinstance(value, list):
-            return value
-        out = []
-        for item in value:
-            if isinstance(item, str):
-                out.append({"nyckel": item})
-            elif isinstance(item, dict) and len(item) == 1 and "nyckel" not in item:
-                (key, heading), = item.items()
-                out.append({"nyckel": key, "rubrik": heading})
-            else:
-                out.append(item)
-        return out
+        return _section_list(value)
+
+    @model_validator(mode="after")
+    def _sections_per_type(self):
+        own = self.tjansteskrivelse.avsnitt
+        if own and self.avsnitt:
+            raise ValueError("avsnitten anges på två ställen, 'avsnitt' och 'tjänsteskrivelse: avsnitt'; "
+                             "behåll ett av dem")
+        if own:
+            self.avsnitt = list(own)
+        return self
 
     @field_validator("sammantraden", mode="before")
     @classmethod

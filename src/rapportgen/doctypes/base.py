@@ -50,6 +50,9 @@ class DocType:
     description: str = ""
     # A small, complete example input shipped with the package (for init and template checks).
     exempel: Path | None = None
+    # Optional: the example fitted to a profile ((profil) -> loaded document), so a template check
+    # under the user's profile (own sections, optional fields) gets data that fits it.
+    exempel_for: Callable[[Profil], Any] | None = None
     # Optional: does this file hold this type? Decides between types that share a suffix
     # (used by `rapportgen check`); a type without it is the fallback for its suffixes.
     kanner_igen: Callable[[Path], bool] | None = None

@@ -55,12 +55,26 @@ def apply_profile(data: dict[str, Any], profil: Profil) -> dict[str, Any]:
     return data
 
 
-def split_sections(md: MarkdownDoc) -> dict[str, list[Block]]:
-    """Group the body's blocks under the known section headings."""
+def egna_rubriker(profil: Profil | None) -> dict[str, str]:
+    """The profile's own section headings, heading -> key ('Sammanfattning av ärendet' -> arendet)."""
+    return {a.rubrik: a.nyckel for a in (profil.avsnitt if profil else []) if a.rubrik}
+
+
+def _profile_name(profil: Profil | None) -> str:
+    return str(profil.source) if profil is not None and profil.source is not None else "rapportgen.yaml"
+
+
+def split_sections(md: MarkdownDoc, profil: Profil | None = None) -> dict[str, list[Block]]:
+    """Group the body's blocks under the known section headings (the profile's own headings first)."""
     blocks = md.block
     headings = [b for b in blocks if isinstance(b, Rubrik)]
+    egna = egna_rubriker(profil)
+    main = next((h for h, k in egna.items() if k == "arendet"), "Ärendet")
+    example = headings[0].text if headings else "Sammanfattning av ärendet"
+    how = (f"; har huvudavsnittet en egen rubrik hos er, ange den i profilen ({_profile_name(profil)}) "
+           f"under 'avsnitt', t.ex. '- arendet: {example}'")
     if not blocks:
-        raise InputError("brödtexten är tom: avsnittet 'Ärendet' saknas", fil=md.fil)
+        raise InputError(f"brödtexten är tom: avsnittet '{main}' saknas", fil=md.fil)
     if not headings:
         return {"arendet": blocks}
     level = min(h.niva for h in headings)
@@ -69,7 +83,7 @@ def split_sections(md: MarkdownDoc) -> dict[str, list[Block]]:
     first_line: dict[str, int] = {}
     for block in blocks:
         if isinstance(block, Rubrik) and block.niva == level:
-            typ = avsnitt_for_heading(block.text)
+            typ = avsnitt_for_heading(block.text, egna)
             if typ is None:
                 norm = normalise_heading(block.text)
                 if norm in FRONT_MATTER_RUBRIKER:
@@ -77,36 +91,66 @@ def split_sections(md: MarkdownDoc) -> dict[str, list[Block]]:
                         f"'{block.text}' skrivs i front matter, i fältet "
                         f"'{FRONT_MATTER_RUBRIKER[norm]}', inte som rubrik i brödtexten",
                         fil=md.fil, plats=f"rad {block.rad}")
-                known = ", ".join(t.rubrik for t in AVSNITT)
-                raise InputError(f"okänd avsnittsrubrik '{block.text}'; kända avsnitt: {known}",
-                                 fil=md.fil, plats=f"rad {block.rad}")
+                known = ", ".join(h for _, h in section_order(profil or Profil()))
+                raise InputError(
+                    f"okänd avsnittsrubrik '{block.text}'; kända avsnitt: {known}. Är det ett av dem "
+                    f"med er egen rubrik, ange rubriken i profilen ({_profile_name(profil)}) under "
+                    f"'avsnitt', t.ex. '- arendet: {block.text}'",
+                    fil=md.fil, plats=f"rad {block.rad}")
             if typ.key in sections:
-                raise InputError(f"avsnittet '{typ.rubrik}' förekommer två gånger",
+                raise InputError(f"avsnittet '{block.text}' förekommer två gånger "
+                                 f"(första gången på rad {first_line[typ.key]})",
                                  fil=md.fil, plats=f"rad {block.rad}")
             sections[typ.key] = []
             first_line[typ.key] = block.rad
             current = typ.key
         elif current is None:
             line = getattr(block, "rad", None)
-            raise InputError("text före första avsnittsrubriken; börja brödtexten med t.ex. '# Ärendet'",
+            raise InputError(f"text före första avsnittsrubriken; börja brödtexten med t.ex. '# {main}'",
                              fil=md.fil, plats=f"rad {line}" if line else None)
         else:
             sections[current].append(block)
     for typ in AVSNITT:
         if typ.obligatoriskt and not sections.get(typ.key):
-            where = f"rad {first_line[typ.key]}" if typ.key in first_line else None
-            raise InputError(f"avsnittet '{typ.rubrik}' saknas eller är tomt", fil=md.fil, plats=where)
+            rubrik = next((h for h, k in egna.items() if k == typ.key), typ.rubrik)
+            if typ.key in first_line:
+                raise InputError(f"avsnittet '{rubrik}' är tomt", fil=md.fil,
+                                 plats=f"rad {first_line[typ.key]}")
+            found = ", ".join(f"'{h.text}' (rad {h.rad})" for h in headings if h.niva == level)
+            raise InputError(f"avsnittet '{rubrik}' saknas; brödtexten har rubrikerna {found}{how}",
+                             fil=md.fil, plats=f"rad {headings[0].rad}")
     # Empty optional sections are left out.
     return {k: v for k, v in sections.items() if v}
+
+
+_FIELD_ALIAS = {"handläggare": "handlaggare", "tidigare_behandling": "tidigare_behandling",
+                "beslutsunderlag": "beslutsunderlag", "protokollsutdrag_till": "protokollsutdrag_till"}
+
+
+def validate_fields(located, data: dict[str, Any], profil: Profil) -> Tjansteskrivelse:
+    """The front matter, with the profile's defaults and its required and optional fields."""
+    falt = validate(Tjansteskrivelse, located, apply_profile(data, profil))
+    konv = profil.tjansteskrivelse
+    if falt.handlaggare is None and not konv.valfritt("handläggare"):
+        raise InputError(
+            "fältet 'handläggare' saknas (obligatoriskt); har er organisation ingen handläggare i "
+            f"brevhuvudet, ange i profilen ({_profile_name(profil)}): "
+            "'tjänsteskrivelse: {valfria_fält: [handläggare]}'",
+            fil=located.fil, plats=located.where(("handläggare",)))
+    for name in konv.obligatoriska_falt:
+        if not getattr(falt, _FIELD_ALIAS[name]):
+            raise InputError(f"fältet '{name}' saknas eller är tomt (obligatoriskt enligt profilens "
+                             "'tjänsteskrivelse: obligatoriska_fält')",
+                             fil=located.fil, plats=located.where((name,)))
+    return falt
 
 
 def load(path: str | Path, profil: Profil | None = None) -> TjansteskrivelseDoc:
     """Read and validate one tjänsteskrivelse."""
     profil = profil or Profil()
     md = load_markdown(path)
-    data = apply_profile(md.front.data, profil)
-    falt = validate(Tjansteskrivelse, md.front, data)
-    doc = TjansteskrivelseDoc(Path(path), falt, split_sections(md), md)
+    falt = validate_fields(md.front, md.front.data, profil)
+    doc = TjansteskrivelseDoc(Path(path), falt, split_sections(md, profil), md)
     check_sections(doc, profil)
     return doc
 
@@ -120,9 +164,9 @@ def from_fields(fil: Path, data: dict[str, Any], body_blocks: list[Block], profi
     from ..inputs.yamlsrc import Located
 
     located = located or Located(data=data, fil=fil)
-    falt = validate(Tjansteskrivelse, located, apply_profile(data, profil))
+    falt = validate_fields(located, data, profil)
     md = MarkdownDoc(fil, located, body_blocks)
-    return TjansteskrivelseDoc(fil, falt, split_sections(md), md)
+    return TjansteskrivelseDoc(fil, falt, split_sections(md, profil), md)
 
 
 class _AvsnittBas(BaseModel):
@@ -161,8 +205,23 @@ def check_sections(doc: "TjansteskrivelseDoc", profil: Profil) -> None:
         if key not in known:
             rubrik = next(t.rubrik for t in AVSNITT if t.key == key)
             names = ", ".join(h for _, h in section_order(profil))
-            raise InputError(f"avsnittet '{rubrik}' finns inte i profilens avsnittslista ({names})",
-                             fil=doc.fil, plats="fältet 'avsnitt' i profilen")
+            egna = egna_rubriker(profil)
+            line = next((b.rad for b in (doc.source.block if doc.source else [])
+                         if isinstance(b, Rubrik) and avsnitt_for_heading(b.text, egna)
+                         and avsnitt_for_heading(b.text, egna).key == key), None)
+            raise InputError(
+                f"avsnittet '{rubrik}' finns inte i profilens avsnittslista ({names}) och skulle inte "
+                f"komma med; lägg till '- {key}' under 'avsnitt' i profilen ({_profile_name(profil)}) "
+                "eller ta bort avsnittet",
+                fil=doc.fil, plats=f"rad {line}" if line else None)
+
+
+class BrevhuvudKontext(BaseModel):
+    """Which letterhead fields the organisation shows (profile: 'tjänsteskrivelse: brevhuvud')."""
+
+    datum: bool = Field(description="Visa datum")
+    diarienummer: bool = Field(description="Visa diarienummer")
+    handlaggare: bool = Field(description="Visa handläggare (falskt också när handläggare saknas)")
 
 
 class Kontext(BaseModel):
@@ -174,12 +233,20 @@ class Kontext(BaseModel):
     kommun: str = Field(description="Kommunens namn")
     forvaltning: str = Field(description="Förvaltningen som skriver")
     namnd: str = Field(description="Nämnden som beslutar (mottagare)")
-    handlaggare: PersonKontext = Field(description="Handläggaren")
+    handlaggare: Optional[PersonKontext] = Field(
+        None, description="Handläggaren; saknas när profilen gör handläggaren valfri: {% if handlaggare %}")
     datum: dt.date = Field(description="Datum; formatera med |datum_iso eller |datum_lang")
     dnr: str = Field(description="Diarienummer")
     titel: str = Field(description="Ärendemening (rubrik)")
-    beslutsformulering: str = Field(description="'Socialnämnden beslutar:'")
-    forslag_till_beslut: list[str] = Field(description="Beslutspunkter; numrera när de är fler än en")
+    beslutsformulering: str = Field(
+        description="Raden före beslutet enligt profilen, t.ex. 'Socialnämnden beslutar:'; tom när "
+                    "profilen inte har någon: {% if beslutsformulering %}")
+    forslag_till_beslut: list[str] = Field(description="Beslutspunkter")
+    beslut_numrerade: bool = Field(
+        description="Numrera beslutspunkterna när de är fler än en (profilen: 'beslut: numrerade'); "
+                    "annars blir varje punkt ett eget stycke")
+    brevhuvud: BrevhuvudKontext = Field(description="Uppgifterna som brevhuvudet visar enligt profilen")
+    expedieringsrad: bool = Field(description="Visa raden 'Exp / år' (profilen: 'expedieringsrad')")
     tidigare_behandling: list[str] = Field(description="Referenser till tidigare beslut")
     beslutsunderlag: list[str] = Field(description="Beslutsunderlag i bilageordning")
     protokollsutdrag_till: list[str] = Field(description="Mottagare av protokollsutdrag")
@@ -198,10 +265,16 @@ def context(doc: TjansteskrivelseDoc, tpl: DocxTemplate, profil: Profil) -> dict
     subdocs = {k: writer.subdoc(v) for k, v in doc.avsnitt.items()}
     f = doc.falt
     person = lambda p: PersonKontext(**p.model_dump(by_alias=False))  # noqa: E731
+    konv = profil.tjansteskrivelse
     kontext = Kontext(
         dokumenttyp="Tjänsteskrivelse", kommun=f.kommun, forvaltning=f.forvaltning, namnd=f.namnd,
-        handlaggare=person(f.handlaggare), datum=f.datum, dnr=f.dnr, titel=f.titel,
-        beslutsformulering=f.beslutsformulering, forslag_till_beslut=f.forslag_till_beslut,
+        handlaggare=person(f.handlaggare) if f.handlaggare else None, datum=f.datum, dnr=f.dnr,
+        titel=f.titel, beslutsformulering=konv.beslut.text(f.namnd),
+        forslag_till_beslut=f.forslag_till_beslut, beslut_numrerade=konv.beslut.numrerade,
+        brevhuvud=BrevhuvudKontext(datum="datum" in konv.brevhuvud,
+                                   diarienummer="diarienummer" in konv.brevhuvud,
+                                   handlaggare="handläggare" in konv.brevhuvud and f.handlaggare is not None),
+        expedieringsrad=konv.expedieringsrad,
         tidigare_behandling=f.tidigare_behandling, beslutsunderlag=f.beslutsunderlag,
         protokollsutdrag_till=f.protokollsutdrag_till,
         underskrifter=[person(p) for p in f.underskrifter],
@@ -220,11 +293,27 @@ def render(doc: TjansteskrivelseDoc, out: str | Path, profil: Profil | None = No
     return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 
 
+def exempel_for(profil: Profil) -> TjansteskrivelseDoc:
+    """The shipped example fitted to the profile: its sections in the profile's list (a short
+    text where the example has none), its fields as the profile requires them."""
+    from ..inputs.markdown import parse_body
+
+    md = load_markdown(EXEMPEL / "tjansteskrivelse.md")
+    standard = split_sections(md)
+    data = dict(md.front.data)
+    falt = validate_fields(md.front, data, profil)
+    avsnitt: dict[str, list[Block]] = {}
+    for key, rubrik in section_order(profil):
+        avsnitt[key] = standard.get(key) or parse_body(
+            f"Exempeltext för avsnittet {rubrik}.", md.fil)
+    return TjansteskrivelseDoc(md.fil, falt, avsnitt, md)
+
+
 DOKUMENTTYP = DocType(
     name=TYP, label="Tjänsteskrivelse", model=TjansteskrivelseDoc, context_model=Kontext, load=load,
     context=context, render=render, checks=(text, dnr, period),
     description="Tjänsteskrivelse för ett ärende: Markdown med YAML-huvud",
-    exempel=EXEMPEL / "tjansteskrivelse.md",
+    exempel=EXEMPEL / "tjansteskrivelse.md", exempel_for=exempel_for,
 )
 
 
@@ -260,10 +349,10 @@ def build_batch(
             located = Located(data=row.data, fil=sheet,
                               platser={k: f"{where}, cell {v}" for k, v in row.celler.items()},
                               standardplats=where)
-            falt = validate(Tjansteskrivelse, located, apply_profile(row.data, profil))
+            falt = validate_fields(located, row.data, profil)
             try:
                 md = MarkdownDoc(body_source, located, parse_body(body, body_source))
-                sections = split_sections(md)
+                sections = split_sections(md, profil)
             except RapportgenError as exc:
                 if body_source != sheet:
                     raise

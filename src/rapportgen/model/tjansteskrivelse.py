@@ -46,8 +46,14 @@ def normalise_heading(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split())).rstrip(":").casefold()
 
 
-def avsnitt_for_heading(text: str) -> AvsnittTyp | None:
+def avsnitt_for_heading(text: str, egna: dict[str, str] | None = None) -> AvsnittTyp | None:
+    """The section a heading opens. egna maps the organisation's own headings to keys and wins
+    over the standard names and aliases ('Sammanfattning av ärendet' -> arendet)."""
     wanted = normalise_heading(text)
+    by_key = {t.key: t for t in AVSNITT}
+    for heading, key in (egna or {}).items():
+        if normalise_heading(heading) == wanted:
+            return by_key[key]
     for typ in AVSNITT:
         if wanted in {normalise_heading(n) for n in (typ.rubrik, *typ.alias)}:
             return typ
@@ -60,7 +66,10 @@ class Tjansteskrivelse(Strict):
     kommun: Text = Field(description="Kommunens namn i brevhuvudet")
     forvaltning: Text = Field(alias="förvaltning", description="Förvaltningen som skriver")
     namnd: Text = Field(alias="nämnd", description="Nämnden som ska besluta (mottagare)")
-    handlaggare: Person = Field(alias="handläggare", description="Handläggare: namn, titel, telefon, e-post")
+    handlaggare: Person | None = Field(
+        None, alias="handläggare",
+        description="Handläggare: namn, titel, telefon, e-post (obligatoriskt om inte profilen anger "
+                    "'tjänsteskrivelse: valfria_fält: [handläggare]')")
     datum: dt.date = Field(description="Datum för tjänsteskrivelsen (ÅÅÅÅ-MM-DD)")
     dnr: Text = Field(description="Diarienummer, t.ex. SN/2023:197")
     titel: Text = Field(description="Ärendemening, blir dokumentets rubrik")
@@ -85,11 +94,6 @@ class Tjansteskrivelse(Strict):
                 raise ValueError(f"är inte ett giltigt datum ({value!r}); skriv ÅÅÅÅ-MM-DD") from None
         return value
 
-    @property
-    def beslutsformulering(self) -> str:
-        """'Socialnämnden beslutar:' from the nämnd's name."""
-        name = self.namnd[:1].upper() + self.namnd[1:]
-        return f"{name} beslutar:"
 
 
 @dataclass

@@ -7,7 +7,8 @@ the paragraph or table cell in Word terms, with the text around:
 - Jinja syntax errors;
 - tags docxtpl cannot handle: a tag split over two paragraphs or cells, a tag never closed
   in its paragraph or cell, a closer without an opener, {%tr %} outside a table, text that
-  a {%p %} tag would delete, typographic quotes inside a tag;
+  a {%p %} tag would delete (typographic quotes inside a tag are fine: docxtpl straightens them,
+  and "{ {" in prose is text to docxtpl, not a tag);
 - variables and filters the document type's model does not have, with "menade du".
 """
 
@@ -175,15 +176,16 @@ def _split_tags(part: Del) -> Iterable[Fynd]:
                        _clip(text, lone[0]))
         if still_open is not None:
             pending = (st, still_open, at)
-        if re.search(r"\{[ \u00a0]+[{%]|[%}][ \u00a0]+\}", text):
-            yield Fynd("fel", "delad-tagg", st.plats,
-                       "mellanslag mellan klammerparenteserna: skriv {{ och }} eller {% och %} utan mellanrum",
-                       _clip(text))
-        for m in re.finditer(r"\{[{%](.*?)[}%]\}", text):
-            if re.search("[“”‘’„]", m.group(1)):
-                yield Fynd("fel", "citattecken", st.plats,
-                           "typografiska citattecken i en tagg; Jinja kräver raka \" eller ' "
-                           "(stäng av Words autokorrigering)", _clip(text, m.start()))
+        # docxtpl joins only braces separated by XML, never by spaces: "{ {" is prose to it. Only
+        # a whole tag written with spaced braces ("{ { titel } }") is likely meant as a tag.
+        spaced = re.search(r"\{[ \u00a0]+\{\s*[A-Za-z_][\w.]*(?:\|[\w()]+)*\s*\}[ \u00a0]+\}"
+                           r"|\{[ \u00a0]+%[pr]?\s*(?:if|for|else|elif|end\w+)\b[^{}%]*%[ \u00a0]+\}", text)
+        if spaced:
+            yield Fynd("varning", "delad-tagg", st.plats,
+                       "mellanslag mellan klammerparenteserna: docxtpl läser det som text; skriv {{ och }} "
+                       "eller {% och %} utan mellanrum om det ska vara en tagg", _clip(text, spaced.start()))
+        # Typographic quotes inside a tag are straightened by docxtpl (patch_xml) before Jinja
+        # sees the tag, so they are accepted; _patched_lines hands Jinja the same text.
         paragraph_tag = re.search(r"\{%p\s.*?%\}|\{\{p\s.*?\}\}", text)
         if paragraph_tag:
             rest = (text[:paragraph_tag.start()] + text[paragraph_tag.end():]).strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import logging
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -14,10 +16,128 @@ from ..exceptions import TemplateError
 from ..fileio import atomic_path
 from ..format import Formatter
 from .environment import make_environment
-from .templates import resolve_template
+from .templates import SHIPPED, resolve_template
 
 if TYPE_CHECKING:
     from ..config import Profil
+
+log = logging.getLogger("rapportgen")
+
+# Styles the renderer uses for Markdown text and generated tables (render/blocks.py, the report
+# tables). A user's Word template rarely defines all of them; missing ones come from the shipped
+# template at render. "Rapportgen tabell" is optional (Table Grid is its fallback).
+NEEDED_STYLES = ("Normal", "Body Text", *(f"Heading {n}" for n in range(1, 7)),
+                 "List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2",
+                 "List Number 3", "Table Grid")
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _style_by_name(styles_el, name: str):
+    """A style element by its name (python-docx's lookup: built-in names, case as Word writes them)."""
+    from docx.styles import BabelFish
+
+    internal = BabelFish.ui2internal(name)
+    for st in styles_el.iterchildren(qn("w:style")):
+        n = st.find(qn("w:name"))
+        if n is not None and n.get(qn("w:val")) in (name, internal, internal.lower()):
+            return st
+    return None
+
+
+def missing_styles(document) -> list[str]:
+    """The renderer's styles that this document does not define."""
+    styles_el = document.styles.element
+    return [name for name in NEEDED_STYLES if _style_by_name(styles_el, name) is None]
+
+
+def _numbering(document):
+    """The document's numbering part, created empty when the template has none."""
+    from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.oxml import parse_xml
+    from docx.parts.numbering import NumberingPart
+
+    part = document.part
+    try:
+        return part.part_related_by(RT.NUMBERING).element
+    except KeyError:
+        element = parse_xml(f'<w:numbering xmlns:w="{_W}"/>')
+        numbering = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, element, part.package)
+        part.relate_to(numbering, RT.NUMBERING)
+        return numbering.element
+
+
+def _copy_numbering(style, source, target_doc) -> None:
+    """Give a copied list style its own numbering definition in the target document."""
+    num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+    if num_id is None:
+        return
+    src_numbering = source.part.numbering_part.element
+    num = src_numbering.num_having_numId(int(num_id.get(qn("w:val"))))
+    abstract_id = num.abstractNumId.val
+    abstract = next(a for a in src_numbering.iterchildren(qn("w:abstractNum"))
+                    if int(a.get(qn("w:abstractNumId"))) == abstract_id)
+    numbering = _numbering(target_doc)
+    used = [int(a.get(qn("w:abstractNumId"))) for a in numbering.iterchildren(qn("w:abstractNum"))]
+    new_abstract = copy.deepcopy(abstract)
+    new_abstract.set(qn("w:abstractNumId"), str(max(used, default=-1) + 1))
+    for child in new_abstract.iterchildren(qn("w:nsid"), qn("w:numStyleLink"), qn("w:styleLink")):
+        new_abstract.remove(child)
+    first_num = next(numbering.iterchildren(qn("w:num")), None)
+    if first_num is not None:
+        first_num.addprevious(new_abstract)  # every abstractNum comes before the nums
+    else:
+        numbering.append(new_abstract)
+    new_num = numbering.add_num(int(new_abstract.get(qn("w:abstractNumId"))))
+    num_id.set(qn("w:val"), str(new_num.numId))
+
+
+def add_missing_styles(document, source_path: Path) -> list[str]:
+    """Copy the renderer's styles the document lacks from source_path (a shipped template).
+
+    Base styles they depend on come along; list styles get their own numbering. Returns the
+    names added."""
+    missing = missing_styles(document)
+    if not missing:
+        return []
+    from docx import Document
+
+    source = Document(str(source_path))
+    src_el, dst_el = source.styles.element, document.styles.element
+    ids = {st.get(qn("w:styleId")) for st in dst_el.iterchildren(qn("w:style"))}
+    added: list[str] = []
+
+    def add(st) -> None:
+        based = st.find(qn("w:basedOn"))
+        if based is not None:
+            base_id = based.get(qn("w:val"))
+            if base_id not in ids:
+                base = next((x for x in src_el.iterchildren(qn("w:style"))
+                             if x.get(qn("w:styleId")) == base_id), None)
+                if base is not None:
+                    add(base)
+        new = copy.deepcopy(st)
+        if new.get(qn("w:styleId")) in ids:  # the id is taken by a style of another name
+            new.set(qn("w:styleId"), new.get(qn("w:styleId")) + "Rapportgen")
+        for link in new.iterchildren(qn("w:link")):
+            new.remove(link)  # a linked character style is not copied
+        _copy_numbering(new, source, document)
+        dst_el.append(new)
+        ids.add(new.get(qn("w:styleId")))
+
+    for name in missing:
+        st = _style_by_name(src_el, name)
+        if st is None:
+            continue
+        add(st)
+        added.append(name)
+    return added
+
+
+def style_source(typ: str | None) -> Path:
+    """The shipped template whose styles fill a user's template's gaps."""
+    own = SHIPPED / f"{typ}.docx" if typ else None
+    return own if own is not None and own.is_file() else SHIPPED / "dokument.docx"
 
 
 def open_template(path: Path) -> DocxTemplate:
@@ -53,12 +173,19 @@ def render_docx(
     build_context: Callable[[DocxTemplate], dict[str, Any]],
     formatter: Formatter | None = None,
     forfattare: str | None = None,
+    typ: str | None = None,
 ) -> Path:
     """Render template with the context built by build_context(tpl) and write out atomically.
 
-    build_context receives the template so it can create subdocuments in it.
+    build_context receives the template so it can create subdocuments in it. Styles the
+    renderer needs and the template lacks are added from the shipped template, with a note.
     """
     tpl = open_template(template)
+    added = add_missing_styles(tpl.docx, style_source(typ))
+    if added:
+        log.warning("Obs: %s saknar formatmallarna %s; de hämtades från rapportgens inbyggda mall "
+                    "(lägg till dem i mallen för att styra utseendet själv)",
+                    template, ", ".join(f"'{n}'" for n in added))
     context = build_context(tpl)
     env = make_environment(formatter)
     try:
@@ -90,4 +217,4 @@ def render_typ(
     """Render a document type's template (looked up for this profile) to out, atomically."""
     template = resolve_template(typ, mallar=mallar, profil_mallar=profil.mallar).path
     forfattare = ", ".join(x for x in (profil.forvaltning, profil.kommun) if x)
-    return render_docx(template, Path(out), build_context, Formatter.from_profil(profil), forfattare)
+    return render_docx(template, Path(out), build_context, Formatter.from_profil(profil), forfattare, typ)

@@ -314,8 +314,10 @@ def _malbild(s: Skrivare, doc: Rapport, mb: Malbild) -> None:
         s.nyckeltal(header, rows)
 
 
-def _kommentar(s: Skrivare, doc: Rapport, namn: str) -> None:
-    if namn in doc.kommentarer:
+def _kommentar(s: Skrivare, doc: Rapport, namn: str, redan: str | None = None) -> None:
+    """The comment written for namn; none when it was already written under redan (an område
+    named like its verksamhet shares one comment)."""
+    if namn in doc.kommentarer and namn != redan:
         s.markdown(doc.kommentarer[namn], 4)
 
 
@@ -354,11 +356,11 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
             for v in d.i_omrade(omrade):
                 first, forecast = prosa.delar_verksamhet(doc, fmt, v)
                 s.etikett(first)
-                _kommentar(s, doc, v.namn)
+                _kommentar(s, doc, v.namn, omrade)
                 s.stycke(forecast)
         else:
             for v in d.i_omrade(omrade):
-                _kommentar(s, doc, v.namn)
+                _kommentar(s, doc, v.namn, omrade)
     if delar and doc.volymer is not None:
         s.rubrik(2, "Volymer")
         s.stycke(f"Volymer per månad {doc.volymer.ar} enligt volymrapporten.")
