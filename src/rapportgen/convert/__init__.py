@@ -17,12 +17,13 @@ import time
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from ..exceptions import ConversionError
+from ..exceptions import ConversionError, InputError
+from ..granser import check_zip
 from ..fileio import copy_atomic
 from .cache import Cache
 from .options import Alternativ
 from .pool import Pool, Uppdrag
-from .prepare import default_title, existing_title, prepare
+from .prepare import Externt, default_title, existing_title, prepare
 from .server import find_soffice
 
 __all__ = ["Alternativ", "ConversionErrors", "Pool", "Session", "convert_many", "find_soffice", "session"]
@@ -52,6 +53,14 @@ class Session:
         self._owns_pool = pool is None
         self._bakgrund = None
         self.cache = Cache(enabled=self.installningar.cache)
+        self.varningar: list[tuple[Path, str]] = []
+
+    def varna(self, fil: Path, text: str) -> None:
+        """A warning about one document, shown at once on stderr and kept for the caller."""
+        import click
+
+        self.varningar.append((fil, text))
+        click.echo(f"Varning: {fil}: {text}", err=True)
 
     def alternativ(self) -> Alternativ:
         return Alternativ(pdfa=self.installningar.pdfa, tagged=self.installningar.taggad)
@@ -67,7 +76,10 @@ class Session:
             if not k.bara_fjarr:
                 self._bakgrund = bakgrund.attach(arbetare=self.arbetare, vila=k.vila)
                 delade = self._bakgrund.endpoints if self._bakgrund else None
-            self._pool = Pool(self.arbetare, k.servrar, k.bara_fjarr, k.tidsgrans, delade)
+            from .natverk import token_fran
+
+            self._pool = Pool(self.arbetare, k.servrar, k.bara_fjarr, k.tidsgrans, delade,
+                              token=token_fran(k), ca_fil=str(k.ca_fil) if k.ca_fil else None)
             if delade:  # waiting for the background pool (and its start) is LibreOffice's time
                 self._pool.stat.lo_intervall.append((t0, time.monotonic()))
         return self._pool
@@ -132,6 +144,12 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
             if not src.is_file():
                 fel.append((src, "filen finns inte"))
                 continue
+            if src.suffix.lower() in (".docx", ".xlsx"):
+                try:
+                    check_zip(src)  # before anything below unpacks it (hash, title, prepare)
+                except InputError as exc:
+                    fel.append((src, exc.detalj))
+                    continue
             title = titlar.get(src) or existing_title(src) or default_title(src)
             key = s.cache.key(src, alt.key(), title)
             hit = s.cache.get(key)
@@ -143,7 +161,12 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
             copy = work / f"{src.stem}{src.suffix.lower()}"
 
             def forbered(src=src, copy=copy, title=title) -> Path:
-                return prepare(src, copy, title)
+                found = Externt()
+                out = prepare(src, copy, title, found)
+                if found:
+                    s.varna(src, f"{found.beskrivning()} togs bort före konverteringen; "
+                                 "LibreOffice hämtar inget utifrån")
+                return out
 
             job = Uppdrag(kalla=src, utdata=work / f"{src.stem}.pdf", filter_options=alt.filter_options(),
                           forbered=forbered)
