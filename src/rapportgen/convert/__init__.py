@@ -52,8 +52,14 @@ class Session:
         self._pool = pool
         self._owns_pool = pool is None
         self._bakgrund = None
-        self.cache = Cache(enabled=self.installningar.cache)
         self.varningar: list[tuple[Path, str]] = []
+        self.cache = Cache(enabled=self.installningar.cache, varna=self._cache_varning)
+
+    def _cache_varning(self, text: str) -> None:
+        import click
+
+        self.varningar.append((self.cache.folder, text))
+        click.echo(f"Varning: {text}", err=True)
 
     def varna(self, fil: Path, text: str) -> None:
         """A warning about one document, shown at once on stderr and kept for the caller."""
@@ -152,7 +158,7 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
                     continue
             title = titlar.get(src) or existing_title(src) or default_title(src)
             key = s.cache.key(src, alt.key(), title)
-            hit = s.cache.get(key)
+            hit = s.cache.get(key, src)
             if hit is not None:
                 copy_atomic(hit, _target(src, outdir))
                 continue
