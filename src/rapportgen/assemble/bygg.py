@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,6 +25,7 @@ from pypdf import PdfReader, PdfWriter
 from .. import __version__, doctypes
 from ..checks import Finding, Severity, raise_on_errors, run_checks
 from ..convert import ConversionErrors, convert_many, session
+from ..convert.stadning import private_dir
 from ..exceptions import InputError
 from ..fileio import atomic_path, sha256_file, write_text_atomic
 from ..profil import Profil
@@ -176,8 +176,7 @@ def build_handling(
             d.arende = falt.arenden[d.arende_nr]
             d.etikett = personnummer.mask_text(d.etikett)[0]
 
-    with tempfile.TemporaryDirectory(prefix="rapportgen-handling-") as tmpname, session(profil.konvertering):
-        tmp = Path(tmpname)
+    with private_dir("rapportgen-handling-") as tmp, session(profil.konvertering):
         plans = _plan_parts(h, tmp, profil, mallar, publicering, maskeringar, say)
 
         say("konverterar till PDF")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Iterator, Mapping
@@ -25,6 +24,7 @@ from .options import Alternativ
 from .pool import Pool, Uppdrag
 from .prepare import Externt, default_title, existing_title, prepare
 from .server import find_soffice
+from .stadning import private_dir
 
 __all__ = ["Alternativ", "ConversionErrors", "Pool", "Session", "convert_many", "find_soffice", "session"]
 
@@ -144,8 +144,7 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
              titlar: Mapping[Path, str]) -> list[Path]:
     fel: list[tuple[Path, str]] = []
     jobs: list[tuple[Uppdrag, str, Path]] = []
-    with tempfile.TemporaryDirectory(prefix="rapportgen-konv-") as tmpname:
-        tmp = Path(tmpname)
+    with private_dir("rapportgen-konv-") as tmp:
         for i, src in enumerate(sources):
             if not src.is_file():
                 fel.append((src, "filen finns inte"))

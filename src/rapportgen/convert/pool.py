@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import natverk
+from . import natverk, stadning
 from . import server as srv
 
 DEFAULT_TIMEOUT = 120.0
@@ -69,6 +69,8 @@ def _install_handlers() -> None:
         def handler(num, frame, previous=previous):
             _STOPPING.set()
             kill_all()
+            if num != signal.SIGINT:  # Ctrl-C unwinds (finally blocks run); the others end here
+                stadning.remove_live()
             if callable(previous):
                 previous(num, frame)
             elif previous == signal.SIG_DFL:

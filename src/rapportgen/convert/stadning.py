@@ -50,14 +50,26 @@ def make_private_dir(prefix: str) -> Path:
     return folder
 
 
+_LIVE: set[Path] = set()
+
+
 @contextlib.contextmanager
 def private_dir(prefix: str) -> Iterator[Path]:
     """Like tempfile.TemporaryDirectory, but owner-marked (swept after a SIGKILL)."""
     sweep()
     folder = make_private_dir(prefix)
+    _LIVE.add(folder)
     try:
         yield folder
     finally:
+        _LIVE.discard(folder)
+        remove(folder)
+
+
+def remove_live() -> None:
+    """Remove every private folder of this process now (a SIGTERM ends it without finally)."""
+    for folder in list(_LIVE):
+        _LIVE.discard(folder)
         remove(folder)
 
 
