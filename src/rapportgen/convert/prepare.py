@@ -241,6 +241,32 @@ def _part(data: bytes, dropped: set[str], found: Externt) -> bytes:
     return _dump(root) if changed else data
 
 
+# --- comments ----------------------------------------------------------------------------------
+# Writer builds a sidebar window for every comment while it loads a document. Loaded through the
+# UNO bridge (the pool), the load runs on a bridge thread rather than LibreOffice's main thread
+# (where `soffice --convert-to` loads), and LibreOffice 7.4 crashes or gives up on documents with
+# comments (python-docx's comments-rich-para.docx). Comments never reach the PDF (the export's
+# ExportNotes is off), so the copy loses its comment anchors and the PDF is unchanged.
+
+COMMENT_TAGS = {W + "commentRangeStart", W + "commentRangeEnd", W + "commentReference"}
+
+
+def _drop_comments(data: bytes) -> bytes:
+    if b"comment" not in data:
+        return data
+    root = _xml(data)
+    doomed = [el for el in root.iter(*COMMENT_TAGS)]
+    if not doomed:
+        return data
+    for el in doomed:
+        parent = el.getparent()
+        parent.remove(el)
+        # A run that only carried the reference (and its formatting) goes too.
+        if parent.tag == W + "r" and all(c.tag == W + "rPr" for c in parent):
+            parent.getparent().remove(parent)
+    return _dump(root)
+
+
 def remove_external(zin: zipfile.ZipFile, found: Externt) -> dict[str, bytes]:
     """New contents of the parts that change when everything fetching is removed."""
     out: dict[str, bytes] = {}
@@ -297,6 +323,9 @@ def prepare(source: Path, target: Path, title: str | None, externt: Externt | No
                         data = _core(data, title)
                     elif suffix == ".docx" and name == "word/styles.xml":
                         data = _styles(data)
+                    elif suffix == ".docx" and re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml",
+                                                            name):
+                        data = _drop_comments(data)
                     elif suffix == ".xlsx" and re.fullmatch(r"xl/worksheets/[^/]+\.xml", name):
                         data = _sheet(data)
                 except etree.XMLSyntaxError:
