@@ -82,8 +82,14 @@ def kor_cmd(lyssna, port, arbetare, certifikat, nyckel, profil):
     from ..profil import load_profile
     from . import natverk
 
+    import os
+
     prof = load_profile(profil)
     token = natverk.token_fran(prof.konvertering)
+    if token and not os.environ.get(natverk.TOKEN_ENV) and prof.source is not None \
+            and prof.source.stat().st_mode & 0o077:
+        click.echo(f"Varning: {prof.source}: profilen har token men kan läsas av andra; "
+                   f"gör den läsbar bara för dig (chmod 600)", err=True)
     if bool(certifikat) != bool(nyckel):
         raise InputError("--certifikat och --nyckel anges tillsammans")
     ctx = None
