@@ -88,3 +88,29 @@ def test_killed_parent_leaves_nothing_after_next_run(tmp_path, sig):
     assert _leftovers(tmp) == []
     assert _soffice_with(str(tmp)) == []
     assert [p for p in pipes if os.path.exists(p)] == []
+
+
+def test_normal_run_leaves_no_socket_or_folder(tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from rapportgen.convert import Pool, convert_many\n"
+        "from docx import Document\n"
+        "d = Document(); d.add_paragraph('Hej'); d.save(sys.argv[1] + '/a.docx')\n"
+        "with Pool(arbetare=1) as p:\n"
+        "    convert_many([Path(sys.argv[1]) / 'a.docx'], Path(sys.argv[1]) / 'ut', pool=p)\n"
+        "    inst = p.local_instances[0]\n"
+        "    print('\\n'.join(l for l in (inst.folder / '.uttag').read_text().splitlines()))\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp), "RAPPORTGEN_CACHE": str(tmp_path / "cache")}
+    res = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
+                         env=env, timeout=300)
+    assert res.returncode == 0, res.stderr
+    pipes = [p for p in res.stdout.split() if p.startswith("/tmp/OSL_PIPE_")]
+    assert pipes  # they existed while the pool ran
+    assert (tmp_path / "ut" / "a.pdf").is_file()
+    assert _leftovers(tmp) == []  # no instance folder, no lu*.tmp, no rapportgen-konv-*
+    assert [p for p in pipes if os.path.exists(p)] == []
+    assert _soffice_with(str(tmp)) == []

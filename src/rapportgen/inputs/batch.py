@@ -162,5 +162,8 @@ def resolve_body(row: BatchRow, sheet: Path) -> tuple[str, Path]:
         if not body_path.is_file():
             raise InputError(f"brödtextfilen '{text}' finns inte", fil=sheet,
                              plats=f"rad {row.rad}, cell {row.celler['brödtext']}")
+        from ..granser import check_file_size
+
+        check_file_size(body_path, what="brödtextfilen")
         return read_text(body_path), body_path
     return text, sheet
