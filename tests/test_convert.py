@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from rapportgen.convert import Alternativ, ConversionErrors, Pool, convert_many, session
 from rapportgen.convert import bakgrund, server as srv
 from rapportgen.convert.cache import Cache
-from rapportgen.profil import Konvertering
+from rapportgen.config import Konvertering
 
 from .conftest import pdf_text, squash
 
@@ -255,7 +255,7 @@ def test_xlsx_numbers_in_swedish_format(tmp_path, pool):
 
 
 def test_two_remote_servers_share_the_work(tmp_path, monkeypatch):
-    from rapportgen.convert.natverk import Tjanst
+    from rapportgen.convert.tjanst import Tjanst
 
     monkeypatch.setenv("RAPPORTGEN_SERVER_TOKEN", TOKEN)
     servers = [Tjanst("127.0.0.1", srv.free_port(), TOKEN) for _ in range(2)]
@@ -465,7 +465,7 @@ def test_server_kor_serves_other_machines_xlsx_included(tmp_path):
 
 def test_profile_konvertering_block(tmp_path):
     from rapportgen.exceptions import InputError
-    from rapportgen.profil import load_profile
+    from rapportgen.config import load_profile
 
     good = tmp_path / "rapportgen.yaml"
     good.write_text("konvertering:\n  arbetare: 3\n  tidsgräns: 30\n  bara_fjärr: true\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rapportgen.convert import convert_many, session
 from rapportgen.convert.prepare import prepare
-from rapportgen.profil import Konvertering
+from rapportgen.config import Konvertering
 
 from .conftest import pdf_text, squash
 

@@ -20,7 +20,7 @@ from docx import Document
 
 from rapportgen.convert import Pool, convert_many, session
 from rapportgen.convert.prepare import Externt, prepare
-from rapportgen.profil import Konvertering
+from rapportgen.config import Konvertering
 
 from .conftest import pdf_text
 

@@ -22,15 +22,17 @@ from typing import Callable
 
 from pypdf import PdfReader, PdfWriter
 
-from .. import __version__, doctypes
+from .. import doctypes
+from .._version import __version__
 from ..checks import Finding, Severity, raise_on_errors, run_checks
+from ..config import Profil
 from ..convert import ConversionErrors, convert_many, session
 from ..convert.stadning import private_dir
+from ..doctypes import kallelse, load_handling
 from ..exceptions import InputError
 from ..fileio import atomic_path, sha256_file, write_text_atomic
-from ..profil import Profil
-from . import kallelse, pdfa as pdfa_mod, personnummer
-from .manifest import Del, Handling, load_handling
+from ..model.sammantrade import Del, Handling
+from . import pdfa as pdfa_mod, personnummer
 from .pdf import Stampel, open_pdf, pdf_text, placeholder_pdf, shrink_page, stamp_pdf
 
 Progress = Callable[[str], None]

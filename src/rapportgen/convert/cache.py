@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 from typing import Callable
 
-from .. import __version__
+from .._version import __version__
 from ..fileio import copy_atomic, sha256_file, write_text_atomic
 
 CACHE_FORMAT = "3"  # 2: LibreOffice runs with the sv_SE locale; 3: size and hash recorded per entry

@@ -79,8 +79,9 @@ def kor_cmd(lyssna, port, arbetare, certifikat, nyckel, profil):
     import ssl
 
     from ..exceptions import ConversionError, InputError
-    from ..profil import load_profile
+    from ..config import load_profile
     from . import natverk
+    from .tjanst import Tjanst
 
     import os
 
@@ -101,7 +102,7 @@ def kor_cmd(lyssna, port, arbetare, certifikat, nyckel, profil):
         except (ssl.SSLError, OSError) as exc:
             raise InputError(f"certifikatet eller nyckeln kan inte läsas: {exc}", fil=certifikat) from None
     granser = getattr(prof, "granser", None)
-    tjanst = natverk.Tjanst(lyssna, port, token, arbetare=arbetare, tidsgrans=prof.konvertering.tidsgrans,
+    tjanst = Tjanst(lyssna, port, token, arbetare=arbetare, tidsgrans=prof.konvertering.tidsgrans,
                             granser=granser, ssl_context=ctx)
 
     def stop(*_args):

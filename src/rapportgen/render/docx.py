@@ -18,7 +18,7 @@ from .environment import RenderLimit, guard, make_environment
 from .templates import resolve_template
 
 if TYPE_CHECKING:
-    from ..profil import Profil
+    from ..config import Profil
 
 
 def open_template(path: Path) -> DocxTemplate:

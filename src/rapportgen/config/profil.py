@@ -1,0 +1,194 @@
+"""Organisation profile: kommun-wide settings read from rapportgen.yaml.
+
+The profile lives in the working directory (or is named with --profil).
+Fields of an input override the profile's defaults.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Iterable, Literal
+
+from pydantic import Field, PrivateAttr, field_validator
+
+from ..exceptions import InputError
+from ..granser import Granser, anvand
+from ..inputs.yamlsrc import load_yaml_file, validate
+from ..model.common import PersonList, Strict, Text
+
+PROFILE_NAMES = ("rapportgen.yaml", "rapportgen.yml")
+
+
+class Formatinstallningar(Strict):
+    minustecken: Literal["-", "−"] = Field("-", description="Minustecken i belopp: '-' eller '−' (U+2212)")
+    procent_mellanslag: bool = Field(True, description="Mellanslag före procenttecknet (74 %)")
+    avrundningstolerans_tkr: float = Field(1.0, description="Tolerans i tkr när summor kontrolleras")
+
+
+class AvsnittInstallning(Strict):
+    """One body section of the tjänsteskrivelse in the organisation's order, with its heading."""
+
+    nyckel: str = Field(description="Avsnittets nyckel, t.ex. 'arendet' eller 'bedomning'")
+    rubrik: Text | None = Field(None, description="Rubriken i dokumentet (standard: rapportgens rubrik)")
+
+    @field_validator("nyckel")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        from ..model.tjansteskrivelse import AVSNITT
+
+        keys = [t.key for t in AVSNITT]
+        if value not in keys:
+            raise ValueError(f"okänt avsnitt '{value}'; kända avsnitt: {', '.join(keys)}")
+        return value
+
+
+class Konvertering(Strict):
+    """How documents are converted to PDF with LibreOffice (see rapportgen.convert)."""
+
+    arbetare: int | None = Field(None, ge=1, description="Antal LibreOffice-instanser (standard: antal kärnor)")
+    servrar: list[Text] = Field(default_factory=list,
+                                description="Fjärrservrar med unoserver, 'värd:port', som tar del av arbetet")
+    bara_fjarr: bool = Field(False, alias="bara_fjärr",
+                             description="Använd bara servrarna i 'servrar', inga lokala instanser")
+    tidsgrans: float = Field(120.0, gt=0, alias="tidsgräns", description="Tidsgräns per dokument i sekunder")
+    vila: float = Field(0.0, ge=0, description="Låt LibreOffice vara igång så här många sekunder efter "
+                        "bygget (0: stoppa direkt), så att nästa bygge slipper starttiden")
+    pdfa: bool = Field(True, description="PDF/A-2b (arkiv)")
+    taggad: bool = Field(True, description="Taggad PDF (tillgänglighet)")
+    cache: bool = Field(True, description="Återanvänd PDF:er för oförändrade dokument")
+    token: str | None = Field(None, description="Token för konverteringsservrar (server kor och 'servrar'); "
+                              "miljövariabeln RAPPORTGEN_SERVER_TOKEN går före")
+    ca_fil: Path | None = Field(None, description="CA-certifikat (PEM) som https-servrar i 'servrar' verifieras mot "
+                                "(standard: systemets)")
+
+    @field_validator("servrar", mode="before")
+    @classmethod
+    def _servrar(cls, value):
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("servrar")
+    @classmethod
+    def _host_port(cls, value):
+        from ..convert.pool import parse_server  # the pool reads them the same way
+
+        for s in value:
+            try:
+                parse_server(s)
+            except ValueError:
+                raise ValueError(f"'{s}' ska skrivas värd:port eller https://värd:port, "
+                                 "t.ex. 127.0.0.1:2003") from None
+        return value
+
+
+class Profil(Strict):
+    """Settings for one organisation (kommun and förvaltning)."""
+
+    kommun: Text = Field("Kommunen", description="Kommunens namn, t.ex. 'Timrå kommun'")
+    forvaltning: Text = Field("Förvaltningen", alias="förvaltning", description="Förvaltningens namn")
+    namnd: Text = Field("Nämnden", alias="nämnd", description="Nämnd som tjänsteskrivelser ställs till")
+    ort: Text | None = Field(None, description="Ort, t.ex. för underskrifter")
+    adress: Text | None = Field(None, description="Postadress i brevhuvudet")
+    telefon: Text | None = Field(None, description="Växelnummer")
+    webbplats: Text | None = Field(None, description="Webbplats")
+    dnr_monster: Text = Field(
+        "{organ}/{år}:{löpnummer}", alias="dnr_mönster",
+        description="Mönster för diarienummer, t.ex. '{organ}/{år}:{löpnummer}'",
+    )
+    underskrifter: PersonList = Field(default_factory=list, description="Standardundertecknare")
+    mallar: Path | None = Field(None, description="Mapp med egna Word-mallar")
+    format: Formatinstallningar = Field(default_factory=Formatinstallningar)
+    avsnitt: list[AvsnittInstallning] = Field(
+        default_factory=list,
+        description="Tjänsteskrivelsens avsnitt i organisationens ordning och med egna rubriker, "
+                    "t.ex. '- arendet: Bakgrund'; tomt: rapportgens standardlista",
+    )
+    sammantraden: list[dt.date] = Field(
+        default_factory=list, alias="sammanträden",
+        description="Nämndens planerade sammanträden (ÅÅÅÅ-MM-DD), t.ex. för revisionsregistrets svarsdagar",
+    )
+
+    @field_validator("avsnitt", mode="before")
+    @classmethod
+    def _sections(cls, value):
+        # '- arendet' or '- arendet: Bakgrund' as well as '- {nyckel: arendet, rubrik: Bakgrund}'
+        if not isinstance(value, list):
+            return value
+        out = []
+        for item in value:
+            if isinstance(item, str):
+                out.append({"nyckel": item})
+            elif isinstance(item, dict) and len(item) == 1 and "nyckel" not in item:
+                (key, heading), = item.items()
+                out.append({"nyckel": key, "rubrik": heading})
+            else:
+                out.append(item)
+        return out
+
+    @field_validator("sammantraden", mode="before")
+    @classmethod
+    def _dates(cls, value):
+        from ..model.revision import parse_date
+
+        if value is None:
+            return []
+        return [parse_date(v) for v in value] if isinstance(value, list) else value
+
+    konvertering: Konvertering = Field(default_factory=Konvertering)
+    granser: Granser = Field(default_factory=Granser, alias="gränser")
+
+    _source: Path | None = PrivateAttr(None)
+
+    @property
+    def source(self) -> Path | None:
+        """The file this profile was read from, if any."""
+        return self._source
+
+
+def find_profile(start: str | Path = ".") -> Path | None:
+    start = Path(start).resolve()
+    for name in PROFILE_NAMES:
+        candidate = start / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_profile(path: str | Path | None = None, *, search_dir: str | Path = ".") -> Profil:
+    """Load the profile at path, or the one in search_dir, or the defaults."""
+    if path is None:
+        path = find_profile(search_dir)
+        if path is None:
+            return Profil()
+    located = load_yaml_file(path)
+    data = located.data or {}
+    profil = validate(Profil, located, data)
+    profil._source = Path(path)
+    anvand(profil.granser)
+    if profil.mallar is not None:
+        written = profil.mallar
+        if not profil.mallar.is_absolute():
+            profil.mallar = (Path(path).parent / profil.mallar).resolve()
+        if not profil.mallar.is_dir():
+            what = "är en fil, inte en mapp" if profil.mallar.exists() else "finns inte"
+            raise InputError(f"fältet 'mallar': mappen för egna mallar '{written}' {what} ({profil.mallar})",
+                             fil=path, plats=located.where(("mallar",)))
+    return profil
+
+
+def profile_for(inputs: Iterable[Path], explicit: Path | None = None) -> Profil:
+    """The explicit profile, else rapportgen.yaml in the working directory, else beside the inputs."""
+    if explicit is not None:
+        return load_profile(explicit)
+    found = find_profile(Path.cwd())
+    if found is None:
+        for inp in inputs:
+            for folder in Path(inp).resolve().parents:
+                found = find_profile(folder)
+                if found:
+                    break
+            if found:
+                break
+    return load_profile(found) if found else Profil()

@@ -1,0 +1,160 @@
+"""Sammanträde: the meeting manifest and its kallelse with ärendelista (templates/kallelse.docx).
+
+The manifest's input is loaded by assemble.manifest (it holds documents of the other types,
+so the registry hands it the registry); the whole package is built by assemble.bygg.
+The checks that open the bilagor's files are this type's own (below); the others are in
+checks/sammantrade.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from pydantic import BaseModel, Field
+
+from ..assemble.manifest import is_manifest, load_handling
+from ..assemble.pdf import open_pdf
+from ..checks import Finding, Severity, check
+from ..checks import sammantrade as sammantrade_checks
+from ..config import Profil
+from ..exceptions import InputError
+from ..model.sammantrade import Handling, Sammantrade
+from ..render.docx import render_typ
+from .base import EXEMPEL, DocType
+
+TYP = "kallelse"
+
+
+class ArendeRad(BaseModel):
+    punkt: str = Field(description="Punkt: nummer eller text ('sa')")
+    dnr: Optional[str] = Field(None, description="Diarienummer")
+    arendemening: str = Field(description="Ärendemening")
+    sida: Optional[int] = Field(None, description="Sidan i handlingen där ärendets handlingar börjar")
+
+
+class Kontaktperson(BaseModel):
+    namn: str = Field(description="Namn")
+    telefon: Optional[str] = Field(None, description="Telefonnummer")
+    epost: Optional[str] = Field(None, description="E-postadress")
+
+
+class Sammankallande(BaseModel):
+    namn: str = Field(description="Namn")
+    roll: str = Field(description="Roll, t.ex. ordförande")
+
+
+class Kontext(BaseModel):
+    """What the kallelse template sees."""
+
+    kommun: str = Field(description="Kommunens namn")
+    namnd: str = Field(description="Organ, t.ex. Socialnämnden")
+    datum: dt.date = Field(description="Sammanträdesdag; formatera med |datum_iso")
+    klockan: str = Field(description="Starttid")
+    tidsatgang: Optional[str] = Field(None, description="Beräknad tidsåtgång")
+    lokal: str = Field(description="Lokal")
+    ort: str = Field(description="Ort")
+    sammankallande: Sammankallande = Field(description="Sammankallande: namn, roll")
+    ledamoter: list[str] = Field(description="Ledamöter som 'Namn (Parti)', ordföranden först")
+    ersattare: list[str] = Field(description="Ersättare som 'Namn (Parti)'")
+    vid_forhinder: Kontaktperson = Field(description="Vem som meddelas vid förhinder")
+    arenden: list[ArendeRad] = Field(description="Ärendelistan")
+    sidhanvisning: bool = Field(description="Sant när ärendelistan har sidnummer")
+
+
+def kontext(falt: Sammantrade, profil: Profil, sidor: dict[int, int] | None = None) -> Kontext:
+    """sidor maps an ärende's index to the package page where it starts."""
+    sidor = sidor or {}
+    vf = falt.vid_forhinder
+    return Kontext(
+        kommun=profil.kommun, namnd=falt.namnd, datum=falt.datum, klockan=falt.klockan,
+        tidsatgang=falt.tidsatgang, lokal=falt.lokal, ort=falt.ort,
+        sammankallande=Sammankallande(namn=falt.sammankallande.namn, roll=falt.sammankallande.roll),
+        ledamoter=[p.visning() for p in falt.ledamoter], ersattare=[p.visning() for p in falt.ersattare],
+        vid_forhinder=Kontaktperson(namn=vf.namn, telefon=vf.telefon, epost=vf.epost),
+        arenden=[ArendeRad(punkt=a.punkt, dnr=a.dnr, arendemening=a.arendemening, sida=sidor.get(i))
+                 for i, a in enumerate(falt.arenden)],
+        sidhanvisning=bool(sidor),
+    )
+
+
+def render(falt: Sammantrade, out: Path, profil: Profil, mallar: Path | None = None,
+           sidor: dict[int, int] | None = None) -> Path:
+    k = kontext(falt, profil, sidor)
+    return render_typ(TYP, out, lambda _tpl: k.model_dump(mode="python"), profil, mallar)
+
+
+def _render_handling(doc: Handling, out: Path, profil: Profil | None = None, mallar: Path | None = None) -> Path:
+    """DocType render: the kallelse of a loaded manifest, without page references."""
+    return render(doc.falt, Path(out), profil or Profil(), mallar)
+
+
+def _context(doc: Handling, _tpl: Any, profil: Profil) -> dict[str, Any]:
+    return kontext(doc.falt, profil).model_dump(mode="python")
+
+
+def load(path: Path, profil: Profil | None = None, typer: Any = None) -> Handling:
+    """The manifest with its documents; typer is the registry (doctypes.TYPER) that loads them."""
+    if typer is None:
+        raise TypeError("ett sammanträdesmanifest läses med registret: doctypes.get('kallelse').load(...)")
+    return load_handling(path, profil, typer)
+
+
+def _rel(h: Handling, d) -> str:
+    try:
+        return str(d.fil.relative_to(h.mapp.resolve()))
+    except ValueError:
+        return str(d.fil)
+
+
+# --- this type's own checks: they open the bilagor's files -------------------------------------
+
+
+@check(Handling, "pdf")
+def pdf_readable(h: Handling) -> Iterator[Finding]:
+    """Externa PDF-filer går att öppna (inte skadade, rätt lösenord för krypterade)."""
+    for d in h.delar:
+        if d.extern and d.fil.suffix.lower() == ".pdf" and d.fil.is_file():
+            try:
+                open_pdf(d.fil, d.losenord)
+            except InputError as exc:
+                yield Finding(Severity.FEL, "pdf", str(h.fil), exc.detalj, plats=d.manifest_plats)
+
+
+@check(Handling, "office")
+def office_readable(h: Handling) -> Iterator[Finding]:
+    """Externa Word- och Excelfiler är hela (en .docx/.xlsx är ett zip-paket) och inom gränserna."""
+    from ..granser import check_zip
+
+    for d in h.delar:
+        if d.extern and d.fil.suffix.lower() in (".docx", ".xlsx") and d.fil.is_file():
+            try:
+                check_zip(d.fil)  # the build's limits, before testzip() unpacks a bomb
+            except InputError as exc:
+                yield Finding(Severity.FEL, "office", str(h.fil), f"'{_rel(h, d)}': {exc.detalj}",
+                              plats=d.manifest_plats)
+                continue
+            ok = zipfile.is_zipfile(d.fil)
+            if ok:
+                try:
+                    with zipfile.ZipFile(d.fil) as z:
+                        ok = "[Content_Types].xml" in z.namelist() and z.testzip() is None
+                except (zipfile.BadZipFile, OSError):
+                    ok = False
+            if not ok:
+                slag = "Word" if d.fil.suffix.lower() == ".docx" else "Excel"
+                yield Finding(Severity.FEL, "office", str(h.fil),
+                              f"'{_rel(h, d)}' ({d.stampel}) är skadad eller inte en {slag}-fil",
+                              plats=d.manifest_plats)
+
+
+# The meeting manifest is the input of the kallelse; `rapportgen check` finds manifests this way.
+DOKUMENTTYP = DocType(
+    name=TYP, label="Sammanträde (kallelse)", model=Handling, context_model=Kontext, load=load,
+    context=_context, render=_render_handling, checks=(sammantrade_checks,), sammansatt=True,
+    suffixes=(".yaml", ".yml"), kanner_igen=is_manifest,
+    description="Sammanträdesmanifest: kallelse med ärendelista; `rapportgen handling` gör hela handlingen",
+    exempel=EXEMPEL / "sammantrade.yaml",
+)

@@ -1,0 +1,401 @@
+"""The body of a report, written with python-docx into docxtpl subdocuments.
+
+Headings use the template's Heading 1-4 styles (so the PDF bookmarks follow
+them); every heading is recorded, and the table of contents is a real Word TOC
+field whose cached result lists the same headings. Tables repeat their header
+row on every page; wide economy tables sit in a landscape section.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docxtpl import DocxTemplate
+from docxtpl.subdoc import Subdoc
+
+from ...format import Formatter, format_period
+from ...inputs.markdown import Block, Rubrik, Run, parse_body
+from ...model.ekonomi import INTAKTER, KOSTNADER, NETTO, Driftstabell, Investeringstabell, Verksamhet
+from ...model.mal import FARGER, PILAR, Mal, Malbild
+from ...render.blocks import BlockWriter, column_widths, set_table_style
+from ...render.ooxml import cant_split, repeat_header, shade
+from ...model.rapport import Rapport
+from . import diagram, prosa
+
+RUBRIKFARG = "DCE3EE"
+GRUPPFARG = "F2F4F7"
+TOC_INSTR = ' TOC \\o "1-3" \\h \\z \\u '
+LIGGANDE_FRAN = 6  # data columns from which a driftstabell goes on a landscape page
+
+
+def _run(paragraph, text: str, bold: bool | None = None, italic: bool | None = None,
+         size: float | None = None, color: str | None = None, font: str | None = None):
+    r = paragraph.add_run(text)
+    r.bold = bold
+    r.italic = italic
+    if size:
+        r.font.size = Pt(size)
+    if color:
+        r.font.color.rgb = RGBColor.from_string(color)
+    if font:
+        r.font.name = font
+        rpr = r._r.get_or_add_rPr()
+        rfonts = rpr.find(qn("w:rFonts"))
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            rfonts.set(qn(attr), font)
+    return r
+
+
+@dataclass
+class Skrivare:
+    """Writes the report body into a subdocument and records its headings."""
+
+    tpl: DocxTemplate
+    fmt: Formatter
+    rubriker: list[tuple[int, str]] = field(default_factory=list)
+    brytningar: int = 0
+    liggande_sidfot: dict[str, str] = field(default_factory=dict)  # portrait footer rId -> landscape copy
+
+    def __post_init__(self) -> None:
+        self.sd: Subdoc = self.tpl.new_subdoc()
+        docx = self.tpl.get_docx()
+        self.sectpr = copy.deepcopy(docx.sections[-1]._sectPr)
+        sec = docx.sections[-1]
+        self.bredd_cm = (sec.page_width - sec.left_margin - sec.right_margin) / 360000
+        # A landscape section keeps the side margins: its text is page height minus them wide.
+        self.liggande_bredd_cm = (sec.page_height - sec.left_margin - sec.right_margin) / 360000
+        self.block_writer = BlockWriter(self.tpl)
+
+    # text ----------------------------------------------------------------
+    def rubrik(self, level: int, text: str) -> None:
+        self.sd.add_paragraph(text, style=f"Heading {level}")
+        self.rubriker.append((level, text))
+
+    def stycke(self, text: str, bold: bool | None = None, italic: bool | None = None):
+        p = self.sd.add_paragraph(style="Body Text")
+        _run(p, text, bold=bold, italic=italic)
+        return p
+
+    def etikett(self, text: str) -> None:
+        p = self.sd.add_paragraph(style="Body Text")
+        _run(p, text, bold=True)
+        p.paragraph_format.space_after = Pt(2)
+        p.paragraph_format.keep_with_next = True
+
+    def punkter(self, items: Iterable[str]) -> None:
+        for item in items:
+            self.sd.add_paragraph(item, style="List Bullet")
+
+    def markdown(self, blocks: list[Block], bas: int) -> None:
+        """Markdown blocks; their headings (#, ##) start at level bas and enter the TOC."""
+        self.block_writer.rubrik_bas = bas
+        for block in blocks:
+            self.block_writer.write(self.sd, block, 1)
+            if isinstance(block, Rubrik):
+                self.rubriker.append((min(9, bas + max(0, block.niva - 2)), block.text))
+
+    def markdown_text(self, text: str, bas: int, fil) -> None:
+        if text.strip():
+            self.markdown(parse_body(text, fil), bas)
+
+    def status(self, mal: Mal) -> None:
+        if mal.status is None:
+            return
+        p = self.sd.add_paragraph(style="Body Text")
+        _run(p, PILAR[mal.status], bold=True, size=16, color=FARGER[mal.status], font="DejaVu Sans")
+        _run(p, "  " + (mal.statusetikett or ""), bold=True)
+
+    def bild(self, png, bredd_cm: float, text: str) -> None:
+        p = self.sd.add_paragraph(style="Body Text")
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.keep_with_next = True
+        p.add_run().add_picture(png, width=Cm(bredd_cm))
+        cap = self.sd.add_paragraph(style="Body Text")
+        _run(cap, text, italic=True, size=9)
+
+    # sections --------------------------------------------------------------
+    def sektionsbrytning(self, liggande: bool) -> None:
+        """End the current section here; it is landscape when liggande."""
+        sect = copy.deepcopy(self.sectpr)
+        if self.brytningar:
+            title_pg = sect.find(qn("w:titlePg"))
+            if title_pg is not None:
+                sect.remove(title_pg)
+        if liggande:
+            pg = sect.find(qn("w:pgSz"))
+            w, h = pg.get(qn("w:w")), pg.get(qn("w:h"))
+            pg.set(qn("w:w"), h)
+            pg.set(qn("w:h"), w)
+            pg.set(qn("w:orient"), "landscape")
+            self._liggande_sidfot(sect)
+        p = self.sd.add_paragraph()
+        p._p.get_or_add_pPr().append(sect)
+        self.brytningar += 1
+
+    def _liggande_sidfot(self, sect) -> None:
+        """Point a landscape section at copies of its footers whose right tab stops (the page
+        number) sit at the landscape text width instead of the portrait one."""
+        docx = self.tpl.get_docx()
+        sec = docx.sections[-1]
+        delta = int((sec.page_height - sec.page_width) / 635)  # EMU -> twips
+        for ref in sect.findall(qn("w:footerReference")):
+            rid = ref.get(qn("r:id"))
+            if rid not in self.liggande_sidfot:
+                part = docx.part.related_parts[rid]
+                copy_part, copy_rid = docx.part.add_footer_part()
+                copy_part._element = copy.deepcopy(part.element)
+                for tab in copy_part.element.iter(qn("w:tab")):
+                    if tab.get(qn("w:val")) in ("right", "end", "center") and tab.get(qn("w:pos")):
+                        shift = delta if tab.get(qn("w:val")) != "center" else delta // 2
+                        tab.set(qn("w:pos"), str(int(tab.get(qn("w:pos"))) + shift))
+                self.liggande_sidfot[rid] = copy_rid
+            ref.set(qn("r:id"), self.liggande_sidfot[rid])
+
+    # tables ----------------------------------------------------------------
+    def _table(self, header: list[str], widths: list[float], size: float = 8.5):
+        table = self.sd.add_table(rows=1, cols=len(header))
+        set_table_style(table, self.sd)
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        table.autofit = False
+        for i, col in enumerate(table.columns):
+            col.width = Cm(widths[i])
+        row = table.rows[0]
+        for i, text in enumerate(header):
+            cell = row.cells[i]
+            cell.width = Cm(widths[i])
+            p = cell.paragraphs[0]
+            _run(p, text, bold=True, size=size)
+            if i:
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            shade(cell, RUBRIKFARG)
+        # Schema order within w:trPr: cantSplit before tblHeader.
+        cant_split(row)
+        repeat_header(row)
+        return table
+
+    def _row(self, table, values: list[str], widths: list[float], bold: bool = False,
+             italic: bool = False, fill: str | None = None, size: float = 8.5, keep: bool = False):
+        row = table.add_row()
+        cant_split(row)
+        for i, text in enumerate(values):
+            cell = row.cells[i]
+            cell.width = Cm(widths[i])
+            p = cell.paragraphs[0]
+            if text:
+                _run(p, text, bold=bold or None, italic=italic or None, size=size)
+            if i:
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if keep:  # a group's rows stay on one page
+                p.paragraph_format.keep_with_next = True
+            if fill:
+                shade(cell, fill)
+        return row
+
+    def _after_table(self) -> None:
+        p = self.sd.add_paragraph(style="Body Text")
+        p.paragraph_format.space_after = Pt(4)
+
+    def drift(self, d: Driftstabell, rubrik: str, grupper: list[tuple[str, list[Verksamhet], bool]],
+              bredd_cm: float) -> None:
+        """One table: per group a title row, INTÄKTER, KOSTNADER (-), varav rows and NETTOKOSTNADER (-)."""
+        cols = [k.namn for k in d.kolumner]
+        label_w = min(6.5, max(4.5, bredd_cm * 0.28))
+        num_w = (bredd_cm - label_w) / len(cols)
+        widths = [label_w] + [num_w] * len(cols)
+        table = self._table([rubrik, *cols], widths)
+        for titel, group, versaler in grupper:
+            self._row(table, [titel.upper() if versaler else titel] + [""] * len(cols), widths,
+                      bold=True, fill=GRUPPFARG, keep=True)
+            for rad in (INTAKTER, KOSTNADER):
+                self._row(table, [rad] + [self.fmt.tkr(d.varde(group, rad, k)) for k in cols], widths, keep=True)
+                if rad == KOSTNADER and len(group) == 1:
+                    for varav in group[0].varav:
+                        self._row(table, [varav.etikett] + [self.fmt.tkr(_varav(d, varav, k)) for k in cols],
+                                  widths, italic=True, keep=True)
+            self._row(table, [NETTO] + [self.fmt.tkr(d.varde(group, NETTO, k)) for k in cols], widths, bold=True)
+        self._after_table()
+
+    def investeringar(self, inv: Investeringstabell, rubrik: str, bredd_cm: float) -> None:
+        cols = inv.visade_kolumner
+        label_w = max(5.0, bredd_cm - 2.6 * len(cols))
+        widths = [label_w] + [(bredd_cm - label_w) / len(cols)] * len(cols)
+        table = self._table([rubrik, *cols], widths, size=9)
+        for p in inv.projekt:
+            self._row(table, [p.projekt] + [self.fmt.tkr(inv.varde(p, k)) for k in cols], widths, size=9)
+        self._row(table, ["SUMMA"] + [self.fmt.tkr(inv.varde(inv.projekt, k)) for k in cols], widths,
+                  bold=True, fill=GRUPPFARG, size=9)
+        self._after_table()
+
+    def nyckeltal(self, header: list[str], rows: list[list[str]]) -> None:
+        n = len(header)
+        cells = [[[Run(t)] for t in row] for row in [header, *rows]]
+        widths = column_widths(cells, n, self.bredd_cm, 0.17)
+        table = self._table(header, widths, size=8.5)
+        for values in rows:
+            self._row(table, values + [""] * (n - len(values)), widths)
+        self._after_table()
+
+
+def _varav(d: Driftstabell, varav, kolumn: str) -> Decimal | None:
+    k = d.kolumn(kolumn)
+    if k.beraknad:
+        a, b = varav.varden.get(k.a), varav.varden.get(k.b)
+        return None if a is None or b is None else a - b
+    return varav.varden.get(kolumn)
+
+
+def toc(tpl: DocxTemplate, rubriker: list[tuple[int, str]]) -> Subdoc:
+    """A Word TOC field over Heading 1-3; its cached result lists the headings (no page numbers
+    until a converter or Word updates the field)."""
+    sd = tpl.new_subdoc()
+    entries = [(lvl, text) for lvl, text in rubriker if lvl <= 3]
+
+    def fld(p, kind: str) -> None:
+        r = OxmlElement("w:r")
+        fc = OxmlElement("w:fldChar")
+        fc.set(qn("w:fldCharType"), kind)
+        r.append(fc)
+        p._p.append(r)
+
+    for i, (lvl, text) in enumerate(entries):
+        p = sd.add_paragraph(style=f"toc {lvl}")
+        if i == 0:
+            fld(p, "begin")
+            r = OxmlElement("w:r")
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = TOC_INSTR
+            r.append(instr)
+            p._p.append(r)
+            fld(p, "separate")
+        p.add_run(text)
+        if i == len(entries) - 1:
+            fld(p, "end")
+    return sd
+
+
+def _mal(s: Skrivare, doc: Rapport, mal: Mal, malfil) -> None:
+    s.rubrik(3, mal.rubrik)
+    s.status(mal)
+    s.markdown_text(mal.text, 4, malfil)
+    if mal.bidrag:
+        vad = "inriktningsmålet" if mal.typ == "inriktningsmål" else "uppdraget"
+        s.etikett(f"{doc.falt.namnd} bidrar till {vad} genom att:")
+        s.punkter(mal.bidrag)
+    if mal.forvantad_effekt:
+        s.etikett("Förväntad effekt:")
+        s.punkter(mal.forvantad_effekt)
+    if mal.uppfoljning.strip():
+        s.etikett("Uppföljning och effekt:")
+        s.markdown_text(mal.uppfoljning, 4, malfil)
+    if mal.analys.strip():
+        s.etikett("Analys:")
+        s.markdown_text(mal.analys, 4, malfil)
+
+
+def _malbild(s: Skrivare, doc: Rapport, mb: Malbild) -> None:
+    malfil = doc.malfil or doc.fil
+    s.rubrik(2, mb.rubrik)
+    s.markdown_text(mb.text, 4, malfil)
+    for mal in mb.mal:
+        _mal(s, doc, mal, malfil)
+    if mb.namn in doc.nyckeltal:
+        header, rows = doc.nyckeltal[mb.namn]
+        # A sibling of the goals (same level), so it belongs to the målbild in the bookmarks.
+        s.rubrik(3, "Nyckeltal")
+        s.nyckeltal(header, rows)
+
+
+def _kommentar(s: Skrivare, doc: Rapport, namn: str) -> None:
+    if namn in doc.kommentarer:
+        s.markdown(doc.kommentarer[namn], 4)
+
+
+def _ekonomi(s: Skrivare, doc: Rapport) -> None:
+    d = doc.drift
+    fmt = s.fmt
+    delar = doc.typ == "delarsrapport"
+    s.rubrik(1, "Ekonomi")
+    s.rubrik(2, "Sammanfattning")
+    for text in (prosa.delar_sammanfattning(doc, fmt) if delar else prosa.plan_sammanfattning(doc, fmt)):
+        s.stycke(text)
+    _kommentar(s, doc, doc.falt.namnd)
+    liggande = len(d.kolumner) >= LIGGANDE_FRAN
+    rubrik = "Driftredovisning med prognos" if delar else "Driftbudget"
+    if liggande:
+        s.sektionsbrytning(liggande=False)
+    s.rubrik(2, rubrik)
+    bredd = s.liggande_bredd_cm if liggande else s.bredd_cm
+    period = format_period(doc.period, "kort")
+    label = f"Resultaträkning {period} (tkr)" if delar else "Resultaträkning (tkr)"
+    s.drift(d, label, [(doc.falt.namnd, d.verksamheter, True)], bredd)
+    label = f"Resultat per verksamhet {period} (tkr)" if delar else "Budget per verksamhet (tkr)"
+    s.drift(d, label, [(v.namn, [v], False) for v in d.verksamheter], bredd)
+    if liggande:
+        s.sektionsbrytning(liggande=True)
+    if delar:
+        # After the tables, on the portrait page that opens the area comments (not alone on a page).
+        s.bild(diagram.budget_prognos(d, fmt), min(15.0, s.bredd_cm),
+               "Diagram: nettokostnad per verksamhet, budget helår och årsprognos (mnkr).")
+    for omrade in d.omraden():
+        kort = doc.omrade_kort.get(omrade)
+        s.rubrik(3, f"{omrade} ({kort})" if kort else omrade)
+        s.stycke(prosa.delar_omrade(doc, fmt, omrade) if delar else prosa.plan_omrade(doc, fmt, omrade))
+        _kommentar(s, doc, omrade)
+        if delar:
+            for v in d.i_omrade(omrade):
+                first, forecast = prosa.delar_verksamhet(doc, fmt, v)
+                s.etikett(first)
+                _kommentar(s, doc, v.namn)
+                s.stycke(forecast)
+        else:
+            for v in d.i_omrade(omrade):
+                _kommentar(s, doc, v.namn)
+    if delar and doc.volymer is not None:
+        s.rubrik(2, "Volymer")
+        s.stycke(f"Volymer per månad {doc.volymer.ar} enligt volymrapporten.")
+        s.bild(diagram.volymer(doc.volymer, fmt), min(16.0, s.bredd_cm), "Diagram: volymer per månad.")
+    if doc.investeringar is not None:
+        inv = doc.investeringar
+        s.rubrik(2, "Investeringsredovisning med prognos" if delar else "Investeringsbudget")
+        s.stycke(prosa.delar_investeringar(inv, fmt) if delar else prosa.plan_investeringar(inv, fmt))
+        s.investeringar(inv, "Investeringar (tkr)", s.bredd_cm)
+
+
+def skriv(doc: Rapport, tpl: DocxTemplate, fmt: Formatter) -> tuple[Subdoc, Subdoc, list[tuple[int, str]]]:
+    """The body and the table of contents of a report, and its headings."""
+    s = Skrivare(tpl, fmt)
+    s.rubrik(1, "Nämndens ansvars- och verksamhetsområden")
+    people = [(label, value) for label, value in (("Nämndens ordförande", doc.falt.ordforande),
+                                                  ("Förvaltningschef", doc.falt.forvaltningschef)) if value]
+    for label, value in people:
+        p = s.sd.add_paragraph(style="Body Text")
+        _run(p, f"{label}: ", bold=True)
+        _run(p, value)
+    s.markdown(doc.texter["ansvarsomraden"], 2)
+    if "omvarld" in doc.texter:
+        s.rubrik(1, "Omvärld och förutsättningar")
+        s.markdown(doc.texter["omvarld"], 2)
+    s.rubrik(1, "Bidrag till mål och uppdrag")
+    for mb in doc.malbilder:
+        _malbild(s, doc, mb)
+    _ekonomi(s, doc)
+    if "privata_utforare" in doc.texter:
+        s.rubrik(1, "Uppföljning av privata utförare")
+        s.markdown(doc.texter["privata_utforare"], 2)
+    if "strategier" in doc.texter:
+        s.rubrik(1, "Strategier för måluppfyllelse")
+        s.markdown(doc.texter["strategier"], 2)
+    if s.brytningar:
+        # The cover's first-page setting belongs to the first section only.
+        final = tpl.get_docx().sections[-1]
+        final.different_first_page_header_footer = False
+    return s.sd, toc(tpl, s.rubriker), s.rubriker
