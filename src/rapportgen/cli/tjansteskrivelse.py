@@ -56,11 +56,19 @@ def _run_batch(sheet: Path, utmapp: Path, pdf: bool, tvinga: bool, prof, mallar)
 
     total = len(load_batch(sheet))
     console = Console(stderr=True)
+    step = max(1, total // 20)
+
+    def log_line(done: int, _total: int, _namn: str) -> None:
+        # Not a terminal (a log, CI): a line every 5 %, so a long batch is seen to advance.
+        if done % step == 0 or done == total:
+            click.echo(f"Tjänsteskrivelser: {done} av {total}", err=True)
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("Tjänsteskrivelser", total=total)
         result = build_batch(sheet, utmapp, prof, pdf=pdf, mallar=mallar, tvinga=tvinga,
-                             progress=lambda done, _total, _namn: bar.update(task, completed=done))
+                             progress=(lambda done, _total, _namn: bar.update(task, completed=done))
+                             if console.is_terminal else log_line)
     for rad, message in result.fel:
         click.echo(f"Fel: {message}", err=True)
     ok = len(result.docx)
