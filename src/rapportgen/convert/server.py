@@ -152,6 +152,11 @@ def group_pids(pgid: int) -> list[tuple[int, str]]:
     return found
 
 
+def group_pids_any(pgids: set[int]) -> list[tuple[int, str]]:
+    """(pid, command name) of every live process in any of the process groups."""
+    return [found for pgid in sorted(pgids) for found in group_pids(pgid)]
+
+
 def kill_group(pgid: int) -> None:
     try:
         os.killpg(pgid, signal.SIGKILL)
