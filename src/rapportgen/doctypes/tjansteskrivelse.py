@@ -239,7 +239,14 @@ def _slug(text: str) -> str:
 
 
 def _release_memory() -> None:
-    """Give freed native memory (lxml, zip buffers) back to the system, so a long batch stays flat."""
+    """Collect cyclic garbage and give freed native memory back, so a long batch stays flat.
+
+    A rendered document leaves reference cycles whose Python side is small but which hold large
+    lxml trees; the cycle collector does not see that native memory and runs too rarely.
+    """
+    import gc
+
+    gc.collect()
     try:
         import ctypes
 
@@ -350,7 +357,7 @@ def build_batch(
                     done[0] += 1
                     if progress:
                         progress(done[0], total, out.name)
-                    if n % 200 == 0:
+                    if n % 50 == 0:
                         _release_memory()
             except RapportgenError as exc:
                 message = exc.format_message()
