@@ -9,6 +9,7 @@ rendered to .docx once up front (rendering is not measured). Then:
   ombygge    rapportgen again after one document changed, the pool still warm from the cold
              build (it outlives the command: `konvertering: vila`)
   batch200   200 tjänsteskrivelser generated from the batch sheet: naive vs rapportgen (cold)
+  batch20k   peak RSS of a 20 000-row --batch with --ingen-pdf (the batch streams; <= 300 MB)
 
 Each rapportgen measurement runs in a fresh Python process (its own peak RSS).
 Figures are medians over BENCH_RUNS runs (default 3) for the workload and
@@ -133,6 +134,48 @@ def naive(docs: list[Path], outdir: Path, profile: Path) -> float:
                        check=True, capture_output=True)
     merge([outdir / f"{d.stem}.pdf" for d in docs], outdir / "samlad.pdf")
     return time.perf_counter() - t0
+
+
+# --- batch20k: a large batch streams at flat memory ------------------------------------------------
+
+BATCH20K = 20_000
+
+_RSS_WRAPPER = """
+import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+if r.returncode:
+    sys.exit(r.stderr[-2000:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
+
+
+def batch20k_peak_rss_mb(folder: Path) -> float:
+    """Peak RSS (MB) of `rapportgen tjansteskrivelse --batch` over 20 000 rows with --ingen-pdf.
+
+    Measured in a fresh wrapper process whose only child is the CLI (RUSAGE_CHILDREN), so the
+    figure is the command's own.
+    """
+    import csv
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    sheet = folder / "arenden.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["dnr", "titel", "förslag", "handläggare", "datum", "brödtext"])
+        for i in range(BATCH20K):
+            w.writerow([f"SN/2024:{i + 1}", f"Ärende nummer {i + 1} om verksamheten", "Godkänna redovisningen.",
+                        "Åsa Ölund", "2024-03-01", f"Nämnden har gett förvaltningen i uppdrag ({i + 1})."])
+    res = subprocess.run([sys.executable, "-c", _RSS_WRAPPER, sys.executable, "-c", "from rapportgen.cli import main; main()",
+                          "tjansteskrivelse", "--batch", str(sheet), "-o", str(folder / "ut"), "--ingen-pdf",
+                          "--profil", str(EXAMPLES / "rapportgen.yaml")],
+                         capture_output=True, text=True)
+    if res.returncode:
+        raise SystemExit(f"batch20k misslyckades: {res.stderr[-2000:]}")
+    made = len(list((folder / "ut").glob("*.docx")))
+    if made != BATCH20K:
+        raise SystemExit(f"batch20k gav {made} dokument, inte {BATCH20K}")
+    return float(res.stdout.strip().splitlines()[-1])
 
 
 # --- rapportgen (in a child process) -------------------------------------------------------------
@@ -266,6 +309,8 @@ def main() -> None:
     print(f"own_time_share={own:.3f}")
     print(f"batch200_speedup={b_naive / b_rg:.2f}")
     print(f"peak_rss_mb={rss:.0f}")
+    log(f"Batch med {BATCH20K} rader, --ingen-pdf (topp-RSS) ...")
+    print(f"batch20k_peak_rss_mb={batch20k_peak_rss_mb(WORK / 'batch20k'):.0f}")
 
 
 # --- end to end (issue 19): whole commands as the user runs them -------------------------------------

@@ -566,7 +566,11 @@ class Servers:
     """`rapportgen server kor` on 127.0.0.1, one per listed core, each pinned with taskset."""
 
     def __init__(self, cores: list[int], env: dict):
+        import secrets
+
         self.cores = cores
+        # server kor requires a token; the client (run with the same env) sends it.
+        env.setdefault("RAPPORTGEN_SERVER_TOKEN", secrets.token_hex(16))
         self.env = env
         self.procs: list[subprocess.Popen] = []
         self.addresses: list[str] = []

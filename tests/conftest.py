@@ -108,9 +108,10 @@ def en_pool_for_sviten(request, monkeypatch, delad_pool):
 
     real = convert.Pool
 
-    def pool(arbetare=None, servrar=(), bara_fjarr=False, tidsgrans=None, delade=None):
+    def pool(arbetare=None, servrar=(), bara_fjarr=False, tidsgrans=None, delade=None, **kwargs):
         if servrar or bara_fjarr or delade:  # remote servers or a background pool: as the profile says
-            kwargs = {"tidsgrans": tidsgrans} if tidsgrans is not None else {}
+            if tidsgrans is not None:
+                kwargs["tidsgrans"] = tidsgrans
             return real(arbetare, servrar, bara_fjarr, delade=delade, **kwargs)
         return _Lan(delad_pool)
 

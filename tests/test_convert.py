@@ -27,7 +27,8 @@ from rapportgen.config import Konvertering
 
 from .conftest import TESTKORNING, pdf_text, squash
 
-PROFILE_MARK = "rapportgen-lo-profil-"
+PROFILE_MARK = "rapportgen-lo-"
+TOKEN = "test-token-0123456789abcdef"
 
 
 @pytest.fixture(autouse=True)
@@ -67,9 +68,10 @@ def make_docs(folder: Path, n: int) -> list[Path]:
 MARK = f"RAPPORTGEN_TESTKORNING={TESTKORNING}".encode()
 
 
-def ours() -> list[tuple[int, str]]:
+def ours(mark: str | None = None) -> list[tuple[int, str]]:
     """Live (not zombie) processes this test run started through the engine: wrappers and soffice
-    with our profiles. Other runs on the machine (other checkouts' tests) have another mark."""
+    with our profiles. Other runs on the machine (other checkouts' tests) have another mark.
+    With mark, only those whose command line contains it (a test's own TMPDIR)."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -82,6 +84,8 @@ def ours() -> list[tuple[int, str]]:
         except OSError:
             continue
         state = stat[stat.rindex(")") + 2:].split()[0]
+        if mark is not None and mark not in cmd:
+            continue
         if state != "Z" and (PROFILE_MARK in cmd or "_unoserve.py" in cmd or "rapportgen.convert.bakgrund" in cmd):
             found.append((int(entry), cmd[:120]))
     return found
@@ -273,27 +277,33 @@ def test_xlsx_numbers_in_swedish_format(tmp_path, pool):
     assert "18,412,000" not in text
 
 
-def test_two_remote_servers_share_the_work(tmp_path):
-    servers = [srv.Instance(), srv.Instance()]
+def test_two_remote_servers_share_the_work(tmp_path, monkeypatch):
+    from rapportgen.convert.tjanst import Tjanst
+
+    monkeypatch.setenv("RAPPORTGEN_SERVER_TOKEN", TOKEN)
+    servers = [Tjanst("127.0.0.1", srv.free_port(), TOKEN) for _ in range(2)]
     try:
         for s in servers:
-            s.start()
-        settings = Konvertering(servrar=[f"127.0.0.1:{s.port}" for s in servers], bara_fjarr=True)
+            s.start_instances()
+            threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+        names = [f"127.0.0.1:{s.server_address[1]}" for s in servers]
+        settings = Konvertering(servrar=names, bara_fjarr=True)
         docs = make_docs(tmp_path / "in", 6)
         with session(settings) as sess:
             pdfs = convert_many(docs, tmp_path / "ut")
             used = sess.pool.stat.per_endpoint
             assert not sess.pool.local_instances
-        assert sorted(used) == sorted(f"127.0.0.1:{s.port}" for s in servers)
+        assert sorted(used) == sorted(names)
         for i, pdf in enumerate(pdfs):
             assert f"Dokument nummer {i}" in pdf_text(pdf)
         # Without bara_fjärr the servers join the local pool.
         with Pool(arbetare=1, servrar=settings.servrar) as joined:
-            names = [ep.name for ep in joined.endpoints]
-        assert sorted(names) == sorted([f"127.0.0.1:{s.port}" for s in servers] + ["lokal-0"])
+            names_joined = [ep.name for ep in joined.endpoints]
+        assert sorted(names_joined) == sorted(names + ["lokal-0"])
     finally:
         for s in servers:
-            s.kill()
+            s.shutdown()
+            s.server_close()
 
 
 def test_remote_server_down_gives_clear_error(tmp_path):
@@ -318,7 +328,7 @@ def test_background_pool_outlives_command_and_stops(tmp_path, runner):
         with session(Konvertering()) as s:
             convert_many(docs, tmp_path / "ut")
             assert not s.pool.local_instances  # the background instance did the work
-            assert list(s.pool.stat.per_endpoint) == [f"bakgrund-{st['instanser'][0]['port']}"]
+            assert list(s.pool.stat.per_endpoint) == ["bakgrund-0"]
         assert "Dokument nummer 2" in pdf_text(tmp_path / "ut" / "dok-02.pdf")
         status = runner.invoke(cli, ["server", "status"])
         assert "svarar" in status.output
@@ -381,9 +391,9 @@ def test_ctrl_c_leaves_no_soffice(tmp_path, fas):
     assert "klar" not in out
     assert "KeyboardInterrupt" in err
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and [p for p, _c in ours() if p not in before]:
+    while time.monotonic() < deadline and [p for p, _c in ours(mark) if p not in before]:
         time.sleep(0.2)
-    assert [p for p, _c in ours() if p not in before] == []
+    assert [p for p, _c in ours(mark) if p not in before] == []
 
 
 def test_ctrl_c_in_the_cli_exits_130(tmp_path):
@@ -393,9 +403,9 @@ def test_ctrl_c_in_the_cli_exits_130(tmp_path):
     src = (EXAMPLES / "tjansteskrivelser" / "05-familjehemsorganisation.md").read_text(encoding="utf-8")
     for i in range(40):
         (tmp_path / f"d{i:02d}.md").write_text(src, encoding="utf-8")
-    before = {pid for pid, _cmd in ours()}
     tmp = tmp_path / "tmp"
     tmp.mkdir()
+    before = {pid for pid, _cmd in ours(str(tmp))}
     env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "TMPDIR": str(tmp)}
     proc = subprocess.Popen(
         [sys.executable, "-c", "from rapportgen.cli import main; main()", "tjansteskrivelse",
@@ -409,19 +419,20 @@ def test_ctrl_c_in_the_cli_exits_130(tmp_path):
     assert "Avbrutet." in err and "Traceback" not in err
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and (list(tmp.glob(PROFILE_MARK + "*")) or
-                                           [p for p, _c in ours() if p not in before]):
+                                           [p for p, _c in ours(str(tmp)) if p not in before]):
         time.sleep(0.2)
     assert list(tmp.glob(PROFILE_MARK + "*")) == []  # no LibreOffice profile left behind
-    assert [p for p, _c in ours() if p not in before] == []
+    assert [p for p, _c in ours(str(tmp)) if p not in before] == []
 
 
 @pytest.mark.parametrize("fas", ["start", "konvertering"], ids=["under-start", "under-konvertering"])
 def test_killed_owner_leaves_no_soffice(tmp_path, fas):
     """SIGKILL gives the owner no chance to clean up: the instances notice and take LibreOffice down."""
     make_docs(tmp_path / "in", 200)
-    before = {pid for pid, _cmd in ours()}
     tmp = tmp_path / "tmp"  # the child's temp folder: what a SIGKILL leaves of its own stays here
     tmp.mkdir()
+    mark = str(tmp)  # its instances live here: other rapportgen runs on the machine do not count
+    before = {pid for pid, _cmd in ours(mark)}
     script = textwrap.dedent(f"""
         from pathlib import Path
         from rapportgen.convert import convert_many
@@ -435,9 +446,9 @@ def test_killed_owner_leaves_no_soffice(tmp_path, fas):
     proc.kill()
     proc.wait(30)
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and [p for p, _c in ours() if p not in before]:
+    while time.monotonic() < deadline and [p for p, _c in ours(mark) if p not in before]:
         time.sleep(0.2)
-    assert [p for p, _c in ours() if p not in before] == []
+    assert [p for p, _c in ours(mark) if p not in before] == []
     assert list(tmp.glob(PROFILE_MARK + "*")) == []  # the instances removed their profiles
 
 
@@ -446,14 +457,12 @@ def test_server_kor_serves_other_machines_xlsx_included(tmp_path):
     port = srv.free_port()
     before = {pid for pid, _cmd in ours()}
     proc = subprocess.Popen([str(Path(sys.executable).with_name("rapportgen")), "server", "kor", "--lyssna", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "RAPPORTGEN_SERVER_TOKEN": TOKEN})
     try:
-        deadline = time.monotonic() + 90
-        while not srv.responds("127.0.0.1", port, 1.0) and time.monotonic() < deadline:
-            assert proc.poll() is None
-            time.sleep(0.2)
+        assert "tar emot anrop" in proc.stderr.readline()
         docs = make_docs(tmp_path / "in", 2) + [_sheet(tmp_path / "in" / "bred.xlsx", 15)]
-        with session(Konvertering(servrar=[f"127.0.0.1:{port}"], bara_fjarr=True)) as s:
+        with session(Konvertering(servrar=[f"127.0.0.1:{port}"], bara_fjarr=True, token=TOKEN)) as s:
             pdfs = convert_many(docs, tmp_path / "ut")
             assert s.pool.stat.per_endpoint == {f"127.0.0.1:{port}": 3}
         assert "Kolumn 15" in pdf_text(pdfs[2])
@@ -485,6 +494,11 @@ def test_profile_konvertering_block(tmp_path):
     assert "värd:port" in info.value.format_message()
 
 def test_zz_no_soffice_process_remains(pool):
-    """Runs last in this file: once the shared pool is closed, every process is gone."""
+    """Runs last in this file: once the shared pool is closed, every process of it is gone."""
+    groups = {i.pgid for i in pool.local_instances if i.pgid}
+    assert groups
     pool.close()
-    assert wait_until_none_left() == []
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and [p for p, _c in srv.group_pids_any(groups)]:
+        time.sleep(0.2)
+    assert srv.group_pids_any(groups) == []

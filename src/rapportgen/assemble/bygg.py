@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -28,6 +27,7 @@ from .._version import __version__
 from ..checks import Finding, Severity, raise_on_errors, run_checks
 from ..config import Profil
 from ..convert import ConversionErrors, convert_many, session
+from ..convert.stadning import private_dir
 from ..doctypes import kallelse, load_handling
 from ..exceptions import InputError
 from ..fileio import atomic_path, sha256_file, write_text_atomic
@@ -178,8 +178,7 @@ def build_handling(
             d.arende = falt.arenden[d.arende_nr]
             d.etikett = personnummer.mask_text(d.etikett)[0]
 
-    with tempfile.TemporaryDirectory(prefix="rapportgen-handling-") as tmpname, session(profil.konvertering):
-        tmp = Path(tmpname)
+    with private_dir("rapportgen-handling-") as tmp, session(profil.konvertering):
         plans = _plan_parts(h, tmp, profil, mallar, publicering, maskeringar, say)
 
         say("konverterar till PDF")

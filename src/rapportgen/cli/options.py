@@ -93,6 +93,16 @@ def framsteg(beskrivning: str):
         yield progress
 
 
+def loggrad(beskrivning: str):
+    """Without a terminal (a log, CI): progress(done, total, name) printing a line every 5 %."""
+
+    def progress(done: int, total: int, _name: str) -> None:
+        if done % max(1, total // 20) == 0 or done == total:
+            click.echo(f"{beskrivning}: {done} av {total}", err=True)
+
+    return progress
+
+
 def sammanfattning(filer: list[Path], t0: float, utmapp: Path | None = None, extra: str = "") -> None:
     """The end of a build: what was written (one line per file) and how long it took."""
     import time

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .options import (arbetare_option, echo_findings, framsteg, ingen_pdf_option, konvertering, mallar_option,
-                      profil_option, sammanfattning, utmapp_option)
+from .options import (arbetare_option, echo_findings, framsteg, ingen_pdf_option, konvertering, loggrad,
+                      mallar_option, profil_option, sammanfattning, utmapp_option)
 
 
 @click.command("tjansteskrivelse")
@@ -53,7 +53,8 @@ def _run_batch(sheet: Path, utmapp: Path, pdf: bool, tvinga: bool, prof, mallar,
     from ..doctypes.tjansteskrivelse import build_batch
 
     with framsteg("Tjänsteskrivelser") as progress:
-        result = build_batch(sheet, utmapp, prof, pdf=pdf, mallar=mallar, tvinga=tvinga, progress=progress)
+        result = build_batch(sheet, utmapp, prof, pdf=pdf, mallar=mallar, tvinga=tvinga,
+                             progress=progress or loggrad("Tjänsteskrivelser"))
     echo_findings(result.findings)
     for rad, message in result.fel:
         click.echo(f"Fel: {message}", err=True)

@@ -13,6 +13,7 @@ from typing import Iterable, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from ..exceptions import InputError
+from ..granser import Granser, anvand
 from ..inputs.yamlsrc import load_yaml_file, validate
 from ..model.common import PersonList, Strict, Text
 
@@ -173,6 +174,10 @@ class Konvertering(Strict):
     pdfa: bool = Field(True, description="PDF/A-2b (arkiv)")
     taggad: bool = Field(True, description="Taggad PDF (tillgänglighet)")
     cache: bool = Field(True, description="Återanvänd PDF:er för oförändrade dokument")
+    token: str | None = Field(None, description="Token för konverteringsservrar (server kor och 'servrar'); "
+                              "miljövariabeln RAPPORTGEN_SERVER_TOKEN går före")
+    ca_fil: Path | None = Field(None, description="CA-certifikat (PEM) som https-servrar i 'servrar' verifieras mot "
+                                "(standard: systemets)")
 
     @field_validator("servrar", mode="before")
     @classmethod
@@ -190,7 +195,8 @@ class Konvertering(Strict):
             try:
                 parse_server(s)
             except ValueError:
-                raise ValueError(f"'{s}' ska skrivas värd:port, t.ex. 127.0.0.1:2003") from None
+                raise ValueError(f"'{s}' ska skrivas värd:port eller https://värd:port, "
+                                 "t.ex. 127.0.0.1:2003") from None
         return value
 
 
@@ -280,6 +286,7 @@ class Profil(Strict):
     konvertering: Konvertering = Field(default_factory=Konvertering)
     anslag: AnslagInstallning = Field(default_factory=AnslagInstallning,
                                       description="Protokollets anslag: uppsättning och helgdagsregler")
+    granser: Granser = Field(default_factory=Granser, alias="gränser")
 
     _source: Path | None = PrivateAttr(None)
 
@@ -308,6 +315,7 @@ def load_profile(path: str | Path | None = None, *, search_dir: str | Path = "."
     data = located.data or {}
     profil = validate(Profil, located, data)
     profil._source = Path(path)
+    anvand(profil.granser)
     if profil.mallar is not None:
         written = profil.mallar
         if not profil.mallar.is_absolute():

@@ -12,18 +12,19 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from ..exceptions import ConversionError
+from ..exceptions import ConversionError, InputError
+from ..granser import check_zip
 from ..fileio import copy_atomic
 from .cache import Cache
 from .options import Alternativ
 from .pool import Pool, Uppdrag
-from .prepare import default_title, existing_title, prepare
+from .prepare import Externt, default_title, existing_title, prepare
 from .server import find_soffice
+from .stadning import private_dir
 
 __all__ = ["Alternativ", "ConversionErrors", "Pool", "Session", "convert_many", "find_soffice", "session"]
 
@@ -51,7 +52,21 @@ class Session:
         self._pool = pool
         self._owns_pool = pool is None
         self._bakgrund = None
-        self.cache = Cache(enabled=self.installningar.cache)
+        self.varningar: list[tuple[Path, str]] = []
+        self.cache = Cache(enabled=self.installningar.cache, varna=self._cache_varning)
+
+    def _cache_varning(self, text: str) -> None:
+        import click
+
+        self.varningar.append((self.cache.folder, text))
+        click.echo(f"Varning: {text}", err=True)
+
+    def varna(self, fil: Path, text: str) -> None:
+        """A warning about one document, shown at once on stderr and kept for the caller."""
+        import click
+
+        self.varningar.append((fil, text))
+        click.echo(f"Varning: {fil}: {text}", err=True)
 
     def alternativ(self) -> Alternativ:
         return Alternativ(pdfa=self.installningar.pdfa, tagged=self.installningar.taggad)
@@ -67,7 +82,10 @@ class Session:
             if not k.bara_fjarr:
                 self._bakgrund = bakgrund.attach(arbetare=self.arbetare, vila=k.vila)
                 delade = self._bakgrund.endpoints if self._bakgrund else None
-            self._pool = Pool(self.arbetare, k.servrar, k.bara_fjarr, k.tidsgrans, delade)
+            from .natverk import token_fran
+
+            self._pool = Pool(self.arbetare, k.servrar, k.bara_fjarr, k.tidsgrans, delade,
+                              token=token_fran(k), ca_fil=str(k.ca_fil) if k.ca_fil else None)
             if delade:  # waiting for the background pool (and its start) is LibreOffice's time
                 self._pool.stat.lo_intervall.append((t0, time.monotonic()))
         return self._pool
@@ -126,15 +144,20 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
              titlar: Mapping[Path, str]) -> list[Path]:
     fel: list[tuple[Path, str]] = []
     jobs: list[tuple[Uppdrag, str, Path]] = []
-    with tempfile.TemporaryDirectory(prefix="rapportgen-konv-") as tmpname:
-        tmp = Path(tmpname)
+    with private_dir("rapportgen-konv-") as tmp:
         for i, src in enumerate(sources):
             if not src.is_file():
                 fel.append((src, "filen finns inte"))
                 continue
+            if src.suffix.lower() in (".docx", ".xlsx"):
+                try:
+                    check_zip(src)  # before anything below unpacks it (hash, title, prepare)
+                except InputError as exc:
+                    fel.append((src, exc.detalj))
+                    continue
             title = titlar.get(src) or existing_title(src) or default_title(src)
             key = s.cache.key(src, alt.key(), title)
-            hit = s.cache.get(key)
+            hit = s.cache.get(key, src)
             if hit is not None:
                 copy_atomic(hit, _target(src, outdir))
                 continue
@@ -143,7 +166,12 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
             copy = work / f"{src.stem}{src.suffix.lower()}"
 
             def forbered(src=src, copy=copy, title=title) -> Path:
-                return prepare(src, copy, title)
+                found = Externt()
+                out = prepare(src, copy, title, found)
+                if found:
+                    s.varna(src, f"{found.beskrivning()} togs bort före konverteringen; "
+                                 "LibreOffice hämtar inget utifrån")
+                return out
 
             job = Uppdrag(kalla=src, utdata=work / f"{src.stem}.pdf", filter_options=alt.filter_options(),
                           forbered=forbered)

@@ -1,14 +1,19 @@
 """One unoserver instance, started by rapportgen (run as a script with a Python that has uno).
 
-Like `python3 -m unoserver.server`, but without its fixed start-up sleeps:
-LibreOffice is started, its UNO port is polled, then unoserver's XML-RPC
-server is started. The process leaves when LibreOffice dies or when the
-process that started it is gone, so no soffice is left behind.
+Like `python3 -m unoserver.server`, but reachable only by its owner and
+without fixed start-up sleeps. Everything lives in the instance's 0700
+FOLDER: the LibreOffice profile, LibreOffice's temp files (TMPDIR) and the
+Unix socket of the XML-RPC front (rpc.sock). LibreOffice accepts UNO on an
+OSL pipe with a random name (a 0700 socket in /tmp; LibreOffice 7 always puts
+its pipes there); every socket it made is listed in FOLDER/.uttag and removed
+on stop. The process leaves when LibreOffice dies or when the process that
+started it is gone, so no soffice is left behind.
 
-Arguments: PORT UNO_PORT PROFILE_DIR PARENT_PID SOFFICE [INTERFACE]
+Arguments: FOLDER PARENT_PID SOFFICE
 """
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -17,6 +22,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
 
 
 class _HiddenDesktop:
@@ -33,19 +39,6 @@ class _HiddenDesktop:
 
     def __getattr__(self, name):
         return getattr(self._desktop, name)
-
-
-def _patch_converter() -> None:
-    from unoserver import converter
-
-    base = converter.UnoConverter
-
-    class Converter(base):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.desktop = _HiddenDesktop(self.desktop)
-
-    converter.UnoConverter = Converter
 
 
 # LibreOffice takes its default locale from the environment (no system locale needed): Swedish
@@ -69,22 +62,69 @@ def _kill_group_but_me() -> None:
     time.sleep(0.2)
 
 
+class _UnixXMLRPCServer(SimpleXMLRPCServer):
+    address_family = socket.AF_UNIX
+
+    def server_bind(self):
+        self.socket.bind(self.server_address)
+        os.chmod(self.server_address, 0o600)
+
+
+class _Handler(SimpleXMLRPCRequestHandler):
+    disable_nagle_algorithm = False  # TCP_NODELAY does not exist on a Unix socket
+    def address_string(self):
+        return "lokal"
+
+    def log_message(self, *_args):
+        pass
+
+
+def _converter(pipe: str):
+    from unoserver import converter
+
+    class PipeConverter(converter.UnoConverter):
+        """unoserver's converter, connected through LibreOffice's OSL pipe instead of TCP."""
+
+        def __init__(self):
+            import uno
+
+            self.local_context = uno.getComponentContext()
+            self.resolver = self.local_context.ServiceManager.createInstanceWithContext(
+                "com.sun.star.bridge.UnoUrlResolver", self.local_context)
+            self.context = self.resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            self.service = self.context.ServiceManager
+            self.desktop = _HiddenDesktop(
+                self.service.createInstanceWithContext("com.sun.star.frame.Desktop", self.context))
+            self.filter_service = self.service.createInstanceWithContext(
+                "com.sun.star.document.FilterFactory", self.context)
+            self.type_service = self.service.createInstanceWithContext(
+                "com.sun.star.document.TypeDetection", self.context)
+            self.temp_dir = None
+            self._export_filters = None
+            self._import_filters = None
+
+    return PipeConverter()
+
+
 def main() -> int:
-    port, uno_port, profile, parent, soffice = sys.argv[1:6]
-    interface = sys.argv[6] if len(sys.argv) > 6 else "127.0.0.1"
+    folder, parent, soffice = sys.argv[1:4]
+    folder = Path(folder)
     parent_pid = int(parent)
-    from unoserver.server import UnoServer  # imports uno
+    os.umask(0o077)  # LibreOffice's OSL pipes in /tmp get mode 0700: only this user can connect
 
-    _patch_converter()
-
-    server = UnoServer(interface, port, "127.0.0.1", uno_port, Path(profile).as_uri())
-    connection = f"socket,host=127.0.0.1,port={uno_port},tcpNoDelay=1;urp;StarOffice.ComponentContext"
+    pipe = f"rapportgen_{secrets.token_hex(16)}"
+    uttag = folder / ".uttag"
+    # Where LibreOffice will put the pipe (recorded first, so even a SIGKILL leaves a trace).
+    uttag.write_text("".join(f"{d}/OSL_PIPE_{os.getuid()}_{pipe}\n" for d in ("/tmp", "/var/tmp")))
+    tmp = folder / "tmp"
+    tmp.mkdir(mode=0o700, exist_ok=True)
+    profile = folder / "profil"
     lo = subprocess.Popen([
         soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
-        "--nofirststartwizard", "--norestore", f"-env:UserInstallation={Path(profile).as_uri()}",
-        f"--accept={connection}",
-    ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **SVENSK_MILJO})
-    server.libreoffice_process = lo
+        "--nofirststartwizard", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+        f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+    ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, **SVENSK_MILJO, "TMPDIR": str(tmp)})
 
     def stop(*_args):
         # soffice is a launcher: soffice.bin runs as its child. The instance owns its process
@@ -94,26 +134,50 @@ def main() -> int:
             lo.kill()
             if os.getpgrp() == os.getpid():
                 _kill_group_but_me()
-                shutil.rmtree(profile, ignore_errors=True)
+            for line in uttag.read_text().splitlines():
+                try:
+                    os.unlink(line)
+                except OSError:
+                    pass
+            shutil.rmtree(folder, ignore_errors=True)
         finally:
             os._exit(0)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     deadline = time.monotonic() + 120
+    conv = None
     while time.monotonic() < deadline:
         if lo.poll() is not None:
             return 1
         if os.getppid() != parent_pid:  # the owner died while LibreOffice was starting
             stop()
         try:
-            with socket.create_connection(("127.0.0.1", int(uno_port)), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.05)
-    else:
+            conv = _converter(pipe)
+            break
+        except Exception:  # not accepting yet (NoConnectException)
+            time.sleep(0.1)
+    if conv is None:
         stop()
-    thread = threading.Thread(target=server.serve, daemon=True)
+    # Record every socket LibreOffice holds (its single-instance pipe too), for the clean-up.
+    pids = [int(e) for e in os.listdir("/proc") if e.isdigit() and int(e) != os.getpid()
+            and _pgrp(int(e)) == os.getpgrp()]
+    known = set(uttag.read_text().splitlines())
+    extra = [p for p in _unix_sockets(pids) if p not in known and "OSL_PIPE_" in p]
+    if extra:
+        uttag.write_text("".join(f"{p}\n" for p in sorted(known) + extra))
+
+    server = _UnixXMLRPCServer(str(folder / "rpc.sock"), requestHandler=_Handler, logRequests=False,
+                               allow_none=True)
+    server.register_introspection_functions()
+
+    def convert(inpath, outpath, filter_options, update_index=True):
+        conv.convert(inpath, None, outpath, "pdf", None, list(filter_options or []), bool(update_index),
+                     None, None)
+        return True
+
+    server.register_function(convert, "convert")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     while True:
         if lo.poll() is not None:
@@ -121,6 +185,38 @@ def main() -> int:
         if os.getppid() != parent_pid:
             stop()
         time.sleep(0.2)
+
+
+def _pgrp(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return int(stat[stat.rindex(")") + 2:].split()[2])
+    except (OSError, ValueError):
+        return None
+
+
+def _unix_sockets(pids: list[int]) -> list[str]:
+    inodes = set()
+    for pid in pids:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                try:
+                    link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                except OSError:
+                    continue
+                if link.startswith("socket:["):
+                    inodes.add(link[8:-1])
+        except OSError:
+            continue
+    found = []
+    try:
+        for line in Path("/proc/net/unix").read_text().splitlines()[1:]:
+            parts = line.split()
+            if len(parts) >= 8 and parts[6] in inodes and parts[7].startswith("/"):
+                found.append(parts[7])
+    except OSError:
+        pass
+    return sorted(set(found))
 
 
 if __name__ == "__main__":

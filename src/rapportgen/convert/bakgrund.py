@@ -33,7 +33,7 @@ START_TIMEOUT = 180.0
 def state_dir() -> Path:
     explicit = os.environ.get("RAPPORTGEN_SERVER_DIR")
     path = Path(explicit) if explicit else rapportgen_cache_home()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
 
@@ -70,12 +70,10 @@ def status() -> dict | None:
     return state if _is_daemon(int(state.get("pid", 0))) else None
 
 
-def _pgid_of(port: int) -> int | None:
-    st = status()
-    for inst in (st or {}).get("instanser", []):
-        if inst["port"] == port:
-            return inst["pgid"]
-    return None
+def _instance_state(n: int) -> dict | None:
+    """The background pool's instance number n: its socket ('sokvag') and process group."""
+    insts = (status() or {}).get("instanser", [])
+    return insts[n] if 0 <= n < len(insts) else None
 
 
 @dataclass
@@ -112,7 +110,7 @@ def attach(arbetare: int | None = None, vila: float = 0.0) -> Anvandning | None:
         os.close(fd)
         return None
     _touch_activity()
-    return Anvandning([SharedEndpoint(i["port"], _pgid_of) for i in st["instanser"]], fd)
+    return Anvandning([SharedEndpoint(n, _instance_state) for n in range(len(st["instanser"]))], fd)
 
 
 def start(arbetare: int | None = None, vila: float = 0.0) -> dict:
@@ -168,7 +166,7 @@ def stop(timeout: float = 30.0) -> bool:
 
 def _write_state(insts: list[srv.Instance], vila: float, klar: bool) -> None:
     data = {"pid": os.getpid(), "vila": vila, "klar": klar, "startad": time.time(),
-            "instanser": [{"port": i.port, "pgid": i.pgid} for i in insts if i.proc is not None]}
+            "instanser": [{"sokvag": str(i.socket), "pgid": i.pgid} for i in insts if i.proc is not None]}
     write_text_atomic(_state_file(), json.dumps(data))
 
 

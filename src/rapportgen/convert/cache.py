@@ -8,16 +8,19 @@ contents, not the archive bytes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Callable
 
 from .._version import __version__
-from ..fileio import copy_atomic, sha256_file
+from ..fileio import copy_atomic, sha256_file, write_text_atomic
 
-CACHE_FORMAT = "2"  # 2: LibreOffice runs with the sv_SE locale
+CACHE_FORMAT = "3"  # 2: LibreOffice runs with the sv_SE locale; 3: size and hash recorded per entry
 
 
 def rapportgen_cache_home() -> Path:
@@ -93,11 +96,18 @@ def content_hash(path: Path) -> str:
 
 
 class Cache:
-    def __init__(self, folder: Path | None = None, enabled: bool = True):
+    """PDFs by content key. Every entry is verified before use: the size and sha256 recorded
+    when it was written must match and the PDF must open; a bad entry is discarded (and
+    rebuilt by the caller) with a warning."""
+
+    def __init__(self, folder: Path | None = None, enabled: bool = True,
+                 varna: Callable[[str], None] | None = None):
         self.folder = Path(folder) if folder else cache_dir()
         self.enabled = enabled
+        self.varna = varna or (lambda _text: None)
         self.traffar = 0
         self.missar = 0
+        self.kasserade = 0
 
     def key(self, source: Path, options_key: str, title: str) -> str:
         """The source's content, the conversion settings (options, title), the engine (rapportgen,
@@ -110,13 +120,44 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pdf"
 
-    def get(self, key: str) -> Path | None:
+    def _meta(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def _fault(self, p: Path, meta: Path) -> str | None:
+        """Why the entry cannot be used, or None when it is sound."""
+        try:
+            info = json.loads(meta.read_text())
+            size, digest = int(info["storlek"]), str(info["sha256"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return "uppgifterna om posten saknas eller är skadade"
+        if p.stat().st_size != size:
+            return f"storleken är {p.stat().st_size} byte, men {size} byte skrevs"
+        if sha256_file(p) != digest:
+            return "innehållet har ändrats sedan posten skrevs"
+        try:
+            from pypdf import PdfReader
+
+            if len(PdfReader(str(p)).pages) < 1:
+                return "PDF:en har inga sidor"
+        except Exception as exc:  # any pypdf failure means the file cannot be used
+            return f"PDF:en går inte att öppna ({type(exc).__name__})"
+        return None
+
+    def get(self, key: str, namn: str | Path | None = None) -> Path | None:
         if not self.enabled:
             return None
-        p = self._path(key)
-        if p.is_file() and p.stat().st_size > 0:
-            self.traffar += 1
-            return p
+        p, meta = self._path(key), self._meta(key)
+        if p.is_file():
+            fault = self._fault(p, meta)
+            if fault is None:
+                self.traffar += 1
+                return p
+            self.kasserade += 1
+            for f in (p, meta):
+                with contextlib.suppress(OSError):
+                    f.unlink()
+            om = f" för {namn}" if namn else ""
+            self.varna(f"en skadad PDF i cachen{om} kastades och görs om ({fault}): {p}")
         self.missar += 1
         return None
 
@@ -124,6 +165,32 @@ class Cache:
         if not self.enabled:
             return
         try:
+            meta = {"storlek": pdf.stat().st_size, "sha256": sha256_file(pdf)}
             copy_atomic(pdf, self._path(key))
+            write_text_atomic(self._meta(key), json.dumps(meta))
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+    # --- `rapportgen cache status|rensa` ---------------------------------------------------------
+
+    def entries(self) -> list[Path]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(self.folder.glob("??/*.pdf"))
+
+    def size(self) -> int:
+        if not self.folder.is_dir():
+            return 0
+        return sum(f.stat().st_size for f in self.folder.rglob("*") if f.is_file())
+
+    def clear(self) -> int:
+        """Remove every entry; return how many PDFs were removed."""
+        n = len(self.entries())
+        if self.folder.is_dir():
+            for sub in self.folder.iterdir():
+                if sub.is_dir() and len(sub.name) == 2:
+                    shutil.rmtree(sub, ignore_errors=True)
+                elif sub.is_file() and sub.name.startswith("."):
+                    with contextlib.suppress(OSError):
+                        sub.unlink()
+        return n

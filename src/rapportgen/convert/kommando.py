@@ -25,9 +25,8 @@ def start_cmd(arbetare, vila):
 
     already = bakgrund.status()
     st = already or bakgrund.start(arbetare, vila)
-    portar = ", ".join(str(i["port"]) for i in st["instanser"])
     click.echo(("Servern körde redan" if already else "Servern startad")
-               + f": {len(st['instanser'])} instanser (portar {portar}), process {st['pid']}")
+               + f": {len(st['instanser'])} instanser, process {st['pid']}")
 
 
 @server_group.command("stop")
@@ -50,36 +49,115 @@ def status_cmd():
         return
     vila = f"stoppar efter {st['vila']:g} s utan bygge" if st["vila"] else "körs tills den stoppas"
     click.echo(f"Servern körs: process {st['pid']}, {vila}")
-    for inst in st["instanser"]:
-        svar = "svarar" if responds("127.0.0.1", inst["port"]) else "svarar inte"
-        click.echo(f"  instans på port {inst['port']}: {svar}")
+    for n, inst in enumerate(st["instanser"], 1):
+        svar = "svarar" if responds(inst["sokvag"]) else "svarar inte"
+        click.echo(f"  instans {n} ({inst['sokvag']}): {svar}")
 
 
 @server_group.command("kor")
-@click.option("--lyssna", default="0.0.0.0", show_default=True, metavar="ADRESS",
-              help="Adressen som servern tar emot anrop på.")
+@click.option("--lyssna", default="127.0.0.1", show_default=True, metavar="ADRESS",
+              help="Adressen som servern tar emot anrop på (0.0.0.0: alla nätverk).")
 @click.option("--port", type=click.IntRange(1, 65535), default=2003, show_default=True)
-def kor_cmd(lyssna, port):
+@click.option("--arbetare", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Antal LibreOffice-instanser som konverterar samtidigt.")
+@click.option("--certifikat", type=click.Path(exists=True, dir_okay=False), metavar="FIL",
+              help="TLS-certifikat (PEM) för https; annars http (sätt en omvänd proxy framför).")
+@click.option("--nyckel", type=click.Path(exists=True, dir_okay=False), metavar="FIL",
+              help="Certifikatets privata nyckel (PEM).")
+@click.option("--profil", type=click.Path(exists=True, dir_okay=False), metavar="FIL",
+              help="Profil med 'token:' under 'konvertering:' (standard: rapportgen.yaml i arbetsmappen).")
+def kor_cmd(lyssna, port, arbetare, certifikat, nyckel, profil):
     """Kör en konverteringsserver i förgrunden, åt andra datorer.
 
-    Andra datorer använder den med `servrar: ["värd:port"]` under `konvertering:` i
-    profilen. Stoppas med Ctrl-C; LibreOffice stoppas med den.
+    Servern tar emot dokumentets innehåll (aldrig en sökväg) och svarar med PDF:en.
+    Varje anrop kräver token: miljövariabeln RAPPORTGEN_SERVER_TOKEN eller 'token:'
+    under 'konvertering:' i profilen (aldrig på kommandoraden, där ps visar den).
+    Andra datorer använder den med `servrar: ["värd:port"]` (eller "https://värd:port")
+    och samma token. Stoppas med Ctrl-C; LibreOffice stoppas med den.
     """
-    import time
+    import signal
+    import ssl
 
-    from ..exceptions import ConversionError
-    from .server import Instance
+    from ..exceptions import ConversionError, InputError
+    from ..config import load_profile
+    from . import natverk
+    from .tjanst import Tjanst
 
-    if not Instance.port_free(port):
-        raise ConversionError(f"porten {port} är upptagen; välj en annan med --port")
-    inst = Instance(port=port, interface=lyssna)
+    import os
+
+    prof = load_profile(profil)
+    token = natverk.token_fran(prof.konvertering)
+    if token and not os.environ.get(natverk.TOKEN_ENV) and prof.source is not None \
+            and prof.source.stat().st_mode & 0o077:
+        click.echo(f"Varning: {prof.source}: profilen har token men kan läsas av andra; "
+                   f"gör den läsbar bara för dig (chmod 600)", err=True)
+    if bool(certifikat) != bool(nyckel):
+        raise InputError("--certifikat och --nyckel anges tillsammans")
+    ctx = None
+    if certifikat:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        try:
+            ctx.load_cert_chain(certifikat, nyckel)
+        except (ssl.SSLError, OSError) as exc:
+            raise InputError(f"certifikatet eller nyckeln kan inte läsas: {exc}", fil=certifikat) from None
+    granser = getattr(prof, "granser", None)
+    tjanst = Tjanst(lyssna, port, token, arbetare=arbetare, tidsgrans=prof.konvertering.tidsgrans,
+                            granser=granser, ssl_context=ctx)
+
+    def stop(*_args):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
-        inst.start()
-        click.echo(f"Konverteringsservern tar emot anrop på {lyssna}:{port}; stoppa med Ctrl-C", err=True)
-        while inst.proc is not None and inst.proc.poll() is None:
-            time.sleep(0.5)
-        raise ConversionError("LibreOffice avslutades")
+        tjanst.start_instances()
+        if not any(ep.started for p in tjanst._alla for ep in p.endpoints):
+            raise ConversionError("LibreOffice startade inte")
+        schema = "https" if ctx else "http"
+        click.echo(f"Konverteringsservern tar emot anrop på {schema}://{lyssna}:{port}; stoppa med Ctrl-C",
+                   err=True)
+        tjanst.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:
         click.echo("Stoppad", err=True)
     finally:
-        inst.kill()
+        tjanst.server_close()
+
+
+# --- `rapportgen cache status|rensa` -------------------------------------------------------------
+
+
+def _storlek(n: int) -> str:
+    for enhet, steg in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if n >= steg:
+            return f"{n / steg:.1f} {enhet}".replace(".", ",")
+    return f"{n} byte"
+
+
+@click.group("cache")
+def cache_group():
+    """PDF-cachen: konverterade dokument som återanvänds när inget har ändrats.
+
+    Cachen ligger i $RAPPORTGEN_CACHE, annars $XDG_CACHE_HOME/rapportgen/pdf
+    (~/.cache/rapportgen/pdf). Varje PDF kontrolleras innan den används; en skadad
+    kastas och görs om.
+    """
+
+
+@cache_group.command("status")
+def cache_status_cmd():
+    """Visa var cachen ligger, hur många PDF:er den har och hur stor den är."""
+    from .cache import Cache
+
+    c = Cache()
+    click.echo(f"Cache: {c.folder}")
+    click.echo(f"{len(c.entries())} PDF:er, {_storlek(c.size())}")
+
+
+@cache_group.command("rensa")
+def cache_rensa_cmd():
+    """Töm cachen (nästa bygge konverterar allt på nytt)."""
+    from .cache import Cache
+
+    c = Cache()
+    n = c.clear()
+    click.echo(f"Cachen tömd: {n} PDF:er borttagna ur {c.folder}")

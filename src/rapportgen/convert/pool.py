@@ -5,7 +5,7 @@ has a timeout. A hung or crashed instance is killed and replaced and its
 document is retried once; a document that still fails is reported with its
 name while the others complete. Endpoints are local instances started here,
 instances kept by the background pool (`rapportgen server start`), or
-remote unoserver servers (host:port) reached over XML-RPC.
+remote `rapportgen server kor` services reached over HTTP(S) with a token.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import http.client
 import os
 import queue
 import signal
+import ssl
 import threading
 import time
 import xmlrpc.client
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import natverk, stadning
 from . import server as srv
 
 DEFAULT_TIMEOUT = 120.0
@@ -67,6 +69,8 @@ def _install_handlers() -> None:
         def handler(num, frame, previous=previous):
             _STOPPING.set()
             kill_all()
+            if num != signal.SIGINT:  # Ctrl-C unwinds (finally blocks run); the others end here
+                stadning.remove_live()
             if callable(previous):
                 previous(num, frame)
             elif previous == signal.SIG_DFL:
@@ -105,9 +109,9 @@ class InstanceFailed(Exception):
     """The instance hung, crashed or cannot be reached."""
 
 
-def _call(host: str, port: int, timeout: float, *args):
+def _call(address: str | Path, timeout: float, *args):
     try:
-        return srv.proxy(host, port, timeout).convert(*args)
+        return srv.proxy(address, timeout).convert(*args)
     except xmlrpc.client.Fault as exc:
         if any(m in exc.faultString for m in _BROKEN_BRIDGE):
             raise InstanceFailed("LibreOffice kraschade") from None
@@ -116,10 +120,11 @@ def _call(host: str, port: int, timeout: float, *args):
         raise InstanceFailed(f"{type(exc).__name__}: {exc}") from None
 
 
-def _convert_file(port: int, job: Uppdrag, timeout: float) -> None:
-    """A server on this machine reads job.indata and writes job.utdata itself."""
-    _call("127.0.0.1", port, timeout, str(job.indata), None, str(job.utdata), "pdf",
-          None, job.filter_options, True, None, None)
+def _convert_file(address: str | Path | None, job: Uppdrag, timeout: float) -> None:
+    """An instance of this user reads job.indata and writes job.utdata itself."""
+    if address is None:
+        raise InstanceFailed("instansen körs inte")
+    _call(address, timeout, str(job.indata), str(job.utdata), job.filter_options, True)
 
 
 # Faults that mean LibreOffice itself went away, not that the document was bad.
@@ -184,7 +189,7 @@ class LocalEndpoint(Endpoint):
         self.started = True
 
     def convert(self, job: Uppdrag, timeout: float) -> None:
-        _convert_file(self.inst.port, job, timeout)
+        _convert_file(self.inst.socket, job, timeout)
 
     def check_after_fault(self) -> bool:
         time.sleep(0.3)  # a dying LibreOffice takes its wrapper with it within a moment
@@ -204,66 +209,109 @@ class LocalEndpoint(Endpoint):
 class SharedEndpoint(Endpoint):
     """An instance kept by the background pool; it restarts instances that die."""
 
-    def __init__(self, port: int, pgid_of: Callable[[int], int | None]):
-        self.port = port
-        self.pgid_of = pgid_of
+    def __init__(self, n: int, state: Callable[[int], dict | None]):
+        self.n = n
+        self.state = state  # the instance's current {"sokvag", "pgid"} in the pool's state file
 
     @property
     def name(self) -> str:
-        return f"bakgrund-{self.port}"
+        return f"bakgrund-{self.n}"
+
+    def _socket(self) -> str | None:
+        st = self.state(self.n)
+        return st["sokvag"] if st else None
 
     def convert(self, job: Uppdrag, timeout: float) -> None:
-        _convert_file(self.port, job, timeout)
+        _convert_file(self._socket(), job, timeout)
 
     def check_after_fault(self) -> bool:
-        return srv.responds("127.0.0.1", self.port)
+        sock = self._socket()
+        return bool(sock) and srv.responds(sock)
 
     def recover(self) -> None:
-        pgid = self.pgid_of(self.port)
-        if pgid:
-            srv.kill_group(pgid)
-        time.sleep(0.5)
-        if not srv.wait_responds("127.0.0.1", self.port, RECOVER_WAIT):
-            self.retired = True
+        st = self.state(self.n)
+        if st and st.get("pgid"):
+            srv.kill_group(st["pgid"])
+        deadline = time.monotonic() + RECOVER_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            now = self.state(self.n)
+            if now and now != st and srv.responds(now["sokvag"], 2.0):
+                return
+        self.retired = True
 
 
 class RemoteEndpoint(Endpoint):
-    """A unoserver on another machine (or port): the document travels as bytes."""
+    """A `rapportgen server kor` service on another machine: the document travels as bytes."""
 
-    def __init__(self, host: str, port: int):
-        self.host, self.port = host, port
+    def __init__(self, server: str, token: str | None = None, ca_fil: str | None = None):
+        self.server = server.strip()
+        self.token, self.ca_fil = token, ca_fil
+        scheme, host, port = natverk.parse_server(self.server)
+        self._name = f"{host}:{port}" if scheme == "http" else f"{scheme}://{host}:{port}"
 
     @property
     def name(self) -> str:
-        return f"{self.host}:{self.port}"
+        return self._name
+
+    def _get(self, timeout: float) -> None:
+        natverk.anropa(self.server, self.token, "GET", "/halsa", timeout=timeout, ca_fil=self.ca_fil)
 
     def ensure(self) -> None:
-        if not srv.responds(self.host, self.port, 10.0):
+        try:
+            self._get(10.0)
+        except natverk.Svar as exc:
             self.retired = True
-            raise InstanceFailed(f"servern {self.name} svarar inte")
+            why = "fel eller saknad token" if exc.status == 401 else f"svar {exc.status}: {exc}"
+            raise InstanceFailed(f"servern {self.name} nekade ({why})") from None
+        except ssl.SSLError as exc:
+            self.retired = True
+            raise InstanceFailed(f"servern {self.name} kunde inte verifieras (TLS: {exc.reason or exc})") from None
+        except OSError:
+            self.retired = True
+            raise InstanceFailed(f"servern {self.name} svarar inte") from None
 
     def convert(self, job: Uppdrag, timeout: float) -> None:
-        data = xmlrpc.client.Binary(job.indata.read_bytes())
-        result = _call(self.host, self.port, timeout, None, data, None, "pdf", None,
-                       job.filter_options, True, None, None)
-        if result is None:
+        from .options import Alternativ
+
+        typ = job.indata.suffix.lower().lstrip(".")
+        opts = set(job.filter_options)
+        alt = Alternativ(pdfa="SelectPdfVersion=2" in opts, tagged="UseTaggedPDF=true" in opts)
+        try:
+            data = natverk.anropa(self.server, self.token, "POST", "/konvertera", job.indata.read_bytes(),
+                                  {"X-Rapportgen-Typ": typ, "X-Rapportgen-Pdf": natverk.alternativ_header(alt),
+                                   "Content-Type": "application/octet-stream"},
+                                  timeout=timeout, ca_fil=self.ca_fil)
+        except natverk.Svar as exc:
+            if exc.status in (413, 415, 422):
+                raise DocumentFailed(str(exc)) from None
+            raise InstanceFailed(f"servern {self.name}: {exc.status} {exc}") from None
+        except OSError as exc:
+            raise InstanceFailed(f"{type(exc).__name__}: {exc}") from None
+        if not data.startswith(b"%PDF-"):
             raise DocumentFailed("servern skickade ingen PDF")
-        job.utdata.write_bytes(result.data)
+        job.utdata.write_bytes(data)
 
     def check_after_fault(self) -> bool:
-        return srv.responds(self.host, self.port)
+        try:
+            self._get(5.0)
+            return True
+        except (OSError, natverk.Svar):
+            return False
 
     def recover(self) -> None:
         # A remote server is not ours to restart: wait briefly, else stop using it.
-        if not srv.wait_responds(self.host, self.port, 10.0):
-            self.retired = True
+        deadline = time.monotonic() + 10.0
+        while time.monotonic() < deadline:
+            if self.check_after_fault():
+                return
+            time.sleep(0.5)
+        self.retired = True
 
 
-def parse_server(text: str) -> tuple[str, int]:
-    host, _, port = text.strip().rpartition(":")
-    if not host or not port.isdigit():
-        raise ValueError(f"'{text}' är inte värd:port")
-    return host.strip("[]"), int(port)
+def parse_server(text: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of a server entry; ValueError when it is not one."""
+    return natverk.parse_server(text)
 
 
 # --- the pool ---------------------------------------------------------------------------------
@@ -282,12 +330,13 @@ class Pool:
 
     def __init__(self, arbetare: int | None = None, servrar: list[str] | tuple[str, ...] = (),
                  bara_fjarr: bool = False, tidsgrans: float = DEFAULT_TIMEOUT,
-                 delade: list[SharedEndpoint] | None = None):
+                 delade: list[SharedEndpoint] | None = None, token: str | None = None,
+                 ca_fil: str | None = None):
         _install_handlers()
         self.tidsgrans = tidsgrans
         self.stat = Statistik()
         self._lock = threading.Lock()
-        self.endpoints: list[Endpoint] = [RemoteEndpoint(*parse_server(s)) for s in servrar]
+        self.endpoints: list[Endpoint] = [RemoteEndpoint(s, token, ca_fil) for s in servrar]
         if not bara_fjarr:
             if delade:
                 self.endpoints += delade

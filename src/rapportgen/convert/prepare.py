@@ -145,9 +145,165 @@ def _sheet(data: bytes) -> bytes:
     return _dump(root)
 
 
-def prepare(source: Path, target: Path, title: str | None) -> Path:
-    """Write the prepared copy of source to target (same suffix) and return it."""
+# --- no outbound fetches ------------------------------------------------------------------------
+# LibreOffice fetches what a document links to while it loads it: linked images, linked OLE
+# objects, an attached template, external workbooks, INCLUDEPICTURE/INCLUDETEXT fields. A bilaga
+# from outside must not make the server send requests (SSRF), so all of it is removed here.
+
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# Field instructions that read a file or a URL when the field is updated.
+FETCHING_FIELDS = {"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK", "DDE", "DDEAUTO", "IMPORT",
+                   "HYPERLINK_IMPORT", "DATABASE", "RD"}
+
+
+class Externt:
+    """What was removed from one document: external targets and fetching fields."""
+
+    def __init__(self) -> None:
+        self.mal: list[str] = []
+        self.falt: list[str] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.mal or self.falt)
+
+    def beskrivning(self) -> str:
+        parts = []
+        if self.mal:
+            shown = ", ".join(sorted(set(self.mal))[:3]) + (" ..." if len(set(self.mal)) > 3 else "")
+            parts.append(f"{len(self.mal)} externa länkar ({shown})")
+        if self.falt:
+            parts.append(f"{len(self.falt)} fält som hämtar innehåll ({', '.join(sorted(set(self.falt)))})")
+        return " och ".join(parts)
+
+
+def _rels(data: bytes, found: Externt) -> tuple[bytes, set[str]]:
+    """Drop external relationships other than plain hyperlinks; return the dropped ids."""
+    root = _xml(data)
+    dropped = set()
+    for rel in list(root):
+        if rel.get("TargetMode") == "External" and not (rel.get("Type") or "").endswith("/hyperlink"):
+            dropped.add(rel.get("Id"))
+            found.mal.append(rel.get("Target") or "?")
+            root.remove(rel)
+    return (_dump(root) if dropped else data), dropped
+
+
+def _field_word(instr: str) -> str:
+    return instr.strip().split(" ", 1)[0].upper().lstrip("\\") if instr.strip() else ""
+
+
+def _part(data: bytes, dropped: set[str], found: Externt) -> bytes:
+    """Remove references to dropped relationships and fetching fields from one XML part."""
+    root = _xml(data)
+    changed = False
+    if dropped:
+        for el in root.iter():
+            for attr in list(el.attrib):
+                if attr.startswith("{%s}" % R_NS) and el.attrib[attr] in dropped:
+                    del el.attrib[attr]
+                    changed = True
+    # Simple fields: keep the shown result, drop the field.
+    for fld in list(root.iter(W + "fldSimple")):
+        word = _field_word(fld.get(W + "instr", ""))
+        if word in FETCHING_FIELDS:
+            found.falt.append(word)
+            parent = fld.getparent()
+            i = parent.index(fld)
+            for child in list(fld):
+                parent.insert(i, child)
+                i += 1
+            parent.remove(fld)
+            changed = True
+    # Complex fields: begin ... instrText ... separate ... result ... end, possibly nested.
+    stack: list[list] = []
+    doomed: list[etree._Element] = []
+    for el in root.iter(W + "fldChar", W + "instrText"):
+        if el.tag == W + "instrText":
+            if stack:
+                stack[-1][1].append(el)
+                stack[-1][2] += el.text or ""
+            continue
+        kind = el.get(W + "fldCharType")
+        if kind == "begin":
+            stack.append([[el], [], ""])
+        elif kind == "separate" and stack:
+            stack[-1][0].append(el)
+        elif kind == "end" and stack:
+            marks, instrs, instr = stack.pop()
+            word = _field_word(instr)
+            if word in FETCHING_FIELDS:
+                found.falt.append(word)
+                doomed += marks + [el] + instrs
+    for el in doomed:
+        el.getparent().remove(el)
+        changed = True
+    return _dump(root) if changed else data
+
+
+# --- comments ----------------------------------------------------------------------------------
+# Writer builds a sidebar window for every comment while it loads a document. Loaded through the
+# UNO bridge (the pool), the load runs on a bridge thread rather than LibreOffice's main thread
+# (where `soffice --convert-to` loads), and LibreOffice 7.4 crashes or gives up on documents with
+# comments (python-docx's comments-rich-para.docx). Comments never reach the PDF (the export's
+# ExportNotes is off), so the copy loses its comment anchors and the PDF is unchanged.
+
+COMMENT_TAGS = {W + "commentRangeStart", W + "commentRangeEnd", W + "commentReference"}
+
+
+def _drop_comments(data: bytes) -> bytes:
+    if b"comment" not in data:
+        return data
+    root = _xml(data)
+    doomed = [el for el in root.iter(*COMMENT_TAGS)]
+    if not doomed:
+        return data
+    for el in doomed:
+        parent = el.getparent()
+        parent.remove(el)
+        # A run that only carried the reference (and its formatting) goes too.
+        if parent.tag == W + "r" and all(c.tag == W + "rPr" for c in parent):
+            parent.getparent().remove(parent)
+    return _dump(root)
+
+
+def remove_external(zin: zipfile.ZipFile, found: Externt) -> dict[str, bytes]:
+    """New contents of the parts that change when everything fetching is removed."""
+    out: dict[str, bytes] = {}
+    dropped_by_part: dict[str, set[str]] = {}
+    names = zin.namelist()
+    for name in names:
+        if name.endswith(".rels"):
+            try:
+                data, dropped = _rels(zin.read(name), found)
+            except etree.XMLSyntaxError:
+                continue
+            if dropped:
+                out[name] = data
+                folder, _, rels = name.rpartition("_rels/")
+                dropped_by_part[folder + rels[:-len(".rels")]] = dropped
+    for name in names:
+        if not name.endswith(".xml") or name.endswith(".rels"):
+            continue
+        try:
+            data = zin.read(name)
+            if b"instr" not in data and name not in dropped_by_part:
+                continue
+            new = _part(data, dropped_by_part.get(name, set()), found)
+        except etree.XMLSyntaxError:
+            continue
+        if new is not data:
+            out[name] = new
+    return out
+
+
+def prepare(source: Path, target: Path, title: str | None, externt: Externt | None = None) -> Path:
+    """Write the prepared copy of source to target (same suffix) and return it.
+
+    What would make LibreOffice fetch from outside is removed and listed in externt.
+    """
     suffix = source.suffix.lower()
+    found = externt if externt is not None else Externt()
     if suffix not in (".docx", ".xlsx"):
         shutil.copyfile(source, target)
         return target
@@ -158,19 +314,26 @@ def prepare(source: Path, target: Path, title: str | None) -> Path:
         return target
     try:
         with zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+            cleaned = remove_external(zin, found)
             for info in zin.infolist():
-                data = zin.read(info.filename)
                 name = info.filename
+                data = cleaned.get(name) or zin.read(name)
                 try:
                     if name == "docProps/core.xml":
                         data = _core(data, title)
                     elif suffix == ".docx" and name == "word/styles.xml":
                         data = _styles(data)
+                    elif suffix == ".docx" and re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml",
+                                                            name):
+                        data = _drop_comments(data)
                     elif suffix == ".xlsx" and re.fullmatch(r"xl/worksheets/[^/]+\.xml", name):
                         data = _sheet(data)
                 except etree.XMLSyntaxError:
                     pass  # leave a part we cannot read as it is
                 zout.writestr(info, data)
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError):
-        shutil.copyfile(source, target)
+        # Never hand LibreOffice an unsanitised document: refuse it instead.
+        from ..exceptions import ConversionError
+
+        raise ConversionError("filen är skadad och kan inte förberedas för konvertering", fil=source) from None
     return target

@@ -1,8 +1,8 @@
-"""Start, watch and kill one local unoserver instance (LibreOffice with an XML-RPC front).
+"""Start, watch and kill one local LibreOffice instance with an XML-RPC front.
 
-Each instance has its own LibreOffice user profile, XML-RPC port and UNO
-port, and runs in its own process group so that it can be killed with
-everything it started.
+Each instance has its own private folder (profile, temp files, the Unix
+socket of its XML-RPC front), and runs in its own process group so that it
+can be killed with everything it started.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import xmlrpc.client
 from pathlib import Path
 from typing import Callable
 
 from ..exceptions import ConversionError
+from . import stadning
 
 SERVE_SCRIPT = Path(__file__).with_name("_unoserve.py")
 START_TIMEOUT = 90.0
@@ -84,35 +84,53 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class TimeoutTransport(xmlrpc.client.Transport):
-    def __init__(self, timeout: float | None):
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str, timeout: float | None):
+        super().__init__("localhost", timeout=timeout)
+        self.path = path
+
+    def connect(self):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self.path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+class UnixTransport(xmlrpc.client.Transport):
+    """XML-RPC over a Unix socket (a local instance's, in its 0700 folder)."""
+
+    def __init__(self, path: str, timeout: float | None):
         super().__init__()
+        self.path = path
         self.timeout = timeout
 
     def make_connection(self, host):
-        conn = super().make_connection(host)
-        conn.timeout = self.timeout
-        return conn
+        return _UnixConnection(self.path, self.timeout)
 
 
-def proxy(host: str, port: int, timeout: float | None) -> xmlrpc.client.ServerProxy:
-    return xmlrpc.client.ServerProxy(f"http://{host}:{port}", allow_none=True,
-                                     transport=TimeoutTransport(timeout))
+def proxy(address: str | Path, timeout: float | None) -> xmlrpc.client.ServerProxy:
+    """XML-RPC to a local instance, reached through its Unix socket."""
+    return xmlrpc.client.ServerProxy("http://localhost/", allow_none=True,
+                                     transport=UnixTransport(str(address), timeout))
 
 
-def responds(host: str, port: int, timeout: float = 5.0) -> bool:
+def responds(address: str | Path, timeout: float = 5.0) -> bool:
     try:
-        proxy(host, port, timeout).system.listMethods()
+        proxy(address, timeout).system.listMethods()
         return True
     except (OSError, xmlrpc.client.Error, http.client.HTTPException):
         return False
 
 
-def wait_responds(host: str, port: int, seconds: float, still: Callable[[], bool] = lambda: True) -> bool:
-    """Poll until the server answers (True), the time is up or still() turns False (False)."""
+def wait_responds(address: str | Path, seconds: float, still: Callable[[], bool] = lambda: True) -> bool:
+    """Poll until the instance answers (True), the time is up or still() turns False (False)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and still():
-        if responds(host, port, 2.0):
+        if os.path.exists(address) and responds(address, 2.0):
             return True
         time.sleep(0.05)
     return False
@@ -135,6 +153,11 @@ def group_pids(pgid: int) -> list[tuple[int, str]]:
     return found
 
 
+def group_pids_any(pgids: set[int]) -> list[tuple[int, str]]:
+    """(pid, command name) of every live process in any of the process groups."""
+    return [found for pgid in sorted(pgids) for found in group_pids(pgid)]
+
+
 def kill_group(pgid: int) -> None:
     try:
         os.killpg(pgid, signal.SIGKILL)
@@ -143,18 +166,25 @@ def kill_group(pgid: int) -> None:
 
 
 class Instance:
-    """One local LibreOffice + unoserver, started on demand."""
+    """One local LibreOffice + XML-RPC front, started on demand.
 
-    def __init__(self, port: int | None = None, owner_pid: int | None = None, interface: str = "127.0.0.1"):
-        self.port = port
-        self.interface = interface
-        # Where to check that it answers: a wildcard address is reached on loopback.
-        self.host = "127.0.0.1" if interface in ("0.0.0.0", "::", "") else interface
-        self.uno_port: int | None = None
+    Everything it uses lives in one 0700 folder that only its owner can enter:
+    the LibreOffice profile, LibreOffice's temp files, and the Unix socket the
+    XML-RPC front listens on. LibreOffice's own UNO acceptor is an OSL pipe
+    (a Unix socket in /tmp, created under umask 077, so mode 0700) with an
+    unguessable name. No TCP port is opened.
+    """
+
+    def __init__(self, owner_pid: int | None = None):
+        self.folder: Path | None = None
         self.proc: subprocess.Popen | None = None
-        self.profile: str | None = None
         self.owner_pid = owner_pid or os.getpid()
         self.starts = 0
+
+    @property
+    def socket(self) -> Path | None:
+        folder = self.folder
+        return folder / "rpc.sock" if folder else None
 
     @property
     def pgid(self) -> int | None:
@@ -164,35 +194,24 @@ class Instance:
     def start(self) -> None:
         """Start the instance and wait until it answers; raise ConversionError if it never does."""
         self.kill()
+        stadning.sweep()
         for _attempt in range(3):
-            self.profile = tempfile.mkdtemp(prefix="rapportgen-lo-profil-")
-            if self.port is None or not self.port_free(self.port):
-                self.port = free_port()
-            self.uno_port = free_port()
+            self.folder = folder = stadning.make_private_dir("rapportgen-lo-")
             self.starts += 1
             self.proc = proc = subprocess.Popen(
-                [uno_python(), str(SERVE_SCRIPT), str(self.port), str(self.uno_port), self.profile,
-                 str(self.owner_pid), find_soffice(), self.interface],
+                [uno_python(), str(SERVE_SCRIPT), str(folder), str(self.owner_pid), find_soffice()],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True, env=_python_env())
-            if wait_responds(self.host, self.port, START_TIMEOUT,
+                start_new_session=True, env=_python_env(), umask=0o077)
+            stadning.set_group(folder, proc.pid)
+            if wait_responds(folder / "rpc.sock", START_TIMEOUT,
                              still=lambda: proc.poll() is None and self.proc is proc):
                 return
             self.kill()
         raise ConversionError("LibreOffice (unoserver) startade inte")
 
-    @staticmethod
-    def port_free(port: int) -> bool:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-                return True
-            except OSError:
-                return False
-
     def alive(self) -> bool:
-        proc = self.proc
-        return proc is not None and proc.poll() is None and responds(self.host, self.port, 5.0)
+        proc, sock = self.proc, self.socket
+        return proc is not None and proc.poll() is None and sock is not None and responds(sock, 5.0)
 
     def soffice_pids(self) -> list[int]:
         if self.pgid is None:
@@ -208,6 +227,6 @@ class Instance:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 pass
-        profile, self.profile = self.profile, None
-        if profile:
-            shutil.rmtree(profile, ignore_errors=True)
+        folder, self.folder = self.folder, None
+        if folder:
+            stadning.remove(folder)

@@ -125,9 +125,17 @@ def pdf_readable(h: Handling) -> Iterator[Finding]:
 
 @check(Handling, "office")
 def office_readable(h: Handling) -> Iterator[Finding]:
-    """Externa Word- och Excelfiler är hela (en .docx/.xlsx är ett zip-paket)."""
+    """Externa Word- och Excelfiler är hela (en .docx/.xlsx är ett zip-paket) och inom gränserna."""
+    from ..granser import check_zip
+
     for d in h.delar:
         if d.extern and d.fil.suffix.lower() in (".docx", ".xlsx") and d.fil.is_file():
+            try:
+                check_zip(d.fil)  # the build's limits, before testzip() unpacks a bomb
+            except InputError as exc:
+                yield Finding(Severity.FEL, "office", str(h.fil), f"'{_rel(h, d)}': {exc.detalj}",
+                              plats=d.manifest_plats)
+                continue
             ok = zipfile.is_zipfile(d.fil)
             if ok:
                 try:

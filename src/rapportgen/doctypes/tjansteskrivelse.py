@@ -11,6 +11,7 @@ One row per ärende of an Excel or CSV sheet: build_batch().
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any, Optional
@@ -326,13 +327,38 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:80] or "arende"
 
 
+def _release_memory() -> None:
+    """Collect cyclic garbage and give freed native memory back, so a long batch stays flat.
+
+    A rendered document leaves reference cycles whose Python side is small but which hold large
+    lxml trees; the cycle collector does not see that native memory and runs too rarely.
+    """
+    import gc
+
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def build_batch(
     sheet: Path, outdir: Path, profil: Profil | None = None, *, pdf: bool = True, mallar: Path | None = None,
     tvinga: bool = False, progress: Progress | None = None,
 ) -> Resultat:
-    """One tjänsteskrivelse per row. A bad row is reported and skipped; the others are made."""
+    """One tjänsteskrivelse per row. A bad row is reported and skipped; the others are made.
+
+    The batch streams: rows are rendered and converted a few at a time, and each PDF lands
+    next to its .docx as soon as it is done. With PDFs, a .docx is placed only after its PDF,
+    so an interrupted batch leaves no document without its PDF.
+    """
     from ..checks import raise_on_errors, run_checks
+    from ..convert import ConversionErrors, convert_many, session
+    from ..convert.stadning import private_dir
     from ..exceptions import RapportgenError
+    from ..fileio import atomic_path
     from ..inputs.batch import load_batch, resolve_body
     from ..inputs.markdown import parse_body
     from ..inputs.yamlsrc import Located
@@ -340,47 +366,99 @@ def build_batch(
     profil = profil or Profil()
     sheet, outdir = Path(sheet), Path(outdir)
     rows = load_batch(sheet)
-    result = Resultat(antal=len(rows))
+    total = len(rows)
+    result = Resultat(antal=total)
     used: set[str] = set()
-    for n, row in enumerate(rows, start=1):
-        where = f"rad {row.rad}"
+    done = [0]
+    pending: list[tuple[int, Path, str]] = []  # (row, rendered .docx in the work folder, title)
+
+    def place(src: Path, target: Path) -> None:
+        with atomic_path(target) as tmp:
+            src.replace(tmp)
+
+    def flush(work: Path) -> None:
+        if not pending:
+            return
+        sources = [d for _r, d, _t in pending]
+        titlar = {d: t for _r, d, t in pending}
+        failed: dict[Path, str] = {}
         try:
-            body, body_source = resolve_body(row, sheet)
-            located = Located(data=row.data, fil=sheet,
-                              platser={k: f"{where}, cell {v}" for k, v in row.celler.items()},
-                              standardplats=where)
-            falt = validate_fields(located, row.data, profil)
-            try:
-                md = MarkdownDoc(body_source, located, parse_body(body, body_source))
-                sections = split_sections(md, profil)
-            except RapportgenError as exc:
-                if body_source != sheet:
-                    raise
-                inner = f" ({exc.plats.replace('rad', 'textrad')})" if exc.plats else ""
-                raise type(exc)(exc.detalj, fil=sheet,
-                                plats=f"{where}, cell {row.celler['brödtext']}{inner}") from None
-            doc = TjansteskrivelseDoc(sheet, falt, sections, md)
-            findings = run_checks(doc, profil)
-            raise_on_errors(findings, tvinga)
-            result.findings += findings
-            stem = row.filnamn or _slug(f"{doc.falt.dnr} {doc.falt.titel}")
-            base, k = stem, 2
-            while stem in used:
-                stem, k = f"{base}-{k}", k + 1
-            used.add(stem)
-            out = outdir / f"{stem}.docx"
-            render(doc, out, profil, mallar)
+            convert_many(sources, work / "pdf", titlar=titlar)
+        except ConversionErrors as exc:
+            failed = {Path(f): m for f, m in exc.fel}
+        for rad, docx, _t in pending:
+            out = outdir / docx.name
+            pdf_path = work / "pdf" / f"{docx.stem}.pdf"
+            if docx in failed:
+                result.fel.append((rad, f"{out}: {failed[docx]}"))
+            else:
+                place(pdf_path, out.with_suffix(".pdf"))  # the PDF first, then its .docx
+                result.pdf.append(out.with_suffix(".pdf"))
+            place(docx, out)
             result.docx.append(out)
-            if progress and not pdf:
-                progress(n, len(rows), out.name)
-        except RapportgenError as exc:
-            message = exc.format_message()
-            if exc.fil is None:
-                message = f"{sheet}, {where}: {message}"
-            result.fel.append((row.rad, message))
-            if progress and not pdf:
-                progress(n, len(rows), "")
-    if pdf and result.docx:
-        result.pdf = konvertera(result.docx, profil, progress=progress)
+            done[0] += 1
+            if progress:
+                progress(done[0], total, out.name)
+        pending.clear()
+        _release_memory()
+
+    chunk = max(4, 4 * (profil.konvertering.arbetare or 2))
+    with contextlib.ExitStack() as stack:
+        work = stack.enter_context(private_dir("rapportgen-konv-")) if pdf else None
+        if pdf:
+            stack.enter_context(session(profil.konvertering))
+        for n, row in enumerate(rows, start=1):
+            where = f"rad {row.rad}"
+            try:
+                body, body_source = resolve_body(row, sheet)
+                located = Located(data=row.data, fil=sheet,
+                                  platser={k: f"{where}, cell {v}" for k, v in row.celler.items()},
+                                  standardplats=where)
+                falt = validate_fields(located, row.data, profil)
+                try:
+                    md = MarkdownDoc(body_source, located, parse_body(body, body_source))
+                    sections = split_sections(md, profil)
+                except RapportgenError as exc:
+                    if body_source != sheet:
+                        raise
+                    inner = f" ({exc.plats.replace('rad', 'textrad')})" if exc.plats else ""
+                    raise type(exc)(exc.detalj, fil=sheet,
+                                    plats=f"{where}, cell {row.celler['brödtext']}{inner}") from None
+                doc = TjansteskrivelseDoc(sheet, falt, sections, md)
+                findings = run_checks(doc, profil)
+                raise_on_errors(findings, tvinga)
+                result.findings += findings
+                stem = row.filnamn or _slug(f"{doc.falt.dnr} {doc.falt.titel}")
+                base, k = stem, 2
+                while stem in used:
+                    stem, k = f"{base}-{k}", k + 1
+                used.add(stem)
+                if pdf:
+                    rendered = work / "docx" / f"{stem}.docx"
+                    render(doc, rendered, profil, mallar)
+                    pending.append((row.rad, rendered, doc.falt.titel))
+                    if len(pending) >= chunk:
+                        flush(work)
+                else:
+                    out = outdir / f"{stem}.docx"
+                    render(doc, out, profil, mallar)
+                    result.docx.append(out)
+                    done[0] += 1
+                    if progress:
+                        progress(done[0], total, out.name)
+                    if n % 50 == 0:
+                        _release_memory()
+            except RapportgenError as exc:
+                message = exc.format_message()
+                if exc.fil is None:
+                    message = f"{sheet}, {where}: {message}"
+                result.fel.append((row.rad, message))
+                done[0] += 1
+                if progress:
+                    progress(done[0], total, "")
+        if pdf:
+            flush(work)
+    result.fel.sort(key=lambda f: f[0])
+    if result.pdf:
         result.sidor = sidantal(result.pdf)
     return result

@@ -206,7 +206,10 @@ def _kanner_igen(path: Path) -> bool:
     """An uppdragslista sheet has an 'Uppdragsgivare' column header near the top."""
     from openpyxl import load_workbook
 
+    from ..granser import check_zip
+
     try:
+        check_zip(path)  # a zip bomb is not ours; the table reader reports it
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # not a readable workbook: not ours
         return False

@@ -56,14 +56,30 @@ def _norm(header: Any) -> str:
 
 
 def _read_rows(path: Path) -> list[list[Any]]:
+    from ..granser import aktiva, check_file_size, check_zip
+
+    limit = aktiva().batch_rader
+
+    def too_many(n: int) -> InputError:
+        return InputError(f"batchfilen har fler än {limit} rader; dela upp den eller höj gränsen "
+                          "(granser.batch_rader i profilen)", fil=path, plats=f"rad {n}")
+
     if path.suffix.lower() == ".csv":
+        check_file_size(path, max_mb=limit * 4096 / (1024 * 1024), what="batchfilen")
         text = read_text(path)
         header = text.split("\n", 1)[0]
         # Swedish Excel writes ';'; otherwise the most frequent of ';', ',' and tab.
         delimiter = max(";,\t", key=header.count)
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        out = []
+        for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+            if n > limit + 1:
+                raise too_many(n)
+            out.append(row)
+        return out
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError("batchfilen ska vara .xlsx eller .csv", fil=path)
+    if path.is_file():
+        check_zip(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
@@ -72,7 +88,12 @@ def _read_rows(path: Path) -> list[list[Any]]:
         raise InputError(f"filen kan inte läsas som Excel-arbetsbok ({exc})", fil=path) from None
     try:
         ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
+        out = []
+        for n, r in enumerate(ws.iter_rows(values_only=True), start=1):
+            if n > limit + 1:
+                raise too_many(n)
+            out.append(list(r))
+        return out
     finally:
         wb.close()
 
@@ -141,5 +162,8 @@ def resolve_body(row: BatchRow, sheet: Path) -> tuple[str, Path]:
         if not body_path.is_file():
             raise InputError(f"brödtextfilen '{text}' finns inte", fil=sheet,
                              plats=f"rad {row.rad}, cell {row.celler['brödtext']}")
+        from ..granser import check_file_size
+
+        check_file_size(body_path, what="brödtextfilen")
         return read_text(body_path), body_path
     return text, sheet

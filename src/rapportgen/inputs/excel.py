@@ -26,6 +26,8 @@ from typing import Any, Iterable, Literal, Mapping, TypeVar
 import pandas as pd
 from babel.numbers import format_decimal
 from openpyxl import load_workbook
+
+from ..granser import aktiva, check_file_size, check_zip
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field, ValidationError
 
@@ -279,6 +281,7 @@ def load_sheets(path: str | Path, enhet: Enhet = "kr") -> list[Tabell]:
         sheets: list[tuple[str | None, list[list[Varde]], list[list[str | None]] | None]] = [
             (None, _read_csv(path), None)]
     elif path.suffix.lower() in EXCEL_SUFFIXES:
+        check_zip(path)
         try:
             wb = load_workbook(path, read_only=True)
             names = list(wb.sheetnames)
@@ -321,6 +324,8 @@ def _cell_value(value: Any) -> Varde:
 def _read_xlsx(path: Path, blad: str | int | None
                ) -> tuple[str, list[list[Varde]], list[list[str | None]]]:
     """The sheet's name, its values, and each cell's number format."""
+    check_zip(path)
+    g = aktiva()
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
         formulas = load_workbook(path, data_only=False, read_only=True)
@@ -344,7 +349,14 @@ def _read_xlsx(path: Path, blad: str | int | None
         formats: list[list[str | None]] = []
         rows = wb[name].iter_rows()
         frows = formulas[name].iter_rows(values_only=True)
+        cells = 0
         for r, (row, frow) in enumerate(zip(rows, frows), start=1):
+            cells += len(row)
+            if r > g.ark_rader or cells > g.ark_celler:
+                raise InputError(
+                    f"bladet har fler än {g.ark_rader} rader eller {g.ark_celler} celler; gränsen skyddar "
+                    "mot för stora ark (granser.ark_rader, granser.ark_celler i profilen)",
+                    fil=path, plats=f"blad {name}, rad {r}")
             values = []
             for c, (cell, fvalue) in enumerate(zip(row, frow), start=1):
                 if cell.value is None and isinstance(fvalue, str) and fvalue.startswith("="):
@@ -362,6 +374,7 @@ def _read_xlsx(path: Path, blad: str | int | None
 
 
 def _read_csv(path: Path) -> list[list[Varde]]:
+    check_file_size(path, max_mb=aktiva().ark_celler * 64 / (1024 * 1024), what="CSV-filen")
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")

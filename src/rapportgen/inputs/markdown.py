@@ -195,7 +195,10 @@ def parse_body(text: str, fil: Path, line_offset: int = 0) -> list[Block]:
 
 def load_markdown(path: str | Path) -> MarkdownDoc:
     """Load a Markdown file with YAML front matter."""
+    from ..granser import check_file_size
+
     path = Path(path)
+    check_file_size(path, what="Markdown-filen")
     text = read_text(path)
     yaml_text, body, body_start = split_front_matter(text, path)
     front = parse_yaml(yaml_text, path, line_offset=1)

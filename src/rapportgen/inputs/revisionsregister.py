@@ -79,6 +79,9 @@ def read_workbook(path: str | Path) -> dict[str, Ark]:
     path = Path(path)
     if not path.is_file():
         raise InputError("filen finns inte", fil=path)
+    from ..granser import check_zip
+
+    check_zip(path)  # before openpyxl unpacks a bomb
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip or xml errors: not an Excel file

@@ -25,15 +25,78 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _collect_lines(node: yaml.Node, path: tuple, out: dict[tuple, int]) -> None:
+def _collect_lines(node: yaml.Node, path: tuple, out: dict[tuple, int], seen: set[int] | None = None) -> None:
+    # An alias points at a node already walked: its line is the anchor's, and walking it again
+    # would expand an alias bomb.
+    seen = set() if seen is None else seen
     out.setdefault(path, node.start_mark.line + 1)
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            if not isinstance(key_node.value, str):
+                continue  # a complex key: no path to report under
             out[path + (key_node.value,)] = key_node.start_mark.line + 1
-            _collect_lines(value_node, path + (key_node.value,), out)
+            _collect_lines(value_node, path + (key_node.value,), out, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _collect_lines(item, path + (i,), out)
+            _collect_lines(item, path + (i,), out, seen)
+
+
+def _check_aliases(text: str, fil: Path, line_offset: int) -> None:
+    """Refuse more aliases than the limit, before anything is built (billion laughs)."""
+    from ..granser import aktiva
+
+    limit = aktiva().yaml_alias
+    n = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            n += 1
+            if n > limit:
+                raise InputError(
+                    f"YAML-filen använder fler än {limit} alias (*namn); gränsen skyddar mot alias-bomber "
+                    "(granser.yaml_alias i profilen)" if limit else
+                    "YAML-filen använder alias (*namn), vilket inte är tillåtet här (granser.yaml_alias i profilen)",
+                    fil=fil, plats=f"rad {event.start_mark.line + 1 + line_offset}")
+
+
+def _check_expansion(node: yaml.Node, fil: Path, line_offset: int = 0) -> None:
+    """Refuse a document whose values, with aliases expanded, exceed the limit."""
+    from ..granser import aktiva
+
+    limit = aktiva().yaml_noder
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+    # Post-order walk without recursion; a node's size counts every alias expanded.
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        if id(current) in sizes:
+            continue
+        if isinstance(current, yaml.MappingNode):
+            children = [c for pair in current.value for c in pair]
+        elif isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        else:
+            children = []
+        if done:
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            sizes[id(current)] = total
+            if total > limit:
+                raise InputError(f"YAML-filen blir över {limit} värden när dess alias utvecklas; gränsen skyddar "
+                                 "mot alias-bomber (granser.yaml_noder i profilen)", fil=fil,
+                                 plats=f"rad {current.start_mark.line + 1 + line_offset}")
+            continue
+        visiting.add(id(current))
+        stack.append((current, True))
+        for c in children:
+            if id(c) in sizes:
+                continue
+            if id(c) in visiting:
+                raise InputError("ett alias (*namn) pekar på sig självt eller en förälder (rekursivt alias)",
+                                 fil=fil, plats=f"rad {c.start_mark.line + 1 + line_offset}")
+            stack.append((c, False))
 
 
 # PyYAML's problem texts, said the way a user can act on them.
@@ -67,7 +130,10 @@ def parse_yaml(text: str, fil: str | Path, line_offset: int = 0) -> Located:
     """Parse YAML text; syntax errors name the file and line."""
     fil = Path(fil)
     try:
+        _check_aliases(text, fil, line_offset)
         node = yaml.compose(text, Loader=_Loader)
+        if node is not None:
+            _check_expansion(node, fil, line_offset)
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -99,8 +165,10 @@ def _clean(value: Any) -> Any:
 
 
 def load_yaml_file(path: str | Path) -> Located:
+    from ..granser import check_file_size
     from .text import read_text
 
+    check_file_size(path, what="YAML-filen")
     return parse_yaml(read_text(path), path)
 
 

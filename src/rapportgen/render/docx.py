@@ -15,7 +15,8 @@ from docxtpl import DocxTemplate
 from ..exceptions import TemplateError
 from ..fileio import atomic_path
 from ..format import Formatter
-from .environment import make_environment
+from ..granser import aktiva
+from .environment import RenderLimit, guard, make_environment
 from .templates import SHIPPED, resolve_template
 
 if TYPE_CHECKING:
@@ -188,8 +189,15 @@ def render_docx(
                     template, ", ".join(f"'{n}'" for n in added))
     context = build_context(tpl)
     env = make_environment(formatter)
+    g = aktiva()
     try:
-        tpl.render(context, jinja_env=env, autoescape=True)
+        with guard(g.mall_sekunder, g.mall_mb):
+            tpl.render(context, jinja_env=env, autoescape=True)
+    except RenderLimit as exc:
+        raise TemplateError(f"mallen kunde inte fyllas i: den {exc} (granser.mall_sekunder och "
+                            "granser.mall_mb i profilen); har mallen en loop utan slut?", fil=template) from None
+    except (OverflowError, MemoryError) as exc:
+        raise TemplateError(f"mallen kunde inte fyllas i: {exc or 'för stort'}", fil=template) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"mallen använder en variabel som data saknar: {exc.message}", fil=template) from None
     except jinja2.TemplateSyntaxError as exc:
