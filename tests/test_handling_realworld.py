@@ -76,7 +76,9 @@ def test_every_realworld_pdf_goes_in_intact(package):
             assert _words(src_page.extract_text()) <= _words(dst_page.extract_text()), (name, i)
             # Annotations (links, comments, widgets) are kept, one for one.
             src_annots = [a.get_object().get("/Subtype") for a in (src_page.get("/Annots") or [])]
-            dst_annots = [a.get_object().get("/Subtype") for a in (dst_page.get("/Annots") or [])]
+            # (the package adds one link of its own: the stamp's way back to the ärendelista)
+            dst_annots = [a.get_object().get("/Subtype") for a in (dst_page.get("/Annots") or [])
+                          if not str(a.get_object().get("/Contents", "")).startswith("Till ärendelistan")]
             assert src_annots == dst_annots, name
             assert dst_page.rotation == src_page.rotation
             assert abs(float(dst_page.mediabox.width) - float(src_page.mediabox.width)) < 0.01

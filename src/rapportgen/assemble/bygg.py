@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pypdf import PdfReader, PdfWriter
+import pikepdf
+from pypdf import PdfReader
 
 from .. import __version__, doctypes
 from ..checks import Finding, Severity, raise_on_errors, run_checks
@@ -31,7 +32,8 @@ from ..fileio import atomic_path, sha256_file, write_text_atomic
 from ..profil import Profil
 from . import kallelse, pdfa as pdfa_mod, personnummer
 from .manifest import Del, Handling, load_handling
-from .pdf import Stampel, open_pdf, pdf_text, placeholder_pdf, shrink_page, stamp_pdf
+from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf
+from .taggat import Sammanfogning, spara
 
 Progress = Callable[[str], None]
 MAX_KALLELSE_PASSES = 3
@@ -69,6 +71,8 @@ class HandlingResultat:
     arende_sida: dict[str, int] = field(default_factory=dict)  # punkt -> first page
     maskeringar: list[personnummer.Maskering] = field(default_factory=list)
     varningar: list[Finding] = field(default_factory=list)
+    delar_bytes: int = 0  # the parts' PDFs (kallelse, converted and external parts) together, in bytes
+    ej_tillgangliga: list[str] = field(default_factory=list)  # parts without tags (not accessible)
 
 
 def variant_suffix(publicering: bool, pdfa: bool) -> str:
@@ -216,15 +220,23 @@ def build_handling(
                              fil=h.fil)
 
         say("sätter ihop handlingen")
-        writer, delar = _assemble(h, falt, plans, kallelse_pdf, profil, publicering)
+        sam, delar, sources = _assemble(h, falt, plans, kallelse_pdf, profil, publicering, pdfa, starts)
+        delar_bytes = kallelse_pdf.stat().st_size + sum(p.pdf.stat().st_size for p in plans)
+        ej_tillgangliga = [k.kalla or k.titel for k in sam.komponenter if not k.taggad]
+        varningar.extend(
+            Finding(Severity.VARNING, "ej-tillganglig", k.kalla or k.titel,
+                    f"'{k.titel}' saknar taggar (strukturträd) och är inte tillgänglig för skärmläsare; "
+                    "be avsändaren om en tillgänglig version", plats=f"sidorna {k.forsta + 1}-{k.sista + 1}")
+            for k in sam.komponenter if not k.taggad)
         if pdfa:
-            pdfa_mod.finish(writer, falt.dokumenttitel(), falt.namnd, falt.datum)
+            pdfa_mod.finish(sam.pdf)
 
         outdir.mkdir(parents=True, exist_ok=True)
         out_pdf = outdir / f"handling{sfx}.pdf"
         with atomic_path(out_pdf) as tmp_pdf:
-            with open(tmp_pdf, "wb") as fh:
-                writer.write(fh)
+            spara(sam.pdf, tmp_pdf)
+        for src in sources:
+            src.close()
         out_kdocx = outdir / f"kallelse{sfx}.docx"
         out_kpdf = outdir / f"kallelse{sfx}.pdf"
         for src, dst in ((final_docx, out_kdocx), (kallelse_pdf, out_kpdf)):
@@ -233,7 +245,8 @@ def build_handling(
 
     starts_by_punkt = {h.arenden[i].punkt: s for i, s in starts.items()}
     result = HandlingResultat(out_pdf, out_kdocx, out_kpdf, outdir / f"manifest{sfx}.json",
-                              sum(d.sidor for d in delar), delar, starts_by_punkt, maskeringar, varningar)
+                              sum(d.sidor for d in delar), delar, starts_by_punkt, maskeringar, varningar,
+                              delar_bytes, ej_tillgangliga)
     _write_manifest_json(result, h, falt, publicering, pdfa)
     say("klar")
     return result
@@ -319,41 +332,85 @@ def _start_pages(h: Handling, plans: list[_Plan], k_pages: int) -> dict[int, int
     return starts
 
 
-def _import_outline(writer: PdfWriter, reader: PdfReader, items: list, parent, offset: int) -> None:
-    last = None
+def _outline_tree(reader: PdfReader, items: list, offset: int) -> list[tuple[str, int, list]]:
+    """A part's own outline as (title, output page index, children)."""
+    out: list[tuple[str, int, list]] = []
     for item in items:
         if isinstance(item, list):
-            if last is not None:
-                _import_outline(writer, reader, item, last, offset)
+            if out:
+                out[-1][2].extend(_outline_tree(reader, item, offset))
             continue
         try:
             page = reader.get_destination_page_number(item)
         except Exception:  # a foreign outline entry without a usable page
             page = 0
-        last = writer.add_outline_item(title=str(item.title), page_number=offset + max(page, 0), parent=parent)
+        out.append((str(item.title), offset + max(page or 0, 0), []))
+    return out
+
+
+def _outline_items(tree: list[tuple[str, int, list]]) -> list[pikepdf.OutlineItem]:
+    items = []
+    for title, page, children in tree:
+        item = pikepdf.OutlineItem(title, page)
+        if children:
+            item.children.extend(_outline_items(children))
+            item.is_closed = True
+        items.append(item)
+    return items
+
+
+def _arendelista_rader(kallelse_pdf: Path, arenden: list, starts: dict[int, int]) -> dict[int, tuple[int, float, float]]:
+    """Where each ärende with pages has its row in the kallelse's ärendelista: idx -> (page, x, y)."""
+    reader = PdfReader(str(kallelse_pdf))
+    lines: list[tuple[int, float, float, str]] = []  # page, y, x of first fragment, text
+    for pno, page in enumerate(reader.pages):
+        frags: dict[int, list[tuple[float, str]]] = {}
+
+        def visit(text, cm, tm, _font, _size, frags=frags):
+            if not text.strip():
+                return
+            m = mul(tuple(tm), tuple(cm))
+            frags.setdefault(round(m[5]), []).append((m[4], text))
+
+        page.extract_text(visitor_text=visit)
+        for y, parts in frags.items():
+            parts.sort()
+            lines.append((pno, float(y), parts[0][0], " ".join(t.strip() for _x, t in parts)))
+    norm = lambda t: re.sub(r"\s+", "", t)  # noqa: E731
+    found: dict[int, tuple[int, float, float]] = {}
+    for i in starts:
+        a = arenden[i]
+        head = norm(a.arendemening)[:18]
+        for pno, y, x, text in lines:
+            t = norm(text)
+            if head and head in t and (a.dnr is None or norm(a.dnr) in t or t.startswith(norm(str(a.punkt)))):
+                found[i] = (pno, x, y)
+                break
+    return found
 
 
 def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil: Profil,
-              publicering: bool) -> tuple[PdfWriter, list[DelResultat]]:
-    writer = PdfWriter()
-    kreader = PdfReader(str(kallelse_pdf))
-    writer.append(kreader, import_outline=False)
-    k_pages = len(writer.pages)
+              publicering: bool, pdfa: bool, starts: dict[int, int],
+              rensa: Callable | None = None) -> tuple[Sammanfogning, list[DelResultat], list]:
+    sam = Sammanfogning()
+    sources: list[pikepdf.Pdf] = []  # kept open until the package is saved
+    ksrc = pikepdf.open(kallelse_pdf)
+    sources.append(ksrc)
+    kkomp = sam.lagg_till(ksrc, "Kallelse och ärendelista", h.fil.name)
+    k_pages = kkomp.sista + 1
     delar = [DelResultat("kallelse", "Kallelse och ärendelista", 1, k_pages, kalla=h.fil.name, typ="kallelse",
                          sha256=sha256_file(h.fil))]
-    writer.add_outline_item(title="Kallelse och ärendelista", page_number=0)
+    outline: list[pikepdf.OutlineItem] = [pikepdf.OutlineItem("Kallelse och ärendelista", 0)]
     # (page index, stamp text): every page, the kallelse's too, for continuous page numbers.
     stamped: list[tuple[int, str]] = [(i, "Kallelse och ärendelista") for i in range(k_pages)]
-    parents: dict[int, object] = {}
+    parents: dict[int, pikepdf.OutlineItem] = {}
+    arende_of_page: dict[int, str] = {}
     datum = falt.datum.isoformat()
     for plan in plans:
         d = plan.delar[0]
-        first = len(writer.pages)
-        writer.append(plan.reader, import_outline=False)
-        last = len(writer.pages) - 1
         a = d.arende
-        if d.arende_nr not in parents:
-            parents[d.arende_nr] = writer.add_outline_item(title=a.rubrik(), page_number=first)
+        src = pikepdf.open(plan.pdf, password=plan.losenord or "")
+        sources.append(src)
         if plan.roll == "utelämnad":
             title = ("Utelämnad (sekretess)" if a.sekretess else
                      f"Bilaga {d.bilaga_nr}: {d.etikett} (utelämnad, sekretess)" if d.bilaga_nr else
@@ -362,12 +419,27 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
         else:
             title = "Tjänsteskrivelse" if d.bilaga_nr is None else f"Bilaga {d.bilaga_nr}: {d.etikett}"
             stamp_text = d.stampel
-        child = writer.add_outline_item(title=title, page_number=first, parent=parents[d.arende_nr])
-        # A bilaga's own bookmarks (an external PDF's, a generated report's headings) go under it.
+        first = len(sam.pdf.pages)
+        if rensa is not None and plan.roll != "utelämnad":
+            rensa(src, plan, first)
+        komp = sam.lagg_till(src, f"Ärende {a.punkt}: {title}", "" if plan.roll == "utelämnad" else _rel(d.fil, h.mapp))
+        last = komp.sista
+        if d.arende_nr not in parents:
+            parents[d.arende_nr] = pikepdf.OutlineItem(a.rubrik(), first)
+            parents[d.arende_nr].is_closed = True
+            outline.append(parents[d.arende_nr])
+        child = pikepdf.OutlineItem(title, first)
+        # A bilaga's own bookmarks (an external PDF's, a generated report's headings) go under it, folded.
         if plan.roll != "utelämnad" and d.bilaga_nr is not None and plan.reader.outline:
-            _import_outline(writer, plan.reader, plan.reader.outline, child, first)
+            tree = _outline_tree(plan.reader, plan.reader.outline, first)
+            if publicering:
+                tree = _masked_outline(tree, rensa)
+            child.children.extend(_outline_items(tree))
+            child.is_closed = True
+        parents[d.arende_nr].children.append(child)
         for idx in range(first, last + 1):
             stamped.append((idx, stamp_text))
+            arende_of_page[idx] = str(a.punkt)
         etikett = "Hela ärendet" if plan.roll == "utelämnad" and a.sekretess else d.etikett
         utelamnad = plan.roll == "utelämnad"
         kallor = [] if utelamnad or not d.typ else _kallfiler(d.fil)
@@ -378,29 +450,33 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
             sha256=None if utelamnad else _sha256_med_kallor(d.fil, d.typ, kallor),
             sekretess=d.sekretess, kallfiler=[_rel(f, h.mapp) for f in kallor]))
 
-    total = len(writer.pages)
-    geometries = []
-    for idx, text in stamped:
-        g = shrink_page(writer.pages[idx])
-        geometries.append((g, Stampel(f"{falt.namnd} {datum} · {text}", f"Sida {idx + 1} av {total}")))
-    stamps = PdfReader(io.BytesIO(stamp_pdf(geometries)))
-    for (idx, _text), (g, _st), spage in zip(stamped, geometries, stamps.pages):
-        writer.pages[idx].merge_transformed_page(spage, g.till_anvandare)
+    # Ärendelista rows link to their ärende; each stamp's "Ärende N" links back to the list.
+    rows = _arendelista_rader(kallelse_pdf, h.arenden, starts)
+    lista_sida = min((p for p, _x, _y in rows.values()), default=0)
+    for i, (pno, x, y) in rows.items():
+        a = h.arenden[i]
+        w = float(sam.pdf.pages[pno].cropbox[2])
+        rect = pikepdf.Array([round(x - 2, 2), round(y - 3, 2), round(w - x + 2, 2), round(y + 10, 2)])
+        sam.lank(pno, rect, starts[i] - 1, f"Gå till ärende {a.punkt}: {a.arendemening}", kkomp)
+    total = len(sam.pdf.pages)
+    sam.stampla(
+        [(idx, Stampel(f"{falt.namnd} {datum} · {text}", f"Sida {idx + 1} av {total}")) for idx, text in stamped],
+        krymp=True,
+        lankar={idx: (lista_sida, f"Till ärendelistan (från ärende {punkt})") for idx, punkt in arende_of_page.items()})
 
-    for part in delar:
-        writer.set_page_label(part.forsta_sida - 1, part.sista_sida - 1, style="/D", start=part.forsta_sida)
+    with sam.pdf.open_outline() as ol:
+        ol.root.extend(outline)
     titel = falt.dokumenttitel() + (" (publiceringsversion)" if publicering else "")
-    writer.add_metadata({
-        "/Title": titel,
-        "/Subject": f"Kallelse och handlingar, {falt.namnd} {datum}",
-        "/Author": f"{profil.kommun}, {falt.namnd}",
-        "/Keywords": f"{falt.namnd}; {datum}; sammanträdeshandling",
-        "/Creator": f"rapportgen {__version__}",
-        "/Namnd": falt.namnd,
-        "/Sammantradesdatum": datum,
-    })
-    writer.page_mode = "/UseOutlines"
-    return writer, delar
+    sam.avsluta(
+        titel, forfattare=f"{profil.kommun}, {falt.namnd}", amne=f"Kallelse och handlingar, {falt.namnd} {datum}",
+        nyckelord=f"{falt.namnd}; {datum}; sammanträdeshandling", skapare=f"rapportgen {__version__}",
+        extra_info={"/Namnd": falt.namnd, "/Sammantradesdatum": datum}, pdfa=pdfa)
+    sam.pdf.Root.PageMode = pikepdf.Name.UseOutlines
+    return sam, delar, sources
+
+
+def _masked_outline(tree, rensa):
+    return [(personnummer.mask_text(t)[0], p, _masked_outline(c, rensa)) for t, p, c in tree]
 
 
 def _write_manifest_json(result: HandlingResultat, h: Handling, falt, publicering: bool, pdfa: bool) -> None:
@@ -423,6 +499,8 @@ def _write_manifest_json(result: HandlingResultat, h: Handling, falt, publicerin
             **({"källfiler": d.kallfiler} if d.kallfiler else {}),
             "sidor": [d.forsta_sida, d.sista_sida],
         } for d in result.delar],
+        "ej_tillgängliga_delar": result.ej_tillgangliga,
+        "delar_bytes": result.delar_bytes,
         "maskerade_personnummer": [{"fil": m.fil, "plats": m.plats, "antal": m.antal}
                                    for m in result.maskeringar],
     }

@@ -1,0 +1,191 @@
+"""The example package is tagged, navigable and lean (issue 14): checked with pikepdf and pdfplumber."""
+
+from __future__ import annotations
+
+import io
+
+import pdfplumber
+import pikepdf
+import pytest
+from reportlab.pdfgen import canvas
+
+from .handling_helpers import EXAMPLE, PROFILE
+from rapportgen.assemble import build_handling
+from rapportgen.assemble.pdfua import kontrollera
+from rapportgen.assemble.taggat import Sammanfogning, spara, walk_structure
+from rapportgen.profil import load_profile
+
+MANIFEST = EXAMPLE / "sammantrade.yaml"
+
+
+@pytest.fixture(scope="module")
+def normal(tmp_path_factory):
+    out = tmp_path_factory.mktemp("taggat")
+    return build_handling(MANIFEST, out, load_profile(PROFILE))
+
+
+def _dest_page(pdf: pikepdf.Pdf, annot) -> int:
+    dest = annot.get("/Dest")
+    return pdf.pages.index(pikepdf.Page(dest[0]))
+
+
+def test_structure_tree_and_language(normal):
+    with pikepdf.open(normal.handling) as pdf:
+        root = pdf.Root
+        assert str(root.Lang) == "sv-SE"
+        assert bool(root.MarkInfo.Marked) is True
+        assert bool(root.ViewerPreferences.DisplayDocTitle) is True
+        assert pdf.open_metadata()["dc:title"] == "Sammanträdeshandling Socialnämnden 2023-09-19"
+        doc = root.StructTreeRoot.K[0]
+        assert doc.S == "/Document"
+        # One Part per part of the package, in order, titled after it.
+        parts = list(doc.K)
+        assert len(parts) == len(normal.delar)
+        assert all(p.S == "/Part" for p in parts)
+        assert str(parts[0].T) == "Kallelse och ärendelista"
+        assert str(parts[1].T).startswith("Ärende 5: Tjänsteskrivelse")
+        # Every element's page is a page of the package; headings from every generated part survive.
+        pages = {p.objgen for p in pdf.pages}
+        elems = list(walk_structure(pdf))
+        assert all(e.Pg.objgen in pages for e in elems if "/Pg" in e)
+        h1_pages = {pdf.pages.index(pikepdf.Page(e.Pg)) + 1 for e in elems if e.get("/S") == "/H1" and "/Pg" in e}
+        generated = [d for d in normal.delar[1:] if d.typ != "extern" and d.roll != "utelämnad"]
+        for d in generated:
+            assert any(d.forsta_sida <= p <= d.sista_sida for p in h1_pages), d.etikett
+        # ParentTree: every page's key is unique and leads to that page's elements.
+        tree = pikepdf.NumberTree(root.StructTreeRoot.ParentTree)
+        keys = [int(p.obj.StructParents) for p in pdf.pages if "/StructParents" in p.obj]
+        assert len(keys) == len(set(keys))
+        for p in pdf.pages:
+            if "/StructParents" in p.obj:
+                arr = tree[int(p.obj.StructParents)]
+                assert all(e.Pg.objgen == p.objgen for e in arr if isinstance(e, pikepdf.Dictionary) and "/Pg" in e)
+        assert int(root.StructTreeRoot.ParentTreeNextKey) > max(keys)
+
+
+def test_generated_pages_pass_the_pdfua_content_checks(normal):
+    """Stamps are artifacts and links are tagged: no untagged content on any page of a tagged part."""
+    untagged_pages = {p for d in normal.delar if d.typ == "extern" or d.roll == "utelämnad"
+                      for p in range(d.forsta_sida, d.sista_sida + 1)}
+    problems = [p for p in kontrollera(normal.handling)
+                if p.regel in ("otaggat innehåll", "anteckning", "länk", "MarkInfo", "språk", "titel", "strukturträd")
+                and p.sida not in untagged_pages]
+    assert problems == []
+    # The untagged external parts are reported as not accessible.
+    assert normal.ej_tillgangliga and all(e.endswith(".pdf") for e in normal.ej_tillgangliga)
+    assert any(f.kod == "ej-tillganglig" for f in normal.varningar)
+
+
+def test_every_arendelista_row_links_to_its_arende(normal):
+    with pikepdf.open(normal.handling) as pdf, pdfplumber.open(normal.handling) as plumb:
+        k_pages = normal.delar[0].sista_sida
+        links = []
+        for pno in range(k_pages):
+            page = pdf.pages[pno]
+            height = float(page.mediabox[3])
+            for a in page.obj.get("/Annots", []):
+                if a.Subtype == "/Link" and "/Dest" in a:
+                    x0, y0, x1, y1 = (float(v) for v in a.Rect)
+                    links.append((pno, height - y1, height - y0, _dest_page(pdf, a)))
+        assert normal.arende_sida
+        for punkt, sida in normal.arende_sida.items():
+            # The row is found independently: the line that starts with the punkt in the list's first column.
+            hits = []
+            for pno in range(k_pages):
+                for w in plumb.pages[pno].extract_words():
+                    if w["text"] == str(punkt) and w["x0"] < 90:
+                        hits.append((pno, (w["top"] + w["bottom"]) / 2))
+            assert hits, punkt
+            pno, mid = hits[-1]
+            covering = [t for p, top, bottom, t in links if p == pno and top <= mid <= bottom]
+            assert covering == [sida - 1], (punkt, covering)
+
+
+def test_stamps_link_back_to_the_arendelista(normal):
+    lista = normal.delar[0].forsta_sida - 1
+    with pikepdf.open(normal.handling) as pdf:
+        for d in normal.delar[1:]:
+            for idx in range(d.forsta_sida - 1, d.sista_sida):
+                back = [a for a in pdf.pages[idx].obj.get("/Annots", [])
+                        if a.Subtype == "/Link" and "/Dest" in a and _dest_page(pdf, a) == lista
+                        and str(a.Contents).startswith(f"Till ärendelistan (från ärende {d.arende})")]
+                assert len(back) == 1, (idx + 1, d.etikett)
+                assert float(back[0].Rect[1]) < 20  # in the stamp band
+
+
+def test_bookmarks_open_at_arende_level(normal):
+    with pikepdf.open(normal.handling) as pdf:
+        with pdf.open_outline() as ol:
+            top = list(ol.root)
+            assert [t.title for t in top[:2]] == ["Kallelse och ärendelista",
+                                                   "5. Gemensam familjehemsorganisation – uppföljning"]
+            assert len(top) == 1 + len(normal.arende_sida)
+            for item in top[1:]:
+                assert item.children and item.is_closed
+                for child in item.children:  # a bilaga's own bookmarks are folded too
+                    assert not child.children or child.is_closed
+            # A closed item has a negative /Count (the viewer shows only the ärende level).
+            assert all(int(item.obj.Count) < 0 for item in top[1:])
+        delars = [len(list(i.children)) for i in top if i.title.startswith("8.")]
+        assert delars == [5]
+
+
+def test_package_is_smaller_than_its_parts(normal):
+    size = normal.handling.stat().st_size
+    assert normal.delar_bytes > 0
+    assert size <= 0.75 * normal.delar_bytes, (size, normal.delar_bytes)
+    with pikepdf.open(normal.handling) as pdf:
+        for obj in pdf.objects:
+            if (isinstance(obj, pikepdf.Stream) and obj.get("/Type") != "/Metadata"
+                    and obj.get("/Subtype") != "/Image" and len(obj.read_raw_bytes()) > 512):
+                assert "/Filter" in obj, obj.objgen  # no large uncompressed stream
+
+
+def _untagged_pdf(text: str) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 700, text)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_checker_flags_an_untagged_part(tmp_path):
+    sam = Sammanfogning()
+    src = pikepdf.open(io.BytesIO(_untagged_pdf("Otaggad text")))
+    komp = sam.lagg_till(src, "Extern bilaga")
+    assert not komp.taggad
+    sam.avsluta("Prov")
+    out = tmp_path / "prov.pdf"
+    spara(sam.pdf, out)
+    problems = kontrollera(out)
+    assert [p.regel for p in problems] == ["otaggat innehåll"]
+    assert problems[0].sida == 1 and "Tj" in problems[0].text
+
+
+def test_checker_flags_missing_catalog_entries(tmp_path):
+    out = tmp_path / "bar.pdf"
+    out.write_bytes(_untagged_pdf("Hej"))
+    regler = {p.regel for p in kontrollera(out)}
+    assert {"strukturträd", "MarkInfo", "språk", "titel"} <= regler
+
+
+def test_merged_tagged_parts_keep_both_trees(tmp_path, normal):
+    """Two tagged parts: the second part's ParentTree keys are shifted past the first's."""
+    sam = Sammanfogning()
+    a = pikepdf.open(normal.kallelse_pdf)
+    b = pikepdf.open(normal.kallelse_pdf)
+    sam.lagg_till(a, "Först")
+    sam.lagg_till(b, "Sedan")
+    sam.avsluta("Två delar")
+    out = tmp_path / "tva.pdf"
+    spara(sam.pdf, out)
+    with pikepdf.open(out) as pdf:
+        keys = [int(p.obj.StructParents) for p in pdf.pages]
+        assert len(set(keys)) == len(keys) == 2 * len(a.pages)
+        parts = list(pdf.Root.StructTreeRoot.K[0].K)
+        assert [str(p.T) for p in parts] == ["Först", "Sedan"]
+        # The identity role maps LibreOffice writes (/H1 -> /H1) are not carried over.
+        rm = pdf.Root.StructTreeRoot.get("/RoleMap", {})
+        assert all(k.lstrip("/") != str(v).lstrip("/") for k, v in dict(rm).items())
+    assert not [p for p in kontrollera(out) if p.regel in ("otaggat innehåll", "strukturträd")]
