@@ -30,7 +30,7 @@ from ..convert import ConversionErrors, convert_many, session
 from ..exceptions import InputError
 from ..fileio import atomic_path, sha256_file, write_text_atomic
 from ..profil import Profil
-from . import kallelse, pdfa as pdfa_mod, personnummer
+from . import kallelse, pdfa as pdfa_mod, personnummer, publicering as publicering_mod
 from .manifest import Del, Handling, load_handling
 from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf
 from .taggat import Sammanfogning, spara
@@ -73,6 +73,8 @@ class HandlingResultat:
     varningar: list[Finding] = field(default_factory=list)
     delar_bytes: int = 0  # the parts' PDFs (kallelse, converted and external parts) together, in bytes
     ej_tillgangliga: list[str] = field(default_factory=list)  # parts without tags (not accessible)
+    rapport: Path | None = None  # publicering.json (publication build)
+    poster: list = field(default_factory=list)  # the publication report's lines
 
 
 def variant_suffix(publicering: bool, pdfa: bool) -> str:
@@ -220,7 +222,13 @@ def build_handling(
                              fil=h.fil)
 
         say("sätter ihop handlingen")
-        sam, delar, sources = _assemble(h, falt, plans, kallelse_pdf, profil, publicering, pdfa, starts)
+        posts: list[publicering_mod.Post] = []
+
+        def rensa(src, del_, first, extern, posts=posts):
+            posts.extend(publicering_mod.rensa(src, del_, first, extern=extern))
+
+        sam, delar, sources = _assemble(h, falt, plans, kallelse_pdf, profil, publicering, pdfa, starts,
+                                        rensa if publicering else None)
         delar_bytes = kallelse_pdf.stat().st_size + sum(p.pdf.stat().st_size for p in plans)
         ej_tillgangliga = [k.kalla or k.titel for k in sam.komponenter if not k.taggad]
         varningar.extend(
@@ -235,6 +243,8 @@ def build_handling(
         out_pdf = outdir / f"handling{sfx}.pdf"
         with atomic_path(out_pdf) as tmp_pdf:
             spara(sam.pdf, tmp_pdf)
+            if publicering:
+                posts.extend(_final_publication_check(tmp_pdf, delar, h))
         for src in sources:
             src.close()
         out_kdocx = outdir / f"kallelse{sfx}.docx"
@@ -248,6 +258,12 @@ def build_handling(
                               sum(d.sidor for d in delar), delar, starts_by_punkt, maskeringar, varningar,
                               delar_bytes, ej_tillgangliga)
     _write_manifest_json(result, h, falt, publicering, pdfa)
+    if publicering:
+        stem = "publicering" + ("-pdfa" if pdfa else "")
+        result.rapport = outdir / f"{stem}.json"
+        publicering_mod.skriv_rapport(result.rapport, outdir / f"{stem}.txt", falt.dokumenttitel(), posts,
+                                      maskeringar, ej_tillgangliga)
+        result.poster = posts
     say("klar")
     return result
 
@@ -276,7 +292,7 @@ def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, pub
                     lines = personnummer.lines_with_personnummer(d.fil)
                     rel = _rel(d.fil, Path.cwd())
                     if lines:
-                        maskeringar.extend(personnummer.Maskering(rel, f"rad {ln}", c) for ln, c in lines)
+                        maskeringar.extend(personnummer.Maskering(rel, f"rad {ln}", c, ds) for ln, c, ds in lines)
                     else:
                         maskeringar.append(personnummer.Maskering(rel, None, n))
             out = tmp / f"{stem}.docx"
@@ -321,6 +337,24 @@ def _refuse_personnummer(h: Handling, plans: list[_Plan]) -> None:
             "publiceringsversionen stoppad: personnummer i handlingar som inte kan maskeras; "
             "markera dem som sekretess eller lägg in en avidentifierad version:\n  " + "\n  ".join(problems),
             fil=h.fil)
+
+
+def _final_publication_check(pdf: Path, delar: list[DelResultat], h: Handling) -> list:
+    """The published PDF, read back: no personnummer anywhere; the masked ones listed per page."""
+    left = publicering_mod.skanna_utdata(pdf)
+    posts = []
+    reader = PdfReader(str(pdf))
+    for i, text in enumerate(pdf_text(reader), start=1):
+        del_ = next((d for d in delar if d.forsta_sida <= i <= d.sista_sida), None)
+        namn = (del_.kalla or del_.etikett) if del_ else ""
+        if personnummer.find(text):
+            left.append(f"sida {i} ({namn})")
+        n = personnummer.find_masked(text)
+        if n:
+            posts.append(publicering_mod.Post(i, namn, f"sidtext ({n} nummer)", "maskerat"))
+    if left:
+        raise InputError("publiceringsversionen stoppad: personnummer finns kvar i " + ", ".join(left), fil=h.fil)
+    return posts
 
 
 def _start_pages(h: Handling, plans: list[_Plan], k_pages: int) -> dict[int, int]:
@@ -396,6 +430,8 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
     sources: list[pikepdf.Pdf] = []  # kept open until the package is saved
     ksrc = pikepdf.open(kallelse_pdf)
     sources.append(ksrc)
+    if rensa is not None:
+        rensa(ksrc, h.fil.name, 0, False)
     kkomp = sam.lagg_till(ksrc, "Kallelse och ärendelista", h.fil.name)
     k_pages = kkomp.sista + 1
     delar = [DelResultat("kallelse", "Kallelse och ärendelista", 1, k_pages, kalla=h.fil.name, typ="kallelse",
@@ -421,8 +457,9 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
             stamp_text = d.stampel
         first = len(sam.pdf.pages)
         if rensa is not None and plan.roll != "utelämnad":
-            rensa(src, plan, first)
-        komp = sam.lagg_till(src, f"Ärende {a.punkt}: {title}", "" if plan.roll == "utelämnad" else _rel(d.fil, h.mapp))
+            rensa(src, _rel(d.fil, h.mapp), first, d.typ is None)
+        komp = sam.lagg_till(src, f"Ärende {a.punkt}: {title}", "" if plan.roll == "utelämnad" else _rel(d.fil, h.mapp),
+                             formular=not publicering)
         last = komp.sista
         if d.arende_nr not in parents:
             parents[d.arende_nr] = pikepdf.OutlineItem(a.rubrik(), first)
@@ -433,7 +470,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
         if plan.roll != "utelämnad" and d.bilaga_nr is not None and plan.reader.outline:
             tree = _outline_tree(plan.reader, plan.reader.outline, first)
             if publicering:
-                tree = _masked_outline(tree, rensa)
+                tree = _masked_outline(tree)
             child.children.extend(_outline_items(tree))
             child.is_closed = True
         parents[d.arende_nr].children.append(child)
@@ -475,8 +512,8 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
     return sam, delar, sources
 
 
-def _masked_outline(tree, rensa):
-    return [(personnummer.mask_text(t)[0], p, _masked_outline(c, rensa)) for t, p, c in tree]
+def _masked_outline(tree):
+    return [(personnummer.mask_text(t)[0], p, _masked_outline(c)) for t, p, c in tree]
 
 
 def _write_manifest_json(result: HandlingResultat, h: Handling, falt, publicering: bool, pdfa: bool) -> None:
@@ -501,7 +538,7 @@ def _write_manifest_json(result: HandlingResultat, h: Handling, falt, publicerin
         } for d in result.delar],
         "ej_tillgängliga_delar": result.ej_tillgangliga,
         "delar_bytes": result.delar_bytes,
-        "maskerade_personnummer": [{"fil": m.fil, "plats": m.plats, "antal": m.antal}
+        "maskerade_personnummer": [{"fil": m.fil, "plats": m.plats, "antal": m.antal, "nummer": list(m.nummer)}
                                    for m in result.maskeringar],
     }
     write_text_atomic(result.manifest_json, json.dumps(data, ensure_ascii=False, indent=2) + "\n")

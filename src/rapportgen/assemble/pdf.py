@@ -242,37 +242,72 @@ def stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:
 
 
 def placeholder_pdf(rubrik: str, rader: list[str], skal: str) -> bytes:
-    """An A4 page saying what was left out of the published package and why."""
+    """An A4 page saying what was left out of the published package and why (tagged, sv-SE)."""
     regular, bold = fonts()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4, initialFontName=regular)
+    c = canvas.Canvas(buf, pagesize=A4, initialFontName=regular, pageCompression=1)
+    c.setTitle(rubrik)
     w, h = A4
+    tags: list[str] = []
+
+    def tagged(tag: str, draw) -> None:
+        c._code.append(f"/{tag} <</MCID {len(tags)}>> BDC")  # marked content for the structure tree
+        draw()
+        c._code.append("EMC")
+        tags.append(tag)
+
     c.setFont(bold, 18)
-    c.drawString(72, h - 120, "Handlingen är utelämnad")
+    tagged("H1", lambda: c.drawString(72, h - 120, "Handlingen är utelämnad"))
     c.setFont(bold, 12)
     y = h - 160
-    c.drawString(72, y, _fit(rubrik, bold, 12, w - 144))
+    tagged("H2", lambda: c.drawString(72, y, _fit(rubrik, bold, 12, w - 144)))
     c.setFont(regular, 11)
     for rad in rader:
         y -= 18
-        c.drawString(72, y, _fit(rad, regular, 11, w - 144))
+        tagged("P", lambda y=y, rad=rad: c.drawString(72, y, _fit(rad, regular, 11, w - 144)))
     y -= 30
     c.setFont(bold, 11)
-    c.drawString(72, y, "Skäl")
+    tagged("H2", lambda y=y: c.drawString(72, y, "Skäl"))
     c.setFont(regular, 11)
     for line in _wrap(skal, regular, 11, w - 144):
         y -= 16
-        c.drawString(72, y, line)
+        tagged("P", lambda y=y, line=line: c.drawString(72, y, line))
     y -= 30
     c.setFont(regular, 9)
     c.setFillColorRGB(0.35, 0.35, 0.35)
     for line in _wrap("Den här sidan ersätter handlingen i den publicerade versionen. Handlingen finns i "
                       "den fullständiga sammanträdeshandlingen hos nämndens sekreterare.", regular, 9, w - 144):
-        c.drawString(72, y, line)
+        tagged("P", lambda y=y, line=line: c.drawString(72, y, line))
         y -= 12
     c.showPage()
     c.save()
-    return buf.getvalue()
+    return _tag_single_page(buf.getvalue(), tags)
+
+
+def _tag_single_page(data: bytes, tags: list[str]) -> bytes:
+    """Give a one-page PDF whose content carries MCIDs 0..n-1 its structure tree (one element each)."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    page = pdf.pages[0].obj
+    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    doc = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
+    elems = Array()
+    for mcid, tag in enumerate(tags):
+        e = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + tag), P=doc, Pg=page, K=mcid))
+        doc.K.append(e)
+        elems.append(e)
+    root.K = doc
+    root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array([0, elems])))
+    root.ParentTreeNextKey = 1
+    page.StructParents = 0
+    pdf.Root.StructTreeRoot = root
+    pdf.Root.MarkInfo = Dictionary(Marked=True)
+    pdf.Root.Lang = String("sv-SE")
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=True)
+    return out.getvalue()
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
