@@ -202,6 +202,17 @@ def stop_background(env: dict) -> None:
                    env=env, check=True)
 
 
+def package_size_ratio() -> float:
+    """handling.pdf of the example meeting ÷ the sum of its parts' PDFs (kallelse, converted and external)."""
+    from rapportgen.assemble import build_handling
+    from rapportgen.profil import load_profile
+
+    with tempfile.TemporaryDirectory() as t:
+        res = build_handling(EXAMPLES / "sammantrade-2023-09-19" / "sammantrade.yaml", Path(t),
+                             load_profile(EXAMPLES / "rapportgen.yaml"))
+        return res.handling.stat().st_size / res.delar_bytes
+
+
 def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     log("Förbereder arbetslasten (renderas en gång, mäts inte) ...")
@@ -265,6 +276,8 @@ def main() -> None:
     print(f"own_time_share={own:.3f}")
     print(f"batch200_speedup={b_naive / b_rg:.2f}")
     print(f"peak_rss_mb={rss:.0f}")
+    log("Bygger exemplets sammanträdeshandling (storlek) ...")
+    print(f"package_size_ratio={package_size_ratio():.3f}")
 
 
 if __name__ == "__main__":
