@@ -173,3 +173,21 @@ def test_personnummer_in_an_external_page_text_stops_the_build(tmp_path):
     assert res.exit_code == 2, res.output
     assert "brev.pdf" in res.output and "sida 1" in res.output
     assert not (tmp_path / "ut" / "handling-publicering.pdf").exists()
+
+
+def test_one_tagged_pdf_per_arende_and_an_index(planted):
+    folder, result = planted
+    pub = folder / "ut" / "publicering"
+    assert result.per_arende == pub
+    assert sorted(p.name for p in pub.iterdir()) == ["05-SN-2023-99.pdf", "index.html"]
+    pdf_path = pub / "05-SN-2023-99.pdf"
+    assert not find(all_text(pdf_path)) and skanna_utdata(pdf_path) == []
+    with pikepdf.open(pdf_path) as pdf:
+        assert str(pdf.Root.Lang) == "sv-SE" and "/StructTreeRoot" in pdf.Root
+        assert pdf.open_metadata()["dc:title"] == "Ärende 5: Bistånd"
+        parts = [str(p.T) for p in pdf.Root.StructTreeRoot.K[0].K]
+        assert parts == ["Bilaga 1: Utredning", "Bilaga 2: Ansökan"]
+        assert "/AcroForm" not in pdf.Root
+    html = (pub / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="sv">' in html and "<title>" in html and "<h1>" in html
+    assert '<a href="05-SN-2023-99.pdf">Ärende 5: Bistånd</a> (dnr SN/2023:99)' in html

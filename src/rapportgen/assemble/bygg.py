@@ -28,7 +28,7 @@ from .. import __version__, doctypes
 from ..checks import Finding, Severity, raise_on_errors, run_checks
 from ..convert import ConversionErrors, convert_many, session
 from ..exceptions import InputError
-from ..fileio import atomic_path, sha256_file, write_text_atomic
+from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
 from ..profil import Profil
 from . import kallelse, pdfa as pdfa_mod, personnummer, publicering as publicering_mod
 from .manifest import Del, Handling, load_handling
@@ -75,6 +75,7 @@ class HandlingResultat:
     ej_tillgangliga: list[str] = field(default_factory=list)  # parts without tags (not accessible)
     rapport: Path | None = None  # publicering.json (publication build)
     poster: list = field(default_factory=list)  # the publication report's lines
+    per_arende: Path | None = None  # publicering/ (one PDF per ärende and index.html)
 
 
 def variant_suffix(publicering: bool, pdfa: bool) -> str:
@@ -247,6 +248,9 @@ def build_handling(
                 posts.extend(_final_publication_check(tmp_pdf, delar, h))
         for src in sources:
             src.close()
+        if publicering:
+            say("skriver en PDF per ärende")
+            publicering_dir = _publicera_per_arende(h, falt, plans, profil, outdir, pdfa)
         out_kdocx = outdir / f"kallelse{sfx}.docx"
         out_kpdf = outdir / f"kallelse{sfx}.pdf"
         for src, dst in ((final_docx, out_kdocx), (kallelse_pdf, out_kpdf)):
@@ -264,6 +268,7 @@ def build_handling(
         publicering_mod.skriv_rapport(result.rapport, outdir / f"{stem}.txt", falt.dokumenttitel(), posts,
                                       maskeringar, ej_tillgangliga)
         result.poster = posts
+        result.per_arende = publicering_dir
     say("klar")
     return result
 
@@ -423,6 +428,108 @@ def _arendelista_rader(kallelse_pdf: Path, arenden: list, starts: dict[int, int]
     return found
 
 
+def _titel_och_stampel(plan: _Plan) -> tuple[str, str]:
+    """A part's bookmark title and its stamp text."""
+    d = plan.delar[0]
+    a = d.arende
+    if plan.roll == "utelämnad":
+        title = ("Utelämnad (sekretess)" if a.sekretess else
+                 f"Bilaga {d.bilaga_nr}: {d.etikett} (utelämnad, sekretess)" if d.bilaga_nr else
+                 f"{d.etikett} (utelämnad, sekretess)")
+        return title, (f"Ärende {a.punkt} · utelämnad" if a.sekretess else d.stampel)
+    return ("Tjänsteskrivelse" if d.bilaga_nr is None else f"Bilaga {d.bilaga_nr}: {d.etikett}"), d.stampel
+
+
+def _filnamn(a) -> str:
+    """'05-SN-2023-197' (punkt and dnr) for an ärende's published PDF."""
+    base = f"{int(a.punkt):02d}" if str(a.punkt).isdigit() else re.sub(r"[^\w-]+", "-", str(a.punkt))
+    tail = a.dnr or a.arendemening[:40]
+    tail = re.sub(r"[^\w]+", "-", tail, flags=re.UNICODE).strip("-")
+    return f"{base}-{tail}" if tail else base
+
+
+def _publicera_per_arende(h: Handling, falt, plans: list[_Plan], profil: Profil, outdir: Path, pdfa: bool) -> Path:
+    """publicering/: one tagged PDF per ärende (tjänsteskrivelse + bilagor) and an accessible index.html."""
+    from html import escape
+
+    datum = falt.datum.isoformat()
+    folder = outdir / "publicering"
+    tmp = Path(tempfile.mkdtemp(prefix=".publicering-", dir=outdir))
+    os.chmod(tmp, 0o777 & ~_umask())
+    rows = []
+    try:
+        for nr, a in enumerate(h.arenden):
+            mine = [p for p in plans if p.delar[0].arende_nr == nr]
+            if not mine:
+                continue
+            sam = Sammanfogning()
+            sources = []
+            outline: list[pikepdf.OutlineItem] = []
+            stamps: list[tuple[int, str]] = []
+            for plan in mine:
+                title, stamp_text = _titel_och_stampel(plan)
+                src = pikepdf.open(plan.pdf, password=plan.losenord or "")
+                sources.append(src)
+                if plan.roll != "utelämnad":
+                    publicering_mod.rensa(src, _rel(plan.delar[0].fil, h.mapp), len(sam.pdf.pages))
+                komp = sam.lagg_till(src, title, formular=False)
+                outline.append(pikepdf.OutlineItem(title, komp.forsta))
+                stamps.extend((i, stamp_text) for i in range(komp.forsta, komp.sista + 1))
+            total = len(sam.pdf.pages)
+            sam.stampla([(i, Stampel(f"{falt.namnd} {datum} · {t}", f"Sida {i + 1} av {total}")) for i, t in stamps])
+            with sam.pdf.open_outline() as ol:
+                ol.root.extend(outline)
+            titel = f"Ärende {a.punkt}: {a.arendemening}"
+            sam.avsluta(titel, forfattare=f"{profil.kommun}, {falt.namnd}",
+                        amne=f"{falt.namnd} {datum}" + (f", dnr {a.dnr}" if a.dnr else ""),
+                        nyckelord=f"{falt.namnd}; {datum}; {a.dnr or ''}", skapare=f"rapportgen {__version__}",
+                        pdfa=pdfa)
+            sam.pdf.Root.PageMode = pikepdf.Name.UseOutlines
+            if pdfa:
+                pdfa_mod.finish(sam.pdf)
+            name = _filnamn(a) + ".pdf"
+            spara(sam.pdf, tmp / name)
+            for src in sources:
+                src.close()
+            _final_publication_check(tmp / name, [], h)
+            rows.append((a, name, total, (tmp / name).stat().st_size))
+        titel = f"{falt.dokumenttitel()}: handlingar per ärende"
+        items = "\n".join(
+            f'      <li><a href="{escape(name)}">Ärende {escape(str(a.punkt))}: {escape(a.arendemening)}</a>'
+            f'{" (dnr " + escape(a.dnr) + ")" if a.dnr else ""}, PDF, {pages} {"sida" if pages == 1 else "sidor"}, '
+            f'{max(1, round(size / 1024))} kB</li>'
+            for a, name, pages, size in rows)
+        html = f"""<!DOCTYPE html>
+<html lang="sv">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{escape(titel)}</title>
+</head>
+<body>
+  <main>
+    <h1>{escape(titel)}</h1>
+    <p>{escape(falt.namnd)} sammanträder {escape(datum)}. Varje ärende finns som en egen PDF med tjänsteskrivelse
+      och bilagor. Handlingar som omfattas av sekretess är utelämnade.</p>
+    <ul>
+{items}
+    </ul>
+  </main>
+</body>
+</html>
+"""
+        (tmp / "index.html").write_text(html, encoding="utf-8")
+        old = outdir / ".publicering-gammal"
+        if folder.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(folder, old)
+        os.replace(tmp, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
 def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil: Profil,
               publicering: bool, pdfa: bool, starts: dict[int, int],
               rensa: Callable | None = None) -> tuple[Sammanfogning, list[DelResultat], list]:
@@ -447,14 +554,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
         a = d.arende
         src = pikepdf.open(plan.pdf, password=plan.losenord or "")
         sources.append(src)
-        if plan.roll == "utelämnad":
-            title = ("Utelämnad (sekretess)" if a.sekretess else
-                     f"Bilaga {d.bilaga_nr}: {d.etikett} (utelämnad, sekretess)" if d.bilaga_nr else
-                     f"{d.etikett} (utelämnad, sekretess)")
-            stamp_text = f"Ärende {a.punkt} · utelämnad" if a.sekretess else d.stampel
-        else:
-            title = "Tjänsteskrivelse" if d.bilaga_nr is None else f"Bilaga {d.bilaga_nr}: {d.etikett}"
-            stamp_text = d.stampel
+        title, stamp_text = _titel_och_stampel(plan)
         first = len(sam.pdf.pages)
         if rensa is not None and plan.roll != "utelämnad":
             rensa(src, _rel(d.fil, h.mapp), first, d.typ is None)
