@@ -189,3 +189,33 @@ def test_merged_tagged_parts_keep_both_trees(tmp_path, normal):
         rm = pdf.Root.StructTreeRoot.get("/RoleMap", {})
         assert all(k.lstrip("/") != str(v).lstrip("/") for k, v in dict(rm).items())
     assert not [p for p in kontrollera(out) if p.regel in ("otaggat innehåll", "strukturträd")]
+
+
+def _page_pdf(size) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=size)
+    c.drawString(72, size[1] - 72, "Text på en främmande sida")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_foreign_pages_become_a4_or_are_kept_with_a_reason():
+    from reportlab.lib.pagesizes import A3, letter
+
+    sam = Sammanfogning()
+    komp = sam.lagg_till(pikepdf.open(io.BytesIO(_page_pdf(letter))), "Letter")
+    assert sam.normalisera_a4(komp) == []
+    box = [float(v) for v in sam.pdf.pages[0].mediabox]
+    assert box == pytest.approx([0, 0, 595.276, 841.89], abs=0.01)
+    komp = sam.lagg_till(pikepdf.open(io.BytesIO(_page_pdf(A3))), "A3")
+    kept = sam.normalisera_a4(komp)
+    assert len(kept) == 1 and kept[0][0] == 1 and "71%" in kept[0][1]
+    assert float(sam.pdf.pages[1].mediabox[3]) == pytest.approx(A3[1])
+
+
+def test_every_package_page_is_a4(normal):
+    with pikepdf.open(normal.handling) as pdf:
+        for i, page in enumerate(pdf.pages, start=1):
+            w, h = sorted(float(v) for v in (page.mediabox[2] - page.mediabox[0], page.mediabox[3] - page.mediabox[1]))
+            assert abs(w - 595.3) < 1.5 and abs(h - 841.9) < 1.5, (i, w, h)

@@ -229,7 +229,7 @@ def build_handling(
             posts.extend(publicering_mod.rensa(src, del_, first, extern=extern))
 
         sam, delar, sources = _assemble(h, falt, plans, kallelse_pdf, profil, publicering, pdfa, starts,
-                                        rensa if publicering else None)
+                                        rensa if publicering else None, varningar)
         delar_bytes = kallelse_pdf.stat().st_size + sum(p.pdf.stat().st_size for p in plans)
         ej_tillgangliga = [k.kalla or k.titel for k in sam.komponenter if not k.taggad]
         varningar.extend(
@@ -532,8 +532,9 @@ def _publicera_per_arende(h: Handling, falt, plans: list[_Plan], profil: Profil,
 
 def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil: Profil,
               publicering: bool, pdfa: bool, starts: dict[int, int],
-              rensa: Callable | None = None) -> tuple[Sammanfogning, list[DelResultat], list]:
+              rensa: Callable | None = None, storlek: list | None = None) -> tuple[Sammanfogning, list[DelResultat], list]:
     sam = Sammanfogning()
+    storlek = storlek if storlek is not None else []
     sources: list[pikepdf.Pdf] = []  # kept open until the package is saved
     ksrc = pikepdf.open(kallelse_pdf)
     sources.append(ksrc)
@@ -561,6 +562,10 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
         komp = sam.lagg_till(src, f"Ärende {a.punkt}: {title}", "" if plan.roll == "utelämnad" else _rel(d.fil, h.mapp),
                              formular=not publicering)
         last = komp.sista
+        if d.typ is None and plan.roll != "utelämnad":
+            for idx, why in sam.normalisera_a4(komp):
+                storlek.append(Finding(Severity.VARNING, "sidstorlek", _rel(d.fil, h.mapp),
+                                       f"sidan är inte A4: {why}", plats=f"sida {idx - first + 1} (handlingens sida {idx + 1})"))
         if d.arende_nr not in parents:
             parents[d.arende_nr] = pikepdf.OutlineItem(a.rubrik(), first)
             parents[d.arende_nr].is_closed = True

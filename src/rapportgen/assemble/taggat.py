@@ -24,6 +24,8 @@ from pikepdf import Array, Dictionary, Name, Pdf, String
 from .pdf import Geometri, Matrix, Stampel, apply, fonts, mul, invert, shrink_matrix, stamp_pdf
 
 LANG = "sv-SE"
+A4_PT = (595.276, 841.89)
+MIN_SKALA = 0.9  # a foreign page's text is never scaled below this to fit A4
 STANDARD_TYPES = {
     "Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index",
     "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody",
@@ -206,6 +208,40 @@ class Sammanfogning:
                     seen.add(annot.objgen)
                     annot.StructParent = int(annot.StructParent) + offset
             _shift_xobjects(page.obj.get("/Resources"), offset, seen)
+
+    # --- page size ------------------------------------------------------------------
+
+    def normalisera_a4(self, komp: Komponent, min_skala: float = MIN_SKALA) -> list[tuple[int, str]]:
+        """Bring the part's pages to A4 (portrait or landscape as they are), scaled by at least min_skala.
+
+        Returns (page index, reason) for pages kept as they are: rotated pages and pages that would
+        need their text scaled below min_skala.
+        """
+        kept: list[tuple[int, str]] = []
+        for idx in range(komp.forsta, komp.sista + 1):
+            page = self.pdf.pages[idx]
+            g = _geometri(page)
+            target = A4_PT if g.hojd >= g.bredd else (A4_PT[1], A4_PT[0])
+            if abs(g.bredd - target[0]) < 1.5 and abs(g.hojd - target[1]) < 1.5:
+                continue
+            size = f"{g.bredd / 72 * 25.4:.0f} × {g.hojd / 72 * 25.4:.0f} mm"
+            if g.rotation:
+                kept.append((idx, f"sidan är roterad ({size}); behålls i sin storlek"))
+                continue
+            s = min(target[0] / g.bredd, target[1] / g.hojd, 1.0)
+            if s < min_skala:
+                kept.append((idx, f"{size} skulle skalas till {s:.0%}; behålls i sin storlek"))
+                continue
+            x0, y0 = g.till_anvandare[4], g.till_anvandare[5]
+            m = (s, 0.0, 0.0, s, (target[0] - s * g.bredd) / 2 - s * x0, (target[1] - s * g.hojd) / 2 - s * y0)
+            page.contents_add(b"q " + _cm(m) + b"\n", prepend=True)
+            page.contents_add(b"\nQ\n")
+            _transform_annotations(page, m)
+            page.obj.MediaBox = Array([0, 0, round(target[0], 3), round(target[1], 3)])
+            for box in ("/CropBox", "/TrimBox", "/BleedBox", "/ArtBox"):
+                if box in page.obj:
+                    del page.obj[box]
+        return kept
 
     # --- links -----------------------------------------------------------------
 
