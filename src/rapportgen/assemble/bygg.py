@@ -30,7 +30,7 @@ from ..convert import ConversionErrors, convert_many, session
 from ..exceptions import InputError
 from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
 from ..profil import Profil
-from . import kallelse, pdfa as pdfa_mod, personnummer, publicering as publicering_mod
+from . import kallelse, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod
 from .manifest import Del, Handling, load_handling
 from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf
 from .taggat import Sammanfogning, spara
@@ -76,6 +76,7 @@ class HandlingResultat:
     rapport: Path | None = None  # publicering.json (publication build)
     poster: list = field(default_factory=list)  # the publication report's lines
     per_arende: Path | None = None  # publicering/ (one PDF per ärende and index.html)
+    pdfua_problem: list[str] = field(default_factory=list)  # machine PDF/UA-1 checks of handling.pdf
 
 
 def variant_suffix(publicering: bool, pdfa: bool) -> str:
@@ -261,6 +262,7 @@ def build_handling(
     result = HandlingResultat(out_pdf, out_kdocx, out_kpdf, outdir / f"manifest{sfx}.json",
                               sum(d.sidor for d in delar), delar, starts_by_punkt, maskeringar, varningar,
                               delar_bytes, ej_tillgangliga)
+    result.pdfua_problem = [p.format() for p in pdfua_mod.kontrollera(out_pdf)]
     _write_manifest_json(result, h, falt, publicering, pdfa)
     if publicering:
         stem = "publicering" + ("-pdfa" if pdfa else "")
@@ -458,7 +460,7 @@ def _publicera_per_arende(h: Handling, falt, plans: list[_Plan], profil: Profil,
     os.chmod(tmp, 0o777 & ~_umask())
     rows = []
     try:
-        for nr, a in enumerate(h.arenden):
+        for nr, a in enumerate(falt.arenden):  # the masked texts in a publication build
             mine = [p for p in plans if p.delar[0].arende_nr == nr]
             if not mine:
                 continue
@@ -544,7 +546,8 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
     k_pages = kkomp.sista + 1
     delar = [DelResultat("kallelse", "Kallelse och ärendelista", 1, k_pages, kalla=h.fil.name, typ="kallelse",
                          sha256=sha256_file(h.fil))]
-    outline: list[pikepdf.OutlineItem] = [pikepdf.OutlineItem("Kallelse och ärendelista", 0)]
+    outline: list[pikepdf.OutlineItem] = [
+        pikepdf.OutlineItem("Kallelse och ärendelista", 0, structure_element=kkomp.element)]
     # (page index, stamp text): every page, the kallelse's too, for continuous page numbers.
     stamped: list[tuple[int, str]] = [(i, "Kallelse och ärendelista") for i in range(k_pages)]
     parents: dict[int, pikepdf.OutlineItem] = {}
@@ -570,7 +573,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
             parents[d.arende_nr] = pikepdf.OutlineItem(a.rubrik(), first)
             parents[d.arende_nr].is_closed = True
             outline.append(parents[d.arende_nr])
-        child = pikepdf.OutlineItem(title, first)
+        child = pikepdf.OutlineItem(title, first, structure_element=komp.element)
         # A bilaga's own bookmarks (an external PDF's, a generated report's headings) go under it, folded.
         if plan.roll != "utelämnad" and d.bilaga_nr is not None and plan.reader.outline:
             tree = _outline_tree(plan.reader, plan.reader.outline, first)
@@ -593,10 +596,10 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
             sekretess=d.sekretess, kallfiler=[_rel(f, h.mapp) for f in kallor]))
 
     # Ärendelista rows link to their ärende; each stamp's "Ärende N" links back to the list.
-    rows = _arendelista_rader(kallelse_pdf, h.arenden, starts)
+    rows = _arendelista_rader(kallelse_pdf, falt.arenden, starts)
     lista_sida = min((p for p, _x, _y in rows.values()), default=0)
     for i, (pno, x, y) in rows.items():
-        a = h.arenden[i]
+        a = falt.arenden[i]
         w = float(sam.pdf.pages[pno].cropbox[2])
         rect = pikepdf.Array([round(x - 2, 2), round(y - 3, 2), round(w - x + 2, 2), round(y + 10, 2)])
         sam.lank(pno, rect, starts[i] - 1, f"Gå till ärende {a.punkt}: {a.arendemening}", kkomp)
@@ -642,6 +645,11 @@ def _write_manifest_json(result: HandlingResultat, h: Handling, falt, publicerin
             "sidor": [d.forsta_sida, d.sista_sida],
         } for d in result.delar],
         "ej_tillgängliga_delar": result.ej_tillgangliga,
+        "tillgänglighet": {
+            "kontrollerat": list(pdfua_mod.KONTROLLER),
+            "inte_kontrollerat": pdfua_mod.INTE_KONTROLLERAT,
+            "problem": result.pdfua_problem,
+        },
         "delar_bytes": result.delar_bytes,
         "maskerade_personnummer": [{"fil": m.fil, "plats": m.plats, "antal": m.antal, "nummer": list(m.nummer)}
                                    for m in result.maskeringar],

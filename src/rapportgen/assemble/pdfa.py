@@ -46,15 +46,17 @@ def unembedded_fonts(reader: PdfReader) -> set[str]:
 
 
 def check_parts(parts, manifest: Path) -> None:
-    """Stop the archival build when a part's fonts are not embedded."""
+    """Stop the archival build when a part's fonts are not embedded, naming the bilaga that prevents PDF/A."""
     problems = []
     for d, reader in parts:
         missing = unembedded_fonts(reader)
         if missing:
-            problems.append(f"{d.fil.name}: typsnitt som inte är inbäddade: {', '.join(sorted(missing))}")
+            problems.append(f"{d.stampel} '{d.etikett}' ({d.fil.name}): typsnitt som inte är inbäddade: "
+                            f"{', '.join(sorted(missing))}")
     if problems:
-        raise InputError("arkivversionen (--pdfa) kräver inbäddade typsnitt i alla delar:\n  "
-                         + "\n  ".join(problems), fil=manifest)
+        raise InputError("arkivversionen (--pdfa) kräver inbäddade typsnitt i alla delar; handlingen kan inte "
+                         "bli PDF/A på grund av:\n  " + "\n  ".join(problems)
+                         + "\nbe avsändaren om en version med inbäddade typsnitt (till exempel PDF/A)", fil=manifest)
 
 
 def _srgb_profile() -> bytes:

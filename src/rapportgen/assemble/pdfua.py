@@ -34,6 +34,10 @@ KONTROLLER = (
     "rubriknivåer utan hopp (H1-H6)",
 )
 
+INTE_KONTROLLERAT = ("läsordning, om alternativtexter och rubriker är meningsfulla, färgkontrast, typsnittens "
+                     "Unicode-tabeller, tabellrubrikernas räckvidd (Scope) och strukturtypernas inbördes regler; "
+                     "kräver en människa eller en fullständig validerare (veraPDF)")
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -332,7 +332,9 @@ class Sammanfogning:
                 "/Creator": skapare, "/Producer": f"pikepdf {pikepdf.__version__}"}
         info.update(extra_info or {})
         out.docinfo = out.make_indirect(Dictionary({k: String(v) for k, v in info.items() if v}))
-        _write_xmp(out, titel, forfattare, amne, nyckelord, skapare, pdfa)
+        # PDF/UA is claimed only when every part carries tags (the machine checks still apply).
+        pdfua = all(k.taggad for k in self.komponenter)
+        _write_xmp(out, titel, forfattare, amne, nyckelord, skapare, pdfa, pdfua)
         _dedupe_fonts(out)
         return out
 
@@ -389,7 +391,7 @@ def _shift_xobjects(resources, offset: int, seen: set) -> None:
 
 
 def _write_xmp(out: Pdf, titel: str, forfattare: str, amne: str, nyckelord: str, skapare: str,
-               pdfa: bool) -> None:
+               pdfa: bool, pdfua: bool) -> None:
     if "/Metadata" in out.Root:
         del out.Root["/Metadata"]
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
@@ -406,7 +408,8 @@ def _write_xmp(out: Pdf, titel: str, forfattare: str, amne: str, nyckelord: str,
         meta["xmp:CreatorTool"] = skapare or "rapportgen"
         meta["xmp:CreateDate"] = now
         meta["xmp:ModifyDate"] = now
-        meta["pdfuaid:part"] = "1"
+        if pdfua:
+            meta["pdfuaid:part"] = "1"
         if pdfa:
             meta["pdfaid:part"] = "2"
             meta["pdfaid:conformance"] = "B"
