@@ -419,8 +419,7 @@ def _arendelista_rader(kallelse_pdf: Path, arenden: list, starts: dict[int, int]
             lines.append((pno, float(y), parts[0][0], " ".join(t.strip() for _x, t in parts)))
     norm = lambda t: re.sub(r"\s+", "", t)  # noqa: E731
     found: dict[int, tuple[int, float, float]] = {}
-    for i in starts:
-        a = arenden[i]
+    for i, a in enumerate(arenden):  # every row, so a row's link can reach down to the next row
         head = norm(a.arendemening)[:18]
         for pno, y, x, text in lines:
             t = norm(text)
@@ -599,9 +598,14 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
     rows = _arendelista_rader(kallelse_pdf, falt.arenden, starts)
     lista_sida = min((p for p, _x, _y in rows.values()), default=0)
     for i, (pno, x, y) in rows.items():
+        if i not in starts:
+            continue
         a = falt.arenden[i]
         w = float(sam.pdf.pages[pno].cropbox[2])
-        rect = pikepdf.Array([round(x - 2, 2), round(y - 3, 2), round(w - x + 2, 2), round(y + 10, 2)])
+        # The whole row (a long ärendemening wraps): down to just above the next row on the page.
+        below = [ry for j, (rp, _rx, ry) in rows.items() if rp == pno and ry < y - 1]
+        bottom = max(below) + 10 if below and max(below) + 10 < y - 3 else y - 3
+        rect = pikepdf.Array([round(x - 2, 2), round(bottom, 2), round(w - x + 2, 2), round(y + 10, 2)])
         sam.lank(pno, rect, starts[i] - 1, f"Gå till ärende {a.punkt}: {a.arendemening}", kkomp)
     total = len(sam.pdf.pages)
     sam.stampla(
