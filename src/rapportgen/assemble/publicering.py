@@ -12,6 +12,7 @@ a Post for the report (publicering.json / publicering.txt beside the PDF).
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -41,10 +42,30 @@ class Post:
         return f"{where}, {self.del_}: {self.plats}: {self.atgard}{pn}"
 
 
+def _stream_bytes(obj: pikepdf.Stream) -> bytes:
+    """A stream's data, decoded up to MAX_EMBEDDED bytes (a compression bomb is not expanded)."""
+    filters = obj.get("/Filter")
+    filters = [filters] if isinstance(filters, Name) else list(filters or [])
+    raw = obj.read_raw_bytes()
+    if not filters:
+        return raw[:MAX_EMBEDDED]
+    if filters == [Name.FlateDecode] and "/DecodeParms" not in obj:
+        try:
+            return zlib.decompressobj().decompress(raw, MAX_EMBEDDED)
+        except zlib.error:
+            return b""
+    if len(raw) > MAX_EMBEDDED // 20:
+        return b""  # an unusual filter on a large stream: not expanded, the file is removed anyway
+    return obj.read_bytes()[:MAX_EMBEDDED]
+
+
 def _text(obj) -> str:
     try:
         if isinstance(obj, pikepdf.Stream):
-            return obj.read_bytes()[:MAX_EMBEDDED].decode("utf-8", errors="replace")
+            data = _stream_bytes(obj)
+            if data[:2] in (b"\xfe\xff", b"\xff\xfe"):
+                return data.decode("utf-16", errors="replace")
+            return data.decode("utf-8", errors="replace")
         if isinstance(obj, (String, Name)):
             return str(obj)
         if isinstance(obj, Array):
