@@ -188,6 +188,10 @@ def test_one_tagged_pdf_per_arende_and_an_index(planted):
         parts = [str(p.T) for p in pdf.Root.StructTreeRoot.K[0].K]
         assert parts == ["Bilaga 1: Utredning", "Bilaga 2: Ansökan"]
         assert "/AcroForm" not in pdf.Root
+    from rapportgen.assemble.pdfua import kontrollera
+
+    utredning_pages = {1}  # the generated part comes first; the external one has no tags
+    assert [p for p in kontrollera(pdf_path) if p.sida in utredning_pages or p.sida is None] == []
     html = (pub / "index.html").read_text(encoding="utf-8")
     assert '<html lang="sv">' in html and "<title>" in html and "<h1>" in html
     assert '<a href="05-SN-2023-99.pdf">Ärende 5: Bistånd</a> (dnr SN/2023:99)' in html

@@ -2,8 +2,8 @@
 
 The stamp lives in a band at the visual bottom of each page. The page's own
 content (and its annotations, links and form fields) is shrunk slightly
-towards the top to free that band, so the stamp never covers content.
-Rotation, page size and orientation are kept as they are.
+towards the top to free that band (taggat.Sammanfogning.stampla), so the stamp
+never covers content. Rotation and orientation are kept as they are.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
-from pypdf.generic import ArrayObject, FloatObject, NameObject
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -158,48 +157,6 @@ def shrink_matrix(g: Geometri, band: float = BAND) -> Matrix:
     visual = (s, 0.0, 0.0, s, (1 - s) * g.bredd / 2, band)
     to_user = g.till_anvandare
     return mul(mul(invert(to_user), visual), to_user)
-
-
-def _transform_points(arr: ArrayObject, m: Matrix) -> None:
-    for i in range(0, len(arr) - 1, 2):
-        x, y = apply(m, float(arr[i]), float(arr[i + 1]))
-        arr[i], arr[i + 1] = FloatObject(round(x, 4)), FloatObject(round(y, 4))
-
-
-def _transform_annotations(page: PageObject, m: Matrix) -> None:
-    annots = page.get("/Annots")
-    if annots is None:
-        return
-    for ref in annots.get_object():
-        annot = ref.get_object()
-        rect = annot.get("/Rect")
-        if rect is not None:
-            xs, ys = [], []
-            for x, y in ((rect[0], rect[1]), (rect[2], rect[1]), (rect[0], rect[3]), (rect[2], rect[3])):
-                tx, ty = apply(m, float(x), float(y))
-                xs.append(tx)
-                ys.append(ty)
-            annot[NameObject("/Rect")] = ArrayObject(
-                [FloatObject(round(v, 4)) for v in (min(xs), min(ys), max(xs), max(ys))])
-        for key in ("/QuadPoints", "/L", "/Vertices", "/CL"):
-            arr = annot.get(key)
-            if isinstance(arr, ArrayObject):
-                _transform_points(arr, m)
-        ink = annot.get("/InkList")
-        if isinstance(ink, ArrayObject):
-            for stroke in ink:
-                stroke = stroke.get_object()
-                if isinstance(stroke, ArrayObject):
-                    _transform_points(stroke, m)
-
-
-def shrink_page(page: PageObject, band: float = BAND) -> Geometri:
-    """Scale the page's content and annotations to free the stamp band; return its geometry."""
-    g = geometri(page)
-    m = shrink_matrix(g, band)
-    page.add_transformation(m)
-    _transform_annotations(page, m)
-    return g
 
 
 # --- stamps and placeholder pages -------------------------------------------
