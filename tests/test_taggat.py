@@ -219,3 +219,26 @@ def test_every_package_page_is_a4(normal):
         for i, page in enumerate(pdf.pages, start=1):
             w, h = sorted(float(v) for v in (page.mediabox[2] - page.mediabox[0], page.mediabox[3] - page.mediabox[1]))
             assert abs(w - 595.3) < 1.5 and abs(h - 841.9) < 1.5, (i, w, h)
+
+
+def test_generated_pages_are_not_scaled(normal):
+    """Generated pages leave the stamp band free: they keep their size; external pages are shrunk."""
+    def scaled(page) -> bool:
+        contents = page.obj.Contents
+        first = (contents[0] if isinstance(contents, pikepdf.Array) else contents).read_bytes()
+        return first.startswith(b"q ") and b" cm" in first.split(b"\n")[0]
+
+    with pikepdf.open(normal.handling) as pdf, pdfplumber.open(normal.handling) as plumb:
+        for d in normal.delar:
+            for idx in range(d.forsta_sida - 1, d.sista_sida):
+                if d.typ == "extern":
+                    assert scaled(pdf.pages[idx]), idx + 1
+                elif d.roll != "utelämnad":
+                    assert not scaled(pdf.pages[idx]), idx + 1
+                    # Nothing but the stamp in the band.
+                    page = plumb.pages[idx]
+                    low = "".join(c["text"] for c in page.chars if c["bottom"] > page.height - 20).replace(" ", "")
+                    number = f"Sida{idx + 1}av{len(pdf.pages)}"
+                    assert number in low, idx + 1
+                    rest = low.replace(number, "", 1)
+                    assert rest.startswith("Socialnämnden2023-09-19·") and "Sida" not in rest, (idx + 1, low)

@@ -32,7 +32,7 @@ from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
 from ..profil import Profil
 from . import kallelse, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod
 from .manifest import Del, Handling, load_handling
-from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf
+from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_in_band
 from .taggat import Sammanfogning, spara
 
 Progress = Callable[[str], None]
@@ -467,6 +467,7 @@ def _publicera_per_arende(h: Handling, falt, plans: list[_Plan], profil: Profil,
             sources = []
             outline: list[pikepdf.OutlineItem] = []
             stamps: list[tuple[int, str]] = []
+            krymp: set[int] = set()
             for plan in mine:
                 title, stamp_text = _titel_och_stampel(plan)
                 src = pikepdf.open(plan.pdf, password=plan.losenord or "")
@@ -474,10 +475,15 @@ def _publicera_per_arende(h: Handling, falt, plans: list[_Plan], profil: Profil,
                 if plan.roll != "utelämnad":
                     publicering_mod.rensa(src, _rel(plan.delar[0].fil, h.mapp), len(sam.pdf.pages))
                 komp = sam.lagg_till(src, title, formular=False)
-                outline.append(pikepdf.OutlineItem(title, komp.forsta))
+                outline.append(pikepdf.OutlineItem(title, komp.forsta, structure_element=komp.element))
                 stamps.extend((i, stamp_text) for i in range(komp.forsta, komp.sista + 1))
+                d = plan.delar[0]
+                krymp.update(i for i in range(komp.forsta, komp.sista + 1)
+                             if plan.roll == "utelämnad" or d.typ is None
+                             or text_in_band(plan.reader.pages[i - komp.forsta]))
             total = len(sam.pdf.pages)
-            sam.stampla([(i, Stampel(f"{falt.namnd} {datum} · {t}", f"Sida {i + 1} av {total}")) for i, t in stamps])
+            sam.stampla([(i, Stampel(f"{falt.namnd} {datum} · {t}", f"Sida {i + 1} av {total}")) for i, t in stamps],
+                        krymp=krymp)
             with sam.pdf.open_outline() as ol:
                 ol.root.extend(outline)
             titel = f"Ärende {a.punkt}: {a.arendemening}"
@@ -549,6 +555,8 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
         pikepdf.OutlineItem("Kallelse och ärendelista", 0, structure_element=kkomp.element)]
     # (page index, stamp text): every page, the kallelse's too, for continuous page numbers.
     stamped: list[tuple[int, str]] = [(i, "Kallelse och ärendelista") for i in range(k_pages)]
+    kreader = PdfReader(str(kallelse_pdf))
+    krymp: set[int] = {i for i in range(k_pages) if text_in_band(kreader.pages[i])}
     parents: dict[int, pikepdf.OutlineItem] = {}
     arende_of_page: dict[int, str] = {}
     datum = falt.datum.isoformat()
@@ -583,6 +591,9 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
         parents[d.arende_nr].children.append(child)
         for idx in range(first, last + 1):
             stamped.append((idx, stamp_text))
+            # A generated page whose template leaves the stamp band free is not scaled.
+            if plan.roll == "utelämnad" or d.typ is None or text_in_band(plan.reader.pages[idx - first]):
+                krymp.add(idx)
             arende_of_page[idx] = str(a.punkt)
         etikett = "Hela ärendet" if plan.roll == "utelämnad" and a.sekretess else d.etikett
         utelamnad = plan.roll == "utelämnad"
@@ -610,7 +621,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
     total = len(sam.pdf.pages)
     sam.stampla(
         [(idx, Stampel(f"{falt.namnd} {datum} · {text}", f"Sida {idx + 1} av {total}")) for idx, text in stamped],
-        krymp=True,
+        krymp=krymp,
         lankar={idx: (lista_sida, f"Till ärendelistan (från ärende {punkt})") for idx, punkt in arende_of_page.items()})
 
     with sam.pdf.open_outline() as ol:

@@ -151,6 +151,24 @@ def geometri(page: PageObject) -> Geometri:
     return Geometri(w, h, 0, (1.0, 0.0, 0.0, 1.0, x0, y0))
 
 
+def text_in_band(page: PageObject, band: float = BAND) -> bool:
+    """Whether an unrotated page has text in the bottom stamp band (then it must be shrunk)."""
+    if (page.get("/Rotate", 0) or 0) % 360:
+        return True
+    bottom = float(page.cropbox.bottom)
+    low = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            low.append(mul(tuple(tm), tuple(cm))[5] - bottom)
+
+    try:
+        page.extract_text(visitor_text=visit)
+    except Exception:  # unreadable text: shrink to be safe
+        return True
+    return any(y < band + 2 for y in low)
+
+
 def shrink_matrix(g: Geometri, band: float = BAND) -> Matrix:
     """User-space transform that scales the shown page about its top centre, freeing a bottom band."""
     s = (g.hojd - band) / g.hojd

@@ -266,11 +266,13 @@ class Sammanfogning:
 
     # --- finishing ----------------------------------------------------------------
 
-    def stampla(self, stamps: list[tuple[int, Stampel]], krymp: bool = True,
+    def stampla(self, stamps: list[tuple[int, Stampel]], krymp: bool | set[int] = True,
                 lankar: dict[int, tuple[int, str]] | None = None) -> None:
         """Draw the stamp band on each listed page as a pagination artifact.
 
-        krymp shrinks the page's content (and annotations) to free the band.
+        krymp shrinks the page's content (and annotations) to free the band: every page (True),
+        or the pages whose indexes are in the set (the others keep their size: their layout
+        leaves the band free).
         lankar: page index -> (target page, text) for a link over the stamp's left text.
         """
         out = self.pdf
@@ -284,7 +286,7 @@ class Sammanfogning:
             xobj = out.copy_foreign(spage.as_form_xobject())
             name = page.add_resource(xobj, Name.XObject, prefix="RgStp")
             pre = b"q\n"
-            if krymp:
+            if krymp is True or (not isinstance(krymp, bool) and idx in krymp):
                 m = shrink_matrix(g)
                 pre = b"q " + _cm(m) + b"\n"
                 _transform_annotations(page, m)
