@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pdfplumber
 import pikepdf
@@ -242,3 +243,82 @@ def test_generated_pages_are_not_scaled(normal):
                     assert number in low, idx + 1
                     rest = low.replace(number, "", 1)
                     assert rest.startswith("Socialnämnden2023-09-19·") and "Sida" not in rest, (idx + 1, low)
+
+
+def test_no_page_has_two_page_numbers(normal):
+    from .handling_helpers import page_text
+
+    for i in range(1, normal.sidor + 1):
+        numbers = re.findall(r"\bSida \d+", page_text(normal.handling, i))
+        assert numbers == [f"Sida {i}"], (i, numbers)
+
+
+def test_delarsrapport_contents_use_package_pages(normal):
+    from .handling_helpers import page_text
+
+    rapport = next(d for d in normal.delar if d.typ == "delarsrapport")
+    toc_page = next(i for i in range(rapport.forsta_sida, rapport.sista_sida + 1)
+                    if "Innehållsförteckning" in page_text(normal.handling, i))
+    entries = re.findall(r"^(\S.*?)\s*\.{3,}\s*(\d+)\s*$", page_text(normal.handling, toc_page), re.M)
+    assert len(entries) >= 10
+    for title, page in entries:
+        page = int(page)
+        assert rapport.forsta_sida <= page <= rapport.sista_sida, (title, page)
+        text = " ".join(page_text(normal.handling, page).split())
+        assert " ".join(title.split())[:30] in text, (title, page)
+
+
+def _field_runs(paragraph, instr: str, simple: bool) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    if simple:
+        fld = OxmlElement("w:fldSimple")
+        fld.set(qn("w:instr"), instr)
+        paragraph._p.append(fld)
+        return
+    for kind, text in (("begin", None), (None, instr), ("separate", None), (None, "7"), ("end", None)):
+        r = OxmlElement("w:r")
+        if kind:
+            fc = OxmlElement("w:fldChar")
+            fc.set(qn("w:fldCharType"), kind)
+            r.append(fc)
+        elif text == instr:
+            it = OxmlElement("w:instrText")
+            it.text = instr
+            r.append(it)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            r.append(t)
+        paragraph._p.append(r)
+
+
+def test_a_documents_own_page_numbers_are_removed(tmp_path):
+    from docx import Document
+
+    from rapportgen.assemble.paketdocx import forsta_sidnummer, har_innehallsforteckning, utan_sidnummer
+
+    doc = Document()
+    doc.add_paragraph("Brödtext 121")
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.add_run("Delårsrapport 2023 · Sida ")
+    _field_runs(footer, " PAGE ", simple=False)
+    header = doc.sections[0].header.paragraphs[0]
+    header.add_run("Sida ")
+    _field_runs(header, "PAGE", simple=True)
+    header.add_run(" (")
+    _field_runs(header, "NUMPAGES", simple=True)
+    header.add_run(")")
+    path = tmp_path / "d.docx"
+    doc.save(path)
+    assert utan_sidnummer(path)
+    again = Document(path)
+    assert again.sections[0].footer.paragraphs[0].text.strip() == "Delårsrapport 2023 ·"
+    assert again.sections[0].header.paragraphs[0].text.strip() == ""
+    assert "PAGE" not in again.sections[0].footer._element.xml + again.sections[0].header._element.xml
+    assert again.paragraphs[0].text == "Brödtext 121"
+    assert not utan_sidnummer(path)  # nothing left to remove
+    assert not har_innehallsforteckning(path)
+    forsta_sidnummer(path, 14)
+    assert 'w:start="14"' in Document(path).sections[0]._sectPr.xml

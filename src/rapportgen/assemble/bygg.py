@@ -30,7 +30,7 @@ from ..convert import ConversionErrors, convert_many, session
 from ..exceptions import InputError
 from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
 from ..profil import Profil
-from . import kallelse, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod
+from . import kallelse, paketdocx, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod
 from .manifest import Del, Handling, load_handling
 from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_in_band
 from .taggat import Sammanfogning, spara
@@ -223,6 +223,8 @@ def build_handling(
             raise InputError("kallelsens sidantal ändras när sidnumren fylls i; korta ärendemeningarna",
                              fil=h.fil)
 
+        _toc_with_package_pages(plans, len(PdfReader(str(kallelse_pdf)).pages), tmp, pdfa, h, say)
+
         say("sätter ihop handlingen")
         posts: list[publicering_mod.Post] = []
 
@@ -304,6 +306,7 @@ def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, pub
                         maskeringar.append(personnummer.Maskering(rel, None, n))
             out = tmp / f"{stem}.docx"
             doctypes.get(d.typ).render(doc, out, profil, mallar)
+            paketdocx.utan_sidnummer(out)  # the package stamp carries the page number
             plans.append(_Plan([d], roll, kalla_for_konvertering=out))
         elif d.fil.suffix.lower() == ".pdf":
             plans.append(_Plan([d], roll, pdf=d.fil, losenord=d.losenord))
@@ -362,6 +365,34 @@ def _final_publication_check(pdf: Path, delar: list[DelResultat], h: Handling) -
     if left:
         raise InputError("publiceringsversionen stoppad: personnummer finns kvar i " + ", ".join(left), fil=h.fil)
     return posts
+
+
+def _toc_with_package_pages(plans: list[_Plan], k_pages: int, tmp: Path, pdfa: bool, h: Handling,
+                            say: Progress) -> None:
+    """Generated documents with a table of contents are converted again numbered from their package page."""
+    todo: list[tuple[_Plan, Path]] = []
+    page = k_pages + 1
+    for plan in plans:
+        src = plan.kalla_for_konvertering
+        if src is not None and plan.delar[0].typ and src.suffix == ".docx" and paketdocx.har_innehallsforteckning(src):
+            numbered = tmp / "paketsidor" / src.name
+            numbered.parent.mkdir(exist_ok=True)
+            shutil.copyfile(src, numbered)
+            paketdocx.forsta_sidnummer(numbered, page)
+            todo.append((plan, numbered))
+        page += len(plan.reader.pages)
+    if not todo:
+        return
+    say("fyller innehållsförteckningar med handlingens sidnummer")
+    try:
+        converted = _convert([p for _plan, p in todo], tmp / "paketsidor-pdf", pdfa)
+    except ConversionErrors as exc:
+        raise _named_after_parts(exc, plans, h) from None
+    for (plan, _docx), pdf in zip(todo, converted):
+        reader = open_pdf(pdf)
+        if len(reader.pages) != len(plan.reader.pages):  # the numbers changed the layout: keep the first version
+            continue
+        plan.pdf, plan.reader = pdf, reader
 
 
 def _start_pages(h: Handling, plans: list[_Plan], k_pages: int) -> dict[int, int]:
