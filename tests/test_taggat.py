@@ -322,3 +322,38 @@ def test_a_documents_own_page_numbers_are_removed(tmp_path):
     assert not har_innehallsforteckning(path)
     forsta_sidnummer(path, 14)
     assert 'w:start="14"' in Document(path).sections[0]._sectPr.xml
+
+
+def test_role_map_conflicts_and_ids_are_merged(tmp_path, normal):
+    """A custom role mapped differently in two parts is resolved in the second; a clashing ID is renamed."""
+    a = pikepdf.open(normal.kallelse_pdf)
+    b = pikepdf.open(normal.kallelse_pdf)
+    for src in (a, b):
+        first = next(e for e in walk_structure(src) if e.get("/S") == "/Standard")
+        first.ID = pikepdf.String("rad1")
+        src.Root.StructTreeRoot.IDTree = pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("rad1"), first]))
+    b.Root.StructTreeRoot.RoleMap.Standard = pikepdf.Name.Span  # 'Standard' means P in a, Span in b
+    sam = Sammanfogning()
+    sam.lagg_till(a, "A")
+    sam.lagg_till(b, "B")
+    sam.avsluta("Roller")
+    out = tmp_path / "roller.pdf"
+    spara(sam.pdf, out)
+    with pikepdf.open(out) as pdf:
+        root = pdf.Root.StructTreeRoot
+        assert root.RoleMap.Standard == "/P"
+        part_a, part_b = list(root.K[0].K)
+        in_b = {str(e.S) for e in walk_structure_under(part_b)}
+        in_a = {str(e.S) for e in walk_structure_under(part_a)}
+        assert "/Standard" in in_a and "/Standard" not in in_b and "/Span" in in_b
+        names = list(root.IDTree.Names)
+        keys = [str(k) for k in names[::2]]
+        assert len(keys) == 2 and len(set(keys)) == 2 and "rad1" in keys
+        for key, elem in zip(names[::2], names[1::2]):
+            assert str(elem.ID) == str(key)
+
+
+def walk_structure_under(elem):
+    from rapportgen.assemble.taggat import _walk
+
+    return _walk([elem])
