@@ -21,6 +21,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
 
+from .typsnitt import dela_typsnitt
 from .pdf import Geometri, Matrix, Stampel, apply, fonts, mul, invert, shrink_matrix, stamp_pdf
 
 LANG = "sv-SE"
@@ -337,6 +338,7 @@ class Sammanfogning:
         # PDF/UA is claimed only when every part carries tags (the machine checks still apply).
         pdfua = all(k.taggad for k in self.komponenter)
         _write_xmp(out, titel, forfattare, amne, nyckelord, skapare, pdfa, pdfua)
+        dela_typsnitt(out)
         _dedupe_fonts(out)
         return out
 
