@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from rapportgen.checks.runner import kontrollera
+from rapportgen.commands.kontrollera import kontrollera
 from rapportgen.cli import cli
-from rapportgen.profil import load_profile
+from rapportgen.config import load_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "data" / "seed_faults"
@@ -121,14 +121,14 @@ def test_batch_rows_are_checked_with_cell_locations(tmp_path):
 
 def test_dispatch_by_recognizer(tmp_path, monkeypatch):
     from rapportgen import doctypes
-    from rapportgen.tjansteskrivelse import Kontext
+    from rapportgen.doctypes.tjansteskrivelse import Kontext
 
     loaded = []
     fake = doctypes.DocType(
         name="provtyp", label="Provtyp", context_model=Kontext,
         load=lambda path, profil: loaded.append(path) or object(), render=lambda *a: a[1],
         suffixes=(".md",), kanner_igen=lambda p: p.read_text(encoding="utf-8").startswith("---\ntyp: prov"))
-    monkeypatch.setitem(doctypes._TYPES, "provtyp", fake)
+    monkeypatch.setitem(doctypes.TYPER.typer, "provtyp", fake)
     prov = tmp_path / "prov.md"
     prov.write_text("---\ntyp: prov\n---\n", encoding="utf-8")
     assert doctypes.for_path(prov) is fake

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from rapportgen import tjansteskrivelse
+from rapportgen.doctypes import tjansteskrivelse
 from rapportgen.checks import (
     Finding, Kontrollkontext, Severity, check, group_by_document, raise_on_errors, registered, run_checks,
 )
@@ -20,7 +20,7 @@ from rapportgen.checks.text import empty_section_findings, find_placeholders, ha
 from rapportgen.exceptions import CheckFailed
 from rapportgen.format import Period
 from rapportgen.inputs.excel import load_table
-from rapportgen.profil import Formatinstallningar, Profil
+from rapportgen.config import Formatinstallningar, Profil
 
 PROFIL = Profil(kommun="Timrå kommun", förvaltning="Socialförvaltningen", nämnd="Socialnämnden",
                 underskrifter=[{"namn": "Johan Vikström", "titel": "Tf förvaltningschef"}])

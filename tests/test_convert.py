@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from rapportgen.convert import Alternativ, ConversionErrors, Pool, convert_many, session
 from rapportgen.convert import bakgrund, server as srv
 from rapportgen.convert.cache import Cache
-from rapportgen.profil import Konvertering
+from rapportgen.config import Konvertering
 
 from .conftest import pdf_text, squash
 
@@ -451,7 +451,7 @@ def test_server_kor_serves_other_machines_xlsx_included(tmp_path):
 
 def test_profile_konvertering_block(tmp_path):
     from rapportgen.exceptions import InputError
-    from rapportgen.profil import load_profile
+    from rapportgen.config import load_profile
 
     good = tmp_path / "rapportgen.yaml"
     good.write_text("konvertering:\n  arbetare: 3\n  tidsgräns: 30\n  bara_fjärr: true\n"

@@ -13,7 +13,7 @@ from rapportgen.format import (
     FILTER_DOCS, MANADER, MANADER_KORT, MINUS, NBSP, Formatter, Period, find_periods, format_period,
     parse_belopp, parse_datum_lang, parse_manad, parse_period, parse_procent, parse_tal,
 )
-from rapportgen.profil import Formatinstallningar, Profil
+from rapportgen.config import Formatinstallningar, Profil
 from rapportgen.render.environment import make_environment
 
 F = Formatter()

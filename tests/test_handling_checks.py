@@ -217,7 +217,7 @@ def test_masking_leaves_no_personnummer(text):
 
 
 def test_mask_object_copies_and_counts(tmp_path):
-    from rapportgen.dokument import load
+    from rapportgen.doctypes.dokument import load
 
     p = dokument(tmp_path, "d.md", "Om 121212-1212", body="| a | b |\n|---|---|\n| 19121212-1212 | x |")
     doc = load(p)
@@ -245,10 +245,10 @@ def _clean(text: str) -> str:
 def test_kallelse_renders_any_text(tmp_path, mening, namn):
     from docx import Document
 
-    from rapportgen.assemble import kallelse
+    from rapportgen.doctypes import kallelse
     from rapportgen.inputs.text import clean_text
     from rapportgen.model.sammantrade import Sammantrade
-    from rapportgen.profil import Profil
+    from rapportgen.config import Profil
 
     falt = Sammantrade.model_validate({
         "nämnd": "Socialnämnden", "datum": "2023-09-19", "klockan": "08:00", "lokal": "A", "ort": "B",

@@ -14,7 +14,7 @@ from .handling_helpers import EXAMPLE, PROFILE, all_text, outline, page_text
 from rapportgen.assemble import build_handling, load_handling
 from rapportgen.assemble.personnummer import find
 from rapportgen.cli import cli
-from rapportgen.profil import load_profile
+from rapportgen.config import load_profile
 
 MANIFEST = EXAMPLE / "sammantrade.yaml"
 

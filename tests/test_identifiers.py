@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from rapportgen.exceptions import InputError
 from rapportgen.identifiers import Beslutsreferens, Delegationsnummer, Dnr, DnrMonster, monster_for
-from rapportgen.profil import Profil
+from rapportgen.config import Profil
 
 TIMRA = DnrMonster("{organ}/{år}:{löpnummer}")
 HARRYDA = DnrMonster("{år}{organ}{löpnummer}[ {klass}]")

@@ -9,9 +9,10 @@ import pytest
 from docx import Document
 from docxtpl import DocxTemplate
 
-from rapportgen import doctypes, mallar
+from rapportgen import doctypes
+from rapportgen.commands import mallar
 from rapportgen.cli import cli
-from rapportgen.profil import Profil
+from rapportgen.config import Profil
 from rapportgen.render.templates import SHIPPED, resolve_template
 
 from .conftest import ROOT, pdf_text, squash
@@ -264,7 +265,8 @@ def test_kontrollera_names_header_and_footer(tmp_path):
 
 def test_every_variable_has_a_description():
     """A template author reads one line per variable: none may be blank, in any type."""
-    from rapportgen import doctypes, mallar as m
+    from rapportgen import doctypes
+    from rapportgen.commands import mallar as m
 
     missing = [f"{t.name}: {v.namn}" for t in doctypes.all_types() for v in m.variabler(t)
                if not v.beskrivning.strip()]

@@ -6,8 +6,8 @@ import pytest
 
 from rapportgen.cli import cli
 from rapportgen.exceptions import InputError
-from rapportgen.profil import load_profile
-from rapportgen.tjansteskrivelse import load
+from rapportgen.config import load_profile
+from rapportgen.doctypes.tjansteskrivelse import load
 
 from .conftest import EXAMPLES, pdf_text, squash
 

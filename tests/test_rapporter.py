@@ -18,8 +18,8 @@ from rapportgen.checks import errors, run_checks
 from rapportgen.cli import cli
 from rapportgen.format import Formatter
 from rapportgen.model.ekonomi import KOSTNADER, NETTO
-from rapportgen.profil import load_profile
-from rapportgen.rapporter import load
+from rapportgen.config import load_profile
+from rapportgen.doctypes.rapport import load
 
 DELAR = EXAMPLES / "delarsrapport"
 PLAN = EXAMPLES / "verksamhetsplan"

@@ -18,7 +18,7 @@ from rapportgen.checks import errors, run_checks
 from rapportgen.exceptions import InputError
 from rapportgen.format import Formatter
 from rapportgen.model.ekonomi import NETTO
-from rapportgen.rapporter import load, render
+from rapportgen.doctypes.rapport import load, render
 
 DELAR = EXAMPLES / "delarsrapport"
 
@@ -257,7 +257,7 @@ def _blank_utfall(src: Path, cell: str = "D5") -> None:
 
 
 def test_missing_period_result_gives_correct_swedish(kopia):
-    from rapportgen.rapporter import prosa
+    from rapportgen.doctypes.rapport import prosa
 
     _blank_utfall(kopia)
     doc = load(kopia)

@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from rapportgen import revisionssvar
+from rapportgen.doctypes import revisionssvar
 from rapportgen.checks import Severity, run_checks
 from rapportgen.cli import cli
 from rapportgen.exceptions import InputError
 from rapportgen.model.revision import imperativ
-from rapportgen.profil import load_profile
-from rapportgen.revisionsregister import load_register, status
+from rapportgen.config import load_profile
+from rapportgen.commands.revision import load_register, status
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples" / "revision"
@@ -348,7 +348,7 @@ def test_uppdragslista_bad_status_names_cell(tmp_path):
 @pytest.mark.parametrize("name", ["revisionssvar", "uppdragslista"])
 def test_packaged_example_renders_without_profile(tmp_path, name):
     from rapportgen import doctypes
-    from rapportgen.profil import Profil
+    from rapportgen.config import Profil
 
     typ = doctypes.get(name)
     assert typ.exempel is not None and typ.exempel.is_file()

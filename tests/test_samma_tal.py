@@ -5,10 +5,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from rapportgen.assemble.manifest import load_handling
+from rapportgen.assemble import load_handling
 from rapportgen.checks import run_checks
 from rapportgen.cli import cli
-from rapportgen.profil import load_profile
+from rapportgen.config import load_profile
 
 from .conftest import EXAMPLES
 

@@ -14,7 +14,7 @@ from .handling_helpers import EXAMPLE, PROFILE
 from rapportgen.assemble import build_handling
 from rapportgen.assemble.pdfua import kontrollera
 from rapportgen.assemble.taggat import Sammanfogning, spara, walk_structure
-from rapportgen.profil import load_profile
+from rapportgen.config import load_profile
 
 MANIFEST = EXAMPLE / "sammantrade.yaml"
 

@@ -7,11 +7,13 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rapportgen import tjansteskrivelse
-from rapportgen.build import build_tjansteskrivelser
+from rapportgen.doctypes import tjansteskrivelse
+from rapportgen.doctypes.tjansteskrivelse import DOKUMENTTYP
+
+build_tjansteskrivelser = DOKUMENTTYP.build
 from rapportgen.inputs.markdown import load_markdown
 from rapportgen.inputs.text import clean_text
-from rapportgen.profil import Profil
+from rapportgen.config import Profil
 
 from .conftest import pdf_text, squash
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from rapportgen import tjansteskrivelse
+from rapportgen.doctypes import tjansteskrivelse
 from rapportgen.cli import cli
-from rapportgen.profil import load_profile
+from rapportgen.config import load_profile
 
 from .conftest import EXAMPLES, pdf_text, squash
 

@@ -4,7 +4,7 @@ import pytest
 
 from rapportgen.exceptions import InputError
 from rapportgen.inputs.yamlsrc import parse_yaml, validate
-from rapportgen.profil import Profil
+from rapportgen.config import Profil
 
 
 @pytest.mark.parametrize("text, rad, ord_", [

@@ -1,4 +1,4 @@
-"""Build the shipped Word templates in templates/ with python-docx.
+"""Build the shipped Word templates in src/rapportgen/templates/ (package data) with python-docx.
 
 The .docx files are committed and meant to be edited in Word; this script is
 how they were made, and can make them again. Each tools/tpl_*.py module adds
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TEMPLATES = HERE.parent / "templates"
+TEMPLATES = HERE.parent / "src" / "rapportgen" / "templates"  # templates/ at the top is a link here
 
 
 def builders() -> dict:

@@ -12,7 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "rapportgen" / "templates"  # package data
 FONT = "Calibri"
 DARK = RGBColor(0x1F, 0x2A, 0x44)
 

@@ -19,7 +19,7 @@ from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .profil import Profil
+    from .config import Profil
 
 LOCALE = "sv_SE"
 NBSP = "\u00a0"
@@ -372,3 +372,39 @@ def parse_period(text: str) -> Period | None:
     if month is None:
         return None
     return Period(int(m.group(2)) if m.group(2) else None, month, month)
+
+
+# --- sentences about the economy (the reports' prose and the checks that read it back) ---
+
+AVVIKELSE = "Avvikelse period"
+PROGNOSAVVIKELSE = "Årsprognos budgetavvikelse"
+# What the checks read back from the text (checks/ekonomi.py).
+RESULTAT_MENING = re.compile(
+    r"^(?P<vem>.+?) redovisar (?:ett (?P<ord>underskott|överskott) på (?P<tal>-?[\d\u00a0 ]+,\d)[\u00a0 ]?mnkr"
+    r"|ett resultat i nivå med budget)")
+
+
+def _mnkr(fmt: Formatter, kr: Decimal) -> str:
+    return fmt.belopp(kr, "mnkr", 1)
+
+
+def resultat(fmt: Formatter, vem: str, kr: Decimal | None) -> str:
+    """'Hemtjänsten redovisar ett underskott på -8,3 mnkr' (sign kept, as in the table);
+    'Hemtjänsten saknar utfall för perioden' when a figure is missing (a complete sentence)."""
+    if kr is None:
+        return f"{vem} saknar utfall för perioden"
+    shown = fmt.mnkr(kr)
+    if shown in ("0,0", "-0,0"):
+        return f"{vem} redovisar ett resultat i nivå med budget"
+    word = "underskott" if kr < 0 else "överskott"
+    return f"{vem} redovisar ett {word} på {_mnkr(fmt, kr)}"
+
+
+def prognos(fmt: Formatter, kr: Decimal | None, vad: str = "budgetavvikelse") -> str:
+    if kr is None:
+        return "Prognos för helår saknas."
+    shown = fmt.mnkr(kr)
+    if shown in ("0,0", "-0,0"):
+        return "Prognosen för helår är i nivå med budget."
+    ton = "negativ" if kr < 0 else "positiv"
+    return f"Prognosen för helår visar på en {ton} {vad} på {_mnkr(fmt, kr)}."

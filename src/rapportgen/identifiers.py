@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from .exceptions import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .profil import Profil
+    from .config import Profil
 
 # A body code: KF, KS, SN, Klk, Rev., SOCN.
 ORGAN = r"[A-ZÅÄÖ][A-Za-zÅÄÖåäö]*\.?"

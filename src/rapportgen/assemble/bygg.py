@@ -24,14 +24,16 @@ from typing import Callable
 import pikepdf
 from pypdf import PdfReader
 
-from .. import __version__, doctypes
+from .. import doctypes
+from .._version import __version__
 from ..checks import Finding, Severity, raise_on_errors, run_checks
+from ..config import Profil
 from ..convert import ConversionErrors, convert_many, session
+from ..doctypes import kallelse, load_handling
 from ..exceptions import InputError
 from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
-from ..profil import Profil
-from . import kallelse, paketdocx, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod
-from .manifest import Del, Handling, load_handling
+from ..model.sammantrade import Del, Handling
+from . import paketdocx, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod
 from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_in_band
 from .taggat import Sammanfogning, spara
 

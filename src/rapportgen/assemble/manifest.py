@@ -6,94 +6,28 @@ once. Broken generated inputs (bad front matter) raise a located InputError.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import doctypes
+from ..config import Profil
 from ..exceptions import InputError
-from ..inputs.yamlsrc import Located, load_yaml_file, validate
-from ..model.sammantrade import EXTERNA_SUFFIX, STANDARD_SEKRETESS_SKAL, Arende, Sammantrade
-from ..profil import Profil
+from ..inputs.typ import own_typ
+from ..inputs.yamlsrc import load_yaml_file, validate
+from ..model.sammantrade import EXTERNA_SUFFIX, STANDARD_SEKRETESS_SKAL, Del, Handling, Sammantrade  # noqa: F401
 
 TJANSTESKRIVELSE = "tjansteskrivelse"
 KALLELSE = "kallelse"
 
 
-@dataclass
-class Del:
-    """One document of the package: an ärende's tjänsteskrivelse or one of its bilagor."""
-
-    arende_nr: int  # index into Handling.arenden (0-based)
-    arende: Arende
-    bilaga_nr: int | None  # 1-based; None for the tjänsteskrivelse
-    etikett: str  # 'Tjänsteskrivelse' or the bilaga's display label
-    fil: Path  # resolved source
-    typ: str | None  # doctype name of a generated document; None for an external file
-    sekretess: bool
-    sekretess_skal: str
-    losenord: str | None
-    manifest_plats: str  # 'rad N' in the manifest
-    doc: Any = None  # the loaded generated document
-
-    @property
-    def extern(self) -> bool:
-        return self.typ is None
-
-    @property
-    def stampel(self) -> str:
-        """`Ärende 8 · Bilaga 2` / `Ärende 8 · Tjänsteskrivelse`."""
-        del_text = f"Bilaga {self.bilaga_nr}" if self.bilaga_nr else "Tjänsteskrivelse"
-        return f"Ärende {self.arende.punkt} · {del_text}"
-
-
-@dataclass
-class Handling:
-    """A loaded meeting manifest."""
-
-    fil: Path
-    falt: Sammantrade
-    located: Located
-    delar: list[Del] = field(default_factory=list)
-
-    @property
-    def arenden(self) -> list[Arende]:
-        return self.falt.arenden
-
-    @property
-    def mapp(self) -> Path:
-        return self.fil.parent
-
-    def delar_for(self, arende_nr: int) -> list[Del]:
-        return [d for d in self.delar if d.arende_nr == arende_nr]
-
-    def plats(self, *loc: Any) -> str | None:
-        line = self.located.line_of(loc)
-        return f"rad {line}" if line else None
-
-
-def _own_typ(path: Path) -> str | None:
-    """The `typ:` a Markdown or YAML input names for itself, if any."""
-    from ..dokument import front_matter_typ
-
-    suffix = path.suffix.lower()
-    if suffix == ".md":
-        return front_matter_typ(path)
-    if suffix in (".yaml", ".yml"):
-        data = load_yaml_file(path).data
-        return data.get("typ") if isinstance(data, dict) and isinstance(data.get("typ"), str) else None
-    return None
-
-
-def choose_type(path: Path, typ: str | None, *, manifest: Path, plats: str | None,
+def choose_type(path: Path, typ: str | None, *, manifest: Path, plats: str | None, typer: Any,
                 standard: str = "dokument") -> str | None:
     """The doctype that renders a bilaga, or None for an external file taken in as it is.
 
     An explicit `typ:` wins; then the file's own `typ:`; then a document type that
-    recognizes the file (doctypes.for_path, e.g. an uppdragslista .xlsx); then
+    recognizes the file (typer.for_path, e.g. an uppdragslista .xlsx); then
     `standard` for Markdown. Other .pdf/.docx/.xlsx files are external.
     """
-    known = {t.name for t in doctypes.all_types()} - {KALLELSE}
+    known = {t.name for t in typer.all_types()} - {KALLELSE}
     if typ:
         if typ not in known:
             raise InputError(f"okänd dokumenttyp '{typ}'; kända typer: {', '.join(sorted(known))}",
@@ -101,10 +35,10 @@ def choose_type(path: Path, typ: str | None, *, manifest: Path, plats: str | Non
         return typ
     if not path.is_file():
         return None if path.suffix.lower() in EXTERNA_SUFFIX else standard
-    own = _own_typ(path)
+    own = own_typ(path)
     if own:
-        return choose_type(path, own, manifest=manifest, plats=plats)
-    found = doctypes.for_path(path)
+        return choose_type(path, own, manifest=manifest, plats=plats, typer=typer)
+    found = typer.for_path(path)
     if found is not None and found.name in known and (found.kanner_igen is not None
                                                       or path.suffix.lower() not in (".md", *EXTERNA_SUFFIX)):
         return found.name
@@ -128,8 +62,12 @@ def is_manifest(path: str | Path) -> bool:
     return isinstance(data, dict) and any(k in data for k in ("ärenden", "arenden"))
 
 
-def load_handling(path: str | Path, profil: Profil | None = None) -> Handling:
-    """Read and validate a meeting manifest and load the documents it renders."""
+def load_handling(path: str | Path, profil: Profil | None, typer: Any) -> Handling:
+    """Read and validate a meeting manifest and load the documents it renders.
+
+    typer is the registry of document types (rapportgen.doctypes.TYPER): it chooses and
+    loads each part. The registry's own load_handling(path, profil) passes itself.
+    """
     path = Path(path)
     profil = profil or Profil()
     located = load_yaml_file(path)
@@ -156,11 +94,11 @@ def load_handling(path: str | Path, profil: Profil | None = None) -> Handling:
         for bi, bilaga in enumerate(arende.bilagor):
             plats = handling.plats(akey, ai, "bilagor", bi)
             fil = (handling.mapp / bilaga.fil).resolve()
-            typ = choose_type(fil, bilaga.typ, manifest=path, plats=plats)
+            typ = choose_type(fil, bilaga.typ, manifest=path, plats=plats, typer=typer)
             handling.delar.append(Del(
                 ai, arende, bi + 1, bilaga.etikett, fil, typ, arende.sekretess or bilaga.sekretess,
                 bilaga.sekretess_skal or skal, bilaga.losenord, plats or ""))
     for d in handling.delar:
         if d.typ is not None and d.fil.is_file():
-            d.doc = doctypes.get(d.typ).load(d.fil, profil)
+            d.doc = typer.get(d.typ).load(d.fil, profil)
     return handling

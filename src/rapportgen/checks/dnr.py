@@ -12,8 +12,9 @@ import datetime as dt
 from typing import Iterator
 
 from ..identifiers import Beslutsreferens, DnrMonster
-from ..tjansteskrivelse import TjansteskrivelseDoc
-from . import Finding, Kontrollkontext, Severity, check, falt_plats
+from ..model.tjansteskrivelse import TjansteskrivelseDoc
+from ..model.finding import Finding, Severity
+from .base import Kontrollkontext, check, falt_plats
 
 
 def dnr_findings(dokument: str, dnr: str, monster: DnrMonster, *, plats: str | None = None,

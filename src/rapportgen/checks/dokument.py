@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..dokument import DokumentDoc
-from . import Finding, check, iter_texts
+from ..model.dokument import DokumentDoc
+from ..model.finding import Finding
+from .base import check, iter_texts
 from .text import block_texts, placeholder_findings
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from ..format import parse_tal
-from ..inputs.ekonomiblad import DELAR_VALFRI
-from ..inputs.markdown import Block, Stycke, runs_text
-from ..model.ekonomi import NETTO
-from ..rapporter import prosa
-from ..rapporter.rapport import Rapport, text_kalla
-from . import Finding, Kontrollkontext, Severity, check
+from ..format import AVVIKELSE, RESULTAT_MENING, parse_tal, resultat
+from ..model.block import Block, Stycke, runs_text
+from ..model.ekonomi import DELAR_VALFRI, NETTO
+from ..model.rapport import Rapport, text_kalla
+from ..model.finding import Finding, Severity
+from .base import Kontrollkontext, check
 from .numeric import Tolerans, jamfor, kontrollera_summa
 from .text import block_texts, placeholder_findings
 
@@ -80,7 +79,7 @@ def varav_rows(doc: Rapport) -> Iterator[Finding]:
 
 
 def _mnkr_in_text(text: str) -> Decimal | None:
-    m = prosa.RESULTAT_MENING.match(text)
+    m = RESULTAT_MENING.match(text)
     if not m:
         return None
     if m.group("tal") is None:
@@ -109,7 +108,7 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
     # (name, text, dokument, plats, which text).
     texts: list[tuple[str, str, str, str | None, str]] = []
     for namn, group in groups.items():
-        texts.append((namn, prosa.resultat(fmt, namn, d.varde(group, NETTO, prosa.AVVIKELSE)),
+        texts.append((namn, resultat(fmt, namn, d.varde(group, NETTO, AVVIKELSE)),
                       str(doc.fil), "genererad text", "Texten"))
     ekonomi = doc.falt.texter.ekonomi
     if ekonomi:
@@ -125,7 +124,7 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
         said = _mnkr_in_text(text)
         if said is None:
             continue
-        table = d.varde(groups[namn], NETTO, prosa.AVVIKELSE)
+        table = d.varde(groups[namn], NETTO, AVVIKELSE)
         # The tolerance applied is half the last shown decimal (0,05 mnkr), and the message says so.
         f = jamfor(table, said, dokument=dokument, kod="prosa_mot_tabell", plats=plats, ktx=ktx,
                    tolerans=Tolerans(half), enhet="mnkr",

@@ -28,47 +28,13 @@ Contract:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from ..format import Formatter, as_decimal
-from . import Finding, Kontrollkontext, Severity
+from ..model.finding import Finding, Severity
+from .base import STANDARD_TOLERANS, STANDARD_TOLERANS_TKR, Kontrollkontext, Tal, Tolerans  # noqa: F401
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..profil import Profil
-
-STANDARD_TOLERANS_TKR = Decimal(1)
-Tal = int | float | Decimal
-
-
-@dataclass(frozen=True)
-class Tolerans:
-    """An absolute rounding tolerance, held in kronor."""
-
-    kr: Decimal
-
-    @classmethod
-    def from_tkr(cls, tkr: Tal) -> "Tolerans":
-        value = as_decimal(tkr) * 1000
-        if value < 0:
-            raise ValueError("toleransen kan inte vara negativ")
-        return cls(value)
-
-    @classmethod
-    def from_profil(cls, profil: "Profil") -> "Tolerans":
-        return cls.from_tkr(profil.format.avrundningstolerans_tkr)
-
-    @property
-    def tkr(self) -> Decimal:
-        return self.kr / 1000
-
-    def inom(self, forvantat_kr: Tal, funnet_kr: Tal) -> bool:
-        """True when found is within ± tolerance of expected (both in kronor)."""
-        return abs(as_decimal(funnet_kr) - as_decimal(forvantat_kr)) <= self.kr
-
-
-STANDARD_TOLERANS = Tolerans(STANDARD_TOLERANS_TKR * 1000)
 
 
 def _setup(ktx: Kontrollkontext | None, tolerans: Tolerans | None,

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from ..format import Period, PeriodTraff, find_periods, format_period
-from ..tjansteskrivelse import TjansteskrivelseDoc
-from . import Finding, Severity, check
+from ..model.tjansteskrivelse import TjansteskrivelseDoc
+from ..model.finding import Finding, Severity
+from .base import check
 from .text import block_texts, body_plats
 
 

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import Finding, Severity
-from .runner import Dokumentresultat, Kontrollrapport
+from ..model.finding import Finding, Severity
+from ..model.kontroll import Dokumentresultat, Kontrollrapport
 
 _STYLE = {Severity.FEL: "bold red", Severity.VARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..revisionssvar import RevisionssvarDoc
-from . import Finding, Severity, check
+from ..model.revision import RevisionssvarDoc
+from ..model.finding import Finding, Severity
+from .base import check
 from .text import find_placeholders
 
 
@@ -62,7 +63,7 @@ def nothing_to_answer(doc: RevisionssvarDoc) -> Iterator[Finding]:
 
 @check(RevisionssvarDoc, "platshallare")
 def placeholders_left(doc: RevisionssvarDoc) -> Iterator[Finding]:
-    from . import iter_texts
+    from .base import iter_texts
 
     for path, text in iter_texts(doc.falt.model_dump(by_alias=True, mode="json")):
         for hit in find_placeholders(text):

@@ -7,11 +7,10 @@ import unicodedata
 from collections import Counter
 from typing import Iterator
 
-from ..assemble.manifest import Handling
-from ..assemble.pdf import open_pdf
-from ..exceptions import InputError
-from ..tjansteskrivelse import TjansteskrivelseDoc
-from . import Finding, Kontrollkontext, Severity, check, iter_texts, run_checks
+from ..model.sammantrade import Handling
+from ..model.tjansteskrivelse import TjansteskrivelseDoc
+from ..model.finding import Finding, Severity
+from .base import Kontrollkontext, check, iter_texts, run_checks
 from .text import placeholder_findings
 
 
@@ -113,38 +112,6 @@ def beslutsunderlag_matches_bilagor(h: Handling) -> Iterator[Finding]:
                           "handlingen följer manifestets ordning", plats=plats)
 
 
-@check(Handling, "pdf")
-def pdf_readable(h: Handling) -> Iterator[Finding]:
-    """Externa PDF-filer går att öppna (inte skadade, rätt lösenord för krypterade)."""
-    for d in h.delar:
-        if d.extern and d.fil.suffix.lower() == ".pdf" and d.fil.is_file():
-            try:
-                open_pdf(d.fil, d.losenord)
-            except InputError as exc:
-                yield Finding(Severity.FEL, "pdf", str(h.fil), exc.detalj, plats=d.manifest_plats)
-
-
-@check(Handling, "office")
-def office_readable(h: Handling) -> Iterator[Finding]:
-    """Externa Word- och Excelfiler är hela (en .docx/.xlsx är ett zip-paket)."""
-    import zipfile
-
-    for d in h.delar:
-        if d.extern and d.fil.suffix.lower() in (".docx", ".xlsx") and d.fil.is_file():
-            ok = zipfile.is_zipfile(d.fil)
-            if ok:
-                try:
-                    with zipfile.ZipFile(d.fil) as z:
-                        ok = "[Content_Types].xml" in z.namelist() and z.testzip() is None
-                except (zipfile.BadZipFile, OSError):
-                    ok = False
-            if not ok:
-                slag = "Word" if d.fil.suffix.lower() == ".docx" else "Excel"
-                yield Finding(Severity.FEL, "office", str(h.fil),
-                              f"'{_rel(h, d)}' ({d.stampel}) är skadad eller inte en {slag}-fil",
-                              plats=d.manifest_plats)
-
-
 @check(Handling, "platshallare")
 def placeholders_in_generated(h: Handling, ktx: Kontrollkontext) -> Iterator[Finding]:
     """Platshållare kvar i manifestet och i de dokument rapportgen genererar (och deras övriga kontroller)."""
@@ -188,7 +155,7 @@ def _etikett(text: str) -> str:
 
 
 def _rapporter(h: Handling, i: int) -> list:
-    from ..rapporter.rapport import Rapport
+    from ..model.rapport import Rapport
 
     return [d for d in h.delar_for(i) if d.bilaga_nr is not None and isinstance(d.doc, Rapport)]
 
@@ -219,7 +186,7 @@ def same_figure_in_two_documents(h: Handling, ktx: Kontrollkontext) -> Iterator[
     from decimal import Decimal
 
     from ..format import ENHETER, parse_tal
-    from ..inputs.markdown import Tabell, runs_text
+    from ..model.block import Tabell, runs_text
 
     fmt = ktx.formatter
     for i, a in enumerate(h.arenden):

@@ -1,16 +1,18 @@
-"""Checks on tables read from Excel or CSV: template hints left in cells."""
+"""Checks on tables read from Excel or CSV: template hints left in cells.
+
+The table type belongs to the input stage (inputs.excel.Tabell); commands.kontrollera
+registers this check for it, so checks/ does not import the input stage.
+"""
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from ..inputs.excel import Tabell
-from . import Finding, check
+from ..model.finding import Finding
 from .text import placeholder_findings
 
 
-@check(Tabell, "platshallare")
-def placeholders_in_cells(tabell: Tabell) -> Iterator[Finding]:
+def placeholders_in_cells(tabell) -> Iterator[Finding]:
     """Platshållare och mallhjälptexter i tabellens textceller ('Ange investering per rad')."""
     cells = [*tabell.rubriker, *(cell for rad in tabell.rader for cell in rad.celler.values())]
     texts = ((cell.plats.plats, cell.varde) for cell in cells if isinstance(cell.varde, str))

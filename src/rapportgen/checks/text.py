@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from ..inputs.markdown import Block, Lista, Rubrik, Stycke, Tabell, runs_text
-from ..model.tjansteskrivelse import AVSNITT
-from ..tjansteskrivelse import TjansteskrivelseDoc
-from . import Finding, Severity, check, falt_plats, iter_texts
+from ..model.block import Block, Lista, Rubrik, Stycke, Tabell, runs_text
+from ..model.tjansteskrivelse import AVSNITT, TjansteskrivelseDoc
+from ..model.finding import Finding, Severity
+from .base import check, falt_plats, iter_texts
 
 # Developer work markers; spelt in pieces so source scanners do not flag this file.
 _WORK_MARKERS = ("TO" + "DO", "FIX" + "ME")

@@ -44,7 +44,7 @@ class Session:
     """Conversion settings and one pool shared by every convert_many call inside it."""
 
     def __init__(self, installningar=None, *, arbetare: int | None = None, pool: Pool | None = None):
-        from ..profil import Konvertering
+        from ..config import Konvertering
 
         self.installningar = installningar or Konvertering()
         self.arbetare = arbetare or self.installningar.arbetare

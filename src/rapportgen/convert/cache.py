@@ -14,7 +14,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..fileio import copy_atomic, sha256_file
 
 CACHE_FORMAT = "2"  # 2: LibreOffice runs with the sv_SE locale

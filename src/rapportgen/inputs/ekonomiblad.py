@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from ..exceptions import InputError
 from ..format import MANADER_KORT, Formatter
-from ..model.ekonomi import (INTAKTER, KOSTNADER, Belopprad, Driftstabell, Investering,
+from ..model.ekonomi import (DELAR_VALFRI, INTAKTER, KOSTNADER, Belopprad, Driftstabell, Investering,
                              Investeringstabell, Kolumn, Verksamhet, Volymer, Volymserie)
 from .excel import Cell, Rad, Tabell
 
@@ -32,7 +32,6 @@ PROJEKT = "Projekt"
 
 # Delårsrapport: input columns, and the columns shown (computed ones as a - b).
 DELAR_INDATA = ["Budget period", "Utfall period", "Budget helår", "Årsprognos"]
-DELAR_VALFRI = "Avvikelse innevarande månad"
 DELAR_KOLUMNER = [
     Kolumn("Budget period"), Kolumn("Utfall period"),
     Kolumn("Avvikelse period", "Utfall period", "Budget period"),

@@ -7,80 +7,15 @@ reaches a document.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..exceptions import InputError
+from ..model.block import Block, Lista, Listpunkt, MarkdownDoc, Rubrik, Run, Stycke, Tabell, runs_text  # noqa: F401
 from .text import read_text
-from .yamlsrc import Located, parse_yaml
-
-
-@dataclass(frozen=True)
-class Run:
-    text: str
-    fet: bool = False
-    kursiv: bool = False
-    kod: bool = False
-    radbrytning: bool = False  # a hard line break before this run's text
-
-
-def runs_text(runs: list[Run]) -> str:
-    """The plain text of a paragraph's or table cell's runs."""
-    return "".join(r.text for r in runs)
-
-
-@dataclass
-class Rubrik:
-    niva: int
-    runs: list[Run]
-    rad: int
-
-    @property
-    def text(self) -> str:
-        return "".join(r.text for r in self.runs).strip()
-
-
-@dataclass
-class Stycke:
-    runs: list[Run]
-    rad: int
-
-
-@dataclass
-class Listpunkt:
-    runs: list[Run]
-    underlista: "Lista | None" = None
-
-
-@dataclass
-class Lista:
-    numrerad: bool
-    punkter: list[Listpunkt]
-    rad: int
-    start: int = 1
-
-
-@dataclass
-class Tabell:
-    huvud: list[list[Run]]
-    rader: list[list[list[Run]]]
-    justering: list[str]  # "left" | "right" | "center" per column
-    rad: int
-
-
-Block = Union[Rubrik, Stycke, Lista, Tabell]
-
-
-@dataclass
-class MarkdownDoc:
-    fil: Path
-    front: Located
-    block: list[Block] = field(default_factory=list)
-    body_line_offset: int = 0
+from .yamlsrc import Located, parse_yaml  # noqa: F401  (Located: for MarkdownDoc users)
 
 
 def _parser() -> MarkdownIt:

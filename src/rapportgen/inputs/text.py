@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..exceptions import InputError
-
-# Characters XML 1.0 cannot hold; they would break the Word document.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def clean_text(value: str) -> str:
-    """Drop characters that are not allowed in XML and normalise line ends."""
-    return _XML_INVALID.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+from ..model.common import clean_text  # noqa: F401  (loaders import it from here)
 
 
 def read_text(path: str | Path) -> str:

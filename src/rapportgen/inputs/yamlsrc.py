@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..exceptions import InputError
+from ..model.located import Located
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -23,34 +23,6 @@ _Loader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-
-@dataclass
-class Located:
-    """Parsed YAML data plus the line of every key path (1-based)."""
-
-    data: Any
-    fil: Path
-    lines: dict[tuple, int] = field(default_factory=dict)
-    line_offset: int = 0
-    # For data that is not YAML (a spreadsheet row): top-level field -> location text.
-    platser: dict[str, str] = field(default_factory=dict)
-    standardplats: str | None = None
-
-    def where(self, loc: tuple) -> str | None:
-        if loc and loc[0] in self.platser:
-            return self.platser[loc[0]]
-        line = self.line_of(loc)
-        return f"rad {line}" if line else self.standardplats
-
-    def line_of(self, loc: tuple) -> int | None:
-        # Walk up until a located ancestor is found.
-        loc = tuple(loc)
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc] + self.line_offset
-            loc = loc[:-1]
-        return None
 
 
 def _collect_lines(node: yaml.Node, path: tuple, out: dict[tuple, int]) -> None:

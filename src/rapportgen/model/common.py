@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+# Characters XML 1.0 cannot hold; they would break the Word document.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """Drop characters that are not allowed in XML and normalise line ends."""
+    return _XML_INVALID.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class Strict(BaseModel):

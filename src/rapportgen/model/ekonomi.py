@@ -13,6 +13,8 @@ from decimal import Decimal
 INTAKTER = "INTÄKTER"
 KOSTNADER = "KOSTNADER (-)"
 NETTO = "NETTOKOSTNADER (-)"
+# Delårsrapport: an optional input column (shown when the sheet has it).
+DELAR_VALFRI = "Avvikelse innevarande månad"
 
 Belopp = Decimal | None
 

@@ -11,11 +11,15 @@ import datetime as dt
 import enum
 import re
 import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from .common import Person, PersonList, Strict, Text, TextList
+from .block import Block
+from .common import Person, PersonList, Strict, Text, TextList, clean_text
+from .located import Located
 
 
 def parse_date(value: Any) -> Any:
@@ -36,8 +40,6 @@ DatumLista = Annotated[list[Datum], BeforeValidator(lambda v: [] if v is None el
 
 def clean_data(value: Any) -> Any:
     """Parsed YAML with characters XML cannot hold removed (YAML escapes like "\\e" can make them)."""
-    from ..inputs.text import clean_text
-
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):
@@ -268,3 +270,21 @@ class Register(Strict):
     @classmethod
     def _none_is_empty(cls, value):
         return [] if value is None else value
+
+
+@dataclass
+class RevisionssvarDoc:
+    """A validated reply: fields, optional Markdown body and where it came from."""
+
+    fil: Path
+    falt: Revisionssvar
+    located: Located
+    fritext: list[Block] = field(default_factory=list)  # Markdown body: free reply paragraphs
+
+    @property
+    def stem(self) -> str:
+        return self.fil.stem
+
+    def rad(self, *loc: Any) -> int | None:
+        """Input line of a field path, for located findings."""
+        return self.located.line_of(loc)

@@ -26,11 +26,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from .common import Datum, Person, Strict, Text, _as_list
+from .located import Located
 
 # Files rapportgen takes in as they are (converted to PDF when needed).
 EXTERNA_SUFFIX = (".pdf", ".docx", ".xlsx")
@@ -136,3 +139,58 @@ class Sammantrade(Strict):
 
     def dokumenttitel(self) -> str:
         return self.titel or f"Sammanträdeshandling {self.namnd} {self.datum.isoformat()}"
+
+
+# --- a loaded manifest -------------------------------------------------------------
+
+
+@dataclass
+class Del:
+    """One document of the package: an ärende's tjänsteskrivelse or one of its bilagor."""
+
+    arende_nr: int  # index into Handling.arenden (0-based)
+    arende: Arende
+    bilaga_nr: int | None  # 1-based; None for the tjänsteskrivelse
+    etikett: str  # 'Tjänsteskrivelse' or the bilaga's display label
+    fil: Path  # resolved source
+    typ: str | None  # doctype name of a generated document; None for an external file
+    sekretess: bool
+    sekretess_skal: str
+    losenord: str | None
+    manifest_plats: str  # 'rad N' in the manifest
+    doc: Any = None  # the loaded generated document
+
+    @property
+    def extern(self) -> bool:
+        return self.typ is None
+
+    @property
+    def stampel(self) -> str:
+        """`Ärende 8 · Bilaga 2` / `Ärende 8 · Tjänsteskrivelse`."""
+        del_text = f"Bilaga {self.bilaga_nr}" if self.bilaga_nr else "Tjänsteskrivelse"
+        return f"Ärende {self.arende.punkt} · {del_text}"
+
+
+@dataclass
+class Handling:
+    """A loaded meeting manifest."""
+
+    fil: Path
+    falt: Sammantrade
+    located: Located
+    delar: list[Del] = field(default_factory=list)
+
+    @property
+    def arenden(self) -> list[Arende]:
+        return self.falt.arenden
+
+    @property
+    def mapp(self) -> Path:
+        return self.fil.parent
+
+    def delar_for(self, arende_nr: int) -> list[Del]:
+        return [d for d in self.delar if d.arende_nr == arende_nr]
+
+    def plats(self, *loc: Any) -> str | None:
+        line = self.located.line_of(loc)
+        return f"rad {line}" if line else None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from pydantic import Field, field_validator
 
+from .block import Block, MarkdownDoc
 from .common import Person, PersonList, Strict, Text, TextList
 
 
@@ -88,3 +90,17 @@ class Tjansteskrivelse(Strict):
         """'Socialnämnden beslutar:' from the nämnd's name."""
         name = self.namnd[:1].upper() + self.namnd[1:]
         return f"{name} beslutar:"
+
+
+@dataclass
+class TjansteskrivelseDoc:
+    """A validated tjänsteskrivelse: fields, body sections and where it came from."""
+
+    fil: Path
+    falt: Tjansteskrivelse
+    avsnitt: dict[str, list[Block]] = field(default_factory=dict)
+    source: MarkdownDoc | None = None
+
+    @property
+    def stem(self) -> str:
+        return self.fil.stem

@@ -17,7 +17,7 @@ from .environment import make_environment
 from .templates import resolve_template
 
 if TYPE_CHECKING:
-    from ..profil import Profil
+    from ..config import Profil
 
 
 def open_template(path: Path) -> DocxTemplate:

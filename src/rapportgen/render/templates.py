@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ..exceptions import TemplateError
 
-SHIPPED = Path(__file__).resolve().parents[3] / "templates"
+# The templates shipped inside the package (package data: src/rapportgen/templates/).
+SHIPPED = Path(__file__).resolve().parents[1] / "templates"
 
 # Where a template came from, as shown by `rapportgen mallar lista`.
 KALLOR = {

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Iterable, Literal
 
 from pydantic import Field, PrivateAttr, field_validator
 
-from .exceptions import InputError
-from .inputs.yamlsrc import load_yaml_file, validate
-from .model.common import PersonList, Strict, Text
+from ..exceptions import InputError
+from ..inputs.yamlsrc import load_yaml_file, validate
+from ..model.common import PersonList, Strict, Text
 
 PROFILE_NAMES = ("rapportgen.yaml", "rapportgen.yml")
 
@@ -34,7 +34,7 @@ class AvsnittInstallning(Strict):
     @field_validator("nyckel")
     @classmethod
     def _known(cls, value: str) -> str:
-        from .model.tjansteskrivelse import AVSNITT
+        from ..model.tjansteskrivelse import AVSNITT
 
         keys = [t.key for t in AVSNITT]
         if value not in keys:
@@ -67,7 +67,7 @@ class Konvertering(Strict):
     @field_validator("servrar")
     @classmethod
     def _host_port(cls, value):
-        from .convert.pool import parse_server  # the pool reads them the same way
+        from ..convert.pool import parse_server  # the pool reads them the same way
 
         for s in value:
             try:
@@ -124,7 +124,7 @@ class Profil(Strict):
     @field_validator("sammantraden", mode="before")
     @classmethod
     def _dates(cls, value):
-        from .model.revision import parse_date
+        from ..model.revision import parse_date
 
         if value is None:
             return []
@@ -168,3 +168,19 @@ def load_profile(path: str | Path | None = None, *, search_dir: str | Path = "."
             raise InputError(f"fältet 'mallar': mappen för egna mallar '{written}' {what} ({profil.mallar})",
                              fil=path, plats=located.where(("mallar",)))
     return profil
+
+
+def profile_for(inputs: Iterable[Path], explicit: Path | None = None) -> Profil:
+    """The explicit profile, else rapportgen.yaml in the working directory, else beside the inputs."""
+    if explicit is not None:
+        return load_profile(explicit)
+    found = find_profile(Path.cwd())
+    if found is None:
+        for inp in inputs:
+            for folder in Path(inp).resolve().parents:
+                found = find_profile(folder)
+                if found:
+                    break
+            if found:
+                break
+    return load_profile(found) if found else Profil()

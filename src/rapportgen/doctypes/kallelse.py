@@ -1,17 +1,29 @@
-"""Kallelse with ärendelista, rendered from the meeting manifest (templates/kallelse.docx)."""
+"""Sammanträde: the meeting manifest and its kallelse with ärendelista (templates/kallelse.docx).
+
+The manifest's input is loaded by assemble.manifest (it holds documents of the other types,
+so the registry hands it the registry); the whole package is built by assemble.bygg.
+The checks that open the bilagor's files are this type's own (below); the others are in
+checks/sammantrade.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
-from typing import Optional
+from typing import Any, Iterator, Optional
 
 from pydantic import BaseModel, Field
 
-from .. import doctypes
-from ..model.sammantrade import Sammantrade
-from ..profil import Profil
+from ..assemble.manifest import is_manifest, load_handling
+from ..assemble.pdf import open_pdf
+from ..checks import Finding, Severity, check
+from ..checks import sammantrade as sammantrade_checks
+from ..config import Profil
+from ..exceptions import InputError
+from ..model.sammantrade import Handling, Sammantrade
 from ..render.docx import render_typ
+from .base import EXEMPEL, DocType
 
 TYP = "kallelse"
 
@@ -74,27 +86,67 @@ def render(falt: Sammantrade, out: Path, profil: Profil, mallar: Path | None = N
     return render_typ(TYP, out, lambda _tpl: k.model_dump(mode="python"), profil, mallar)
 
 
-def _render_handling(doc, out: Path, profil: Profil | None = None, mallar: Path | None = None) -> Path:
+def _render_handling(doc: Handling, out: Path, profil: Profil | None = None, mallar: Path | None = None) -> Path:
     """DocType render: the kallelse of a loaded manifest, without page references."""
     return render(doc.falt, Path(out), profil or Profil(), mallar)
 
 
-def _load_handling(path: Path, profil: Profil | None = None):
-    from .manifest import load_handling
-
-    return load_handling(path, profil)
+def _context(doc: Handling, _tpl: Any, profil: Profil) -> dict[str, Any]:
+    return kontext(doc.falt, profil).model_dump(mode="python")
 
 
-def _is_manifest(path: Path) -> bool:
-    from .manifest import is_manifest
+def load(path: Path, profil: Profil | None = None, typer: Any = None) -> Handling:
+    """The manifest with its documents; typer is the registry (doctypes.TYPER) that loads them."""
+    if typer is None:
+        raise TypeError("ett sammanträdesmanifest läses med registret: doctypes.get('kallelse').load(...)")
+    return load_handling(path, profil, typer)
 
-    return is_manifest(path)
+
+def _rel(h: Handling, d) -> str:
+    try:
+        return str(d.fil.relative_to(h.mapp.resolve()))
+    except ValueError:
+        return str(d.fil)
+
+
+# --- this type's own checks: they open the bilagor's files -------------------------------------
+
+
+@check(Handling, "pdf")
+def pdf_readable(h: Handling) -> Iterator[Finding]:
+    """Externa PDF-filer går att öppna (inte skadade, rätt lösenord för krypterade)."""
+    for d in h.delar:
+        if d.extern and d.fil.suffix.lower() == ".pdf" and d.fil.is_file():
+            try:
+                open_pdf(d.fil, d.losenord)
+            except InputError as exc:
+                yield Finding(Severity.FEL, "pdf", str(h.fil), exc.detalj, plats=d.manifest_plats)
+
+
+@check(Handling, "office")
+def office_readable(h: Handling) -> Iterator[Finding]:
+    """Externa Word- och Excelfiler är hela (en .docx/.xlsx är ett zip-paket)."""
+    for d in h.delar:
+        if d.extern and d.fil.suffix.lower() in (".docx", ".xlsx") and d.fil.is_file():
+            ok = zipfile.is_zipfile(d.fil)
+            if ok:
+                try:
+                    with zipfile.ZipFile(d.fil) as z:
+                        ok = "[Content_Types].xml" in z.namelist() and z.testzip() is None
+                except (zipfile.BadZipFile, OSError):
+                    ok = False
+            if not ok:
+                slag = "Word" if d.fil.suffix.lower() == ".docx" else "Excel"
+                yield Finding(Severity.FEL, "office", str(h.fil),
+                              f"'{_rel(h, d)}' ({d.stampel}) är skadad eller inte en {slag}-fil",
+                              plats=d.manifest_plats)
 
 
 # The meeting manifest is the input of the kallelse; `rapportgen check` finds manifests this way.
-doctypes.register(doctypes.DocType(
-    name=TYP, label="Sammanträde (kallelse)", context_model=Kontext, load=_load_handling,
-    render=_render_handling, suffixes=(".yaml", ".yml"), kanner_igen=_is_manifest,
+DOKUMENTTYP = DocType(
+    name=TYP, label="Sammanträde (kallelse)", model=Handling, context_model=Kontext, load=load,
+    context=_context, render=_render_handling, checks=(sammantrade_checks,), sammansatt=True,
+    suffixes=(".yaml", ".yml"), kanner_igen=is_manifest,
     description="Sammanträdesmanifest: kallelse med ärendelista; `rapportgen handling` gör hela handlingen",
-    exempel=doctypes.EXEMPEL / "sammantrade.yaml",
-))
+    exempel=EXEMPEL / "sammantrade.yaml",
+)

@@ -2,7 +2,7 @@
 
 Library API (the CLI's `rapportgen mallar` commands are thin wrappers):
 
-    from rapportgen import mallar
+    from rapportgen.commands import mallar
     for rad in mallar.lista(profil):           # type, template path, source
         ...
     mallar.variabler(doctypes.get("tjansteskrivelse"))   # every variable, from the model
@@ -27,19 +27,20 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
-from . import doctypes
-from .exceptions import TemplateError
-from .format import FILTER_DOCS, Formatter
-from .profil import Profil
-from .render.environment import make_environment
-from .render.templates import ResolvedTemplate, resolve_template
+from .. import doctypes
+from ..config import Profil
+from ..doctypes.base import DocType
+from ..exceptions import TemplateError
+from ..format import FILTER_DOCS, Formatter
+from ..render.environment import make_environment
+from ..render.templates import ResolvedTemplate, resolve_template
 
 
 # --- lista ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class MallRad:
-    typ: doctypes.DocType
+    typ: DocType
     mall: ResolvedTemplate | None  # None: no template for this type anywhere
 
 
@@ -151,13 +152,13 @@ def _walk(model: type[BaseModel], prefix: str) -> list[Variabel]:
     return out
 
 
-def variabler(doctype: doctypes.DocType | str) -> list[Variabel]:
+def variabler(doctype: DocType | str) -> list[Variabel]:
     """Every variable a template of this type may use, generated from its context model."""
     t = doctypes.get(doctype) if isinstance(doctype, str) else doctype
     return _walk(t.context_model, "")
 
 
-def toppnamn(doctype: doctypes.DocType | str) -> set[str]:
+def toppnamn(doctype: DocType | str) -> set[str]:
     """The top-level variable names of a type."""
     return {v.namn for v in variabler(doctype) if "." not in v.namn}
 
@@ -194,7 +195,7 @@ def _line(v: Variabel) -> str:
     return f"{v.namn}  ({v.typ}{valfri})  {v.beskrivning}".rstrip()
 
 
-def text_referens(doctype: doctypes.DocType) -> str:
+def text_referens(doctype: DocType) -> str:
     lines = [f"{doctype.label} ({doctype.name}): variabler i mallen", ""]
     for v in variabler(doctype):
         lines.append("  " * v.djup + _line(v))
@@ -209,7 +210,7 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _md_type(doctype: doctypes.DocType) -> list[str]:
+def _md_type(doctype: DocType) -> list[str]:
     lines = [f"## {doctype.label} (`{doctype.name}`)", ""]
     if doctype.description:
         lines += [doctype.description + ".", ""]
@@ -220,7 +221,7 @@ def _md_type(doctype: doctypes.DocType) -> list[str]:
     return lines + [""]
 
 
-def markdown_referens(typer: list[doctypes.DocType] | None = None) -> str:
+def markdown_referens(typer: list[DocType] | None = None) -> str:
     """The reference page docs/mallvariabler.md (generated: `make docs`)."""
     typer = typer if typer is not None else doctypes.all_types()
     lines = [
@@ -249,7 +250,7 @@ def markdown_referens(typer: list[doctypes.DocType] | None = None) -> str:
     return "\n".join(lines)
 
 
-def _anchor(t: doctypes.DocType) -> str:
+def _anchor(t: DocType) -> str:
     import re
 
     text = f"{t.label} ({t.name})".lower()
@@ -261,7 +262,7 @@ def _anchor(t: doctypes.DocType) -> str:
 @dataclass
 class Kontrollrapport:
     mall: Path
-    typ: doctypes.DocType
+    typ: DocType
     fynd: list = None  # list[analys.Fynd]
     docx: Path | None = None  # the test render, when the template had no errors
     pdf: Path | None = None
@@ -276,9 +277,9 @@ class Kontrollrapport:
         return not self.fel and self.pdf is not None
 
 
-def typ_for_mall(fil: Path, typ: str | None = None) -> doctypes.DocType:
+def typ_for_mall(fil: Path, typ: str | None = None) -> DocType:
     """The document type a template is for: --typ, else the file name (tjansteskrivelse.docx)."""
-    from .exceptions import InputError
+    from ..exceptions import InputError
 
     if typ:
         return doctypes.get(typ)
@@ -305,9 +306,8 @@ def kontrollera(fil: str | Path, typ: str | None = None, profil: Profil | None =
 
     from docx import Document
 
-    from .convert import convert_many
-    from .exceptions import TemplateError
-    from .render.analys import Fynd, analyse
+    from ..convert import convert_many
+    from ..render.analys import Fynd, analyse
 
     fil = Path(fil)
     if not fil.is_file():
@@ -362,124 +362,3 @@ def format_kontroll(r: Kontrollrapport) -> str:
     else:
         lines.append(f"Mallen har {len(r.fel)} fel." if r.fel else "Mallen kunde inte provas.")
     return "\n".join(lines)
-
-
-# --- init: a working folder for a new user -------------------------------------------------
-
-PROFIL_MALL = """\
-# Organisationsprofil för rapportgen. Fyll i era uppgifter; fält som indata
-# saknar hämtas härifrån. Se LÄSMIG.md.
-kommun: Exempelkommun
-förvaltning: Socialförvaltningen
-nämnd: Socialnämnden
-ort: Exempelstad
-adress: 123 45 Exempelstad
-telefon: 0123-45 67 00
-webbplats: www.exempelkommun.se
-# Diarienummer: fälten {organ}, {år}, {löpnummer} och {klass}; [ ] är valfritt.
-# T.ex. "{organ}/{år}:{löpnummer}" (SN/2023:197) eller "{år}/{löpnummer}" (2023/197).
-dnr_mönster: "{organ}/{år}:{löpnummer}"
-# Undertecknare när indata inte anger några (en eller flera).
-underskrifter:
-  - namn: Förnamn Efternamn
-    titel: Förvaltningschef
-# Egna Word-mallar: mappen går före de inbyggda mallarna (rapportgen mallar lista).
-mallar: mallar
-format:
-  minustecken: "-"
-  procent_mellanslag: true
-# Nämndens sammanträden (ÅÅÅÅ-MM-DD), för revisionsregistrets svarsdagar.
-sammanträden: []
-"""
-
-LASMIG = """\
-# Arbetsmapp för rapportgen
-
-Mappen skapades med `rapportgen init`. Den innehåller:
-
-- `rapportgen.yaml` – organisationsprofilen: kommun, förvaltning, nämnd, diarienummermönster,
-  undertecknare. Fyll i den först; exemplen nedan hämtar kommun och förvaltning därifrån.
-- `mallar/` – kopior av rapportgens Word-mallar, en per dokumenttyp. Ändra dem i Word;
-  `rapportgen mallar lista` visar vilken mall som används, och varifrån.
-- `inputs/` – ett exempel på indata för varje dokumenttyp.
-
-## Exemplen och kommandot som gör dokumentet av dem
-
-Kör kommandona i den här mappen. Dokumenten hamnar i `ut/`.
-
-| Indata | Dokument | Kommando |
-|---|---|---|
-| `inputs/tjansteskrivelse.md` | tjänsteskrivelse | `rapportgen tjansteskrivelse inputs/tjansteskrivelse.md -o ut` |
-| `inputs/revisionssvar.yaml` | revisionssvar och dess tjänsteskrivelse | `rapportgen revisionssvar inputs/revisionssvar.yaml -o ut` |
-| `inputs/delarsrapport.yaml` | delårsrapport | `rapportgen delarsrapport inputs/delarsrapport.yaml -o ut` |
-| `inputs/verksamhetsplan.yaml` | verksamhetsplan och budget | `rapportgen verksamhetsplan inputs/verksamhetsplan.yaml -o ut` |
-| `inputs/uppdragslista.xlsx` | uppdragslista | `rapportgen uppdragslista inputs/uppdragslista.xlsx -o ut` |
-| `inputs/kallelse.yaml` | kallelse och sammanträdeshandling | `rapportgen handling inputs/kallelse.yaml -o ut/handling` |
-| `inputs/dokument.md` | bilaga (se nedan) | – |
-
-`inputs/dokument.md` är en bilaga skriven i Markdown (`typ: dokument`). Den blir inget
-dokument på egen hand: den tas med från ett sammanträdesmanifest, under ett ärendes
-`bilagor:`, så som ärende 5 i `inputs/kallelse.yaml` gör:
-
-    ärenden:
-      - punkt: 5
-        ärendemening: Genomlysning av bemanning …
-        tjänsteskrivelse: tjansteskrivelse.md
-        bilagor:
-          - {etikett: Återredovisning av uppdrag …, fil: dokument.md}
-
-`rapportgen handling inputs/kallelse.yaml -o ut/handling` gör då kallelsen och en
-sammanträdeshandling där tjänsteskrivelsen och bilagan ingår.
-
-## Fler kommandon
-
-    rapportgen check inputs
-    rapportgen mallar variabler tjansteskrivelse
-    rapportgen mallar kontrollera mallar/tjansteskrivelse.docx
-
-Mallarna letas upp i ordningen: `--mallar MAPP`, profilens `mallar:`, `mallar/` i
-arbetsmappen, `templates/` i arbetsmappen, och sist rapportgens inbyggda mallar.
-Ta bort en mall ur `mallar/` så används den inbyggda igen.
-"""
-
-
-@dataclass
-class InitResultat:
-    skrivna: list[Path]
-    hoppade_over: list[Path]  # already there, left alone
-
-
-def skapa_arbetsmapp(mapp: str | Path = ".", *, tvinga: bool = False) -> InitResultat:
-    """Create a working folder: profile, template copies, example inputs and LÄSMIG.md.
-
-    Existing files are left alone unless tvinga is set.
-    """
-    import shutil
-
-    from .fileio import atomic_path
-    from .render.templates import SHIPPED
-
-    mapp = Path(mapp)
-    result = InitResultat([], [])
-
-    def write(target: Path, *, text: str | None = None, source: Path | None = None) -> None:
-        if target.exists() and not tvinga:
-            result.hoppade_over.append(target)
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(target) as tmp:
-            if text is not None:
-                Path(tmp).write_text(text, encoding="utf-8")
-            else:
-                shutil.copyfile(source, tmp)
-        result.skrivna.append(target)
-
-    write(mapp / "rapportgen.yaml", text=PROFIL_MALL)
-    write(mapp / "LÄSMIG.md", text=LASMIG)
-    for t in doctypes.all_types():
-        shipped = SHIPPED / f"{t.name}.docx"
-        if shipped.is_file():
-            write(mapp / "mallar" / shipped.name, source=shipped)
-        if t.exempel is not None and t.exempel.is_file():
-            write(mapp / "inputs" / f"{t.name}{t.exempel.suffix}", source=t.exempel)
-    return result

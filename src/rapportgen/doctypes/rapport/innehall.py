@@ -21,14 +21,14 @@ from docx.shared import Cm, Pt, RGBColor
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 
-from ..format import Formatter, format_period
-from ..inputs.markdown import Block, Rubrik, Run, parse_body
-from ..model.ekonomi import INTAKTER, KOSTNADER, NETTO, Driftstabell, Investeringstabell, Verksamhet
-from ..model.mal import FARGER, PILAR, Mal, Malbild
-from ..render.blocks import BlockWriter, column_widths, set_table_style
-from ..render.ooxml import cant_split, repeat_header, shade
+from ...format import Formatter, format_period
+from ...inputs.markdown import Block, Rubrik, Run, parse_body
+from ...model.ekonomi import INTAKTER, KOSTNADER, NETTO, Driftstabell, Investeringstabell, Verksamhet
+from ...model.mal import FARGER, PILAR, Mal, Malbild
+from ...render.blocks import BlockWriter, column_widths, set_table_style
+from ...render.ooxml import cant_split, repeat_header, shade
+from ...model.rapport import Rapport
 from . import diagram, prosa
-from .rapport import Rapport
 
 RUBRIKFARG = "DCE3EE"
 GRUPPFARG = "F2F4F7"

@@ -13,24 +13,23 @@ revision register are added as rows from Rev.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Any, Optional
 
 from docxtpl import DocxTemplate
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, Field
 
-from . import doctypes
-from .exceptions import InputError
-from .format import Formatter
-from .model.common import Strict, Text
-from .model.revision import Datum, Register, RegisterStatus, _norm
-from .profil import Profil
-from .render.docx import render_typ
-from .revisionsregister import find_header, normalise_header, read_workbook, rows_as_dicts, validate_row
-from .tjansteskrivelse import ProfilKontext, kontext_dict
+from ..config import Profil
+from ..exceptions import InputError
+from ..format import Formatter
+from ..inputs.revisionsregister import find_header, normalise_header, read_workbook, rows_as_dicts, validate_row
+from ..model.revision import Register, RegisterStatus
+from ..model.uppdragslista import GIVARE_ORDNING, Uppdrag, UppdragslistaDoc, UppdragStatus
+from ..render.docx import render_typ
+from ..render.kontext import ProfilKontext, kontext_dict
+from .base import EXEMPEL, DocType
 
 TYP = "uppdragslista"
 
@@ -46,57 +45,6 @@ KOLUMNER = {
     "status": "status",
     "noteringar": "noteringar", "notering": "noteringar",
 }
-
-# The order of the groups in the list (others follow, in sheet order).
-GIVARE_ORDNING = ("kf", "ks", "klk", "rev.", "sn")
-
-
-class UppdragStatus(str, enum.Enum):
-    NYTT = "Nytt"
-    PAGAR = "Pågår"
-    PAUSAD = "Pausad"
-    AVSLUTAS = "Avslutas"
-
-    @classmethod
-    def parse(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            wanted = _norm(value).replace("å", "a")
-            for member in cls:
-                if wanted == member.value.casefold().replace("å", "a"):
-                    return member
-            known = ", ".join(m.value for m in cls)
-            raise ValueError(f"är inte en känd status ({value!r}); använd {known}")
-        return value
-
-
-class Uppdrag(Strict):
-    """One row of the uppdragslista."""
-
-    uppdragsgivare: Text = Field(description="KF, KS, Klk, Rev. eller SN")
-    uppdrag: Text = Field(description="Uppdraget eller yttrandet")
-    paragraf: Text | None = Field(None, description="Paragraf, t.ex. '§ 119'")
-    beslutsdatum: Datum | None = Field(None, description="Beslutsdatum")
-    diarienr: Text | None = Field(None, description="Diarienummer")
-    ansvarig: Text | None = Field(None, description="Ansvarig")
-    klart_senast: Text | None = Field(None, description="Klart senast: fri text ('okt', 'VP-24', 'dec-26')")
-    status: Annotated[UppdragStatus, BeforeValidator(UppdragStatus.parse)] = Field(
-        description="Nytt, Pågår, Pausad eller Avslutas")
-    noteringar: Text | None = Field(None, description="Noteringar")
-
-
-@dataclass
-class UppdragslistaDoc:
-    fil: Path
-    dnr: str | None
-    per: dt.date | None  # 'Redovisning t o m'
-    namnd: str | None
-    rader: list[Uppdrag] = field(default_factory=list)
-    fran_register: int = 0  # rows added from the revision register
-
-    @property
-    def stem(self) -> str:
-        return self.fil.stem
-
 
 _META = {"diarienr": "dnr", "diariernr": "dnr", "diarienummer": "dnr", "dnr": "dnr",
          "redovisningtom": "per", "redovisningtillochmed": "per", "nämnd": "namnd"}
@@ -273,25 +221,20 @@ def _kanner_igen(path: Path) -> bool:
         wb.close()
 
 
-doctypes.register(doctypes.DocType(
-    name=TYP, label="Uppdragslista", context_model=Kontext, load=load, render=render,
-    suffixes=(".xlsx",), kanner_igen=lambda path: _kanner_igen(path), description="Nämndens uppdrag och yttranden med status, från Excel",
-    exempel=doctypes.EXEMPEL / "uppdragslista.xlsx",
-))
-
-
-def build(sheet: Path, outdir: Path, profil: Profil, *, register: Register | None = None,
-          per: dt.date | None = None, pdf: bool = True, mallar: Path | None = None) -> list[Path]:
-    """Render the uppdragslista (with the register's reports) to .docx and, unless pdf=False, .pdf."""
-    from .convert import convert_many
-
-    doc = load(sheet, profil)
+def forbered(doc: UppdragslistaDoc, profil: Profil, *, register: Register | None = None,
+             per: dt.date | None = None) -> UppdragslistaDoc:
+    """The build's options: 'Redovisning t o m' (per) and the revision register's reports."""
     if per is not None:
         doc = replace(doc, per=per)
     if register is not None:
         doc = med_register(doc, register, per)
-    out = Path(outdir) / f"{doc.stem}.docx"
-    render(doc, out, profil, mallar)
-    if not pdf:
-        return [out]
-    return [out, *convert_many([out], installningar=profil.konvertering)]
+    return doc
+
+
+DOKUMENTTYP = DocType(
+    name=TYP, label="Uppdragslista", model=UppdragslistaDoc, context_model=Kontext, load=load,
+    context=context, render=render, forbered=forbered,
+    suffixes=(".xlsx",), kanner_igen=lambda path: _kanner_igen(path),
+    description="Nämndens uppdrag och yttranden med status, från Excel",
+    exempel=EXEMPEL / "uppdragslista.xlsx",
+)

@@ -6,45 +6,10 @@ by the Formatter, exactly like the tables.
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
-
-from ..format import Formatter, format_period
-from ..model.ekonomi import NETTO, Driftstabell, Investeringstabell, Verksamhet
-from .rapport import Rapport
-
-AVVIKELSE = "Avvikelse period"
-PROGNOSAVVIKELSE = "Årsprognos budgetavvikelse"
-# What the checks read back from the text (checks/ekonomi.py).
-RESULTAT_MENING = re.compile(
-    r"^(?P<vem>.+?) redovisar (?:ett (?P<ord>underskott|överskott) på (?P<tal>-?[\d\u00a0 ]+,\d)[\u00a0 ]?mnkr"
-    r"|ett resultat i nivå med budget)")
-
-
-def _mnkr(fmt: Formatter, kr: Decimal) -> str:
-    return fmt.belopp(kr, "mnkr", 1)
-
-
-def resultat(fmt: Formatter, vem: str, kr: Decimal | None) -> str:
-    """'Hemtjänsten redovisar ett underskott på -8,3 mnkr' (sign kept, as in the table);
-    'Hemtjänsten saknar utfall för perioden' when a figure is missing (a complete sentence)."""
-    if kr is None:
-        return f"{vem} saknar utfall för perioden"
-    shown = fmt.mnkr(kr)
-    if shown in ("0,0", "-0,0"):
-        return f"{vem} redovisar ett resultat i nivå med budget"
-    word = "underskott" if kr < 0 else "överskott"
-    return f"{vem} redovisar ett {word} på {_mnkr(fmt, kr)}"
-
-
-def prognos(fmt: Formatter, kr: Decimal | None, vad: str = "budgetavvikelse") -> str:
-    if kr is None:
-        return "Prognos för helår saknas."
-    shown = fmt.mnkr(kr)
-    if shown in ("0,0", "-0,0"):
-        return "Prognosen för helår är i nivå med budget."
-    ton = "negativ" if kr < 0 else "positiv"
-    return f"Prognosen för helår visar på en {ton} {vad} på {_mnkr(fmt, kr)}."
+from ...format import (AVVIKELSE, PROGNOSAVVIKELSE, RESULTAT_MENING, Formatter,  # noqa: F401
+                      _mnkr, format_period, prognos, resultat)
+from ...model.ekonomi import NETTO, Driftstabell, Investeringstabell, Verksamhet
+from ...model.rapport import Rapport
 
 
 def _cap(text: str) -> str:

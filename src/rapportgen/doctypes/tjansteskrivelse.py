@@ -2,15 +2,16 @@
 
 Library API (no CLI needed):
 
-    from rapportgen.tjansteskrivelse import load, render
+    from rapportgen.doctypes.tjansteskrivelse import load, render
     doc = load("arende.md", profil)
     render(doc, "ut/arende.docx")
+
+One row per ärende of an Excel or CSV sheet: build_batch().
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -18,36 +19,26 @@ from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from . import doctypes
-from .exceptions import InputError
-from .inputs.markdown import Block, MarkdownDoc, Rubrik, load_markdown
-from .inputs.yamlsrc import validate
-from .model.tjansteskrivelse import (
-    AVSNITT, FRONT_MATTER_RUBRIKER, Tjansteskrivelse, avsnitt_for_heading, normalise_heading,
+from ..checks import dnr, period, text
+from ..config import Profil
+from ..exceptions import InputError
+from ..inputs.markdown import Block, MarkdownDoc, Rubrik, load_markdown
+from ..inputs.yamlsrc import validate
+from ..model.resultat import Resultat
+from ..model.tjansteskrivelse import (
+    AVSNITT, FRONT_MATTER_RUBRIKER, Tjansteskrivelse, TjansteskrivelseDoc, avsnitt_for_heading,
+    normalise_heading,
 )
-from .profil import Profil
-from .render.blocks import BlockWriter
-from .render.docx import render_typ
+from ..render.blocks import BlockWriter
+from ..render.docx import render_typ
+from ..render.kontext import PersonKontext, ProfilKontext, kontext_dict
+from .base import EXEMPEL, DocType, Progress, sidantal
 
 TYP = "tjansteskrivelse"
 
 # Front matter keys filled from the profile when the input leaves them out.
 _PROFILE_DEFAULTS = (("kommun", "kommun"), ("förvaltning", "forvaltning"), ("nämnd", "namnd"),
                      ("underskrifter", "underskrifter"))
-
-
-@dataclass
-class TjansteskrivelseDoc:
-    """A validated tjänsteskrivelse: fields, body sections and where it came from."""
-
-    fil: Path
-    falt: Tjansteskrivelse
-    avsnitt: dict[str, list[Block]] = field(default_factory=dict)
-    source: MarkdownDoc | None = None
-
-    @property
-    def stem(self) -> str:
-        return self.fil.stem
 
 
 def apply_profile(data: dict[str, Any], profil: Profil) -> dict[str, Any]:
@@ -126,7 +117,7 @@ def from_fields(fil: Path, data: dict[str, Any], body_blocks: list[Block], profi
 
     data holds front matter fields; body_blocks the body, e.g. from parse_body().
     """
-    from .inputs.yamlsrc import Located
+    from ..inputs.yamlsrc import Located
 
     located = located or Located(data=data, fil=fil)
     falt = validate(Tjansteskrivelse, located, apply_profile(data, profil))
@@ -172,27 +163,6 @@ def check_sections(doc: "TjansteskrivelseDoc", profil: Profil) -> None:
             names = ", ".join(h for _, h in section_order(profil))
             raise InputError(f"avsnittet '{rubrik}' finns inte i profilens avsnittslista ({names})",
                              fil=doc.fil, plats="fältet 'avsnitt' i profilen")
-
-
-class PersonKontext(BaseModel):
-    namn: str = Field(description="Namn")
-    titel: Optional[str] = Field(None, description="Titel")
-    telefon: Optional[str] = Field(None, description="Telefon")
-    epost: Optional[str] = Field(None, description="E-post")
-
-
-class ProfilKontext(BaseModel):
-    kommun: str = Field(description="Kommunens namn")
-    forvaltning: str = Field(description="Förvaltningens namn")
-    ort: Optional[str] = Field(None, description="Ort")
-    adress: Optional[str] = Field(None, description="Postadress")
-    telefon: Optional[str] = Field(None, description="Växelnummer")
-    webbplats: Optional[str] = Field(None, description="Webbplats")
-
-    @classmethod
-    def of(cls, profil: Profil) -> "ProfilKontext":
-        return cls(kommun=profil.kommun, forvaltning=profil.forvaltning, ort=profil.ort,
-                   adress=profil.adress, telefon=profil.telefon, webbplats=profil.webbplats)
 
 
 class Kontext(BaseModel):
@@ -243,19 +213,6 @@ def context(doc: TjansteskrivelseDoc, tpl: DocxTemplate, profil: Profil) -> dict
     return kontext_dict(kontext)
 
 
-def kontext_dict(model: BaseModel) -> dict[str, Any]:
-    """A context model as plain dicts and lists, keeping dates and subdocuments as objects."""
-    return {name: _plain(getattr(model, name)) for name in type(model).model_fields}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return kontext_dict(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def render(doc: TjansteskrivelseDoc, out: str | Path, profil: Profil | None = None,
            mallar: Path | None = None) -> Path:
     """Render to .docx at out (written atomically)."""
@@ -263,8 +220,82 @@ def render(doc: TjansteskrivelseDoc, out: str | Path, profil: Profil | None = No
     return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 
 
-doctypes.register(doctypes.DocType(
-    name=TYP, label="Tjänsteskrivelse", context_model=Kontext, load=load, render=render,
+DOKUMENTTYP = DocType(
+    name=TYP, label="Tjänsteskrivelse", model=TjansteskrivelseDoc, context_model=Kontext, load=load,
+    context=context, render=render, checks=(text, dnr, period),
     description="Tjänsteskrivelse för ett ärende: Markdown med YAML-huvud",
-    exempel=doctypes.EXEMPEL / "tjansteskrivelse.md",
-))
+    exempel=EXEMPEL / "tjansteskrivelse.md",
+)
+
+
+def _slug(text: str) -> str:
+    import re
+    import unicodedata
+
+    dashed = re.sub(r"[^\w]+", "-", text)
+    ascii_text = unicodedata.normalize("NFKD", dashed).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:80] or "arende"
+
+
+def build_batch(
+    sheet: Path, outdir: Path, profil: Profil | None = None, *, pdf: bool = True, mallar: Path | None = None,
+    tvinga: bool = False, progress: Progress | None = None,
+) -> Resultat:
+    """One tjänsteskrivelse per row. A bad row is reported and skipped; the others are made."""
+    from ..checks import raise_on_errors, run_checks
+    from ..convert import convert_many
+    from ..exceptions import RapportgenError
+    from ..inputs.batch import load_batch, resolve_body
+    from ..inputs.markdown import parse_body
+    from ..inputs.yamlsrc import Located
+
+    profil = profil or Profil()
+    sheet, outdir = Path(sheet), Path(outdir)
+    rows = load_batch(sheet)
+    result = Resultat(antal=len(rows))
+    used: set[str] = set()
+    for n, row in enumerate(rows, start=1):
+        where = f"rad {row.rad}"
+        try:
+            body, body_source = resolve_body(row, sheet)
+            located = Located(data=row.data, fil=sheet,
+                              platser={k: f"{where}, cell {v}" for k, v in row.celler.items()},
+                              standardplats=where)
+            falt = validate(Tjansteskrivelse, located, apply_profile(row.data, profil))
+            try:
+                md = MarkdownDoc(body_source, located, parse_body(body, body_source))
+                sections = split_sections(md)
+            except RapportgenError as exc:
+                if body_source != sheet:
+                    raise
+                inner = f" ({exc.plats.replace('rad', 'textrad')})" if exc.plats else ""
+                raise type(exc)(exc.detalj, fil=sheet,
+                                plats=f"{where}, cell {row.celler['brödtext']}{inner}") from None
+            doc = TjansteskrivelseDoc(sheet, falt, sections, md)
+            findings = run_checks(doc, profil)
+            raise_on_errors(findings, tvinga)
+            result.findings += findings
+            stem = row.filnamn or _slug(f"{doc.falt.dnr} {doc.falt.titel}")
+            base, k = stem, 2
+            while stem in used:
+                stem, k = f"{base}-{k}", k + 1
+            used.add(stem)
+            out = outdir / f"{stem}.docx"
+            render(doc, out, profil, mallar)
+            result.docx.append(out)
+            if progress and not pdf:
+                progress(n, len(rows), out.name)
+        except RapportgenError as exc:
+            message = exc.format_message()
+            if exc.fil is None:
+                message = f"{sheet}, {where}: {message}"
+            result.fel.append((row.rad, message))
+            if progress and not pdf:
+                progress(n, len(rows), "")
+    if pdf and result.docx:
+        result.pdf = convert_many(result.docx, installningar=profil.konvertering)
+        result.sidor = sidantal(result.pdf)
+        if progress:
+            for n, p in enumerate(result.pdf, start=1):
+                progress(n, len(result.pdf), p.name)
+    return result

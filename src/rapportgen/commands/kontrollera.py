@@ -1,6 +1,6 @@
 """Run every applicable check on input files: the library behind `rapportgen check`.
 
-    from rapportgen.checks.runner import kontrollera
+    from rapportgen.commands.kontrollera import kontrollera
     rapport = kontrollera([Path("arenden/")], profil)
     rapport.exit_code   # 0 clean, 1 an error was found, 2 an input could not be read
 
@@ -10,56 +10,21 @@ recognizer). Excel and CSV files without a document type are scanned as tables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from .. import doctypes
+from ..checks import check, run_checks, sort_findings
+from ..checks.tabell import placeholders_in_cells
+from ..config import PROFILE_NAMES, Profil
 from ..exceptions import InputError
-from ..inputs.excel import EXCEL_SUFFIXES, load_sheets
-from ..profil import PROFILE_NAMES, Profil
-from . import Finding, Severity, run_checks, sort_findings
+from ..inputs.excel import EXCEL_SUFFIXES, Tabell, load_sheets
+from ..model.kontroll import Dokumentresultat, Kontrollrapport
+
+# The table check lives in checks/ (no input-stage imports there); the table type is the input stage's.
+check(Tabell, "platshallare")(placeholders_in_cells)
 
 TABLE_SUFFIXES = EXCEL_SUFFIXES + (".csv",)
-
-
-@dataclass
-class Dokumentresultat:
-    fil: Path
-    typ: str | None  # Swedish label of the document type, or "Tabell"
-    findings: list[Finding] = field(default_factory=list)
-    indatafel: InputError | None = None  # the input could not be loaded
-
-    @property
-    def antal_fel(self) -> int:
-        return sum(f.severity is Severity.FEL for f in self.findings)
-
-
-@dataclass
-class Kontrollrapport:
-    dokument: list[Dokumentresultat] = field(default_factory=list)
-
-    @property
-    def findings(self) -> list[Finding]:
-        return [f for d in self.dokument for f in d.findings]
-
-    @property
-    def antal_fel(self) -> int:
-        return sum(f.severity is Severity.FEL for f in self.findings)
-
-    @property
-    def antal_varningar(self) -> int:
-        return sum(f.severity is Severity.VARNING for f in self.findings)
-
-    @property
-    def antal_indatafel(self) -> int:
-        return sum(d.indatafel is not None for d in self.dokument)
-
-    @property
-    def exit_code(self) -> int:
-        if self.antal_indatafel:
-            return 2
-        return 1 if self.antal_fel else 0
 
 
 def _checkable(path: Path) -> bool:
@@ -123,3 +88,23 @@ def kontrollera(paths: Iterable[Path], profil: Profil | None = None, typ: str | 
     if not files:
         raise InputError("hittade inga filer att kontrollera")
     return Kontrollrapport([check_file(p, profil, typ) for p in files])
+
+
+def check(source: str | Path | Iterable[str | Path], *, profil: Profil | str | Path | None = None,
+          typ: str | None = None) -> Kontrollrapport:
+    """Check inputs without writing anything: rapportgen.check("arenden/") -> Kontrollrapport.
+
+    source is a file, a folder (searched for inputs) or a list of them; profil a Profil, a
+    path to rapportgen.yaml, or None to find it as the CLI does.
+    """
+    from ..config import load_profile, profile_for
+
+    paths = [Path(source)] if isinstance(source, (str, Path)) else [Path(s) for s in source]
+    files = expand(paths)
+    if isinstance(profil, Profil):
+        prof = profil
+    elif profil is not None:
+        prof = load_profile(Path(profil))
+    else:
+        prof = profile_for(files)
+    return kontrollera(files, prof, typ)

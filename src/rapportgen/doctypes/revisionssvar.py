@@ -2,7 +2,7 @@
 
 Library API:
 
-    from rapportgen import revisionssvar
+    from rapportgen.doctypes import revisionssvar
     doc = revisionssvar.load("svar.yaml", profil)
     revisionssvar.render(doc, "ut/svar.docx", profil)
     ts = revisionssvar.tjansteskrivelse_for(doc, profil)   # a TjansteskrivelseDoc
@@ -12,27 +12,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import doctypes, tjansteskrivelse
-from .exceptions import InputError
-from .format import Formatter
-from .inputs.markdown import Block, Run, Stycke, load_markdown
-from .inputs.yamlsrc import Located, load_yaml_file, validate
-from .model.revision import Rekommendation, clean_data, Revisionssvar, Stallning, imperativ
-from .profil import Profil
-from .render.blocks import BlockWriter
-from .render.docx import render_typ
-from .tjansteskrivelse import PersonKontext, ProfilKontext, kontext_dict
-
-if TYPE_CHECKING:
-    from .build import BuildResult
+from ..checks import revision as revision_checks
+from ..config import Profil
+from ..exceptions import InputError
+from ..format import Formatter
+from ..inputs.markdown import Block, Run, Stycke, load_markdown
+from ..inputs.yamlsrc import Located, load_yaml_file, validate
+from ..model.revision import (Rekommendation, Revisionssvar, RevisionssvarDoc, Stallning, clean_data,
+                              imperativ)
+from ..model.tjansteskrivelse import TjansteskrivelseDoc
+from ..render.blocks import BlockWriter
+from ..render.docx import render_typ
+from ..render.kontext import PersonKontext, ProfilKontext, kontext_dict
+from . import tjansteskrivelse
+from .base import EXEMPEL, DocType, Utdata
 
 TYP = "revisionssvar"
 SUFFIXES = (".yaml", ".yml", ".md")
@@ -50,24 +50,6 @@ PROTOKOLLSUTDRAG = ["Revisionen", "Kommunstyrelsen"]
 
 _PROFILE_DEFAULTS = (("kommun", "kommun"), ("förvaltning", "forvaltning"), ("nämnd", "namnd"),
                      ("ort", "ort"), ("underskrifter", "underskrifter"))
-
-
-@dataclass
-class RevisionssvarDoc:
-    """A validated reply: fields, optional Markdown body and where it came from."""
-
-    fil: Path
-    falt: Revisionssvar
-    located: Located
-    fritext: list[Block] = field(default_factory=list)  # Markdown body: free reply paragraphs
-
-    @property
-    def stem(self) -> str:
-        return self.fil.stem
-
-    def rad(self, *loc: Any) -> int | None:
-        """Input line of a field path, for located findings."""
-        return self.located.line_of(loc)
 
 
 def _apply_profile(data: Any, profil: Profil) -> Any:
@@ -252,7 +234,7 @@ def _stycke(text: str) -> Stycke:
     return Stycke([Run(text)], 0)
 
 
-def tjansteskrivelse_for(doc: RevisionssvarDoc, profil: Profil | None = None) -> tjansteskrivelse.TjansteskrivelseDoc:
+def tjansteskrivelse_for(doc: RevisionssvarDoc, profil: Profil | None = None) -> TjansteskrivelseDoc:
     """The tjänsteskrivelse that brings the reply to the nämnd, from the same input."""
     profil = profil or Profil()
     f, rap, ts = doc.falt, doc.falt.rapport, doc.falt.tjansteskrivelse
@@ -289,32 +271,16 @@ def tjansteskrivelse_for(doc: RevisionssvarDoc, profil: Profil | None = None) ->
     return tjansteskrivelse.from_fields(fil, data, body, profil, located)
 
 
-doctypes.register(doctypes.DocType(
-    name=TYP, label="Revisionssvar", context_model=Kontext, load=load, render=render,
+def utdata(doc: RevisionssvarDoc, profil: Profil) -> list[Utdata]:
+    """A reply makes two documents: the reply and the tjänsteskrivelse that brings it to the nämnd."""
+    ts = tjansteskrivelse_for(doc, profil)
+    return [Utdata(doc.stem, render, doc), Utdata(f"{doc.stem}-tjansteskrivelse", tjansteskrivelse.render, ts)]
+
+
+DOKUMENTTYP = DocType(
+    name=TYP, label="Revisionssvar", model=RevisionssvarDoc, context_model=Kontext, load=load,
+    context=context, render=render, checks=(revision_checks,), utdata=utdata,
     suffixes=SUFFIXES, kanner_igen=lambda path: _kanner_igen(path),
     description="Svar på revisionsrapport med tjänsteskrivelse: YAML eller Markdown med YAML-huvud",
-    exempel=doctypes.EXEMPEL / "revisionssvar.yaml",
-))
-
-
-def build(inputs: list[Path], outdir: Path, profil: Profil, *, pdf: bool = True, mallar: Path | None = None,
-          tvinga: bool = False) -> "BuildResult":
-    """Load every reply, check it, then write each reply and its tjänsteskrivelse (and PDFs)."""
-    from .build import BuildResult
-    from .checks import raise_on_errors, run_checks
-    from .convert import convert_many
-
-    docs = [load(p, profil) for p in inputs]
-    pairs = [(d, tjansteskrivelse_for(d, profil)) for d in docs]
-    findings = [f for d, ts in pairs for f in (*run_checks(d), *run_checks(ts))]
-    raise_on_errors(findings, tvinga)
-    result = BuildResult()
-    for doc, ts in pairs:
-        out = Path(outdir) / f"{doc.stem}.docx"
-        render(doc, out, profil, mallar)
-        ts_out = Path(outdir) / f"{doc.stem}-tjansteskrivelse.docx"
-        tjansteskrivelse.render(ts, ts_out, profil, mallar)
-        result.docx += [out, ts_out]
-    if pdf:
-        result.pdf = convert_many(result.docx, installningar=profil.konvertering)
-    return result
+    exempel=EXEMPEL / "revisionssvar.yaml",
+)

@@ -17,63 +17,24 @@ Front matter holds the title and optional metadata; the body is any Markdown
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import doctypes
-from .exceptions import InputError
-from .inputs.markdown import Block, MarkdownDoc, load_markdown
-from .inputs.yamlsrc import validate
-from .model.common import Datum, Strict, Text
-from .profil import Profil
-from .render.blocks import BlockWriter
-from .render.docx import render_typ
+from ..checks import dokument as dokument_checks
+from ..config import Profil
+from ..inputs.markdown import load_markdown
+from ..inputs.typ import front_matter_typ
+from ..inputs.yamlsrc import validate
+from ..model.dokument import DokumentDoc, DokumentFalt
+from ..render.blocks import BlockWriter
+from ..render.docx import render_typ
+from .base import EXEMPEL, DocType
 
 TYP = "dokument"
-
-
-class DokumentFalt(Strict):
-    """Front matter of a free-form document."""
-
-    typ: Optional[Literal["dokument"]] = Field(None, description="Dokumenttyp (valfri här): 'dokument'")
-    titel: Text = Field(description="Dokumentets rubrik")
-    undertitel: Optional[Text] = Field(None, description="Undertitel, t.ex. avsändare eller period")
-    datum: Optional[Datum] = Field(None, description="Datum (ÅÅÅÅ-MM-DD)")
-    dnr: Optional[Text] = Field(None, description="Diarienummer")
-    kommun: Optional[Text] = Field(None, description="Kommunens namn (standard: profilen)")
-    forvaltning: Optional[Text] = Field(None, alias="förvaltning", description="Förvaltning (standard: profilen)")
-
-
-@dataclass
-class DokumentDoc:
-    fil: Path
-    falt: DokumentFalt
-    block: list[Block]
-    source: MarkdownDoc | None = None
-
-    @property
-    def stem(self) -> str:
-        return self.fil.stem
-
-
-def front_matter_typ(path: str | Path) -> str | None:
-    """The `typ:` in a Markdown file's front matter, if the file has one."""
-    from .inputs.markdown import split_front_matter
-    from .inputs.text import read_text
-    from .inputs.yamlsrc import parse_yaml
-
-    path = Path(path)
-    try:
-        yaml_text, _body, _start = split_front_matter(read_text(path), path)
-        data = parse_yaml(yaml_text, path, line_offset=1).data
-    except InputError:
-        return None
-    return data.get("typ") if isinstance(data, dict) and isinstance(data.get("typ"), str) else None
 
 
 def load(path: str | Path, profil: Profil | None = None) -> DokumentDoc:
@@ -112,8 +73,9 @@ def render(doc: DokumentDoc, out: str | Path, profil: Profil | None = None,
     return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 
 
-doctypes.register(doctypes.DocType(
-    name=TYP, label="Dokument", context_model=Kontext, load=load, render=render,
+DOKUMENTTYP = DocType(
+    name=TYP, label="Dokument", model=DokumentDoc, context_model=Kontext, load=load, context=context,
+    render=render, checks=(dokument_checks,),
     description="Fritt dokument (rubrik + Markdown), t.ex. en bilaga",
-    exempel=doctypes.EXEMPEL / "dokument.md", kanner_igen=lambda path: front_matter_typ(path) == TYP,
-))
+    exempel=EXEMPEL / "dokument.md", kanner_igen=lambda path: front_matter_typ(path) == TYP,
+)

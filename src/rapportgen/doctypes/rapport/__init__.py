@@ -1,9 +1,11 @@
-"""Verksamhetsplan och budget, and delårsrapport: the two big reports.
+"""Verksamhetsplan och budget, and delårsrapport: the code the two report types share.
 
-    from rapportgen.rapporter import build, load, render
+The types themselves are doctypes/delarsrapport.py and doctypes/verksamhetsplan.py.
+
+    from rapportgen.doctypes.rapport import load, render
     doc = load("examples/delarsrapport")            # folder or manifest
     render(doc, "ut/delarsrapport.docx", profil)     # .docx from templates/delarsrapport.docx
-    build("examples/delarsrapport", "ut", profil)    # checks, .docx and .pdf
+    doctypes.get("delarsrapport").build([Path("examples/delarsrapport")], "ut", profil)
 
 Both share one skeleton (ansvarsområden, goals, nyckeltal, economy, strategies);
 the delårsrapport adds goal status, the driftredovisning with prognos, and charts.
@@ -18,15 +20,16 @@ from typing import Any
 from docxtpl import DocxTemplate
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import doctypes
-from ..checks import Finding, raise_on_errors, run_checks
-from ..format import Formatter, format_period
-from ..profil import Profil
-from ..render.docx import render_typ
-from ..tjansteskrivelse import ProfilKontext, kontext_dict
-from .rapport import TYPER, Rapport, datum_for, kanner_igen, load
+from ...checks import ekonomi as ekonomi_checks
+from ...config import Profil
+from ...format import Formatter, format_period
+from ...inputs.rapport import kanner_igen, load
+from ...model.rapport import Rapport, datum_for
+from ...render.docx import render_typ
+from ...render.kontext import ProfilKontext, kontext_dict
+from ..base import EXEMPEL, DocType
 
-__all__ = ["Rapport", "build", "load", "render", "Kontext"]
+__all__ = ["Rapport", "load", "render", "Kontext", "doctype"]
 
 LABEL = {"delarsrapport": "Delårsrapport", "verksamhetsplan": "Verksamhetsplan och budget"}
 
@@ -72,22 +75,8 @@ def render(doc: Rapport, out: str | Path, profil: Profil | None = None, mallar: 
     return render_typ(doc.typ, out, lambda tpl: kontext_dict(build_kontext(doc, tpl, profil, fmt)), profil, mallar)
 
 
-def build(path: str | Path, outdir: str | Path, profil: Profil | None = None, *, typ: str | None = None,
-          pdf: bool = True, mallar: Path | None = None, tvinga: bool = False
-          ) -> tuple[list[Path], list[Finding]]:
-    """Load, check, render and convert one report; returns the written files and the findings."""
-    from ..convert import convert_many
-
-    profil = profil or Profil()
-    doc = load(path, profil, typ)
-    findings = run_checks(doc, profil)
-    raise_on_errors(findings, tvinga)
-    out = Path(outdir) / f"{doc.stem}.docx"
-    render(doc, out, profil, mallar)
-    written = [out]
-    if pdf:
-        written += convert_many([out], titlar={out: doc.falt.titel}, installningar=profil.konvertering)
-    return written, findings
+def context(doc: Rapport, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
+    return kontext_dict(build_kontext(doc, tpl, profil, Formatter.from_profil(profil)))
 
 
 def _loader(typ: str):
@@ -97,15 +86,11 @@ def _loader(typ: str):
     return load_typ
 
 
-# The shipped exempel are self-contained manifests (tables as rows, texts inline); the full
-# examples with Excel files are in examples/delarsrapport and examples/verksamhetsplan.
-for _typ in TYPER:
-    doctypes.register(doctypes.DocType(
-        name=_typ, label=LABEL[_typ], context_model=Kontext, load=_loader(_typ), render=render,
-        suffixes=(".yaml", ".yml"), kanner_igen=kanner_igen(_typ), exempel=doctypes.EXEMPEL / f"{_typ}.yaml",
-        description=("Delårsrapport med driftredovisning, prognos, måluppföljning och diagram"
-                     if _typ == "delarsrapport" else "Verksamhetsplan och budget med mål, nyckeltal och driftbudget"),
-    ))
-
-# The report checks register themselves on import.
-from ..checks import ekonomi as _ekonomi_checks  # noqa: E402,F401
+def doctype(typ: str, description: str) -> DocType:
+    """The DocType of one of the two reports. The shipped exempel are self-contained manifests
+    (tables as rows, texts inline); the full examples with Excel files are in examples/."""
+    return DocType(
+        name=typ, label=LABEL[typ], model=Rapport, context_model=Kontext, load=_loader(typ), context=context,
+        render=render, checks=(ekonomi_checks,), suffixes=(".yaml", ".yml"), kanner_igen=kanner_igen(typ),
+        exempel=EXEMPEL / f"{typ}.yaml", description=description,
+    )

@@ -12,8 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from ..format import MANADER_KORT, Formatter  # noqa: E402
-from ..model.ekonomi import NETTO, Driftstabell, Volymer  # noqa: E402
+from ...format import MANADER_KORT, Formatter  # noqa: E402
+from ...model.ekonomi import NETTO, Driftstabell, Volymer  # noqa: E402
 
 DPI = 150
 BUDGET_FARG = "#9DB4D3"

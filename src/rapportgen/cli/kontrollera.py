@@ -1,0 +1,41 @@
+"""`rapportgen check`: check inputs without making any documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .options import profil_option
+
+
+@click.command("check")
+@click.argument("sokvagar", metavar="SÖKVÄG...", nargs=-1, type=click.Path(path_type=Path))
+@profil_option
+@click.option("--typ", help="Dokumenttyp för alla filer (standard: efter filen, t.ex. tjansteskrivelse).")
+@click.option("--format", "utformat", type=click.Choice(["auto", "rich", "text", "plain"]), default="auto",
+              show_default=True, help="Utskrift: tabeller (rich), ren text, eller rich i terminal.")
+def check_cmd(sokvagar, profil, typ, utformat):
+    """Kontrollera indata utan att göra några dokument.
+
+    Kör alla kontroller som gäller för varje fil (mappar gås igenom): platshållare,
+    tomma avsnitt, diarienummer, perioder, summor med mera. Fynden skrivs per dokument.
+    Slutkod 0: inga fel, 1: minst ett fel, 2: en fil kunde inte läsas.
+    """
+    import sys
+
+    from ..checks.report import format_plain, print_rich
+    from ..commands.kontrollera import expand, kontrollera
+    from ..config import profile_for
+
+    if not sokvagar:
+        raise click.UsageError("ange minst en fil eller mapp att kontrollera")
+    files = expand(sokvagar)
+    prof = profile_for(files, profil)
+    rapport = kontrollera(files, prof, typ)
+    rich = utformat == "rich" or (utformat == "auto" and sys.stdout.isatty())
+    if rich:
+        print_rich(rapport)
+    else:
+        click.echo(format_plain(rapport))
+    click.get_current_context().exit(rapport.exit_code)

@@ -1,0 +1,43 @@
+"""Context pieces every document type's template sees, and how a context model becomes variables."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from pydantic import BaseModel, Field
+
+from ..config import Profil
+
+
+class PersonKontext(BaseModel):
+    namn: str = Field(description="Namn")
+    titel: Optional[str] = Field(None, description="Titel")
+    telefon: Optional[str] = Field(None, description="Telefon")
+    epost: Optional[str] = Field(None, description="E-post")
+
+
+class ProfilKontext(BaseModel):
+    kommun: str = Field(description="Kommunens namn")
+    forvaltning: str = Field(description="Förvaltningens namn")
+    ort: Optional[str] = Field(None, description="Ort")
+    adress: Optional[str] = Field(None, description="Postadress")
+    telefon: Optional[str] = Field(None, description="Växelnummer")
+    webbplats: Optional[str] = Field(None, description="Webbplats")
+
+    @classmethod
+    def of(cls, profil: Profil) -> "ProfilKontext":
+        return cls(kommun=profil.kommun, forvaltning=profil.forvaltning, ort=profil.ort,
+                   adress=profil.adress, telefon=profil.telefon, webbplats=profil.webbplats)
+
+
+def kontext_dict(model: BaseModel) -> dict[str, Any]:
+    """A context model as plain dicts and lists, keeping dates and subdocuments as objects."""
+    return {name: _plain(getattr(model, name)) for name in type(model).model_fields}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return kontext_dict(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
