@@ -367,3 +367,25 @@ def walk_structure_under(elem):
     from rapportgen.assemble.taggat import _walk
 
     return _walk([elem])
+
+
+def test_charts_are_vector_with_alt_text_from_the_data(normal):
+    """The delårsrapport's charts: no raster image, labels as text in the body font, alt text with figures."""
+    rapport = next(d for d in normal.delar if d.typ == "delarsrapport")
+    with pikepdf.open(normal.handling) as pdf:
+        figures = [e for e in walk_structure(pdf) if e.get("/S") == "/Figure" and "/Pg" in e
+                   and rapport.forsta_sida <= pdf.pages.index(pikepdf.Page(e.Pg)) + 1 <= rapport.sista_sida]
+        alts = [str(e.get("/Alt", "")) for e in figures]
+        assert len(alts) == 2
+        assert any(re.search(r"Årsprognos: \d+,\d mnkr (över|under) budget", a) for a in alts), alts
+        assert any("högst" in a and "Hemtjänst" in a for a in alts), alts
+    with pdfplumber.open(normal.handling) as plumb:
+        for i in range(rapport.forsta_sida - 1, rapport.sista_sida):
+            page = plumb.pages[i]
+            assert not page.images, i + 1
+            text = page.extract_text() or ""
+            if "Nettokostnad, mnkr" in text:  # the bar chart: its axis title and a bar label
+                words = page.extract_words(extra_attrs=["fontname", "size"])
+                labels = [w for w in words if w["text"] in ("Nettokostnad,", "Hälso-", "sjukvård")]
+                assert len(labels) >= 3
+                assert all("Carlito" in w["fontname"] and w["size"] >= 8 for w in labels), labels
