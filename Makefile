@@ -6,7 +6,8 @@ RG := $(VENV)/bin/rapportgen
 # LibreOffice's UNO bindings belong to the system Python, so the venv is built on it.
 SYSPYTHON := /usr/bin/python3
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno python3-venv \
-	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 fonts-dejavu-core poppler-utils
+	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 fonts-dejavu-core poppler-utils \
+	chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo demo-harryda test bench docs system venv clean

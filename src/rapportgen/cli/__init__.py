@@ -30,6 +30,7 @@ KOMMANDON: dict[str, str] = {
     "mallar": "cli.mallar:mallar_group",
     "init": "cli.init:init_cmd",
     "server": "convert.kommando:server_group",
+    "serve": "web.cli:serve_cmd",
 }
 
 
