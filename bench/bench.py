@@ -246,6 +246,17 @@ def stop_background(env: dict) -> None:
                    env=env, check=True)
 
 
+def package_size_ratio() -> float:
+    """handling.pdf of the example meeting ÷ the sum of its parts' PDFs (kallelse, converted and external)."""
+    from rapportgen.assemble import build_handling
+    from rapportgen.config import load_profile
+
+    with tempfile.TemporaryDirectory() as t:
+        res = build_handling(EXAMPLES / "sammantrade-2023-09-19" / "sammantrade.yaml", Path(t),
+                             load_profile(EXAMPLES / "rapportgen.yaml"))
+        return res.handling.stat().st_size / res.delar_bytes
+
+
 def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     log("Förbereder arbetslasten (renderas en gång, mäts inte) ...")
@@ -311,6 +322,8 @@ def main() -> None:
     print(f"peak_rss_mb={rss:.0f}")
     log(f"Batch med {BATCH20K} rader, --ingen-pdf (topp-RSS) ...")
     print(f"batch20k_peak_rss_mb={batch20k_peak_rss_mb(WORK / 'batch20k'):.0f}")
+    log("Bygger exemplets sammanträdeshandling (storlek) ...")
+    print(f"package_size_ratio={package_size_ratio():.3f}")
 
 
 # --- end to end (issue 19): whole commands as the user runs them -------------------------------------

@@ -76,11 +76,17 @@ def test_every_realworld_pdf_goes_in_intact(package):
             assert _words(src_page.extract_text()) <= _words(dst_page.extract_text()), (name, i)
             # Annotations (links, comments, widgets) are kept, one for one.
             src_annots = [a.get_object().get("/Subtype") for a in (src_page.get("/Annots") or [])]
-            dst_annots = [a.get_object().get("/Subtype") for a in (dst_page.get("/Annots") or [])]
+            # (the package adds one link of its own: the stamp's way back to the ärendelista)
+            dst_annots = [a.get_object().get("/Subtype") for a in (dst_page.get("/Annots") or [])
+                          if not str(a.get_object().get("/Contents", "")).startswith("Till ärendelistan")]
             assert src_annots == dst_annots, name
             assert dst_page.rotation == src_page.rotation
-            assert abs(float(dst_page.mediabox.width) - float(src_page.mediabox.width)) < 0.01
-            assert abs(float(dst_page.mediabox.height) - float(src_page.mediabox.height)) < 0.01
+            # The page is brought to A4 in its orientation, or kept in its size (and reported).
+            dw, dh = float(dst_page.mediabox.width), float(dst_page.mediabox.height)
+            sw, sh = float(src_page.mediabox.width), float(src_page.mediabox.height)
+            a4 = sorted((dw, dh)) == pytest.approx([595.276, 841.89], abs=1.5) and (dw > dh) == (sw > sh)
+            same = abs(dw - sw) < 0.01 and abs(dh - sh) < 0.01
+            assert a4 or same, (name, i, (sw, sh), (dw, dh))
     # Interactive form fields survive.
     src_fields = _open(folder / "libreoffice-form.pdf").get_fields()
     out_fields = out.get_fields()
@@ -180,7 +186,8 @@ def test_rotated_and_landscape_pages(tmp_path):
         assert f"Sida {part.forsta_sida} av {result.sidor}" in text
         assert "Hello World" in text or _words(text)
     letter = parts["Letter"]
-    assert float(out.pages[letter.forsta_sida - 1].mediabox.width) == 612
+    # US Letter becomes A4 (text scaled to 97 %, not below 90 %).
+    assert float(out.pages[letter.forsta_sida - 1].mediabox.width) == pytest.approx(595.276, abs=0.01)
     assert "Ärende 7 · Bilaga 4" in " ".join(page_text(result.handling, letter.forsta_sida).split())
 
 

@@ -79,6 +79,7 @@ def base_document() -> Document:
     sign.base_style = styles["Normal"]
     sign.paragraph_format.space_before = Pt(18)
     sign.paragraph_format.keep_together = True  # name and title (one paragraph) never split
+    sign.paragraph_format.keep_with_next = True  # several signatures stay on one page
     table = styles.add_style("Rapportgen tabell", WD_STYLE_TYPE.TABLE)
     table.base_style = styles["Table Grid"]
     set_font(table, size=10)
@@ -174,11 +175,13 @@ def section(doc: Document, key: str, heading: str) -> None:
     para(doc, "{%p endif %}")
 
 
-def line_list(doc: Document, var: str, heading: str) -> None:
+def line_list(doc: Document, var: str, heading: str, keep_with_next: bool = False) -> None:
+    """A heading and one line per item; keep_with_next holds the lines to what follows (a signature)."""
     para(doc, f"{{%p if {var} %}}")
     doc.add_paragraph(heading, style="Heading 2")
     para(doc, f"{{%p for rad in {var} %}}")
-    para(doc, "{{ rad }}", style="Kompakt")
+    row = para(doc, "{{ rad }}", style="Kompakt")
+    row.paragraph_format.keep_with_next = keep_with_next or None
     para(doc, "{%p endfor %}")
     para(doc, "{%p endif %}")
 

@@ -119,7 +119,8 @@ def build_revisionssvar(path: Path) -> None:
     para(doc, "{%p for person in underskrifter %}")
     p = para(doc, "{{ person.namn }}", style="Underskrift")
     p.paragraph_format.keep_with_next = True
-    para(doc, "{{ person.titel or '' }}", style="Normal")
+    p = para(doc, "{{ person.titel or '' }}", style="Normal")
+    p.paragraph_format.keep_with_next = True  # several signatures stay on one page
     para(doc, "{%p endfor %}")
     doc.save(path)
 

@@ -42,7 +42,8 @@ def build_tjansteskrivelse(path: Path) -> None:
     para(doc, "{%p endfor %}")
     line_list(doc, "tidigare_behandling", "Ärendets tidigare behandling")
     line_list(doc, "beslutsunderlag", "Beslutsunderlag")
-    line_list(doc, "protokollsutdrag_till", "Protokollsutdrag till")
+    # The last list before the signature keeps with it: the block never stands alone on a page.
+    line_list(doc, "protokollsutdrag_till", "Protokollsutdrag till", keep_with_next=True)
 
     para(doc, "{%p if expedieringsrad %}")
     p = para(doc, "Exp / {{ datum.year }}", style="Normal")

@@ -16,11 +16,13 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pypdf import PdfReader, PdfWriter
+import pikepdf
+from pypdf import PdfReader
 
 from .. import doctypes
 from .._version import __version__
@@ -30,10 +32,11 @@ from ..convert import ConversionErrors, convert_many, session
 from ..convert.stadning import private_dir
 from ..doctypes import kallelse, load_handling
 from ..exceptions import InputError
-from ..fileio import atomic_path, sha256_file, write_text_atomic
+from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
 from ..model.sammantrade import Del, Handling
-from . import pdfa as pdfa_mod, personnummer
-from .pdf import Stampel, open_pdf, pdf_text, placeholder_pdf, shrink_page, stamp_pdf
+from . import paketdocx, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod
+from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_in_band
+from .taggat import Sammanfogning, spara
 
 Progress = Callable[[str], None]
 MAX_KALLELSE_PASSES = 3
@@ -71,6 +74,12 @@ class HandlingResultat:
     arende_sida: dict[str, int] = field(default_factory=dict)  # punkt -> first page
     maskeringar: list[personnummer.Maskering] = field(default_factory=list)
     varningar: list[Finding] = field(default_factory=list)
+    delar_bytes: int = 0  # the parts' PDFs (kallelse, converted and external parts) together, in bytes
+    ej_tillgangliga: list[str] = field(default_factory=list)  # parts without tags (not accessible)
+    rapport: Path | None = None  # publicering.json (publication build)
+    poster: list = field(default_factory=list)  # the publication report's lines
+    per_arende: Path | None = None  # publicering/ (one PDF per ärende and index.html)
+    pdfua_problem: list[str] = field(default_factory=list)  # machine PDF/UA-1 checks of handling.pdf
 
 
 def variant_suffix(publicering: bool, pdfa: bool) -> str:
@@ -216,16 +225,37 @@ def build_handling(
             raise InputError("kallelsens sidantal ändras när sidnumren fylls i; korta ärendemeningarna",
                              fil=h.fil)
 
+        _toc_with_package_pages(plans, len(PdfReader(str(kallelse_pdf)).pages), tmp, pdfa, h, say)
+
         say("sätter ihop handlingen")
-        writer, delar = _assemble(h, falt, plans, kallelse_pdf, profil, publicering)
+        posts: list[publicering_mod.Post] = []
+
+        def rensa(src, del_, first, extern, posts=posts):
+            posts.extend(publicering_mod.rensa(src, del_, first, extern=extern))
+
+        sam, delar, sources = _assemble(h, falt, plans, kallelse_pdf, profil, publicering, pdfa, starts,
+                                        rensa if publicering else None, varningar)
+        delar_bytes = kallelse_pdf.stat().st_size + sum(p.pdf.stat().st_size for p in plans)
+        ej_tillgangliga = [k.kalla or k.titel for k in sam.komponenter if not k.taggad]
+        varningar.extend(
+            Finding(Severity.VARNING, "ej-tillganglig", k.kalla or k.titel,
+                    f"'{k.titel}' saknar taggar (strukturträd) och är inte tillgänglig för skärmläsare; "
+                    "be avsändaren om en tillgänglig version", plats=f"sidorna {k.forsta + 1}-{k.sista + 1}")
+            for k in sam.komponenter if not k.taggad)
         if pdfa:
-            pdfa_mod.finish(writer, falt.dokumenttitel(), falt.namnd, falt.datum)
+            pdfa_mod.finish(sam.pdf)
 
         outdir.mkdir(parents=True, exist_ok=True)
         out_pdf = outdir / f"handling{sfx}.pdf"
         with atomic_path(out_pdf) as tmp_pdf:
-            with open(tmp_pdf, "wb") as fh:
-                writer.write(fh)
+            spara(sam.pdf, tmp_pdf)
+            if publicering:
+                posts.extend(_final_publication_check(tmp_pdf, delar, h))
+        for src in sources:
+            src.close()
+        if publicering:
+            say("skriver en PDF per ärende")
+            publicering_dir = _publicera_per_arende(h, falt, plans, profil, outdir, pdfa)
         out_kdocx = outdir / f"kallelse{sfx}.docx"
         out_kpdf = outdir / f"kallelse{sfx}.pdf"
         for src, dst in ((final_docx, out_kdocx), (kallelse_pdf, out_kpdf)):
@@ -234,8 +264,17 @@ def build_handling(
 
     starts_by_punkt = {h.arenden[i].punkt: s for i, s in starts.items()}
     result = HandlingResultat(out_pdf, out_kdocx, out_kpdf, outdir / f"manifest{sfx}.json",
-                              sum(d.sidor for d in delar), delar, starts_by_punkt, maskeringar, varningar)
+                              sum(d.sidor for d in delar), delar, starts_by_punkt, maskeringar, varningar,
+                              delar_bytes, ej_tillgangliga)
+    result.pdfua_problem = [p.format() for p in pdfua_mod.kontrollera(out_pdf)]
     _write_manifest_json(result, h, falt, publicering, pdfa)
+    if publicering:
+        stem = "publicering" + ("-pdfa" if pdfa else "")
+        result.rapport = outdir / f"{stem}.json"
+        publicering_mod.skriv_rapport(result.rapport, outdir / f"{stem}.txt", falt.dokumenttitel(), posts,
+                                      maskeringar, ej_tillgangliga)
+        result.poster = posts
+        result.per_arende = publicering_dir
     say("klar")
     return result
 
@@ -264,11 +303,12 @@ def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, pub
                     lines = personnummer.lines_with_personnummer(d.fil)
                     rel = _rel(d.fil, Path.cwd())
                     if lines:
-                        maskeringar.extend(personnummer.Maskering(rel, f"rad {ln}", c) for ln, c in lines)
+                        maskeringar.extend(personnummer.Maskering(rel, f"rad {ln}", c, ds) for ln, c, ds in lines)
                     else:
                         maskeringar.append(personnummer.Maskering(rel, None, n))
             out = tmp / f"{stem}.docx"
             doctypes.get(d.typ).render(doc, out, profil, mallar)
+            paketdocx.utan_sidnummer(out)  # the package stamp carries the page number
             plans.append(_Plan([d], roll, kalla_for_konvertering=out))
         elif d.fil.suffix.lower() == ".pdf":
             plans.append(_Plan([d], roll, pdf=d.fil, losenord=d.losenord))
@@ -311,6 +351,52 @@ def _refuse_personnummer(h: Handling, plans: list[_Plan]) -> None:
             fil=h.fil)
 
 
+def _final_publication_check(pdf: Path, delar: list[DelResultat], h: Handling) -> list:
+    """The published PDF, read back: no personnummer anywhere; the masked ones listed per page."""
+    left = publicering_mod.skanna_utdata(pdf)
+    posts = []
+    reader = PdfReader(str(pdf))
+    for i, text in enumerate(pdf_text(reader), start=1):
+        del_ = next((d for d in delar if d.forsta_sida <= i <= d.sista_sida), None)
+        namn = (del_.kalla or del_.etikett) if del_ else ""
+        if personnummer.find(text):
+            left.append(f"sida {i} ({namn})")
+        n = personnummer.find_masked(text)
+        if n:
+            posts.append(publicering_mod.Post(i, namn, f"sidtext ({n} nummer)", "maskerat"))
+    if left:
+        raise InputError("publiceringsversionen stoppad: personnummer finns kvar i " + ", ".join(left), fil=h.fil)
+    return posts
+
+
+def _toc_with_package_pages(plans: list[_Plan], k_pages: int, tmp: Path, pdfa: bool, h: Handling,
+                            say: Progress) -> None:
+    """Generated documents with a table of contents are converted again numbered from their package page."""
+    todo: list[tuple[_Plan, Path]] = []
+    page = k_pages + 1
+    for plan in plans:
+        src = plan.kalla_for_konvertering
+        if src is not None and plan.delar[0].typ and src.suffix == ".docx" and paketdocx.har_innehallsforteckning(src):
+            numbered = tmp / "paketsidor" / src.name
+            numbered.parent.mkdir(exist_ok=True)
+            shutil.copyfile(src, numbered)
+            paketdocx.forsta_sidnummer(numbered, page)
+            todo.append((plan, numbered))
+        page += len(plan.reader.pages)
+    if not todo:
+        return
+    say("fyller innehållsförteckningar med handlingens sidnummer")
+    try:
+        converted = _convert([p for _plan, p in todo], tmp / "paketsidor-pdf", pdfa)
+    except ConversionErrors as exc:
+        raise _named_after_parts(exc, plans, h) from None
+    for (plan, _docx), pdf in zip(todo, converted):
+        reader = open_pdf(pdf)
+        if len(reader.pages) != len(plan.reader.pages):  # the numbers changed the layout: keep the first version
+            continue
+        plan.pdf, plan.reader = pdf, reader
+
+
 def _start_pages(h: Handling, plans: list[_Plan], k_pages: int) -> dict[int, int]:
     starts: dict[int, int] = {}
     page = k_pages + 1
@@ -320,55 +406,228 @@ def _start_pages(h: Handling, plans: list[_Plan], k_pages: int) -> dict[int, int
     return starts
 
 
-def _import_outline(writer: PdfWriter, reader: PdfReader, items: list, parent, offset: int) -> None:
-    last = None
+def _outline_tree(reader: PdfReader, items: list, offset: int) -> list[tuple[str, int, list]]:
+    """A part's own outline as (title, output page index, children)."""
+    out: list[tuple[str, int, list]] = []
     for item in items:
         if isinstance(item, list):
-            if last is not None:
-                _import_outline(writer, reader, item, last, offset)
+            if out:
+                out[-1][2].extend(_outline_tree(reader, item, offset))
             continue
         try:
             page = reader.get_destination_page_number(item)
         except Exception:  # a foreign outline entry without a usable page
             page = 0
-        last = writer.add_outline_item(title=str(item.title), page_number=offset + max(page, 0), parent=parent)
+        out.append((str(item.title), offset + max(page or 0, 0), []))
+    return out
+
+
+def _outline_items(tree: list[tuple[str, int, list]]) -> list[pikepdf.OutlineItem]:
+    items = []
+    for title, page, children in tree:
+        item = pikepdf.OutlineItem(title, page)
+        if children:
+            item.children.extend(_outline_items(children))
+            item.is_closed = True
+        items.append(item)
+    return items
+
+
+def _arendelista_rader(kallelse_pdf: Path, arenden: list, starts: dict[int, int]) -> dict[int, tuple[int, float, float]]:
+    """Where each ärende with pages has its row in the kallelse's ärendelista: idx -> (page, x, y)."""
+    reader = PdfReader(str(kallelse_pdf))
+    lines: list[tuple[int, float, float, str]] = []  # page, y, x of first fragment, text
+    for pno, page in enumerate(reader.pages):
+        frags: dict[int, list[tuple[float, str]]] = {}
+
+        def visit(text, cm, tm, _font, _size, frags=frags):
+            if not text.strip():
+                return
+            m = mul(tuple(tm), tuple(cm))
+            frags.setdefault(round(m[5]), []).append((m[4], text))
+
+        page.extract_text(visitor_text=visit)
+        for y, parts in frags.items():
+            parts.sort()
+            lines.append((pno, float(y), parts[0][0], " ".join(t.strip() for _x, t in parts)))
+    norm = lambda t: re.sub(r"\s+", "", t)  # noqa: E731
+    found: dict[int, tuple[int, float, float]] = {}
+    for i, a in enumerate(arenden):  # every row, so a row's link can reach down to the next row
+        head = norm(a.arendemening)[:18]
+        for pno, y, x, text in lines:
+            t = norm(text)
+            if head and head in t and (a.dnr is None or norm(a.dnr) in t or t.startswith(norm(str(a.punkt)))):
+                found[i] = (pno, x, y)
+                break
+    return found
+
+
+def _titel_och_stampel(plan: _Plan) -> tuple[str, str]:
+    """A part's bookmark title and its stamp text."""
+    d = plan.delar[0]
+    a = d.arende
+    if plan.roll == "utelämnad":
+        title = ("Utelämnad (sekretess)" if a.sekretess else
+                 f"Bilaga {d.bilaga_nr}: {d.etikett} (utelämnad, sekretess)" if d.bilaga_nr else
+                 f"{d.etikett} (utelämnad, sekretess)")
+        return title, (f"Ärende {a.punkt} · utelämnad" if a.sekretess else d.stampel)
+    return ("Tjänsteskrivelse" if d.bilaga_nr is None else f"Bilaga {d.bilaga_nr}: {d.etikett}"), d.stampel
+
+
+def _filnamn(a) -> str:
+    """'05-SN-2023-197' (punkt and dnr) for an ärende's published PDF."""
+    base = f"{int(a.punkt):02d}" if str(a.punkt).isdigit() else re.sub(r"[^\w-]+", "-", str(a.punkt))
+    tail = a.dnr or a.arendemening[:40]
+    tail = re.sub(r"[^\w]+", "-", tail, flags=re.UNICODE).strip("-")
+    return f"{base}-{tail}" if tail else base
+
+
+def _publicera_per_arende(h: Handling, falt, plans: list[_Plan], profil: Profil, outdir: Path, pdfa: bool) -> Path:
+    """publicering/: one tagged PDF per ärende (tjänsteskrivelse + bilagor) and an accessible index.html."""
+    from html import escape
+
+    datum = falt.datum.isoformat()
+    folder = outdir / "publicering"
+    tmp = Path(tempfile.mkdtemp(prefix=".publicering-", dir=outdir))
+    os.chmod(tmp, 0o777 & ~_umask())
+    rows = []
+    try:
+        for nr, a in enumerate(falt.arenden):  # the masked texts in a publication build
+            mine = [p for p in plans if p.delar[0].arende_nr == nr]
+            if not mine:
+                continue
+            sam = Sammanfogning()
+            sources = []
+            outline: list[pikepdf.OutlineItem] = []
+            stamps: list[tuple[int, str]] = []
+            krymp: set[int] = set()
+            for plan in mine:
+                title, stamp_text = _titel_och_stampel(plan)
+                src = pikepdf.open(plan.pdf, password=plan.losenord or "")
+                sources.append(src)
+                if plan.roll != "utelämnad":
+                    publicering_mod.rensa(src, _rel(plan.delar[0].fil, h.mapp), len(sam.pdf.pages))
+                komp = sam.lagg_till(src, title, formular=False)
+                outline.append(pikepdf.OutlineItem(title, komp.forsta, structure_element=komp.element))
+                stamps.extend((i, stamp_text) for i in range(komp.forsta, komp.sista + 1))
+                d = plan.delar[0]
+                krymp.update(i for i in range(komp.forsta, komp.sista + 1)
+                             if plan.roll == "utelämnad" or d.typ is None
+                             or text_in_band(plan.reader.pages[i - komp.forsta]))
+            total = len(sam.pdf.pages)
+            sam.stampla([(i, Stampel(f"{falt.namnd} {datum} · {t}", f"Sida {i + 1} av {total}")) for i, t in stamps],
+                        krymp=krymp)
+            with sam.pdf.open_outline() as ol:
+                ol.root.extend(outline)
+            titel = f"Ärende {a.punkt}: {a.arendemening}"
+            sam.avsluta(titel, forfattare=f"{profil.kommun}, {falt.namnd}",
+                        amne=f"{falt.namnd} {datum}" + (f", dnr {a.dnr}" if a.dnr else ""),
+                        nyckelord=f"{falt.namnd}; {datum}; {a.dnr or ''}", skapare=f"rapportgen {__version__}",
+                        pdfa=pdfa)
+            sam.pdf.Root.PageMode = pikepdf.Name.UseOutlines
+            if pdfa:
+                pdfa_mod.finish(sam.pdf)
+            name = _filnamn(a) + ".pdf"
+            spara(sam.pdf, tmp / name)
+            for src in sources:
+                src.close()
+            _final_publication_check(tmp / name, [], h)
+            rows.append((a, name, total, (tmp / name).stat().st_size))
+        titel = f"{falt.dokumenttitel()}: handlingar per ärende"
+        items = "\n".join(
+            f'      <li><a href="{escape(name)}">Ärende {escape(str(a.punkt))}: {escape(a.arendemening)}</a>'
+            f'{" (dnr " + escape(a.dnr) + ")" if a.dnr else ""}, PDF, {pages} {"sida" if pages == 1 else "sidor"}, '
+            f'{max(1, round(size / 1024))} kB</li>'
+            for a, name, pages, size in rows)
+        html = f"""<!DOCTYPE html>
+<html lang="sv">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{escape(titel)}</title>
+</head>
+<body>
+  <main>
+    <h1>{escape(titel)}</h1>
+    <p>{escape(falt.namnd)} sammanträder {escape(datum)}. Varje ärende finns som en egen PDF med tjänsteskrivelse
+      och bilagor. Handlingar som omfattas av sekretess är utelämnade.</p>
+    <ul>
+{items}
+    </ul>
+  </main>
+</body>
+</html>
+"""
+        (tmp / "index.html").write_text(html, encoding="utf-8")
+        old = outdir / ".publicering-gammal"
+        if folder.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(folder, old)
+        os.replace(tmp, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
 
 
 def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil: Profil,
-              publicering: bool) -> tuple[PdfWriter, list[DelResultat]]:
-    writer = PdfWriter()
-    kreader = PdfReader(str(kallelse_pdf))
-    writer.append(kreader, import_outline=False)
-    k_pages = len(writer.pages)
+              publicering: bool, pdfa: bool, starts: dict[int, int],
+              rensa: Callable | None = None, storlek: list | None = None) -> tuple[Sammanfogning, list[DelResultat], list]:
+    sam = Sammanfogning()
+    storlek = storlek if storlek is not None else []
+    sources: list[pikepdf.Pdf] = []  # kept open until the package is saved
+    ksrc = pikepdf.open(kallelse_pdf)
+    sources.append(ksrc)
+    if rensa is not None:
+        rensa(ksrc, h.fil.name, 0, False)
+    kkomp = sam.lagg_till(ksrc, "Kallelse och ärendelista", h.fil.name)
+    k_pages = kkomp.sista + 1
     delar = [DelResultat("kallelse", "Kallelse och ärendelista", 1, k_pages, kalla=h.fil.name, typ="kallelse",
                          sha256=sha256_file(h.fil))]
-    writer.add_outline_item(title="Kallelse och ärendelista", page_number=0)
+    outline: list[pikepdf.OutlineItem] = [
+        pikepdf.OutlineItem("Kallelse och ärendelista", 0, structure_element=kkomp.element)]
     # (page index, stamp text): every page, the kallelse's too, for continuous page numbers.
     stamped: list[tuple[int, str]] = [(i, "Kallelse och ärendelista") for i in range(k_pages)]
-    parents: dict[int, object] = {}
+    kreader = PdfReader(str(kallelse_pdf))
+    krymp: set[int] = {i for i in range(k_pages) if text_in_band(kreader.pages[i])}
+    parents: dict[int, pikepdf.OutlineItem] = {}
+    arende_of_page: dict[int, str] = {}
     datum = falt.datum.isoformat()
     for plan in plans:
         d = plan.delar[0]
-        first = len(writer.pages)
-        writer.append(plan.reader, import_outline=False)
-        last = len(writer.pages) - 1
         a = d.arende
+        src = pikepdf.open(plan.pdf, password=plan.losenord or "")
+        sources.append(src)
+        title, stamp_text = _titel_och_stampel(plan)
+        first = len(sam.pdf.pages)
+        if rensa is not None and plan.roll != "utelämnad":
+            rensa(src, _rel(d.fil, h.mapp), first, d.typ is None)
+        komp = sam.lagg_till(src, f"Ärende {a.punkt}: {title}", "" if plan.roll == "utelämnad" else _rel(d.fil, h.mapp),
+                             formular=not publicering)
+        last = komp.sista
+        if d.typ is None and plan.roll != "utelämnad":
+            for idx, why in sam.normalisera_a4(komp):
+                storlek.append(Finding(Severity.VARNING, "sidstorlek", _rel(d.fil, h.mapp),
+                                       f"sidan är inte A4: {why}", plats=f"sida {idx - first + 1} (handlingens sida {idx + 1})"))
         if d.arende_nr not in parents:
-            parents[d.arende_nr] = writer.add_outline_item(title=a.rubrik(), page_number=first)
-        if plan.roll == "utelämnad":
-            title = ("Utelämnad (sekretess)" if a.sekretess else
-                     f"Bilaga {d.bilaga_nr}: {d.etikett} (utelämnad, sekretess)" if d.bilaga_nr else
-                     f"{d.etikett} (utelämnad, sekretess)")
-            stamp_text = f"Ärende {a.punkt} · utelämnad" if a.sekretess else d.stampel
-        else:
-            title = "Tjänsteskrivelse" if d.bilaga_nr is None else f"Bilaga {d.bilaga_nr}: {d.etikett}"
-            stamp_text = d.stampel
-        child = writer.add_outline_item(title=title, page_number=first, parent=parents[d.arende_nr])
-        # A bilaga's own bookmarks (an external PDF's, a generated report's headings) go under it.
+            parents[d.arende_nr] = pikepdf.OutlineItem(a.rubrik(), first)
+            parents[d.arende_nr].is_closed = True
+            outline.append(parents[d.arende_nr])
+        child = pikepdf.OutlineItem(title, first, structure_element=komp.element)
+        # A bilaga's own bookmarks (an external PDF's, a generated report's headings) go under it, folded.
         if plan.roll != "utelämnad" and d.bilaga_nr is not None and plan.reader.outline:
-            _import_outline(writer, plan.reader, plan.reader.outline, child, first)
+            tree = _outline_tree(plan.reader, plan.reader.outline, first)
+            if publicering:
+                tree = _masked_outline(tree)
+            child.children.extend(_outline_items(tree))
+            child.is_closed = True
+        parents[d.arende_nr].children.append(child)
         for idx in range(first, last + 1):
             stamped.append((idx, stamp_text))
+            # A generated page whose template leaves the stamp band free is not scaled.
+            if plan.roll == "utelämnad" or d.typ is None or text_in_band(plan.reader.pages[idx - first]):
+                krymp.add(idx)
+            arende_of_page[idx] = str(a.punkt)
         etikett = "Hela ärendet" if plan.roll == "utelämnad" and a.sekretess else d.etikett
         utelamnad = plan.roll == "utelämnad"
         kallor = [] if utelamnad or not d.typ else _kallfiler(d.fil)
@@ -379,29 +638,38 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
             sha256=None if utelamnad else _sha256_med_kallor(d.fil, d.typ, kallor),
             sekretess=d.sekretess, kallfiler=[_rel(f, h.mapp) for f in kallor]))
 
-    total = len(writer.pages)
-    geometries = []
-    for idx, text in stamped:
-        g = shrink_page(writer.pages[idx])
-        geometries.append((g, Stampel(f"{falt.namnd} {datum} · {text}", f"Sida {idx + 1} av {total}")))
-    stamps = PdfReader(io.BytesIO(stamp_pdf(geometries)))
-    for (idx, _text), (g, _st), spage in zip(stamped, geometries, stamps.pages):
-        writer.pages[idx].merge_transformed_page(spage, g.till_anvandare)
+    # Ärendelista rows link to their ärende; each stamp's "Ärende N" links back to the list.
+    rows = _arendelista_rader(kallelse_pdf, falt.arenden, starts)
+    lista_sida = min((p for p, _x, _y in rows.values()), default=0)
+    for i, (pno, x, y) in rows.items():
+        if i not in starts:
+            continue
+        a = falt.arenden[i]
+        w = float(sam.pdf.pages[pno].cropbox[2])
+        # The whole row (a long ärendemening wraps): down to just above the next row on the page.
+        below = [ry for j, (rp, _rx, ry) in rows.items() if rp == pno and ry < y - 1]
+        bottom = max(below) + 10 if below and max(below) + 10 < y - 3 else y - 3
+        rect = pikepdf.Array([round(x - 2, 2), round(bottom, 2), round(w - x + 2, 2), round(y + 10, 2)])
+        sam.lank(pno, rect, starts[i] - 1, f"Gå till ärende {a.punkt}: {a.arendemening}", kkomp)
+    total = len(sam.pdf.pages)
+    sam.stampla(
+        [(idx, Stampel(f"{falt.namnd} {datum} · {text}", f"Sida {idx + 1} av {total}")) for idx, text in stamped],
+        krymp=krymp,
+        lankar={idx: (lista_sida, f"Till ärendelistan (från ärende {punkt})") for idx, punkt in arende_of_page.items()})
 
-    for part in delar:
-        writer.set_page_label(part.forsta_sida - 1, part.sista_sida - 1, style="/D", start=part.forsta_sida)
+    with sam.pdf.open_outline() as ol:
+        ol.root.extend(outline)
     titel = falt.dokumenttitel() + (" (publiceringsversion)" if publicering else "")
-    writer.add_metadata({
-        "/Title": titel,
-        "/Subject": f"Kallelse och handlingar, {falt.namnd} {datum}",
-        "/Author": f"{profil.kommun}, {falt.namnd}",
-        "/Keywords": f"{falt.namnd}; {datum}; sammanträdeshandling",
-        "/Creator": f"rapportgen {__version__}",
-        "/Namnd": falt.namnd,
-        "/Sammantradesdatum": datum,
-    })
-    writer.page_mode = "/UseOutlines"
-    return writer, delar
+    sam.avsluta(
+        titel, forfattare=f"{profil.kommun}, {falt.namnd}", amne=f"Kallelse och handlingar, {falt.namnd} {datum}",
+        nyckelord=f"{falt.namnd}; {datum}; sammanträdeshandling", skapare=f"rapportgen {__version__}",
+        extra_info={"/Namnd": falt.namnd, "/Sammantradesdatum": datum}, pdfa=pdfa)
+    sam.pdf.Root.PageMode = pikepdf.Name.UseOutlines
+    return sam, delar, sources
+
+
+def _masked_outline(tree):
+    return [(personnummer.mask_text(t)[0], p, _masked_outline(c)) for t, p, c in tree]
 
 
 def _write_manifest_json(result: HandlingResultat, h: Handling, falt, publicering: bool, pdfa: bool) -> None:
@@ -424,7 +692,14 @@ def _write_manifest_json(result: HandlingResultat, h: Handling, falt, publicerin
             **({"källfiler": d.kallfiler} if d.kallfiler else {}),
             "sidor": [d.forsta_sida, d.sista_sida],
         } for d in result.delar],
-        "maskerade_personnummer": [{"fil": m.fil, "plats": m.plats, "antal": m.antal}
+        "ej_tillgängliga_delar": result.ej_tillgangliga,
+        "tillgänglighet": {
+            "kontrollerat": list(pdfua_mod.KONTROLLER),
+            "inte_kontrollerat": pdfua_mod.INTE_KONTROLLERAT,
+            "problem": result.pdfua_problem,
+        },
+        "delar_bytes": result.delar_bytes,
+        "maskerade_personnummer": [{"fil": m.fil, "plats": m.plats, "antal": m.antal, "nummer": list(m.nummer)}
                                    for m in result.maskeringar],
     }
     write_text_atomic(result.manifest_json, json.dumps(data, ensure_ascii=False, indent=2) + "\n")

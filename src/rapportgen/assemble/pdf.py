@@ -2,8 +2,8 @@
 
 The stamp lives in a band at the visual bottom of each page. The page's own
 content (and its annotations, links and form fields) is shrunk slightly
-towards the top to free that band, so the stamp never covers content.
-Rotation, page size and orientation are kept as they are.
+towards the top to free that band (taggat.Sammanfogning.stampla), so the stamp
+never covers content. Rotation and orientation are kept as they are.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
-from pypdf.generic import ArrayObject, FloatObject, NameObject
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -152,54 +151,30 @@ def geometri(page: PageObject) -> Geometri:
     return Geometri(w, h, 0, (1.0, 0.0, 0.0, 1.0, x0, y0))
 
 
+def text_in_band(page: PageObject, band: float = BAND) -> bool:
+    """Whether an unrotated page has text in the bottom stamp band (then it must be shrunk)."""
+    if (page.get("/Rotate", 0) or 0) % 360:
+        return True
+    bottom = float(page.cropbox.bottom)
+    low = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            low.append(mul(tuple(tm), tuple(cm))[5] - bottom)
+
+    try:
+        page.extract_text(visitor_text=visit)
+    except Exception:  # unreadable text: shrink to be safe
+        return True
+    return any(y < band + 2 for y in low)
+
+
 def shrink_matrix(g: Geometri, band: float = BAND) -> Matrix:
     """User-space transform that scales the shown page about its top centre, freeing a bottom band."""
     s = (g.hojd - band) / g.hojd
     visual = (s, 0.0, 0.0, s, (1 - s) * g.bredd / 2, band)
     to_user = g.till_anvandare
     return mul(mul(invert(to_user), visual), to_user)
-
-
-def _transform_points(arr: ArrayObject, m: Matrix) -> None:
-    for i in range(0, len(arr) - 1, 2):
-        x, y = apply(m, float(arr[i]), float(arr[i + 1]))
-        arr[i], arr[i + 1] = FloatObject(round(x, 4)), FloatObject(round(y, 4))
-
-
-def _transform_annotations(page: PageObject, m: Matrix) -> None:
-    annots = page.get("/Annots")
-    if annots is None:
-        return
-    for ref in annots.get_object():
-        annot = ref.get_object()
-        rect = annot.get("/Rect")
-        if rect is not None:
-            xs, ys = [], []
-            for x, y in ((rect[0], rect[1]), (rect[2], rect[1]), (rect[0], rect[3]), (rect[2], rect[3])):
-                tx, ty = apply(m, float(x), float(y))
-                xs.append(tx)
-                ys.append(ty)
-            annot[NameObject("/Rect")] = ArrayObject(
-                [FloatObject(round(v, 4)) for v in (min(xs), min(ys), max(xs), max(ys))])
-        for key in ("/QuadPoints", "/L", "/Vertices", "/CL"):
-            arr = annot.get(key)
-            if isinstance(arr, ArrayObject):
-                _transform_points(arr, m)
-        ink = annot.get("/InkList")
-        if isinstance(ink, ArrayObject):
-            for stroke in ink:
-                stroke = stroke.get_object()
-                if isinstance(stroke, ArrayObject):
-                    _transform_points(stroke, m)
-
-
-def shrink_page(page: PageObject, band: float = BAND) -> Geometri:
-    """Scale the page's content and annotations to free the stamp band; return its geometry."""
-    g = geometri(page)
-    m = shrink_matrix(g, band)
-    page.add_transformation(m)
-    _transform_annotations(page, m)
-    return g
 
 
 # --- stamps and placeholder pages -------------------------------------------
@@ -242,37 +217,72 @@ def stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:
 
 
 def placeholder_pdf(rubrik: str, rader: list[str], skal: str) -> bytes:
-    """An A4 page saying what was left out of the published package and why."""
+    """An A4 page saying what was left out of the published package and why (tagged, sv-SE)."""
     regular, bold = fonts()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4, initialFontName=regular)
+    c = canvas.Canvas(buf, pagesize=A4, initialFontName=regular, pageCompression=1)
+    c.setTitle(rubrik)
     w, h = A4
+    tags: list[str] = []
+
+    def tagged(tag: str, draw) -> None:
+        c._code.append(f"/{tag} <</MCID {len(tags)}>> BDC")  # marked content for the structure tree
+        draw()
+        c._code.append("EMC")
+        tags.append(tag)
+
     c.setFont(bold, 18)
-    c.drawString(72, h - 120, "Handlingen är utelämnad")
+    tagged("H1", lambda: c.drawString(72, h - 120, "Handlingen är utelämnad"))
     c.setFont(bold, 12)
     y = h - 160
-    c.drawString(72, y, _fit(rubrik, bold, 12, w - 144))
+    tagged("H2", lambda: c.drawString(72, y, _fit(rubrik, bold, 12, w - 144)))
     c.setFont(regular, 11)
     for rad in rader:
         y -= 18
-        c.drawString(72, y, _fit(rad, regular, 11, w - 144))
+        tagged("P", lambda y=y, rad=rad: c.drawString(72, y, _fit(rad, regular, 11, w - 144)))
     y -= 30
     c.setFont(bold, 11)
-    c.drawString(72, y, "Skäl")
+    tagged("H2", lambda y=y: c.drawString(72, y, "Skäl"))
     c.setFont(regular, 11)
     for line in _wrap(skal, regular, 11, w - 144):
         y -= 16
-        c.drawString(72, y, line)
+        tagged("P", lambda y=y, line=line: c.drawString(72, y, line))
     y -= 30
     c.setFont(regular, 9)
     c.setFillColorRGB(0.35, 0.35, 0.35)
     for line in _wrap("Den här sidan ersätter handlingen i den publicerade versionen. Handlingen finns i "
                       "den fullständiga sammanträdeshandlingen hos nämndens sekreterare.", regular, 9, w - 144):
-        c.drawString(72, y, line)
+        tagged("P", lambda y=y, line=line: c.drawString(72, y, line))
         y -= 12
     c.showPage()
     c.save()
-    return buf.getvalue()
+    return _tag_single_page(buf.getvalue(), tags)
+
+
+def _tag_single_page(data: bytes, tags: list[str]) -> bytes:
+    """Give a one-page PDF whose content carries MCIDs 0..n-1 its structure tree (one element each)."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    page = pdf.pages[0].obj
+    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    doc = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
+    elems = Array()
+    for mcid, tag in enumerate(tags):
+        e = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + tag), P=doc, Pg=page, K=mcid))
+        doc.K.append(e)
+        elems.append(e)
+    root.K = doc
+    root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array([0, elems])))
+    root.ParentTreeNextKey = 1
+    page.StructParents = 0
+    pdf.Root.StructTreeRoot = root
+    pdf.Root.MarkInfo = Dictionary(Marked=True)
+    pdf.Root.Lang = String("sv-SE")
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=True)
+    return out.getvalue()
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:

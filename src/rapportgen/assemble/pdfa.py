@@ -7,14 +7,10 @@ fonts are not embedded cannot go into an archival package.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject, TextStringObject,
-)
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from ..exceptions import InputError
 
@@ -50,15 +46,17 @@ def unembedded_fonts(reader: PdfReader) -> set[str]:
 
 
 def check_parts(parts, manifest: Path) -> None:
-    """Stop the archival build when a part's fonts are not embedded."""
+    """Stop the archival build when a part's fonts are not embedded, naming the bilaga that prevents PDF/A."""
     problems = []
     for d, reader in parts:
         missing = unembedded_fonts(reader)
         if missing:
-            problems.append(f"{d.fil.name}: typsnitt som inte är inbäddade: {', '.join(sorted(missing))}")
+            problems.append(f"{d.stampel} '{d.etikett}' ({d.fil.name}): typsnitt som inte är inbäddade: "
+                            f"{', '.join(sorted(missing))}")
     if problems:
-        raise InputError("arkivversionen (--pdfa) kräver inbäddade typsnitt i alla delar:\n  "
-                         + "\n  ".join(problems), fil=manifest)
+        raise InputError("arkivversionen (--pdfa) kräver inbäddade typsnitt i alla delar; handlingen kan inte "
+                         "bli PDF/A på grund av:\n  " + "\n  ".join(problems)
+                         + "\nbe avsändaren om en version med inbäddade typsnitt (till exempel PDF/A)", fil=manifest)
 
 
 def _srgb_profile() -> bytes:
@@ -67,46 +65,14 @@ def _srgb_profile() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
-def _xmp(title: str, namnd: str, datum: dt.date) -> bytes:
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    t, n = escape(title), escape(namnd)
-    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/">
- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
-   <pdfaid:part>2</pdfaid:part>
-   <pdfaid:conformance>B</pdfaid:conformance>
-  </rdf:Description>
-  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
-   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{t}</rdf:li></rdf:Alt></dc:title>
-   <dc:creator><rdf:Seq><rdf:li>{n}</rdf:li></rdf:Seq></dc:creator>
-   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{n} {datum.isoformat()}</rdf:li></rdf:Alt></dc:description>
-  </rdf:Description>
-  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
-   <xmp:CreateDate>{now}</xmp:CreateDate>
-   <xmp:ModifyDate>{now}</xmp:ModifyDate>
-   <xmp:CreatorTool>rapportgen</xmp:CreatorTool>
-  </rdf:Description>
- </rdf:RDF>
-</x:xmpmeta>
-<?xpacket end="w"?>""".encode("utf-8")
+def finish(pdf) -> None:
+    """Add an sRGB output intent to the package (its XMP already carries the PDF/A identification)."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
 
-
-def finish(writer: PdfWriter, title: str, namnd: str, datum: dt.date) -> None:
-    """Add the PDF/A identification (XMP) and an sRGB output intent to the package."""
-    meta = DecodedStreamObject()
-    meta.set_data(_xmp(title, namnd, datum))
-    meta[NameObject("/Type")] = NameObject("/Metadata")
-    meta[NameObject("/Subtype")] = NameObject("/XML")
-    writer.root_object[NameObject("/Metadata")] = writer._add_object(meta)
-    icc = DecodedStreamObject()
-    icc.set_data(_srgb_profile())
-    icc[NameObject("/N")] = NumberObject(3)
-    intent = DictionaryObject({
-        NameObject("/Type"): NameObject("/OutputIntent"),
-        NameObject("/S"): NameObject("/GTS_PDFA1"),
-        NameObject("/OutputConditionIdentifier"): TextStringObject("sRGB IEC61966-2.1"),
-        NameObject("/Info"): TextStringObject("sRGB IEC61966-2.1"),
-        NameObject("/DestOutputProfile"): writer._add_object(icc),
-    })
-    writer.root_object[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
+    icc = pikepdf.Stream(pdf, _srgb_profile())
+    icc.N = 3
+    intent = pdf.make_indirect(Dictionary(
+        Type=Name.OutputIntent, S=Name.GTS_PDFA1, OutputConditionIdentifier=String("sRGB IEC61966-2.1"),
+        Info=String("sRGB IEC61966-2.1"), DestOutputProfile=pdf.make_indirect(icc)))
+    pdf.Root.OutputIntents = Array([intent])

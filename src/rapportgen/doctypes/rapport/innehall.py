@@ -9,13 +9,17 @@ row on every page; wide economy tables sit in a landscape section.
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docxtpl import DocxTemplate
@@ -29,6 +33,9 @@ from ...render.blocks import BlockWriter, column_widths, set_table_style
 from ...render.ooxml import cant_split, repeat_header, shade
 from ...model.rapport import Rapport
 from . import diagram, prosa
+
+SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 RUBRIKFARG = "DCE3EE"
 GRUPPFARG = "F2F4F7"
@@ -113,11 +120,34 @@ class Skrivare:
         _run(p, PILAR[mal.status], bold=True, size=16, color=FARGER[mal.status], font="DejaVu Sans")
         _run(p, "  " + (mal.statusetikett or ""), bold=True)
 
-    def bild(self, png, bredd_cm: float, text: str) -> None:
+    def bild(self, bild: diagram.Diagram, text: str) -> None:
+        """A chart: the SVG is the picture (vector, text in the body font), with the alt text from the data."""
         p = self.sd.add_paragraph(style="Body Text")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
-        p.add_run().add_picture(png, width=Cm(bredd_cm))
+        shape = p.add_run().add_picture(bild.png, width=Cm(bild.bredd_cm))
+        doc_pr = shape._inline.docPr
+        doc_pr.set("descr", bild.alt)
+        doc_pr.set("title", text)
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        png_rid = blip.get(qn("r:embed"))
+        part = self.sd.part
+        name = PackURI(f"/word/media/diagram-{hashlib.sha256(bild.svg).hexdigest()[:16]}.svg")
+        svg_part = next((q for q in part.package.iter_parts() if q.partname == name), None)
+        if svg_part is None:
+            svg_part = Part(name, "image/svg+xml", bild.svg, part.package)
+        svg_rid = part.relate_to(svg_part, RT.IMAGE)
+        # LibreOffice draws the main picture (SVG: vector); Word 2016+ reads the SVG extension.
+        blip.set(qn("r:embed"), svg_rid)
+        ext_list = OxmlElement("a:extLst")
+        ext = OxmlElement("a:ext")
+        ext.set("uri", "{96DAC541-7B7A-43D3-8B79-37D633B846F1}")
+        svg_blip = parse_xml(f'<asvg:svgBlip xmlns:asvg="{SVG_NS}" xmlns:r="{R_NS}" r:embed="{svg_rid}"/>')
+        ext.append(svg_blip)
+        ext_list.append(ext)
+        blip.append(ext_list)
+        if not any(b.get(qn("r:embed")) == png_rid for b in part.element.iter(qn("a:blip"))):
+            part.drop_rel(png_rid)
         cap = self.sd.add_paragraph(style="Body Text")
         _run(cap, text, italic=True, size=9)
 
@@ -345,7 +375,7 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
         s.sektionsbrytning(liggande=True)
     if delar:
         # After the tables, on the portrait page that opens the area comments (not alone on a page).
-        s.bild(diagram.budget_prognos(d, fmt), min(15.0, s.bredd_cm),
+        s.bild(diagram.budget_prognos(d, fmt, bredd_cm=min(15.0, s.bredd_cm)),
                "Diagram: nettokostnad per verksamhet, budget helår och årsprognos (mnkr).")
     for omrade in d.omraden():
         kort = doc.omrade_kort.get(omrade)
@@ -364,7 +394,7 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
     if delar and doc.volymer is not None:
         s.rubrik(2, "Volymer")
         s.stycke(f"Volymer per månad {doc.volymer.ar} enligt volymrapporten.")
-        s.bild(diagram.volymer(doc.volymer, fmt), min(16.0, s.bredd_cm), "Diagram: volymer per månad.")
+        s.bild(diagram.volymer(doc.volymer, fmt, bredd_cm=min(16.0, s.bredd_cm)), "Diagram: volymer per månad.")
     if doc.investeringar is not None:
         inv = doc.investeringar
         s.rubrik(2, "Investeringsredovisning med prognos" if delar else "Investeringsbudget")

@@ -1,0 +1,202 @@
+"""The machine-checkable part of PDF/UA-1 (ISO 14289-1), for tests and the package report.
+
+Checked: a structure tree (StructTreeRoot, MarkInfo /Marked true); /Lang in the
+catalog; a title in XMP (dc:title) with DisplayDocTitle; every piece of page
+content (text, paths, images, shadings) inside marked content that is either
+tagged (an MCID the ParentTree knows) or an /Artifact; annotations other than
+popups tagged; links with /Contents; figures with /Alt or /ActualText; tables
+with at least one TH; headings H1-H6 without a skipped level. Not checked (needs a
+person or a full validator such as veraPDF): reading order, whether alt texts
+and headings are meaningful, colour contrast, fonts' Unicode maps, table
+header scope, the nesting rules between structure types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+from .taggat import STANDARD_TYPES, _kids
+
+PAINT_OPS = {"Tj", "TJ", "'", '"', "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "BI", "INLINE IMAGE"}
+
+KONTROLLER = (
+    "strukturträd (StructTreeRoot) och MarkInfo /Marked",
+    "dokumentspråk (/Lang)",
+    "titel i XMP (dc:title) och DisplayDocTitle",
+    "allt sidinnehåll taggat eller markerat som artefakt",
+    "anteckningar och länkar taggade, länkar med /Contents",
+    "figurer med alternativtext (/Alt)",
+    "tabeller med rubrikceller (TH)",
+    "rubriknivåer utan hopp (H1-H6)",
+)
+
+INTE_KONTROLLERAT = ("läsordning, om alternativtexter och rubriker är meningsfulla, färgkontrast, typsnittens "
+                     "Unicode-tabeller, tabellrubrikernas räckvidd (Scope) och strukturtypernas inbördes regler; "
+                     "kräver en människa eller en fullständig validerare (veraPDF)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    regel: str
+    sida: int | None  # 1-based, None for the whole document
+    text: str
+
+    def format(self) -> str:
+        return f"{'sida ' + str(self.sida) if self.sida else 'dokumentet'}: {self.regel}: {self.text}"
+
+
+def _standard(elem: Dictionary, rolemap: dict[str, str]) -> str:
+    s = str(elem.get("/S", "")).lstrip("/")
+    seen = set()
+    while s not in STANDARD_TYPES and s in rolemap and s not in seen:
+        seen.add(s)
+        s = rolemap[s]
+    return s
+
+
+def _content_problems(ops, resources, pno: int, valid_mcids: set[int], used: set[int], seen_forms: set,
+                      in_marked: bool = False) -> list[str]:
+    """Untagged content in one content stream (recursing into forms drawn outside marked content)."""
+    problems: list[str] = []
+    stack: list[str] = []  # 'tag' (MCID), 'artifact', or 'other'
+    ok = lambda: in_marked or any(x in ("tag", "artifact") for x in stack)  # noqa: E731
+    xobjects = resources.get("/XObject", Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
+    for operands, operator in ops:
+        op = str(operator)
+        if op in ("BDC", "BMC"):
+            tag = str(operands[0]) if operands else ""
+            if tag == "/Artifact":
+                stack.append("artifact")
+            elif op == "BDC" and len(operands) > 1:
+                props = operands[1]
+                if isinstance(props, Name) and isinstance(resources, Dictionary):
+                    props = resources.get("/Properties", Dictionary()).get(str(props), Dictionary())
+                mcid = props.get("/MCID") if isinstance(props, Dictionary) else None
+                if mcid is not None:
+                    mcid = int(mcid)
+                    used.add(mcid)
+                    if mcid not in valid_mcids:
+                        problems.append(f"MCID {mcid} saknas i ParentTree")
+                    stack.append("tag")
+                else:
+                    stack.append("other")
+            else:
+                stack.append("other")
+        elif op == "EMC":
+            if stack:
+                stack.pop()
+        elif op == "Do" and operands:
+            xo = xobjects.get(str(operands[0])) if isinstance(xobjects, Dictionary) else None
+            if xo is None:
+                continue
+            if xo.get("/Subtype") == Name.Form:
+                if ok():
+                    continue
+                if xo.objgen in seen_forms:
+                    continue
+                seen_forms.add(xo.objgen)
+                sub = pikepdf.parse_content_stream(xo)
+                problems.extend(_content_problems(sub, xo.get("/Resources", resources), pno, valid_mcids,
+                                                  used, seen_forms))
+            elif not ok():
+                problems.append("bild utanför taggat innehåll")
+        elif op in PAINT_OPS and not ok():
+            problems.append(f"innehåll ({op}) varken taggat eller artefakt")
+    return problems
+
+
+def kontrollera(path: Path | str) -> list[Problem]:
+    """PDF/UA-1 problems found by machine in the PDF at path (empty: no problem found)."""
+    problems: list[Problem] = []
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        sroot = root.get("/StructTreeRoot")
+        if sroot is None:
+            problems.append(Problem("strukturträd", None, "StructTreeRoot saknas (otaggad PDF)"))
+        mark = root.get("/MarkInfo")
+        if not (isinstance(mark, Dictionary) and bool(mark.get("/Marked", False))):
+            problems.append(Problem("MarkInfo", None, "/Marked är inte true"))
+        if not str(root.get("/Lang", "")).strip():
+            problems.append(Problem("språk", None, "/Lang saknas i katalogen"))
+        vp = root.get("/ViewerPreferences")
+        if not (isinstance(vp, Dictionary) and bool(vp.get("/DisplayDocTitle", False))):
+            problems.append(Problem("titel", None, "DisplayDocTitle är inte true"))
+        try:
+            title = pdf.open_metadata().get("dc:title")
+        except Exception:  # unreadable XMP counts as missing
+            title = None
+        if not title:
+            problems.append(Problem("titel", None, "dc:title saknas i XMP"))
+        if sroot is None:
+            return problems
+        rolemap = {k.lstrip("/"): str(v).lstrip("/") for k, v in sroot.get("/RoleMap", Dictionary()).items()}
+        parent_tree = pikepdf.NumberTree(sroot.ParentTree) if "/ParentTree" in sroot else None
+        for pno, page in enumerate(pdf.pages, start=1):
+            valid: set[int] = set()
+            sp = page.obj.get("/StructParents")
+            if sp is not None and parent_tree is not None and int(sp) in parent_tree:
+                arr = parent_tree[int(sp)]
+                if isinstance(arr, Array):
+                    valid = {i for i, e in enumerate(arr) if isinstance(e, Dictionary)}
+            try:
+                ops = pikepdf.parse_content_stream(page)
+            except pikepdf.PdfError as exc:
+                problems.append(Problem("innehåll", pno, f"sidans innehåll kan inte läsas ({exc})"))
+                continue
+            found = _content_problems(ops, page.obj.get("/Resources", Dictionary()), pno, valid, set(), set())
+            for text in sorted(set(found)):
+                problems.append(Problem("otaggat innehåll", pno, f"{text} ({found.count(text)} st.)"))
+            for annot in page.obj.get("/Annots", Array()):
+                sub = str(annot.get("/Subtype", ""))
+                if sub == "/Popup" or int(annot.get("/F", 0)) & 2:
+                    continue
+                if "/StructParent" not in annot or parent_tree is None or int(annot.StructParent) not in parent_tree:
+                    problems.append(Problem("anteckning", pno, f"{sub.lstrip('/')}-anteckning utan tagg"))
+                if sub == "/Link" and not str(annot.get("/Contents", "")).strip():
+                    problems.append(Problem("länk", pno, "länk utan /Contents"))
+        previous = 0
+        for elem in _walk_ordered(_kids(sroot.get("/K"))):
+            s = _standard(elem, rolemap)
+            pg = _page_no(pdf, elem)
+            if s == "Figure" and not (str(elem.get("/Alt", "")).strip() or str(elem.get("/ActualText", "")).strip()):
+                problems.append(Problem("figur", pg, "figur utan alternativtext"))
+            elif s == "Table" and not any(_standard(e, rolemap) == "TH" for e in _walk_ordered(_kids(elem.get("/K")))):
+                problems.append(Problem("tabell", pg, "tabell utan rubrikceller (TH)"))
+            elif len(s) == 2 and s[0] == "H" and s[1].isdigit():
+                level = int(s[1])
+                if level > previous + 1:
+                    problems.append(Problem("rubriknivå", pg, f"H{level} efter H{previous} (nivå hoppas över)"))
+                previous = level
+            elif s == "Part":
+                previous = 0  # each part of a package starts its own heading outline
+    return problems
+
+
+def _walk_ordered(kids: list):
+    """Structure elements depth first, in document (reading) order."""
+    seen: set = set()
+    stack = list(reversed(kids))
+    while stack:
+        e = stack.pop()
+        if not isinstance(e, Dictionary) or e.get("/Type") in (Name.MCR, Name.OBJR):
+            continue
+        key = e.objgen if e.is_indirect else id(e)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield e
+        stack.extend(reversed(_kids(e.get("/K"))))
+
+
+def _page_no(pdf: pikepdf.Pdf, elem: Dictionary) -> int | None:
+    pg = elem.get("/Pg")
+    if pg is None:
+        return None
+    try:
+        return pdf.pages.index(pikepdf.Page(pg)) + 1
+    except (ValueError, pikepdf.PdfError):
+        return None
