@@ -135,7 +135,7 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
 
 @check(Rapport, "platshallare")
 def placeholders_left(doc: Rapport) -> Iterator[Finding]:
-    """Platshållare ('XX', 'Skriv text här') i målen och de återkommande texterna."""
+    """Platshållare ('XX', 'Skriv text här', 'Ange ...') i målen, texterna och arkens namn."""
     for key, blocks in doc.texter.items():
         path = text_kalla(doc.fil, getattr(doc.falt.texter, key))
         texts = ((f"rad {line}" if line else None, text) for line, text in block_texts(blocks))
@@ -145,6 +145,11 @@ def placeholders_left(doc: Rapport) -> Iterator[Finding]:
         for namn, blocks in doc.kommentarer.items():
             texts = ((f"rad {line}" if line else None, text) for line, text in block_texts(blocks))
             yield from placeholder_findings(str(path), texts)
+    # The sheets' text cells: project and verksamhet names ('Ange investering per rad').
+    yield from placeholder_findings(str(doc.drift.fil), ((v.plats, v.namn) for v in doc.drift.verksamheter))
+    if doc.investeringar is not None:
+        inv = doc.investeringar
+        yield from placeholder_findings(str(inv.fil), ((p.plats, p.projekt) for p in inv.projekt))
     malfil = str(doc.malfil or doc.fil)
     for mb in doc.malbilder:
         for mal in mb.mal:

@@ -23,6 +23,7 @@ from ..exceptions import InputError
 from ..format import MANADER_KORT, Formatter
 from ..model.ekonomi import (DELAR_VALFRI, INTAKTER, KOSTNADER, Belopprad, Driftstabell, Investering,
                              Investeringstabell, Kolumn, Verksamhet, Volymer, Volymserie)
+from ..model.tabell import ar_summaetikett
 from .excel import Cell, Rad, Tabell
 
 VERKSAMHET = "Verksamhet"
@@ -155,14 +156,24 @@ def load_investeringar(tabell: Tabell, typ: str) -> Investeringstabell:
     else:
         cols = _value_columns(tabell, typ, (PROJEKT,))
         kolumner, summa = [Kolumn(k) for k in cols], "Total"
-    projekt = []
-    for rad in tabell.rader:
+    projekt: list[Investering] = []
+    summarader: list[Investering] = []
+    for i, rad in enumerate(tabell.rader):
         namn = rad.text(PROJEKT).strip()
-        if not namn:
+        values = {k: rad.belopp(k) for k in cols}
+        last = i == len(tabell.rader) - 1
+        # A sum row (SUMMA, Totalt ..., or an unlabelled last row with amounts) is verified by
+        # checks.tabell, never counted as a project.
+        is_sum = ar_summaetikett(namn) or (not namn and last and projekt
+                                           and any(v is not None for v in values.values()))
+        if not namn and not is_sum:
             raise rad.cell(PROJEKT).plats.fel("projektets namn saknas")
-        projekt.append(Investering(namn, {k: rad.belopp(k) for k in cols}, _where(rad, PROJEKT),
-                                   {k: _where(rad, k) for k in cols}))
-    return Investeringstabell(str(tabell.fil), cols, kolumner, projekt, summa)
+        (summarader if is_sum else projekt).append(
+            Investering(namn, values, _where(rad, PROJEKT), {k: _where(rad, k) for k in cols}))
+    if not projekt:
+        raise InputError("investeringsarket har inga projekt, bara summarader", fil=tabell.fil)
+    return Investeringstabell(str(tabell.fil), cols, kolumner, projekt, summa, summarader,
+                              tabell.enhet, f"blad {tabell.blad}" if tabell.blad else None)
 
 
 def _format_decimals(number_format: str) -> int:

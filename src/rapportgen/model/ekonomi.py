@@ -128,6 +128,10 @@ class Investeringstabell:
     kolumner: list[Kolumn]
     projekt: list[Investering]
     summa_kolumn: str | None = None  # plan: a 'Total' column summing the years
+    # The sheet's own sum rows (SUMMA, Totalt ...): verified against the projects, never projects.
+    summarader: list[Investering] = field(default_factory=list)
+    enhet: str = "kr"  # the sheet's unit
+    blad: str | None = None  # 'blad Investeringar' when read from a sheet
 
     def varde(self, p: Investering | list[Investering], kolumn: str) -> Belopp:
         group = p if isinstance(p, list) else [p]

@@ -1,0 +1,168 @@
+"""Numbers you can trust (issue 15): one table model for every table, sums verified, never data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from .conftest import EXAMPLES
+from rapportgen.checks import errors, run_checks
+from rapportgen.cli import cli
+from rapportgen.config import load_profile
+from rapportgen.doctypes.rapport import load
+
+DELAR = EXAMPLES / "delarsrapport"
+PROFIL = EXAMPLES / "rapportgen.yaml"
+
+
+def kopiera_delar(tmp_path: Path) -> Path:
+    dst = tmp_path / "exempel" / "delarsrapport"
+    shutil.copytree(DELAR, dst)
+    bilagor = tmp_path / "exempel" / "sammantrade-2023-09-19" / "bilagor"
+    bilagor.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(EXAMPLES / "sammantrade-2023-09-19" / "bilagor" / "volymrapport-2023-08.xlsx",
+                    bilagor / "volymrapport-2023-08.xlsx")
+    return dst
+
+
+def _investeringar(src: Path, *rader: tuple) -> None:
+    """Append rows to the example's investment sheet (kr)."""
+    wb = load_workbook(src / "ekonomi.xlsx")
+    ws = wb["Investeringar"]
+    for rad in rader:
+        ws.append(list(rad))
+    wb.save(src / "ekonomi.xlsx")
+
+
+SUMMA_RATT = ("SUMMA", 2180500 + 1000000 + 500400, 684213.4 + 312650.75 + 122340.1, 2180500 + 1000000 + 500400)
+
+
+def test_a_correct_summa_row_is_verified_not_counted(tmp_path, runner):
+    src = kopiera_delar(tmp_path)
+    _investeringar(src, SUMMA_RATT)
+    profil = load_profile(PROFIL)
+    rapport = load(src, profil)
+    assert [p.projekt for p in rapport.investeringar.projekt] == [
+        "Inventarier Soc", "Välfärdsteknik och trygghetslarm", "Arbetsmiljöåtgärder särskilt boende"]
+    assert errors(run_checks(rapport, profil)) == []
+    out = tmp_path / "ut"
+    res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(out), "--profil", str(PROFIL), "--ingen-pdf"])
+    assert res.exit_code == 0, res.output
+    doc = Document(out / "delarsrapport.docx")
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert cells.count("SUMMA") == 1 or sum(1 for c in cells if c.strip() == "SUMMA") == 1
+    assert "3\u00a0681" in " ".join(cells) and "7\u00a0361" not in " ".join(cells)
+    prose = " ".join(p.text for p in doc.paragraphs).replace("\u00a0", " ")
+    assert "budget för helåret på 3,7 mnkr" in prose and "7,4 mnkr" not in prose
+
+
+def test_a_wrong_summa_row_is_a_located_error(tmp_path, runner):
+    src = kopiera_delar(tmp_path)
+    _investeringar(src, ("Totalt", 2_400_000, 684213.4 + 312650.75 + 122340.1, 3680900))
+    profil = load_profile(PROFIL)
+    found = [f for f in errors(run_checks(load(src, profil), profil)) if f.kod == "summarad"]
+    assert len(found) == 1
+    f = found[0]
+    assert f.dokument.endswith("ekonomi.xlsx")
+    assert f.plats == "blad Investeringar, cell B7"
+    assert "'Totalt'" in f.meddelande and "Budget helår" in f.meddelande and "blad Investeringar" in f.meddelande
+    assert f.forvantat == "3\u00a0680\u00a0900\u00a0kr" and f.funnet == "2\u00a0400\u00a0000\u00a0kr"
+    res = runner.invoke(cli, ["delarsrapport", str(src), "-o", str(tmp_path / "ut"), "--profil", str(PROFIL)])
+    assert res.exit_code == 2 and "cell B7" in res.output
+    assert not (tmp_path / "ut" / "delarsrapport.docx").exists()
+
+
+def test_unrounded_sums_have_no_rounding_tolerance(tmp_path):
+    # 1 kr off in a sheet stored in kr with öre is an error: nothing was rounded.
+    src = kopiera_delar(tmp_path)
+    rad = list(SUMMA_RATT)
+    rad[2] = rad[2] + 1
+    _investeringar(src, tuple(rad))
+    profil = load_profile(PROFIL)
+    found = [f for f in errors(run_checks(load(src, profil), profil)) if f.kod == "summarad"]
+    assert [f.plats for f in found] == ["blad Investeringar, cell C7"]
+
+
+def test_hint_text_as_a_project_name_is_a_placeholder(tmp_path):
+    src = kopiera_delar(tmp_path)
+    _investeringar(src, ("Ange investering per rad", 0, 0, 0))
+    profil = load_profile(PROFIL)
+    found = [f for f in errors(run_checks(load(src, profil), profil)) if f.kod == "platshallare"]
+    assert len(found) == 1
+    assert found[0].plats == "blad Investeringar, cell A7"
+    assert found[0].funnet == "Ange investering per rad"
+
+
+# --- Markdown tables in texts -------------------------------------------------------------------
+
+TJ = EXAMPLES / "tjansteskrivelser" / "08-delarsrapport.md"
+
+
+def _tj_med(tmp_path: Path, old: str, new: str) -> Path:
+    text = TJ.read_text(encoding="utf-8")
+    assert old in text
+    dst = tmp_path / "08-delarsrapport.md"
+    dst.write_text(text.replace(old, new), encoding="utf-8")
+    return dst
+
+
+def _tj_fel(path: Path, kod: str):
+    from rapportgen.doctypes import tjansteskrivelse
+
+    profil = load_profile(PROFIL)
+    return [f for f in run_checks(tjansteskrivelse.load(path, profil), profil) if f.kod == kod]
+
+
+def test_example_tables_in_texts_agree(tmp_path):
+    assert _tj_fel(TJ, "differens") == [] and _tj_fel(TJ, "summarad") == []
+
+
+def test_a_wrong_avvikelse_in_a_markdown_table(tmp_path):
+    # Utfall − Budget for Kostnader is -423 216 - (-392 928) = -30 288.
+    path = _tj_med(tmp_path, "| -423 216 | -30 288 |", "| -423 216 | -20 288 |")
+    found = _tj_fel(path, "differens")
+    assert len(found) == 1
+    f = found[0]
+    assert f.dokument == str(path)
+    assert f.plats == "rad 36, kolumn 'Avvikelse period'"
+    assert "'Kostnader (-)'" in f.meddelande and "Utfall period − Budget period" in f.meddelande
+    assert f.forvantat == "-30\u00a0288\u00a0tkr" and f.funnet == "-20\u00a0288\u00a0tkr"
+
+
+def test_a_wrong_summa_row_in_a_markdown_table(tmp_path):
+    # Intäkter + Kostnader = 56 950 - 392 928 = -335 978; a Summa row says -325 978.
+    path = _tj_med(tmp_path, "| **Nettokostnader (-)** | **-335 978** |", "| Summa | **-325 978** |")
+    found = _tj_fel(path, "summarad")
+    assert [(f.plats, f.forvantat, f.funnet) for f in found] == [
+        ("rad 37, kolumn 'Budget period'", "-335\u00a0978\u00a0tkr", "-325\u00a0978\u00a0tkr")]
+    assert errors(found) == found
+
+
+def test_rounded_markdown_values_keep_the_one_step_tolerance(tmp_path):
+    # 58 710 - 56 950 = 1 760, printed 1 761 from the unrounded kronor: within ±1 tkr.
+    path = _tj_med(tmp_path, "| 58 710 | 1 761 |", "| 58 710 | 1 759 |")
+    assert _tj_fel(path, "differens") == []
+    path = _tj_med(tmp_path, "| 58 710 | 1 761 |", "| 58 710 | 1 762 |")
+    assert [f.plats for f in _tj_fel(path, "differens")] == ["rad 35, kolumn 'Avvikelse period'"]
+
+
+def test_a_standalone_sheet_with_a_wrong_summa_row(tmp_path, runner):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Investeringar"
+    for row in (["Projekt", "Budget 2024", "Budget 2025", "Totalt"], ["Inventarier", 4000, 1000, 5000],
+                ["Larm", 2000, 3000, 5000], ["SUMMA", 6000, 4000, 9600]):
+        ws.append(row)
+    wb.save(tmp_path / "inv.xlsx")
+    res = runner.invoke(cli, ["check", str(tmp_path / "inv.xlsx"), "--profil", str(PROFIL)])
+    assert res.exit_code == 1, res.output
+    out = " ".join(res.output.split())
+    # The Totalt column of the SUMMA row, 9 600 where 6 000 + 4 000 and 5 000 + 5 000 are 10 000.
+    assert "cell D4" in out and "9 600" in out.replace("\u00a0", " ") and "10 000" in out.replace("\u00a0", " ")
+    assert "'SUMMA'" in out
