@@ -10,7 +10,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from .conftest import EXAMPLES
-from rapportgen.checks import errors, run_checks
+from rapportgen.checks import Severity, errors, run_checks
 from rapportgen.cli import cli
 from rapportgen.config import load_profile
 from rapportgen.doctypes.rapport import load
@@ -166,3 +166,94 @@ def test_a_standalone_sheet_with_a_wrong_summa_row(tmp_path, runner):
     # The Totalt column of the SUMMA row, 9 600 where 6 000 + 4 000 and 5 000 + 5 000 are 10 000.
     assert "cell D4" in out and "9 600" in out.replace("\u00a0", " ") and "10 000" in out.replace("\u00a0", " ")
     assert "'SUMMA'" in out
+
+
+# --- the same figure in two parts of a package ------------------------------------------------------
+
+from .handling_helpers import write_manifest  # noqa: E402
+
+BILAGA_A = """\
+---
+typ: dokument
+titel: Ekonomisk uppföljning augusti
+---
+
+| Socialnämnden (tkr) | Budget period | Utfall period |
+|---|--:|--:|
+| Intäkter | 56 950 | 58 710 |
+| Kostnader | -392 928 | -423 216 |
+| Nettokostnader | -335 978 | -364 506 |
+"""
+
+BILAGA_B = """\
+---
+typ: dokument
+titel: Sammanställning per förvaltning
+---
+
+| Förvaltning (tkr) | Utfall period |
+|---|--:|
+| SOCN | {varde} |
+| {etikett} | {varde} |
+"""
+
+
+def _paket(tmp_path: Path, etikett: str, varde: str, synonymer: str = "") -> Path:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "a.md").write_text(BILAGA_A, encoding="utf-8")
+    (folder / "b.md").write_text(BILAGA_B.format(etikett=etikett, varde=varde), encoding="utf-8")
+    profil = PROFIL.read_text(encoding="utf-8") + (f"kontroller:\n  synonymer:\n{synonymer}" if synonymer else "")
+    (tmp_path / "rapportgen.yaml").write_text(profil, encoding="utf-8")
+    return write_manifest(folder, """\
+  - punkt: 1
+    ärendemening: Ekonomisk uppföljning
+    bilagor:
+      - {etikett: Ekonomisk uppföljning augusti, fil: a.md}
+      - {etikett: Sammanställning per förvaltning, fil: b.md}
+""")
+
+
+def _paket_fynd(manifest: Path, kod: str):
+    from rapportgen.doctypes import load_handling
+
+    profil = load_profile(manifest.parent.parent / "rapportgen.yaml")
+    return [f for f in run_checks(load_handling(manifest, profil), profil) if f.kod == kod]
+
+
+def test_the_same_figure_under_synonym_labels_in_two_markdown_bilagor(tmp_path):
+    manifest = _paket(tmp_path, "Summa SOCN", "-364 406",
+                      "    Nettokostnader: [Summa SOCN]\n")
+    found = errors(_paket_fynd(manifest, "samma_tal"))
+    assert len(found) == 1
+    f = found[0]
+    assert f.dokument.endswith("b.md") and f.plats == "rad 9, kolumn 'Utfall period'"
+    assert "'Summa SOCN'" in f.meddelande and "'Nettokostnader'" in f.meddelande and "a.md" in f.meddelande
+    assert f.forvantat == "-364\u00a0506\u00a0tkr" and f.funnet == "-364\u00a0406\u00a0tkr"
+
+
+def test_the_same_figure_agreeing_is_fine(tmp_path):
+    manifest = _paket(tmp_path, "Summa SOCN", "-364 506", "    Nettokostnader: [Summa SOCN]\n")
+    assert _paket_fynd(manifest, "samma_tal") == []
+
+
+def test_close_labels_get_a_did_you_mean(tmp_path):
+    manifest = _paket(tmp_path, "Nettokostnad", "-364 406")
+    found = _paket_fynd(manifest, "samma_tal")
+    assert [f.severity for f in found] == [Severity.VARNING]
+    assert "menade du 'Nettokostnader'" in found[0].meddelande and found[0].dokument.endswith("b.md")
+
+
+def test_the_profile_extends_the_placeholder_list(tmp_path):
+    from rapportgen.config import Profil
+    from rapportgen.doctypes import tjansteskrivelse
+
+    text = TJ.read_text(encoding="utf-8").replace("Sammanfattning av resultatet (tkr):",
+                                                  "Sammanfattning av resultatet (tkr): <<fyll i här>>")
+    path = tmp_path / "08.md"
+    path.write_text(text, encoding="utf-8")
+    base = load_profile(PROFIL)
+    egen = Profil.model_validate({**base.model_dump(by_alias=True), "kontroller": {"platshållare": ["<<Fyll i här>>"]}})
+    assert [f for f in run_checks(tjansteskrivelse.load(path, base), base) if f.kod == "platshallare"] == []
+    found = [f for f in run_checks(tjansteskrivelse.load(path, egen), egen) if f.kod == "platshallare"]
+    assert [(f.plats, f.funnet) for f in found] == [("rad 31", "<<fyll i här>>")]

@@ -16,7 +16,7 @@ from ..model.rapport import Rapport, text_kalla
 from ..model.finding import Finding, Severity
 from .base import Kontrollkontext, check
 from .numeric import Tolerans, jamfor, kontrollera_summa
-from .text import block_texts, placeholder_findings
+from .text import block_texts, placeholder_findings, profile_hints
 
 
 @check(Rapport, "netto")
@@ -134,27 +134,28 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
 
 
 @check(Rapport, "platshallare")
-def placeholders_left(doc: Rapport) -> Iterator[Finding]:
+def placeholders_left(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
     """Platshållare ('XX', 'Skriv text här', 'Ange ...') i målen, texterna och arkens namn."""
+    extra = profile_hints(ktx)
     for key, blocks in doc.texter.items():
         path = text_kalla(doc.fil, getattr(doc.falt.texter, key))
         texts = ((f"rad {line}" if line else None, text) for line, text in block_texts(blocks))
-        yield from placeholder_findings(str(path), texts)
+        yield from placeholder_findings(str(path), texts, extra=extra)
     if doc.falt.texter.ekonomi:
         path = text_kalla(doc.fil, doc.falt.texter.ekonomi)
         for namn, blocks in doc.kommentarer.items():
             texts = ((f"rad {line}" if line else None, text) for line, text in block_texts(blocks))
-            yield from placeholder_findings(str(path), texts)
+            yield from placeholder_findings(str(path), texts, extra=extra)
     # The sheets' text cells: project and verksamhet names ('Ange investering per rad').
-    yield from placeholder_findings(str(doc.drift.fil), ((v.plats, v.namn) for v in doc.drift.verksamheter))
+    yield from placeholder_findings(str(doc.drift.fil), ((v.plats, v.namn) for v in doc.drift.verksamheter), extra=extra)
     if doc.investeringar is not None:
         inv = doc.investeringar
-        yield from placeholder_findings(str(inv.fil), ((p.plats, p.projekt) for p in inv.projekt))
+        yield from placeholder_findings(str(inv.fil), ((p.plats, p.projekt) for p in inv.projekt), extra=extra)
     malfil = str(doc.malfil or doc.fil)
     for mb in doc.malbilder:
         for mal in mb.mal:
             parts = [mal.titel, mal.text, mal.uppfoljning, mal.analys, *mal.bidrag, *mal.forvantad_effekt]
-            yield from placeholder_findings(malfil, ((mal.rubrik, t) for t in parts if t))
+            yield from placeholder_findings(malfil, ((mal.rubrik, t) for t in parts if t), extra=extra)
 
 
 @check(Rapport, "malstatus")

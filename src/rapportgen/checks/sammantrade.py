@@ -11,7 +11,7 @@ from ..model.sammantrade import Handling
 from ..model.tjansteskrivelse import TjansteskrivelseDoc
 from ..model.finding import Finding, Severity
 from .base import Kontrollkontext, check, iter_texts, run_checks
-from .text import placeholder_findings
+from .text import placeholder_findings, profile_hints
 
 
 def _norm(text: str) -> str:
@@ -118,7 +118,7 @@ def placeholders_in_generated(h: Handling, ktx: Kontrollkontext) -> Iterator[Fin
     data = h.falt.model_dump(by_alias=True, mode="json")
     texts = ((h.plats(*_loc(path)) or f"fält '{path}'", text) for path, text in iter_texts(data)
              if not path.endswith((".fil", ".tjänsteskrivelse", "lösenord")))
-    yield from placeholder_findings(str(h.fil), texts)
+    yield from placeholder_findings(str(h.fil), texts, extra=profile_hints(ktx))
     for d in h.delar:
         if d.doc is not None:
             yield from run_checks(d.doc, ktx.profil)
@@ -239,3 +239,94 @@ def same_figure_in_two_documents(h: Handling, ktx: Kontrollkontext) -> Iterator[
                             plats=f"rad {tabell.rad + 2 + ri}, kolumn '{huvud[ci]}'",
                             forvantat=fmt.belopp(varde, enhet, decimals),
                             funnet=fmt.belopp(shown * ENHETER[enhet], enhet, decimals))
+
+
+# --- the same (row label, column) in any two parts of the package -----------------------------
+
+def _synonymer(ktx: Kontrollkontext) -> dict[str, str]:
+    """Label -> the label it is compared as: the profile's synonyms and the built-in column names."""
+    from ..model.tabell import norm
+
+    out = {norm(k): norm(v) for k, v in _KOLUMN_SYNONYMER.items()}
+    for canon, others in ktx.profil.kontroller.synonymer.items():
+        for other in [canon, *others]:
+            out[norm(other)] = norm(canon)
+    return out
+
+
+def _delar_med_tabeller(h: Handling):
+    """(part label, document, its table models) for every loaded part of the package."""
+    from .tabell import tabeller
+
+    for d in h.delar:
+        if d.doc is None:
+            continue
+        found = tabeller(d.doc)
+        if found:
+            yield d, found
+
+
+@check(Handling, "samma_tal")
+def same_figure_in_any_two_parts(h: Handling, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """Samma radrubrik och kolumn i två delar av handlingen ska ha samma belopp (synonymer i profilen)."""
+    import difflib
+    from decimal import Decimal
+
+    from ..model.tabell import norm
+
+    syn = _synonymer(ktx)
+    fmt = ktx.formatter
+    # (label, column, unit kind) -> first place it was given: (value, step, part, table, row, column)
+    seen: dict[tuple[str, str, str], tuple] = {}
+    labels_by_column: dict[tuple[str, str], dict[str, tuple]] = {}
+    for d, models in _delar_med_tabeller(h):
+        for t in models:
+            kind = "kr" if t.enhet else "tal"
+            for rad in t.rader:
+                if not rad.etikett.strip():
+                    continue
+                label = syn.get(norm(rad.etikett), norm(rad.etikett))
+                for k, cell in enumerate(rad.celler):
+                    if cell.varde is None:
+                        continue
+                    column = syn.get(norm(t.kolumner[k]), norm(t.kolumner[k]))
+                    key = (label, column, kind)
+                    entry = (cell.varde, cell.steg, d, t, rad, t.kolumner[k], cell)
+                    labels_by_column.setdefault((column, kind), {}).setdefault(label, entry)
+                    first = seen.setdefault(key, entry)
+                    if first is entry or first[2].fil == d.fil:
+                        continue
+                    value0, steg0, d0, t0, rad0, kolumn0, cell0 = first
+                    tol = max(steg0, cell.steg) * ktx.tolerans.tkr if max(steg0, cell.steg) else Decimal("0.005")
+                    if abs(cell.varde - value0) <= tol:
+                        continue
+                    decimals = _decimals_of(cell.steg, t.enhet)
+                    show = (lambda v: fmt.belopp(v, t.enhet, decimals)) if t.enhet else (lambda v: fmt.tal(v, decimals))
+                    yield Finding(
+                        Severity.FEL, "samma_tal", str(d.fil),
+                        f"'{rad.etikett}', {t.kolumner[k]}, skiljer sig från '{rad0.etikett}', {kolumn0} i "
+                        f"{d0.fil.name} ({cell0.plats})",
+                        plats=cell.plats, forvantat=show(value0), funnet=show(cell.varde))
+    # Close but different labels under the same column, in different parts: did you mean ...?
+    for (column, kind), labels in labels_by_column.items():
+        names = list(labels)
+        for i, label in enumerate(names):
+            entry = labels[label]
+            others = [n for n in names[:i] if labels[n][2].fil != entry[2].fil]
+            close = difflib.get_close_matches(label, others, n=1, cutoff=0.85)
+            if close:
+                other = labels[close[0]]
+                yield Finding(
+                    Severity.VARNING, "samma_tal", str(entry[2].fil),
+                    f"'{entry[4].etikett}' ({entry[5]}) liknar '{other[4].etikett}' i {other[2].fil.name}; "
+                    f"menade du '{other[4].etikett}'? Ange dem som synonymer i profilen "
+                    "(kontroller: synonymer:) så jämförs beloppen", plats=entry[6].plats)
+
+
+def _decimals_of(steg, enhet: str | None) -> int:
+    from ..format import ENHETER
+
+    if not steg:
+        return 0
+    exponent = (steg / ENHETER.get(enhet or "kr", 1)).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0

@@ -20,17 +20,17 @@ from ..model.block import Tabell as Blocktabell
 from ..model.finding import Finding, Severity
 from ..model.tabell import Tabellcell, Tabellmodell, fran_block
 from .base import Kontrollkontext
-from .text import placeholder_findings
+from .text import placeholder_findings, profile_hints
 
 # A sum of unrounded values may still differ in the last öre from float storage.
 _ORE = Decimal("0.005")
 
 
-def placeholders_in_cells(tabell) -> Iterator[Finding]:
+def placeholders_in_cells(tabell, ktx: Kontrollkontext) -> Iterator[Finding]:
     """Platshållare och mallhjälptexter i tabellens textceller ('Ange investering per rad')."""
     cells = [*tabell.rubriker, *(cell for rad in tabell.rader for cell in rad.celler.values())]
     texts = ((cell.plats.plats, cell.varde) for cell in cells if isinstance(cell.varde, str))
-    yield from placeholder_findings(str(tabell.fil), texts)
+    yield from placeholder_findings(str(tabell.fil), texts, extra=profile_hints(ktx))
 
 
 def ark_som_tabell(tabell) -> Tabellmodell:

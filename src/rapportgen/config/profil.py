@@ -77,6 +77,21 @@ class Konvertering(Strict):
         return value
 
 
+class Kontrollinstallningar(Strict):
+    """What the checks of figures, texts and packages need to know about the organisation."""
+
+    synonymer: dict[Text, list[Text]] = Field(
+        default_factory=dict,
+        description="Radrubriker och kolumnrubriker som betyder samma sak i olika dokument, t.ex. "
+                    "'Nettokostnader: [Summa SOCN, Nettokostnad]'")
+    platshallare: list[Text] = Field(
+        default_factory=list, alias="platshållare",
+        description="Fler mallhjälptexter och platshållare som inte får stå kvar, t.ex. 'Fyll i här'")
+    kostnader: Literal["negativa", "positiva"] = Field(
+        "negativa", description="Teckenkonvention i ekonomiarken: kostnader som negativa belopp "
+                                "(som ekonomisystemets utdrag) eller som positiva")
+
+
 class Profil(Strict):
     """Settings for one organisation (kommun and förvaltning)."""
 
@@ -131,6 +146,7 @@ class Profil(Strict):
         return [parse_date(v) for v in value] if isinstance(value, list) else value
 
     konvertering: Konvertering = Field(default_factory=Konvertering)
+    kontroller: Kontrollinstallningar = Field(default_factory=Kontrollinstallningar)
 
     _source: Path | None = PrivateAttr(None)
 
