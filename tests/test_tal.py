@@ -257,3 +257,59 @@ def test_the_profile_extends_the_placeholder_list(tmp_path):
     assert [f for f in run_checks(tjansteskrivelse.load(path, base), base) if f.kod == "platshallare"] == []
     found = [f for f in run_checks(tjansteskrivelse.load(path, egen), egen) if f.kod == "platshallare"]
     assert [(f.plats, f.funnet) for f in found] == [("rad 31", "<<fyll i här>>")]
+
+
+# --- periods across a package --------------------------------------------------------------------
+
+MOTE = Path("sammantrade-2023-09-19") / "sammantrade.yaml"
+
+
+def kopiera_mote(tmp_path: Path) -> Path:
+    for name in ("sammantrade-2023-09-19", "delarsrapport", "tjansteskrivelser", "revision"):
+        shutil.copytree(EXAMPLES / name, tmp_path / name)
+    shutil.copyfile(PROFIL, tmp_path / "rapportgen.yaml")
+    return tmp_path / MOTE
+
+
+def _mote_fynd(manifest: Path, kod: str):
+    from rapportgen.doctypes import load_handling
+
+    profil = load_profile(manifest.parent.parent / "rapportgen.yaml")
+    return [f for f in run_checks(load_handling(manifest, profil), profil) if f.kod == kod]
+
+
+def test_the_example_package_has_one_period():
+    assert _mote_fynd(EXAMPLES / MOTE, "period") == []
+
+
+def test_a_july_report_in_an_august_package(tmp_path):
+    manifest = kopiera_mote(tmp_path)
+    yaml = tmp_path / "delarsrapport" / "delarsrapport.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("period: jan-aug", "period: jan-jul"), encoding="utf-8")
+    found = errors(_mote_fynd(manifest, "period"))
+    assert len(found) == 1
+    f = found[0]
+    assert f.dokument.endswith("delarsrapport.yaml") and f.plats == "fält 'period'"
+    assert "ärende 8" in f.meddelande and "'jan-jul'" in f.meddelande and "ärendet augusti 2023" in f.meddelande
+    assert (f.forvantat, f.funnet) == ("augusti 2023", "juli 2023")
+
+
+def test_a_bilaga_label_of_another_month(tmp_path):
+    manifest = kopiera_mote(tmp_path)
+    text = manifest.read_text(encoding="utf-8").replace("etikett: Volymrapport 2023 08", "etikett: Volymrapport 2023 07")
+    manifest.write_text(text, encoding="utf-8")
+    found = [f for f in errors(_mote_fynd(manifest, "period")) if "Volymrapport" in f.meddelande]
+    assert len(found) == 1 and found[0].dokument == str(manifest) and found[0].plats.startswith("rad ")
+
+
+def test_a_bokslut_column_for_a_year_not_yet_closed(tmp_path):
+    src = tmp_path / "verksamhetsplan"
+    shutil.copytree(EXAMPLES / "verksamhetsplan", src)
+    profil = load_profile(PROFIL)
+    assert [f for f in run_checks(load(src, profil), profil) if f.kod == "kolumnar"] == []
+    wb = load_workbook(src / "budget.xlsx")
+    wb["Driftbudget"]["C3"] = "Bokslut 2023"  # the plan is dated 2023-11-14
+    wb.save(src / "budget.xlsx")
+    found = [f for f in errors(run_checks(load(src, profil), profil)) if f.kod == "kolumnar"]
+    assert [(f.plats, f.funnet) for f in found] == [("kolumn 'Bokslut 2023'", "Bokslut 2023")]
+    assert found[0].dokument.endswith("budget.xlsx") and "2023-11-14" in found[0].meddelande

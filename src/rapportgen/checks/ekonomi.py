@@ -168,3 +168,35 @@ def goal_status(doc: Rapport) -> Iterator[Finding]:
             if mal.status is None:
                 yield Finding(Severity.VARNING, "malstatus", str(doc.malfil or doc.fil),
                               "målet saknar status (upp, höger eller ned)", plats=mal.rubrik)
+
+
+@check(Rapport, "kolumnar")
+def column_years(doc: Rapport) -> Iterator[Finding]:
+    """Kolumnernas år mot dokumentets datum: Bokslut bara för avslutade år, Plan bara för kommande."""
+    import re
+
+    datum = doc.falt.datum
+    if datum is None:
+        return
+    tabeller = [(doc.drift.fil, doc.drift.indata)]
+    if doc.investeringar is not None:
+        tabeller.append((doc.investeringar.fil, doc.investeringar.indata))
+    for fil, kolumner in tabeller:
+        for kolumn in kolumner:
+            m = re.fullmatch(r"(Bokslut|Plan) (\d{4})", kolumn)
+            if not m:
+                continue
+            art, ar = m.group(1), int(m.group(2))
+            if art == "Bokslut" and ar >= datum.year:
+                yield Finding(Severity.FEL, "kolumnar", str(fil),
+                              f"kolumnen '{kolumn}': år {ar} är inte avslutat den {datum.isoformat()} "
+                              "(dokumentets datum); ett bokslut finns bara för avslutade år, skriv "
+                              f"t.ex. 'Prognos {ar}' eller 'Bokslut {datum.year - 1}'",
+                              plats=f"kolumn '{kolumn}'", forvantat=f"Bokslut {datum.year - 1} eller tidigare",
+                              funnet=kolumn)
+            elif art == "Plan" and ar <= datum.year:
+                yield Finding(Severity.FEL, "kolumnar", str(fil),
+                              f"kolumnen '{kolumn}': år {ar} har redan börjat den {datum.isoformat()} "
+                              "(dokumentets datum); en plan gäller kommande år",
+                              plats=f"kolumn '{kolumn}'", forvantat=f"Plan {datum.year + 1} eller senare",
+                              funnet=kolumn)

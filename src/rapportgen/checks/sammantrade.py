@@ -330,3 +330,81 @@ def _decimals_of(steg, enhet: str | None) -> int:
         return 0
     exponent = (steg / ENHETER.get(enhet or "kr", 1)).normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+# --- periods: every part of an ärende about the same period ----------------------------------
+
+def _del_period(d):
+    """(the period a bilaga is about, where it says so, what it says) or None."""
+    from ..format import Period, parse_period
+    from ..model.dokument import DokumentDoc
+    from ..model.rapport import Rapport
+    from .period import period_mentions, reference_period
+
+    doc = d.doc
+    if isinstance(doc, Rapport) and doc.falt.typ == "delarsrapport" and doc.falt.period:
+        p = parse_period(doc.falt.period)
+        if p is not None:
+            return Period(p.ar or doc.falt.ar, p.start, p.slut), str(doc.fil), "fält 'period'", doc.falt.period
+    texts = [(d.manifest_plats, d.etikett)]
+    dokument = None
+    if isinstance(doc, DokumentDoc):
+        texts += [("fält 'titel'", doc.falt.titel)] + (
+            [("fält 'undertitel'", doc.falt.undertitel)] if doc.falt.undertitel else [])
+        dokument = str(doc.fil)
+    mentions = period_mentions(texts)
+    ref = reference_period(mentions)
+    if ref is None:
+        return None
+    first = next(m for m in mentions if m.traff.period.samma_slut(ref))
+    where_doc = dokument if first.plats != d.manifest_plats else None
+    return ref, where_doc, first.plats, first.traff.text
+
+
+def _arende_period(h: Handling, i: int):
+    """The period an ärende is about: its tjänsteskrivelse's title, then the ärendemening, the
+    beslutsunderlag and the text (the period named most often)."""
+    from .period import period_mentions, reference_period
+    from .text import block_texts
+
+    a = h.arenden[i]
+    doc = _tjansteskrivelse(h, i)
+    groups = []
+    if doc is not None:
+        groups.append(period_mentions([("titel", doc.falt.titel)]))
+    groups.append(period_mentions([("ärendemening", a.arendemening)]))
+    if doc is not None:
+        f = doc.falt
+        groups.append(period_mentions([(None, t) for t in [*f.beslutsunderlag, *f.forslag_till_beslut]]
+                                      + [(None, t) for blocks in doc.avsnitt.values() for _, t in block_texts(blocks)]))
+    for mentions in groups:
+        ref = reference_period(mentions)
+        if ref is not None:
+            return ref, mentions[0].traff.text
+    return None
+
+
+@check(Handling, "period")
+def periods_in_package(h: Handling) -> Iterator[Finding]:
+    """Bilagorna avser samma period (slutmånad) som ärendet, t.ex. ingen juli-rapport i ett augustiärende."""
+    from .period import describe
+
+    for i, a in enumerate(h.arenden):
+        bilagor = [d for d in h.delar_for(i) if d.bilaga_nr is not None]
+        if not bilagor:
+            continue
+        ref = _arende_period(h, i)
+        if ref is None:
+            continue
+        period, said = ref
+        for d in bilagor:
+            own = _del_period(d)
+            if own is None:
+                continue
+            p, dokument, plats, text = own
+            if p.samma_slut(period):
+                continue
+            yield Finding(Severity.FEL, "period", dokument or str(h.fil),
+                          f"ärende {a.punkt}: bilagan '{d.etikett}' avser {describe(p)} ('{text}'), "
+                          f"ärendet {describe(period)} ('{said}')",
+                          plats=plats, forvantat=describe(period), funnet=describe(p))
