@@ -313,3 +313,72 @@ def test_a_bokslut_column_for_a_year_not_yet_closed(tmp_path):
     found = [f for f in errors(run_checks(load(src, profil), profil)) if f.kod == "kolumnar"]
     assert [(f.plats, f.funnet) for f in found] == [("kolumn 'Bokslut 2023'", "Bokslut 2023")]
     assert found[0].dokument.endswith("budget.xlsx") and "2023-11-14" in found[0].meddelande
+
+
+# --- the package consistent with itself ----------------------------------------------------------
+
+def _lista(manifest: Path):
+    from rapportgen.doctypes import load_handling
+    from rapportgen.model.uppdragslista import UppdragslistaDoc
+
+    profil = load_profile(manifest.parent.parent / "rapportgen.yaml")
+    h = load_handling(manifest, profil)
+    return next(d.doc for d in h.delar if isinstance(d.doc, UppdragslistaDoc))
+
+
+def test_the_package_uppdragslista_is_built_with_the_register():
+    from rapportgen.doctypes.uppdragslista import load as load_lista, med_register
+    from rapportgen.inputs.revisionsregister import load_register
+
+    doc = _lista(EXAMPLES / MOTE)
+    status = {r.diarienr: r.status.value for r in doc.rader if r.uppdragsgivare.startswith("Rev")}
+    assert status["SN/2023:200"] == "Avslutas" and status["SN/2023:201"] == "Avslutas"
+    # The same rows as the stand-alone list built from the same sheet and register.
+    alone = med_register(load_lista(EXAMPLES / "revision" / "uppdragslista.xlsx"),
+                         load_register(EXAMPLES / "revision" / "revisionsregister.yaml"))
+    assert [(r.diarienr, r.status) for r in doc.rader] == [(r.diarienr, r.status) for r in alone.rader]
+
+
+def test_the_example_package_matches_its_agenda():
+    assert _mote_fynd(EXAMPLES / MOTE, "uppdrag_dagordning") == []
+    assert _mote_fynd(EXAMPLES / MOTE, "titel") == []
+
+
+def test_avslutas_without_an_arende_on_the_agenda(tmp_path):
+    manifest = kopiera_mote(tmp_path)
+    text = manifest.read_text(encoding="utf-8")
+    start, end = text.index("  - punkt: 7\n"), text.index("  - punkt: 8\n")
+    manifest.write_text(text[:start] + text[end:], encoding="utf-8")
+    found = errors(_mote_fynd(manifest, "uppdrag_dagordning"))
+    assert len(found) == 1
+    f = found[0]
+    assert f.dokument.endswith("uppdragslista.xlsx") and "2023:70" in f.meddelande and "Avslutas" in f.meddelande
+
+
+def test_an_arende_on_the_agenda_for_an_uppdrag_still_in_progress(tmp_path):
+    manifest = kopiera_mote(tmp_path)
+    sheet = tmp_path / "revision" / "uppdragslista.xlsx"
+    wb = load_workbook(sheet)
+    ws = wb.worksheets[0]
+    header = next(r for r in ws.iter_rows() if any(str(c.value or "").startswith("Status") for c in r))
+    col = next(c.column for c in header if str(c.value or "").startswith("Status"))
+    row = next(r[0].row for r in ws.iter_rows() if any(str(c.value or "") == "2023:70" for c in r))
+    ws.cell(row, col).value = "Pågår"
+    wb.save(sheet)
+    found = errors(_mote_fynd(manifest, "uppdrag_dagordning"))
+    assert len(found) == 1
+    f = found[0]
+    assert f.dokument == str(manifest) and f.plats.startswith("rad ")
+    assert "ärende 7" in f.meddelande and (f.forvantat, f.funnet) == ("Avslutas", "Pågår")
+
+
+def test_a_title_that_differs_from_the_arendemening(tmp_path):
+    manifest = kopiera_mote(tmp_path)
+    text = manifest.read_text(encoding="utf-8").replace("omsorgsboenden – redovisning av uppdrag",
+                                                         "omsorgsboenden – redovisning uppdrag")
+    manifest.write_text(text, encoding="utf-8")
+    found = _mote_fynd(manifest, "titel")
+    assert [f.severity for f in found] == [Severity.VARNING]
+    f = found[0]
+    assert "ärende 7" in f.meddelande and f.plats.startswith("rad ")
+    assert f.funnet.endswith("redovisning uppdrag") and f.forvantat.endswith("redovisning av uppdrag")

@@ -408,3 +408,86 @@ def periods_in_package(h: Handling) -> Iterator[Finding]:
                           f"ärende {a.punkt}: bilagan '{d.etikett}' avser {describe(p)} ('{text}'), "
                           f"ärendet {describe(period)} ('{said}')",
                           plats=plats, forvantat=describe(period), funnet=describe(p))
+
+
+# --- the package consistent with itself: uppdragslista against the agenda, titles --------------
+
+def _dnr_nyckel(dnr: str | None) -> str:
+    """'SN/2023:200', '2023:200' and 'SN 2023:200' are the same case."""
+    text = "".join((dnr or "").split())
+    return re.split(r"[/ ]", text)[-1] if "/" in text else re.sub(r"^[A-Za-zÅÄÖåäö.]+", "", text)
+
+
+def _arende_behandlar(h: Handling, i: int, rad) -> bool:
+    """Whether ärende i deals with the uppdrag row: the same dnr, or its tjänsteskrivelse refers to
+    the decision that gave the uppdrag (organ, date and §)."""
+    from ..identifiers import Beslutsreferens
+    from .base import iter_texts
+
+    a = h.arenden[i]
+    doc = _tjansteskrivelse(h, i)
+    key = _dnr_nyckel(rad.diarienr)
+    if key and key in {_dnr_nyckel(a.dnr), _dnr_nyckel(doc.falt.dnr if doc else None)} - {""}:
+        return True
+    if doc is None or rad.beslutsdatum is None or not rad.paragraf:
+        return False
+    m = re.search(r"\d+", rad.paragraf)
+    if not m:
+        return False
+    paragraf = int(m.group(0))
+    organ = rad.uppdragsgivare.strip().rstrip(".").casefold()
+    for _, text in iter_texts(doc.falt.model_dump(by_alias=True, mode="json")):
+        for ref in Beslutsreferens.find_all(text):
+            if (ref.datum == rad.beslutsdatum and ref.paragraf == paragraf
+                    and ref.organ.rstrip(".").casefold() == organ):
+                return True
+    return False
+
+
+@check(Handling, "uppdrag_dagordning")
+def uppdrag_match_agenda(h: Handling) -> Iterator[Finding]:
+    """Uppdrag med status Avslutas har ett ärende på dagordningen, och ett ärende som behandlar ett
+    uppdrag ger det status Avslutas."""
+    from ..model.uppdragslista import UppdragslistaDoc, UppdragStatus
+
+    for d in h.delar:
+        lista = d.doc
+        if not isinstance(lista, UppdragslistaDoc):
+            continue
+        egen = {_dnr_nyckel(lista.dnr), _dnr_nyckel(d.arende.dnr)} - {""}
+        arenden = [i for i, a in enumerate(h.arenden) if i != d.arende_nr and a.dnr
+                   and _dnr_nyckel(a.dnr) not in egen]
+        arenden += [i for i, a in enumerate(h.arenden) if i != d.arende_nr and not a.dnr
+                    and _tjansteskrivelse(h, i) is not None]
+        for rad in lista.rader:
+            traffar = [i for i in arenden if _arende_behandlar(h, i, rad)]
+            namn = f"'{rad.uppdrag[:70]}{'…' if len(rad.uppdrag) > 70 else ''}'"
+            dnr = f" ({rad.diarienr})" if rad.diarienr else ""
+            if rad.status is UppdragStatus.AVSLUTAS and not traffar:
+                yield Finding(Severity.FEL, "uppdrag_dagordning", str(d.fil),
+                              f"uppdraget {namn}{dnr} har status Avslutas, men inget ärende på "
+                              "dagordningen behandlar det (samma dnr eller en hänvisning till beslutet)",
+                              plats=f"uppdraget {rad.diarienr or namn}", forvantat="ett ärende på dagordningen",
+                              funnet="inget ärende")
+            elif rad.status is not UppdragStatus.AVSLUTAS:
+                for i in traffar:
+                    a = h.arenden[i]
+                    yield Finding(Severity.FEL, "uppdrag_dagordning", str(h.fil),
+                                  f"ärende {a.punkt} behandlar uppdraget {namn}{dnr}, men uppdragslistan "
+                                  f"({d.fil.name}) visar status {rad.status.value}",
+                                  plats=h.plats("ärenden", i) or h.plats("arenden", i),
+                                  forvantat="Avslutas", funnet=rad.status.value)
+
+
+@check(Handling, "titel")
+def title_matches_arendemening(h: Handling) -> Iterator[Finding]:
+    """Tjänsteskrivelsens rubrik är ärendemeningen i ärendelistan."""
+    for i, a in enumerate(h.arenden):
+        doc = _tjansteskrivelse(h, i)
+        if doc is None or _norm(doc.falt.titel) == _norm(a.arendemening):
+            continue
+        yield Finding(Severity.VARNING, "titel", str(h.fil),
+                      f"ärende {a.punkt}: ärendemeningen i ärendelistan skiljer sig från rubriken i "
+                      f"tjänsteskrivelsen {doc.fil.name}",
+                      plats=h.plats("ärenden", i, "ärendemening") or h.plats("ärenden", i),
+                      forvantat=doc.falt.titel, funnet=a.arendemening)

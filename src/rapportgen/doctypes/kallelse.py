@@ -99,7 +99,22 @@ def load(path: Path, profil: Profil | None = None, typer: Any = None) -> Handlin
     """The manifest with its documents; typer is the registry (doctypes.TYPER) that loads them."""
     if typer is None:
         raise TypeError("ett sammanträdesmanifest läses med registret: doctypes.get('kallelse').load(...)")
-    return load_handling(path, profil, typer)
+    return _uppdragslistor_med_register(load_handling(path, profil, typer))
+
+
+def _uppdragslistor_med_register(h: Handling) -> Handling:
+    """An uppdragslista in the package is built with the revision register, as the stand-alone
+    `rapportgen uppdragslista` builds it: the register beside the sheet, else beside the manifest."""
+    from ..inputs.revisionsregister import find_register, load_register
+    from ..model.uppdragslista import UppdragslistaDoc
+    from .uppdragslista import med_register
+
+    for d in h.delar:
+        if isinstance(d.doc, UppdragslistaDoc):
+            path = find_register(d.fil.parent) or find_register(h.mapp)
+            if path is not None:
+                d.doc = med_register(d.doc, load_register(path))
+    return h
 
 
 def _rel(h: Handling, d) -> str:
