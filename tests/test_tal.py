@@ -382,3 +382,48 @@ def test_a_title_that_differs_from_the_arendemening(tmp_path):
     f = found[0]
     assert "ärende 7" in f.meddelande and f.plats.startswith("rad ")
     assert f.funnet.endswith("redovisning uppdrag") and f.forvantat.endswith("redovisning av uppdrag")
+
+
+# --- render errors are errors --------------------------------------------------------------------
+
+def _mall_med(tmp_path: Path, index: int, text: str) -> Path:
+    from docx import Document as Word
+
+    from rapportgen.render.templates import SHIPPED
+
+    mallar = tmp_path / "mallar"
+    mallar.mkdir()
+    word = Word(str(SHIPPED / "tjansteskrivelse.docx"))
+    p = word.paragraphs[index]
+    for r in p.runs[1:]:
+        r._r.getparent().remove(r._r)
+    p.runs[0].text = text
+    word.save(str(mallar / "tjansteskrivelse.docx"))
+    return mallar
+
+
+def test_a_broken_user_template_stops_the_render_and_keeps_the_earlier_output(tmp_path, runner):
+    src = EXAMPLES / "tjansteskrivelser" / "05-familjehemsorganisation.md"
+    out = tmp_path / "ut"
+    args = ["tjansteskrivelse", str(src), "-o", str(out), "--ingen-pdf", "--profil", str(PROFIL)]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    docx = out / "05-familjehemsorganisation.docx"
+    before = docx.read_bytes()
+    mallar = _mall_med(tmp_path, 1, "{{ titel }  {% if %}")
+    res = runner.invoke(cli, args + ["--mallar", str(mallar)])
+    assert res.exit_code == 2
+    assert "brödtexten, stycke 2" in res.output and "inget skrevs" in res.output
+    assert "Traceback" not in res.output
+    assert docx.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["05-familjehemsorganisation.docx"]
+
+
+def test_an_unknown_variable_in_a_user_template_names_its_paragraph(tmp_path, runner):
+    src = EXAMPLES / "tjansteskrivelser" / "05-familjehemsorganisation.md"
+    mallar = _mall_med(tmp_path, 1, "{{ rubriken }}")
+    res = runner.invoke(cli, ["tjansteskrivelse", str(src), "-o", str(tmp_path / "ut"), "--ingen-pdf",
+                              "--profil", str(PROFIL), "--mallar", str(mallar)])
+    assert res.exit_code == 2
+    assert "rubriken" in res.output and "brödtexten, stycke 2" in res.output
+    assert not (tmp_path / "ut" / "05-familjehemsorganisation.docx").exists()

@@ -58,13 +58,20 @@ def render_docx(
 
     build_context receives the template so it can create subdocuments in it.
     """
+    # The analysis `rapportgen mallar kontrollera` runs: a tag docxtpl would drop or a syntax
+    # error stops the render, naming the paragraph or cell, before anything is written.
+    from .analys import stoppa_vid_fel, var_ar
+
+    stoppa_vid_fel(template)
     tpl = open_template(template)
     context = build_context(tpl)
     env = make_environment(formatter)
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"mallen använder en variabel som data saknar: {exc.message}", fil=template) from None
+        plats = var_ar(template, exc.message or "")
+        raise TemplateError(f"mallen använder en variabel som data saknar: {exc.message}", fil=template,
+                            plats=plats) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"syntaxfel i mallen: {exc.message}", fil=template, plats=f"rad {exc.lineno} i mallens XML") from None
     except jinja2.exceptions.SecurityError as exc:
