@@ -427,3 +427,53 @@ def test_an_unknown_variable_in_a_user_template_names_its_paragraph(tmp_path, ru
     assert res.exit_code == 2
     assert "rubriken" in res.output and "brödtexten, stycke 2" in res.output
     assert not (tmp_path / "ut" / "05-familjehemsorganisation.docx").exists()
+
+
+# --- sign convention ----------------------------------------------------------------------------
+
+def _plan_med_positiva_kostnader(tmp_path: Path) -> Path:
+    src = tmp_path / "verksamhetsplan"
+    shutil.copytree(EXAMPLES / "verksamhetsplan", src)
+    wb = load_workbook(src / "budget.xlsx")
+    ws = wb["Driftbudget"]
+    for row in ws.iter_rows(min_row=4):
+        if row[1].value == "Kostnader":
+            for cell in row[2:]:
+                if isinstance(cell.value, (int, float)):
+                    cell.value = -cell.value
+    wb.save(src / "budget.xlsx")
+    return src
+
+
+def _sammanfattning(doc, profil) -> str:
+    from rapportgen.doctypes.rapport import prosa
+    from rapportgen.format import Formatter
+
+    return " ".join(prosa.plan_sammanfattning(doc, Formatter.from_profil(profil))).replace("\u00a0", " ")
+
+
+def test_positive_costs_against_a_negative_profile_are_a_located_error(tmp_path, runner):
+    src = _plan_med_positiva_kostnader(tmp_path)
+    profil = load_profile(PROFIL)
+    found = [f for f in errors(run_checks(load(src, profil), profil)) if f.kod == "tecken"]
+    assert len(found) == 1
+    f = found[0]
+    assert f.dokument.endswith("budget.xlsx") and f.plats == "blad Driftbudget, cell C5"
+    assert "positiva" in f.meddelande and "kontroller.kostnader" in f.meddelande
+    res = runner.invoke(cli, ["verksamhetsplan", str(src), "-o", str(tmp_path / "ut"), "--profil", str(PROFIL),
+                              "--ingen-pdf"])
+    assert res.exit_code == 2 and "cell C5" in res.output
+
+
+def test_prose_follows_the_actual_sign(tmp_path):
+    profil = load_profile(PROFIL)
+    original = _sammanfattning(load(EXAMPLES / "verksamhetsplan", profil), profil)
+    assert "högre nettokostnader än bokslut 2022" in original
+    src = _plan_med_positiva_kostnader(tmp_path)
+    # Forced past the error, the sentence still says what the figures mean.
+    assert "högre nettokostnader än bokslut 2022" in _sammanfattning(load(src, profil), profil)
+    # A profile that says costs are positive reads the sheet as the example: same figures, same words.
+    positiv = profil.model_copy(update={"kontroller": profil.kontroller.model_copy(update={"kostnader": "positiva"})})
+    doc = load(src, positiv)
+    assert [f for f in run_checks(doc, positiv) if f.kod == "tecken"] == []
+    assert _sammanfattning(doc, positiv) == original

@@ -200,3 +200,41 @@ def column_years(doc: Rapport) -> Iterator[Finding]:
                               "(dokumentets datum); en plan gäller kommande år",
                               plats=f"kolumn '{kolumn}'", forvantat=f"Plan {datum.year + 1} eller senare",
                               funnet=kolumn)
+
+
+@check(Rapport, "tecken")
+def sign_convention(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """Kostnaderna i ekonomiarket har profilens tecken (kontroller.kostnader: negativa eller positiva)."""
+    d = doc.drift
+    vald = d.kostnader_i_arket
+    andra = "positiva" if vald == "negativa" else "negativa"
+    fel_tecken, ratt = [], 0
+    for v in d.verksamheter:
+        for kolumn, value in v.kostnader.varden.items():
+            # A deviation column may carry either sign; only amounts are checked.
+            if value is None or value == 0 or "avvikelse" in kolumn.casefold():
+                continue
+            if value > 0:  # held negative: a positive cost here contradicts the convention
+                fel_tecken.append((v, kolumn, value))
+            else:
+                ratt += 1
+    if not fel_tecken:
+        return
+    fmt = ktx.formatter
+
+    def as_written(value):
+        return fmt.belopp(value if vald == "negativa" else -value, "tkr")
+
+    if not ratt:
+        v, kolumn, value = fel_tecken[0]
+        yield Finding(Severity.FEL, "tecken", str(d.fil),
+                      f"kostnaderna i arket är {andra} belopp ({len(fel_tecken)} celler), men profilen anger "
+                      f"kostnader som {vald} (kontroller.kostnader); ändra arket eller profilen",
+                      plats=v.kostnader.platser.get(kolumn), forvantat=f"kostnader som {vald} belopp",
+                      funnet=f"{as_written(value)} för {v.namn}, {kolumn}")
+        return
+    for v, kolumn, value in fel_tecken:
+        yield Finding(Severity.FEL, "tecken", str(d.fil),
+                      f"kostnaden för {v.namn}, {kolumn}, har fel tecken: profilen anger kostnader som "
+                      f"{vald} belopp (kontroller.kostnader)", plats=v.kostnader.platser.get(kolumn),
+                      forvantat=f"ett {vald[:-1]}t belopp", funnet=as_written(value))

@@ -82,8 +82,18 @@ def _belopprad(rad: Rad, etikett: str, cols: list[str], varav: bool = False) -> 
     return Belopprad(etikett, {k: rad.belopp(k) for k in cols}, {k: _where(rad, k) for k in cols}, varav)
 
 
-def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None) -> Driftstabell:
-    """Read the drift sheet; omraden maps verksamhet -> område (else an 'Område' column is used)."""
+def _som_negativa(rad: Belopprad) -> Belopprad:
+    """A cost row written as positive amounts, held negative as the model computes."""
+    rad.varden = {k: (None if v is None else -v) for k, v in rad.varden.items()}
+    return rad
+
+
+def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None,
+               kostnader: str = "negativa") -> Driftstabell:
+    """Read the drift sheet; omraden maps verksamhet -> område (else an 'Område' column is used).
+
+    kostnader: how the sheet writes costs (the profile's kontroller.kostnader); positive costs
+    (and their varav and netto rows) are held negative, as the model computes."""
     for needed in (VERKSAMHET, RADTYP):
         tabell.kolumn(needed)
     cols = _value_columns(tabell, typ, (VERKSAMHET, RADTYP, OMRADE))
@@ -142,7 +152,14 @@ def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None) 
         for namn in omraden:
             if namn not in known:
                 raise InputError(f"verksamheten '{namn}' i 'områden' finns inte i arket", fil=tabell.fil)
-    return Driftstabell(str(tabell.fil), tabell.enhet, cols, kolumner_for(typ, cols), verksamheter)
+    if kostnader == "positiva":
+        for v in verksamheter:
+            _som_negativa(v.kostnader)
+            for varav in v.varav:
+                _som_negativa(varav)
+            if v.netto_angiven is not None:
+                _som_negativa(v.netto_angiven)
+    return Driftstabell(str(tabell.fil), tabell.enhet, cols, kolumner_for(typ, cols), verksamheter, kostnader)
 
 
 def load_investeringar(tabell: Tabell, typ: str) -> Investeringstabell:

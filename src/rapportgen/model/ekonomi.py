@@ -84,6 +84,9 @@ class Driftstabell:
     indata: list[str]
     kolumner: list[Kolumn]
     verksamheter: list[Verksamhet]
+    # How the sheet writes costs (the profile's kontroller.kostnader): 'negativa' as the seeds, or
+    # 'positiva'. Held negative here either way, so netto = INTÄKTER + KOSTNADER (-).
+    kostnader_i_arket: str = "negativa"
 
     def kolumn(self, namn: str) -> Kolumn:
         for k in self.kolumner:
