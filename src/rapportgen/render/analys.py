@@ -25,7 +25,7 @@ from lxml import etree
 
 from ..exceptions import TemplateError
 from ..format import Formatter
-from .docx import open_template
+from .oppna import open_template
 from .environment import make_environment
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -13,21 +13,13 @@ from docxtpl import DocxTemplate
 from ..exceptions import TemplateError
 from ..fileio import atomic_path
 from ..format import Formatter
+from .analys import stoppa_vid_fel, var_ar
 from .environment import make_environment
+from .oppna import open_template  # noqa: F401  (part of this module's API)
 from .templates import resolve_template
 
 if TYPE_CHECKING:
     from ..config import Profil
-
-
-def open_template(path: Path) -> DocxTemplate:
-    try:
-        tpl = DocxTemplate(str(path))
-        tpl.init_docx()  # docxtpl opens lazily: open now, so a broken file is reported here
-        return tpl
-    except Exception as exc:  # zip/xml errors from a broken or non-Word file
-        raise TemplateError("mallen kan inte öppnas: filen är skadad eller inte ett Word-dokument (.docx)",
-                            fil=path) from None
 
 
 # A minus sign before a figure ("-28,5 mnkr", "(plan 2025: -71,5 mnkr)"): LibreOffice may
@@ -60,8 +52,6 @@ def render_docx(
     """
     # The analysis `rapportgen mallar kontrollera` runs: a tag docxtpl would drop or a syntax
     # error stops the render, naming the paragraph or cell, before anything is written.
-    from .analys import stoppa_vid_fel, var_ar
-
     stoppa_vid_fel(template)
     tpl = open_template(template)
     context = build_context(tpl)
