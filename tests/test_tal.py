@@ -477,3 +477,31 @@ def test_prose_follows_the_actual_sign(tmp_path):
     doc = load(src, positiv)
     assert [f for f in run_checks(doc, positiv) if f.kod == "tecken"] == []
     assert _sammanfattning(doc, positiv) == original
+
+
+def test_a_generated_table_is_verified_before_it_is_written():
+    from decimal import Decimal
+
+    from rapportgen.doctypes.rapport.innehall import _verifiera_genererad
+    from rapportgen.exceptions import CheckFailed
+
+    rows = [("Inventarier", [Decimal(2_180_500)]), ("Larm", [Decimal(1_000_000)]),
+            ("SUMMA", [Decimal(3_180_500)])]
+    _verifiera_genererad("Investeringar (tkr)", ["Investeringar (tkr)", "Budget helår"], rows, "ekonomi.xlsx")
+    # The old fault: the sheet's own SUMMA taken as a project, and a second SUMMA counting it again.
+    with pytest.raises(CheckFailed, match="'SUMMA', Budget helår"):
+        _verifiera_genererad("Investeringar (tkr)", ["Investeringar (tkr)", "Budget helår"],
+                             rows + [("SUMMA", [Decimal(6_361_000)])], "ekonomi.xlsx")
+
+
+def test_difference_columns_are_found_by_their_terms():
+    from rapportgen.model.tabell import Tabellmodell
+
+    def diffs(*cols):
+        t = Tabellmodell("f", "n", "x", list(cols))
+        return [(cols[d.kolumn], cols[d.a], cols[d.b]) for d in t.differenskolumner()]
+
+    assert diffs("Budget period", "Utfall period", "Avvikelse period", "Budget helår", "Årsprognos",
+                 "Prognosavvikelse", "Avvikelse innevarande månad") == [
+        ("Avvikelse period", "Utfall period", "Budget period"), ("Prognosavvikelse", "Årsprognos", "Budget helår")]
+    assert diffs("Budget 2024", "Utfall 2024", "Utfall − Budget") == [("Utfall − Budget", "Utfall 2024", "Budget 2024")]

@@ -37,6 +37,28 @@ def norm(text: str) -> str:
     return " ".join(text.split()).strip(" :")
 
 
+def _kolumn_som_heter(names: list[str], name: str, utom: int) -> int | None:
+    """The column named name, or the only one whose name begins with it ('utfall' -> 'utfall 2024')."""
+    if name in names and names.index(name) != utom:
+        return names.index(name)
+    found = [i for i, n in enumerate(names) if i != utom and n.startswith(name + " ")]
+    return found[0] if len(found) == 1 else None
+
+
+_FYLLORD = {"mot", "och", "i", "för", "av", "-", "−", "(-)"}
+
+
+def _kvalificerare(rubrik: str) -> list[str]:
+    """The words of a difference column's heading besides the difference itself:
+    'Avvikelse period' -> ['period'], 'Prognosavvikelse' -> ['prognos']."""
+    out = []
+    for word in rubrik.split():
+        word = re.sub(r"avvikelse|differens|skillnad", "", word)
+        if word and word not in _FYLLORD:
+            out.append(word)
+    return out
+
+
 def ar_summaetikett(etikett: str) -> bool:
     """'Summa', 'SUMMA', 'Totalt investeringar', 'S:a', 'Netto', 'Nettokostnader (-)' ..."""
     return bool(SUMMA_ETIKETT.match(norm(etikett)))
@@ -166,16 +188,22 @@ class Tabellmodell:
         for k, rubrik in enumerate(names):
             explicit = re.split(_MINUS, " " + self.kolumner[k].strip() + " ", maxsplit=1)
             if len(explicit) == 2:
-                a_name, b_name = norm(explicit[0]), norm(explicit[1])
-                if a_name in names and b_name in names:
-                    out.append(Differens(k, names.index(a_name), names.index(b_name)))
+                a_i = _kolumn_som_heter(names, norm(explicit[0]), k)
+                b_i = _kolumn_som_heter(names, norm(explicit[1]), k)
+                if a_i is not None and b_i is not None:
+                    out.append(Differens(k, a_i, b_i))
                     continue
             if not DIFFERENS_KOLUMN.search(rubrik):
                 continue
             left = [j for j in range(k - 1, -1, -1) if not DIFFERENS_KOLUMN.search(names[j])]
             a = next((j for j in left if _A_KANDIDAT.search(names[j]) and not _B_KANDIDAT.search(names[j])), None)
             b = next((j for j in left if _B_KANDIDAT.search(names[j])), None)
-            if a is not None and b is not None:
+            if a is None or b is None:
+                continue
+            # 'Avvikelse period' is Utfall period - Budget period; 'Avvikelse innevarande månad'
+            # names neither neighbour, so it is a figure of its own, not verified.
+            terms = names[a] + " " + names[b]
+            if all(w in terms for w in _kvalificerare(rubrik)):
                 out.append(Differens(k, a, b))
         return out
 
