@@ -286,10 +286,13 @@ def test_a_july_report_in_an_august_package(tmp_path):
     manifest = kopiera_mote(tmp_path)
     yaml = tmp_path / "delarsrapport" / "delarsrapport.yaml"
     yaml.write_text(yaml.read_text(encoding="utf-8").replace("period: jan-aug", "period: jan-jul"), encoding="utf-8")
-    found = errors(_mote_fynd(manifest, "period"))
+    found = [f for f in errors(_mote_fynd(manifest, "period")) if "ärende" in f.meddelande]
     assert len(found) == 1
     f = found[0]
     assert f.dokument.endswith("delarsrapport.yaml") and f.plats == "fält 'period'"
+    # The report itself finds its sheet's title ('period 2023 01-08') at odds with jan-jul too.
+    own = [f for f in errors(_mote_fynd(manifest, "period")) if f.dokument.endswith("ekonomi.xlsx")]
+    assert [f.plats for f in own] == ["blad Driftredovisning, cell A1"]
     assert "ärende 8" in f.meddelande and "'jan-jul'" in f.meddelande and "ärendet augusti 2023" in f.meddelande
     assert (f.forvantat, f.funnet) == ("augusti 2023", "juli 2023")
 
@@ -505,3 +508,32 @@ def test_difference_columns_are_found_by_their_terms():
                  "Prognosavvikelse", "Avvikelse innevarande månad") == [
         ("Avvikelse period", "Utfall period", "Budget period"), ("Prognosavvikelse", "Årsprognos", "Budget helår")]
     assert diffs("Budget 2024", "Utfall 2024", "Utfall − Budget") == [("Utfall − Budget", "Utfall 2024", "Budget 2024")]
+
+
+def test_a_july_sheet_title_in_an_august_package(tmp_path):
+    manifest = kopiera_mote(tmp_path)
+    import zipfile
+
+    sheet = tmp_path / "sammantrade-2023-09-19" / "bilagor" / "periodrapport-2023-08.xlsx"
+    # Rewrite the title text only (saving with openpyxl would drop the formulas' computed values).
+    with zipfile.ZipFile(sheet) as zin:
+        parts = {i: zin.read(i.filename) for i in zin.infolist()}
+    with zipfile.ZipFile(sheet, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in parts.items():
+            if info.filename.startswith("xl/") and b"Periodrapport per 2023 08" in data:
+                data = data.replace(b"Periodrapport per 2023 08", b"Periodrapport per 2023 07")
+            zout.writestr(info, data)
+    found = [f for f in errors(_mote_fynd(manifest, "period")) if f.dokument == str(sheet)]
+    assert [(f.plats, f.funnet) for f in found] == [("blad Periodrapport 2023 08, cell A1", "juli 2023")]
+
+
+def test_the_drift_sheet_title_names_the_report_period(tmp_path):
+    src = kopiera_delar(tmp_path)
+    profil = load_profile(PROFIL)
+    assert [f for f in run_checks(load(src, profil), profil) if f.kod == "period"] == []
+    wb = load_workbook(src / "ekonomi.xlsx")
+    wb["Driftredovisning"]["A1"] = "Resultaträkning per verksamhet, socialnämnden, period 2023 01-07 (kr)"
+    wb.save(src / "ekonomi.xlsx")
+    found = [f for f in errors(run_checks(load(src, profil), profil)) if f.kod == "period"]
+    assert [(f.plats, f.funnet, f.forvantat) for f in found] == [
+        ("blad Driftredovisning, cell A1", "juli 2023", "augusti 2023")]

@@ -238,3 +238,24 @@ def sign_convention(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
                       f"kostnaden för {v.namn}, {kolumn}, har fel tecken: profilen anger kostnader som "
                       f"{vald} belopp (kontroller.kostnader)", plats=v.kostnader.platser.get(kolumn),
                       forvantat=f"ett {vald[:-1]}t belopp", funnet=as_written(value))
+
+
+@check(Rapport, "period")
+def sheet_period(doc: Rapport) -> Iterator[Finding]:
+    """Ekonomiarkets rubrik ('period 2023 01-08') avser rapportens period."""
+    from ..format import Period, parse_period
+    from .period import describe
+    from .sammantrade import ark_perioder
+
+    if doc.typ != "delarsrapport" or not doc.falt.period:
+        return
+    p = parse_period(doc.falt.period)
+    if p is None:
+        return
+    own = Period(p.ar or doc.falt.ar, p.start, p.slut)
+    for plats, text, period in ark_perioder(doc.drift.titlar):
+        if not period.samma_slut(own):
+            yield Finding(Severity.FEL, "period", str(doc.drift.fil),
+                          f"arkets rubrik avser {describe(period)} ('{text}'), rapportens period är "
+                          f"{doc.falt.period} ({describe(own)})", plats=plats,
+                          forvantat=describe(own), funnet=describe(period))

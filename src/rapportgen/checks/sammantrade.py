@@ -334,6 +334,19 @@ def _decimals_of(steg, enhet: str | None) -> int:
 
 # --- periods: every part of an ärende about the same period ----------------------------------
 
+def ark_perioder(texts):
+    """Period expressions in a sheet's title cells, 'period 2023 01-08' included: (plats, text, Period)."""
+    from ..format import Period, find_periods
+
+    out = []
+    for text, plats in texts:
+        for hit in find_periods(text):
+            out.append((plats, hit.text, hit.period))
+        for m in re.finditer(r"\b(20\d\d) ?(0[1-9]|1[0-2]) ?[-–] ?(0[1-9]|1[0-2])\b", text):
+            out.append((plats, m.group(0), Period(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+    return out
+
+
 def _del_period(d):
     """(the period a bilaga is about, where it says so, what it says) or None."""
     from ..format import Period, parse_period

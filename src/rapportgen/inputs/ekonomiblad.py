@@ -159,7 +159,8 @@ def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None,
                 _som_negativa(varav)
             if v.netto_angiven is not None:
                 _som_negativa(v.netto_angiven)
-    return Driftstabell(str(tabell.fil), tabell.enhet, cols, kolumner_for(typ, cols), verksamheter, kostnader)
+    return Driftstabell(str(tabell.fil), tabell.enhet, cols, kolumner_for(typ, cols), verksamheter, kostnader,
+                        list(getattr(tabell, "titlar", [])))
 
 
 def load_investeringar(tabell: Tabell, typ: str) -> Investeringstabell:

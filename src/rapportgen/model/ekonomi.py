@@ -87,6 +87,8 @@ class Driftstabell:
     # How the sheet writes costs (the profile's kontroller.kostnader): 'negativa' as the seeds, or
     # 'positiva'. Held negative here either way, so netto = INTÄKTER + KOSTNADER (-).
     kostnader_i_arket: str = "negativa"
+    # Text above the sheet's header row (the export's title) and where: the sheet's own period.
+    titlar: list[tuple[str, str]] = field(default_factory=list)
 
     def kolumn(self, namn: str) -> Kolumn:
         for k in self.kolumner:
