@@ -537,3 +537,75 @@ def test_the_drift_sheet_title_names_the_report_period(tmp_path):
     found = [f for f in errors(run_checks(load(src, profil), profil)) if f.kod == "period"]
     assert [(f.plats, f.funnet, f.forvantat) for f in found] == [
         ("blad Driftredovisning, cell A1", "juli 2023", "augusti 2023")]
+
+
+def test_a_totalt_block_in_the_drift_sheet_is_verified_not_counted(tmp_path):
+    from rapportgen.model.ekonomi import INTAKTER, KOSTNADER, NETTO
+
+    src = kopiera_delar(tmp_path)
+    profil = load_profile(PROFIL)
+    before = load(src, profil).drift
+    wb = load_workbook(src / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    last = ws.max_row
+    sums = {}
+    for typ in ("Intäkter", "Kostnader"):
+        sums[typ] = [sum(ws.cell(r, c).value for r in range(4, last + 1) if ws.cell(r, 2).value == typ)
+                     for c in range(3, 7)]
+    ws.append(["Totalt", "Intäkter", *sums["Intäkter"]])
+    ws.append([None, "Kostnader", *[v + 1000 if i == 1 else v for i, v in enumerate(sums["Kostnader"])]])
+    wb.save(src / "ekonomi.xlsx")
+    rapport = load(src, profil)
+    assert [v.namn for v in rapport.drift.verksamheter] == [v.namn for v in before.verksamheter]
+    assert rapport.drift.varde(rapport.drift.verksamheter, NETTO, "Utfall period") == \
+        before.varde(before.verksamheter, NETTO, "Utfall period")
+    found = [f for f in errors(run_checks(rapport, profil)) if f.kod == "summarad"]
+    assert [f.plats for f in found] == [f"blad Driftredovisning, cell D{last + 2}"]
+    assert "'Totalt Kostnader'" in found[0].meddelande and KOSTNADER in found[0].meddelande
+    assert INTAKTER not in found[0].meddelande
+
+
+def test_hint_text_in_an_uppdragslista_cell(tmp_path):
+    from rapportgen.doctypes import uppdragslista
+
+    sheet = tmp_path / "uppdrag.xlsx"
+    shutil.copyfile(EXAMPLES / "revision" / "uppdragslista.xlsx", sheet)
+    wb = load_workbook(sheet)
+    ws = wb.worksheets[0]
+    cell = next(c for r in ws.iter_rows() for c in r if c.value == "2023:149")
+    ws.cell(cell.row, cell.column + 1).value = "Skriv text här"
+    wb.save(sheet)
+    profil = load_profile(PROFIL)
+    found = [f for f in errors(run_checks(uppdragslista.load(sheet, profil), profil)) if f.kod == "platshallare"]
+    assert [(f.plats, f.funnet) for f in found] == [("uppdraget 2023:149", "Skriv text här")]
+
+
+# --- property: a table that adds up never fails, one that does not always does -----------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-10**7, 10**7), st.integers(-10**7, 10**7)), min_size=1, max_size=8),
+       st.integers(-5, 5))
+def test_markdown_table_sums_property(rows, off):
+    from rapportgen.checks.base import Kontrollkontext
+    from rapportgen.checks.tabell import verifiera
+    from rapportgen.config import Profil
+    from rapportgen.model.tabell import fran_text
+
+    def fmt(v):
+        return f"{v:,}".replace(",", " ").replace("-", "\u2212")
+
+    body = [(f"rad {i + 3}", [f"Projekt {i + 1}", fmt(a), fmt(b), fmt(b - a)]) for i, (a, b) in enumerate(rows)]
+    total_a, total_b = sum(a for a, _ in rows), sum(b for _, b in rows)
+    body.append(("rad 99", ["Summa", fmt(total_a), fmt(total_b + off), fmt(total_b + off - total_a)]))
+    t = fran_text("t.md", "tabellen", ["Projekt (tkr)", "Budget", "Utfall", "Avvikelse"], body)
+    found = list(verifiera(t, Kontrollkontext(Profil())))
+    if abs(off) <= 1:  # ±1 tkr: rounding
+        assert found == []
+    else:
+        # The Summa row's Utfall, and so its Avvikelse, are off against the rows above; the
+        # Avvikelse itself is still Utfall − Budget, so no difference finding.
+        assert [(f.kod, f.plats) for f in found] == [("summarad", "rad 99, kolumn 'Utfall'"),
+                                                     ("summarad", "rad 99, kolumn 'Avvikelse'")]

@@ -259,3 +259,29 @@ def sheet_period(doc: Rapport) -> Iterator[Finding]:
                           f"arkets rubrik avser {describe(period)} ('{text}'), rapportens period är "
                           f"{doc.falt.period} ({describe(own)})", plats=plats,
                           forvantat=describe(own), funnet=describe(period))
+
+
+@check(Rapport, "summarad")
+def given_total_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """Ekonomiarkets egna summarader (Summa, Totalt) är summan av verksamheterna."""
+    from ..model.tabell import Tabellcell
+    from .tabell import _tolerans
+
+    d = doc.drift
+    faktor = Decimal(1000) if d.enhet == "tkr" else Decimal(1)
+    for radtyp, rad in d.summarader:
+        for kolumn, given in rad.varden.items():
+            if given is None or kolumn not in d.indata:
+                continue
+            expected = d.varde(d.verksamheter, radtyp, kolumn)
+            if expected is None:
+                continue
+            exponent = (given / faktor).normalize().as_tuple().exponent
+            steg = faktor * Decimal(10) ** (exponent if isinstance(exponent, int) and exponent < 0 else 0)
+            if abs(given - expected) <= _tolerans([Tabellcell("", given, steg)], ktx):
+                continue
+            yield Finding(Severity.FEL, "summarad", str(d.fil),
+                          f"'{rad.etikett}', {kolumn}: summaraden är inte summan av verksamheternas "
+                          f"{radtyp}", plats=rad.platser.get(kolumn),
+                          forvantat=ktx.formatter.belopp(expected, "kr", 2 if d.enhet == "kr" else 0),
+                          funnet=ktx.formatter.belopp(given, "kr", 2 if d.enhet == "kr" else 0))

@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, Mapping
 
 from ..model.block import Block, Lista, Rubrik, Stycke, Tabell, runs_text
 from ..model.tjansteskrivelse import AVSNITT, TjansteskrivelseDoc
+from ..model.uppdragslista import UppdragslistaDoc
 from ..model.finding import Finding, Severity
 from .base import check, falt_plats, iter_texts
 
@@ -153,3 +154,14 @@ def empty_required_sections(doc: TjansteskrivelseDoc) -> Iterator[Finding]:
             platser[t.rubrik] = body_plats(doc, min(lines)) or t.rubrik
     yield from empty_section_findings(str(doc.fil), texts, [t.rubrik for t in AVSNITT if t.obligatoriskt],
                                       platser)
+
+
+@check(UppdragslistaDoc, "platshallare")
+def placeholders_in_uppdragslista(doc: UppdragslistaDoc, ktx) -> Iterator[Finding]:
+    """Platshållare och mallhjälptexter i uppdragslistans celler (uppdrag, ansvarig, noteringar)."""
+    extra = profile_hints(ktx)
+    for rad in doc.rader:
+        where = f"uppdraget {rad.diarienr}" if rad.diarienr else f"uppdraget '{rad.uppdrag[:40]}'"
+        texts = [(where, t) for t in (rad.uppdragsgivare, rad.uppdrag, rad.paragraf, rad.ansvarig,
+                                      rad.klart_senast, rad.noteringar) if isinstance(t, str) and t]
+        yield from placeholder_findings(str(doc.fil), texts, extra=extra)

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from ..exceptions import InputError
 from ..format import MANADER_KORT, Formatter
-from ..model.ekonomi import (DELAR_VALFRI, INTAKTER, KOSTNADER, Belopprad, Driftstabell, Investering,
+from ..model.ekonomi import (DELAR_VALFRI, INTAKTER, KOSTNADER, NETTO, Belopprad, Driftstabell, Investering,
                              Investeringstabell, Kolumn, Verksamhet, Volymer, Volymserie)
 from ..model.tabell import ar_summaetikett
 from .excel import Cell, Rad, Tabell
@@ -100,6 +100,7 @@ def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None,
     verksamheter: list[Verksamhet] = []
     rows: dict[str, dict[str, tuple[Rad, Belopprad]]] = {}
     current: str | None = None
+    summarader: list[tuple[str, Belopprad]] = []
     for rad in tabell.rader:
         namn = rad.text(VERKSAMHET).strip() or current
         if namn is None:
@@ -109,6 +110,13 @@ def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None,
         key = radtyp.casefold()
         for k in cols:
             rad.belopp(k)  # a bad cell fails here, with its address
+        if ar_summaetikett(namn):
+            # The sheet's own total ('Summa', 'Totalt'): verified against the verksamheter, never one.
+            typ_ = (INTAKTER if key.startswith("intäkt") else KOSTNADER if key.startswith("kostnad")
+                    else NETTO if key.startswith("netto") or not key else None)
+            if typ_ is not None:
+                summarader.append((typ_, _belopprad(rad, f"{namn} {radtyp}".strip(), cols)))
+            continue
         group = rows.setdefault(namn, {})
         if namn not in [v.namn for v in verksamheter]:
             omrade = None
@@ -153,6 +161,9 @@ def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None,
             if namn not in known:
                 raise InputError(f"verksamheten '{namn}' i 'områden' finns inte i arket", fil=tabell.fil)
     if kostnader == "positiva":
+        for typ_, br in summarader:
+            if typ_ != INTAKTER:
+                _som_negativa(br)
         for v in verksamheter:
             _som_negativa(v.kostnader)
             for varav in v.varav:
@@ -160,7 +171,7 @@ def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None,
             if v.netto_angiven is not None:
                 _som_negativa(v.netto_angiven)
     return Driftstabell(str(tabell.fil), tabell.enhet, cols, kolumner_for(typ, cols), verksamheter, kostnader,
-                        list(getattr(tabell, "titlar", [])))
+                        list(getattr(tabell, "titlar", [])), summarader)
 
 
 def load_investeringar(tabell: Tabell, typ: str) -> Investeringstabell:

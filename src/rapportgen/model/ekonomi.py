@@ -89,6 +89,8 @@ class Driftstabell:
     kostnader_i_arket: str = "negativa"
     # Text above the sheet's header row (the export's title) and where: the sheet's own period.
     titlar: list[tuple[str, str]] = field(default_factory=list)
+    # The sheet's own sum rows (a Verksamhet 'Summa'/'Totalt'): (radtyp, row), verified, never data.
+    summarader: list[tuple[str, Belopprad]] = field(default_factory=list)
 
     def kolumn(self, namn: str) -> Kolumn:
         for k in self.kolumner:
