@@ -6,7 +6,8 @@ RG := $(VENV)/bin/rapportgen
 # LibreOffice's UNO bindings belong to the system Python, so the venv is built on it.
 SYSPYTHON := /usr/bin/python3
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno python3-venv \
-	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 fonts-dejavu-core poppler-utils
+	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 fonts-dejavu-core poppler-utils \
+	chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo demo-harryda test bench docs system venv clean
@@ -29,14 +30,19 @@ $(VENV)/.installed: pyproject.toml | system
 venv: system $(VENV)/.installed
 
 demo: venv
-	$(RG) check examples/tjansteskrivelser
+	$(RG) kontrollera examples/tjansteskrivelser
 	$(RG) tjansteskrivelse examples/tjansteskrivelser/*.md -o outputs/tjansteskrivelser
 	$(RG) tjansteskrivelse --batch examples/tjansteskrivelser/batch/arenden.xlsx -o outputs/batch
 	$(RG) revisionssvar examples/revision/uppfoljning-granskningar.yaml examples/revision/it-sakerhet.md -o outputs/revision
-	$(RG) revision status --register examples/revision/revisionsregister.yaml --per 2023-09-05
+	# Slutkod 1: exemplet har en försenad rapport och en som missar sitt sammanträde.
+	$(RG) revision status --register examples/revision/revisionsregister.yaml --per 2023-09-05 || [ $$? -eq 1 ]
 	$(RG) uppdragslista examples/revision/uppdragslista.xlsx --register examples/revision/revisionsregister.yaml -o outputs/revision
 	$(RG) handling examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/sammantrade
 	$(RG) handling examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/sammantrade --publicering
+	$(RG) protokoll examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/protokoll
+	$(RG) protokoll examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/protokoll --publicering
+	$(RG) utdrag examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/protokoll/utdrag
+	$(RG) anslagsbevis examples/sammantrade-2023-09-19/sammantrade.yaml -o outputs/protokoll
 	$(RG) verksamhetsplan examples/verksamhetsplan -o outputs/verksamhetsplan
 	$(RG) delarsrapport examples/delarsrapport -o outputs/delarsrapport
 	$(MAKE) --no-print-directory demo-harryda

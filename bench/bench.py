@@ -45,23 +45,24 @@ def log(msg: str) -> None:
 
 
 def build_workload(folder: Path) -> list[Path]:
-    from rapportgen import revisionssvar, uppdragslista
-    from rapportgen.build import build_batch, build_tjansteskrivelser
-    from rapportgen.profil import load_profile
-    from rapportgen.revisionsregister import load_register
+    from rapportgen import doctypes
+    from rapportgen.commands.revision import load_register
+    from rapportgen.config import load_profile
+    from rapportgen.doctypes.tjansteskrivelse import build_batch
 
     profil = load_profile(EXAMPLES / "rapportgen.yaml")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     docs: list[Path] = []
     ts = sorted((EXAMPLES / "tjansteskrivelser").glob("*.md"))
-    docs += build_tjansteskrivelser(ts, folder, profil, pdf=False).docx
+    docs += doctypes.get("tjansteskrivelse").build(ts, folder, profil, pdf=False).docx
     docs += build_batch(EXAMPLES / "tjansteskrivelser" / "batch" / "arenden.xlsx", folder, profil, pdf=False).docx
     rev = EXAMPLES / "revision"
-    docs += revisionssvar.build([rev / "uppfoljning-granskningar.yaml", rev / "it-sakerhet.md"], folder,
+    docs += doctypes.get("revisionssvar").build([rev / "uppfoljning-granskningar.yaml", rev / "it-sakerhet.md"], folder,
                                 profil, pdf=False).docx
     reg = load_register(rev / "revisionsregister.yaml")
-    docs += uppdragslista.build(rev / "uppdragslista.xlsx", folder, profil, register=reg, pdf=False)
+    docs += doctypes.get("uppdragslista").build([rev / "uppdragslista.xlsx"], folder, profil, register=reg,
+                                                pdf=False).docx
     for x in sorted((EXAMPLES / "sammantrade-2023-09-19" / "bilagor").glob("*.xlsx")):
         shutil.copyfile(x, folder / x.name)
         docs.append(folder / x.name)
@@ -72,8 +73,8 @@ def build_batch200(folder: Path) -> list[Path]:
     """200 tjänsteskrivelser: the example batch sheet's rows repeated with their own dnr and title."""
     from openpyxl import load_workbook
 
-    from rapportgen.build import build_batch
-    from rapportgen.profil import load_profile
+    from rapportgen.config import load_profile
+    from rapportgen.doctypes.tjansteskrivelse import build_batch
 
     src = EXAMPLES / "tjansteskrivelser" / "batch"
     shutil.rmtree(folder, ignore_errors=True)
@@ -154,7 +155,7 @@ def child(spec_file: str) -> None:
     t0 = time.perf_counter()
     m0 = time.monotonic()
     from rapportgen.convert import convert_many, session
-    from rapportgen.profil import Konvertering
+    from rapportgen.config import Konvertering
 
     docs = [Path(p) for p in spec["docs"]]
     outdir = Path(spec["outdir"])
@@ -267,8 +268,17 @@ def main() -> None:
     print(f"peak_rss_mb={rss:.0f}")
 
 
+# --- end to end (issue 19): whole commands as the user runs them -------------------------------------
+# (code in bench/e2e.py; imported here so `make bench` stays one script)
+from e2e import e2e_main, profiles_main, wanted  # noqa: E402
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--barn":
         child(sys.argv[2])
+    elif len(sys.argv) == 2 and sys.argv[1] == "--profilera":
+        profiles_main()
     else:
-        main()
+        if wanted("konvertering"):
+            main()
+        e2e_main()

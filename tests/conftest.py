@@ -1,8 +1,11 @@
-"""Shared test helpers: paths, PDF text extraction, a CLI runner."""
+"""Shared test helpers: paths, PDF text extraction, a CLI runner; each module its own PDF cache,
+and one LibreOffice pool for the whole suite."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,10 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
+
+# Every process this test run starts (LibreOffice included) inherits this mark, so a test can
+# tell its own processes from those of other runs on the same machine (test_convert.ours()).
+TESTKORNING = os.environ.setdefault("RAPPORTGEN_TESTKORNING", uuid.uuid4().hex)
 
 
 def pdf_text(path: Path, layout: bool = False) -> str:
@@ -32,3 +39,80 @@ def runner() -> CliRunner:
 @pytest.fixture
 def profil_file() -> Path:
     return EXAMPLES / "rapportgen.yaml"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def egen_cache(tmp_path_factory):
+    """Each test module its own PDF cache and background-server folder ($XDG_CACHE_HOME/rapportgen),
+    so no PDF made by another module, an earlier run or the user's own builds is reused."""
+    mp = pytest.MonkeyPatch()
+    base = tmp_path_factory.mktemp("xdg-cache")
+    mp.setenv("XDG_CACHE_HOME", str(base))
+    for name in ("RAPPORTGEN_CACHE", "RAPPORTGEN_SERVER_DIR"):
+        mp.delenv(name, raising=False)
+    yield base
+    mp.undo()
+
+
+class DeladPool:
+    """The suite's one pool of LibreOffice instances: made on first use, closed at the end (or by
+    a test module that must see no instance running, see test_convert.py)."""
+
+    def __init__(self):
+        self._pool = None
+
+    @property
+    def pool(self):
+        if self._pool is None:
+            from rapportgen.convert import pool as pool_mod
+
+            self._pool = pool_mod.Pool()
+        return self._pool
+
+    def stang(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+
+@pytest.fixture(scope="session")
+def delad_pool():
+    holder = DeladPool()
+    yield holder
+    holder.stang()
+
+
+class _Lan:
+    """The shared pool, lent to one conversion session: closing the session does not close it."""
+
+    def __init__(self, holder: DeladPool):
+        self._holder = holder
+
+    def __getattr__(self, name):
+        return getattr(self._holder.pool, name)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture(autouse=True)
+def en_pool_for_sviten(request, monkeypatch, delad_pool):
+    """Every conversion session in the suite borrows the one session-scoped pool, so LibreOffice
+    starts once per run instead of once per build. Sessions keep their own settings and cache
+    (entering one convert.session() for the whole suite would force one profile and one cache on
+    every test). test_convert.py tests the pool itself, with its own pools, and is left alone."""
+    if request.module.__name__.rpartition(".")[2] == "test_convert":
+        yield
+        return
+    import rapportgen.convert as convert
+
+    real = convert.Pool
+
+    def pool(arbetare=None, servrar=(), bara_fjarr=False, tidsgrans=None, delade=None):
+        if servrar or bara_fjarr or delade:  # remote servers or a background pool: as the profile says
+            kwargs = {"tidsgrans": tidsgrans} if tidsgrans is not None else {}
+            return real(arbetare, servrar, bara_fjarr, delade=delade, **kwargs)
+        return _Lan(delad_pool)
+
+    monkeypatch.setattr(convert, "Pool", pool)
+    yield

@@ -25,7 +25,7 @@ from rapportgen.convert import bakgrund, server as srv
 from rapportgen.convert.cache import Cache
 from rapportgen.config import Konvertering
 
-from .conftest import pdf_text, squash
+from .conftest import TESTKORNING, pdf_text, squash
 
 PROFILE_MARK = "rapportgen-lo-profil-"
 
@@ -36,6 +36,12 @@ def isolated(tmp_path_factory, monkeypatch):
     base = tmp_path_factory.mktemp("konv")
     monkeypatch.setenv("RAPPORTGEN_CACHE", str(base / "cache"))
     monkeypatch.setenv("RAPPORTGEN_SERVER_DIR", str(base / "server"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ingen_delad_pool(delad_pool):
+    """This module counts LibreOffice processes: the suite's shared pool (conftest) is closed first."""
+    delad_pool.stang()
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +64,12 @@ def make_docs(folder: Path, n: int) -> list[Path]:
     return [make_docx(folder / f"dok-{i:02d}.docx", f"Dokument nummer {i}") for i in range(n)]
 
 
+MARK = f"RAPPORTGEN_TESTKORNING={TESTKORNING}".encode()
+
+
 def ours() -> list[tuple[int, str]]:
-    """Live (not zombie) processes started by the engine: wrappers and soffice with our profiles."""
+    """Live (not zombie) processes this test run started through the engine: wrappers and soffice
+    with our profiles. Other runs on the machine (other checkouts' tests) have another mark."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -67,12 +77,28 @@ def ours() -> list[tuple[int, str]]:
         try:
             cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             stat = Path(f"/proc/{entry}/stat").read_text()
+            if MARK not in Path(f"/proc/{entry}/environ").read_bytes().split(b"\0"):
+                continue
         except OSError:
             continue
         state = stat[stat.rindex(")") + 2:].split()[0]
         if state != "Z" and (PROFILE_MARK in cmd or "_unoserve.py" in cmd or "rapportgen.convert.bakgrund" in cmd):
             found.append((int(entry), cmd[:120]))
     return found
+
+
+def wait_for_phase(fas: str, before: set[int], tmp: Path) -> None:
+    """Wait for the moment to interrupt: LibreOffice starting ('start': an instance process exists),
+    or converting ('konvertering': a first PDF has been written in the child's temp folder).
+    The deadline only stops a hung test; the phase, not a timer, decides when to interrupt."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if fas == "start" and [p for p, _c in ours() if p not in before]:
+            return
+        if fas == "konvertering" and any(tmp.glob("rapportgen-konv-*/*/*.pdf")):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"fasen '{fas}' nåddes aldrig")
 
 
 def wait_until_none_left(timeout: float = 15.0) -> list[tuple[int, str]]:
@@ -330,10 +356,12 @@ def test_cli_arbetare_option(tmp_path, runner, profil_file):
     assert bad.exit_code == 2
 
 
-@pytest.mark.parametrize("vanta", [0.0, 1.5], ids=["under-start", "under-konvertering"])
-def test_ctrl_c_leaves_no_soffice(tmp_path, vanta):
+@pytest.mark.parametrize("fas", ["start", "konvertering"], ids=["under-start", "under-konvertering"])
+def test_ctrl_c_leaves_no_soffice(tmp_path, fas):
     make_docs(tmp_path / "in", 200)
     before = {pid for pid, _cmd in ours()}
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
     script = textwrap.dedent(f"""
         import sys
         from pathlib import Path
@@ -343,14 +371,11 @@ def test_ctrl_c_leaves_no_soffice(tmp_path, vanta):
         convert_many(docs, Path({str(tmp_path / 'ut')!r}), arbetare=2)
         print('klar', flush=True)
     """)
-    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache")}
+    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "TMPDIR": str(tmp)}
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env)
-    # Interrupt once LibreOffice is up and converting (PDFs are placed only when the batch ends).
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not [p for p, _c in ours() if p not in before]:
-        time.sleep(0.05)
-    time.sleep(vanta)
+    # Interrupt while LibreOffice starts, or once it converts (PDFs are placed only when the batch ends).
+    wait_for_phase(fas, before, tmp)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert "klar" not in out
@@ -377,10 +402,7 @@ def test_ctrl_c_in_the_cli_exits_130(tmp_path):
          *sorted(map(str, tmp_path.glob("d*.md"))), "-o", str(tmp_path / "ut"), "--profil",
          str(EXAMPLES / "rapportgen.yaml")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not [p for p, _c in ours() if p not in before]:
-        time.sleep(0.05)
-    time.sleep(1.0)
+    wait_for_phase("konvertering", before, tmp)
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
@@ -393,8 +415,8 @@ def test_ctrl_c_in_the_cli_exits_130(tmp_path):
     assert [p for p, _c in ours() if p not in before] == []
 
 
-@pytest.mark.parametrize("vanta", [0.0, 1.5], ids=["under-start", "under-konvertering"])
-def test_killed_owner_leaves_no_soffice(tmp_path, vanta):
+@pytest.mark.parametrize("fas", ["start", "konvertering"], ids=["under-start", "under-konvertering"])
+def test_killed_owner_leaves_no_soffice(tmp_path, fas):
     """SIGKILL gives the owner no chance to clean up: the instances notice and take LibreOffice down."""
     make_docs(tmp_path / "in", 200)
     before = {pid for pid, _cmd in ours()}
@@ -409,10 +431,7 @@ def test_killed_owner_leaves_no_soffice(tmp_path, vanta):
     env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "TMPDIR": str(tmp)}
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not [p for p, _c in ours() if p not in before]:
-        time.sleep(0.05)
-    time.sleep(vanta)
+    wait_for_phase(fas, before, tmp)
     proc.kill()
     proc.wait(30)
     deadline = time.monotonic() + 20

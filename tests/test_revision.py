@@ -228,7 +228,7 @@ def _status(*args: str):
 
 def test_status_for_fixed_date():
     result = _status("--per", "2023-09-05")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # one late, one misses its meeting
     lines = result.output.splitlines()
     assert lines[0] == "Öppna revisionsrapporter per 2023-09-05: 5 st (försenade: 1, missar sammanträde: 1)"
     rows = [ln for ln in lines if re.match(r"^\d{4}-\d\d-\d\d ", ln)]
@@ -253,7 +253,7 @@ def test_status_planned_meeting_after_deadline(tmp_path):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = CliRunner().invoke(cli, ["revision", "status", "--register", str(path), "--profil", str(PROFIL),
                                       "--per", "2023-10-01"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert "! MISSAR SAMMANTRÄDE: svaret ska beslutas 2023-12-12, efter svarsdagen 2023-11-30" in result.output
     assert "försenade: 4" in result.output  # every report due by 2023-09-29 is now late
 
@@ -401,6 +401,6 @@ def test_status_compares_the_linked_reply(tmp_path):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = CliRunner().invoke(cli, ["revision", "status", "--register", str(path), "--profil", str(PROFIL),
                                       "--per", "2023-09-05"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert "! AVVIKER: svarsfilen har svar_senast 2023-09-29, registret 2023-09-30" in result.output
     assert "! SVARSFIL SAKNAS:" in result.output and "finns-inte.md" in result.output

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="referensdokumenten f
 
 
 def _lines(name: str) -> list[str]:
-    return next(SEEDS.glob(f"{name}_*.txt")).read_text(encoding="utf-8").splitlines()
+    (path,) = SEEDS.glob(f"{name}_*.txt")  # exactly one seed per name: no dependence on listing order
+    return path.read_text(encoding="utf-8").splitlines()
 
 
 def test_placeholders_in_the_seeds_are_exactly_the_known_faults():

@@ -48,7 +48,8 @@ class CheckFailed(RapportgenError):
 
 
 class Abort(RapportgenError):
-    """Stop without further message (already reported)."""
+    """Stop after the details were reported: shows only its own summary line (if it has one)."""
 
     def show(self, file=None) -> None:
-        pass
+        if self.detalj:
+            click.echo(f"Fel: {self.detalj}", err=True, file=file)

@@ -24,9 +24,9 @@ from .base import (CheckFn, Kontroll, Kontrollkontext, check, errors, falt_plats
                    iter_texts, raise_on_errors, registered, run_checks, sort_findings, warnings)
 # Importing a check module registers its checks. A document type module may register checks of
 # its own (those that need another stage, e.g. opening a bilaga's PDF) when it is imported.
-from . import dnr, dokument, ekonomi, numeric, period, revision, sammantrade, tabell, text  # noqa: E402
+from . import dnr, dokument, ekonomi, numeric, period, profil, protokoll, revision, sammantrade, tabell, text  # noqa: E402
 
 __all__ = ["CheckFn", "Finding", "Kontroll", "Kontrollkontext", "Severity", "check", "errors", "falt_plats",
            "group_by_document", "iter_texts", "raise_on_errors", "registered", "run_checks", "sort_findings",
-           "warnings", "dnr", "dokument", "ekonomi", "numeric", "period", "revision", "sammantrade", "tabell",
+           "warnings", "dnr", "dokument", "ekonomi", "numeric", "period", "profil", "protokoll", "revision", "sammantrade", "tabell",
            "text"]

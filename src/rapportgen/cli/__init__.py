@@ -25,11 +25,15 @@ KOMMANDON: dict[str, str] = {
     "delarsrapport": "cli.rapport:delarsrapport_cmd",
     "verksamhetsplan": "cli.rapport:verksamhetsplan_cmd",
     "handling": "cli.handling:handling_cmd",
-    "check": "cli.kontrollera:check_cmd",
+    "kontrollera": "cli.kontrollera:kontrollera_cmd",
+    "protokoll": "cli.protokoll:protokoll_cmd",
+    "utdrag": "cli.protokoll:utdrag_cmd",
+    "anslagsbevis": "cli.protokoll:anslagsbevis_cmd",
     "revision": "cli.revision:revision_group",
     "mallar": "cli.mallar:mallar_group",
     "init": "cli.init:init_cmd",
-    "server": "convert.kommando:server_group",
+    "server": "cli.server:server_group",
+    "serve": "web.cli:serve_cmd",
 }
 
 
@@ -74,8 +78,12 @@ class _Kommandon(dict):
         return [(n, self[n]) for n in self]
 
 
-class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use (cli.commands behaves as a dict)."""
+class LazyGroup(svenska.svensk_grupp()):
+    """A group whose subcommands are imported on first use (cli.commands behaves as a dict).
+
+    Names are Swedish; `check` is an alias of `kontrollera`, and a name written with å/ä/ö
+    (`tjänsteskrivelse`, `delårsrapport`) means the command of the same ASCII name.
+    """
 
     def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +101,9 @@ def cli() -> None:
 
     Fyller Word-mallar med data från Markdown, YAML och Excel, gör PDF med
     LibreOffice och sätter ihop sammanträdeshandlingar.
+
+    Kommandona får skrivas med å, ä och ö (tjänsteskrivelse, delårsrapport,
+    server kör); check är ett annat namn för kontrollera.
     """
 
 

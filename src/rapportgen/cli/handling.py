@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from .options import arbetare_option, konvertering, mallar_option, profil_option
+from .options import (arbetare_option, framsteg, ingen_pdf_option, konvertering, mallar_option, profil_option,
+                      sammanfattning, utmapp)
 
 
 def _manifests(paths: tuple[Path, ...]) -> list[Path]:
@@ -37,9 +38,8 @@ def _batch_outdirs(manifests: list[Path], utmapp: Path) -> list[Path]:
 
 @click.command("handling")
 @click.argument("manifest", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--utmapp", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("outputs/handling"), show_default=True,
-              help="Mapp för kallelse, handling.pdf och manifest.json (en undermapp per manifest vid flera).")
+@utmapp("Mapp för kallelse, handling.pdf och manifest.json (en undermapp per manifest vid flera).")
+@ingen_pdf_option
 @click.option("--publicering", is_flag=True,
               help="Webbversion: utan sekretessärenden och -bilagor, personnummer maskerade.")
 @click.option("--pdfa", is_flag=True, help="Arkivversion (PDF/A).")
@@ -47,46 +47,46 @@ def _batch_outdirs(manifests: list[Path], utmapp: Path) -> list[Path]:
 @profil_option
 @mallar_option
 @arbetare_option
-def handling_cmd(manifest, utmapp, publicering, pdfa, tvinga, profil, mallar, arbetare):
+def handling_cmd(manifest, utmapp, ingen_pdf, publicering, pdfa, tvinga, profil, mallar, arbetare):
     """Skapa kallelse och sammanträdeshandling från ett eller flera manifest.
 
     MANIFEST är en YAML-fil som beskriver sammanträdet, eller en mapp med sådana.
-    Kontrollerna (som `rapportgen check`) körs först; fel stoppar bygget.
+    Kontrollerna (som `rapportgen kontrollera`) körs först; fel stoppar bygget.
+    Med --ingen-pdf skrivs bara kallelsen och de dokument rapportgen gör som .docx.
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+    import time
 
-    from ..assemble.bygg import build_handling
+    from ..commands.build import build_handling
     from ..config import profile_for
     from ..exceptions import Abort, RapportgenError
 
+    if ingen_pdf and (publicering or pdfa):
+        raise click.UsageError("--ingen-pdf går inte ihop med --publicering eller --pdfa (de gäller PDF-filen)")
+    t0 = time.monotonic()
     manifests = _manifests(manifest)
     outdirs = _batch_outdirs(manifests, utmapp)
-    console = Console(stderr=True)
     results, failures = [], []
-    with konvertering(profile_for(manifests[:1], profil), arbetare), \
-            Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                     console=console, transient=True) as progress:
-        task = progress.add_task("sammanträdeshandlingar", total=len(manifests))
+    with konvertering(profile_for(manifests[:1], profil), arbetare), framsteg("Sammanträdeshandlingar") as progress:
         for m, out in zip(manifests, outdirs):
-            def step(msg: str, m=m) -> None:
-                progress.update(task, description=f"{m.name}: {msg}")
             try:
                 prof = profile_for([m], profil)
-                results.append(build_handling(m, out, prof, publicering=publicering, pdfa=pdfa,
-                                              mallar=mallar, progress=step, tvinga=tvinga))
+                results.append(build_handling(m, out, prof, pdf=not ingen_pdf, publicering=publicering,
+                                              pdfa=pdfa, mallar=mallar, tvinga=tvinga, progress=progress))
             except RapportgenError as exc:
                 failures.append(exc)
-            progress.advance(task)
+    filer: list[Path] = []
     for r in results:
-        for f in r.varningar:
+        for f in r.findings:
             click.echo(f.format(), err=True)
-        for mask in r.maskeringar:
-            click.echo(f"maskerat: {mask.format()}", err=True)
-        for path in (r.kallelse_docx, r.kallelse_pdf, r.handling, r.manifest_json):
-            click.echo(f"skrev {path}")
-        click.echo(f"{r.handling.name}: {r.sidor} sidor, {len(r.delar) - 1} delar")
+        for h in r.handlingar:
+            for mask in h.maskeringar:
+                click.echo(f"maskerat: {mask.format()}", err=True)
+        filer += r.filer
+        for h in r.handlingar:
+            click.echo(f"{h.handling.name}: {h.sidor} sidor, {len(h.delar) - 1} delar")
     for exc in failures:
         exc.show()
+    antal = f"; {len(results)} av {len(manifests)} handlingar byggda" if len(manifests) > 1 else ""
+    sammanfattning(filer, t0, utmapp, antal)
     if failures:
         raise Abort(f"{len(failures)} av {len(manifests)} handlingar kunde inte byggas")

@@ -1,4 +1,4 @@
-"""`rapportgen check`: check inputs without making any documents."""
+"""`rapportgen kontrollera` (alias `check`): check inputs without making any documents."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import click
 from .options import profil_option
 
 
-@click.command("check")
+@click.command("kontrollera")
 @click.argument("sokvagar", metavar="SÖKVÄG...", nargs=-1, type=click.Path(path_type=Path))
 @profil_option
 @click.option("--typ", help="Dokumenttyp för alla filer (standard: efter filen, t.ex. tjansteskrivelse).")
 @click.option("--format", "utformat", type=click.Choice(["auto", "rich", "text", "plain"]), default="auto",
               show_default=True, help="Utskrift: tabeller (rich), ren text, eller rich i terminal.")
-def check_cmd(sokvagar, profil, typ, utformat):
+def kontrollera_cmd(sokvagar, profil, typ, utformat):
     """Kontrollera indata utan att göra några dokument.
 
     Kör alla kontroller som gäller för varje fil (mappar gås igenom): platshållare,

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from .options import mallar_option, profil_option
+from .svenska import svensk_grupp
 
 
-@click.group("mallar")
+@click.group("mallar", cls=svensk_grupp())
 def mallar_group():
     """Egna Word-mallar: vilken mall som används, vilka variabler den får använda, kontroll."""
 

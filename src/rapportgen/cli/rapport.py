@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .options import (arbetare_option, echo_findings, ingen_pdf_option, konvertering, mallar_option,
-                      profil_option, utmapp_option)
+                      profil_option, sammanfattning, utmapp_option)
 
 
 def _rapport_command(typ: str, hjalp: str):
@@ -20,16 +20,18 @@ def _rapport_command(typ: str, hjalp: str):
     @mallar_option
     @arbetare_option
     def command(indata, utmapp, ingen_pdf, tvinga, profil, mallar, arbetare):
+        import time
+
         from .. import doctypes
         from ..config import profile_for
 
+        t0 = time.monotonic()
         prof = profile_for([indata], profil)
         with konvertering(prof, arbetare):
             result = doctypes.get(typ).build([indata], utmapp, prof, pdf=not ingen_pdf, mallar=mallar,
                                              tvinga=tvinga)
         echo_findings(result.findings)
-        for path in result.docx + result.pdf:
-            click.echo(f"skrev {path}")
+        sammanfattning(result.docx + result.pdf, t0, utmapp)
 
     return command
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from .options import datum, profil_option, register_path
+from .svenska import svensk_grupp
 
 
-@click.group("revision")
+@click.group("revision", cls=svensk_grupp())
 def revision_group():
     """Revisionsregistret: inkomna revisionsrapporter och deras svarsdagar."""
 
@@ -26,6 +27,7 @@ def revision_status_cmd(register, per, profil):
     Visar dagar kvar och markerar rapporter som redan är försenade och rapporter vars
     svarsdag infaller före nästa sammanträde som kan besluta om svaret. Sammanträdesdagar
     hämtas från profilen (`sammanträden:`) och från registret.
+    Slutkod 0: inget att åtgärda, 1: minst en rapport är försenad eller missar sitt sammanträde.
     """
     import datetime as dt
 
@@ -44,3 +46,6 @@ def revision_status_cmd(register, per, profil):
     for rad in rows:
         compare_reply(rad, prof)
     click.echo(format_status(rows, per, len(meetings_for(reg, prof.sammantraden))))
+    # Exit 1 when a reply is late or will miss its meeting, so a cron job can alert on it.
+    if any(r.sen or r.missar_sammantrade for r in rows):
+        click.get_current_context().exit(1)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .options import (arbetare_option, ingen_pdf_option, konvertering, mallar_option, profil_option,
-                      utmapp_option)
+from .options import (arbetare_option, echo_findings, framsteg, ingen_pdf_option, konvertering, mallar_option,
+                      profil_option, sammanfattning, utmapp_option)
 
 
 @click.command("revisionssvar")
@@ -26,14 +26,18 @@ def revisionssvar_cmd(indata, utmapp, ingen_pdf, tvinga, profil, mallar, arbetar
     Kontrollen stoppar om en rekommendation till nämnden saknar svar eller om svaret är
     daterat efter revisionens sista svarsdag.
     """
+    import time
+
     from .. import doctypes
     from ..config import profile_for
+
+    t0 = time.monotonic()
 
     if not indata:
         raise click.UsageError("ange minst en indatafil (.yaml eller .md)")
     prof = profile_for(indata, profil)
-    with konvertering(prof, arbetare):
+    with konvertering(prof, arbetare), framsteg("Revisionssvar") as progress:
         result = doctypes.get("revisionssvar").build(list(indata), utmapp, prof, pdf=not ingen_pdf,
-                                                     mallar=mallar, tvinga=tvinga)
-    for path in result.docx + result.pdf:
-        click.echo(f"skrev {path}")
+                                                     mallar=mallar, tvinga=tvinga, progress=progress)
+    echo_findings(result.findings)
+    sammanfattning(result.docx + result.pdf, t0, utmapp)

@@ -96,3 +96,42 @@ def metavariabler(command) -> None:
         command.subcommand_metavar = "KOMMANDO [ARGUMENT]..."
         for sub in command.commands.values():
             metavariabler(sub)
+
+
+# Other names of commands: the Swedish verb is the name, the English one an alias.
+ALIAS: dict[str, str] = {"check": "kontrollera"}
+
+_ASCII = str.maketrans("åäöÅÄÖéÉ", "aaoAAOeE")
+
+
+def ascii_namn(name: str) -> str:
+    """'tjänsteskrivelse' -> 'tjansteskrivelse', 'kör' -> 'kor' (the command names are ASCII)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", name).translate(_ASCII)
+
+
+def las_namn(name: str, known) -> str:
+    """The command a name means: itself, an alias, or the ASCII name of a spelling with å/ä/ö."""
+    if name in known:
+        return name
+    for candidate in (ALIAS.get(name), ascii_namn(name), ALIAS.get(ascii_namn(name))):
+        if candidate and candidate in known:
+            return candidate
+    return name
+
+
+def svensk_grupp():
+    """A click.Group class that accepts aliases and spellings with å/ä/ö (made on first use: Click is heavy)."""
+    import click
+
+    class SvenskGrupp(click.Group):
+        def get_command(self, ctx, cmd_name):
+            return super().get_command(ctx, las_namn(cmd_name, self.commands))
+
+        def resolve_command(self, ctx, args):
+            if args:
+                args = [las_namn(args[0], self.commands), *args[1:]]
+            return super().resolve_command(ctx, args)
+
+    return SvenskGrupp

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .options import (arbetare_option, datum, echo_findings, ingen_pdf_option, konvertering, mallar_option,
-                      profil_option, register_path, utmapp_option)
+                      profil_option, register_path, sammanfattning, utmapp_option)
 
 
 @click.command("uppdragslista")
@@ -27,10 +27,13 @@ def uppdragslista_cmd(ark, register, per, utmapp, ingen_pdf, profil, mallar, arb
 
     Rapporterna i revisionsregistret läggs till som rader från Rev.
     """
+    import time
+
     from .. import doctypes
     from ..config import profile_for
     from ..inputs.revisionsregister import load_register
 
+    t0 = time.monotonic()
     prof = profile_for([ark], profil)
     path = register_path(register, ark)
     reg = load_register(path) if path else None
@@ -38,5 +41,4 @@ def uppdragslista_cmd(ark, register, per, utmapp, ingen_pdf, profil, mallar, arb
         result = doctypes.get("uppdragslista").build([ark], utmapp, prof, register=reg, per=per,
                                                      pdf=not ingen_pdf, mallar=mallar)
     echo_findings(result.findings)
-    for out in result.docx + result.pdf:
-        click.echo(f"skrev {out}")
+    sammanfattning(result.docx + result.pdf, t0, utmapp)

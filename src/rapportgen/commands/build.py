@@ -91,9 +91,9 @@ def build(
                     result.utoka(build_batch(sheet, outdir, prof, pdf=pdf, mallar=mallar, tvinga=tvinga,
                                              progress=progress))
             elif name == "kallelse":
-                for i, manifest in enumerate(inputs):
+                for manifest in inputs:
                     out = outdir if len(inputs) == 1 else outdir / manifest.stem
-                    result.utoka(build_handling(manifest, out, prof if profil is not None else None,
+                    result.utoka(build_handling(manifest, out, prof if profil is not None else None, pdf=pdf,
                                                 publicering=publicering, pdfa=pdfa, mallar=mallar,
                                                 tvinga=tvinga, progress=progress))
             else:
@@ -136,13 +136,22 @@ def _register(register: Any, near: Path) -> Any:
     return register
 
 
-def build_handling(manifest: Path, outdir: Path, profil: Profil | None = None, *, publicering: bool = False,
-                   pdfa: bool = False, mallar: Path | None = None, tvinga: bool = False,
+def build_handling(manifest: Path, outdir: Path, profil: Profil | None = None, *, pdf: bool = True,
+                   publicering: bool = False, pdfa: bool = False, mallar: Path | None = None, tvinga: bool = False,
                    progress: Progress | None = None) -> Resultat:
-    """The meeting package of one manifest, as a Resultat (assemble.bygg does the work)."""
+    """The meeting package of one manifest, as a Resultat (assemble.bygg does the work).
+
+    pdf=False writes only the .docx files: the kallelse (without page references) and each
+    document rapportgen makes for the package, after the same checks.
+    """
+    from ..doctypes.base import sidantal
+
+    manifest, outdir = Path(manifest), Path(outdir)
+    prof = profil or profile_for([manifest])
+    if not pdf:
+        return _handling_docx(manifest, outdir, prof, mallar=mallar, tvinga=tvinga, progress=progress)
     from ..assemble.bygg import build_handling as bygg_handling
 
-    prof = profil or profile_for([manifest])
     steps = ["läser manifestet", "konverterar till PDF", "skriver kallelsen med sidhänvisningar",
              "sätter ihop handlingen", "klar"]
 
@@ -152,8 +161,31 @@ def build_handling(manifest: Path, outdir: Path, profil: Profil | None = None, *
 
     h = bygg_handling(manifest, outdir, prof, publicering=publicering, pdfa=pdfa, mallar=mallar,
                       progress=say, tvinga=tvinga)
-    from ..doctypes.base import sidantal
-
     pdfs = [h.kallelse_pdf, h.handling]
     return Resultat(docx=[h.kallelse_docx], pdf=pdfs, andra=[h.manifest_json], findings=list(h.varningar),
                     sidor=sidantal(pdfs), antal=1, handlingar=[h])
+
+
+def _handling_docx(manifest: Path, outdir: Path, profil: Profil, *, mallar: Path | None, tvinga: bool,
+                   progress: Progress | None) -> Resultat:
+    """The package's .docx files without PDF: the kallelse and every generated part (01-namn.docx ...)."""
+    from .. import doctypes
+    from ..checks import Severity, raise_on_errors, run_checks
+    from ..doctypes import kallelse
+
+    h = doctypes.load_handling(manifest, profil)
+    findings = run_checks(h, profil)
+    raise_on_errors(findings, tvinga)
+    result = Resultat(findings=[f for f in findings if f.severity is not Severity.INFO], antal=1)
+    delar = [(i, d) for i, d in enumerate(h.delar) if d.typ is not None and d.doc is not None]
+    total = len(delar) + 1
+    out = kallelse.render(h.falt, outdir / "kallelse.docx", profil, mallar)
+    result.docx.append(out)
+    if progress:
+        progress(1, total, out.name)
+    for n, (i, d) in enumerate(delar, start=2):
+        out = doctypes.get(d.typ).render(d.doc, outdir / f"{i + 1:02d}-{d.fil.stem}.docx", profil, mallar)
+        result.docx.append(out)
+        if progress:
+            progress(n, total, out.name)
+    return result

@@ -42,6 +42,8 @@ Mappen skapades med `rapportgen init`. Den innehåller:
 
 - `rapportgen.yaml` – organisationsprofilen: kommun, förvaltning, nämnd, diarienummermönster,
   undertecknare. Fyll i den först; exemplen nedan hämtar kommun och förvaltning därifrån.
+  `rapportgen kontrollera inputs` påpekar exempelvärdena (Exempelkommun, Förnamn Efternamn) tills
+  de är utbytta.
 - `mallar/` – kopior av rapportgens Word-mallar, en per dokumenttyp. Ändra dem i Word;
   `rapportgen mallar lista` visar vilken mall som används, och varifrån.
 - `inputs/` – ett exempel på indata för varje dokumenttyp.
@@ -58,6 +60,9 @@ Kör kommandona i den här mappen. Dokumenten hamnar i `ut/`.
 | `inputs/verksamhetsplan.yaml` | verksamhetsplan och budget | `rapportgen verksamhetsplan inputs/verksamhetsplan.yaml -o ut` |
 | `inputs/uppdragslista.xlsx` | uppdragslista | `rapportgen uppdragslista inputs/uppdragslista.xlsx -o ut` |
 | `inputs/kallelse.yaml` | kallelse och sammanträdeshandling | `rapportgen handling inputs/kallelse.yaml -o ut/handling` |
+| `inputs/protokoll.yaml` | protokoll (efter sammanträdet) | `rapportgen protokoll inputs/protokoll.yaml -o ut` |
+| `inputs/protokoll.yaml` | protokollsutdrag, ett per § | `rapportgen utdrag inputs/protokoll.yaml -o ut` |
+| `inputs/protokoll.yaml` | anslagsbevis | `rapportgen anslagsbevis inputs/protokoll.yaml -o ut` |
 | `inputs/dokument.md` | bilaga (se nedan) | – |
 
 `inputs/dokument.md` är en bilaga skriven i Markdown (`typ: dokument`). Den blir inget
@@ -76,7 +81,7 @@ sammanträdeshandling där tjänsteskrivelsen och bilagan ingår.
 
 ## Fler kommandon
 
-    rapportgen check inputs
+    rapportgen kontrollera inputs
     rapportgen mallar variabler tjansteskrivelse
     rapportgen mallar kontrollera mallar/tjansteskrivelse.docx
 
@@ -117,10 +122,15 @@ def skapa_arbetsmapp(mapp: str | Path = ".", *, tvinga: bool = False) -> InitRes
 
     write(mapp / "rapportgen.yaml", text=PROFIL_MALL)
     write(mapp / "LÄSMIG.md", text=LASMIG)
+    exempel: set[Path] = set()
     for t in doctypes.all_types():
         shipped = SHIPPED / f"{t.name}.docx"
         if shipped.is_file():
             write(mapp / "mallar" / shipped.name, source=shipped)
-        if t.exempel is not None and t.exempel.is_file():
-            write(mapp / "inputs" / f"{t.name}{t.exempel.suffix}", source=t.exempel)
+        # Types that share an example (protokoll, protokollsutdrag, anslagsbevis) get one copy,
+        # named after the type the example is named after.
+        if t.exempel is not None and t.exempel.is_file() and t.exempel not in exempel:
+            exempel.add(t.exempel)
+            namn = t.exempel.stem if t.exempel.stem in {x.name for x in doctypes.all_types()} else t.name
+            write(mapp / "inputs" / f"{namn}{t.exempel.suffix}", source=t.exempel)
     return result

@@ -70,6 +70,11 @@ def check_file(path: Path, profil: Profil, typ: str | None = None) -> Dokumentre
             result = Dokumentresultat(path, doctype.label)
             doc = doctype.load(path, profil)
             result.findings = run_checks(doc, profil)
+            if typ is None and getattr(getattr(doc, "falt", None), "protokoll", None) is not None:
+                # A meeting manifest with its protokoll part: the protokoll's checks too.
+                from ..doctypes.protokoll import from_handling
+
+                result.findings = sort_findings([*result.findings, *run_checks(from_handling(doc, profil), profil)])
             return result
         if path.suffix.lower() in TABLE_SUFFIXES:
             result = Dokumentresultat(path, "Tabell")
@@ -88,7 +93,12 @@ def kontrollera(paths: Iterable[Path], profil: Profil | None = None, typ: str | 
     files = expand(paths)
     if not files:
         raise InputError("hittade inga filer att kontrollera")
-    return Kontrollrapport([check_file(p, profil, typ) for p in files])
+    rapport = Kontrollrapport([check_file(p, profil, typ) for p in files])
+    # The profile in use is an input too: example values from `rapportgen init` are flagged.
+    profilfynd = run_checks(profil, profil)
+    if profilfynd:
+        rapport.dokument.insert(0, Dokumentresultat(profil.source or Path("rapportgen.yaml"), "Profil", profilfynd))
+    return rapport
 
 
 def check(source: str | Path | Iterable[str | Path], *, profil: Profil | str | Path | None = None,

@@ -92,6 +92,28 @@ class Kontrollinstallningar(Strict):
                                 "(som ekonomisystemets utdrag) eller som positiva")
 
 
+class AnslagInstallning(Strict):
+    """When a justerat protokoll goes up on the anslagstavla (see rapportgen.kalender)."""
+
+    dagar_efter_justering: int = Field(
+        1, ge=0, le=2, description="Anslaget sätts upp så här många dagar efter justeringen (0–2, KL 8 kap. 12 §)")
+    bara_vardagar: bool = Field(
+        True, description="Anslaget sätts upp en vardag: lördag, söndag och helgdag flyttas till nästa vardag")
+    lediga_dagar: list[dt.date] = Field(
+        default_factory=list, description="Egna lediga dagar (t.ex. klämdagar) som inte räknas som vardagar")
+    forvaringsplats: Text | None = Field(
+        None, alias="förvaringsplats", description="Var protokollet förvaras, t.ex. 'Socialförvaltningen, Timrå'")
+
+    @field_validator("lediga_dagar", mode="before")
+    @classmethod
+    def _dates(cls, value):
+        from ..model.revision import parse_date
+
+        if value is None:
+            return []
+        return [parse_date(v) for v in value] if isinstance(value, list) else value
+
+
 class Profil(Strict):
     """Settings for one organisation (kommun and förvaltning)."""
 
@@ -147,6 +169,8 @@ class Profil(Strict):
 
     konvertering: Konvertering = Field(default_factory=Konvertering)
     kontroller: Kontrollinstallningar = Field(default_factory=Kontrollinstallningar)
+    anslag: AnslagInstallning = Field(default_factory=AnslagInstallning,
+                                      description="Protokollets anslag: uppsättning och helgdagsregler")
 
     _source: Path | None = PrivateAttr(None)
 

@@ -49,6 +49,29 @@ def _libreoffice_version() -> str:
 
 _ENGINE: str | None = None
 
+# Bump when the conversion changes in a way the code digest below cannot see (LibreOffice's
+# environment, fonts installed with the package ...).
+KONVERTERING_VERSION = "1"
+# The modules whose code shapes the PDF; their source is part of every cache key.
+_KOD = ("options.py", "prepare.py", "_unoserve.py", "pool.py", "server.py", "__init__.py")
+_KOD_DIGEST: str | None = None
+
+
+def konverteringskod() -> str:
+    """KONVERTERING_VERSION and a digest of the conversion code, so an edit to it never reuses a stale PDF."""
+    global _KOD_DIGEST
+    if _KOD_DIGEST is None:
+        h = hashlib.sha256(KONVERTERING_VERSION.encode())
+        here = Path(__file__).resolve().parent
+        for name in _KOD:
+            h.update(name.encode() + b"\0")
+            try:
+                h.update((here / name).read_bytes())
+            except OSError:
+                h.update(b"saknas")
+        _KOD_DIGEST = f"konvertering {KONVERTERING_VERSION}/{h.hexdigest()[:16]}"
+    return _KOD_DIGEST
+
 
 def engine_version() -> str:
     global _ENGINE
@@ -77,8 +100,10 @@ class Cache:
         self.missar = 0
 
     def key(self, source: Path, options_key: str, title: str) -> str:
+        """The source's content, the conversion settings (options, title), the engine (rapportgen,
+        LibreOffice) and the conversion code: a change to any of them makes a new PDF."""
         h = hashlib.sha256()
-        for part in (content_hash(source), options_key, title, engine_version()):
+        for part in (content_hash(source), options_key, title, engine_version(), konverteringskod()):
             h.update(part.encode() + b"\0")
         return h.hexdigest()
 

@@ -8,6 +8,7 @@ everything it started.
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import os
 import shutil
 import signal
@@ -63,11 +64,11 @@ def uno_python() -> str:
     """A Python that can import uno: this one (a venv with --system-site-packages), else the system's."""
     global _PYTHON
     if _PYTHON is None:
-        try:
-            import uno  # noqa: F401
-
+        # find_spec, not import: importing uno installs its import hook in this process, which
+        # turns later ModuleNotFoundError into plain ImportError (uvicorn's optional imports break).
+        if importlib.util.find_spec("uno") is not None:
             _PYTHON = sys.executable
-        except ImportError:
+        else:
             if os.path.exists(SYSTEM_PYTHON) and _has_uno(SYSTEM_PYTHON):
                 _PYTHON = SYSTEM_PYTHON
             else:

@@ -20,10 +20,12 @@ from typing import Any
 
 from ..config import Profil
 from ..exceptions import InputError
-from . import delarsrapport, dokument, kallelse, revisionssvar, tjansteskrivelse, uppdragslista, verksamhetsplan
+from . import (anslagsbevis, delarsrapport, dokument, kallelse, protokoll, protokollsutdrag, revisionssvar,
+               tjansteskrivelse, uppdragslista, verksamhetsplan)
 from .base import EXEMPEL, DocType, Utdata  # noqa: F401  (part of the registry's API)
 
-MODULER = (tjansteskrivelse, revisionssvar, uppdragslista, dokument, kallelse, delarsrapport, verksamhetsplan)
+MODULER = (tjansteskrivelse, revisionssvar, uppdragslista, dokument, kallelse, delarsrapport, verksamhetsplan,
+           protokoll, protokollsutdrag, anslagsbevis)
 
 
 class Register:

@@ -78,8 +78,6 @@ class DocType:
         All inputs are loaded and checked before anything is written, so a bad input stops
         the build with nothing half-made on disk.
         """
-        from ..convert import convert_many
-
         profil = profil or Profil()
         docs = [self.load(Path(p), profil) for p in inputs]
         if self.forbered is not None:
@@ -87,7 +85,9 @@ class DocType:
         elif opts:
             raise TypeError(f"{self.name}: okända inställningar {', '.join(sorted(opts))}")
         delar = [u for d in docs for u in self.delar(d, profil)]
-        findings = [f for u in delar for f in run_checks(u.doc, profil)]
+        # A document written as several outputs (a protokoll's utdrag) is checked once.
+        checked = list({id(u.doc): u.doc for u in delar}.values())
+        findings = [f for d in checked for f in run_checks(d, profil)]
         raise_on_errors(findings, tvinga)
         result = Resultat(findings=findings, antal=len(docs))
         total = len(delar)
@@ -99,11 +99,8 @@ class DocType:
                 progress(i, total, out.name)
         if pdf and result.docx:
             titlar = {out: u.titel for out, u in zip(result.docx, delar) if u.titel}
-            result.pdf = convert_many(result.docx, titlar=titlar, installningar=profil.konvertering)
+            result.pdf = konvertera(result.docx, profil, titlar=titlar, progress=progress)
             result.sidor = sidantal(result.pdf)
-            if progress:
-                for i, p in enumerate(result.pdf, start=1):
-                    progress(i, total, p.name)
         return result
 
 
@@ -111,6 +108,37 @@ def _titel(doc: Any) -> str | None:
     falt = getattr(doc, "falt", None)
     titel = getattr(falt, "titel", None)
     return titel if isinstance(titel, str) else None
+
+
+def konvertera(docx: list[Path], profil: Profil, *, titlar: dict[Path, str] | None = None,
+               progress: Progress | None = None) -> list[Path]:
+    """Convert to PDF on the session's pool; progress(done, total, name) as documents are converted.
+
+    convert_many reports nothing until its batch is done, so with a progress callback the
+    documents go in slices of at least the pool's size (about 20 steps for a big batch).
+    """
+    import math
+    import os
+
+    from ..convert import ConversionErrors, convert_many, session
+
+    if progress is None or not docx:
+        return convert_many(docx, titlar=titlar, installningar=profil.konvertering)
+    total = len(docx)
+    fel: list[tuple[Path, str]] = []
+    with session(profil.konvertering) as s:
+        size = max(s.arbetare or os.cpu_count() or 1, math.ceil(total / 20))
+        progress(0, total, "")
+        for start in range(0, total, size):
+            part = docx[start:start + size]
+            try:
+                convert_many(part, titlar=titlar, installningar=profil.konvertering)
+            except ConversionErrors as exc:  # the others in the slice were written; go on, report all
+                fel += exc.fel
+            progress(min(start + size, total), total, part[-1].with_suffix(".pdf").name)
+    if fel:
+        raise ConversionErrors(fel)
+    return [d.with_suffix(".pdf") for d in docx]
 
 
 def sidantal(pdfs: list[Path]) -> dict[Path, int]:

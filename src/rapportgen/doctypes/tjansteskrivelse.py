@@ -32,7 +32,7 @@ from ..model.tjansteskrivelse import (
 from ..render.blocks import BlockWriter
 from ..render.docx import render_typ
 from ..render.kontext import PersonKontext, ProfilKontext, kontext_dict
-from .base import EXEMPEL, DocType, Progress, sidantal
+from .base import EXEMPEL, DocType, Progress, konvertera, sidantal
 
 TYP = "tjansteskrivelse"
 
@@ -243,7 +243,6 @@ def build_batch(
 ) -> Resultat:
     """One tjänsteskrivelse per row. A bad row is reported and skipped; the others are made."""
     from ..checks import raise_on_errors, run_checks
-    from ..convert import convert_many
     from ..exceptions import RapportgenError
     from ..inputs.batch import load_batch, resolve_body
     from ..inputs.markdown import parse_body
@@ -293,9 +292,6 @@ def build_batch(
             if progress and not pdf:
                 progress(n, len(rows), "")
     if pdf and result.docx:
-        result.pdf = convert_many(result.docx, installningar=profil.konvertering)
+        result.pdf = konvertera(result.docx, profil, progress=progress)
         result.sidor = sidantal(result.pdf)
-        if progress:
-            for n, p in enumerate(result.pdf, start=1):
-                progress(n, len(result.pdf), p.name)
     return result

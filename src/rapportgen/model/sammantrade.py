@@ -128,6 +128,9 @@ class Sammantrade(Strict):
     vid_forhinder: Person = Field(alias="vid_förhinder", description="Vem som meddelas vid förhinder: namn, telefon, e-post")
     titel: Optional[Text] = Field(None, description="Dokumenttitel för handlingen (standard: 'Sammanträdeshandling ...')")
     arenden: list[Arende] = Field(alias="ärenden", min_length=1, description="Ärendena i ärendelistans ordning")
+    protokoll: Optional[Text | dict[str, Any]] = Field(
+        None, description="Protokollsdelen, ifylld efter sammanträdet: en fil (t.ex. protokoll.yaml, relativt "
+                          "manifestet) eller fälten direkt (se rapportgen.model.protokoll)")
 
     @field_validator("klockan", mode="before")
     @classmethod
