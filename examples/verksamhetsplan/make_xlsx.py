@@ -1,6 +1,6 @@
 """Makes this example's Excel files (budget 2024, plan 2025-2026). Run: python make_xlsx.py
 
-Amounts in kronor with öre, built from the Driftbudget of the seeds (000) scaled to 2023-2026.
+Amounts in kronor with öre, built from the Driftbudget of the seeds (000) scaled to 2022-2026.
 """
 
 import random
@@ -29,7 +29,7 @@ DRIFT = [
     ("Politisk verksamhet", "Ledning", 0, -2364),
 ]
 # Growth from budget 2022 per column (intäkter, kostnader).
-KOLUMNER = [("Bokslut 2023", 1.035, 1.071), ("Budget 2024", 1.06, 1.092), ("Plan 2025", 1.081, 1.113),
+KOLUMNER = [("Bokslut 2022", 1.012, 1.038), ("Budget 2024", 1.06, 1.092), ("Plan 2025", 1.081, 1.113),
             ("Plan 2026", 1.103, 1.135)]
 
 

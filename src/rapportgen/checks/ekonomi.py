@@ -16,7 +16,7 @@ from ..model.rapport import Rapport, text_kalla
 from ..model.finding import Finding, Severity
 from .base import Kontrollkontext, check
 from .numeric import Tolerans, jamfor, kontrollera_summa
-from .text import block_texts, placeholder_findings
+from .text import block_texts, placeholder_findings, profile_hints
 
 
 @check(Rapport, "netto")
@@ -134,22 +134,28 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
 
 
 @check(Rapport, "platshallare")
-def placeholders_left(doc: Rapport) -> Iterator[Finding]:
-    """Platshållare ('XX', 'Skriv text här') i målen och de återkommande texterna."""
+def placeholders_left(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """Platshållare ('XX', 'Skriv text här', 'Ange ...') i målen, texterna och arkens namn."""
+    extra = profile_hints(ktx)
     for key, blocks in doc.texter.items():
         path = text_kalla(doc.fil, getattr(doc.falt.texter, key))
         texts = ((f"rad {line}" if line else None, text) for line, text in block_texts(blocks))
-        yield from placeholder_findings(str(path), texts)
+        yield from placeholder_findings(str(path), texts, extra=extra)
     if doc.falt.texter.ekonomi:
         path = text_kalla(doc.fil, doc.falt.texter.ekonomi)
         for namn, blocks in doc.kommentarer.items():
             texts = ((f"rad {line}" if line else None, text) for line, text in block_texts(blocks))
-            yield from placeholder_findings(str(path), texts)
+            yield from placeholder_findings(str(path), texts, extra=extra)
+    # The sheets' text cells: project and verksamhet names ('Ange investering per rad').
+    yield from placeholder_findings(str(doc.drift.fil), ((v.plats, v.namn) for v in doc.drift.verksamheter), extra=extra)
+    if doc.investeringar is not None:
+        inv = doc.investeringar
+        yield from placeholder_findings(str(inv.fil), ((p.plats, p.projekt) for p in inv.projekt), extra=extra)
     malfil = str(doc.malfil or doc.fil)
     for mb in doc.malbilder:
         for mal in mb.mal:
             parts = [mal.titel, mal.text, mal.uppfoljning, mal.analys, *mal.bidrag, *mal.forvantad_effekt]
-            yield from placeholder_findings(malfil, ((mal.rubrik, t) for t in parts if t))
+            yield from placeholder_findings(malfil, ((mal.rubrik, t) for t in parts if t), extra=extra)
 
 
 @check(Rapport, "malstatus")
@@ -162,3 +168,120 @@ def goal_status(doc: Rapport) -> Iterator[Finding]:
             if mal.status is None:
                 yield Finding(Severity.VARNING, "malstatus", str(doc.malfil or doc.fil),
                               "målet saknar status (upp, höger eller ned)", plats=mal.rubrik)
+
+
+@check(Rapport, "kolumnar")
+def column_years(doc: Rapport) -> Iterator[Finding]:
+    """Kolumnernas år mot dokumentets datum: Bokslut bara för avslutade år, Plan bara för kommande."""
+    import re
+
+    datum = doc.falt.datum
+    if datum is None:
+        return
+    tabeller = [(doc.drift.fil, doc.drift.indata)]
+    if doc.investeringar is not None:
+        tabeller.append((doc.investeringar.fil, doc.investeringar.indata))
+    for fil, kolumner in tabeller:
+        for kolumn in kolumner:
+            m = re.fullmatch(r"(Bokslut|Plan) (\d{4})", kolumn)
+            if not m:
+                continue
+            art, ar = m.group(1), int(m.group(2))
+            if art == "Bokslut" and ar >= datum.year:
+                yield Finding(Severity.FEL, "kolumnar", str(fil),
+                              f"kolumnen '{kolumn}': år {ar} är inte avslutat den {datum.isoformat()} "
+                              "(dokumentets datum); ett bokslut finns bara för avslutade år, skriv "
+                              f"t.ex. 'Prognos {ar}' eller 'Bokslut {datum.year - 1}'",
+                              plats=f"kolumn '{kolumn}'", forvantat=f"Bokslut {datum.year - 1} eller tidigare",
+                              funnet=kolumn)
+            elif art == "Plan" and ar <= datum.year:
+                yield Finding(Severity.FEL, "kolumnar", str(fil),
+                              f"kolumnen '{kolumn}': år {ar} har redan börjat den {datum.isoformat()} "
+                              "(dokumentets datum); en plan gäller kommande år",
+                              plats=f"kolumn '{kolumn}'", forvantat=f"Plan {datum.year + 1} eller senare",
+                              funnet=kolumn)
+
+
+@check(Rapport, "tecken")
+def sign_convention(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """Kostnaderna i ekonomiarket har profilens tecken (kontroller.kostnader: negativa eller positiva)."""
+    d = doc.drift
+    vald = d.kostnader_i_arket
+    andra = "positiva" if vald == "negativa" else "negativa"
+    fel_tecken, ratt = [], 0
+    for v in d.verksamheter:
+        for kolumn, value in v.kostnader.varden.items():
+            # A deviation column may carry either sign; only amounts are checked.
+            if value is None or value == 0 or "avvikelse" in kolumn.casefold():
+                continue
+            if value > 0:  # held negative: a positive cost here contradicts the convention
+                fel_tecken.append((v, kolumn, value))
+            else:
+                ratt += 1
+    if not fel_tecken:
+        return
+    fmt = ktx.formatter
+
+    def as_written(value):
+        return fmt.belopp(value if vald == "negativa" else -value, "tkr")
+
+    if not ratt:
+        v, kolumn, value = fel_tecken[0]
+        yield Finding(Severity.FEL, "tecken", str(d.fil),
+                      f"kostnaderna i arket är {andra} belopp ({len(fel_tecken)} celler), men profilen anger "
+                      f"kostnader som {vald} (kontroller.kostnader); ändra arket eller profilen",
+                      plats=v.kostnader.platser.get(kolumn), forvantat=f"kostnader som {vald} belopp",
+                      funnet=f"{as_written(value)} för {v.namn}, {kolumn}")
+        return
+    for v, kolumn, value in fel_tecken:
+        yield Finding(Severity.FEL, "tecken", str(d.fil),
+                      f"kostnaden för {v.namn}, {kolumn}, har fel tecken: profilen anger kostnader som "
+                      f"{vald} belopp (kontroller.kostnader)", plats=v.kostnader.platser.get(kolumn),
+                      forvantat=f"ett {vald[:-1]}t belopp", funnet=as_written(value))
+
+
+@check(Rapport, "period")
+def sheet_period(doc: Rapport) -> Iterator[Finding]:
+    """Ekonomiarkets rubrik ('period 2023 01-08') avser rapportens period."""
+    from ..format import Period, parse_period
+    from .period import describe
+    from .sammantrade import ark_perioder
+
+    if doc.typ != "delarsrapport" or not doc.falt.period:
+        return
+    p = parse_period(doc.falt.period)
+    if p is None:
+        return
+    own = Period(p.ar or doc.falt.ar, p.start, p.slut)
+    for plats, text, period in ark_perioder(doc.drift.titlar):
+        if not period.samma_slut(own):
+            yield Finding(Severity.FEL, "period", str(doc.drift.fil),
+                          f"arkets rubrik avser {describe(period)} ('{text}'), rapportens period är "
+                          f"{doc.falt.period} ({describe(own)})", plats=plats,
+                          forvantat=describe(own), funnet=describe(period))
+
+
+@check(Rapport, "summarad")
+def given_total_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """Ekonomiarkets egna summarader (Summa, Totalt) är summan av verksamheterna."""
+    from ..model.tabell import Tabellcell
+    from .tabell import _tolerans
+
+    d = doc.drift
+    faktor = Decimal(1000) if d.enhet == "tkr" else Decimal(1)
+    for radtyp, rad in d.summarader:
+        for kolumn, given in rad.varden.items():
+            if given is None or kolumn not in d.indata:
+                continue
+            expected = d.varde(d.verksamheter, radtyp, kolumn)
+            if expected is None:
+                continue
+            exponent = (given / faktor).normalize().as_tuple().exponent
+            steg = faktor * Decimal(10) ** (exponent if isinstance(exponent, int) and exponent < 0 else 0)
+            if abs(given - expected) <= _tolerans([Tabellcell("", given, steg)], ktx):
+                continue
+            yield Finding(Severity.FEL, "summarad", str(d.fil),
+                          f"'{rad.etikett}', {kolumn}: summaraden är inte summan av verksamheternas "
+                          f"{radtyp}", plats=rad.platser.get(kolumn),
+                          forvantat=ktx.formatter.belopp(expected, "kr", 2 if d.enhet == "kr" else 0),
+                          funnet=ktx.formatter.belopp(given, "kr", 2 if d.enhet == "kr" else 0))

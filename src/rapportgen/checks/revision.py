@@ -62,10 +62,12 @@ def nothing_to_answer(doc: RevisionssvarDoc) -> Iterator[Finding]:
 
 
 @check(RevisionssvarDoc, "platshallare")
-def placeholders_left(doc: RevisionssvarDoc) -> Iterator[Finding]:
+def placeholders_left(doc: RevisionssvarDoc, ktx) -> Iterator[Finding]:
     from .base import iter_texts
+    from .text import profile_hints
 
+    extra = profile_hints(ktx)
     for path, text in iter_texts(doc.falt.model_dump(by_alias=True, mode="json")):
-        for hit in find_placeholders(text):
+        for hit in find_placeholders(text, extra):
             yield Finding(Severity.FEL, "platshallare", str(doc.fil),
                           f"platshållare kvar i texten: '{hit}'", plats=f"fält '{path}'")

@@ -12,7 +12,7 @@ from ..model.sammantrade import Handling
 from ..model.tjansteskrivelse import TjansteskrivelseDoc
 from ..model.finding import Finding, Severity
 from .base import Kontrollkontext, check, iter_texts, run_checks
-from .text import placeholder_findings
+from .text import placeholder_findings, profile_hints
 
 
 def _norm(text: str) -> str:
@@ -152,7 +152,7 @@ def placeholders_in_generated(h: Handling, ktx: Kontrollkontext) -> Iterator[Fin
     data = h.falt.model_dump(by_alias=True, mode="json")
     texts = ((h.plats(*_loc(path)) or f"fält '{path}'", text) for path, text in iter_texts(data)
              if not path.endswith((".fil", ".tjänsteskrivelse", "lösenord")))
-    yield from placeholder_findings(str(h.fil), texts)
+    yield from placeholder_findings(str(h.fil), texts, extra=profile_hints(ktx))
     for d in h.delar:
         if d.doc is not None:
             yield from run_checks(d.doc, ktx.profil)
@@ -273,3 +273,268 @@ def same_figure_in_two_documents(h: Handling, ktx: Kontrollkontext) -> Iterator[
                             plats=f"rad {tabell.rad + 2 + ri}, kolumn '{huvud[ci]}'",
                             forvantat=fmt.belopp(varde, enhet, decimals),
                             funnet=fmt.belopp(shown * ENHETER[enhet], enhet, decimals))
+
+
+# --- the same (row label, column) in any two parts of the package -----------------------------
+
+def _synonymer(ktx: Kontrollkontext) -> dict[str, str]:
+    """Label -> the label it is compared as: the profile's synonyms and the built-in column names."""
+    from ..model.tabell import norm
+
+    out = {norm(k): norm(v) for k, v in _KOLUMN_SYNONYMER.items()}
+    for canon, others in ktx.profil.kontroller.synonymer.items():
+        for other in [canon, *others]:
+            out[norm(other)] = norm(canon)
+    return out
+
+
+def _delar_med_tabeller(h: Handling):
+    """(part label, document, its table models) for every loaded part of the package."""
+    from .tabell import tabeller
+
+    for d in h.delar:
+        if d.doc is None:
+            continue
+        found = tabeller(d.doc)
+        if found:
+            yield d, found
+
+
+@check(Handling, "samma_tal")
+def same_figure_in_any_two_parts(h: Handling, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """Samma radrubrik och kolumn i två delar av handlingen ska ha samma belopp (synonymer i profilen)."""
+    import difflib
+    from decimal import Decimal
+
+    from ..model.tabell import norm
+
+    syn = _synonymer(ktx)
+    fmt = ktx.formatter
+    # (label, column, unit kind) -> first place it was given: (value, step, part, table, row, column)
+    seen: dict[tuple[str, str, str], tuple] = {}
+    labels_by_column: dict[tuple[str, str], dict[str, tuple]] = {}
+    for d, models in _delar_med_tabeller(h):
+        for t in models:
+            kind = "kr" if t.enhet else "tal"
+            for rad in t.rader:
+                if not rad.etikett.strip():
+                    continue
+                label = syn.get(norm(rad.etikett), norm(rad.etikett))
+                for k, cell in enumerate(rad.celler):
+                    if cell.varde is None:
+                        continue
+                    column = syn.get(norm(t.kolumner[k]), norm(t.kolumner[k]))
+                    key = (label, column, kind)
+                    entry = (cell.varde, cell.steg, d, t, rad, t.kolumner[k], cell)
+                    labels_by_column.setdefault((column, kind), {}).setdefault(label, entry)
+                    first = seen.setdefault(key, entry)
+                    if first is entry or first[2].fil == d.fil:
+                        continue
+                    value0, steg0, d0, t0, rad0, kolumn0, cell0 = first
+                    tol = max(steg0, cell.steg) * ktx.tolerans.tkr if max(steg0, cell.steg) else Decimal("0.005")
+                    if abs(cell.varde - value0) <= tol:
+                        continue
+                    decimals = _decimals_of(cell.steg, t.enhet)
+                    show = (lambda v: fmt.belopp(v, t.enhet, decimals)) if t.enhet else (lambda v: fmt.tal(v, decimals))
+                    yield Finding(
+                        Severity.FEL, "samma_tal", str(d.fil),
+                        f"'{rad.etikett}', {t.kolumner[k]}, skiljer sig från '{rad0.etikett}', {kolumn0} i "
+                        f"{d0.fil.name} ({cell0.plats})",
+                        plats=cell.plats, forvantat=show(value0), funnet=show(cell.varde))
+    # Close but different labels under the same column, in different parts: did you mean ...?
+    for (column, kind), labels in labels_by_column.items():
+        names = list(labels)
+        for i, label in enumerate(names):
+            entry = labels[label]
+            others = [n for n in names[:i] if labels[n][2].fil != entry[2].fil]
+            close = difflib.get_close_matches(label, others, n=1, cutoff=0.85)
+            if close:
+                other = labels[close[0]]
+                yield Finding(
+                    Severity.VARNING, "samma_tal", str(entry[2].fil),
+                    f"'{entry[4].etikett}' ({entry[5]}) liknar '{other[4].etikett}' i {other[2].fil.name}; "
+                    f"menade du '{other[4].etikett}'? Ange dem som synonymer i profilen "
+                    "(kontroller: synonymer:) så jämförs beloppen", plats=entry[6].plats)
+
+
+def _decimals_of(steg, enhet: str | None) -> int:
+    from ..format import ENHETER
+
+    if not steg:
+        return 0
+    exponent = (steg / ENHETER.get(enhet or "kr", 1)).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+# --- periods: every part of an ärende about the same period ----------------------------------
+
+def ark_perioder(texts):
+    """Period expressions in a sheet's title cells, 'period 2023 01-08' included: (plats, text, Period)."""
+    from ..format import Period, find_periods
+
+    out = []
+    for text, plats in texts:
+        for hit in find_periods(text):
+            out.append((plats, hit.text, hit.period))
+        for m in re.finditer(r"\b(20\d\d) ?(0[1-9]|1[0-2]) ?[-–] ?(0[1-9]|1[0-2])\b", text):
+            out.append((plats, m.group(0), Period(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+    return out
+
+
+def _del_period(d):
+    """(the period a bilaga is about, where it says so, what it says) or None."""
+    from ..format import Period, parse_period
+    from ..model.dokument import DokumentDoc
+    from ..model.rapport import Rapport
+    from .period import period_mentions, reference_period
+
+    doc = d.doc
+    if isinstance(doc, Rapport) and doc.falt.typ == "delarsrapport" and doc.falt.period:
+        p = parse_period(doc.falt.period)
+        if p is not None:
+            return Period(p.ar or doc.falt.ar, p.start, p.slut), str(doc.fil), "fält 'period'", doc.falt.period
+    texts = [(d.manifest_plats, d.etikett)]
+    dokument = None
+    if isinstance(doc, DokumentDoc):
+        texts += [("fält 'titel'", doc.falt.titel)] + (
+            [("fält 'undertitel'", doc.falt.undertitel)] if doc.falt.undertitel else [])
+        dokument = str(doc.fil)
+    mentions = period_mentions(texts)
+    ref = reference_period(mentions)
+    if ref is None:
+        return None
+    first = next(m for m in mentions if m.traff.period.samma_slut(ref))
+    where_doc = dokument if first.plats != d.manifest_plats else None
+    return ref, where_doc, first.plats, first.traff.text
+
+
+def _arende_period(h: Handling, i: int):
+    """The period an ärende is about: its tjänsteskrivelse's title, then the ärendemening, the
+    beslutsunderlag and the text (the period named most often)."""
+    from .period import period_mentions, reference_period
+    from .text import block_texts
+
+    a = h.arenden[i]
+    doc = _tjansteskrivelse(h, i)
+    groups = []
+    if doc is not None:
+        groups.append(period_mentions([("titel", doc.falt.titel)]))
+    groups.append(period_mentions([("ärendemening", a.arendemening)]))
+    if doc is not None:
+        f = doc.falt
+        groups.append(period_mentions([(None, t) for t in [*f.beslutsunderlag, *f.forslag_till_beslut]]
+                                      + [(None, t) for blocks in doc.avsnitt.values() for _, t in block_texts(blocks)]))
+    for mentions in groups:
+        ref = reference_period(mentions)
+        if ref is not None:
+            return ref, mentions[0].traff.text
+    return None
+
+
+@check(Handling, "period")
+def periods_in_package(h: Handling) -> Iterator[Finding]:
+    """Bilagorna avser samma period (slutmånad) som ärendet, t.ex. ingen juli-rapport i ett augustiärende."""
+    from .period import describe
+
+    for i, a in enumerate(h.arenden):
+        bilagor = [d for d in h.delar_for(i) if d.bilaga_nr is not None]
+        if not bilagor:
+            continue
+        ref = _arende_period(h, i)
+        if ref is None:
+            continue
+        period, said = ref
+        for d in bilagor:
+            own = _del_period(d)
+            if own is None:
+                continue
+            p, dokument, plats, text = own
+            if p.samma_slut(period):
+                continue
+            yield Finding(Severity.FEL, "period", dokument or str(h.fil),
+                          f"ärende {a.punkt}: bilagan '{d.etikett}' avser {describe(p)} ('{text}'), "
+                          f"ärendet {describe(period)} ('{said}')",
+                          plats=plats, forvantat=describe(period), funnet=describe(p))
+
+
+# --- the package consistent with itself: uppdragslista against the agenda, titles --------------
+
+def _dnr_nyckel(dnr: str | None) -> str:
+    """'SN/2023:200', '2023:200' and 'SN 2023:200' are the same case."""
+    text = "".join((dnr or "").split())
+    return re.split(r"[/ ]", text)[-1] if "/" in text else re.sub(r"^[A-Za-zÅÄÖåäö.]+", "", text)
+
+
+def _arende_behandlar(h: Handling, i: int, rad) -> bool:
+    """Whether ärende i deals with the uppdrag row: the same dnr, or its tjänsteskrivelse refers to
+    the decision that gave the uppdrag (organ, date and §)."""
+    from ..identifiers import Beslutsreferens
+    from .base import iter_texts
+
+    a = h.arenden[i]
+    doc = _tjansteskrivelse(h, i)
+    key = _dnr_nyckel(rad.diarienr)
+    if key and key in {_dnr_nyckel(a.dnr), _dnr_nyckel(doc.falt.dnr if doc else None)} - {""}:
+        return True
+    if doc is None or rad.beslutsdatum is None or not rad.paragraf:
+        return False
+    m = re.search(r"\d+", rad.paragraf)
+    if not m:
+        return False
+    paragraf = int(m.group(0))
+    organ = rad.uppdragsgivare.strip().rstrip(".").casefold()
+    for _, text in iter_texts(doc.falt.model_dump(by_alias=True, mode="json")):
+        for ref in Beslutsreferens.find_all(text):
+            if (ref.datum == rad.beslutsdatum and ref.paragraf == paragraf
+                    and ref.organ.rstrip(".").casefold() == organ):
+                return True
+    return False
+
+
+@check(Handling, "uppdrag_dagordning")
+def uppdrag_match_agenda(h: Handling) -> Iterator[Finding]:
+    """Uppdrag med status Avslutas har ett ärende på dagordningen, och ett ärende som behandlar ett
+    uppdrag ger det status Avslutas."""
+    from ..model.uppdragslista import UppdragslistaDoc, UppdragStatus
+
+    for d in h.delar:
+        lista = d.doc
+        if not isinstance(lista, UppdragslistaDoc):
+            continue
+        egen = {_dnr_nyckel(lista.dnr), _dnr_nyckel(d.arende.dnr)} - {""}
+        arenden = [i for i, a in enumerate(h.arenden) if i != d.arende_nr and a.dnr
+                   and _dnr_nyckel(a.dnr) not in egen]
+        arenden += [i for i, a in enumerate(h.arenden) if i != d.arende_nr and not a.dnr
+                    and _tjansteskrivelse(h, i) is not None]
+        for rad in lista.rader:
+            traffar = [i for i in arenden if _arende_behandlar(h, i, rad)]
+            namn = f"'{rad.uppdrag[:70]}{'…' if len(rad.uppdrag) > 70 else ''}'"
+            dnr = f" ({rad.diarienr})" if rad.diarienr else ""
+            if rad.status is UppdragStatus.AVSLUTAS and not traffar:
+                yield Finding(Severity.FEL, "uppdrag_dagordning", str(d.fil),
+                              f"uppdraget {namn}{dnr} har status Avslutas, men inget ärende på "
+                              "dagordningen behandlar det (samma dnr eller en hänvisning till beslutet)",
+                              plats=f"uppdraget {rad.diarienr or namn}", forvantat="ett ärende på dagordningen",
+                              funnet="inget ärende")
+            elif rad.status is not UppdragStatus.AVSLUTAS:
+                for i in traffar:
+                    a = h.arenden[i]
+                    yield Finding(Severity.FEL, "uppdrag_dagordning", str(h.fil),
+                                  f"ärende {a.punkt} behandlar uppdraget {namn}{dnr}, men uppdragslistan "
+                                  f"({d.fil.name}) visar status {rad.status.value}",
+                                  plats=h.plats("ärenden", i) or h.plats("arenden", i),
+                                  forvantat="Avslutas", funnet=rad.status.value)
+
+
+@check(Handling, "titel")
+def title_matches_arendemening(h: Handling) -> Iterator[Finding]:
+    """Tjänsteskrivelsens rubrik är ärendemeningen i ärendelistan."""
+    for i, a in enumerate(h.arenden):
+        doc = _tjansteskrivelse(h, i)
+        if doc is None or _norm(doc.falt.titel) == _norm(a.arendemening):
+            continue
+        yield Finding(Severity.VARNING, "titel", str(h.fil),
+                      f"ärende {a.punkt}: ärendemeningen i ärendelistan skiljer sig från rubriken i "
+                      f"tjänsteskrivelsen {doc.fil.name}",
+                      plats=h.plats("ärenden", i, "ärendemening") or h.plats("ärenden", i),
+                      forvantat=doc.falt.titel, funnet=a.arendemening)

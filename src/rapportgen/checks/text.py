@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, Mapping
 
 from ..model.block import Block, Lista, Rubrik, Stycke, Tabell, runs_text
 from ..model.tjansteskrivelse import AVSNITT, TjansteskrivelseDoc
+from ..model.uppdragslista import UppdragslistaDoc
 from ..model.finding import Finding, Severity
 from .base import check, falt_plats, iter_texts
 
@@ -36,9 +37,22 @@ PLACEHOLDER = re.compile(
 )
 
 
-def find_placeholders(text: str) -> list[str]:
-    """Every placeholder or template hint in text, as written."""
-    return [m.group(0).strip() for m in PLACEHOLDER.finditer(text)]
+def find_placeholders(text: str, extra: Iterable[str] = ()) -> list[str]:
+    """Every placeholder or template hint in text, as written; extra: the profile's own hint
+    texts (kontroller.platshållare), matched case-insensitively."""
+    hits = [m.group(0).strip() for m in PLACEHOLDER.finditer(text)]
+    folded = text.casefold()
+    for hint in extra:
+        start = folded.find(hint.casefold()) if hint.strip() else -1
+        if start >= 0:
+            hits.append(text[start:start + len(hint)])
+    return hits
+
+
+def profile_hints(ktx) -> list[str]:
+    """The profile's extra placeholder texts (kontroller.platshållare)."""
+    kontroller = getattr(ktx.profil, "kontroller", None) if ktx is not None else None
+    return list(kontroller.platshallare) if kontroller is not None else []
 
 
 def without_placeholders(text: str) -> str:
@@ -54,10 +68,11 @@ def has_content(text: str | None) -> bool:
 
 
 def placeholder_findings(dokument: str, texts: Iterable[tuple[str | None, str]],
-                         kod: str = "platshallare") -> Iterator[Finding]:
-    """A FEL finding per placeholder in (plats, text) pairs."""
+                         kod: str = "platshallare", extra: Iterable[str] = ()) -> Iterator[Finding]:
+    """A FEL finding per placeholder in (plats, text) pairs (extra: the profile's own hints)."""
+    extra = list(extra)
     for plats, text in texts:
-        for hit in find_placeholders(text):
+        for hit in find_placeholders(text, extra):
             yield Finding(Severity.FEL, kod, dokument, f"platshållare kvar i texten: '{hit}'",
                           plats=plats, forvantat="ifylld text", funnet=hit)
 
@@ -115,14 +130,16 @@ def body_plats(doc: TjansteskrivelseDoc, line: int | None, avsnitt: str | None =
 
 
 @check(TjansteskrivelseDoc, "platshallare")
-def placeholders_left(doc: TjansteskrivelseDoc) -> Iterator[Finding]:
-    """Platshållare och mallhjälptexter kvar (XX, Skriv text här, Ange ..., [...])."""
+def placeholders_left(doc: TjansteskrivelseDoc, ktx) -> Iterator[Finding]:
+    """Platshållare och mallhjälptexter kvar (XX, Skriv text här, Ange ..., [...], profilens egna)."""
+    extra = profile_hints(ktx)
     fields = doc.falt.model_dump(by_alias=True, mode="json")
     yield from placeholder_findings(
-        str(doc.fil), ((_field_line(doc, path), text) for path, text in iter_texts(fields)))
+        str(doc.fil), ((_field_line(doc, path), text) for path, text in iter_texts(fields)), extra=extra)
     for key, blocks in doc.avsnitt.items():
         yield from placeholder_findings(
-            str(doc.fil), ((body_plats(doc, line, key), text) for line, text in block_texts(blocks)))
+            str(doc.fil), ((body_plats(doc, line, key), text) for line, text in block_texts(blocks)),
+            extra=extra)
 
 
 @check(TjansteskrivelseDoc, "tomt_avsnitt")
@@ -137,3 +154,14 @@ def empty_required_sections(doc: TjansteskrivelseDoc) -> Iterator[Finding]:
             platser[t.rubrik] = body_plats(doc, min(lines)) or t.rubrik
     yield from empty_section_findings(str(doc.fil), texts, [t.rubrik for t in AVSNITT if t.obligatoriskt],
                                       platser)
+
+
+@check(UppdragslistaDoc, "platshallare")
+def placeholders_in_uppdragslista(doc: UppdragslistaDoc, ktx) -> Iterator[Finding]:
+    """Platshållare och mallhjälptexter i uppdragslistans celler (uppdrag, ansvarig, noteringar)."""
+    extra = profile_hints(ktx)
+    for rad in doc.rader:
+        where = f"uppdraget {rad.diarienr}" if rad.diarienr else f"uppdraget '{rad.uppdrag[:40]}'"
+        texts = [(where, t) for t in (rad.uppdragsgivare, rad.uppdrag, rad.paragraf, rad.ansvarig,
+                                      rad.klart_senast, rad.noteringar) if isinstance(t, str) and t]
+        yield from placeholder_findings(str(doc.fil), texts, extra=extra)

@@ -15,7 +15,7 @@ from typing import Iterable
 
 from .. import doctypes
 from ..checks import check, run_checks, sort_findings
-from ..checks.tabell import placeholders_in_cells
+from ..checks.tabell import placeholders_in_cells, sums_in_sheet
 from ..config import PROFILE_NAMES, Profil
 from ..exceptions import InputError
 from ..inputs.excel import EXCEL_SUFFIXES, Tabell, load_sheets
@@ -23,6 +23,7 @@ from ..model.kontroll import Dokumentresultat, Kontrollrapport
 
 # The table check lives in checks/ (no input-stage imports there); the table type is the input stage's.
 check(Tabell, "platshallare")(placeholders_in_cells)
+check(Tabell, "tabell")(sums_in_sheet)
 
 TABLE_SUFFIXES = EXCEL_SUFFIXES + (".csv",)
 

@@ -200,6 +200,21 @@ class Konvertering(Strict):
         return value
 
 
+class Kontrollinstallningar(Strict):
+    """What the checks of figures, texts and packages need to know about the organisation."""
+
+    synonymer: dict[Text, list[Text]] = Field(
+        default_factory=dict,
+        description="Radrubriker och kolumnrubriker som betyder samma sak i olika dokument, t.ex. "
+                    "'Nettokostnader: [Summa SOCN, Nettokostnad]'")
+    platshallare: list[Text] = Field(
+        default_factory=list, alias="platshållare",
+        description="Fler mallhjälptexter och platshållare som inte får stå kvar, t.ex. 'Fyll i här'")
+    kostnader: Literal["negativa", "positiva"] = Field(
+        "negativa", description="Teckenkonvention i ekonomiarken: kostnader som negativa belopp "
+                                "(som ekonomisystemets utdrag) eller som positiva")
+
+
 class AnslagInstallning(Strict):
     """When a justerat protokoll goes up on the anslagstavla (see rapportgen.kalender)."""
 
@@ -284,6 +299,7 @@ class Profil(Strict):
         return [parse_date(v) for v in value] if isinstance(value, list) else value
 
     konvertering: Konvertering = Field(default_factory=Konvertering)
+    kontroller: Kontrollinstallningar = Field(default_factory=Kontrollinstallningar)
     anslag: AnslagInstallning = Field(default_factory=AnslagInstallning,
                                       description="Protokollets anslag: uppsättning och helgdagsregler")
     granser: Granser = Field(default_factory=Granser, alias="gränser")

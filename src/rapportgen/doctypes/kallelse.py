@@ -99,7 +99,22 @@ def load(path: Path, profil: Profil | None = None, typer: Any = None) -> Handlin
     """The manifest with its documents; typer is the registry (doctypes.TYPER) that loads them."""
     if typer is None:
         raise TypeError("ett sammanträdesmanifest läses med registret: doctypes.get('kallelse').load(...)")
-    return load_handling(path, profil, typer)
+    return _uppdragslistor_med_register(load_handling(path, profil, typer))
+
+
+def _uppdragslistor_med_register(h: Handling) -> Handling:
+    """An uppdragslista in the package is built with the revision register, as the stand-alone
+    `rapportgen uppdragslista` builds it: the register beside the sheet, else beside the manifest."""
+    from ..inputs.revisionsregister import find_register, load_register
+    from ..model.uppdragslista import UppdragslistaDoc
+    from .uppdragslista import med_register
+
+    for d in h.delar:
+        if isinstance(d.doc, UppdragslistaDoc):
+            path = find_register(d.fil.parent) or find_register(h.mapp)
+            if path is not None:
+                d.doc = med_register(d.doc, load_register(path))
+    return h
 
 
 def _rel(h: Handling, d) -> str:
@@ -158,3 +173,39 @@ DOKUMENTTYP = DocType(
     description="Sammanträdesmanifest: kallelse med ärendelista; `rapportgen handling` gör hela handlingen",
     exempel=EXEMPEL / "sammantrade.yaml",
 )
+
+
+@check(Handling, "period")
+def sheet_periods(h: Handling) -> Iterator[Finding]:
+    """Ett externt Excel-ark i ett ärende avser ärendets period (rubriken ovanför tabellen, t.ex.
+    'Periodrapport per 2023 08')."""
+    from ..checks.period import describe
+    from ..checks.sammantrade import _arende_period, ark_perioder
+    from ..inputs.excel import load_sheets
+
+    for i, a in enumerate(h.arenden):
+        bilagor = [d for d in h.delar_for(i) if d.bilaga_nr is not None and d.extern
+                   and d.fil.suffix.lower() in (".xlsx", ".xlsm") and d.fil.is_file()]
+        if not bilagor:
+            continue
+        ref = _arende_period(h, i)
+        if ref is None:
+            continue
+        period, said = ref
+        for d in bilagor:
+            try:
+                sheets = load_sheets(d.fil)
+            except InputError:
+                continue  # office_readable reports a broken file
+            # The title rows above each sheet's first row of data.
+            titles = []
+            for tabell in sheets:
+                titles += [(t, tabell.rubriker[0].plats.plats) for t in tabell.kolumner[:1]]
+                titles += list(getattr(tabell, "titlar", []))
+            for plats, text, p in ark_perioder(titles):
+                if not p.samma_slut(period):
+                    yield Finding(Severity.FEL, "period", str(d.fil),
+                                  f"ärende {a.punkt}: bilagan '{d.etikett}' avser {describe(p)} ('{text}'), "
+                                  f"ärendet {describe(period)} ('{said}')", plats=plats,
+                                  forvantat=describe(period), funnet=describe(p))
+                    break

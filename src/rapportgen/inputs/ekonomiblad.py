@@ -21,8 +21,9 @@ from decimal import Decimal
 
 from ..exceptions import InputError
 from ..format import MANADER_KORT, Formatter
-from ..model.ekonomi import (DELAR_VALFRI, INTAKTER, KOSTNADER, Belopprad, Driftstabell, Investering,
+from ..model.ekonomi import (DELAR_VALFRI, INTAKTER, KOSTNADER, NETTO, Belopprad, Driftstabell, Investering,
                              Investeringstabell, Kolumn, Verksamhet, Volymer, Volymserie)
+from ..model.tabell import ar_summaetikett
 from .excel import Cell, Rad, Tabell
 
 VERKSAMHET = "Verksamhet"
@@ -81,14 +82,25 @@ def _belopprad(rad: Rad, etikett: str, cols: list[str], varav: bool = False) -> 
     return Belopprad(etikett, {k: rad.belopp(k) for k in cols}, {k: _where(rad, k) for k in cols}, varav)
 
 
-def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None) -> Driftstabell:
-    """Read the drift sheet; omraden maps verksamhet -> område (else an 'Område' column is used)."""
+def _som_negativa(rad: Belopprad) -> Belopprad:
+    """A cost row written as positive amounts, held negative as the model computes."""
+    rad.varden = {k: (None if v is None else -v) for k, v in rad.varden.items()}
+    return rad
+
+
+def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None,
+               kostnader: str = "negativa") -> Driftstabell:
+    """Read the drift sheet; omraden maps verksamhet -> område (else an 'Område' column is used).
+
+    kostnader: how the sheet writes costs (the profile's kontroller.kostnader); positive costs
+    (and their varav and netto rows) are held negative, as the model computes."""
     for needed in (VERKSAMHET, RADTYP):
         tabell.kolumn(needed)
     cols = _value_columns(tabell, typ, (VERKSAMHET, RADTYP, OMRADE))
     verksamheter: list[Verksamhet] = []
     rows: dict[str, dict[str, tuple[Rad, Belopprad]]] = {}
     current: str | None = None
+    summarader: list[tuple[str, Belopprad]] = []
     for rad in tabell.rader:
         namn = rad.text(VERKSAMHET).strip() or current
         if namn is None:
@@ -98,6 +110,13 @@ def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None) 
         key = radtyp.casefold()
         for k in cols:
             rad.belopp(k)  # a bad cell fails here, with its address
+        if ar_summaetikett(namn):
+            # The sheet's own total ('Summa', 'Totalt'): verified against the verksamheter, never one.
+            typ_ = (INTAKTER if key.startswith("intäkt") else KOSTNADER if key.startswith("kostnad")
+                    else NETTO if key.startswith("netto") or not key else None)
+            if typ_ is not None:
+                summarader.append((typ_, _belopprad(rad, f"{namn} {radtyp}".strip(), cols)))
+            continue
         group = rows.setdefault(namn, {})
         if namn not in [v.namn for v in verksamheter]:
             omrade = None
@@ -141,7 +160,18 @@ def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None) 
         for namn in omraden:
             if namn not in known:
                 raise InputError(f"verksamheten '{namn}' i 'områden' finns inte i arket", fil=tabell.fil)
-    return Driftstabell(str(tabell.fil), tabell.enhet, cols, kolumner_for(typ, cols), verksamheter)
+    if kostnader == "positiva":
+        for typ_, br in summarader:
+            if typ_ != INTAKTER:
+                _som_negativa(br)
+        for v in verksamheter:
+            _som_negativa(v.kostnader)
+            for varav in v.varav:
+                _som_negativa(varav)
+            if v.netto_angiven is not None:
+                _som_negativa(v.netto_angiven)
+    return Driftstabell(str(tabell.fil), tabell.enhet, cols, kolumner_for(typ, cols), verksamheter, kostnader,
+                        list(getattr(tabell, "titlar", [])), summarader)
 
 
 def load_investeringar(tabell: Tabell, typ: str) -> Investeringstabell:
@@ -155,14 +185,24 @@ def load_investeringar(tabell: Tabell, typ: str) -> Investeringstabell:
     else:
         cols = _value_columns(tabell, typ, (PROJEKT,))
         kolumner, summa = [Kolumn(k) for k in cols], "Total"
-    projekt = []
-    for rad in tabell.rader:
+    projekt: list[Investering] = []
+    summarader: list[Investering] = []
+    for i, rad in enumerate(tabell.rader):
         namn = rad.text(PROJEKT).strip()
-        if not namn:
+        values = {k: rad.belopp(k) for k in cols}
+        last = i == len(tabell.rader) - 1
+        # A sum row (SUMMA, Totalt ..., or an unlabelled last row with amounts) is verified by
+        # checks.tabell, never counted as a project.
+        is_sum = ar_summaetikett(namn) or (not namn and last and projekt
+                                           and any(v is not None for v in values.values()))
+        if not namn and not is_sum:
             raise rad.cell(PROJEKT).plats.fel("projektets namn saknas")
-        projekt.append(Investering(namn, {k: rad.belopp(k) for k in cols}, _where(rad, PROJEKT),
-                                   {k: _where(rad, k) for k in cols}))
-    return Investeringstabell(str(tabell.fil), cols, kolumner, projekt, summa)
+        (summarader if is_sum else projekt).append(
+            Investering(namn, values, _where(rad, PROJEKT), {k: _where(rad, k) for k in cols}))
+    if not projekt:
+        raise InputError("investeringsarket har inga projekt, bara summarader", fil=tabell.fil)
+    return Investeringstabell(str(tabell.fil), cols, kolumner, projekt, summa, summarader,
+                              tabell.enhet, f"blad {tabell.blad}" if tabell.blad else None)
 
 
 def _format_decimals(number_format: str) -> int:

@@ -177,6 +177,8 @@ class Tabell:
     kolumner: list[str]
     rader: list[Rad] = field(default_factory=list)
     rubriker: list[Cell] = field(default_factory=list)  # the header cells, as written
+    # Text above the header row (the export's title, 'Periodrapport per 2023 08'), with its place.
+    titlar: list[tuple[str, str]] = field(default_factory=list)
 
     def kolumn(self, namn: str) -> list[Cell]:
         if namn not in self.kolumner:
@@ -434,7 +436,12 @@ def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int
         rad = Rad(r + 1, celler, enhet, path, blad)
         if not rad.tom:
             rader.append(rad)
-    return Tabell(path, blad, enhet, rubrikrad, headers, rader, header_cells)
+    titlar = []
+    for r in range(rubrikrad - 1):
+        for c, value in enumerate(grid[r]):
+            if isinstance(value, str) and value.strip():
+                titlar.append((value.strip(), Cellplats(path, blad, f"{get_column_letter(c + 1)}{r + 1}").plats))
+    return Tabell(path, blad, enhet, rubrikrad, headers, rader, header_cells, titlar)
 
 
 def table_from_rows(fil: str | Path, namn: str, rader: list[list[Any]], enhet: Enhet) -> Tabell:

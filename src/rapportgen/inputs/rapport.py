@@ -98,7 +98,8 @@ def load(path: str | Path, profil: Profil | None = None, typ: str | None = None)
                 raise InputError(f"verksamheten '{namn}' finns i två områden", fil=fil,
                                  plats=located.where(("områden", i, "verksamheter", j)))
             omraden[namn] = omr.namn
-    drift = load_drift(las_tabell(falt.ekonomi, fil, "ekonomi"), falt.typ, omraden)
+    drift = load_drift(las_tabell(falt.ekonomi, fil, "ekonomi"), falt.typ, omraden,
+                       profil.kontroller.kostnader)
     inv = load_investeringar(las_tabell(falt.investeringar, fil, "investeringar"), falt.typ) if falt.investeringar else None
     if falt.mal is not None:
         malfil = _resolve(base, falt.mal)

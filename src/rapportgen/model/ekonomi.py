@@ -84,6 +84,13 @@ class Driftstabell:
     indata: list[str]
     kolumner: list[Kolumn]
     verksamheter: list[Verksamhet]
+    # How the sheet writes costs (the profile's kontroller.kostnader): 'negativa' as the seeds, or
+    # 'positiva'. Held negative here either way, so netto = INTÄKTER + KOSTNADER (-).
+    kostnader_i_arket: str = "negativa"
+    # Text above the sheet's header row (the export's title) and where: the sheet's own period.
+    titlar: list[tuple[str, str]] = field(default_factory=list)
+    # The sheet's own sum rows (a Verksamhet 'Summa'/'Totalt'): (radtyp, row), verified, never data.
+    summarader: list[tuple[str, Belopprad]] = field(default_factory=list)
 
     def kolumn(self, namn: str) -> Kolumn:
         for k in self.kolumner:
@@ -128,6 +135,10 @@ class Investeringstabell:
     kolumner: list[Kolumn]
     projekt: list[Investering]
     summa_kolumn: str | None = None  # plan: a 'Total' column summing the years
+    # The sheet's own sum rows (SUMMA, Totalt ...): verified against the projects, never projects.
+    summarader: list[Investering] = field(default_factory=list)
+    enhet: str = "kr"  # the sheet's unit
+    blad: str | None = None  # 'blad Investeringar' when read from a sheet
 
     def varde(self, p: Investering | list[Investering], kolumn: str) -> Belopp:
         group = p if isinstance(p, list) else [p]

@@ -26,7 +26,7 @@ from lxml import etree
 
 from ..exceptions import TemplateError
 from ..format import Formatter
-from .docx import open_template
+from .oppna import open_template
 from .environment import make_environment
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -438,3 +438,48 @@ def _swedish(message: str) -> str:
     for pattern, repl in _SYNTAX:
         out = re.sub(pattern, repl, out)
     return " ".join(out.split()).rstrip(";")
+
+
+# --- shared with rendering --------------------------------------------------------------------
+
+_CACHE: dict[tuple[str, int, int], list[Fynd]] = {}
+
+
+def _errors_of(path: Path) -> list[Fynd]:
+    """The analysis' errors for a template file (cached per file version)."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _CACHE:
+        _CACHE[key] = [f for f in analyse(path, None) if f.allvarlighet == "fel"]
+    return _CACHE[key]
+
+
+def stoppa_vid_fel(path: Path) -> None:
+    """Raise a TemplateError naming the paragraph or cell when the template has a syntax error or
+    a tag docxtpl would drop; the render then writes nothing."""
+    found = _errors_of(Path(path))
+    if not found:
+        return
+    first = found[0]
+    more = "".join(f"\n  {f.format()}" for f in found[1:])
+    text = f" (text: »{first.text}«)" if first.text else ""
+    raise TemplateError(f"{first.meddelande}{text}; inget skrevs. Kontrollera mallen med "
+                        f"'rapportgen mallar kontrollera'{more}", fil=path, plats=first.plats)
+
+
+def var_ar(path: Path, message: str) -> str | None:
+    """The paragraph or cell where the variable an UndefinedError names is used, if found."""
+    m = re.search(r"'([^']+)'", message)
+    if not m:
+        return None
+    name = m.group(1)
+    pattern = re.compile(rf"\b{re.escape(name)}\b")
+    try:
+        parts = template_parts(Path(path))
+    except TemplateError:
+        return None
+    for part in parts:
+        for st in part.stycken:
+            if pattern.search(st.text) and _OPEN.search(st.text):
+                return st.plats
+    return None

@@ -16,7 +16,9 @@ from ..exceptions import TemplateError
 from ..fileio import atomic_path
 from ..format import Formatter
 from ..granser import aktiva
+from .analys import stoppa_vid_fel, var_ar
 from .environment import RenderLimit, guard, make_environment
+from .oppna import open_template  # noqa: F401  (part of this module's API)
 from .templates import SHIPPED, resolve_template
 
 if TYPE_CHECKING:
@@ -141,16 +143,6 @@ def style_source(typ: str | None) -> Path:
     return own if own is not None and own.is_file() else SHIPPED / "dokument.docx"
 
 
-def open_template(path: Path) -> DocxTemplate:
-    try:
-        tpl = DocxTemplate(str(path))
-        tpl.init_docx()  # docxtpl opens lazily: open now, so a broken file is reported here
-        return tpl
-    except Exception as exc:  # zip/xml errors from a broken or non-Word file
-        raise TemplateError("mallen kan inte öppnas: filen är skadad eller inte ett Word-dokument (.docx)",
-                            fil=path) from None
-
-
 # A minus sign before a figure ("-28,5 mnkr", "(plan 2025: -71,5 mnkr)"): LibreOffice may
 # break the line after a hyphen-minus. A WORD JOINER keeps sign and figure together; it is
 # invisible and does not reach the PDF's text layer.
@@ -181,6 +173,9 @@ def render_docx(
     build_context receives the template so it can create subdocuments in it. Styles the
     renderer needs and the template lacks are added from the shipped template, with a note.
     """
+    # The analysis `rapportgen mallar kontrollera` runs: a tag docxtpl would drop or a syntax
+    # error stops the render, naming the paragraph or cell, before anything is written.
+    stoppa_vid_fel(template)
     tpl = open_template(template)
     added = add_missing_styles(tpl.docx, style_source(typ))
     if added:
@@ -199,7 +194,9 @@ def render_docx(
     except (OverflowError, MemoryError) as exc:
         raise TemplateError(f"mallen kunde inte fyllas i: {exc or 'för stort'}", fil=template) from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"mallen använder en variabel som data saknar: {exc.message}", fil=template) from None
+        plats = var_ar(template, exc.message or "")
+        raise TemplateError(f"mallen använder en variabel som data saknar: {exc.message}", fil=template,
+                            plats=plats) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"syntaxfel i mallen: {exc.message}", fil=template, plats=f"rad {exc.lineno} i mallens XML") from None
     except jinja2.exceptions.SecurityError as exc:

@@ -241,16 +241,25 @@ class Skrivare:
         num_w = (bredd_cm - label_w) / len(cols)
         widths = [label_w] + [num_w] * len(cols)
         table = self._table([rubrik, *cols], widths)
+        shown: list[tuple[str, list[Decimal | None]]] = []  # the exact kronor behind the table
         for titel, group, versaler in grupper:
-            self._row(table, [titel.upper() if versaler else titel] + [""] * len(cols), widths,
-                      bold=True, fill=GRUPPFARG, keep=True)
+            label = titel.upper() if versaler else titel
+            self._row(table, [label] + [""] * len(cols), widths, bold=True, fill=GRUPPFARG, keep=True)
+            shown.append((label, [None] * len(cols)))
             for rad in (INTAKTER, KOSTNADER):
-                self._row(table, [rad] + [self.fmt.tkr(d.varde(group, rad, k)) for k in cols], widths, keep=True)
+                values = [d.varde(group, rad, k) for k in cols]
+                self._row(table, [rad] + [self.fmt.tkr(v) for v in values], widths, keep=True)
+                shown.append((rad, values))
                 if rad == KOSTNADER and len(group) == 1:
                     for varav in group[0].varav:
-                        self._row(table, [varav.etikett] + [self.fmt.tkr(_varav(d, varav, k)) for k in cols],
+                        values = [_varav(d, varav, k) for k in cols]
+                        self._row(table, [varav.etikett] + [self.fmt.tkr(v) for v in values],
                                   widths, italic=True, keep=True)
-            self._row(table, [NETTO] + [self.fmt.tkr(d.varde(group, NETTO, k)) for k in cols], widths, bold=True)
+                        shown.append((varav.etikett, values))
+            values = [d.varde(group, NETTO, k) for k in cols]
+            self._row(table, [NETTO] + [self.fmt.tkr(v) for v in values], widths, bold=True)
+            shown.append((NETTO, values))
+        _verifiera_genererad(rubrik, [rubrik, *cols], shown, d.fil)
         self._after_table()
 
     def investeringar(self, inv: Investeringstabell, rubrik: str, bredd_cm: float) -> None:
@@ -258,10 +267,16 @@ class Skrivare:
         label_w = max(5.0, bredd_cm - 2.6 * len(cols))
         widths = [label_w] + [(bredd_cm - label_w) / len(cols)] * len(cols)
         table = self._table([rubrik, *cols], widths, size=9)
+        shown: list[tuple[str, list[Decimal | None]]] = []
         for p in inv.projekt:
-            self._row(table, [p.projekt] + [self.fmt.tkr(inv.varde(p, k)) for k in cols], widths, size=9)
-        self._row(table, ["SUMMA"] + [self.fmt.tkr(inv.varde(inv.projekt, k)) for k in cols], widths,
+            values = [inv.varde(p, k) for k in cols]
+            self._row(table, [p.projekt] + [self.fmt.tkr(v) for v in values], widths, size=9)
+            shown.append((p.projekt, values))
+        values = [inv.varde(inv.projekt, k) for k in cols]
+        self._row(table, ["SUMMA"] + [self.fmt.tkr(v) for v in values], widths,
                   bold=True, fill=GRUPPFARG, size=9)
+        shown.append(("SUMMA", values))
+        _verifiera_genererad(rubrik, [rubrik, *cols], shown, inv.fil)
         self._after_table()
 
     def nyckeltal(self, header: list[str], rows: list[list[str]]) -> None:
@@ -272,6 +287,25 @@ class Skrivare:
         for values in rows:
             self._row(table, values + [""] * (n - len(values)), widths)
         self._after_table()
+
+
+def _verifiera_genererad(namn: str, huvud: list[str], rader: list[tuple[str, list[Decimal | None]]],
+                         fil: str) -> None:
+    """A generated table passes the table model's checks on the exact kronor behind it (a
+    summary row counted twice, a difference of the wrong columns); a failure stops the build."""
+    from ...checks.base import Kontrollkontext
+    from ...checks.tabell import verifiera
+    from ...config import Profil
+    from ...exceptions import CheckFailed
+    from ...model.tabell import Tabellcell, Tabellmodell, Tabellrad
+
+    model = Tabellmodell(str(fil), f"den genererade tabellen '{namn}'", huvud[0], huvud[1:], enhet="kr")
+    for label, values in rader:
+        model.rader.append(Tabellrad(label, [Tabellcell("", v, Decimal(0), None) for v in values]))
+    fel = list(verifiera(model, Kontrollkontext(Profil())))
+    if fel:
+        raise CheckFailed("en genererad tabell stämmer inte med sina egna summor:\n"
+                          + "\n".join("  " + f.format() for f in fel))
 
 
 def _varav(d: Driftstabell, varav, kolumn: str) -> Decimal | None:

@@ -84,7 +84,8 @@ def plan_sammanfattning(doc: Rapport, fmt: Formatter) -> list[str]:
         if bokslut:
             before = d.varde(alla, NETTO, bokslut)
             change = netto - before
-            riktning = "högre" if change < 0 else "lägre"
+            # Higher net costs are a larger net cost, whichever sign the figures carry.
+            riktning = "högre" if abs(netto) > abs(before) else "lägre"
             text += (f", vilket är {fmt.belopp(abs(change), 'mnkr', 1)} {riktning} nettokostnader än "
                      f"{bokslut.lower()} ({_mnkr(fmt, before)})")
         out.append(text + ".")
