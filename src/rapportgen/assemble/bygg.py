@@ -39,6 +39,7 @@ from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_in_band
 from .taggat import Sammanfogning, spara
 
 Progress = Callable[[str], None]
+Dokumentframsteg = Callable[[int, int, str], None]
 MAX_KALLELSE_PASSES = 3
 
 
@@ -86,16 +87,17 @@ def variant_suffix(publicering: bool, pdfa: bool) -> str:
     return ("-publicering" if publicering else "") + ("-pdfa" if pdfa else "")
 
 
-def _convert(sources: list[Path], outdir: Path, pdfa: bool) -> list[Path]:
+def _convert(sources: list[Path], outdir: Path, pdfa: bool, dokument: Dokumentframsteg | None = None) -> list[Path]:
     """All conversions go through convert_many, in one call per pass, on the build's one pool.
 
     For --pdfa the engine is asked for PDF/A (and tagged PDF) whatever the profile says.
+    dokument(done, total, name) is called as each document is converted.
     """
     if pdfa:
         from ..convert.options import Alternativ
 
-        return convert_many(sources, outdir, alternativ=Alternativ(pdfa=True, tagged=True))
-    return convert_many(sources, outdir)
+        return convert_many(sources, outdir, alternativ=Alternativ(pdfa=True, tagged=True), progress=dokument)
+    return convert_many(sources, outdir, progress=dokument)
 
 
 def _named_after_parts(exc: ConversionErrors, plans: list, h: Handling) -> ConversionErrors:
@@ -164,8 +166,9 @@ class _Plan:
 def build_handling(
     manifest: str | Path, outdir: str | Path, profil: Profil | None = None, *,
     publicering: bool = False, pdfa: bool = False, mallar: Path | None = None,
-    progress: Progress | None = None, tvinga: bool = False,
+    progress: Progress | None = None, tvinga: bool = False, dokument: Dokumentframsteg | None = None,
 ) -> HandlingResultat:
+    """Build the package; progress(message) at each stage, dokument(done, total, name) per converted part."""
     manifest, outdir = Path(manifest), Path(outdir)
     profil = profil or Profil()
     say = progress or (lambda _msg: None)
@@ -196,7 +199,7 @@ def build_handling(
         kallelse.render(falt, kallelse_docx, profil, mallar, utkast_sidor)
         sources = [kallelse_docx] + [p.kalla_for_konvertering for p in plans if p.kalla_for_konvertering]
         try:
-            converted = _convert(sources, tmp / "pdf", pdfa)
+            converted = _convert(sources, tmp / "pdf", pdfa, dokument)
         except ConversionErrors as exc:
             raise _named_after_parts(exc, plans, h) from None
         kallelse_pdf = converted[0]

@@ -152,15 +152,20 @@ def build_handling(manifest: Path, outdir: Path, profil: Profil | None = None, *
         return _handling_docx(manifest, outdir, prof, mallar=mallar, tvinga=tvinga, progress=progress)
     from ..assemble.bygg import build_handling as bygg_handling
 
-    steps = ["läser manifestet", "konverterar till PDF", "skriver kallelsen med sidhänvisningar",
-             "sätter ihop handlingen", "klar"]
+    # Documents converted out of the total; the stage messages only change the text beside it.
+    state = [0, 0]
 
     def say(message: str) -> None:
-        if progress and message in steps:
-            progress(steps.index(message) + 1, len(steps), f"{manifest.name}: {message}")
+        if progress:
+            progress(state[0], state[1], f"{manifest.name}: {message}")
+
+    def dokument(done: int, total: int, name: str) -> None:
+        state[:] = [done, total]
+        if progress:
+            progress(done, total, f"{manifest.name}: {name}")
 
     h = bygg_handling(manifest, outdir, prof, publicering=publicering, pdfa=pdfa, mallar=mallar,
-                      progress=say, tvinga=tvinga)
+                      progress=say, tvinga=tvinga, dokument=dokument)
     pdfs = [h.kallelse_pdf, h.handling]
     return Resultat(docx=[h.kallelse_docx], pdf=pdfs, andra=[h.manifest_json], findings=list(h.varningar),
                     sidor=sidantal(pdfs), antal=1, handlingar=[h])

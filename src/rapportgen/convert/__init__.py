@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import shutil
+import threading
 import time
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 from ..exceptions import ConversionError, InputError
 from ..granser import check_zip
@@ -121,8 +122,11 @@ def session(installningar=None, *, arbetare: int | None = None, pool: Pool | Non
 
 def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ: Alternativ | None = None,
                  titlar: Mapping[Path, str] | None = None, arbetare: int | None = None,
-                 pool: Pool | None = None, installningar=None) -> list[Path]:
+                 pool: Pool | None = None, installningar=None,
+                 progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
     """Convert each source to PDF; the PDF lands beside it (or in outdir) under the same stem.
+
+    progress(done, total, name) is called as each document is done (cache hits included).
 
     installningar is the profile's konvertering block; inside a session() the session's
     settings and pool are used. Unchanged documents come from the cache. Outputs are
@@ -133,7 +137,7 @@ def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ:
     if not sources:
         return []
     with session(installningar, arbetare=arbetare, pool=pool) as s:
-        return _convert(s, sources, outdir, alternativ or s.alternativ(), titlar or {})
+        return _convert(s, sources, outdir, alternativ or s.alternativ(), titlar or {}, progress)
 
 
 def _target(src: Path, outdir: Path | None) -> Path:
@@ -141,25 +145,37 @@ def _target(src: Path, outdir: Path | None) -> Path:
 
 
 def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternativ,
-             titlar: Mapping[Path, str]) -> list[Path]:
+             titlar: Mapping[Path, str], progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
     fel: list[tuple[Path, str]] = []
     jobs: list[tuple[Uppdrag, str, Path]] = []
+    total, done = len(sources), [0]
+    lock = threading.Lock()
+
+    def one_done(name: str) -> None:
+        if progress is not None:
+            with lock:
+                done[0] += 1
+                progress(done[0], total, name)
+
     with private_dir("rapportgen-konv-") as tmp:
         for i, src in enumerate(sources):
             if not src.is_file():
                 fel.append((src, "filen finns inte"))
+                one_done(src.name)
                 continue
             if src.suffix.lower() in (".docx", ".xlsx"):
                 try:
                     check_zip(src)  # before anything below unpacks it (hash, title, prepare)
                 except InputError as exc:
                     fel.append((src, exc.detalj))
+                    one_done(src.name)
                     continue
             title = titlar.get(src) or existing_title(src) or default_title(src)
             key = s.cache.key(src, alt.key(), title)
             hit = s.cache.get(key, src)
             if hit is not None:
                 copy_atomic(hit, _target(src, outdir))
+                one_done(_target(src, outdir).name)
                 continue
             work = tmp / f"{i:04d}"
             work.mkdir()
@@ -179,7 +195,7 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
         if jobs:
             if not shutil.which("soffice") and not shutil.which("libreoffice") and not s.installningar.bara_fjarr:
                 find_soffice()  # raises the install hint
-            s.pool.run([j for j, _k, _t in jobs])
+            s.pool.run([j for j, _k, _t in jobs], klar=lambda job: one_done(job.utdata.name))
             for job, key, target in jobs:
                 if job.klar and _looks_like_pdf(job.utdata):
                     s.cache.put(key, job.utdata)

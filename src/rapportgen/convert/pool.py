@@ -364,8 +364,11 @@ class Pool:
     def local_instances(self) -> list[srv.Instance]:
         return [ep.inst for ep in self.endpoints if isinstance(ep, LocalEndpoint)]
 
-    def run(self, jobs: list[Uppdrag]) -> None:
-        """Convert every job; failures are left in job.fel. Returns when all are done."""
+    def run(self, jobs: list[Uppdrag], klar: Callable[[Uppdrag], None] | None = None) -> None:
+        """Convert every job; failures are left in job.fel. Returns when all are done.
+
+        klar(job) is called (from a worker thread) as each job finishes, converted or failed.
+        """
         if not jobs:
             return
         todo: queue.Queue[Uppdrag] = queue.Queue()
@@ -384,6 +387,8 @@ class Pool:
             with done:
                 remaining[0] -= 1
                 done.notify_all()
+            if klar is not None:
+                klar(job)
 
         def worker(ep: Endpoint) -> None:
             try:

@@ -115,33 +115,12 @@ def _titel(doc: Any) -> str | None:
 
 def konvertera(docx: list[Path], profil: Profil, *, titlar: dict[Path, str] | None = None,
                progress: Progress | None = None) -> list[Path]:
-    """Convert to PDF on the session's pool; progress(done, total, name) as documents are converted.
+    """Convert to PDF on the session's pool; progress(done, total, name) as each document is done."""
+    from ..convert import convert_many
 
-    convert_many reports nothing until its batch is done, so with a progress callback the
-    documents go in slices of at least the pool's size (about 20 steps for a big batch).
-    """
-    import math
-    import os
-
-    from ..convert import ConversionErrors, convert_many, session
-
-    if progress is None or not docx:
-        return convert_many(docx, titlar=titlar, installningar=profil.konvertering)
-    total = len(docx)
-    fel: list[tuple[Path, str]] = []
-    with session(profil.konvertering) as s:
-        size = max(s.arbetare or os.cpu_count() or 1, math.ceil(total / 20))
-        progress(0, total, "")
-        for start in range(0, total, size):
-            part = docx[start:start + size]
-            try:
-                convert_many(part, titlar=titlar, installningar=profil.konvertering)
-            except ConversionErrors as exc:  # the others in the slice were written; go on, report all
-                fel += exc.fel
-            progress(min(start + size, total), total, part[-1].with_suffix(".pdf").name)
-    if fel:
-        raise ConversionErrors(fel)
-    return [d.with_suffix(".pdf") for d in docx]
+    if progress is not None and docx:
+        progress(0, len(docx), "")
+    return convert_many(docx, titlar=titlar, installningar=profil.konvertering, progress=progress)
 
 
 def sidantal(pdfs: list[Path]) -> dict[Path, int]:
