@@ -1,0 +1,51 @@
+"""The meeting page places each finding at its ärende, the protokoll's findings included."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from rapportgen.web.bibliotek import kontrollera
+from rapportgen.web.mapp import Arbetsmapp
+from tests.web.conftest import MANIFEST
+
+
+def _index(manifest_text: str, punkt: str) -> int:
+    import yaml
+
+    return [str(a["punkt"]) for a in yaml.safe_load(manifest_text)["ärenden"]].index(punkt)
+
+
+def test_a_protokoll_finding_in_its_own_file_is_shown_at_its_arende(arbetsmapp):
+    manifest = arbetsmapp / MANIFEST
+    k = kontrollera(Arbetsmapp.of(arbetsmapp), manifest)
+    # protokoll.yaml changes the decision of punkt 8 (§ 127): a warning for the secretary.
+    andrat = [f for f in k.alla if "beslutet avviker" in f.text]
+    assert len(andrat) == 1
+    assert "protokoll.yaml" in andrat[0].var
+    at_8 = k.fynd_per_arende.get(_index(manifest.read_text(encoding="utf-8"), "8"), [])
+    assert andrat[0] in at_8
+    assert andrat[0] not in k.allmanna
+
+
+def test_an_inline_protokoll_part_is_not_taken_for_the_last_arende(tmp_path):
+    folder = tmp_path / "mapp"
+    folder.mkdir()
+    exempel = resources.files("rapportgen") / "exempel"
+    for name in ("protokoll.yaml", "tjansteskrivelse.md", "dokument.md"):
+        (folder / name).write_bytes((exempel / name).read_bytes())
+    manifest = folder / "protokoll.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    # A justerare who is not present (about the whole protokoll) and a wrong dnr on punkt 1.
+    text = text.replace("justerare: [Håkan Svensson (M)]", "justerare: [Okänd Person (M)]", 1)
+    text = text.replace("  paragrafer:\n", "  paragrafer:\n    - punkt: 1\n      dnr: SN/2023:99\n", 1)
+    manifest.write_text(text, encoding="utf-8")
+    k = kontrollera(Arbetsmapp.of(folder), manifest)
+    justerare = [f for f in k.alla if "Okänd Person" in f.text]
+    dnr = [f for f in k.alla if "beslutets dnr" in f.text]
+    assert len(justerare) == 1 and len(dnr) == 1
+    assert justerare[0] in k.allmanna
+    assert dnr[0] in k.fynd_per_arende.get(_index(text, "1"), [])
+    last = k.fynd_per_arende.get(_index(text, "5"), [])
+    assert justerare[0] not in last and dnr[0] not in last
