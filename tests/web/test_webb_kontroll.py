@@ -49,3 +49,25 @@ def test_an_inline_protokoll_part_is_not_taken_for_the_last_arende(tmp_path):
     assert dnr[0] in k.fynd_per_arende.get(_index(text, "1"), [])
     last = k.fynd_per_arende.get(_index(text, "5"), [])
     assert justerare[0] not in last and dnr[0] not in last
+
+
+def test_meeting_page_shows_the_protokoll_warning_at_punkt_8_in_good_swedish(arbetsmapp):
+    from starlette.testclient import TestClient
+
+    from rapportgen.web.app import create_app
+
+    app = create_app(arbetsmapp)
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
+        page = c.get(f"/mote/{MANIFEST}").text
+        item = page.split('id="arende-7"')[1].split('id="arende-8"')[0]  # index 7: punkt 8
+        assert "beslutet avviker" in item and "protokoll.yaml, rad 69" in item
+        assert "Att åtgärda för hela sammanträdet" not in page
+        assert "0 fel som måste rättas och 1 sak att se över" in page
+        r = c.post(f"/mote/{MANIFEST}/jobb", data={"csrf": app.app.state.webbapp.csrf, "typ": "kontrollera"},
+                   headers={"HX-Request": "true"})
+        assert r.status_code == 200
+        job = app.app.state.webbapp.jobb.senaste(MANIFEST)
+        seen = -1
+        while job.pagar:
+            seen = job.wait_change(seen, 60)
+        assert "Kontrollen är klar: 0 fel och 1 sak att se över." in c.get(f"/jobb/{job.id}").text
