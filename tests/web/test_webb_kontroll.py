@@ -71,3 +71,62 @@ def test_meeting_page_shows_the_protokoll_warning_at_punkt_8_in_good_swedish(arb
         while job.pagar:
             seen = job.wait_change(seen, 60)
         assert "Kontrollen är klar: 0 fel och 1 sak att se över." in c.get(f"/jobb/{job.id}").text
+
+
+def _client(folder):
+    from starlette.testclient import TestClient
+
+    from rapportgen.web.app import create_app
+
+    app = create_app(folder)
+    c = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    c.csrf = app.app.state.webbapp.csrf
+    return c
+
+
+def test_moving_an_arende_keeps_the_protokoll_paragraphs_on_their_arenden(arbetsmapp):
+    import yaml
+
+    prot_path = arbetsmapp / "sammantrade-2023-09-19" / "protokoll.yaml"
+    before = prot_path.read_text(encoding="utf-8")
+    with _client(arbetsmapp) as c:
+        # Index 6 is punkt 7 (the omröstning), index 7 punkt 8 (the changed beslut): swap them.
+        r = c.post(f"/mote/{MANIFEST}/arende/flytta", data={"csrf": c.csrf, "i": "6", "riktning": "ned"},
+                   follow_redirects=False)
+        assert r.status_code == 303
+    arenden = yaml.safe_load((arbetsmapp / MANIFEST).read_text(encoding="utf-8"))["ärenden"]
+    assert [a["punkt"] for a in arenden[6:8]] == [7, 8]
+    assert arenden[7]["dnr"] == "SN/2023:70"  # the bemanning ärende, now punkt 8
+    after = prot_path.read_text(encoding="utf-8")
+    assert after.splitlines()[0] == before.splitlines()[0]  # comments kept
+    par = {p["punkt"]: p for p in yaml.safe_load(after)["paragrafer"]}
+    assert "omröstning" in par[8] and "beslut" in par[7]
+    k = kontrollera(Arbetsmapp.of(arbetsmapp), arbetsmapp / MANIFEST)
+    assert k.antal_fel == 0, [f.text for f in k.alla]
+
+
+def test_removing_an_arende_with_a_protokoll_paragraph_is_refused(arbetsmapp):
+    manifest = arbetsmapp / MANIFEST
+    before = manifest.read_bytes()
+    with _client(arbetsmapp) as c:
+        r = c.post(f"/mote/{MANIFEST}/arende/ta-bort", data={"csrf": c.csrf, "i": "8"}, follow_redirects=False)
+    assert r.status_code != 303
+    assert "protokollet har en paragraf för punkt 9" in r.text
+    assert manifest.read_bytes() == before
+
+
+def test_moving_an_arende_repoints_an_inline_protokoll(tmp_path):
+    import yaml
+
+    folder = tmp_path / "mapp"
+    folder.mkdir()
+    exempel = resources.files("rapportgen") / "exempel"
+    for name in ("protokoll.yaml", "tjansteskrivelse.md", "dokument.md"):
+        (folder / name).write_bytes((exempel / name).read_bytes())
+    with _client(folder) as c:
+        r = c.post("/mote/protokoll.yaml/arende/flytta", data={"csrf": c.csrf, "i": "4", "riktning": "upp"},
+                   follow_redirects=False)
+        assert r.status_code == 303
+    data = yaml.safe_load((folder / "protokoll.yaml").read_text(encoding="utf-8"))
+    assert data["ärenden"][3]["dnr"] == "SN/2023:70" and data["ärenden"][3]["punkt"] == 4
+    assert [p["punkt"] for p in data["protokoll"]["paragrafer"]] == [4]
