@@ -342,3 +342,13 @@ def test_a_repeated_key_in_an_inline_protokoll_part_is_an_error(tmp_path, runner
     out = _run_error(runner, manifest)
     line = _line_of(manifest, "ordförande: Lars Kempe")
     assert f"protokoll.yaml, rad {line + 2}: 'ordförande' står två gånger (även på rad {line})" in out
+
+
+def test_ordforande_as_justerare_is_flagged(exempel, profil):
+    # The ordförande signs anyway; the justerare is another ledamot (KL 5 kap. 69 §).
+    _edit(exempel, lambda d: d["justering"].update(justerare=["Johanna Bergsten (S)"]))
+    found = [f for f in run_checks(load(exempel, profil), profil) if f.kod == "justerare"]
+    assert [(f.severity, f.meddelande) for f in found] == [
+        (Severity.VARNING, "justeraren Johanna Bergsten (S) är ordföranden, som redan skriver under; "
+                           "utse en annan ledamot att justera")]
+    assert found[0].plats.startswith("rad ")
