@@ -130,3 +130,19 @@ def test_moving_an_arende_repoints_an_inline_protokoll(tmp_path):
     data = yaml.safe_load((folder / "protokoll.yaml").read_text(encoding="utf-8"))
     assert data["ärenden"][3]["dnr"] == "SN/2023:70" and data["ärenden"][3]["punkt"] == 4
     assert [p["punkt"] for p in data["protokoll"]["paragrafer"]] == [4]
+
+
+def test_a_protokoll_file_outside_the_folder_is_neither_read_nor_written(arbetsmapp):
+    manifest = arbetsmapp / MANIFEST
+    outside = arbetsmapp.parent / "utanfor.yaml"
+    # Broken YAML: reading it would answer with a YAML error instead of the folder rule.
+    outside.write_text("paragrafer: [trasig\n", encoding="utf-8")
+    before_outside = outside.read_bytes()
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "protokoll: protokoll.yaml", "protokoll: ../../utanfor.yaml"), encoding="utf-8")
+    before = manifest.read_bytes()
+    with _client(arbetsmapp) as c:
+        r = c.post(f"/mote/{MANIFEST}/arende/flytta", data={"csrf": c.csrf, "i": "6", "riktning": "ned"},
+                   follow_redirects=False)
+    assert r.status_code != 303 and "utanför arbetsmappen" in r.text
+    assert manifest.read_bytes() == before and outside.read_bytes() == before_outside

@@ -241,9 +241,7 @@ class Webbapp:
         before = yr.punkter_by_item(seq)
         removed = change(seq)
         yr.renumber(seq)
-        fil, prot = yr.protokoll_part(path, data)
-        if fil is not None and not self.mapp.inside(fil):
-            raise InputError("protokollsdelen ligger utanför arbetsmappen och kan inte ändras här", fil=path.name)
+        fil, prot = yr.protokoll_part(path, data, inside=self.mapp.inside)
         where = self.mapp.rel(fil) if fil is not None else "protokollsdelen i manifestet"
         punkt = removed.get("punkt") if isinstance(removed, dict) else None
         changed = yr.repoint_paragrafer(prot, seq, before, removed=punkt, where=where)

@@ -107,11 +107,14 @@ def _end_of(node: Any, key: str) -> float:
     return node.lc.key(keys[keys.index(key) + 1])[0] + 1
 
 
-def _protokoll_ranges(manifest: Path, data: Any, punkter: list[str]) -> list[tuple[Path, int, float, int | None]]:
+def _protokoll_ranges(mapp: Arbetsmapp, manifest: Path, data: Any,
+                      punkter: list[str]) -> list[tuple[Path, int, float, int | None]]:
     """Line ranges of the protokoll's paragrafer, each with the index of its ärende (None: not on the agenda)."""
     part = data.get("protokoll")
     if isinstance(part, str):
         fil = (manifest.parent / part).resolve()
+        if not mapp.inside(fil):
+            return []  # not read: the application stays inside its folder
         try:
             node = yr.load(fil)
         except (OSError, RapportgenError):
@@ -154,7 +157,7 @@ def kontrollera(mapp: Arbetsmapp, manifest: Path) -> Kontroll:
     ranges: list[tuple[Path, int, float, int | None]] = []
     ends = [*starts[1:], _end_of(data, yr.arenden_key(data))]
     ranges += [(manifest.resolve(), s, e, i) for i, (s, e) in enumerate(zip(starts, ends))]
-    ranges += _protokoll_ranges(manifest, data, punkter)
+    ranges += _protokoll_ranges(mapp, manifest, data, punkter)
 
     def arende_of(dokument: str | None, plats: str | None, text: str) -> int | None:
         if dokument and Path(dokument).resolve() in files:

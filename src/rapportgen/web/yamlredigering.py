@@ -210,11 +210,17 @@ def join_front_matter(data: CommentedMap, body: str) -> str:
 
 # --- the protokoll part follows the ärendelista ---------------------------------------------------
 
-def protokoll_part(manifest: Path, data: CommentedMap) -> tuple[Path | None, CommentedMap | None]:
-    """The protokoll part: (its own file, its data), (None, the inline part), or (None, None)."""
+def protokoll_part(manifest: Path, data: CommentedMap, inside: Any = None) -> tuple[Path | None, CommentedMap | None]:
+    """The protokoll part: (its own file, its data), (None, the inline part), or (None, None).
+
+    inside(path) -> bool guards the working folder: a protokoll file outside it is refused unread.
+    """
     part = data.get("protokoll")
     if isinstance(part, str):
         fil = (manifest.parent / part).resolve()
+        if inside is not None and not inside(fil):
+            raise InputError("protokollsdelen ligger utanför arbetsmappen och kan inte ändras här",
+                             fil=manifest.name, plats=f"rad {data.lc.key('protokoll')[0] + 1}")
         return (fil, load(fil)) if fil.is_file() else (None, None)
     return (None, part) if isinstance(part, CommentedMap) else (None, None)
 
