@@ -146,3 +146,11 @@ def test_a_protokoll_file_outside_the_folder_is_neither_read_nor_written(arbetsm
                    follow_redirects=False)
     assert r.status_code != 303 and "utanför arbetsmappen" in r.text
     assert manifest.read_bytes() == before and outside.read_bytes() == before_outside
+
+
+def test_editing_an_existing_tjansteskrivelse_is_not_marked_as_new_in_the_menu(arbetsmapp):
+    with _client(arbetsmapp) as c:
+        new = c.get("/tjansteskrivelse").text
+        existing = c.get("/tjansteskrivelse?fil=tjansteskrivelser/05-familjehemsorganisation.md").text
+    assert '<a href="/tjansteskrivelse" aria-current="page">' in new
+    assert 'aria-current="page"' not in existing
