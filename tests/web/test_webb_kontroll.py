@@ -154,3 +154,20 @@ def test_editing_an_existing_tjansteskrivelse_is_not_marked_as_new_in_the_menu(a
         existing = c.get("/tjansteskrivelse?fil=tjansteskrivelser/05-familjehemsorganisation.md").text
     assert '<a href="/tjansteskrivelse" aria-current="page">' in new
     assert 'aria-current="page"' not in existing
+
+
+def test_saving_an_existing_tjansteskrivelse_keeps_the_form_of_untouched_fields(tmp_path):
+    from rapportgen.web import tjform
+    from tests.conftest import EXAMPLES
+
+    path = tmp_path / "07.md"
+    path.write_bytes((EXAMPLES / "tjansteskrivelser" / "07-bemanning-vard-och-omsorgsboenden.md").read_bytes())
+    original = path.read_text(encoding="utf-8")
+    f = tjform.read(path)
+    f["titel"] = "Ny titel"
+    front_new = tjform.write(path, f).split("\n---\n")[0].splitlines()
+    front_old = original.split("\n---\n")[0].splitlines()
+    changed = [(a, b) for a, b in zip(front_old, front_new) if a != b]
+    # Only the title line differs; the folded förslag till beslut keeps its two lines.
+    assert len(front_new) == len(front_old), front_new
+    assert [b for _, b in changed] == ["titel: Ny titel"]
