@@ -316,3 +316,39 @@ def test_check_of_a_manifest_includes_its_protokoll(exempel, runner):
     res = runner.invoke(cli, ["check", str(exempel), "--format", "plain", "--profil", str(EXAMPLES / "rapportgen.yaml")])
     assert res.exit_code == 1, res.output
     assert "§-numreringen har en lucka: punkt 7" in squash(res.output)
+
+
+def test_a_name_that_votes_twice_as_a_repeated_yaml_key_is_a_located_error(exempel, runner):
+    # YAML keeps only the last of two equal keys: without this error, Lotta Borg's "ja" would
+    # silently become "nej" (and without a resultat nothing would notice).
+    path = exempel.parent / "protokoll.yaml"
+    text = path.read_text(encoding="utf-8").replace("      resultat: {ja: 8, nej: 2, avstår: 1}\n", "")
+    text = text.replace("        Lotta Borg (T): ja\n", "        Lotta Borg (T): ja\n        Lotta Borg (T): nej\n")
+    path.write_text(text, encoding="utf-8")
+    out = _run_error(runner, exempel)
+    first = _line_of(path, "Lotta Borg (T): ja")
+    assert f"protokoll.yaml, rad {first + 1}: 'Lotta Borg (T)' står två gånger (även på rad {first})" in out
+
+
+def test_a_repeated_key_in_an_inline_protokoll_part_is_an_error(tmp_path, runner):
+    from importlib import resources
+
+    exempel = resources.files("rapportgen") / "exempel"
+    for name in ("protokoll.yaml", "tjansteskrivelse.md", "dokument.md"):
+        (tmp_path / name).write_bytes((exempel / name).read_bytes())
+    manifest = tmp_path / "protokoll.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("  tid: ", "  ordförande: Lars Kempe\n  tid: ", 1), encoding="utf-8")
+    out = _run_error(runner, manifest)
+    line = _line_of(manifest, "ordförande: Lars Kempe")
+    assert f"protokoll.yaml, rad {line + 2}: 'ordförande' står två gånger (även på rad {line})" in out
+
+
+def test_ordforande_as_justerare_is_flagged(exempel, profil):
+    # The ordförande signs anyway; the justerare is another ledamot (KL 5 kap. 69 §).
+    _edit(exempel, lambda d: d["justering"].update(justerare=["Johanna Bergsten (S)"]))
+    found = [f for f in run_checks(load(exempel, profil), profil) if f.kod == "justerare"]
+    assert [(f.severity, f.meddelande) for f in found] == [
+        (Severity.VARNING, "justeraren Johanna Bergsten (S) är ordföranden, som redan skriver under; "
+                           "utse en annan ledamot att justera")]
+    assert found[0].plats.startswith("rad ")

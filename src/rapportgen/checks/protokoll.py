@@ -68,6 +68,10 @@ def justerare_present(prot: Protokoll) -> Iterator[Finding]:
             yield _f(prot, Severity.FEL, "justerare",
                      f"justeraren {person.visning()} finns inte bland de tjänstgörande i närvaron",
                      "justering", "justerare", i)
+        elif namn_nyckel(person.namn) == namn_nyckel(prot.indata.ordforande):
+            yield _f(prot, Severity.VARNING, "justerare",
+                     f"justeraren {person.visning()} är ordföranden, som redan skriver under; "
+                     "utse en annan ledamot att justera", "justering", "justerare", i)
     if namn_nyckel(prot.indata.ordforande) not in tj:
         yield _f(prot, Severity.FEL, "justerare",
                  f"ordföranden {prot.indata.ordforande} finns inte bland de tjänstgörande i närvaron", "ordförande")

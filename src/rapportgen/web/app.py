@@ -234,6 +234,21 @@ class Webbapp:
         change(data)
         yr.save(path, data)
 
+    def _edit_arenden(self, path: Path, change) -> None:
+        """Change the ärendelista, renumber it, and keep the protokoll's paragrafer on their ärenden."""
+        data = yr.load(path)
+        seq = yr.arenden(data)
+        before = yr.punkter_by_item(seq)
+        removed = change(seq)
+        yr.renumber(seq)
+        fil, prot = yr.protokoll_part(path, data, inside=self.mapp.inside)
+        where = self.mapp.rel(fil) if fil is not None else "protokollsdelen i manifestet"
+        punkt = removed.get("punkt") if isinstance(removed, dict) else None
+        changed = yr.repoint_paragrafer(prot, seq, before, removed=punkt, where=where)
+        yr.save(path, data)
+        if fil is not None and changed:
+            yr.save(fil, prot)
+
     @staticmethod
     def _int(form, name: str) -> int:
         try:
@@ -248,11 +263,9 @@ class Webbapp:
         i = self._int(form, "i")
         j = i - 1 if form.get("riktning") == "upp" else i + 1
 
-        def change(data):
-            seq = yr.arenden(data)
+        def change(seq):
             yr.move(seq, i, j, "ärende")
-            yr.renumber(seq)
-        self._edit(path, change)
+        self._edit_arenden(path, change)
         return self.back(rel, "flyttad", f"arende-{j}")
 
     async def arende_ta_bort(self, request: Request) -> Response:
@@ -261,11 +274,9 @@ class Webbapp:
         form = await self.form(request)
         i = self._int(form, "i")
 
-        def change(data):
-            seq = yr.arenden(data)
-            yr.remove(seq, i, "ärende")
-            yr.renumber(seq)
-        self._edit(path, change)
+        def change(seq):
+            return yr.remove(seq, i, "ärende")
+        self._edit_arenden(path, change)
         return self.back(rel, "borttagen", "arendelista")
 
     async def arende_ny(self, request: Request) -> Response:

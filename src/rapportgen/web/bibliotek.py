@@ -99,6 +99,44 @@ def _var(mapp: Arbetsmapp, manifest: Path, dokument: str | None, plats: str | No
     return ", ".join(parts)
 
 
+def _end_of(node: Any, key: str) -> float:
+    """1-based line where the key after `key` in a mapping starts (infinity when it is the last)."""
+    keys = list(node.keys()) if hasattr(node, "keys") else []
+    if key not in keys or keys.index(key) + 1 >= len(keys):
+        return float("inf")
+    return node.lc.key(keys[keys.index(key) + 1])[0] + 1
+
+
+def _protokoll_ranges(mapp: Arbetsmapp, manifest: Path, data: Any,
+                      punkter: list[str]) -> list[tuple[Path, int, float, int | None]]:
+    """Line ranges of the protokoll's paragrafer, each with the index of its ärende (None: not on the agenda)."""
+    part = data.get("protokoll")
+    if isinstance(part, str):
+        fil = (manifest.parent / part).resolve()
+        if not mapp.inside(fil):
+            return []  # not read: the application stays inside its folder
+        try:
+            node = yr.load(fil)
+        except (OSError, RapportgenError):
+            return []  # the check reports a missing or broken file itself
+        whole: list[tuple[Path, int, float, int | None]] = [(fil, 1, float("inf"), None)]
+    elif hasattr(part, "lc") and hasattr(part, "keys"):
+        fil, node = manifest.resolve(), part
+        whole = [(fil, part.lc.line + 1, _end_of(data, "protokoll"), None)]
+    else:
+        return []
+    seq = node.get("paragrafer")
+    if not hasattr(seq, "lc") or not isinstance(seq, list):
+        return whole
+    starts = yr.item_lines(seq)
+    ends = [*starts[1:], _end_of(node, "paragrafer")]
+    out = list(whole)
+    for item, start, end in zip(seq, starts, ends):
+        punkt = str(item.get("punkt")) if hasattr(item, "get") else None
+        out.append((fil, start, end, punkter.index(punkt) if punkt in punkter else None))
+    return out
+
+
 def kontrollera(mapp: Arbetsmapp, manifest: Path) -> Kontroll:
     """Run the library's checks of a manifest; every finding placed at its ärende when it has one."""
     from .. import check
@@ -114,18 +152,22 @@ def kontrollera(mapp: Arbetsmapp, manifest: Path) -> Kontroll:
             if isinstance(rel, str):
                 files[(manifest.parent / rel).resolve()] = i
 
+    # Line ranges (file, first, end) -> index in the ärendelista: the ärenden, and the protokoll's
+    # paragrafer (in its own file or inline), so no later part of a file is taken for the last ärende.
+    ranges: list[tuple[Path, int, float, int | None]] = []
+    ends = [*starts[1:], _end_of(data, yr.arenden_key(data))]
+    ranges += [(manifest.resolve(), s, e, i) for i, (s, e) in enumerate(zip(starts, ends))]
+    ranges += _protokoll_ranges(mapp, manifest, data, punkter)
+
     def arende_of(dokument: str | None, plats: str | None, text: str) -> int | None:
         if dokument and Path(dokument).resolve() in files:
             return files[Path(dokument).resolve()]
-        if dokument and Path(dokument).resolve() == manifest.resolve() and plats:
-            m = re.search(r"rad (\d+)", plats)
-            if m:
-                line = int(m.group(1))
-                found = None
-                for i, start in enumerate(starts):
-                    if start <= line:
-                        found = i
-                return found
+        m = re.search(r"rad (\d+)", plats or "")
+        if dokument and m:
+            doc, line = Path(dokument).resolve(), int(m.group(1))
+            hits = [i for fil, start, end, i in ranges if fil == doc and start <= line < end]
+            if hits or any(fil == doc for fil, *_ in ranges):
+                return hits[-1] if hits else None
         m = re.search(r"ärende (\S+?)[:,]", text)
         if m and m.group(1) in punkter:
             return punkter.index(m.group(1))

@@ -110,12 +110,14 @@ def write(existing: Path | None, f: dict[str, Any]) -> str:
             front["datum"] = f["datum"]  # the library names the bad date when it loads the file
     for key in ("dnr", "titel"):
         if f[key]:
-            front[key] = f[key]
+            if str(front.get(key, "") or "") != f[key]:  # unchanged: keep its YAML form
+                front[key] = f[key]
         elif key in front:
             del front[key]
     for key in LISTOR:
         if f[key]:
-            front[key] = _list_value(f[key], front.get(key))
+            if _lines(front.get(key)).strip() != f[key]:  # unchanged: keep its YAML form (folded, list)
+                front[key] = _list_value(f[key], front.get(key))
         elif key in front:
             del front[key]
     body = []

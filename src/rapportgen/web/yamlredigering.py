@@ -206,3 +206,50 @@ def split_front_matter(text: str, path: Path) -> tuple[CommentedMap, str]:
 
 def join_front_matter(data: CommentedMap, body: str) -> str:
     return "---\n" + dump(data) + "---\n\n" + body.strip() + "\n"
+
+
+# --- the protokoll part follows the ärendelista ---------------------------------------------------
+
+def protokoll_part(manifest: Path, data: CommentedMap, inside: Any = None) -> tuple[Path | None, CommentedMap | None]:
+    """The protokoll part: (its own file, its data), (None, the inline part), or (None, None).
+
+    inside(path) -> bool guards the working folder: a protokoll file outside it is refused unread.
+    """
+    part = data.get("protokoll")
+    if isinstance(part, str):
+        fil = (manifest.parent / part).resolve()
+        if inside is not None and not inside(fil):
+            raise InputError("protokollsdelen ligger utanför arbetsmappen och kan inte ändras här",
+                             fil=manifest.name, plats=f"rad {data.lc.key('protokoll')[0] + 1}")
+        return (fil, load(fil)) if fil.is_file() else (None, None)
+    return (None, part) if isinstance(part, CommentedMap) else (None, None)
+
+
+def punkter_by_item(seq: CommentedSeq) -> dict[int, Any]:
+    """Each ärende's punkt, keyed by the item's identity (to follow items across a move)."""
+    return {id(a): a.get("punkt") for a in seq if isinstance(a, dict)}
+
+
+def repoint_paragrafer(prot: CommentedMap | None, seq: CommentedSeq, before: dict[int, Any],
+                       removed: Any = None, where: str = "protokollsdelen") -> bool:
+    """Keep the protokoll's paragrafer on their ärenden after the punkter were renumbered.
+
+    A paragraf for a removed ärende is refused (the user removes it from the protokoll first).
+    Returns True when a paragraf changed.
+    """
+    paragrafer = prot.get("paragrafer") if prot is not None else None
+    if not isinstance(paragrafer, list):
+        return False
+    if removed is not None:
+        for p in paragrafer:
+            if isinstance(p, dict) and str(p.get("punkt")) == str(removed):
+                raise InputError(f"protokollet har en paragraf för punkt {removed}; ta bort den ur {where} "
+                                 "innan ärendet tas bort")
+    mapping = {str(before[id(a)]): a.get("punkt") for a in seq
+               if isinstance(a, dict) and id(a) in before and str(before[id(a)]) != str(a.get("punkt"))}
+    changed = False
+    for p in paragrafer:
+        if isinstance(p, dict) and str(p.get("punkt")) in mapping:
+            p["punkt"] = mapping[str(p.get("punkt"))]
+            changed = True
+    return changed
