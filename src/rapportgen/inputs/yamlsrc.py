@@ -190,7 +190,7 @@ _MESSAGES = {
     "decimal_parsing": "ska vara ett tal",
     "bool_parsing": "ska vara ja eller nej (true/false)",
     "string_too_short": "får inte vara tomt",
-    "too_short": "får inte vara tom",
+    "too_short": "får inte vara tomt",
     "literal_error": "har ett otillåtet värde",
     "enum": "har ett otillåtet värde",
 }
