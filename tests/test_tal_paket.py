@@ -1,0 +1,213 @@
+"""Numbers you can trust across a package (issue 15): Excel bilagor in the cross-document
+comparison of figures, and periods compared across the whole package."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from .conftest import EXAMPLES
+from .handling_helpers import write_manifest
+from rapportgen.checks import Severity, errors, run_checks
+from rapportgen.config import load_profile
+from rapportgen.doctypes import load_handling
+
+PROFIL = EXAMPLES / "rapportgen.yaml"
+
+MARKDOWN = """\
+---
+typ: dokument
+titel: Ekonomisk uppföljning augusti
+---
+
+| Socialnämnden (tkr) | Budget period | Utfall period |
+|---|--:|--:|
+| Intäkter | 56 950 | 58 710 |
+| Kostnader | -392 928 | -423 216 |
+| Nettokostnader | -335 978 | -364 506 |
+"""
+
+
+def _ark(path: Path, titel: str, summa_etikett: str, utfall: list[float], summa: float | None = None) -> Path:
+    """A sheet as ekonomisystem exports look: a title row, an empty row, the header, the rows, a sum row."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sammanställning"
+    ws.append([titel])
+    ws.append([])
+    ws.append(["Verksamhet", "Budget period", "Utfall period"])
+    budget = [-200_000, -135_978] if "tkr" in titel else [-200_000_000, -135_978_000]
+    for namn, b, u in zip(("Äldreomsorg", "Individ- och familjeomsorg"), budget, utfall):
+        ws.append([namn, b, u])
+    ws.append([summa_etikett, sum(budget), sum(utfall) if summa is None else summa])
+    wb.save(path)
+    return path
+
+
+def _paket(tmp_path: Path, synonymer: str = "", **kw) -> Path:
+    folder = tmp_path / "m"
+    folder.mkdir(parents=True)
+    (folder / "uppfoljning.md").write_text(MARKDOWN, encoding="utf-8")
+    _ark(folder / "sammanstallning.xlsx", **kw)
+    profil = PROFIL.read_text(encoding="utf-8") + (f"kontroller:\n  synonymer:\n{synonymer}" if synonymer else "")
+    (tmp_path / "rapportgen.yaml").write_text(profil, encoding="utf-8")
+    return write_manifest(folder, """\
+  - punkt: 1
+    ärendemening: Ekonomisk uppföljning
+    bilagor:
+      - {etikett: Ekonomisk uppföljning augusti, fil: uppfoljning.md}
+      - {etikett: Sammanställning per verksamhet, fil: sammanstallning.xlsx}
+""")
+
+
+def _fynd(manifest: Path, kod: str):
+    profil = load_profile(manifest.parent.parent / "rapportgen.yaml")
+    return [f for f in run_checks(load_handling(manifest, profil), profil) if f.kod == kod]
+
+
+SYNONYM = "    Nettokostnader: [Summa SOCN]\n"
+
+
+def test_an_excel_bilaga_and_a_markdown_bilaga_differ_under_synonym_labels(tmp_path):
+    manifest = _paket(tmp_path, synonymer=SYNONYM, titel="Sammanställning augusti 2023 (kr)",
+                      summa_etikett="Summa SOCN", utfall=[-220_000_000, -144_406_000])
+    found = errors(_fynd(manifest, "samma_tal"))
+    assert len(found) == 1
+    f = found[0]
+    # Both files, the sheet and cell, the line, both row labels and the column.
+    assert f.dokument.endswith("sammanstallning.xlsx") and f.plats == "blad Sammanställning, cell C6"
+    assert "'Summa SOCN', Utfall period" in f.meddelande and "'Nettokostnader', Utfall period" in f.meddelande
+    assert "uppfoljning.md (rad 10, kolumn 'Utfall period')" in f.meddelande
+    # Compared in kronor: the sheet's kr against the text's tkr.
+    assert f.forvantat == "-364\u00a0506\u00a0000\u00a0kr" and f.funnet == "-364\u00a0406\u00a0000\u00a0kr"
+    # Without the synonym the labels are different figures.
+    other = _paket(tmp_path / "utan", titel="Sammanställning augusti 2023 (kr)", summa_etikett="Summa SOCN",
+                   utfall=[-220_000_000, -144_406_000])
+    assert errors(_fynd(other, "samma_tal")) == []
+
+
+@pytest.mark.parametrize("titel, utfall, fel", [
+    # Whole kronor against whole tkr: the tkr figure was rounded, so ±1 tkr.
+    ("Sammanställning (kr)", [-220_000_000, -144_506_400], False),
+    ("Sammanställning (kr)", [-220_000_000, -144_507_600], True),
+    # A sheet in tkr is scaled to kronor before it is compared.
+    ("Sammanställning (tkr)", [-220_000, -144_506], False),
+    ("Sammanställning (tkr)", [-220_000, -144_406], True),
+])
+def test_excel_figures_are_compared_in_kronor_with_the_rounding_step(tmp_path, titel, utfall, fel):
+    manifest = _paket(tmp_path, synonymer=SYNONYM, titel=titel, summa_etikett="Summa SOCN", utfall=utfall)
+    found = errors(_fynd(manifest, "samma_tal"))
+    assert len(found) == (1 if fel else 0)
+
+
+def test_a_sheet_without_a_unit_is_not_compared_with_amounts(tmp_path):
+    manifest = _paket(tmp_path, synonymer=SYNONYM, titel="Sammanställning augusti",
+                      summa_etikett="Summa SOCN", utfall=[-220_000_000, -144_406_000])
+    assert errors(_fynd(manifest, "samma_tal")) == []
+
+
+def test_close_labels_in_an_excel_bilaga_get_a_did_you_mean(tmp_path):
+    manifest = _paket(tmp_path, titel="Sammanställning (kr)", summa_etikett="Nettokostnad",
+                      utfall=[-220_000_000, -144_406_000])
+    found = _fynd(manifest, "samma_tal")
+    # One per column both tables have.
+    assert [f.severity for f in found] == [Severity.VARNING, Severity.VARNING]
+    assert all("menade du 'Nettokostnader'" in f.meddelande and f.dokument.endswith("sammanstallning.xlsx")
+               for f in found)
+    assert [f.plats for f in found] == ["blad Sammanställning, cell B6", "blad Sammanställning, cell C6"]
+
+
+def test_the_sum_row_of_an_excel_bilaga_is_verified_not_compared_as_data(tmp_path):
+    manifest = _paket(tmp_path, synonymer=SYNONYM, titel="Sammanställning (kr)", summa_etikett="Summa SOCN",
+                      utfall=[-220_000_000, -144_506_000], summa=-354_506_000)
+    found = errors(_fynd(manifest, "summarad"))
+    assert [(Path(f.dokument).name, f.plats) for f in found] == [("sammanstallning.xlsx", "blad Sammanställning, cell C6")]
+    assert found[0].forvantat == "-364\u00a0506\u00a0000\u00a0kr"
+    ok = _paket(tmp_path / "ok", synonymer=SYNONYM, titel="Sammanställning (kr)", summa_etikett="Summa SOCN",
+                utfall=[-220_000_000, -144_506_000])
+    assert _fynd(ok, "summarad") == [] and errors(_fynd(ok, "samma_tal")) == []
+
+
+# --- periods across the package ---------------------------------------------------------------
+
+MOTE = Path("sammantrade-2023-09-19") / "sammantrade.yaml"
+PERIODRAPPORT = "periodrapport-2023-08.xlsx"
+
+
+def _mote(tmp_path: Path, arende: str, titel: str | None = None) -> Path:
+    """The example meeting with one more ärende before 'sa'; titel rewrites the title of a copy of
+    the periodrapport, bilagor/annan.xlsx (in the file's XML: openpyxl would drop the computed values)."""
+    for name in ("sammantrade-2023-09-19", "delarsrapport", "tjansteskrivelser", "revision"):
+        shutil.copytree(EXAMPLES / name, tmp_path / name)
+    shutil.copyfile(PROFIL, tmp_path / "rapportgen.yaml")
+    bilagor = tmp_path / "sammantrade-2023-09-19" / "bilagor"
+    if titel is not None:
+        with zipfile.ZipFile(bilagor / PERIODRAPPORT) as zin:
+            parts = {i: zin.read(i.filename) for i in zin.infolist()}
+        with zipfile.ZipFile(bilagor / "annan.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+            for info, data in parts.items():
+                zout.writestr(info, data.replace(b"Periodrapport per 2023 08", titel.encode()))
+    manifest = tmp_path / MOTE
+    text = manifest.read_text(encoding="utf-8")
+    assert "  - punkt: sa\n" in text
+    manifest.write_text(text.replace("  - punkt: sa\n", arende + "\n  - punkt: sa\n"), encoding="utf-8")
+    return manifest
+
+
+EKONOMI_ARENDE = """\
+  - punkt: 16
+    dnr: SN/2023:1
+    ärendemening: {mening}
+    bilagor:
+      - etikett: {etikett}
+        fil: bilagor/annan.xlsx
+"""
+
+
+def test_a_july_periodrapport_in_another_arende_of_an_august_package(tmp_path):
+    manifest = _mote(tmp_path, EKONOMI_ARENDE.format(mening="Ekonomisk uppföljning", etikett="Periodrapport"),
+                     titel="Periodrapport per 2023 07")
+    found = _fynd(manifest, "period")
+    assert len(found) == 1
+    f = found[0]
+    assert f.severity is Severity.FEL
+    assert f.dokument.endswith("annan.xlsx") and f.plats == "blad Periodrapport 2023 08, cell A1"
+    # Names both parts: this sheet and the ärende that states the package's period.
+    assert "ärende 16, bilagan 'Periodrapport'" in f.meddelande and "ärende 8" in f.meddelande
+    assert "08-delarsrapport.md" in f.meddelande and "ekonomisk uppföljning" in f.meddelande
+    assert (f.forvantat, f.funnet) == ("augusti 2023", "juli 2023")
+
+
+def test_an_arende_about_another_month_is_a_warning_naming_both(tmp_path):
+    manifest = _mote(tmp_path, EKONOMI_ARENDE.format(mening="Ekonomisk månadsrapport per juli 2023",
+                                                     etikett="Periodrapport per 2023 07"),
+                     titel="Periodrapport per 2023 07")
+    found = _fynd(manifest, "period")
+    # The ärende's own parts agree with it; the ärende as a whole is about July.
+    assert [(f.severity, f.dokument) for f in found] == [(Severity.VARNING, str(manifest))]
+    assert found[0].plats.startswith("rad ") and "ärende 16 avser juli 2023" in found[0].meddelande
+    assert "ärende 8 avser augusti 2023" in found[0].meddelande
+
+
+@pytest.mark.parametrize("mening, etikett, titel", [
+    # Another kind of report about another month: September's intern kontroll beside August's economy.
+    ("Intern kontroll 2023 – uppföljning", "Uppföljning intern kontroll", "Intern kontroll per 2023 09"),
+    # Another year's report of the same kind is a comparison, not this package's period.
+    ("Ekonomisk uppföljning", "Periodrapport 2022", "Periodrapport per 2022 12"),
+    # A part of no known kind is compared only within its ärende.
+    ("Information", "Sammanställning", "Sammanställning per 2023 07"),
+])
+def test_legitimately_different_periods_pass(tmp_path, mening, etikett, titel):
+    manifest = _mote(tmp_path, EKONOMI_ARENDE.format(mening=mening, etikett=etikett), titel=titel)
+    assert _fynd(manifest, "period") == []
+
+
+def test_the_example_package_stays_clean():
+    profil = load_profile(PROFIL)
+    found = run_checks(load_handling(EXAMPLES / MOTE, profil), profil)
+    assert errors(found) == []
+    assert [f for f in found if f.kod in ("period", "samma_tal", "tabell", "summarad")] == []
