@@ -182,6 +182,15 @@ def test_a_july_periodrapport_in_another_arende_of_an_august_package(tmp_path):
     assert (f.forvantat, f.funnet) == ("augusti 2023", "juli 2023")
 
 
+def test_the_sheet_title_names_the_kind_of_report(tmp_path):
+    # Neither the ärende nor the label says what the sheet is; its title does.
+    manifest = _mote(tmp_path, EKONOMI_ARENDE.format(mening="Information", etikett="Sammanställning"),
+                     titel="Periodrapport per 2023 07")
+    found = _fynd(manifest, "period")
+    assert [(f.severity, Path(f.dokument).name, f.plats) for f in found] == [
+        (Severity.FEL, "annan.xlsx", "blad Periodrapport 2023 08, cell A1")]
+
+
 def test_an_arende_about_another_month_is_a_warning_naming_both(tmp_path):
     manifest = _mote(tmp_path, EKONOMI_ARENDE.format(mening="Ekonomisk månadsrapport per juli 2023",
                                                      etikett="Periodrapport per 2023 07"),

@@ -467,13 +467,16 @@ def _arende_period(h: Handling, i: int):
     return None
 
 
-def _ark_perioder(d) -> list[tuple[str, str, object]]:
-    """(plats, text, Period) of the first period in each sheet title of an external Excel bilaga."""
+def _ark_perioder(d) -> list[tuple[str, str, object, str]]:
+    """(plats, text, Period, the whole title) of the first period in each sheet title of an
+    external Excel bilaga."""
     out = []
     for t in externa_tabeller(d):
-        found = ark_perioder([(text, plats) for text, plats in t.titlar])
-        if found:
-            out.append(found[0])
+        for text, plats in t.titlar:
+            found = ark_perioder([(text, plats)])
+            if found:
+                out.append((*found[0], text))
+                break
     return out
 
 
@@ -499,7 +502,7 @@ def periods_in_package(h: Handling) -> Iterator[Finding]:
                               f"ärende {a.punkt}: bilagan '{d.etikett}' avser {describe(p)} ('{text}'), "
                               f"ärendet {describe(period)} ('{said}')",
                               plats=plats, forvantat=describe(period), funnet=describe(p))
-            for plats, text, p in _ark_perioder(d):
+            for plats, text, p, _titel in _ark_perioder(d):
                 if not p.samma_slut(period):
                     yield Finding(Severity.FEL, "period", str(d.fil),
                                   f"ärende {a.punkt}: bilagan '{d.etikett}' avser {describe(p)} ('{text}'), "
@@ -516,7 +519,7 @@ def periods_in_package(h: Handling) -> Iterator[Finding]:
 RAPPORTSLAG = (
     ("ekonomisk uppföljning", re.compile(
         r"delårsrapport|periodrapport|månadsrapport|månadsuppföljning|ekonomisk (?:uppföljning|rapport|"
-        r"månadsrapport|delårsrapport)|ekonomirapport|budgetuppföljning|uppföljning av budget|prognos|"
+        r"månadsrapport|delårsrapport)|ekonomirapport|budgetuppföljning|uppföljning av budget|\bprognos|"
         r"volymrapport|resultatrapport", re.I)),
     ("delegationsbeslut", re.compile(r"delegationsbeslut|beslut enligt delegation|delegationslista", re.I)),
     ("intern kontroll", re.compile(r"intern kontroll|internkontroll", re.I)),
@@ -575,16 +578,15 @@ def _periodangivelser(h: Handling) -> list[_Periodangivelse]:
             if d.bilaga_nr is None:
                 continue
             del_slag = _del_slag(d) or slag
-            if del_slag is None:
-                continue
             vad = f"ärende {a.punkt}, bilagan '{d.etikett}'"
             found = _del_period(d)
-            if found is not None:
+            if found is not None and del_slag is not None:
                 period, dokument, plats, text = found
                 out.append(_Periodangivelse(del_slag, period, text, dokument or str(h.fil), plats, vad, False))
-            for plats, text, period in _ark_perioder(d):
-                sheet_slag = rapportslag(text) or del_slag
-                out.append(_Periodangivelse(sheet_slag, period, text, str(d.fil), plats, vad, False))
+            for plats, text, period, titel in _ark_perioder(d):
+                sheet_slag = rapportslag(titel) or del_slag
+                if sheet_slag is not None:
+                    out.append(_Periodangivelse(sheet_slag, period, text, str(d.fil), plats, vad, False))
     return out
 
 
