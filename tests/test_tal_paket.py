@@ -32,7 +32,8 @@ titel: Ekonomisk uppföljning augusti
 """
 
 
-def _ark(path: Path, titel: str, summa_etikett: str, utfall: list[float], summa: float | None = None) -> Path:
+def _ark(path: Path, titel: str, summa_etikett: str, utfall: list[float], summa: float | None = None,
+         namn: tuple[str, str] = ("Äldreomsorg", "Individ- och familjeomsorg")) -> Path:
     """A sheet as ekonomisystem exports look: a title row, an empty row, the header, the rows, a sum row."""
     wb = Workbook()
     ws = wb.active
@@ -41,8 +42,8 @@ def _ark(path: Path, titel: str, summa_etikett: str, utfall: list[float], summa:
     ws.append([])
     ws.append(["Verksamhet", "Budget period", "Utfall period"])
     budget = [-200_000, -135_978] if "tkr" in titel else [-200_000_000, -135_978_000]
-    for namn, b, u in zip(("Äldreomsorg", "Individ- och familjeomsorg"), budget, utfall):
-        ws.append([namn, b, u])
+    for rad, b, u in zip(namn, budget, utfall):
+        ws.append([rad, b, u])
     ws.append([summa_etikett, sum(budget), sum(utfall) if summa is None else summa])
     wb.save(path)
     return path
@@ -130,6 +131,28 @@ def test_the_sum_row_of_an_excel_bilaga_is_verified_not_compared_as_data(tmp_pat
     ok = _paket(tmp_path / "ok", synonymer=SYNONYM, titel="Sammanställning (kr)", summa_etikett="Summa SOCN",
                 utfall=[-220_000_000, -144_506_000])
     assert _fynd(ok, "summarad") == [] and errors(_fynd(ok, "samma_tal")) == []
+
+
+def test_bare_summa_rows_of_two_sheets_are_not_the_same_figure(tmp_path):
+    # Every export has a 'Summa' row; two sheets' bare sums are sums of different things.
+    folder = tmp_path / "m"
+    folder.mkdir()
+    _ark(folder / "drift.xlsx", titel="Drift (kr)", summa_etikett="Summa", utfall=[-220_000_000, -144_506_000])
+    _ark(folder / "inv.xlsx", titel="Investeringar (kr)", summa_etikett="Summa", utfall=[-2_000_000, -1_000_000],
+         namn=("Ombyggnad Solgården", "Larm"))
+    shutil.copyfile(PROFIL, tmp_path / "rapportgen.yaml")
+    manifest = write_manifest(folder, """\
+  - punkt: 1
+    ärendemening: Ekonomisk uppföljning
+    bilagor:
+      - {etikett: Drift, fil: drift.xlsx}
+      - {etikett: Investeringar, fil: inv.xlsx}
+""")
+    assert _fynd(manifest, "samma_tal") == []
+    # The same rows under their own labels are compared.
+    for name in ("drift.xlsx", "inv.xlsx"):
+        _ark(folder / name, titel="(kr)", summa_etikett="Summa", utfall=[-220_000_000, -1_000_000 if name == "inv.xlsx" else -144_506_000])
+    assert [f.plats for f in errors(_fynd(manifest, "samma_tal"))] == ["blad Sammanställning, cell C5"]
 
 
 # --- periods across the package ---------------------------------------------------------------

@@ -330,6 +330,9 @@ def sums_in_excel_bilagor(h: Handling, ktx: Kontrollkontext) -> Iterator[Finding
             yield from verifiera(t, ktx)
 
 
+_BARA_SUMMA = frozenset({"summa", "s:a", "totalt", "total", "summa totalt", "totalsumma", "totalt summa"})
+
+
 @check(Handling, "samma_tal")
 def same_figure_in_any_two_parts(h: Handling, ktx: Kontrollkontext) -> Iterator[Finding]:
     """Samma radrubrik och kolumn i två delar av handlingen ska ha samma belopp (synonymer i profilen)."""
@@ -348,6 +351,10 @@ def same_figure_in_any_two_parts(h: Handling, ktx: Kontrollkontext) -> Iterator[
             kind = "kr" if t.enhet else "tal"
             for rad in t.rader:
                 if not rad.etikett.strip():
+                    continue
+                # A bare 'Summa' or 'Totalt' says nothing about what it sums (every sheet has
+                # one): compared only when the profile's synonyms name it.
+                if norm(rad.etikett) in _BARA_SUMMA and norm(rad.etikett) not in syn:
                     continue
                 label = syn.get(norm(rad.etikett), norm(rad.etikett))
                 for k, cell in enumerate(rad.celler):
