@@ -557,11 +557,12 @@ class _Periodangivelse:
 
 def _del_slag(d) -> str | None:
     from ..model.rapport import Rapport
+    from ..model.uppdragslista import UppdragslistaDoc
 
     doc = d.doc
     if isinstance(doc, Rapport):
         return "ekonomisk uppföljning" if doc.falt.typ == "delarsrapport" else None
-    if type(doc).__name__ == "UppdragslistaDoc":
+    if isinstance(doc, UppdragslistaDoc):
         return "uppdragslista"
     titel = getattr(getattr(doc, "falt", None), "titel", None)
     return rapportslag(d.etikett, titel)
