@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from .conftest import EXAMPLES
@@ -243,3 +245,37 @@ def test_the_example_package_stays_clean():
     found = run_checks(load_handling(EXAMPLES / MOTE, profil), profil)
     assert errors(found) == []
     assert [f for f in found if f.kod in ("period", "samma_tal", "tabell", "summarad")] == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(titlar=st.integers(0, 3), rows=st.lists(st.tuples(st.integers(-10**8, 10**8), st.integers(-10**8, 10**8)),
+                                              min_size=1, max_size=6),
+       enhet=st.sampled_from(["kr", "tkr"]), fel=st.integers(-3, 3))
+def test_excel_bilaga_model_property(titlar, rows, enhet, fel):
+    """Any number of title rows above the header: the header is found, values are held in kronor,
+    and the sum row is verified (an error exactly when it is off by more than the rounding step)."""
+    import tempfile
+
+    from rapportgen.checks.base import Kontrollkontext
+    from rapportgen.checks.tabell import bilaga_som_tabell, verifiera
+    from rapportgen.config import Profil
+    from rapportgen.inputs.excel import load_sheets
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wb = Workbook()
+        ws = wb.active
+        for n in range(titlar):
+            ws.append([f"Rubrik {n + 1} ({enhet})"])
+        ws.append(["Verksamhet", "Budget", "Utfall"])
+        for n, (b, u) in enumerate(rows):
+            ws.append([f"Rad {n + 1}", b, u])
+        ws.append(["Summa", sum(b for b, _ in rows), sum(u for _, u in rows) + fel])
+        wb.save(Path(tmp) / "ark.xlsx")
+        (t,) = [bilaga_som_tabell(s) for s in load_sheets(Path(tmp) / "ark.xlsx")]
+        assert t.kolumner == ["Budget", "Utfall"] and [r.etikett for r in t.rader][-1] == "Summa"
+        assert t.enhet == (enhet if titlar else None) and len(t.titlar) == titlar
+        faktor = 1000 if t.enhet == "tkr" else 1
+        assert [r.celler[0].varde for r in t.rader[:-1]] == [b * faktor for b, _ in rows]
+        found = list(verifiera(t, Kontrollkontext(Profil())))
+        # Whole numbers were rounded to their unit: ±1 in the last digit.
+        assert len(found) == (1 if abs(fel) > 1 else 0)
