@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from typing import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
 from ..identifiers import samma_arende
 from ..model.sammantrade import Handling
@@ -288,16 +290,47 @@ def _synonymer(ktx: Kontrollkontext) -> dict[str, str]:
     return out
 
 
+# Parts rapportgen takes in as they are (an Excel bilaga) are read by the document type that may
+# open files: doctypes.kallelse registers its reader here, so checks/ never reads a file itself.
+# A reader takes a Del and gives its tables as models (with their title rows), [] when it has none.
+_TABELLASARE: list[Callable[[Any], list]] = []
+
+
+def tabellasare(fn: Callable[[Any], list]) -> Callable[[Any], list]:
+    """Register a reader of the tables of external parts (see above)."""
+    _TABELLASARE.append(fn)
+    return fn
+
+
+def externa_tabeller(d) -> list:
+    """The table models of an external part (an Excel bilaga), as the registered readers give them."""
+    if d.doc is not None or not d.extern:
+        return []
+    return [t for fn in _TABELLASARE for t in fn(d)]
+
+
 def _delar_med_tabeller(h: Handling):
-    """(part label, document, its table models) for every loaded part of the package."""
+    """(part, its table models) for every part of the package: the loaded documents' tables and
+    the external Excel bilagor's sheets."""
     from .tabell import tabeller
 
     for d in h.delar:
-        if d.doc is None:
-            continue
-        found = tabeller(d.doc)
+        found = tabeller(d.doc) if d.doc is not None else [t for t in externa_tabeller(d) if t.kolumner]
         if found:
             yield d, found
+
+
+@check(Handling, "tabell")
+def sums_in_excel_bilagor(h: Handling, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """Summarader, summakolumner och avvikelsekolumner i handlingens Excel-bilagor stämmer."""
+    from .tabell import verifiera
+
+    for d in h.delar:
+        for t in externa_tabeller(d):
+            yield from verifiera(t, ktx)
+
+
+_BARA_SUMMA = frozenset({"summa", "s:a", "totalt", "total", "summa totalt", "totalsumma", "totalt summa"})
 
 
 @check(Handling, "samma_tal")
@@ -318,6 +351,10 @@ def same_figure_in_any_two_parts(h: Handling, ktx: Kontrollkontext) -> Iterator[
             kind = "kr" if t.enhet else "tal"
             for rad in t.rader:
                 if not rad.etikett.strip():
+                    continue
+                # A bare 'Summa' or 'Totalt' says nothing about what it sums (every sheet has
+                # one): compared only when the profile's synonyms name it.
+                if norm(rad.etikett) in _BARA_SUMMA and norm(rad.etikett) not in syn:
                     continue
                 label = syn.get(norm(rad.etikett), norm(rad.etikett))
                 for k, cell in enumerate(rad.celler):
@@ -410,30 +447,50 @@ def _del_period(d):
 
 def _arende_period(h: Handling, i: int):
     """The period an ärende is about: its tjänsteskrivelse's title, then the ärendemening, the
-    beslutsunderlag and the text (the period named most often)."""
+    beslutsunderlag and the text (the period named most often). (period, what says so, the file
+    that says it, where in it) or None."""
     from .period import period_mentions, reference_period
-    from .text import block_texts
+    from .text import block_texts, body_plats
 
     a = h.arenden[i]
     doc = _tjansteskrivelse(h, i)
     groups = []
     if doc is not None:
-        groups.append(period_mentions([("titel", doc.falt.titel)]))
-    groups.append(period_mentions([("ärendemening", a.arendemening)]))
+        groups.append((str(doc.fil), period_mentions([("fält 'titel'", doc.falt.titel)])))
+    groups.append((str(h.fil), period_mentions([(h.plats("ärenden", i, "ärendemening") or h.plats("ärenden", i),
+                                                 a.arendemening)])))
     if doc is not None:
         f = doc.falt
-        groups.append(period_mentions([(None, t) for t in [*f.beslutsunderlag, *f.forslag_till_beslut]]
-                                      + [(None, t) for blocks in doc.avsnitt.values() for _, t in block_texts(blocks)]))
-    for mentions in groups:
+        groups.append((str(doc.fil), period_mentions(
+            [(f"fält 'beslutsunderlag[{n}]'", t) for n, t in enumerate(f.beslutsunderlag, start=1)]
+            + [(f"fält 'förslag_till_beslut[{n}]'", t) for n, t in enumerate(f.forslag_till_beslut, start=1)]
+            + [(body_plats(doc, line, key), t) for key, blocks in doc.avsnitt.items()
+               for line, t in block_texts(blocks)])))
+    for dokument, mentions in groups:
         ref = reference_period(mentions)
         if ref is not None:
-            return ref, mentions[0].traff.text
+            first = next(m for m in mentions if m.traff.period.samma_slut(ref))
+            return ref, first.traff.text, dokument, first.plats
     return None
+
+
+def _ark_perioder(d) -> list[tuple[str, str, object, str]]:
+    """(plats, text, Period, the whole title) of the first period in each sheet title of an
+    external Excel bilaga."""
+    out = []
+    for t in externa_tabeller(d):
+        for text, plats in t.titlar:
+            found = ark_perioder([(text, plats)])
+            if found:
+                out.append((*found[0], text))
+                break
+    return out
 
 
 @check(Handling, "period")
 def periods_in_package(h: Handling) -> Iterator[Finding]:
-    """Bilagorna avser samma period (slutmånad) som ärendet, t.ex. ingen juli-rapport i ett augustiärende."""
+    """Bilagorna avser samma period (slutmånad) som ärendet, t.ex. ingen juli-rapport i ett augustiärende
+    (också ett Excel-arks rubrik, t.ex. 'Periodrapport per 2023 08')."""
     from .period import describe
 
     for i, a in enumerate(h.arenden):
@@ -443,18 +500,135 @@ def periods_in_package(h: Handling) -> Iterator[Finding]:
         ref = _arende_period(h, i)
         if ref is None:
             continue
-        period, said = ref
+        period, said = ref[0], ref[1]
         for d in bilagor:
             own = _del_period(d)
-            if own is None:
+            if own is not None and not own[0].samma_slut(period):
+                p, dokument, plats, text = own
+                yield Finding(Severity.FEL, "period", dokument or str(h.fil),
+                              f"ärende {a.punkt}: bilagan '{d.etikett}' avser {describe(p)} ('{text}'), "
+                              f"ärendet {describe(period)} ('{said}')",
+                              plats=plats, forvantat=describe(period), funnet=describe(p))
+            for plats, text, p, _titel in _ark_perioder(d):
+                if not p.samma_slut(period):
+                    yield Finding(Severity.FEL, "period", str(d.fil),
+                                  f"ärende {a.punkt}: bilagan '{d.etikett}' avser {describe(p)} ('{text}'), "
+                                  f"ärendet {describe(period)} ('{said}')", plats=plats,
+                                  forvantat=describe(period), funnet=describe(p))
+                    break
+
+
+# What kind of report a part is, from its label, title or ärendemening: parts of one kind report
+# the same period (the month the accounts were closed, the month whose decisions are reported);
+# parts of different kinds may legitimately be about different months (September's intern
+# kontroll beside August's economy), and parts of no known kind are compared only within their
+# ärende. The first kind whose words a text names wins.
+RAPPORTSLAG = (
+    ("ekonomisk uppföljning", re.compile(
+        r"delårsrapport|periodrapport|månadsrapport|månadsuppföljning|ekonomisk (?:uppföljning|rapport|"
+        r"månadsrapport|delårsrapport)|ekonomirapport|budgetuppföljning|uppföljning av budget|\bprognos|"
+        r"volymrapport|resultatrapport", re.I)),
+    ("delegationsbeslut", re.compile(r"delegationsbeslut|beslut enligt delegation|delegationslista", re.I)),
+    ("intern kontroll", re.compile(r"intern kontroll|internkontroll", re.I)),
+    ("uppdragslista", re.compile(r"uppdragslista|uppdrag och yttranden|nämndens uppdrag", re.I)),
+    ("inkomna skrivelser", re.compile(r"inkomna skrivelser|meddelanden", re.I)),
+)
+
+
+def rapportslag(*texts: str | None) -> str | None:
+    for slag, pattern in RAPPORTSLAG:
+        if any(t and pattern.search(t) for t in texts):
+            return slag
+    return None
+
+
+@dataclass(frozen=True)
+class _Periodangivelse:
+    """A part of the package stating the period it reports."""
+
+    slag: str
+    period: Any  # format.Period
+    text: str  # the expression, e.g. 'per augusti'
+    dokument: str  # the file that says so
+    plats: str | None
+    vad: str  # 'ärende 8' or "ärende 16, bilagan 'Periodrapport'"
+    ar_arende: bool  # the ärende's own text (not a bilaga standing for itself)
+
+
+def _del_slag(d) -> str | None:
+    from ..model.rapport import Rapport
+    from ..model.uppdragslista import UppdragslistaDoc
+
+    doc = d.doc
+    if isinstance(doc, Rapport):
+        return "ekonomisk uppföljning" if doc.falt.typ == "delarsrapport" else None
+    if isinstance(doc, UppdragslistaDoc):
+        return "uppdragslista"
+    titel = getattr(getattr(doc, "falt", None), "titel", None)
+    return rapportslag(d.etikett, titel)
+
+
+def _periodangivelser(h: Handling) -> list[_Periodangivelse]:
+    """Every part that states its period, with its kind: an ärende that names its own period stands
+    for its bilagor (periods_in_package compares them with it); in an ärende that names none, each
+    bilaga and Excel sheet stands for itself."""
+    out = []
+    for i, a in enumerate(h.arenden):
+        doc = _tjansteskrivelse(h, i)
+        slag = rapportslag(a.arendemening, doc.falt.titel if doc is not None else None)
+        own = _arende_period(h, i)
+        if own is not None:
+            if slag is not None:
+                period, text, dokument, plats = own
+                out.append(_Periodangivelse(slag, period, text, dokument, plats, f"ärende {a.punkt}", True))
+            continue
+        for d in h.delar_for(i):
+            if d.bilaga_nr is None:
                 continue
-            p, dokument, plats, text = own
-            if p.samma_slut(period):
+            del_slag = _del_slag(d) or slag
+            vad = f"ärende {a.punkt}, bilagan '{d.etikett}'"
+            found = _del_period(d)
+            if found is not None and del_slag is not None:
+                period, dokument, plats, text = found
+                out.append(_Periodangivelse(del_slag, period, text, dokument or str(h.fil), plats, vad, False))
+            for plats, text, period, titel in _ark_perioder(d):
+                sheet_slag = rapportslag(titel) or del_slag
+                if sheet_slag is not None:
+                    out.append(_Periodangivelse(sheet_slag, period, text, str(d.fil), plats, vad, False))
+    return out
+
+
+@check(Handling, "period")
+def periods_across_package(h: Handling) -> Iterator[Finding]:
+    """Delar av samma slags rapport i handlingen (t.ex. ekonomisk uppföljning: delårsrapport,
+    periodrapport, 'per augusti') avser samma månad, också i olika ärenden."""
+    from collections import Counter
+
+    from .period import describe
+
+    by_slag: dict[str, list[_Periodangivelse]] = {}
+    for p in _periodangivelser(h):
+        by_slag.setdefault(p.slag, []).append(p)
+    for slag, parts in by_slag.items():
+        if len(parts) < 2:
+            continue
+        # The month most parts name (ties: the first named); a part of another year is a
+        # comparison with that year, not this package's period, and is not compared.
+        counts = Counter(p.period.slut for p in parts)
+        best = max(counts.values())
+        ref = next(p for p in parts if counts[p.period.slut] == best)
+        for p in parts:
+            if p.period.slut == ref.period.slut:
                 continue
-            yield Finding(Severity.FEL, "period", dokument or str(h.fil),
-                          f"ärende {a.punkt}: bilagan '{d.etikett}' avser {describe(p)} ('{text}'), "
-                          f"ärendet {describe(period)} ('{said}')",
-                          plats=plats, forvantat=describe(period), funnet=describe(p))
+            if p.period.ar and ref.period.ar and p.period.ar != ref.period.ar:
+                continue
+            where = f"{Path(ref.dokument).name}, {ref.plats}" if ref.plats else Path(ref.dokument).name
+            severity = Severity.VARNING if p.ar_arende else Severity.FEL
+            yield Finding(
+                severity, "period", p.dokument,
+                f"{p.vad} avser {describe(p.period)} ('{p.text}'), men {ref.vad} avser "
+                f"{describe(ref.period)} ('{ref.text}', {where}); {slag} i samma handling ska avse "
+                "samma månad", plats=p.plats, forvantat=describe(ref.period), funnet=describe(p.period))
 
 
 # --- the package consistent with itself: uppdragslista against the agenda, titles --------------

@@ -18,6 +18,7 @@ from typing import Iterable, Iterator
 from ..format import Formatter
 from ..model.block import Tabell as Blocktabell
 from ..model.finding import Finding, Severity
+from ..model.tabell import _FAKTOR as _FAKTOR_AV
 from ..model.tabell import Tabellcell, Tabellmodell, fran_block
 from .base import Kontrollkontext
 from .text import placeholder_findings, profile_hints
@@ -58,6 +59,55 @@ def ark_som_tabell(tabell) -> Tabellmodell:
                 steg = faktor * Decimal(10) ** (exponent if isinstance(exponent, int) and exponent < 0 else 0)
             cells.append(Tabellcell(cell.text, None if value is None else value * faktor, steg, cell.plats.plats))
         model.rader.append(Tabellrad(etikett, cells, None))
+    return model
+
+
+def bilaga_som_tabell(tabell) -> Tabellmodell:
+    """An Excel bilaga's sheet, read with its first non-empty row as header (inputs.excel.load_sheets),
+    as a table model: the title rows above the real header row ('Periodrapport per 2023 08 (kr)')
+    are kept in titlar and name the unit; the header row is the first row of two or more text
+    cells with a number below it. A sheet without one gives a model with titles only."""
+    from ..model.tabell import Tabellrad, enhet_i
+
+    namn = tabell.kolumner
+    rows = [tabell.rubriker, *([rad.celler[k] for k in namn] for rad in tabell.rader)]
+
+    def text(cell) -> str:
+        return cell.varde.strip() if isinstance(cell.varde, str) else ""
+
+    header = None
+    for i, row in enumerate(rows):
+        filled = [c for c in row if not c.tom]
+        if len(filled) >= 2 and all(isinstance(c.varde, str) for c in filled) and any(
+                isinstance(c.varde, Decimal) for later in rows[i + 1:i + 3] for c in later):
+            header = i
+            break
+    above = rows if header is None else rows[:header]
+    titlar = [*tabell.titlar, *((text(c), c.plats.plats) for row in above[:5] for c in row if text(c))]
+    blad = f"blad {tabell.blad}" if tabell.blad else "tabellen"
+    if header is None:
+        return Tabellmodell(str(tabell.fil), blad, "", [], enhet=enhet_i([t for t, _ in titlar]), titlar=titlar)
+    body = rows[header + 1:]
+    heads = [text(c) or c.plats.cell.rstrip("0123456789") for c in rows[header]]
+    numeric = [k for k in range(len(heads)) if any(isinstance(r[k].varde, Decimal) for r in body)]
+    labels = [k for k in range(len(heads)) if k not in numeric]
+    enhet = enhet_i([t for t, _ in titlar] + heads)
+    faktor = _FAKTOR_AV.get(enhet or "", Decimal(1))
+    model = Tabellmodell(str(tabell.fil), blad, " / ".join(heads[k] for k in labels),
+                         [heads[k] for k in numeric], enhet=enhet, titlar=titlar)
+    for row in body:
+        etikett = " ".join(text(row[k]) for k in labels if text(row[k]))
+        cells = []
+        for k in numeric:
+            cell = row[k]
+            value = cell.varde if isinstance(cell.varde, Decimal) else None
+            steg = Decimal(0)
+            if value is not None:
+                exponent = value.normalize().as_tuple().exponent
+                steg = faktor * Decimal(10) ** (exponent if isinstance(exponent, int) and exponent < 0 else 0)
+            cells.append(Tabellcell(cell.text, None if value is None else value * faktor, steg, cell.plats.plats))
+        if etikett or any(c.varde is not None for c in cells):
+            model.rader.append(Tabellrad(etikett, cells, row[0].plats.plats if row else None))
     return model
 
 

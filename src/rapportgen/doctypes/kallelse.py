@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -175,37 +176,24 @@ DOKUMENTTYP = DocType(
 )
 
 
-@check(Handling, "period")
-def sheet_periods(h: Handling) -> Iterator[Finding]:
-    """Ett externt Excel-ark i ett ärende avser ärendets period (rubriken ovanför tabellen, t.ex.
-    'Periodrapport per 2023 08')."""
-    from ..checks.period import describe
-    from ..checks.sammantrade import _arende_period, ark_perioder
+@sammantrade_checks.tabellasare
+def excel_tabeller(d) -> list:
+    """The sheets of an external Excel bilaga as table models (title rows, unit, sum rows), for the
+    package's checks of figures and periods; a file that cannot be read gives none (office_readable
+    reports it)."""
+    if not (d.extern and d.fil.suffix.lower() in (".xlsx", ".xlsm") and d.fil.is_file()):
+        return []
+    stat = d.fil.stat()
+    return _excel_tabeller(str(d.fil.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _excel_tabeller(path: str, _mtime: int, _size: int) -> list:
+    # Keyed on the file's time and size: the figure and the period checks read a bilaga once.
+    from ..checks.tabell import bilaga_som_tabell
     from ..inputs.excel import load_sheets
 
-    for i, a in enumerate(h.arenden):
-        bilagor = [d for d in h.delar_for(i) if d.bilaga_nr is not None and d.extern
-                   and d.fil.suffix.lower() in (".xlsx", ".xlsm") and d.fil.is_file()]
-        if not bilagor:
-            continue
-        ref = _arende_period(h, i)
-        if ref is None:
-            continue
-        period, said = ref
-        for d in bilagor:
-            try:
-                sheets = load_sheets(d.fil)
-            except InputError:
-                continue  # office_readable reports a broken file
-            # The title rows above each sheet's first row of data.
-            titles = []
-            for tabell in sheets:
-                titles += [(t, tabell.rubriker[0].plats.plats) for t in tabell.kolumner[:1]]
-                titles += list(getattr(tabell, "titlar", []))
-            for plats, text, p in ark_perioder(titles):
-                if not p.samma_slut(period):
-                    yield Finding(Severity.FEL, "period", str(d.fil),
-                                  f"ärende {a.punkt}: bilagan '{d.etikett}' avser {describe(p)} ('{text}'), "
-                                  f"ärendet {describe(period)} ('{said}')", plats=plats,
-                                  forvantat=describe(period), funnet=describe(p))
-                    break
+    try:
+        return [bilaga_som_tabell(t) for t in load_sheets(path)]
+    except InputError:
+        return []

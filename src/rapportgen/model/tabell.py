@@ -115,6 +115,8 @@ class Tabellmodell:
     kolumner: list[str]
     rader: list[Tabellrad] = field(default_factory=list)
     enhet: str | None = None
+    # Text above the table (a sheet's title rows: 'Periodrapport per 2023 08 (kr)'): (text, plats).
+    titlar: list[tuple[str, str | None]] = field(default_factory=list)
 
     # --- rows -------------------------------------------------------------------------------
 
