@@ -273,3 +273,25 @@ def test_one_tagged_pdf_per_arende_and_an_index(planted):
     html = (pub / "index.html").read_text(encoding="utf-8")
     assert '<html lang="sv">' in html and "<title>" in html and "<h1>" in html
     assert '<a href="05-SN-2023-99.pdf">Ärende 5: Bistånd</a> (dnr SN/2023:99)' in html
+
+
+@given(st.sampled_from(["", "-", "+", " ", "–", " - "]), st.booleans(), st.integers(0, 9999),
+       st.sampled_from(["Helvetica", "Times-Roman", "Courier"]), st.integers(6, 24))
+def test_page_text_redaction_removes_every_digit_of_the_number(sep, sekel, nr, font, size):
+    from rapportgen.assemble import sidtext
+
+    number = ("19" if sekel else "") + f"121212{sep}{nr:04d}"
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont(font, size)
+    c.drawString(40, 700, f"Namn Anna {number} dnr SN/2023:197")
+    c.showPage()
+    c.save()
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as pdf:
+        pages = sidtext.maskera(pdf)
+        assert pages[0].nummer == [number] and pages[0].okanda_typsnitt == []
+        out = io.BytesIO()
+        pdf.save(out)
+    text = PdfReader(out).pages[0].extract_text()
+    assert not find(text) and "Namn Anna" in text and "SN/2023:197" in text
+    assert not any(ch.isdigit() for ch in text.split("Anna")[1].split("dnr")[0])
