@@ -87,6 +87,11 @@ def build_kallelse(path: Path) -> None:
     _cell_text(tid.cell(1, 2), "Meddela {{ vid_forhinder.namn }}")
     _cell_text(tid.cell(1, 2), "{% if vid_forhinder.telefon %}Telefon {{ vid_forhinder.telefon }}{% endif %}")
     _cell_text(tid.cell(1, 2), "{% if vid_forhinder.epost %}{{ vid_forhinder.epost }}{% endif %}")
+    for t in (top, members, tid):  # a new cell's empty first paragraph would stand above its text
+        for cell in t.rows[1].cells:
+            first = cell.paragraphs[0]
+            if not first.text and len(cell.paragraphs) > 1:
+                first._p.getparent().remove(first._p)
 
     doc.add_paragraph("Ärendelista", style="Heading 2")
     p = para(doc, "{% if sidhanvisning %}Sida: sidan i sammanträdeshandlingen där ärendets handlingar "

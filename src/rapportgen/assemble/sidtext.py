@@ -470,7 +470,11 @@ def maskera(pdf: pikepdf.Pdf) -> dict[int, Sida]:
     seen: set = set()
     for i, page in enumerate(pdf.pages):
         bad: set[str] = set()
-        found = _redact_stream(pdf, page, _resources_of(page.obj), fonts_cache, seen, bad)
+        try:
+            found = _redact_stream(pdf, page, _resources_of(page.obj), fonts_cache, seen, bad)
+        except pikepdf.PdfError:
+            found = []
+            bad.add("(sidans innehåll kan inte läsas)")
         if found or bad:
             out[i] = Sida(found, sorted(bad))
     return out
