@@ -402,7 +402,7 @@ def _redact_stream(pdf: pikepdf.Pdf, owner, resources, fonts_cache: dict, seen: 
         items = list(operands[0]) if op == "TJ" else [operands[-1]]
         new_items: list = []
         pos = 0
-        for j, part in enumerate(items):
+        for part in items:
             if not isinstance(part, String):
                 new_items.append(part)
                 continue
@@ -430,13 +430,13 @@ def _redact_stream(pdf: pikepdf.Pdf, owner, resources, fonts_cache: dict, seen: 
                     buf += code
             if buf:
                 new_items.append(String(buf))
-        tj = (Array([x if isinstance(x, String) else float(x) for x in new_items]),)
+        array = Array([x if isinstance(x, String) else float(x) for x in new_items])
         replacement = []
         if op == "'":
             replacement.append(([], Operator("T*")))
         elif op == '"':
             replacement += [([operands[0]], Operator("Tw")), ([operands[1]], Operator("Tc")), ([], Operator("T*"))]
-        replacement.append((list(tj), Operator("TJ")))
+        replacement.append(([array], Operator("TJ")))
         new_ops[idx] = replacement
 
     out = []
