@@ -6,11 +6,13 @@ from __future__ import annotations
 import io
 import json
 
+import pdfplumber
 import pikepdf
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, strategies as st
 from pikepdf import Array, Dictionary, Name, String
+from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
 from .handling_helpers import all_text, dokument, write_manifest
@@ -160,18 +162,94 @@ def test_the_normal_build_keeps_the_external_part_as_it_is(planted, tmp_path):
         assert {"/Widget", "/Text", "/FreeText"} <= subtypes
 
 
-def test_personnummer_in_an_external_page_text_stops_the_build(tmp_path):
+PAGE_FORMS = ["19121212-1212", "121212 1212", "121212–1212"]
+
+
+def _letter_pdf() -> bytes:
+    """An external letter with personnummer in its page text: Helvetica (Tj), an embedded TrueType font,
+    and a number split over two text operators."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVuTest", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
-    c.drawString(72, 760, "Sökande 121212 1212")
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 760, f"Sökande Anna Andersson {PAGE_FORMS[0]} bor i Norrvik")
+    t = c.beginText(72, 730)
+    t.setFont("Times-Roman", 12)
+    t.textOut(f"Make {PAGE_FORMS[1][:6]} ")
+    t.textOut(f"{PAGE_FORMS[1][7:]} har samtyckt")
+    c.drawText(t)
+    c.setFont("DejaVuTest", 11)
+    c.drawString(72, 700, f"Barn {PAGE_FORMS[2]} går i förskola")
+    c.drawString(72, 670, "Dnr SN/2023:197, datum 2023-09-19")
     c.showPage()
     c.save()
-    (tmp_path / "brev.pdf").write_bytes(buf.getvalue())
+    return buf.getvalue()
+
+
+def test_personnummer_in_an_external_page_text_are_redacted(tmp_path):
+    original = _letter_pdf()
+    (tmp_path / "brev.pdf").write_bytes(original)
+    assert len(find(all_text(tmp_path / "brev.pdf"))) == 3  # the input holds them (and is left as it is)
+    m = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: X\n    bilagor:\n"
+                                 "      - {etikett: Brev, fil: brev.pdf}\n")
+    res = CliRunner().invoke(cli, ["handling", str(m), "-o", str(tmp_path / "ut"), "--publicering"])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "ut" / "handling-publicering.pdf"
+    data = json.loads((tmp_path / "ut" / "publicering.json").read_text(encoding="utf-8"))
+    page = [p for p in data["poster"] if p["del"] == "brev.pdf" and p["plats"].startswith("sidtext")]
+    assert len(page) == 1 and page[0]["plats"] == "sidtext (3 nummer)" and page[0]["åtgärd"].startswith("maskerat")
+    assert len(page[0]["personnummer"]) == 3 and all("giltigt personnummer" in x for x in page[0]["personnummer"])
+    brev_page = page[0]["sida"]
+    txt = (tmp_path / "ut" / "publicering.txt").read_text(encoding="utf-8")
+    assert f"sida {brev_page}, brev.pdf: sidtext (3 nummer): maskerat" in txt
+    # Read back with both extractors: no digit of any number, the rest of each line kept.
+    texts = [PdfReader(str(out)).pages[brev_page - 1].extract_text()]
+    with pdfplumber.open(out) as pdf:
+        texts.append(pdf.pages[brev_page - 1].extract_text())
+    for text in texts:
+        assert not find(text)
+        for digits in ("1212", "121212", "19121212"):
+            assert digits not in text.replace(" ", "")
+        for rest in ("Sökande Anna Andersson", "bor i Norrvik", "Make", "har samtyckt", "Barn",
+                     "går i förskola", "SN/2023:197", "2023-09-19"):
+            assert rest in text, (rest, text)
+    # The per-ärende PDF is redacted too; the input file is unchanged.
+    per_arende = sorted((tmp_path / "ut" / "publicering").glob("*.pdf"))
+    assert len(per_arende) == 1 and not find(all_text(per_arende[0]))
+    assert "Sökande Anna Andersson" in all_text(per_arende[0])
+    assert (tmp_path / "brev.pdf").read_bytes() == original
+
+
+def _type3_pdf() -> bytes:
+    """A page whose text is in a Type3 font: its glyph names spell digits, so readers extract them."""
+    pdf = pikepdf.new()
+    names = ["one", "two", "hyphen"]
+    procs = Dictionary({f"/{n}": pdf.make_stream(b"500 0 0 0 400 700 d1 0 0 400 700 re f") for n in names})
+    font = pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.Type3, FontBBox=[0, 0, 500, 700], FontMatrix=[0.001, 0, 0, 0.001, 0, 0],
+        CharProcs=procs, FirstChar=49, LastChar=51, Widths=[500, 500, 500], Resources=Dictionary(),
+        Encoding=Dictionary(Type=Name.Encoding, Differences=Array([49, Name.one, Name.two, Name.hyphen]))))
+    content = b"BT /F1 12 Tf 72 700 Td (12121231212) Tj ET"
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.pages[0].obj.Resources = Dictionary(Font=Dictionary(F1=font))
+    pdf.pages[0].obj.Contents = pdf.make_stream(content)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_personnummer_in_a_font_that_cannot_be_decoded_stops_the_build(tmp_path):
+    (tmp_path / "brev.pdf").write_bytes(_type3_pdf())
+    assert find(all_text(tmp_path / "brev.pdf")) == ["121212-1212"]
     m = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: X\n    bilagor:\n"
                                  "      - {etikett: Brev, fil: brev.pdf}\n")
     res = CliRunner().invoke(cli, ["handling", str(m), "-o", str(tmp_path / "ut"), "--publicering"])
     assert res.exit_code == 2, res.output
-    assert "brev.pdf" in res.output and "sida 1" in res.output
+    assert "brev.pdf, sida 1" in res.output and "typsnitt som inte kan avkodas (F1 (Type3))" in res.output
+    assert "Traceback" not in res.output
     assert not (tmp_path / "ut" / "handling-publicering.pdf").exists()
 
 
@@ -195,3 +273,25 @@ def test_one_tagged_pdf_per_arende_and_an_index(planted):
     html = (pub / "index.html").read_text(encoding="utf-8")
     assert '<html lang="sv">' in html and "<title>" in html and "<h1>" in html
     assert '<a href="05-SN-2023-99.pdf">Ärende 5: Bistånd</a> (dnr SN/2023:99)' in html
+
+
+@given(st.sampled_from(["", "-", "+", " ", "–", " - "]), st.booleans(), st.integers(0, 9999),
+       st.sampled_from(["Helvetica", "Times-Roman", "Courier"]), st.integers(6, 24))
+def test_page_text_redaction_removes_every_digit_of_the_number(sep, sekel, nr, font, size):
+    from rapportgen.assemble import sidtext
+
+    number = ("19" if sekel else "") + f"121212{sep}{nr:04d}"
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont(font, size)
+    c.drawString(40, 700, f"Namn Anna {number} dnr SN/2023:197")
+    c.showPage()
+    c.save()
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as pdf:
+        pages = sidtext.maskera(pdf)
+        assert pages[0].nummer == [number] and pages[0].okanda_typsnitt == []
+        out = io.BytesIO()
+        pdf.save(out)
+    text = PdfReader(out).pages[0].extract_text()
+    assert not find(text) and "Namn Anna" in text and "SN/2023:197" in text
+    assert not any(ch.isdigit() for ch in text.split("Anna")[1].split("dnr")[0])

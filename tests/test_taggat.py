@@ -389,3 +389,14 @@ def test_charts_are_vector_with_alt_text_from_the_data(normal):
                 labels = [w for w in words if w["text"] in ("Nettokostnad,", "Hälso-", "sjukvård")]
                 assert len(labels) >= 3
                 assert all("Carlito" in w["fontname"] and w["size"] >= 8 for w in labels), labels
+
+
+def test_kallelse_tables_have_header_cells(normal):
+    """The kallelse's label tables (organ, ledamöter, tid och plats) carry TH cells: no PDF/UA table problem."""
+    kallelse = normal.delar[0]
+    pages = range(kallelse.forsta_sida, kallelse.sista_sida + 1)
+    assert [p.format() for p in kontrollera(normal.handling) if p.regel == "tabell" and p.sida in pages] == []
+    with pdfplumber.open(normal.handling) as pdf:
+        first = pdf.pages[0].extract_text()
+    for label in ("Organ", "Sammankallande", "Ledamöter", "Ersättare", "Tid", "Plats", "Vid förhinder"):
+        assert label in first

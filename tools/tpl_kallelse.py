@@ -53,41 +53,45 @@ def build_kallelse(path: Path) -> None:
 
     doc.add_paragraph("Kallelse {{ namnd }} {{ datum|datum_iso }}", style="Heading 1")
 
-    # Organ / sammankallande, ledamöter / ersättare.
-    top = doc.add_table(rows=2, cols=2)
-    no_borders(top)
-    for col in top.columns:
-        col.width = Cm(8)
-    for row in top.rows:
-        row.cells[0].width, row.cells[1].width = Cm(8), Cm(8)
-    _label(top.cell(0, 0), "Organ")
-    _cell_text(top.cell(0, 0), "{{ namnd }}")
-    _label(top.cell(0, 1), "Sammankallande")
-    _cell_text(top.cell(0, 1), "{{ sammankallande.namn }}, {{ sammankallande.roll }}")
-    _label(top.cell(1, 0), "Ledamöter")
-    _lines(top.cell(1, 0), "ledamoter")
-    _label(top.cell(1, 1), "Ersättare")
-    _lines(top.cell(1, 1), "ersattare")
+    # Organ / sammankallande, ledamöter / ersättare, tid / plats: small tables whose first row holds the
+    # labels, marked as a header row so that the tagged PDF has TH cells (PDF/UA: a table has headers).
+    def header_table(labels: tuple[str, ...], width):
+        t = doc.add_table(rows=2, cols=len(labels))
+        no_borders(t)
+        for col in t.columns:
+            col.width = width
+        for row in t.rows:
+            for cell in row.cells:
+                cell.width = width
+        for cell, text in zip(t.rows[0].cells, labels):
+            _label(cell, text)
+        repeat_header(t.rows[0])
+        for r in t.rows:
+            r._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        return t
+
+    top = header_table(("Organ", "Sammankallande"), Cm(8))
+    _cell_text(top.cell(1, 0), "{{ namnd }}")
+    _cell_text(top.cell(1, 1), "{{ sammankallande.namn }}, {{ sammankallande.roll }}")
+    members = header_table(("Ledamöter", "Ersättare"), Cm(8))
+    _lines(members.cell(1, 0), "ledamoter")
+    _lines(members.cell(1, 1), "ersattare")
     para(doc, "", space_after=6)
 
-    # Tid / plats / vid förhinder.
-    tid = doc.add_table(rows=1, cols=3)
-    no_borders(tid)
-    for col in tid.columns:
-        col.width = Cm(5.33)
-    for cell in tid.rows[0].cells:
-        cell.width = Cm(5.33)
-    _label(tid.cell(0, 0), "Tid")
-    _cell_text(tid.cell(0, 0), "Datum {{ datum|datum_iso }}")
-    _cell_text(tid.cell(0, 0), "Klockan {{ klockan }}")
-    _cell_text(tid.cell(0, 0), "{% if tidsatgang %}Ber. tidsåtgång {{ tidsatgang }}{% endif %}")
-    _label(tid.cell(0, 1), "Plats")
-    _cell_text(tid.cell(0, 1), "Lokal {{ lokal }}")
-    _cell_text(tid.cell(0, 1), "Ort {{ ort }}")
-    _label(tid.cell(0, 2), "Vid förhinder")
-    _cell_text(tid.cell(0, 2), "Meddela {{ vid_forhinder.namn }}")
-    _cell_text(tid.cell(0, 2), "{% if vid_forhinder.telefon %}Telefon {{ vid_forhinder.telefon }}{% endif %}")
-    _cell_text(tid.cell(0, 2), "{% if vid_forhinder.epost %}{{ vid_forhinder.epost }}{% endif %}")
+    tid = header_table(("Tid", "Plats", "Vid förhinder"), Cm(5.33))
+    _cell_text(tid.cell(1, 0), "Datum {{ datum|datum_iso }}")
+    _cell_text(tid.cell(1, 0), "Klockan {{ klockan }}")
+    _cell_text(tid.cell(1, 0), "{% if tidsatgang %}Ber. tidsåtgång {{ tidsatgang }}{% endif %}")
+    _cell_text(tid.cell(1, 1), "Lokal {{ lokal }}")
+    _cell_text(tid.cell(1, 1), "Ort {{ ort }}")
+    _cell_text(tid.cell(1, 2), "Meddela {{ vid_forhinder.namn }}")
+    _cell_text(tid.cell(1, 2), "{% if vid_forhinder.telefon %}Telefon {{ vid_forhinder.telefon }}{% endif %}")
+    _cell_text(tid.cell(1, 2), "{% if vid_forhinder.epost %}{{ vid_forhinder.epost }}{% endif %}")
+    for t in (top, members, tid):  # a new cell's empty first paragraph would stand above its text
+        for cell in t.rows[1].cells:
+            first = cell.paragraphs[0]
+            if not first.text and len(cell.paragraphs) > 1:
+                first._p.getparent().remove(first._p)
 
     doc.add_paragraph("Ärendelista", style="Heading 2")
     p = para(doc, "{% if sidhanvisning %}Sida: sidan i sammanträdeshandlingen där ärendets handlingar "

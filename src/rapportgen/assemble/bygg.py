@@ -34,7 +34,7 @@ from ..doctypes import kallelse, load_handling
 from ..exceptions import InputError
 from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
 from ..model.sammantrade import Del, Handling
-from . import paketdocx, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod
+from . import paketdocx, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod, sidtext
 from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_in_band
 from .taggat import Sammanfogning, spara
 
@@ -253,7 +253,8 @@ def build_handling(
         with atomic_path(out_pdf) as tmp_pdf:
             spara(sam.pdf, tmp_pdf)
             if publicering:
-                posts.extend(_final_publication_check(tmp_pdf, delar, h))
+                posts.extend(_final_publication_check(
+                    tmp_pdf, delar, h, {p.sida for p in posts if p.plats.startswith("sidtext")}))
         for src in sources:
             src.close()
         if publicering:
@@ -335,18 +336,35 @@ def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, pub
 
 
 def _refuse_personnummer(h: Handling, plans: list[_Plan]) -> None:
-    """A personnummer in an external document cannot be masked: stop the publication build."""
+    """Stop the publication build where a personnummer in the page text cannot be masked.
+
+    An external PDF's page text is redacted in its content stream (sidtext.maskera) unless the page's
+    text is in a font that cannot be decoded reliably (Type3, a composite font without ToUnicode); a
+    generated document's text was masked in its source, so a number there is a bug.
+    """
     problems = []
     for plan in plans:
         if plan.roll == "utelämnad":
             continue
         d = plan.delar[0]
+        hit_pages = {}
         for page_no, text in enumerate(pdf_text(plan.reader), start=1):
             hits = personnummer.find(text)
             if hits:
-                kind = "extern handling" if d.extern else "genererat dokument (maskeringen missade)"
-                problems.append(f"{_rel(d.fil, h.mapp)} ({kind}), sida {page_no}: "
-                                f"{len(hits)} personnummer ({', '.join(personnummer.hint(x) for x in hits)})")
+                hit_pages[page_no] = hits
+        if not hit_pages:
+            continue
+        bad_fonts: dict[int, list[str]] = {}
+        if d.extern:
+            with pikepdf.open(plan.pdf, password=plan.losenord or "") as trial:
+                bad_fonts = {i + 1: s.okanda_typsnitt for i, s in sidtext.maskera(trial).items()}
+        for page_no, hits in hit_pages.items():
+            if d.extern and not bad_fonts.get(page_no):
+                continue  # masked in the content stream by publicering.rensa
+            why = (f"texten står i typsnitt som inte kan avkodas ({', '.join(bad_fonts[page_no])})"
+                   if d.extern else "genererat dokument (maskeringen missade)")
+            problems.append(f"{_rel(d.fil, h.mapp)}, sida {page_no}: {len(hits)} personnummer "
+                            f"({', '.join(personnummer.hint(x) for x in hits)}); {why}")
     if problems:
         raise InputError(
             "publiceringsversionen stoppad: personnummer i handlingar som inte kan maskeras; "
@@ -354,8 +372,9 @@ def _refuse_personnummer(h: Handling, plans: list[_Plan]) -> None:
             fil=h.fil)
 
 
-def _final_publication_check(pdf: Path, delar: list[DelResultat], h: Handling) -> list:
-    """The published PDF, read back: no personnummer anywhere; the masked ones listed per page."""
+def _final_publication_check(pdf: Path, delar: list[DelResultat], h: Handling, reported: set[int] = frozenset()) -> list:
+    """The published PDF, read back: no personnummer anywhere; the masked ones listed per page
+    (except the pages in reported, whose page text the clean-up has listed already)."""
     left = publicering_mod.skanna_utdata(pdf)
     posts = []
     reader = PdfReader(str(pdf))
@@ -365,7 +384,7 @@ def _final_publication_check(pdf: Path, delar: list[DelResultat], h: Handling) -
         if personnummer.find(text):
             left.append(f"sida {i} ({namn})")
         n = personnummer.find_masked(text)
-        if n:
+        if n and i not in reported:
             posts.append(publicering_mod.Post(i, namn, f"sidtext ({n} nummer)", "maskerat"))
     if left:
         raise InputError("publiceringsversionen stoppad: personnummer finns kvar i " + ", ".join(left), fil=h.fil)
@@ -509,7 +528,8 @@ def _publicera_per_arende(h: Handling, falt, plans: list[_Plan], profil: Profil,
                 src = pikepdf.open(plan.pdf, password=plan.losenord or "")
                 sources.append(src)
                 if plan.roll != "utelämnad":
-                    publicering_mod.rensa(src, _rel(plan.delar[0].fil, h.mapp), len(sam.pdf.pages))
+                    publicering_mod.rensa(src, _rel(plan.delar[0].fil, h.mapp), len(sam.pdf.pages),
+                                          extern=plan.delar[0].typ is None)
                 komp = sam.lagg_till(src, title, formular=False)
                 outline.append(pikepdf.OutlineItem(title, komp.forsta, structure_element=komp.element))
                 stamps.extend((i, stamp_text) for i in range(komp.forsta, komp.sista + 1))

@@ -40,6 +40,11 @@ def find(text: str) -> list[str]:
     return [m.group(0) for m in PERSONNUMMER.finditer(text) if _plausible(m)]
 
 
+def spans(text: str) -> list[tuple[str, int, int]]:
+    """(number as written, start, end) of every personnummer-shaped number in text."""
+    return [(m.group(0), m.start(), m.end()) for m in PERSONNUMMER.finditer(text) if _plausible(m)]
+
+
 def kind(number: str) -> str:
     """'personnummer', 'samordningsnummer' or 'ogiltigt' (the shape, but not the check digit or date)."""
     m = PERSONNUMMER.fullmatch(number.strip())

@@ -20,7 +20,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from ..fileio import write_text_atomic
-from . import personnummer
+from . import personnummer, sidtext
 from .taggat import walk_structure
 
 MAX_EMBEDDED = 20 * 1024 * 1024  # bytes of an embedded file read for the scan
@@ -147,7 +147,8 @@ def rensa(src: pikepdf.Pdf, del_: str, first: int, *, extern: bool = True) -> li
     """Clean one part (an open pikepdf.Pdf) for publication; first is its first page index in the package.
 
     Images are listed for manual review in external parts (a generated part's images are its
-    template's logo and charts drawn from numbers).
+    template's logo and charts drawn from numbers), and their page text is redacted (sidtext.maskera;
+    generated parts are masked in their sources).
     """
     posts: list[Post] = []
     root = src.Root
@@ -274,6 +275,13 @@ def rensa(src: pikepdf.Pdf, del_: str, first: int, *, extern: bool = True) -> li
         _flatten_widgets(src)
     if "/AcroForm" in root:
         del root["/AcroForm"]
+    if extern:
+        # The page text (and the flattened fields): the digits are removed from the content streams.
+        for index, sida in sorted(sidtext.maskera(src).items()):
+            if sida.nummer:
+                posts.append(Post(first + index + 1, del_, f"sidtext ({len(sida.nummer)} nummer)",
+                                  "maskerat (siffrorna borttagna ur sidans text och övertäckta)",
+                                  [personnummer.describe(x) for x in sida.nummer]))
     return posts
 
 
