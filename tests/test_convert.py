@@ -372,6 +372,7 @@ def test_ctrl_c_leaves_no_soffice(tmp_path, fas):
     before = {pid for pid, _cmd in ours()}
     tmp = tmp_path / "tmp"
     tmp.mkdir()
+    mark = str(tmp)  # this test's instances live here
     script = textwrap.dedent(f"""
         import sys
         from pathlib import Path
