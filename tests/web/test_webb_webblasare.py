@@ -129,7 +129,9 @@ def test_build_with_progress_then_download_and_preview(browser, server, arbetsma
     with jobb._KONVERTERING:
         browser.find_element(By.ID, "knapp-bygg").click()
         _wait(browser, 60).until(EC.presence_of_element_located((By.ID, "jobb-framsteg")))
-        assert "väntar på sin tur" in browser.find_element(By.CSS_SELECTOR, ".framsteg-text").text
+        # The panel is swapped by the event stream: re-find the text until it says so (or time out).
+        _wait(browser, 60).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".framsteg-text"),
+                                                                  "väntar på sin tur"))
         screenshot(browser, "3-bygge-vantar")
     # A picture of the build under way, if it is still running when the first documents are done.
     _wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jobb-klar") or d.execute_script(
