@@ -21,6 +21,7 @@ from docx import Document
 
 from rapportgen.convert import Pool, convert_many
 from rapportgen.convert import server as srv
+from rapportgen.convert._unoserve import socket_inodes
 
 from .conftest import pdf_text
 
@@ -55,18 +56,7 @@ def _request(port: int, method: str, path: str, body: bytes | None = None, heade
 
 def _listening_tcp(pids: set[int]) -> list[str]:
     """TCP sockets in LISTEN state held by these processes, as 'addr:port' (hex, as in /proc)."""
-    inodes = set()
-    for pid in pids:
-        try:
-            for fd in os.listdir(f"/proc/{pid}/fd"):
-                try:
-                    link = os.readlink(f"/proc/{pid}/fd/{fd}")
-                except OSError:
-                    continue
-                if link.startswith("socket:["):
-                    inodes.add(link[8:-1])
-        except OSError:
-            continue
+    inodes = socket_inodes(pids)
     found = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:

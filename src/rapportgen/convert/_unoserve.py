@@ -195,7 +195,8 @@ def _pgrp(pid: int) -> int | None:
         return None
 
 
-def _unix_sockets(pids: list[int]) -> list[str]:
+def socket_inodes(pids) -> set[str]:
+    """The inode numbers of the sockets these processes hold open (from /proc/PID/fd)."""
     inodes = set()
     for pid in pids:
         try:
@@ -208,6 +209,11 @@ def _unix_sockets(pids: list[int]) -> list[str]:
                     inodes.add(link[8:-1])
         except OSError:
             continue
+    return inodes
+
+
+def _unix_sockets(pids: list[int]) -> list[str]:
+    inodes = socket_inodes(pids)
     found = []
     try:
         for line in Path("/proc/net/unix").read_text().splitlines()[1:]:
