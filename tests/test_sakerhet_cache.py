@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from rapportgen.cli import cli
 from rapportgen.convert.cache import Cache
-from rapportgen.convert.kommando import cache_group
+from rapportgen.cli.cache import cache_group
 
 from .conftest import EXAMPLES, pdf_text
 from .handling_helpers import all_text, dokument, write_manifest

@@ -34,7 +34,7 @@ KOMMANDON: dict[str, str] = {
     "init": "cli.init:init_cmd",
     "server": "cli.server:server_group",
     "serve": "web.cli:serve_cmd",
-    "cache": "convert.kommando:cache_group",
+    "cache": "cli.cache:cache_group",
 }
 
 
