@@ -21,9 +21,8 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, TypeVar
 
-import pandas as pd
 from babel.numbers import format_decimal
 from openpyxl import load_workbook
 
@@ -36,6 +35,9 @@ from ..format import LOCALE, parse_tal
 from ..model.common import Strict
 from .text import clean_text
 from .yamlsrc import translate_error
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 M = TypeVar("M", bound=BaseModel)
 Enhet = Literal["kr", "tkr"]
@@ -189,6 +191,8 @@ class Tabell:
 
     def to_dataframe(self) -> pd.DataFrame:
         """The raw cell values (text stays text, numbers as written in the file's unit)."""
+        import pandas as pd  # only here: importing it costs half a second
+
         return pd.DataFrame([[r.celler[k].varde for k in self.kolumner] for r in self.rader],
                             columns=self.kolumner, index=[r.nummer for r in self.rader], dtype=object)
 

@@ -15,7 +15,11 @@ from ..model.located import Located
 M = TypeVar("M", bound=BaseModel)
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
     """SafeLoader that leaves dates as text, so pydantic reports bad dates by field."""
 
 
@@ -114,6 +118,7 @@ _YAML_PROBLEM = (
     ("did not find expected key", "indraget stämmer inte: en nyckel väntades här"),
     ("did not find expected '-' indicator", "indraget stämmer inte i en lista"),
     ("expected <block end>", "indraget stämmer inte"),
+    ("node content", "ett värde saknas här (är en lista inom [ ] eller { } inte avslutad?)"),
     ("found undefined alias", "ett alias (*namn) som inte är definierat"),
     ("found duplicate anchor", "samma ankare (&namn) två gånger"),
 )
@@ -131,13 +136,21 @@ def parse_yaml(text: str, fil: str | Path, line_offset: int = 0) -> Located:
     fil = Path(fil)
     try:
         _check_aliases(text, fil, line_offset)
-        node = yaml.compose(text, Loader=_Loader)
-        if node is not None:
-            _check_expansion(node, fil, line_offset)
-        data = yaml.load(text, Loader=_Loader)
+        # One parse: the node graph gives the line numbers, the expansion check and the data.
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = None
+            if node is not None:
+                _check_expansion(node, fil, line_offset)
+                data = loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
+        # At the end of the text libyaml points past the last line: name the last line there is.
+        last = max(0, len(text.splitlines()) - 1)
+        line = min(mark.line, last) + 1 + line_offset if mark else None
         problem = _yaml_problem(exc.problem or "ogiltig YAML")
         raise InputError(
             f"YAML-syntaxfel: {problem}", fil=fil, plats=f"rad {line}" if line else None
