@@ -64,8 +64,9 @@ def status_cmd():
 @click.option("--lyssna", default="127.0.0.1", show_default=True, metavar="ADRESS",
               help="Adressen som servern tar emot anrop på (0.0.0.0: alla nätverk).")
 @click.option("--port", type=click.IntRange(1, 65535), default=2003, show_default=True)
-@click.option("--arbetare", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
-              help="Antal LibreOffice-instanser som konverterar samtidigt.")
+@click.option("--arbetare", type=click.IntRange(min=1), metavar="N",
+              help="Antal LibreOffice-instanser som konverterar samtidigt (standard: en per kärna som "
+                   "servern får köra på, t.ex. med taskset).")
 @click.option("--certifikat", type=click.Path(exists=True, dir_okay=False), metavar="FIL",
               help="TLS-certifikat (PEM) för https; annars http (sätt en omvänd proxy framför).")
 @click.option("--nyckel", type=click.Path(exists=True, dir_okay=False), metavar="FIL",
@@ -91,6 +92,8 @@ def kor_cmd(lyssna, port, arbetare, certifikat, nyckel, profil):
 
     import os
 
+    if arbetare is None:
+        arbetare = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     prof = load_profile(profil)
     token = natverk.token_fran(prof.konvertering)
     if token and not os.environ.get(natverk.TOKEN_ENV) and prof.source is not None \
@@ -120,8 +123,8 @@ def kor_cmd(lyssna, port, arbetare, certifikat, nyckel, profil):
         if not any(ep.started for p in tjanst._alla for ep in p.endpoints):
             raise ConversionError("LibreOffice startade inte")
         schema = "https" if ctx else "http"
-        click.echo(f"Konverteringsservern tar emot anrop på {schema}://{lyssna}:{port}; stoppa med Ctrl-C",
-                   err=True)
+        click.echo(f"Konverteringsservern tar emot anrop på {schema}://{lyssna}:{port} ({arbetare} "
+                   "dokument åt gången); stoppa med Ctrl-C", err=True)
         tjanst.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:
         click.echo("Stoppad", err=True)

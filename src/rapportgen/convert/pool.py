@@ -1,6 +1,9 @@
 """A pool of LibreOffice instances that converts documents in parallel.
 
-One thread per endpoint pulls documents from a shared queue. Every document
+Worker threads pull documents from a shared queue, the largest first: one per
+local instance, and for a remote service as many as it converts at once plus one,
+so that the next document travels while one converts. A thread that is free takes
+the next document, so the least busy endpoint gets it. Every document
 has a timeout. A hung or crashed instance is killed and replaced and its
 document is retried once; a document that still fails is reported with its
 name while the others complete. Endpoints are local instances started here,
@@ -141,6 +144,7 @@ class Endpoint(abc.ABC):
     name = "?"
     retired = False
     started = True
+    plats = 1  # documents it is given at the same time
 
     def ensure(self) -> None:
         """Make sure the endpoint is ready (start it when local)."""
@@ -242,34 +246,50 @@ class SharedEndpoint(Endpoint):
 
 
 class RemoteEndpoint(Endpoint):
-    """A `rapportgen server kor` service on another machine: the document travels as bytes."""
+    """A `rapportgen server kor` service on another machine: the document travels as bytes.
 
-    def __init__(self, server: str, token: str | None = None, ca_fil: str | None = None):
+    The service says in /halsa how many documents it converts at once (its LibreOffice
+    instances); the pool gives it that many plus one, so that the next upload overlaps the
+    conversion instead of leaving the service idle between documents.
+    """
+
+    MAX_PLATS = 64
+
+    def __init__(self, server: str, token: str | None = None, ca_fil: str | None = None, nummer: int = 1):
         self.server = server.strip()
         self.token, self.ca_fil = token, ca_fil
         scheme, host, port = natverk.parse_server(self.server)
         self._name = f"{host}:{port}" if scheme == "http" else f"{scheme}://{host}:{port}"
+        if nummer > 1:  # the same address listed again (a load balancer with several servers behind it)
+            self._name += f" #{nummer}"
+        self._checked = False
+        self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
         return self._name
 
-    def _get(self, timeout: float) -> None:
-        natverk.anropa(self.server, self.token, "GET", "/halsa", timeout=timeout, ca_fil=self.ca_fil)
+    def _halsa(self, timeout: float) -> int:
+        return natverk.halsa(self.server, self.token, timeout=timeout, ca_fil=self.ca_fil)
 
     def ensure(self) -> None:
-        try:
-            self._get(10.0)
-        except natverk.Svar as exc:
-            self.retired = True
-            why = "fel eller saknad token" if exc.status == 401 else f"svar {exc.status}: {exc}"
-            raise InstanceFailed(f"servern {self.name} nekade ({why})") from None
-        except ssl.SSLError as exc:
-            self.retired = True
-            raise InstanceFailed(f"servern {self.name} kunde inte verifieras (TLS: {exc.reason or exc})") from None
-        except OSError:
-            self.retired = True
-            raise InstanceFailed(f"servern {self.name} svarar inte") from None
+        with self._lock:
+            if self._checked and not self.retired:
+                return
+            try:
+                arbetare = self._halsa(10.0)
+            except natverk.Svar as exc:
+                self.retired = True
+                why = "fel eller saknad token" if exc.status == 401 else f"svar {exc.status}: {exc}"
+                raise InstanceFailed(f"servern {self.name} nekade ({why})") from None
+            except ssl.SSLError as exc:
+                self.retired = True
+                raise InstanceFailed(f"servern {self.name} kunde inte verifieras (TLS: {exc.reason or exc})") from None
+            except OSError:
+                self.retired = True
+                raise InstanceFailed(f"servern {self.name} svarar inte") from None
+            self.plats = min(arbetare, self.MAX_PLATS) + 1
+            self._checked = True
 
     def convert(self, job: Uppdrag, timeout: float) -> None:
         from .options import Alternativ
@@ -278,23 +298,25 @@ class RemoteEndpoint(Endpoint):
         opts = set(job.filter_options)
         alt = Alternativ(pdfa="SelectPdfVersion=2" in opts, tagged="UseTaggedPDF=true" in opts)
         try:
-            data = natverk.anropa(self.server, self.token, "POST", "/konvertera", job.indata.read_bytes(),
-                                  {"X-Rapportgen-Typ": typ, "X-Rapportgen-Pdf": natverk.alternativ_header(alt),
-                                   "Content-Type": "application/octet-stream"},
-                                  timeout=timeout, ca_fil=self.ca_fil)
+            natverk.skicka(self.server, self.token, job.indata, job.utdata,
+                           {"X-Rapportgen-Typ": typ, "X-Rapportgen-Pdf": natverk.alternativ_header(alt),
+                            "Content-Type": "application/octet-stream"},
+                           timeout=timeout, ca_fil=self.ca_fil)
         except natverk.Svar as exc:
             if exc.status in (413, 415, 422):
                 raise DocumentFailed(str(exc)) from None
             raise InstanceFailed(f"servern {self.name}: {exc.status} {exc}") from None
         except OSError as exc:
             raise InstanceFailed(f"{type(exc).__name__}: {exc}") from None
-        if not data.startswith(b"%PDF-"):
+        with open(job.utdata, "rb") as fh:
+            pdf = fh.read(5) == b"%PDF-"
+        if not pdf:
+            job.utdata.unlink()
             raise DocumentFailed("servern skickade ingen PDF")
-        job.utdata.write_bytes(data)
 
     def check_after_fault(self) -> bool:
         try:
-            self._get(5.0)
+            self._halsa(5.0)
             return True
         except (OSError, natverk.Svar):
             return False
@@ -302,7 +324,7 @@ class RemoteEndpoint(Endpoint):
     def recover(self) -> None:
         # A remote server is not ours to restart: wait briefly, else stop using it.
         deadline = time.monotonic() + 10.0
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not self.retired:
             if self.check_after_fault():
                 return
             time.sleep(0.5)
@@ -336,7 +358,11 @@ class Pool:
         self.tidsgrans = tidsgrans
         self.stat = Statistik()
         self._lock = threading.Lock()
-        self.endpoints: list[Endpoint] = [RemoteEndpoint(s, token, ca_fil) for s in servrar]
+        seen: dict[str, int] = {}
+        self.endpoints: list[Endpoint] = []
+        for s in servrar:
+            seen[s.strip()] = seen.get(s.strip(), 0) + 1
+            self.endpoints.append(RemoteEndpoint(s, token, ca_fil, seen[s.strip()]))
         if not bara_fjarr:
             if delade:
                 self.endpoints += delade
@@ -372,7 +398,9 @@ class Pool:
         if not jobs:
             return
         todo: queue.Queue[Uppdrag] = queue.Queue()
-        for job in jobs:
+        # The largest first: a big document started last would keep one endpoint busy while the
+        # others stand idle at the end.
+        for job in sorted(jobs, key=_storlek, reverse=True):
             todo.put(job)
         remaining = [len(jobs)]
         done = threading.Condition()
@@ -390,14 +418,26 @@ class Pool:
             if klar is not None:
                 klar(job)
 
-        def worker(ep: Endpoint) -> None:
+        def start(ep: Endpoint, first: bool) -> None:
+            t = threading.Thread(target=worker, args=(ep, first), daemon=True, name=f"konv-{ep.name}")
+            threads.append(t)
+            t.start()
+
+        def worker(ep: Endpoint, first: bool = True) -> None:
             try:
-                try:
-                    ep.ensure()
-                except InstanceFailed as exc:
-                    ep.retired = True
-                    orsaker.add(str(exc))
-                    return
+                if first:
+                    try:
+                        ep.ensure()
+                    except InstanceFailed as exc:
+                        ep.retired = True
+                        orsaker.add(str(exc))
+                        return
+                    # An endpoint that takes several documents at once gets a thread for each.
+                    extra = max(0, min(ep.plats, len(jobs)) - 1)
+                    with done:
+                        alive[0] += extra
+                    for _ in range(extra):
+                        start(ep, False)
                 while True:
                     with done:
                         if remaining[0] == 0:
@@ -414,10 +454,9 @@ class Pool:
                     alive[0] -= 1
                     done.notify_all()
 
-        threads = [threading.Thread(target=worker, args=(ep,), daemon=True, name=f"konv-{ep.name}")
-                   for ep in usable]
-        for t in threads:
-            t.start()
+        threads: list[threading.Thread] = []
+        for ep in usable:
+            start(ep, True)
         with done:
             while remaining[0] > 0 and alive[0] > 0:
                 done.wait(0.5)
@@ -430,7 +469,7 @@ class Pool:
             varfor = f" ({'; '.join(sorted(orsaker))})" if orsaker else ""
             job.fel = job.fel or f"ingen LibreOffice-instans kunde konvertera dokumentet{varfor}"
             finish(job)
-        for t in threads:
+        for t in list(threads):
             t.join(timeout=1)
 
     def _one(self, ep: Endpoint, job: Uppdrag, todo: queue.Queue, finish) -> None:
@@ -468,19 +507,27 @@ class Pool:
             job.fel = "avbrutet"
             finish(job)
             return
-        # The instance hung or crashed: replace it and retry the document once.
+        # The instance hung or crashed: retry the document once (another endpoint may take it at
+        # once, say when a remote server went away), and replace the instance.
         with self._lock:
             self.stat.omstarter += 1
-        try:
-            ep.recover()
-        except InstanceFailed:
-            ep.retired = True
-        if job.forsok < 2 and not _STOPPING.is_set():
+        if job.forsok < 2:
             job.fel = reason
             todo.put(job)
         else:
             job.fel = f"LibreOffice misslyckades två gånger ({reason})"
             finish(job)
+        try:
+            ep.recover()
+        except InstanceFailed:
+            ep.retired = True
+
+
+def _storlek(job: Uppdrag) -> int:
+    try:
+        return (job.indata or job.kalla).stat().st_size
+    except OSError:
+        return 0
 
 
 def _orsak(reason: str) -> str:

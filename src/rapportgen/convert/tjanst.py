@@ -6,24 +6,30 @@ service's own private 0700 folder, converted there by local instances that
 only this user can reach, and removed. Every request needs the token,
 compared in constant time. The zip-container limits are checked and links
 that would make LibreOffice fetch something are removed before conversion,
-as for local conversions.
+as for local conversions. Documents and PDFs are streamed between the socket and the
+folder, never held whole in memory. With --arbetare N it converts N documents at the same
+time (one LibreOffice each; by default one per core it may run on) and says so in /halsa, so
+that clients send it that many at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import http.server
 import itertools
+import os
 import queue
 import shutil
 import socket
 import ssl
 import threading
 from pathlib import Path
+from typing import Iterator
 
 from ..exceptions import ConversionError, RapportgenError
 from . import stadning
-from .natverk import MAX_DOKUMENT, MIN_TOKEN, TOKEN_ENV, TYPER
+from .natverk import ARBETARE_HEADER, BLOCK, MAX_DOKUMENT, MIN_TOKEN, TOKEN_ENV, TYPER
 from .options import Alternativ
 from .pool import Pool, Uppdrag
 from .prepare import prepare
@@ -39,13 +45,26 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.server.logg:
             self.server.logg(f"{self.address_string()} {fmt % args}")
 
-    def _send(self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8") -> None:
+    def _send(self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8",
+              extra: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
+        self.close_connection = True
+
+    def _send_file(self, path: Path) -> None:
+        with open(path, "rb") as fh:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(os.fstat(fh.fileno()).st_size))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            shutil.copyfileobj(fh, self.wfile, BLOCK)
         self.close_connection = True
 
     def _text(self, status: int, text: str) -> None:
@@ -63,7 +82,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if not self._authorized():
             return
         if self.path == "/halsa":
-            self._text(200, "ok")
+            self._send(200, b"ok\n", extra={ARBETARE_HEADER: str(len(self.server._alla))})
         else:
             self._text(404, "finns inte")
 
@@ -85,16 +104,30 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if length <= 0 or length > self.server.max_dokument:
             self._text(413, f"dokumentet är för stort (högst {self.server.max_dokument} byte)")
             return
-        data = self.rfile.read(length)
-        if len(data) != length:
-            self._text(400, "dokumentet kom inte fram helt")
-            return
         alt = _alternativ(self.headers.get("X-Rapportgen-Pdf", ""))
-        status, body = self.server.konvertera(data, typ, alt)
-        if status == 200:
-            self._send(200, body, "application/pdf")
-        else:
-            self._text(status, body.decode("utf-8"))
+        with self.server.arbetsmapp() as work:
+            src = work / f"dokument.{typ}"
+            if not _ta_emot(self.rfile, src, length):
+                self._text(400, "dokumentet kom inte fram helt")
+                return
+            status, svar = self.server.konvertera(src, alt)
+            if isinstance(svar, Path):
+                self._send_file(svar)
+            else:
+                self._text(status, svar)
+
+
+def _ta_emot(rfile, target: Path, length: int) -> bool:
+    """Copy exactly length bytes of the request body into target, block by block."""
+    left = length
+    with open(target, "wb") as out:
+        while left:
+            chunk = rfile.read(min(BLOCK, left))
+            if not chunk:
+                return False
+            out.write(chunk)
+            left -= len(chunk)
+    return True
 
 
 def _alternativ(text: str) -> Alternativ:
@@ -140,34 +173,39 @@ class Tjanst(http.server.ThreadingHTTPServer):
         for t in threads:
             t.join()
 
-    def konvertera(self, data: bytes, typ: str, alt) -> tuple[int, bytes]:
+    @contextlib.contextmanager
+    def arbetsmapp(self) -> Iterator[Path]:
+        """A private folder for one request, removed afterwards."""
         work = self.folder / f"{next(self._n):06d}"
         work.mkdir(mode=0o700)
         try:
-            src = work / f"dokument.{typ}"
-            src.write_bytes(data)
-            try:
-                if typ in ("docx", "xlsx"):
-                    from ..granser import check_zip
-
-                    check_zip(src, self.granser)
-                copy = prepare(src, work / f"forberedd.{typ}", None)
-            except RapportgenError as exc:
-                return 422, exc.detalj.encode()
-            except Exception as exc:  # a hostile file must not take the service down
-                return 422, f"dokumentet kunde inte läsas: {exc}".encode()
-            job = Uppdrag(kalla=Path("dokument"), utdata=work / "dokument.pdf",
-                          filter_options=alt.filter_options(), indata=copy)
-            pool = self.pools.get()
-            try:
-                pool.run([job])
-            finally:
-                self.pools.put(pool)
-            if job.klar:
-                return 200, job.utdata.read_bytes()
-            return 422, (job.fel or "LibreOffice kunde inte konvertera dokumentet").encode()
+            yield work
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+    def konvertera(self, src: Path, alt) -> tuple[int, Path | str]:
+        """Convert a received document (in its request folder): (200, the PDF) or (422, why not)."""
+        typ = src.suffix.lstrip(".")
+        try:
+            if typ in ("docx", "xlsx"):
+                from ..granser import check_zip
+
+                check_zip(src, self.granser)
+            copy = prepare(src, src.with_name(f"forberedd.{typ}"), None)
+        except RapportgenError as exc:
+            return 422, exc.detalj
+        except Exception as exc:  # a hostile file must not take the service down
+            return 422, f"dokumentet kunde inte läsas: {exc}"
+        job = Uppdrag(kalla=Path("dokument"), utdata=src.with_name("resultat.pdf"),
+                      filter_options=alt.filter_options(), indata=copy)
+        pool = self.pools.get()
+        try:
+            pool.run([job])
+        finally:
+            self.pools.put(pool)
+        if job.klar:
+            return 200, job.utdata
+        return 422, job.fel or "LibreOffice kunde inte konvertera dokumentet"
 
     def close_pools(self) -> None:
         for p in self._alla:

@@ -1,0 +1,168 @@
+"""Issue 19: several `rapportgen server kor` share one build, and one that dies is not missed.
+
+Real processes: two conversion services with their own LibreOffice on free ports, a client
+pool pointing at both. No mocks; the failover test kills a service (and its LibreOffice) from
+the pool's own completion callback, so no timer decides when it dies.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from rapportgen.convert import Pool, convert_many
+from rapportgen.convert import natverk
+from rapportgen.convert import server as srv
+from rapportgen.convert.options import Alternativ
+from rapportgen.convert.pool import Uppdrag
+
+from .conftest import pdf_text
+
+TOKEN = "h14-servrar-token-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory, monkeypatch):
+    base = tmp_path_factory.mktemp("servrar")
+    monkeypatch.setenv("RAPPORTGEN_CACHE", str(base / "cache"))
+    monkeypatch.setenv("RAPPORTGEN_SERVER_DIR", str(base / "server"))
+    monkeypatch.delenv("RAPPORTGEN_SERVER_TOKEN", raising=False)
+
+
+def _docx(path: Path, text: str) -> Path:
+    doc = Document()
+    for i in range(3):
+        doc.add_paragraph(f"{text} stycke {i}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def _descendants(root: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        out.add(pid)
+        todo += children.get(pid, [])
+    return out
+
+
+class Tjanst:
+    """`rapportgen server kor --arbetare 1` on a free port, in its own folder."""
+
+    def __init__(self, work: Path):
+        work.mkdir(parents=True, exist_ok=True)
+        self.port = srv.free_port()
+        self.address = f"127.0.0.1:{self.port}"
+        env = {**os.environ, "RAPPORTGEN_SERVER_TOKEN": TOKEN, "XDG_CACHE_HOME": str(work / "cache"),
+               "RAPPORTGEN_SERVER_DIR": str(work / "server")}
+        self.proc = subprocess.Popen([sys.executable, "-c", "from rapportgen.cli import main; main()", "server",
+                                      "kor", "--port", str(self.port), "--arbetare", "1"], cwd=work, env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.line = self.proc.stderr.readline()
+        threading.Thread(target=self.proc.stderr.read, daemon=True).start()  # keep the pipe drained
+        assert "tar emot anrop på http://127.0.0.1:" in self.line, self.line
+
+    def kill(self) -> None:
+        """Die as a crashed machine would: the service and its LibreOffice, at once."""
+        pids = _descendants(self.proc.pid)
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait(30)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)  # Ctrl-C: it stops its LibreOffice too
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def tva(tmp_path):
+    started: list[Tjanst] = []
+    try:
+        for name in ("a", "b"):
+            started.append(Tjanst(tmp_path / f"tjanst-{name}"))
+        yield started
+    finally:
+        for t in started:
+            t.stop()
+
+
+def test_service_says_how_many_it_converts_at_once(tva):
+    a, _b = tva
+    assert "(1 dokument åt gången)" in a.line
+    assert natverk.halsa(a.address, TOKEN) == 1
+    with Pool(servrar=[a.address], bara_fjarr=True, token=TOKEN) as p:
+        (ep,) = p.endpoints
+        ep.ensure()
+        assert ep.plats == 2  # one converting, the next one on its way
+
+
+def test_documents_of_one_build_are_spread_over_both_servers(tva, tmp_path):
+    a, b = tva
+    sources = [_docx(tmp_path / f"dok{i}.docx", f"Dokument nummer {i}") for i in range(8)]
+    with Pool(servrar=[a.address, b.address], bara_fjarr=True, token=TOKEN) as p:
+        pdfs = convert_many(sources, tmp_path / "ut", pool=p)
+        per = dict(p.stat.per_endpoint)
+    assert sorted(per) == sorted([a.address, b.address])
+    assert per[a.address] >= 1 and per[b.address] >= 1, per
+    assert per[a.address] + per[b.address] == 8
+    for i, pdf in enumerate(pdfs):
+        assert f"Dokument nummer {i} stycke 2" in pdf_text(pdf)
+
+
+def test_a_server_that_dies_mid_build_fails_over_to_the_other(tva, tmp_path):
+    a, b = tva
+    alt = Alternativ(pdfa=False, tagged=False)
+    jobs = []
+    for i in range(8):
+        src = _docx(tmp_path / f"dok{i}.docx", f"Failover {i}")
+        jobs.append(Uppdrag(kalla=src, utdata=tmp_path / f"dok{i}.pdf", filter_options=alt.filter_options(),
+                            indata=src))
+    killed: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def klar(job: Uppdrag) -> None:
+        # The first document the second server finishes: kill it (and its LibreOffice) there and then.
+        with lock:
+            if job.klar and job.endpoint == b.address and not killed:
+                killed["b"] = sum(1 for j in jobs if j.klar and j.endpoint == b.address)
+                b.kill()
+
+    with Pool(servrar=[a.address, b.address], bara_fjarr=True, token=TOKEN) as p:
+        p.run(jobs, klar=klar)
+        per = dict(p.stat.per_endpoint)
+        retired = {ep.name: ep.retired for ep in p.endpoints}
+    assert killed, "the second server never finished a document"
+    assert b.proc.returncode == -signal.SIGKILL
+    assert [j.fel for j in jobs] == [None] * 8  # every document converted
+    assert all(j.klar for j in jobs)
+    assert per[b.address] == killed["b"]  # nothing more from the dead server
+    assert per[a.address] == 8 - killed["b"]  # the rest on the living one
+    assert retired[a.address] is False
+    for i, job in enumerate(jobs):
+        assert f"Failover {i} stycke 2" in pdf_text(job.utdata)
