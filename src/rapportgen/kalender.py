@@ -23,9 +23,10 @@ _AFTNAR = ("midsommarafton", "julafton", "nyårsafton")
 @lru_cache(maxsize=64)
 def helgdagar(ar: int) -> dict[dt.date, str]:
     """Swedish public holidays of a year, plus midsommarafton, julafton and nyårsafton."""
-    import holidays
+    # The country's class itself: holidays.country_holidays("SE") imports all 250 countries first.
+    from holidays.countries.sweden import Sweden
 
-    days = holidays.country_holidays("SE", years=ar, language="sv", include_sundays=False)
+    days = Sweden(years=ar, language="sv", include_sundays=False)
     out = {d: str(n) for d, n in days.items()}
     # Midsommarafton is the Friday before midsommardagen (Saturday 20-26 June).
     midsommardagen = next(dt.date(ar, 6, d) for d in range(20, 27) if dt.date(ar, 6, d).weekday() == 5)

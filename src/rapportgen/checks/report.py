@@ -6,10 +6,6 @@ from pathlib import Path
 
 from typing import TextIO
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from ..model.finding import Finding, Severity
 from ..model.kontroll import Dokumentresultat, Kontrollrapport
 
@@ -72,6 +68,10 @@ def format_plain(rapport: Kontrollrapport) -> str:
 
 
 def print_rich(rapport: Kontrollrapport, file: TextIO | None = None) -> None:
+    from rich.console import Console  # only for a terminal: plain text needs none of it
+    from rich.table import Table
+    from rich.text import Text
+
     console = Console(file=file, highlight=False)
     for d in rapport.dokument:
         if d.indatafel is None and not d.findings:
