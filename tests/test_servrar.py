@@ -122,6 +122,17 @@ def test_service_says_how_many_it_converts_at_once(tva):
         assert ep.plats == 2  # one converting, the next one on its way
 
 
+def test_an_address_listed_again_is_one_more_endpoint(tva, tmp_path):
+    # A load balancer with several servers behind it is listed once per server.
+    a, _b = tva
+    sources = [_docx(tmp_path / f"lb{i}.docx", f"Bakom balanseraren {i}") for i in range(4)]
+    with Pool(servrar=[a.address, a.address], bara_fjarr=True, token=TOKEN) as p:
+        assert [ep.name for ep in p.endpoints] == [a.address, f"{a.address} #2"]
+        pdfs = convert_many(sources, tmp_path / "ut", pool=p)
+        assert sum(p.stat.per_endpoint.values()) == 4
+    assert "Bakom balanseraren 3" in pdf_text(pdfs[3])
+
+
 def test_documents_of_one_build_are_spread_over_both_servers(tva, tmp_path):
     a, b = tva
     sources = [_docx(tmp_path / f"dok{i}.docx", f"Dokument nummer {i}") for i in range(8)]
