@@ -68,18 +68,18 @@ def _descendants(root: int) -> set[int]:
 class Tjanst:
     """`rapportgen server kor --arbetare 1` on a free port, in its own folder."""
 
-    def __init__(self, work: Path):
+    def __init__(self, work: Path, *extra: str):
         work.mkdir(parents=True, exist_ok=True)
         self.port = srv.free_port()
-        self.address = f"127.0.0.1:{self.port}"
+        self.address = f"{'https://' if extra else ''}127.0.0.1:{self.port}"
         env = {**os.environ, "RAPPORTGEN_SERVER_TOKEN": TOKEN, "XDG_CACHE_HOME": str(work / "cache"),
                "RAPPORTGEN_SERVER_DIR": str(work / "server")}
         self.proc = subprocess.Popen([sys.executable, "-c", "from rapportgen.cli import main; main()", "server",
-                                      "kor", "--port", str(self.port), "--arbetare", "1"], cwd=work, env=env,
+                                      "kor", "--port", str(self.port), "--arbetare", "1", *extra], cwd=work, env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.line = self.proc.stderr.readline()
         threading.Thread(target=self.proc.stderr.read, daemon=True).start()  # keep the pipe drained
-        assert "tar emot anrop på http://127.0.0.1:" in self.line, self.line
+        assert f"tar emot anrop på {'https' if extra else 'http'}://127.0.0.1:" in self.line, self.line
 
     def kill(self) -> None:
         """Die as a crashed machine would: the service and its LibreOffice, at once."""
@@ -177,3 +177,62 @@ def test_a_server_that_dies_mid_build_fails_over_to_the_other(tva, tmp_path):
     assert retired[a.address] is False
     for i, job in enumerate(jobs):
         assert f"Failover {i} stycke 2" in pdf_text(job.utdata)
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (PEM), made here: no network, no openssl binary."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rapportgen test")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / "server.pem", folder / "server-nyckel.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    key_file.chmod(0o600)
+    return cert_file, key_file
+
+
+def test_tls_server_streams_to_a_client_that_verifies_it(tmp_path):
+    from rapportgen.convert import ConversionErrors
+
+    cert, key = _self_signed(tmp_path)
+    t = Tjanst(tmp_path / "tls", "--certifikat", str(cert), "--nyckel", str(key))
+    try:
+        # A document with an incompressible picture, so the body and the answer take several blocks.
+        from PIL import Image
+
+        brus = tmp_path / "brus.png"
+        Image.frombytes("RGB", (500, 500), os.urandom(500 * 500 * 3)).save(brus)
+        doc = Document()
+        doc.add_picture(str(brus))
+        for i in range(400):
+            doc.add_paragraph(f"Rad {i} i ett längre dokument som skickas över TLS")
+        src = tmp_path / "stor.docx"
+        doc.save(src)
+        with Pool(servrar=[t.address], bara_fjarr=True, token=TOKEN, ca_fil=str(cert)) as p:
+            (pdf,) = convert_many([src], tmp_path / "ut", pool=p)
+            assert p.stat.per_endpoint == {t.address: 1}
+        assert src.stat().st_size > natverk.BLOCK and pdf.stat().st_size > natverk.BLOCK
+        assert "Rad 399 i ett längre dokument" in pdf_text(pdf)
+        src2 = _docx(tmp_path / "annan.docx", "Ej verifierad")
+        with Pool(servrar=[t.address], bara_fjarr=True, token=TOKEN) as p:  # the system's CAs do not know it
+            with pytest.raises(ConversionErrors) as info:
+                convert_many([src2], tmp_path / "ut2", pool=p)
+        assert "kunde inte verifieras" in str(info.value)
+    finally:
+        t.stop()
