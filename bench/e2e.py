@@ -614,14 +614,49 @@ class Servers:
                 p.wait()
 
 
+# Conversion alone, on the servers of a Servers block: the time of convert_many, without start-up.
+_KONVERTERA_BARA = """
+import os, sys, time
+from pathlib import Path
+from rapportgen.convert import Pool, convert_many
+servrar, out, sources = sys.argv[1].split(","), Path(sys.argv[2]), [Path(p) for p in sys.argv[3:]]
+with Pool(servrar=servrar, bara_fjarr=True, token=os.environ["RAPPORTGEN_SERVER_TOKEN"]) as pool:
+    t0 = time.perf_counter()
+    convert_many(sources, out, pool=pool)
+    print(time.perf_counter() - t0)
+"""
+
+
+def convert_only(addresses: list[str], env: dict, sources: list[Path]) -> float:
+    env = dict(env)
+    cache = WORK / "servrar-bara-cache"
+    out = WORK / "servrar-bara-ut"
+    for folder in (cache, out):
+        shutil.rmtree(folder, ignore_errors=True)
+    cache.mkdir(parents=True)
+    env["RAPPORTGEN_CACHE"] = str(cache)  # empty: every document is converted
+    r = subprocess.run([str(PY), "-c", _KONVERTERA_BARA, ",".join(addresses), str(out), *map(str, sources)],
+                       env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"konverteringen på servrarna misslyckades:\n{r.stderr[-3000:]}")
+    return float(r.stdout.strip().splitlines()[-1])
+
+
 def bench_servers(results: dict, manifest: Path, base_profile: Path) -> None:
     ncpu = len(os.sched_getaffinity(0))
     if ncpu < 2:
         log("servrar: hoppar över (färre än två kärnor)")
         return
-    one, two = [], []
+    # The same documents converted alone (rendered once, not measured): what the servers add when
+    # conversion is all there is, beside the whole build where rendering and merging also count.
+    docx = WORK / "servrar-docx"
+    shutil.rmtree(docx, ignore_errors=True)
+    rapportgen(["handling", str(manifest), "--profil", str(base_profile), "-o", str(docx), "--ingen-pdf"],
+               run_env(WORK / "servrar-docx-rg"))
+    sources = sorted(docx.glob("*.docx")) + sorted(manifest.parent.rglob("*.xlsx"))
+    one, two, one_conv, two_conv = [], [], [], []
     for run in range(RUNS):
-        for cores, bucket in (([0, 1], two), ([0], one)):
+        for cores, bucket, conv in (([0, 1], two, two_conv), ([0], one, one_conv)):
             env = run_env(WORK / "servrar-rg")
             with Servers(cores, env) as s:
                 profil = write_profile(base_profile, {"servrar": s.addresses, "bara_fjärr": True, "vila": 0})
@@ -629,10 +664,15 @@ def bench_servers(results: dict, manifest: Path, base_profile: Path) -> None:
                 shutil.rmtree(out, ignore_errors=True)
                 log(f"servrar {run + 1}/{RUNS}: stora sammanträdet på {len(cores)} server(ar) ...")
                 r = rapportgen(["handling", str(manifest), "--profil", str(profil), "-o", str(out)], env)
+                conv.append(convert_only(s.addresses, env, sources))
             bucket.append(r["tid"])
-            log(f"  {len(cores)} server(ar): {r['tid']:.2f} s")
+            log(f"  {len(cores)} server(ar): bygget {r['tid']:.2f} s, bara konverteringen av {len(sources)} "
+                f"dokument {conv[-1]:.2f} s")
+    ratio = [a / b for a, b in zip(one_conv, two_conv)]
     results["two_servers_speedup"] = ([a / b for a, b in zip(one, two)], "≥ 1.6",
-                                      f"en server {spread(one)} s, två servrar {spread(two)} s")
+                                      f"en server {spread(one)} s, två servrar {spread(two)} s; bara "
+                                      f"konverteringen av {len(sources)} dokument: en server {spread(one_conv)} s, "
+                                      f"två {spread(two_conv)} s, kvot {spread(ratio)}")
 
 
 def e2e_main() -> None:
