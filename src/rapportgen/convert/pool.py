@@ -297,6 +297,9 @@ class RemoteEndpoint(Endpoint):
         typ = job.indata.suffix.lower().lstrip(".")
         opts = set(job.filter_options)
         alt = Alternativ(pdfa="SelectPdfVersion=2" in opts, tagged="UseTaggedPDF=true" in opts)
+        if job.indata.stat().st_size > natverk.MAX_DOKUMENT:  # the service would refuse it mid-upload
+            raise DocumentFailed(f"dokumentet är större än konverteringsserverns gräns på "
+                                 f"{natverk.MAX_DOKUMENT // (1024 * 1024)} MB")
         try:
             natverk.skicka(self.server, self.token, job.indata, job.utdata,
                            {"X-Rapportgen-Typ": typ, "X-Rapportgen-Pdf": natverk.alternativ_header(alt),
