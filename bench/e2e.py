@@ -519,7 +519,9 @@ def parts_size(out: Path, manifest: Path, cache: Path) -> tuple[int, int]:
         n_parts += 1
     kallelse_text = (PdfReader(str(out / "kallelse.pdf")).pages[0].extract_text() or "")[:60]
     converted = 0
-    for pdf in cache.rglob("*.pdf"):
+    # rapportgen keeps a package's parts in the cache's delar/ (keyed on their inputs); count those.
+    folder = cache / "delar" if (cache / "delar").is_dir() else cache
+    for pdf in folder.rglob("*.pdf"):
         first = (PdfReader(str(pdf)).pages[0].extract_text() or "")[:60]
         if first == kallelse_text:
             continue  # a kallelse pass, counted once above as kallelse.pdf

@@ -126,6 +126,9 @@ def _cmap_font(full_path: Path, glyphs: list[str]) -> bytes:
     from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 
     font = TTFont(full_path)
+    for tag in ("GSUB", "GPOS", "GDEF", "kern", "morx", "JSTF"):
+        if tag in font:
+            del font[tag]  # not needed in a PDF; removed before the subsetter decompiles them
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
@@ -209,6 +212,29 @@ def _recode(ops, resources, mapping: dict[tuple, dict[int, int]], seen: set, for
     return out, changed
 
 
+def _reaches(resources, mapping: dict, memo: dict, depth: int) -> bool:
+    """Whether a joined font is among the fonts of resources or of the forms it draws."""
+    if not isinstance(resources, Dictionary) or depth > 8:
+        return depth > 8
+    key = resources.objgen if resources.is_indirect else None
+    if key is not None and key in memo:
+        return memo[key]
+    found = False
+    fonts = resources.get("/Font")
+    if isinstance(fonts, Dictionary):
+        found = any(f.is_indirect and f.objgen in mapping for f in fonts.values())
+    xobjects = resources.get("/XObject")
+    if not found and isinstance(xobjects, Dictionary):
+        for xo in xobjects.values():
+            if isinstance(xo, pikepdf.Stream) and xo.get("/Subtype") == Name.Form:
+                if _reaches(xo.get("/Resources"), mapping, memo, depth + 1):
+                    found = True
+                    break
+    if key is not None:
+        memo[key] = found
+    return found
+
+
 def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
     """Join the subsets of each typeface into one embedded font; how many font programs were dropped."""
     from fontTools.ttLib import TTFont, TTLibError
@@ -265,7 +291,10 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
     forms: list = []
     try:
         seen: set = set()
+        memo: dict = {}
         for page in pdf.pages:
+            if not _reaches(page.obj.get("/Resources"), mapping, memo, 0):
+                continue  # no joined font on this page (an external part's): nothing to re-encode
             ops, changed = _recode(pikepdf.parse_content_stream(page), page.obj.get("/Resources", Dictionary()),
                                    mapping, seen, forms)
             if changed:
