@@ -320,23 +320,39 @@ def build_handling(
         if pdfa:
             pdfa_mod.check_parts([(p.delar[0], p.reader) for p in plans if p.roll != "utelämnad"], h.fil)
 
-        # Kallelse, second pass: the page where each ärende starts.
+        # Kallelse, second pass: the page where each ärende starts. The tables of contents numbered
+        # from their package page are converted with it (they follow the draft's page count; when the
+        # kallelse's own count changes, they are made again).
         final_docx = tmp / f"kallelse{sfx}.docx"
         kallelse_pdf = tmp / "kallelse" / f"kallelse{sfx}.pdf"
+        toc_k: int | None = None
         for _ in range(MAX_KALLELSE_PASSES):
             starts = _start_pages(h, plans, k_pages)
+            toc = _toc_plan(plans, k_pages, tmp, h, delcache) if toc_k is None else []
+            toc_k = k_pages if toc_k is None else toc_k
             nyckel = kgrund and _kod(kgrund, "sidor", sorted(starts.items()))
             hit = delcache.get(nyckel, "kallelsen") if nyckel else None
+            sources = [numbered for _plan, numbered, _k in toc]
             if hit is not None:
                 kallelse_pdf.parent.mkdir(exist_ok=True)
                 shutil.copyfile(hit[0]["docx"], final_docx)
                 shutil.copyfile(hit[0]["pdf"], kallelse_pdf)
-                n = int(hit[1]["sidor"])
-                rader = {int(i): (int(p), float(x), float(y)) for i, p, x, y in hit[1]["rader"]}
             else:
                 say("skriver kallelsen med sidhänvisningar")
                 kallelse.render(falt, final_docx, profil, mallar, starts)
-                kallelse_pdf = _convert([final_docx], tmp / "kallelse", pdfa)[0]
+                sources.insert(0, final_docx)
+            if toc:
+                say("fyller innehållsförteckningar med handlingens sidnummer")
+            try:
+                converted = _convert(sources, tmp / "kallelse", pdfa) if sources else []
+            except ConversionErrors as exc:
+                raise _named_after_parts(exc, plans, h) from None
+            _toc_klar(toc, converted[len(converted) - len(toc):], delcache)
+            if hit is not None:
+                n = int(hit[1]["sidor"])
+                rader = {int(i): (int(p), float(x), float(y)) for i, p, x, y in hit[1]["rader"]}
+            else:
+                kallelse_pdf = converted[0]
                 n = _sidantal(kallelse_pdf)
                 rader = _arendelista_rader(kallelse_pdf, falt.arenden, starts)
                 if nyckel:
@@ -348,8 +364,14 @@ def build_handling(
         else:
             raise InputError("kallelsens sidantal ändras när sidnumren fylls i; korta ärendemeningarna",
                              fil=h.fil)
-
-        _toc_with_package_pages(plans, k_pages, tmp, pdfa, h, say, delcache)
+        if toc_k != k_pages:
+            toc = _toc_plan(plans, k_pages, tmp, h, delcache)
+            if toc:
+                try:
+                    converted = _convert([numbered for _plan, numbered, _k in toc], tmp / "paketsidor-pdf", pdfa)
+                except ConversionErrors as exc:
+                    raise _named_after_parts(exc, plans, h) from None
+                _toc_klar(toc, converted, delcache)
 
         say("sätter ihop handlingen")
         posts: list[publicering_mod.Post] = []
@@ -652,10 +674,10 @@ def _final_publication_check(pdf: Path, delar: list[DelResultat], h: Handling, r
     return posts
 
 
-def _toc_with_package_pages(plans: list[_Plan], k_pages: int, tmp: Path, pdfa: bool, h: Handling,
-                            say: Progress, delcache=None) -> None:
-    """Generated documents with a table of contents are converted again numbered from their package page
-    (cached on the part's key and that page)."""
+def _toc_plan(plans: list[_Plan], k_pages: int, tmp: Path, h: Handling, delcache=None) -> list:
+    """Generated documents with a table of contents are converted again numbered from their package
+    page: the copies to convert, as (plan, numbered .docx, key). A copy already in the cache (by the
+    part's key and that page) is used at once."""
     todo: list[tuple[_Plan, Path, str | None]] = []
     page = k_pages + 1
     for plan in plans:
@@ -665,22 +687,19 @@ def _toc_with_package_pages(plans: list[_Plan], k_pages: int, tmp: Path, pdfa: b
             if hit is not None:
                 if int(hit[1]["sidor"]) == plan.sidor:
                     (tmp / "paketsidor-pdf").mkdir(exist_ok=True)
-                    plan.pdf = tmp / "paketsidor-pdf" / f"{plan.docx.stem}.pdf"
+                    plan.pdf = tmp / "paketsidor-pdf" / f"{plan.docx.stem}-{page}.pdf"
                     shutil.copyfile(hit[0]["pdf"], plan.pdf)
             else:
-                numbered = tmp / "paketsidor" / plan.docx.name
+                numbered = tmp / f"paketsidor-{page}" / plan.docx.name
                 numbered.parent.mkdir(exist_ok=True)
                 shutil.copyfile(plan.docx, numbered)
                 paketdocx.forsta_sidnummer(numbered, page)
                 todo.append((plan, numbered, nyckel))
         page += plan.sidor
-    if not todo:
-        return
-    say("fyller innehållsförteckningar med handlingens sidnummer")
-    try:
-        converted = _convert([p for _plan, p, _k in todo], tmp / "paketsidor-pdf", pdfa)
-    except ConversionErrors as exc:
-        raise _named_after_parts(exc, plans, h) from None
+    return todo
+
+
+def _toc_klar(todo: list, converted: list[Path], delcache=None) -> None:
     for (plan, _docx, nyckel), pdf in zip(todo, converted):
         n = _sidantal(pdf)
         if nyckel and delcache:
