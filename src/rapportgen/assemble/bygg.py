@@ -289,6 +289,20 @@ def build_handling(
                 plan.rendera()
                 klar(j)
                 j += 1
+            # The external PDFs are read while LibreOffice converts the last documents.
+            for plan in plans:
+                if not plan.sidor and plan.kalla_for_konvertering is None:
+                    _las_och_spara(plan)
+
+        def _las_och_spara(plan: _Plan) -> None:
+            data = _las_del(plan, h)
+            data["har_toc"] = plan.har_toc
+            _anvand(plan, data)
+            if plan.nyckel:
+                files = {"pdf": plan.pdf} if plan.kalla_for_konvertering else {}  # an external PDF: data only
+                if plan.har_toc and plan.docx is not None:
+                    files["docx"] = plan.docx
+                delcache.put(plan.nyckel, data, files)
 
         try:
             converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument)
@@ -305,16 +319,8 @@ def build_handling(
             if utkast_nyckel:
                 delcache.put(utkast_nyckel, {"sidor": k_pages})
         for plan in plans:
-            if plan.sidor:
-                continue  # from the cache (or a placeholder page)
-            data = _las_del(plan, h)
-            data["har_toc"] = plan.har_toc
-            _anvand(plan, data)
-            if plan.nyckel:
-                files = {"pdf": plan.pdf} if plan.kalla_for_konvertering else {}  # an external PDF: data only
-                if plan.har_toc and plan.docx is not None:
-                    files["docx"] = plan.docx
-                delcache.put(plan.nyckel, data, files)
+            if not plan.sidor:  # not from the cache, not a placeholder page, not read above
+                _las_och_spara(plan)
         if publicering:
             _refuse_personnummer(h, plans)
         if pdfa:
