@@ -151,32 +151,14 @@ def geometri(page: PageObject) -> Geometri:
     return Geometri(w, h, 0, (1.0, 0.0, 0.0, 1.0, x0, y0))
 
 
-def text_in_band(page: PageObject, band: float = BAND) -> bool:
-    """Whether an unrotated page has text in the bottom stamp band (then it must be shrunk)."""
-    if (page.get("/Rotate", 0) or 0) % 360:
-        return True
-    bottom = float(page.cropbox.bottom)
-    low = []
-
-    def visit(text, cm, tm, _font, _size):
-        if text.strip():
-            low.append(mul(tuple(tm), tuple(cm))[5] - bottom)
-
-    try:
-        page.extract_text(visitor_text=visit)
-    except Exception:  # unreadable text: shrink to be safe
-        return True
-    return any(y < band + 2 for y in low)
-
-
 _SHOW = {"Tj", "TJ", "'", '"'}
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _OPS = "q Q cm BT Tm Td TD TL T* ' \" Tj TJ Do"  # the operators that move or show text
 
 
 def text_i_bandet(page, band: float = BAND) -> bool:
-    """text_in_band for a pikepdf page, from its content stream parsed by qpdf (no text decoding):
-    whether any text is shown with its baseline in the bottom band. Text in form XObjects counts;
+    """Whether an unrotated pikepdf page shows text with its baseline in the bottom stamp band (then it
+    must be shrunk), read from its content stream parsed by qpdf (no text decoding). Text in form XObjects counts;
     a page that cannot be parsed, or is rotated, is shrunk to be safe."""
     import pikepdf
 
