@@ -126,6 +126,16 @@ def test_meeting_date_changes_the_stamps_not_the_parts(moete, tmp_path, delad_po
     assert "2023-10-17" in text and "2023-09-19" not in text
 
 
+def test_publication_build_has_its_own_parts(moete, tmp_path, delad_pool):
+    """The publication build renders masked texts: it never reuses the ordinary build's parts, and
+    each build finds its own parts again."""
+    _bygg(moete, tmp_path / "ut1", delad_pool)
+    n, names = _bygg(moete, tmp_path / "pub1", delad_pool, publicering=True)
+    assert sorted(x.split("-", 1)[-1] for x in names) == ["a.pdf", "b.pdf", "utkast-publicering.pdf", "volymer.pdf"], names
+    assert _bygg(moete, tmp_path / "pub2", delad_pool, publicering=True) == (0, [])
+    assert _bygg(moete, tmp_path / "ut2", delad_pool) == (0, [])
+
+
 def test_a_corrupt_part_in_the_cache_heals(moete, tmp_path, delad_pool, capsys):
     _bygg(moete, tmp_path / "ut1", delad_pool)
     delar = tmp_path / "cache" / "delar"
