@@ -187,6 +187,23 @@ def _pypdf_text_in_band(page) -> bool:
     return any(y < BAND + 2 for y in low)
 
 
+def test_cache_rensa_empties_the_parts_and_font_subsets(tmp_path):
+    from rapportgen.convert.cache import Cache
+
+    pdf = tmp_path / "x.pdf"
+    with pikepdf.new() as p:
+        p.add_blank_page()
+        p.save(pdf)
+    folder = tmp_path / "c"
+    Cache(folder).put("ab" * 32, pdf)
+    Delcache(folder / "delar").put("cd" * 32, {"sidor": 1}, {"pdf": pdf})
+    (folder / "typsnitt").mkdir()
+    (folder / "typsnitt" / "system.json").write_text("{}", encoding="utf-8")
+    assert Cache(folder).clear() == 2
+    assert not (folder / "delar").exists() and not (folder / "typsnitt").exists()
+    assert Cache(folder).entries() == [] and Delcache(folder / "delar").get("cd" * 32) is None
+
+
 def test_stamp_band_text_read_by_qpdf_agrees_with_pypdf(tmp_path):
     """text_i_bandet (content stream through qpdf) decides as pypdf's text extraction did."""
     from reportlab.pdfgen import canvas

@@ -39,7 +39,7 @@ def _system_fonts() -> dict[str, Path]:
 
     import json
 
-    from ..convert.cache import cache_dir
+    from ..convert.cache import TYPSNITT, cache_dir
     from ..fileio import write_text_atomic
 
     found: dict[str, Path] = {}
@@ -51,7 +51,7 @@ def _system_fonts() -> dict[str, Path]:
     # The names read last time, while the installed files are the same (path, size, time).
     listing = hashlib.sha256("\n".join(f"{p}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}" for p in files)
                              .encode()).hexdigest()
-    memo = cache_dir() / "typsnitt" / "system.json"
+    memo = cache_dir() / TYPSNITT / "system.json"
     try:
         saved = json.loads(memo.read_text(encoding="utf-8"))
         if saved.get("filer") == listing:
@@ -157,13 +157,13 @@ def _glyph_finder(font):
 def _cmap_font(full_path: Path, glyphs: list[str]) -> bytes:
     """_subset_font, kept in the PDF cache (typsnitt/) by the font file and the glyphs: a rebuilt
     package usually needs the same subset again. An entry is checked by its own digest."""
-    from ..convert.cache import cache_dir
+    from ..convert.cache import TYPSNITT, cache_dir
     from ..fileio import write_bytes_atomic
 
     st = full_path.stat()
     key = hashlib.sha256(f"{SUBSET_VERSION}\0{full_path.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0"
                          f"{chr(0).join(glyphs)}".encode()).hexdigest()
-    entry = cache_dir() / "typsnitt" / f"{key}.ttf"
+    entry = cache_dir() / TYPSNITT / f"{key}.ttf"
     try:
         data = entry.read_bytes()
         if len(data) > 32 and hashlib.sha256(data[32:]).digest() == data[:32]:
