@@ -519,7 +519,12 @@ def parts_size(out: Path, manifest: Path, cache: Path) -> tuple[int, int]:
         n_parts += 1
     kallelse_text = (PdfReader(str(out / "kallelse.pdf")).pages[0].extract_text() or "")[:60]
     converted = 0
-    for pdf in cache.rglob("*.pdf"):
+    # rapportgen keeps a package's parts in the cache's delar/ (keyed on their inputs): one entry per
+    # part has its stamp-band pages ("krymp"); the kallelse's and the page-numbered TOC versions do not.
+    delar = cache / "delar"
+    for pdf in (delar.rglob("*.pdf") if delar.is_dir() else cache.rglob("*.pdf")):
+        if delar.is_dir() and "krymp" not in json.loads(pdf.with_suffix(".json").read_text())["data"]:
+            continue
         first = (PdfReader(str(pdf)).pages[0].extract_text() or "")[:60]
         if first == kallelse_text:
             continue  # a kallelse pass, counted once above as kallelse.pdf

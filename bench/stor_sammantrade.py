@@ -334,6 +334,14 @@ def front_matter(data: dict) -> str:
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100) + "---\n"
 
 
+def brukare(verksamhet: str) -> tuple[int, int]:
+    """One verksamhet's brukare 2022 and 2023, the same in every tjänsteskrivelse (the package's
+    cross-document figure check compares them)."""
+    r = random.Random(f"brukare {verksamhet}")
+    a = r.randint(40, 900)
+    return a, a + r.randint(-40, 60)
+
+
 def tjansteskrivelse(rng: random.Random, titel: str, dnr: str, datum: dt.date, beslutsunderlag: list[str],
                      tabell: bool, forslag: str | list[str] | None = None) -> str:
     namn, roll = rng.choice(PERSONER)
@@ -356,8 +364,7 @@ def tjansteskrivelse(rng: random.Random, titel: str, dnr: str, datum: dt.date, b
     if tabell:
         rows = ["| Verksamhet | Antal brukare 2022 | Antal brukare 2023 | Förändring |", "|---|--:|--:|--:|"]
         for v in rng.sample(VERKSAMHETER, 6):
-            a = rng.randint(40, 900)
-            b = a + rng.randint(-40, 60)
+            a, b = brukare(v)
             rows.append(f"| {v} | {kr(a)} | {kr(b)} | {kr(b - a)} |")
         body.append("Antal brukare per verksamhet:\n\n" + "\n".join(rows) + "\n")
     body.append(f"## Förvaltningens bedömning\n\n{stycke(rng, 4)}\n\n- {rng.choice(MENINGAR)}\n"

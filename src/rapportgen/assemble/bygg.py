@@ -28,14 +28,14 @@ from .. import doctypes
 from .._version import __version__
 from ..checks import Finding, Severity, raise_on_errors, run_checks
 from ..config import Profil
-from ..convert import ConversionErrors, convert_many, session
+from ..convert import ConversionErrors, convert_many, convert_while, session
 from ..convert.stadning import private_dir
 from ..doctypes import kallelse, load_handling
 from ..exceptions import InputError
 from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
 from ..model.sammantrade import Del, Handling
 from . import paketdocx, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod, sidtext
-from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_in_band
+from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_i_bandet
 from .taggat import Sammanfogning, spara
 
 Progress = Callable[[str], None]
@@ -113,10 +113,25 @@ def _named_after_parts(exc: ConversionErrors, plans: list, h: Handling) -> Conve
     return ConversionErrors(fel)
 
 
+_KALLFILER: dict[tuple[str, int, int], list[Path]] = {}
+
+
 def _kallfiler(source: Path) -> list[Path]:
-    """Files a YAML input names (Excel sheets, goals, Markdown texts), resolved beside it."""
+    """Files a YAML input names (Excel sheets, goals, Markdown texts), resolved beside it
+    (remembered for the process by path, size and time)."""
     if source.suffix.lower() not in (".yaml", ".yml"):
         return []
+    try:
+        st = source.stat()
+    except OSError:
+        return []
+    k = (str(source.resolve()), st.st_size, st.st_mtime_ns)
+    if k not in _KALLFILER:
+        _KALLFILER[k] = _las_kallfiler(source)
+    return list(_KALLFILER[k])
+
+
+def _las_kallfiler(source: Path) -> list[Path]:
     from ..checks import iter_texts
     from ..inputs.yamlsrc import load_yaml_file
 
@@ -159,8 +174,58 @@ class _Plan:
     roll: str
     pdf: Path | None = None  # ready or converted PDF
     losenord: str | None = None
-    kalla_for_konvertering: Path | None = None
-    reader: PdfReader | None = None
+    kalla_for_konvertering: Path | None = None  # to convert (rendered by rendera first, if set)
+    rendera: Callable[[], None] | None = None
+    nyckel: str | None = None  # the part's key on its inputs (Delcache); None: not cached
+    docx: Path | None = None  # a generated part's rendered .docx (kept for the package-page TOC)
+    sidor: int = 0
+    krymp: set[int] = field(default_factory=set)  # pages (0-based, in the part) whose text reaches the band
+    bokmarken: list = field(default_factory=list)  # the part's own outline: (title, page in the part, children)
+    har_toc: bool = False
+    _reader: PdfReader | None = None
+
+    @property
+    def reader(self) -> PdfReader:
+        """The part's PDF through pypdf (publication and PDF/A checks only)."""
+        if self._reader is None:
+            self._reader = open_pdf(self.pdf, self.losenord)
+        return self._reader
+
+
+def _kod(*delar: object) -> str:
+    h = hashlib.sha256()
+    for x in delar:
+        h.update(str(x).encode() + b"\0")
+    return h.hexdigest()
+
+
+def _las_del(plan: _Plan, h: Handling) -> dict:
+    """What the package needs from a part's PDF: page count, pages with text in the stamp band
+    (a generated part's; an external part's pages are all shrunk) and its own bookmarks."""
+    d = plan.delar[0]
+    if plan.kalla_for_konvertering is None:  # the user's PDF: opened with clear errors
+        reader = open_pdf(plan.pdf, plan.losenord, manifest=h.fil if d.extern else None, plats=d.manifest_plats)
+    else:  # LibreOffice's: pypdf only reads its outline
+        reader = PdfReader(str(plan.pdf), strict=False)
+    data: dict = {"krymp": [], "bokmarken": []}
+    with pikepdf.open(plan.pdf, password=plan.losenord or "") as pdf:
+        data["sidor"] = len(pdf.pages)
+        if d.typ is not None:
+            data["krymp"] = [i for i, page in enumerate(pdf.pages) if text_i_bandet(page)]
+    if reader.outline:
+        data["bokmarken"] = _outline_tree(reader, reader.outline, 0)
+    return data
+
+
+def _anvand(plan: _Plan, data: dict) -> None:
+    plan.sidor = int(data["sidor"])
+    plan.krymp = set(data.get("krymp", []))
+    plan.bokmarken = _tuples(data.get("bokmarken", []))
+    plan.har_toc = bool(data.get("har_toc"))
+
+
+def _tuples(tree: list) -> list:
+    return [(str(t), int(p), _tuples(c)) for t, p, c in tree]
 
 
 def build_handling(
@@ -190,45 +255,129 @@ def build_handling(
             d.arende = falt.arenden[d.arende_nr]
             d.etikett = personnummer.mask_text(d.etikett)[0]
 
-    with private_dir("rapportgen-handling-") as tmp, session(profil.konvertering):
-        plans = _plan_parts(h, tmp, profil, mallar, publicering, maskeringar, say)
+    with private_dir("rapportgen-handling-") as tmp, session(profil.konvertering) as s:
+        from ..convert.options import Alternativ
+
+        alt = Alternativ(pdfa=True, tagged=True) if pdfa else s.alternativ()
+        grund = _grund(profil, mallar, alt, publicering, pdfa)
+        delcache = s.delcache
+        plans = _plan_parts(h, tmp, profil, mallar, publicering, maskeringar, say, delcache, grund)
 
         say("konverterar till PDF")
+        # The kallelse is keyed on the (masked) manifest; its draft only gives its page count.
+        kgrund = _nyckel_for(_kallelsegrund(grund[0], profil, mallar), "kallelse", falt)
+        utkast_nyckel = kgrund and _kod(kgrund, "utkast")
+        utkast = delcache.get(utkast_nyckel, "kallelsen") if utkast_nyckel else None
         kallelse_docx = tmp / f"kallelse-utkast{sfx}.docx"
         utkast_sidor = {i: 999 for i, a in enumerate(h.arenden) if h.delar_for(i)}
-        kallelse.render(falt, kallelse_docx, profil, mallar, utkast_sidor)
-        sources = [kallelse_docx] + [p.kalla_for_konvertering for p in plans if p.kalla_for_konvertering]
+        klara = [p for p in plans if p.kalla_for_konvertering and p.rendera is None]
+        senare = [p for p in plans if p.kalla_for_konvertering and p.rendera is not None]
+        # Ready files first (the pool starts on them), then the kallelse draft and each rendered part.
+        sources = [p.kalla_for_konvertering for p in klara] + ([] if utkast else [kallelse_docx]) + \
+                  [p.kalla_for_konvertering for p in senare]
+
+        def gora(klar: Callable[[int], None]) -> None:
+            for j in range(len(klara)):
+                klar(j)
+            j = len(klara)
+            if not utkast:
+                kallelse.render(falt, kallelse_docx, profil, mallar, utkast_sidor)
+                klar(j)
+                j += 1
+            for plan in senare:
+                say(f"renderar {plan.delar[0].fil.name}")
+                plan.rendera()
+                klar(j)
+                j += 1
+            # The external PDFs are read while LibreOffice converts the last documents.
+            for plan in plans:
+                if not plan.sidor and plan.kalla_for_konvertering is None:
+                    _las_och_spara(plan)
+
+        def _las_och_spara(plan: _Plan) -> None:
+            data = _las_del(plan, h)
+            data["har_toc"] = plan.har_toc
+            _anvand(plan, data)
+            if plan.nyckel:
+                files = {"pdf": plan.pdf} if plan.kalla_for_konvertering else {}  # an external PDF: data only
+                if plan.har_toc and plan.docx is not None:
+                    files["docx"] = plan.docx
+                delcache.put(plan.nyckel, data, files)
+
         try:
-            converted = _convert(sources, tmp / "pdf", pdfa, dokument)
+            converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument)
         except ConversionErrors as exc:
             raise _named_after_parts(exc, plans, h) from None
-        kallelse_pdf = converted[0]
-        for plan, pdf in zip([p for p in plans if p.kalla_for_konvertering], converted[1:]):
+        for plan, pdf in zip(klara, converted):
             plan.pdf = pdf
+        for plan, pdf in zip(senare, converted[len(converted) - len(senare):]):
+            plan.pdf = pdf
+        if utkast:
+            k_pages = int(utkast[1]["sidor"])
+        else:
+            k_pages = _sidantal(converted[len(klara)])
+            if utkast_nyckel:
+                delcache.put(utkast_nyckel, {"sidor": k_pages})
         for plan in plans:
-            d = plan.delar[0]
-            plan.reader = open_pdf(plan.pdf, plan.losenord, manifest=h.fil if d.extern else None,
-                                   plats=d.manifest_plats)
+            if not plan.sidor:  # not from the cache, not a placeholder page, not read above
+                _las_och_spara(plan)
         if publicering:
             _refuse_personnummer(h, plans)
         if pdfa:
             pdfa_mod.check_parts([(p.delar[0], p.reader) for p in plans if p.roll != "utelämnad"], h.fil)
 
-        # Kallelse, second pass: the page where each ärende starts.
+        # Kallelse, second pass: the page where each ärende starts. The tables of contents numbered
+        # from their package page are converted with it (they follow the draft's page count; when the
+        # kallelse's own count changes, they are made again).
+        final_docx = tmp / f"kallelse{sfx}.docx"
+        kallelse_pdf = tmp / "kallelse" / f"kallelse{sfx}.pdf"
+        toc_k: int | None = None
         for _ in range(MAX_KALLELSE_PASSES):
-            k_pages = len(PdfReader(str(kallelse_pdf)).pages)
             starts = _start_pages(h, plans, k_pages)
-            say("skriver kallelsen med sidhänvisningar")
-            final_docx = tmp / f"kallelse{sfx}.docx"
-            kallelse.render(falt, final_docx, profil, mallar, starts)
-            kallelse_pdf = _convert([final_docx], tmp / "kallelse", pdfa)[0]
-            if len(PdfReader(str(kallelse_pdf)).pages) == k_pages:
+            toc = _toc_plan(plans, k_pages, tmp, h, delcache) if toc_k is None else []
+            toc_k = k_pages if toc_k is None else toc_k
+            nyckel = kgrund and _kod(kgrund, "sidor", sorted(starts.items()))
+            hit = delcache.get(nyckel, "kallelsen") if nyckel else None
+            sources = [numbered for _plan, numbered, _k in toc]
+            if hit is not None:
+                kallelse_pdf.parent.mkdir(exist_ok=True)
+                shutil.copyfile(hit[0]["docx"], final_docx)
+                shutil.copyfile(hit[0]["pdf"], kallelse_pdf)
+            else:
+                say("skriver kallelsen med sidhänvisningar")
+                kallelse.render(falt, final_docx, profil, mallar, starts)
+                sources.insert(0, final_docx)
+            if toc:
+                say("fyller innehållsförteckningar med handlingens sidnummer")
+            try:
+                converted = _convert(sources, tmp / "kallelse", pdfa) if sources else []
+            except ConversionErrors as exc:
+                raise _named_after_parts(exc, plans, h) from None
+            _toc_klar(toc, converted[len(converted) - len(toc):], delcache)
+            if hit is not None:
+                n = int(hit[1]["sidor"])
+                rader = {int(i): (int(p), float(x), float(y)) for i, p, x, y in hit[1]["rader"]}
+            else:
+                kallelse_pdf = converted[0]
+                n = _sidantal(kallelse_pdf)
+                rader = _arendelista_rader(kallelse_pdf, falt.arenden, starts)
+                if nyckel:
+                    delcache.put(nyckel, {"sidor": n, "rader": [[i, *r] for i, r in sorted(rader.items())]},
+                                 {"docx": final_docx, "pdf": kallelse_pdf})
+            if n == k_pages:
                 break
+            k_pages = n
         else:
             raise InputError("kallelsens sidantal ändras när sidnumren fylls i; korta ärendemeningarna",
                              fil=h.fil)
-
-        _toc_with_package_pages(plans, len(PdfReader(str(kallelse_pdf)).pages), tmp, pdfa, h, say)
+        if toc_k != k_pages:
+            toc = _toc_plan(plans, k_pages, tmp, h, delcache)
+            if toc:
+                try:
+                    converted = _convert([numbered for _plan, numbered, _k in toc], tmp / "paketsidor-pdf", pdfa)
+                except ConversionErrors as exc:
+                    raise _named_after_parts(exc, plans, h) from None
+                _toc_klar(toc, converted, delcache)
 
         say("sätter ihop handlingen")
         posts: list[publicering_mod.Post] = []
@@ -236,7 +385,7 @@ def build_handling(
         def rensa(src, del_, first, extern, posts=posts):
             posts.extend(publicering_mod.rensa(src, del_, first, extern=extern))
 
-        sam, delar, sources = _assemble(h, falt, plans, kallelse_pdf, profil, publicering, pdfa, starts,
+        sam, delar, sources = _assemble(h, falt, plans, kallelse_pdf, rader, profil, publicering, pdfa, starts,
                                         rensa if publicering else None, varningar)
         delar_bytes = kallelse_pdf.stat().st_size + sum(p.pdf.stat().st_size for p in plans)
         ej_tillgangliga = [k.kalla or k.titel for k in sam.komponenter if not k.taggad]
@@ -283,8 +432,123 @@ def build_handling(
     return result
 
 
+class _IngenNyckel(Exception):
+    """The value holds something whose content cannot be keyed safely: the part is not cached."""
+
+
+def _kanon(obj: object, h: "hashlib._Hash", depth: int = 0) -> None:
+    """Feed a canonical form of a loaded document (or profile, or manifest) into h: what a
+    template is rendered from. A file it names counts with its bytes (an image, a register)."""
+    import dataclasses
+    import decimal
+    import enum
+
+    from pydantic import BaseModel
+
+    if depth > 200:
+        raise _IngenNyckel("för djup")
+    t = type(obj)
+    h.update(f"<{t.__module__}.{t.__qualname__}>".encode())
+    if obj is None or isinstance(obj, (bool, int, float, str, decimal.Decimal, dt.date, dt.time, enum.Enum)):
+        h.update(repr(obj).encode() + b"\0")
+    elif isinstance(obj, bytes):
+        h.update(hashlib.sha256(obj).digest())
+    elif isinstance(obj, Path):
+        h.update(str(obj).encode() + b"\0")
+        if obj.is_file():
+            h.update(_filkod(obj).encode())
+    elif isinstance(obj, dict):
+        items = sorted(obj.items(), key=lambda kv: repr(kv[0]))
+        for k, v in items:
+            _kanon(k, h, depth + 1)
+            _kanon(v, h, depth + 1)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            _kanon(v, h, depth + 1)
+        h.update(b"]")
+    elif isinstance(obj, (set, frozenset)):
+        for v in sorted(obj, key=repr):
+            _kanon(v, h, depth + 1)
+        h.update(b"}")
+    elif isinstance(obj, BaseModel):
+        for name in sorted(type(obj).model_fields):
+            h.update(name.encode() + b"=")
+            _kanon(getattr(obj, name), h, depth + 1)
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            h.update(f.name.encode() + b"=")
+            _kanon(getattr(obj, f.name), h, depth + 1)
+    elif t.__module__.startswith("rapportgen.") and hasattr(obj, "__dict__"):
+        _kanon(vars(obj), h, depth + 1)
+    else:
+        raise _IngenNyckel(f"{t.__module__}.{t.__qualname__}")
+
+
+_FILKOD: dict[tuple[str, int, int], str] = {}
+
+
+def _filkod(path: Path) -> str:
+    """sha256 of a file, remembered for the process by path, size and time."""
+    st = path.stat()
+    k = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if k not in _FILKOD:
+        _FILKOD[k] = sha256_file(path)
+    return _FILKOD[k]
+
+
+def _nyckel_for(*delar: object) -> str | None:
+    """A part's key on its inputs, or None when one of them cannot be keyed."""
+    h = hashlib.sha256()
+    try:
+        for x in delar:
+            _kanon(x, h)
+    except (_IngenNyckel, OSError):
+        return None
+    return h.hexdigest()
+
+
+def _grund(profil: Profil, mallar: Path | None, alt, publicering: bool, pdfa: bool) -> tuple[str, str]:
+    """What the parts' keys share: (for every part) rapportgen's code, LibreOffice and the build's
+    options; (for what rapportgen renders) also the profile and every template it could pick, the
+    user's folders included."""
+    from ..convert.cache import kodversion
+    from ..render.templates import candidate_folders
+
+    mallfiler = []
+    for folder, _kalla in candidate_folders(mallar=mallar, profil_mallar=profil.mallar):
+        if folder.is_dir():
+            mallfiler += [(str(f), _filkod(f)) for f in sorted(folder.glob("*.docx"))]
+    bas = _nyckel_for(kodversion(), alt.key(), publicering, pdfa) or "ingen"
+    return bas, _nyckel_for(bas, profil, mallfiler) or "ingen"
+
+
+def _kallelsegrund(bas: str, profil: Profil, mallar: Path | None) -> str | None:
+    """The kallelse's share of its key: the profile and the one template it is rendered from."""
+    from ..render.templates import resolve_template
+
+    mall = resolve_template(kallelse.TYP, mallar=mallar, profil_mallar=profil.mallar).path
+    return _nyckel_for(bas, profil, str(mall), _filkod(mall))
+
+
+def _hamta(plan: _Plan, hit: tuple[dict[str, Path], dict], tmp: Path, stem: str) -> None:
+    """Use a part from the cache: copies of its files in the build's folder, and its data."""
+    files, data = hit
+    (tmp / "delar").mkdir(exist_ok=True)
+    plan.pdf = tmp / "delar" / f"{stem}.pdf"
+    shutil.copyfile(files["pdf"], plan.pdf)
+    if "docx" in files:
+        plan.docx = tmp / "delar" / f"{stem}.docx"
+        shutil.copyfile(files["docx"], plan.docx)
+    _anvand(plan, data)
+
+
 def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, publicering: bool,
-                maskeringar: list[personnummer.Maskering], say: Progress) -> list[_Plan]:
+                maskeringar: list[personnummer.Maskering], say: Progress, delcache=None,
+                grund: tuple[str, str] = ("", "")) -> list[_Plan]:
+    """Each part's plan: from the cache when its inputs are unchanged, else what to render and convert."""
+    from ..convert.cache import Delcache
+
+    delcache = delcache or Delcache(enabled=False)
     plans: list[_Plan] = []
     withheld_arenden: set[int] = set()
     for i, d in enumerate(h.delar):
@@ -298,8 +562,8 @@ def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, pub
             continue
         roll = "tjänsteskrivelse" if d.bilaga_nr is None else "bilaga"
         stem = f"{i + 1:02d}-{d.fil.stem}"
+        namn = _rel(d.fil, h.mapp)
         if d.typ is not None:
-            say(f"renderar {d.fil.name}")
             doc = d.doc
             if publicering:
                 doc, n = personnummer.mask_object(doc)
@@ -310,16 +574,39 @@ def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, pub
                         maskeringar.extend(personnummer.Maskering(rel, f"rad {ln}", c, ds) for ln, c, ds in lines)
                     else:
                         maskeringar.append(personnummer.Maskering(rel, None, n))
-            out = tmp / f"{stem}.docx"
-            doctypes.get(d.typ).render(doc, out, profil, mallar)
-            paketdocx.utan_sidnummer(out)  # the package stamp carries the page number
-            plans.append(_Plan([d], roll, kalla_for_konvertering=out))
+            kallor = [(f.name, _filkod(f)) for f in _kallfiler(d.fil)]
+            plan = _Plan([d], roll, nyckel=_nyckel_for(grund[1], "del", d.typ, d.fil.name, _filkod(d.fil), kallor, doc))
+            hit = delcache.get(plan.nyckel, namn) if plan.nyckel else None
+            if hit is not None:
+                _hamta(plan, hit, tmp, stem)
+            else:
+                out = tmp / f"{stem}.docx"
+
+                def rendera(doc=doc, typ=d.typ, out=out, plan=plan) -> None:
+                    doctypes.get(typ).render(doc, out, profil, mallar)
+                    paketdocx.utan_sidnummer(out)  # the package stamp carries the page number
+                    plan.har_toc = paketdocx.har_innehallsforteckning(out)
+
+                plan.kalla_for_konvertering = plan.docx = out
+                plan.rendera = rendera
+            plans.append(plan)
         elif d.fil.suffix.lower() == ".pdf":
-            plans.append(_Plan([d], roll, pdf=d.fil, losenord=d.losenord))
+            plan = _Plan([d], roll, pdf=d.fil, losenord=d.losenord,
+                         nyckel=_nyckel_for(grund[0], "pdf", _filkod(d.fil), d.losenord or ""))
+            hit = delcache.get(plan.nyckel, namn) if plan.nyckel else None
+            if hit is not None:
+                _anvand(plan, hit[1])
+            plans.append(plan)
         else:
             copy = tmp / f"{stem}{d.fil.suffix.lower()}"
-            shutil.copyfile(d.fil, copy)
-            plans.append(_Plan([d], roll, kalla_for_konvertering=copy))
+            plan = _Plan([d], roll, nyckel=_nyckel_for(grund[0], "extern", copy.name, _filkod(d.fil)))
+            hit = delcache.get(plan.nyckel, namn) if plan.nyckel else None
+            if hit is not None:
+                _hamta(plan, hit, tmp, stem)
+            else:
+                shutil.copyfile(d.fil, copy)
+                plan.kalla_for_konvertering = copy
+            plans.append(plan)
     for n, plan in enumerate(p for p in plans if p.roll == "utelämnad"):
         first = plan.delar[0]
         a = first.arende
@@ -332,6 +619,8 @@ def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, pub
         data = placeholder_pdf(rubrik, rader, first.sekretess_skal)
         plan.pdf = tmp / f"utelamnad-{n}.pdf"
         plan.pdf.write_bytes(data)
+        with pikepdf.open(plan.pdf) as pdf:
+            plan.sidor = len(pdf.pages)
     return plans
 
 
@@ -391,32 +680,44 @@ def _final_publication_check(pdf: Path, delar: list[DelResultat], h: Handling, r
     return posts
 
 
-def _toc_with_package_pages(plans: list[_Plan], k_pages: int, tmp: Path, pdfa: bool, h: Handling,
-                            say: Progress) -> None:
-    """Generated documents with a table of contents are converted again numbered from their package page."""
-    todo: list[tuple[_Plan, Path]] = []
+def _toc_plan(plans: list[_Plan], k_pages: int, tmp: Path, h: Handling, delcache=None) -> list:
+    """Generated documents with a table of contents are converted again numbered from their package
+    page: the copies to convert, as (plan, numbered .docx, key). A copy already in the cache (by the
+    part's key and that page) is used at once."""
+    todo: list[tuple[_Plan, Path, str | None]] = []
     page = k_pages + 1
     for plan in plans:
-        src = plan.kalla_for_konvertering
-        if src is not None and plan.delar[0].typ and src.suffix == ".docx" and paketdocx.har_innehallsforteckning(src):
-            numbered = tmp / "paketsidor" / src.name
-            numbered.parent.mkdir(exist_ok=True)
-            shutil.copyfile(src, numbered)
-            paketdocx.forsta_sidnummer(numbered, page)
-            todo.append((plan, numbered))
-        page += len(plan.reader.pages)
-    if not todo:
-        return
-    say("fyller innehållsförteckningar med handlingens sidnummer")
-    try:
-        converted = _convert([p for _plan, p in todo], tmp / "paketsidor-pdf", pdfa)
-    except ConversionErrors as exc:
-        raise _named_after_parts(exc, plans, h) from None
-    for (plan, _docx), pdf in zip(todo, converted):
-        reader = open_pdf(pdf)
-        if len(reader.pages) != len(plan.reader.pages):  # the numbers changed the layout: keep the first version
+        if plan.har_toc and plan.docx is not None and plan.delar[0].typ:
+            nyckel = _kod(plan.nyckel, "sida", page) if plan.nyckel else None
+            hit = delcache.get(nyckel, _rel(plan.delar[0].fil, h.mapp)) if nyckel and delcache else None
+            if hit is not None:
+                if int(hit[1]["sidor"]) == plan.sidor:
+                    (tmp / "paketsidor-pdf").mkdir(exist_ok=True)
+                    plan.pdf = tmp / "paketsidor-pdf" / f"{plan.docx.stem}-{page}.pdf"
+                    shutil.copyfile(hit[0]["pdf"], plan.pdf)
+            else:
+                numbered = tmp / f"paketsidor-{page}" / plan.docx.name
+                numbered.parent.mkdir(exist_ok=True)
+                shutil.copyfile(plan.docx, numbered)
+                paketdocx.forsta_sidnummer(numbered, page)
+                todo.append((plan, numbered, nyckel))
+        page += plan.sidor
+    return todo
+
+
+def _toc_klar(todo: list, converted: list[Path], delcache=None) -> None:
+    for (plan, _docx, nyckel), pdf in zip(todo, converted):
+        n = _sidantal(pdf)
+        if nyckel and delcache:
+            delcache.put(nyckel, {"sidor": n}, {"pdf": pdf})
+        if n != plan.sidor:  # the numbers changed the layout: keep the first version
             continue
-        plan.pdf, plan.reader = pdf, reader
+        plan.pdf = pdf
+
+
+def _sidantal(pdf: Path) -> int:
+    with pikepdf.open(pdf) as p:
+        return len(p.pages)
 
 
 def _start_pages(h: Handling, plans: list[_Plan], k_pages: int) -> dict[int, int]:
@@ -424,7 +725,7 @@ def _start_pages(h: Handling, plans: list[_Plan], k_pages: int) -> dict[int, int
     page = k_pages + 1
     for plan in plans:
         starts.setdefault(plan.delar[0].arende_nr, page)
-        page += len(plan.reader.pages)
+        page += plan.sidor
     return starts
 
 
@@ -442,6 +743,11 @@ def _outline_tree(reader: PdfReader, items: list, offset: int) -> list[tuple[str
             page = 0
         out.append((str(item.title), offset + max(page or 0, 0), []))
     return out
+
+
+def _flytta(tree: list, offset: int) -> list:
+    """A part's outline (pages in the part) moved to the package's pages."""
+    return [(t, offset + p, _flytta(c, offset)) for t, p, c in tree]
 
 
 def _outline_items(tree: list[tuple[str, int, list]]) -> list[pikepdf.OutlineItem]:
@@ -536,7 +842,7 @@ def _publicera_per_arende(h: Handling, falt, plans: list[_Plan], profil: Profil,
                 d = plan.delar[0]
                 krymp.update(i for i in range(komp.forsta, komp.sista + 1)
                              if plan.roll == "utelämnad" or d.typ is None
-                             or text_in_band(plan.reader.pages[i - komp.forsta]))
+                             or i - komp.forsta in plan.krymp)
             total = len(sam.pdf.pages)
             sam.stampla([(i, Stampel(f"{falt.namnd} {datum} · {t}", f"Sida {i + 1} av {total}")) for i, t in stamps],
                         krymp=krymp)
@@ -593,7 +899,7 @@ def _publicera_per_arende(h: Handling, falt, plans: list[_Plan], profil: Profil,
     return folder
 
 
-def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil: Profil,
+def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: dict, profil: Profil,
               publicering: bool, pdfa: bool, starts: dict[int, int],
               rensa: Callable | None = None, storlek: list | None = None) -> tuple[Sammanfogning, list[DelResultat], list]:
     sam = Sammanfogning()
@@ -611,8 +917,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
         pikepdf.OutlineItem("Kallelse och ärendelista", 0, structure_element=kkomp.element)]
     # (page index, stamp text): every page, the kallelse's too, for continuous page numbers.
     stamped: list[tuple[int, str]] = [(i, "Kallelse och ärendelista") for i in range(k_pages)]
-    kreader = PdfReader(str(kallelse_pdf))
-    krymp: set[int] = {i for i in range(k_pages) if text_in_band(kreader.pages[i])}
+    krymp: set[int] = {i for i in range(k_pages) if text_i_bandet(sam.pdf.pages[i])}
     parents: dict[int, pikepdf.OutlineItem] = {}
     arende_of_page: dict[int, str] = {}
     datum = falt.datum.isoformat()
@@ -638,8 +943,8 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
             outline.append(parents[d.arende_nr])
         child = pikepdf.OutlineItem(title, first, structure_element=komp.element)
         # A bilaga's own bookmarks (an external PDF's, a generated report's headings) go under it, folded.
-        if plan.roll != "utelämnad" and d.bilaga_nr is not None and plan.reader.outline:
-            tree = _outline_tree(plan.reader, plan.reader.outline, first)
+        if plan.roll != "utelämnad" and d.bilaga_nr is not None and plan.bokmarken:
+            tree = _flytta(plan.bokmarken, first)
             if publicering:
                 tree = _masked_outline(tree)
             child.children.extend(_outline_items(tree))
@@ -648,7 +953,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
         for idx in range(first, last + 1):
             stamped.append((idx, stamp_text))
             # A generated page whose template leaves the stamp band free is not scaled.
-            if plan.roll == "utelämnad" or d.typ is None or text_in_band(plan.reader.pages[idx - first]):
+            if plan.roll == "utelämnad" or d.typ is None or idx - first in plan.krymp:
                 krymp.add(idx)
             arende_of_page[idx] = str(a.punkt)
         etikett = "Hela ärendet" if plan.roll == "utelämnad" and a.sekretess else d.etikett
@@ -662,7 +967,6 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, profil:
             sekretess=d.sekretess, kallfiler=[_rel(f, h.mapp) for f in kallor]))
 
     # Ärendelista rows link to their ärende; each stamp's "Ärende N" links back to the list.
-    rows = _arendelista_rader(kallelse_pdf, falt.arenden, starts)
     lista_sida = min((p for p, _x, _y in rows.values()), default=0)
     for i, (pno, x, y) in rows.items():
         if i not in starts:

@@ -78,33 +78,38 @@ def _strip_page_fields(root) -> int:
     return removed
 
 
-def _rewrite(path: Path, change) -> bool:
-    """Apply change(name, root) -> bool to the document's XML parts; rewrite the file if any changed."""
-    tmp = path.with_suffix(".tmp.docx")
-    changed = False
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+def _rewrite(path: Path, change, wanted=lambda _name: True) -> bool:
+    """Apply change(name, root) -> bool to the document's XML parts that wanted(name) names; rewrite
+    the file only if one changed (the other parts are not parsed)."""
+    nya: dict[str, bytes] = {}
+    with zipfile.ZipFile(path) as zin:
         for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename.startswith("word/") and item.filename.endswith(".xml"):
-                root = etree.fromstring(data, _PARSER)
-                if change(item.filename, root):
-                    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-                    changed = True
-            zout.writestr(item, data)
-    if changed:
-        shutil.move(tmp, path)
-    else:
-        tmp.unlink()
-    return changed
+            name = item.filename
+            if name.startswith("word/") and name.endswith(".xml") and wanted(name):
+                root = etree.fromstring(zin.read(name), _PARSER)
+                if change(name, root):
+                    nya[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        if not nya:
+            return False
+        tmp = path.with_suffix(".tmp.docx")
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                zout.writestr(item, nya[item.filename] if item.filename in nya else zin.read(item.filename))
+    shutil.move(tmp, path)
+    return True
+
+
+def _sidhuvud_eller_sidfot(name: str) -> bool:
+    part = name.rsplit("/", 1)[-1]
+    return part.startswith("header") or part.startswith("footer")
 
 
 def utan_sidnummer(path: Path) -> bool:
     """Remove the document's own page numbers (headers and footers); True if any were there."""
     def change(name, root) -> bool:
-        part = name.rsplit("/", 1)[-1]
-        return (part.startswith("header") or part.startswith("footer")) and _strip_page_fields(root) > 0
+        return _strip_page_fields(root) > 0
 
-    return _rewrite(path, change)
+    return _rewrite(path, change, _sidhuvud_eller_sidfot)
 
 
 def har_innehallsforteckning(path: Path) -> bool:
@@ -143,4 +148,4 @@ def forsta_sidnummer(path: Path, start: int) -> None:
         pg.set(_w("start"), str(start))
         return True
 
-    _rewrite(path, change)
+    _rewrite(path, change, lambda name: name == "word/document.xml")

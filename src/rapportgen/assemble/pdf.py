@@ -151,22 +151,68 @@ def geometri(page: PageObject) -> Geometri:
     return Geometri(w, h, 0, (1.0, 0.0, 0.0, 1.0, x0, y0))
 
 
-def text_in_band(page: PageObject, band: float = BAND) -> bool:
-    """Whether an unrotated page has text in the bottom stamp band (then it must be shrunk)."""
-    if (page.get("/Rotate", 0) or 0) % 360:
+_SHOW = {"Tj", "TJ", "'", '"'}
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_OPS = "q Q cm BT Tm Td TD TL T* ' \" Tj TJ Do"  # the operators that move or show text
+
+
+def text_i_bandet(page, band: float = BAND) -> bool:
+    """Whether an unrotated pikepdf page shows text with its baseline in the bottom stamp band (then it
+    must be shrunk), read from its content stream parsed by qpdf (no text decoding). Text in form XObjects counts;
+    a page that cannot be parsed, or is rotated, is shrunk to be safe."""
+    import pikepdf
+
+    if int(page.obj.get("/Rotate", 0) or 0) % 360:
         return True
-    bottom = float(page.cropbox.bottom)
-    low = []
-
-    def visit(text, cm, tm, _font, _size):
-        if text.strip():
-            low.append(mul(tuple(tm), tuple(cm))[5] - bottom)
-
+    box = [float(v) for v in page.cropbox]
+    bottom = min(box[1], box[3])
     try:
-        page.extract_text(visitor_text=visit)
-    except Exception:  # unreadable text: shrink to be safe
+        return _text_below(pikepdf, page, page.obj.get("/Resources"), _IDENTITY, bottom + band + 2, 0)
+    except Exception:  # an unparsable page: shrink to be safe
         return True
-    return any(y < band + 2 for y in low)
+
+
+def _text_below(pikepdf, target, resources, ctm: Matrix, limit: float, depth: int) -> bool:
+    if depth > 8:
+        return True
+    stack: list[Matrix] = []
+    tm = lm = _IDENTITY
+    leading = 0.0
+    for operands, op in pikepdf.parse_content_stream(target, _OPS):
+        o = str(op)
+        if o == "q":
+            stack.append(ctm)
+        elif o == "Q":
+            ctm = stack.pop() if stack else ctm
+        elif o == "cm":
+            ctm = mul(tuple(float(v) for v in operands), ctm)
+        elif o == "BT":
+            tm = lm = _IDENTITY
+        elif o == "Tm":
+            tm = lm = tuple(float(v) for v in operands)
+        elif o in ("Td", "TD"):
+            tx, ty = float(operands[0]), float(operands[1])
+            if o == "TD":
+                leading = -ty
+            tm = lm = mul((1.0, 0.0, 0.0, 1.0, tx, ty), lm)
+        elif o == "TL":
+            leading = float(operands[0])
+        elif o == "T*" or o in ("'", '"'):
+            tm = lm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), lm)
+        if o in _SHOW:
+            shown = operands[-1]
+            empty = (len(bytes(shown)) == 0 if isinstance(shown, pikepdf.String) else
+                     all(isinstance(x, pikepdf.String) and len(bytes(x)) == 0 for x in shown)
+                     if isinstance(shown, pikepdf.Array) else False)
+            if not empty and mul(tm, ctm)[5] < limit:
+                return True
+        elif o == "Do" and resources is not None:
+            xobj = resources.get("/XObject", {}).get(str(operands[0]))
+            if xobj is not None and xobj.get("/Subtype") == pikepdf.Name.Form:
+                m = tuple(float(v) for v in xobj.get("/Matrix", _IDENTITY))
+                if _text_below(pikepdf, xobj, xobj.get("/Resources", resources), mul(m, ctm), limit, depth + 1):
+                    return True
+    return False
 
 
 def shrink_matrix(g: Geometri, band: float = BAND) -> Matrix:

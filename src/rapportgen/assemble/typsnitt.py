@@ -37,12 +37,28 @@ def _system_fonts() -> dict[str, Path]:
     """PostScript name -> font file, for the TrueType fonts installed on this machine."""
     from fontTools.ttLib import TTFont, TTLibError
 
+    import json
+
+    from ..convert.cache import TYPSNITT, cache_dir
+    from ..fileio import write_text_atomic
+
     found: dict[str, Path] = {}
     files = []
     for d in FONT_DIRS:
         if d.is_dir():
             files.extend(p for p in d.rglob("*") if p.suffix.lower() == ".ttf")
-    for path in sorted(files)[:MAX_FONT_FILES]:
+    files = sorted(files)[:MAX_FONT_FILES]
+    # The names read last time, while the installed files are the same (path, size, time).
+    listing = hashlib.sha256("\n".join(f"{p}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}" for p in files)
+                             .encode()).hexdigest()
+    memo = cache_dir() / TYPSNITT / "system.json"
+    try:
+        saved = json.loads(memo.read_text(encoding="utf-8"))
+        if saved.get("filer") == listing:
+            return {name: Path(p) for name, p in saved["namn"].items()}
+    except (OSError, ValueError, AttributeError, KeyError):
+        pass
+    for path in files:
         try:
             with TTFont(path, lazy=True) as f:
                 name = f["name"].getDebugName(6)
@@ -50,6 +66,10 @@ def _system_fonts() -> dict[str, Path]:
             continue
         if name:
             found.setdefault(name, path)
+    try:
+        write_text_atomic(memo, json.dumps({"filer": listing, "namn": {k: str(v) for k, v in found.items()}}))
+    except OSError:
+        pass
     return found
 
 
@@ -96,6 +116,21 @@ def _candidates(pdf: pikepdf.Pdf) -> dict[str, list[Dictionary]]:
     return groups
 
 
+@lru_cache(maxsize=16)
+def _full_font(path: Path, _size: int, _mtime: int):
+    """A system font's units, revision, glyph finder and advance widths (read once per process)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path)
+    hmtx = {g: font["hmtx"][g][0] for g in font.getGlyphOrder()}
+    return font["head"].unitsPerEm, font["head"].fontRevision, _glyph_finder(font), hmtx
+
+
+def _full(path: Path):
+    st = path.stat()
+    return _full_font(path, st.st_size, st.st_mtime_ns)
+
+
 def _glyph_finder(font):
     """text -> glyph name in the full font: a character by its cmap, a ligature ('fi', 'tt') by GSUB."""
     best = font.getBestCmap() or {}
@@ -120,12 +155,42 @@ def _glyph_finder(font):
 
 
 def _cmap_font(full_path: Path, glyphs: list[str]) -> bytes:
+    """_subset_font, kept in the PDF cache (typsnitt/) by the font file and the glyphs: a rebuilt
+    package usually needs the same subset again. An entry is checked by its own digest."""
+    from ..convert.cache import TYPSNITT, cache_dir
+    from ..fileio import write_bytes_atomic
+
+    st = full_path.stat()
+    key = hashlib.sha256(f"{SUBSET_VERSION}\0{full_path.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0"
+                         f"{chr(0).join(glyphs)}".encode()).hexdigest()
+    entry = cache_dir() / TYPSNITT / f"{key}.ttf"
+    try:
+        data = entry.read_bytes()
+        if len(data) > 32 and hashlib.sha256(data[32:]).digest() == data[:32]:
+            return data[32:]
+    except OSError:
+        pass
+    data = _subset_font(full_path, glyphs)
+    try:
+        write_bytes_atomic(entry, hashlib.sha256(data).digest() + data)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return data
+
+
+SUBSET_VERSION = "1"  # bump when _subset_font makes other bytes
+
+
+def _subset_font(full_path: Path, glyphs: list[str]) -> bytes:
     """The system font subset to glyphs, with a symbolic cmap: code i + 1 -> glyphs[i]."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 
     font = TTFont(full_path)
+    for tag in ("GSUB", "GPOS", "GDEF", "kern", "morx", "JSTF"):
+        if tag in font:
+            del font[tag]  # not needed in a PDF; removed before the subsetter decompiles them
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
@@ -209,6 +274,29 @@ def _recode(ops, resources, mapping: dict[tuple, dict[int, int]], seen: set, for
     return out, changed
 
 
+def _reaches(resources, mapping: dict, memo: dict, depth: int) -> bool:
+    """Whether a joined font is among the fonts of resources or of the forms it draws."""
+    if not isinstance(resources, Dictionary) or depth > 8:
+        return depth > 8
+    key = resources.objgen if resources.is_indirect else None
+    if key is not None and key in memo:
+        return memo[key]
+    found = False
+    fonts = resources.get("/Font")
+    if isinstance(fonts, Dictionary):
+        found = any(f.is_indirect and f.objgen in mapping for f in fonts.values())
+    xobjects = resources.get("/XObject")
+    if not found and isinstance(xobjects, Dictionary):
+        for xo in xobjects.values():
+            if isinstance(xo, pikepdf.Stream) and xo.get("/Subtype") == Name.Form:
+                if _reaches(xo.get("/Resources"), mapping, memo, depth + 1):
+                    found = True
+                    break
+    if key is not None:
+        memo[key] = found
+    return found
+
+
 def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
     """Join the subsets of each typeface into one embedded font; how many font programs were dropped."""
     from fontTools.ttLib import TTFont, TTLibError
@@ -218,9 +306,7 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
     for family, fonts in _candidates(pdf).items():
         if len(fonts) < 2 or family not in system:
             continue
-        full = TTFont(system[family])
-        upm, rev = full["head"].unitsPerEm, full["head"].fontRevision
-        find, hmtx = _glyph_finder(full), full["hmtx"]
+        upm, rev, find, hmtx = _full(system[family])
         chars: list[str] = []
         mapping: dict[tuple, dict[int, int]] = {}
         joined = []
@@ -242,7 +328,7 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
                 if glyph is None:
                     ok = False
                     break
-                if abs(hmtx[glyph][0] * 1000 / upm - float(widths[code - first])) > 1:
+                if abs(hmtx[glyph] * 1000 / upm - float(widths[code - first])) > 1:
                     ok = False
                     break
             if not ok:
@@ -265,7 +351,10 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
     forms: list = []
     try:
         seen: set = set()
+        memo: dict = {}
         for page in pdf.pages:
+            if not _reaches(page.obj.get("/Resources"), mapping, memo, 0):
+                continue  # no joined font on this page (an external part's): nothing to re-encode
             ops, changed = _recode(pikepdf.parse_content_stream(page), page.obj.get("/Resources", Dictionary()),
                                    mapping, seen, forms)
             if changed:
@@ -289,8 +378,7 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
 
     dropped = 0
     for family, (joined, chars, _m) in plan.items():
-        full = TTFont(system[family])
-        upm, find, hmtx = full["head"].unitsPerEm, _glyph_finder(full), full["hmtx"]
+        upm, _rev, find, hmtx = _full(system[family])
         glyphs = [find(c) for c in chars]
         data = _cmap_font(system[family], glyphs)
         tag = "".join(chr(ord("A") + b % 26) for b in hashlib.sha256("".join(chars).encode() + family.encode()).digest()[:6])
@@ -300,7 +388,7 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
         desc.FontName = Name(f"/{tag}+{family}")
         desc.FontFile2 = pdf.make_indirect(fontfile)
         desc.Flags = (int(desc.get("/Flags", 4)) | 4) & ~32  # symbolic: the font's own cmap decides
-        widths = pdf.make_indirect(Array([0] + [round(hmtx[g][0] * 1000 / upm) for g in glyphs]))
+        widths = pdf.make_indirect(Array([0] + [round(hmtx[g] * 1000 / upm) for g in glyphs]))
         to_unicode = pdf.make_indirect(pdf.make_stream(_cmap_stream(chars)))
         for f in joined:
             f.BaseFont = Name(f"/{tag}+{family}")

@@ -20,14 +20,15 @@ from typing import Callable, Iterator, Mapping
 from ..exceptions import ConversionError, InputError
 from ..granser import check_zip
 from ..fileio import copy_atomic
-from .cache import Cache
+from .cache import Cache, Delcache
 from .options import Alternativ
 from .pool import Pool, Uppdrag
 from .prepare import Externt, default_title, existing_title, prepare
 from .server import find_soffice
 from .stadning import private_dir
 
-__all__ = ["Alternativ", "ConversionErrors", "Pool", "Session", "convert_many", "find_soffice", "session"]
+__all__ = ["Alternativ", "ConversionErrors", "Pool", "Session", "convert_many", "convert_while", "find_soffice",
+           "session"]
 
 
 class ConversionErrors(ConversionError):
@@ -55,6 +56,8 @@ class Session:
         self._bakgrund = None
         self.varningar: list[tuple[Path, str]] = []
         self.cache = Cache(enabled=self.installningar.cache, varna=self._cache_varning)
+        self.delcache = Delcache(self.cache.folder / "delar", enabled=self.installningar.cache,
+                                 varna=self._cache_varning)
 
     def _cache_varning(self, text: str) -> None:
         import click
@@ -140,12 +143,66 @@ def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ:
         return _convert(s, sources, outdir, alternativ or s.alternativ(), titlar or {}, progress)
 
 
+def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Callable[[int], None]], None], *,
+                  alternativ: Alternativ | None = None, titlar: Mapping[Path, str] | None = None,
+                  progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
+    """Convert sources while gora(klar) writes them: a pipeline, the engine converts document i
+    while the caller renders i+1 (and the pool starts while the first is rendered).
+
+    gora runs in the calling thread (rendering keeps the main thread's guards) and calls klar(i)
+    as soon as sources[i] is written; the pool's threads wait for it before they read the file.
+    These sources are not looked up in the content cache (the caller keys them on their inputs).
+    If gora raises, the conversions stop and its exception is raised; otherwise as convert_many.
+    """
+    sources = [Path(s) for s in sources]
+    if not sources:
+        gora(lambda _i: None)
+        return []
+    from .pool import _install_handlers
+
+    with session() as s:
+        alt = alternativ or s.alternativ()
+        redo = [threading.Event() for _ in sources]
+        avbrutet = threading.Event()
+        utfall: dict[str, object] = {}
+
+        def vanta(i: int) -> None:
+            redo[i].wait()
+            if avbrutet.is_set():
+                raise RuntimeError("avbrutet")
+
+        def konvertera() -> None:
+            try:
+                utfall["pdf"] = _convert(s, sources, outdir, alt, titlar or {}, progress, vanta=vanta)
+            except BaseException as exc:  # handed to the calling thread
+                utfall["fel"] = exc
+
+        _install_handlers()  # signal handlers can only be set in the main thread
+        t = threading.Thread(target=konvertera, daemon=True, name="konvertera")
+        t.start()
+        try:
+            gora(lambda i: redo[i].set())
+        except BaseException:
+            avbrutet.set()
+            for e in redo:
+                e.set()
+            t.join()
+            raise
+        for e in redo:  # a source gora did not mark is reported as missing, not waited for
+            e.set()
+        t.join()
+        if "fel" in utfall:
+            raise utfall["fel"]  # type: ignore[misc]
+        return utfall["pdf"]  # type: ignore[return-value]
+
+
 def _target(src: Path, outdir: Path | None) -> Path:
     return (outdir or src.parent) / f"{src.stem}.pdf"
 
 
 def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternativ,
-             titlar: Mapping[Path, str], progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
+             titlar: Mapping[Path, str], progress: Callable[[int, int, str], None] | None = None,
+             vanta: Callable[[int], None] | None = None) -> list[Path]:
     fel: list[tuple[Path, str]] = []
     jobs: list[tuple[Uppdrag, str, Path]] = []
     total, done = len(sources), [0]
@@ -159,6 +216,9 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
 
     with private_dir("rapportgen-konv-") as tmp:
         for i, src in enumerate(sources):
+            if vanta is not None:
+                jobs.append(_lazy_job(s, i, src, tmp, alt, titlar, vanta, outdir))
+                continue
             if not src.is_file():
                 fel.append((src, "filen finns inte"))
                 one_done(src.name)
@@ -198,7 +258,8 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
             s.pool.run([j for j, _k, _t in jobs], klar=lambda job: one_done(job.utdata.name))
             for job, key, target in jobs:
                 if job.klar and _looks_like_pdf(job.utdata):
-                    s.cache.put(key, job.utdata)
+                    if key:
+                        s.cache.put(key, job.utdata)
                     copy_atomic(job.utdata, target)
                 else:
                     fel.append((job.kalla, job.fel or "LibreOffice kunde inte konvertera filen till PDF"))
@@ -207,6 +268,31 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
         fel.sort(key=lambda f: order.get(f[0], 0))
         raise ConversionErrors(fel)
     return [_target(src, outdir) for src in sources]
+
+
+def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar: Mapping[Path, str],
+              vanta: Callable[[int], None], outdir: Path | None) -> tuple[Uppdrag, str, Path]:
+    """A job whose source is still being written: the pool thread waits for it, then checks and
+    prepares it as convert_many does up front."""
+    work = tmp / f"{i:04d}"
+    work.mkdir()
+    copy = work / f"{src.stem}{src.suffix.lower()}"
+
+    def forbered() -> Path:
+        vanta(i)
+        if not src.is_file():
+            raise InputError("filen finns inte", fil=src)
+        if src.suffix.lower() in (".docx", ".xlsx"):
+            check_zip(src)
+        title = titlar.get(src) or existing_title(src) or default_title(src)
+        found = Externt()
+        out = prepare(src, copy, title, found)
+        if found:
+            s.varna(src, f"{found.beskrivning()} togs bort före konverteringen; LibreOffice hämtar inget utifrån")
+        return out
+
+    job = Uppdrag(kalla=src, utdata=work / f"{src.stem}.pdf", filter_options=alt.filter_options(), forbered=forbered)
+    return job, "", _target(src, outdir)
 
 
 def _looks_like_pdf(path: Path) -> bool:

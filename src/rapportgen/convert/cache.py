@@ -184,13 +184,135 @@ class Cache:
         return sum(f.stat().st_size for f in self.folder.rglob("*") if f.is_file())
 
     def clear(self) -> int:
-        """Remove every entry; return how many PDFs were removed."""
-        n = len(self.entries())
+        """Remove every entry (the package parts' too); return how many PDFs were removed."""
+        n = len(self.entries()) + len(Delcache(self.folder / DELAR).entries())
         if self.folder.is_dir():
             for sub in self.folder.iterdir():
-                if sub.is_dir() and len(sub.name) == 2:
+                if sub.is_dir() and (len(sub.name) == 2 or sub.name in (DELAR, TYPSNITT)):
                     shutil.rmtree(sub, ignore_errors=True)
                 elif sub.is_file() and sub.name.startswith("."):
                     with contextlib.suppress(OSError):
                         sub.unlink()
         return n
+
+
+# --- the package's parts, keyed on their inputs --------------------------------------------------
+
+DELAR = "delar"  # subfolder of the PDF cache for Delcache
+TYPSNITT = "typsnitt"  # subfolder for the package's font subsets (assemble.typsnitt)
+
+
+def kodversion() -> str:
+    """rapportgen's version and a digest of its code and shipped templates: any edit to either
+    makes every part's key new (a part is never reused across code that could render it otherwise)."""
+    global _KODVERSION
+    if _KODVERSION is None:
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256(__version__.encode())
+        for f in sorted(root.rglob("*")):
+            if f.suffix in (".py", ".docx", ".xlsx", ".yaml", ".md") and "__pycache__" not in f.parts:
+                h.update(str(f.relative_to(root)).encode() + b"\0")
+                h.update(hashlib.sha256(f.read_bytes()).digest())
+        _KODVERSION = f"{__version__}/{h.hexdigest()[:20]}/{engine_version()}/{konverteringskod()}"
+    return _KODVERSION
+
+
+_KODVERSION: str | None = None
+
+
+class Delcache:
+    """A package part's intermediate results, keyed on its inputs (see assemble.bygg): the
+    converted files (PDF, the kallelse's .docx) and what was read from them (page count, pages
+    whose text reaches the stamp band, bookmarks). An entry is verified before use: each file's
+    size and sha256 as written, and the PDF opens with the recorded page count. A bad entry is
+    dropped and rebuilt, with a warning; it never gives wrong output."""
+
+    def __init__(self, folder: Path | None = None, enabled: bool = True,
+                 varna: Callable[[str], None] | None = None):
+        self.folder = Path(folder) if folder else cache_dir() / DELAR
+        self.enabled = enabled
+        self.varna = varna or (lambda _text: None)
+        self.traffar = 0
+        self.missar = 0
+        self.kasserade = 0
+
+    def _dir(self, key: str) -> Path:
+        return self.folder / key[:2]
+
+    def _meta(self, key: str) -> Path:
+        return self._dir(key) / f"{key}.json"
+
+    def entries(self) -> list[Path]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(self.folder.glob("??/*.json"))
+
+    def _fault(self, key: str, info: dict) -> str | None:
+        filer = info.get("filer")
+        if not isinstance(filer, dict) or not isinstance(info.get("data"), dict):
+            return "uppgifterna om posten är skadade"
+        for name, rec in filer.items():
+            p = self._dir(key) / f"{key}.{name}"
+            try:
+                size, digest = int(rec["storlek"]), str(rec["sha256"])
+            except (KeyError, TypeError, ValueError):
+                return "uppgifterna om posten är skadade"
+            if not p.is_file():
+                return f"filen {p.name} saknas"
+            if p.stat().st_size != size:
+                return f"storleken på {p.name} är {p.stat().st_size} byte, men {size} byte skrevs"
+            if sha256_file(p) != digest:
+                return f"innehållet i {p.name} har ändrats sedan posten skrevs"
+        if "pdf" in filer:
+            import pikepdf
+
+            try:
+                with pikepdf.open(self._dir(key) / f"{key}.pdf") as pdf:
+                    n = len(pdf.pages)
+            except Exception as exc:  # any failure to open means the entry cannot be used
+                return f"PDF:en går inte att öppna ({type(exc).__name__})"
+            if n != info["data"].get("sidor", n):
+                return f"PDF:en har {n} sidor, men {info['data'].get('sidor')} skrevs"
+        return None
+
+    def get(self, key: str, namn: str | Path | None = None) -> tuple[dict[str, Path], dict] | None:
+        """(files by name, data) of a sound entry, or None (a bad entry is dropped, with a warning)."""
+        if not self.enabled:
+            return None
+        meta = self._meta(key)
+        if not meta.is_file():
+            self.missar += 1
+            return None
+        try:
+            info = json.loads(meta.read_text(encoding="utf-8"))
+            fault = self._fault(key, info) if isinstance(info, dict) else "uppgifterna om posten är skadade"
+        except (OSError, ValueError):
+            info, fault = None, "uppgifterna om posten saknas eller är skadade"
+        if fault is None:
+            self.traffar += 1
+            return ({name: self._dir(key) / f"{key}.{name}" for name in info["filer"]}, info["data"])
+        self.kasserade += 1
+        self.missar += 1
+        self.drop(key)
+        om = f" för {namn}" if namn else ""
+        self.varna(f"en skadad del i cachen{om} kastades och görs om ({fault}): {meta}")
+        return None
+
+    def drop(self, key: str) -> None:
+        for f in self._dir(key).glob(f"{key}.*"):
+            with contextlib.suppress(OSError):
+                f.unlink()
+
+    def put(self, key: str, data: dict, filer: dict[str, Path] | None = None) -> None:
+        """Store data (JSON) and copies of the files; the metadata is written last, so an entry
+        is whole or absent."""
+        if not self.enabled:
+            return
+        try:
+            rec = {}
+            for name, path in (filer or {}).items():
+                copy_atomic(path, self._dir(key) / f"{key}.{name}")
+                rec[name] = {"storlek": path.stat().st_size, "sha256": sha256_file(path)}
+            write_text_atomic(self._meta(key), json.dumps({"filer": rec, "data": data}, ensure_ascii=False))
+        except OSError:
+            pass  # a cache that cannot be written only costs time

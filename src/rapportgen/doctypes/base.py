@@ -125,6 +125,10 @@ def konvertera(docx: list[Path], profil: Profil, *, titlar: dict[Path, str] | No
 
 def sidantal(pdfs: list[Path]) -> dict[Path, int]:
     """The page count of each PDF."""
-    from pypdf import PdfReader
+    import pikepdf
 
-    return {p: len(PdfReader(str(p)).pages) for p in pdfs}
+    out = {}
+    for p in pdfs:
+        with pikepdf.open(p) as pdf:
+            out[p] = len(pdf.pages)
+    return out
