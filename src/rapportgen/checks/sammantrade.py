@@ -201,6 +201,8 @@ def _rad_i_rapport(rapport, etikett: str):
     from ..model.ekonomi import NETTO
 
     drift = rapport.drift
+    if drift is None:  # tables declared by definitions: no verksamhet model to look rows up in
+        return None
     if etikett in _RADTYPER:
         return drift.verksamheter, _RADTYPER[etikett]
     namnd = _etikett(rapport.falt.namnd) if getattr(rapport.falt, "namnd", None) else None

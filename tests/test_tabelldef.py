@@ -1,0 +1,300 @@
+"""Economy tables declared as data (issue 16): definitions, formulas, reading sheets by them,
+verified sums, prose comparisons, and Norrvik's verksamhetsplan end to end."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import EXAMPLES
+from rapportgen.checks import run_checks
+from rapportgen.config import load_profile
+from rapportgen.exceptions import InputError
+from rapportgen.format import Formatter
+from rapportgen.inputs.excel import table_from_rows
+from rapportgen.inputs.rapport import load
+from rapportgen.inputs.tabelldef import las, load_definitioner, validera_definitioner
+from rapportgen.inputs.yamlsrc import parse_yaml
+from rapportgen.model.tabelldef import Tabelldefinition, jamforelse_mening, parse_formel
+
+NORRVIK = EXAMPLES / "norrvik"
+
+RESULTAT = textwrap.dedent("""\
+    tabeller:
+      resultat:
+        titel: Resultatbudget
+        enhet: tkr
+        kolumner:
+          - {art: Bokslut, år: 2021}
+          - {art: Budget, år: 2022}
+          - {art: Budget, år: 2023}
+          - {namn: Budget totalt, formel: summa(Budget)}
+          - {namn: Förändring, formel: "[Budget 2023] - [Budget 2022]"}
+        rader:
+          - grupp: Intäkter
+            rader:
+              - Taxor och avgifter
+              - {namn: Hyror, synonymer: [Hyror och arrenden]}
+              - {namn: Försäljning, valfri: true}
+            summa: Summa intäkter
+          - grupp: Kostnader
+            kostnader: true
+            rader:
+              - namn: Lönekostnader
+                varav: [Varav sociala avgifter]
+              - Övriga kostnader
+            summa: Summa kostnader
+          - summa: Nettokostnad
+            formel: "[Summa intäkter] + [Summa kostnader]"
+        läsning:
+          etikettkolumn: [Post]
+          enhet: tkr
+        jämförelse: {a: Budget 2023, b: Budget 2022}
+    """)
+
+RADER = [
+    ["Post", "Bokslut 2021", "Budget 2022", "Budget 2023"],
+    ["Intäkter", None, None, None],
+    ["Taxor och avgifter", 100, 110, 120],
+    ["Hyror och arrenden", 50, 50, 55],
+    ["Summa intäkter", 150, 160, 175],
+    ["Lönekostnader", 400, 420, 450],
+    ["Varav sociala avgifter", 120, 126, 135],
+    ["Övriga kostnader", 80, 85, 90],
+    ["Summa kostnader", 480, 505, 540],
+    ["Nettokostnad", -330, -345, -365],
+]
+
+
+def _defs(tmp_path: Path, text: str = RESULTAT) -> dict[str, Tabelldefinition]:
+    f = tmp_path / "tabeller.yaml"
+    f.write_text(text, encoding="utf-8")
+    return load_definitioner(f)
+
+
+def _las(tmp_path: Path, rader=RADER, text: str = RESULTAT, kostnader: str = "positiva", enhet: str = "tkr"):
+    defs = _defs(tmp_path, text)
+    name = next(iter(defs))
+    return las(defs[name], name, table_from_rows(tmp_path / "m.yaml", "Resultat", rader, enhet), kostnader)
+
+
+# formulas -------------------------------------------------------------------------------------
+
+def test_formulas_parse_and_bad_ones_are_refused():
+    terms = parse_formel("[Summa intäkter] + [Summa kostnader] - summa(Utgift)")
+    assert [(t.tecken, t.namn, t.summa) for t in terms] == [
+        (1, "Summa intäkter", False), (1, "Summa kostnader", False), (-1, "Utgift", True)]
+    for bad in ("", "Summa + [A]", "[A] [B]", "[A] * [B]", "summa(A"):
+        with pytest.raises(ValueError):
+            parse_formel(bad)
+
+
+NETTO_FORMEL = '        formel: "[Summa intäkter] + [Summa kostnader]"\n'
+
+
+@pytest.mark.parametrize("old, new, line, words", [
+    ("    titel: Resultatbudget\n", "    titl: Resultatbudget\n", 3, ["okänt fält", "titl"]),
+    (NETTO_FORMEL, '        formel: "[Summa intäkter] * [Summa kostnader]"\n', 26, ["kan inte läsas"]),
+    (NETTO_FORMEL, '        formel: "[Summa intäkter] + [Summa kostnad]"\n', 26, ["'Summa kostnad'", "finns inte"]),
+    (NETTO_FORMEL, '        formel: "[Summa intäkter] + [Nettokostnad]"\n', 26, ["'Nettokostnad'", "ovanför"]),
+    (NETTO_FORMEL, '        formel: "summa(Övrigt)"\n', 26, ["summa(Övrigt)", "finns inte"]),
+    ('formel: "[Budget 2023] - [Budget 2022]"', 'formel: "[Budget 2033] - [Budget 2022]"', 10,
+     ["'Budget 2033'", "finns inte"]),
+    ("formel: summa(Budget)", "formel: summa(Budgt)", 9, ["summa(Budgt)", "okänd art"]),
+    ("{a: Budget 2023, b: Budget 2022}", "{a: Budget 2023, b: Budget 2020}", 30, ["'Budget 2020'"]),
+])
+def test_definition_errors_name_file_and_line(tmp_path, old, new, line, words):
+    text = RESULTAT.replace(old, new)
+    assert text != RESULTAT
+    with pytest.raises(InputError) as exc:
+        _defs(tmp_path, text)
+    msg = str(exc.value)
+    assert "tabeller.yaml" in msg and f"rad {line}" in msg, msg
+    for w in words:
+        assert w in msg, msg
+
+
+def test_profile_tables_are_validated_with_lines(tmp_path):
+    (tmp_path / "rapportgen.yaml").write_text("kommun: Testby kommun\n" + RESULTAT.replace(
+        "[Budget 2023] - [Budget 2022]", "[Budget 2023] - [Budget 2020]"), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_profile(tmp_path / "rapportgen.yaml")
+    assert "rapportgen.yaml" in str(exc.value) and "rad 11" in str(exc.value) and "Budget 2020" in str(exc.value)
+
+
+# reading sheets -------------------------------------------------------------------------------
+
+def test_rows_columns_sums_and_synonyms(tmp_path):
+    t = _las(tmp_path)
+    k = Decimal(1000)
+    assert t.kolumner == ["Bokslut 2021", "Budget 2022", "Budget 2023", "Budget totalt", "Förändring"]
+    # The synonym 'Hyror och arrenden' is shown as the definition's 'Hyror'; the optional row is absent.
+    assert [r.etikett for r in t.rader] == [
+        "Intäkter", "Taxor och avgifter", "Hyror", "Summa intäkter", "Kostnader", "Lönekostnader",
+        "Varav sociala avgifter", "Övriga kostnader", "Summa kostnader", "Nettokostnad"]
+    # tkr in the sheet -> kronor; costs written positive -> held negative.
+    assert t.varde("Hyror", "Budget 2023") == 55 * k
+    assert t.varde("Lönekostnader", "Budget 2023") == -450 * k
+    assert t.varde("Summa kostnader", "Budget 2022") == -505 * k
+    assert t.varde("Nettokostnad", "Budget 2023") == (175 - 540) * k
+    # summa(Budget) adds the budget years only, never the bokslut year.
+    assert t.varde("Taxor och avgifter", "Budget totalt") == (110 + 120) * k
+    assert t.varde("Nettokostnad", "Förändring") == (-365 + 345) * k
+    # A varav row is shown but not summed.
+    assert t.rad("Varav sociala avgifter").typ == "varav"
+    # The sheet's own sum rows are kept as given, to be verified.
+    assert t.rad("Summa kostnader").angiven["Budget 2023"] == -540 * k
+
+
+def test_kr_and_tkr_give_the_same_kronor(tmp_path):
+    in_kr = [RADER[0]] + [[r[0], *(None if v is None else v * 1000 for v in r[1:])] for r in RADER[1:]]
+    a = _las(tmp_path, enhet="tkr")
+    b = _las(tmp_path, in_kr, text=RESULTAT.replace("enhet: tkr\n        jämförelse", "enhet: kr\n        jämförelse"),
+             enhet="kr")
+    assert [r.varden for r in a.rader] == [r.varden for r in b.rader]
+
+
+def test_inkomst_and_utgift_are_added_only_by_a_formula(tmp_path):
+    text = textwrap.dedent("""\
+        inv:
+          titel: Investeringar
+          kolumner:
+            - {namn: Proj nr, typ: text}
+            - {namn: Projekt, typ: etikett}
+            - {art: Inkomst, år: 2024}
+            - {art: Utgift, år: 2024}
+            - {art: Inkomst, år: 2025}
+            - {art: Utgift, år: 2025}
+            - {namn: Utgift totalt, formel: summa(Utgift)}
+          rader:
+            - {grupp: Projekt, rubrik: false, rader: alla, summa: Summa}
+          läsning: {etikettkolumn: [Projekt]}
+        """)
+    rader = [["Proj nr", "Projekt", "Inkomst 2024", "Utgift 2024", "Inkomst 2025", "Utgift 2025"],
+             ["4101", "Förskola <Solen> & \"Månen\"", 100, -900, 0, -100],
+             ["4102", "Larm", 0, -50, 0, -50],
+             [None, "Summa", 100, -950, 0, -150]]
+    t = _las(tmp_path, rader, text=text, enhet="kr")
+    assert t.varde("Summa", "Utgift totalt") == Decimal(-1100)  # Utgift only, no Inkomst
+    assert t.varde("Summa", "Inkomst 2024") == Decimal(100)
+    assert t.rad("Förskola <Solen> & \"Månen\"").texter["Proj nr"] == "4101"
+
+
+def test_missing_unknown_and_duplicate_rows_are_located(tmp_path):
+    missing = [r for r in RADER if r[0] != "Taxor och avgifter"]
+    with pytest.raises(InputError, match="'Taxor och avgifter' saknas i arket"):
+        _las(tmp_path, missing)
+    unknown = RADER + [["Räntor", 1, 2, 3]]
+    with pytest.raises(InputError) as exc:
+        _las(tmp_path, unknown)
+    assert "cell A11" in str(exc.value) and "Räntor" in str(exc.value) and "finns inte i tabelldefinitionen" in str(exc.value)
+    twice = RADER + [["Taxor och avgifter", 1, 2, 3]]
+    with pytest.raises(InputError, match="två gånger"):
+        _las(tmp_path, twice)
+    bad_column = [RADER[0][:3] + ["Budget 2024"]] + RADER[1:]
+    with pytest.raises(InputError) as exc:
+        _las(tmp_path, bad_column)
+    assert "'Budget 2023' saknas" in str(exc.value)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+       .filter(lambda s: s.strip() and " ".join(s.split()) == s and not s.strip().casefold().startswith("summa")))
+def test_odd_labels_are_read_as_written(tmp_path, etikett):
+    text = textwrap.dedent("""\
+        t:
+          titel: T
+          kolumner: [{art: Budget, år: 2024}]
+          rader: [{grupp: G, rubrik: false, rader: alla, summa: Summa}]
+        """)
+    t = _las(tmp_path, [["Rad", "Budget 2024"], [etikett, 5], ["Summa", 5]], text=text, enhet="kr")
+    assert t.rader[0].etikett == etikett
+    assert t.varde("Summa", "Budget 2024") == Decimal(5)
+
+
+# checks ----------------------------------------------------------------------------------------
+
+def _manifest(tmp_path: Path, rader, ekonomi: str = "") -> Path:
+    import yaml
+
+    d = tmp_path / "plan"
+    d.mkdir(exist_ok=True)
+    (d / "tabeller.yaml").write_text(RESULTAT, encoding="utf-8")
+    (d / "verksamhetsplan.yaml").write_text(yaml.safe_dump({
+        "typ": "verksamhetsplan", "titel": "Plan", "nämnd": "Socialnämnden", "år": 2023,
+        "tabeller": [{"tabell": "resultat", "rader": rader}],
+        "målbilder": [{"namn": "M"}],
+        "texter": {"ansvarsområden": "Text.", **({"ekonomi": ekonomi} if ekonomi else {})},
+    }, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return d / "verksamhetsplan.yaml"
+
+
+def test_every_given_sum_is_verified_and_a_wrong_one_names_its_cell(tmp_path):
+    from rapportgen.config import Profil
+
+    profil = Profil(kontroller={"kostnader": "positiva"})
+    ok = load(_manifest(tmp_path, RADER), profil)
+    assert not [f for f in run_checks(ok, profil) if f.kod == "summarad"]
+    wrong = [list(r) for r in RADER]
+    wrong[8][2] = 515  # Summa kostnader, Budget 2022
+    doc = load(_manifest(tmp_path, wrong), profil)
+    found = [f for f in run_checks(doc, profil) if f.kod == "summarad"]
+    assert len(found) == 1, found
+    assert found[0].plats == "blad resultat, cell C9" and "Summa kostnader" in found[0].meddelande
+
+
+def test_prose_comparison_comes_from_the_definition_and_is_checked(tmp_path):
+    from rapportgen.config import Profil
+
+    profil = Profil(kontroller={"kostnader": "positiva"})
+    fmt = Formatter.from_profil(profil)
+    # Hundred times the amounts: a change of 2,0 mnkr.
+    rader = [RADER[0]] + [[r[0], *(None if v is None else v * 100 for v in r[1:])] for r in RADER[1:]]
+    good = "## Socialnämnden\n\nNettokostnaden är 2,0 mnkr högre jämfört med budget 2022.\n"
+    doc = load(_manifest(tmp_path, rader, good), profil)
+    t = doc.tabeller[0]
+    text = jamforelse_mening(t, t.definition.jamforelse[0], fmt)
+    assert "nettokostnad för budget 2023" in text and "jämfört med budget 2022" in text and "högre" in text
+    assert not [f for f in run_checks(doc, profil) if f.kod == "prosa_mot_tabell"]
+    bad = "## Socialnämnden\n\nNettokostnaden är 3,0 mnkr lägre jämfört med budget 2022.\n"
+    doc = load(_manifest(tmp_path, rader, bad), profil)
+    found = [f for f in run_checks(doc, profil) if f.kod == "prosa_mot_tabell"]
+    # The comment is written inline in the manifest: the finding names the manifest and its line.
+    assert len(found) == 1 and found[0].dokument.endswith("verksamhetsplan.yaml"), found
+    assert found[0].plats and found[0].plats.startswith("rad ") and "lägre" in (found[0].funnet or "")
+
+
+def test_unknown_definition_name_points_at_the_manifest_line(tmp_path):
+    f = _manifest(tmp_path, RADER)
+    f.write_text(f.read_text(encoding="utf-8").replace("tabell: resultat", "tabell: resultaat"), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(f)
+    assert "resultaat" in str(exc.value) and "rad 6" in str(exc.value) and "resultat" in str(exc.value)
+
+
+# Norrvik end to end ----------------------------------------------------------------------------
+
+def test_norrvik_verksamhetsplan_pdf(tmp_path, monkeypatch, runner):
+    from pypdf import PdfReader
+
+    from rapportgen.cli import cli
+
+    dst = tmp_path / "norrvik"
+    shutil.copytree(NORRVIK, dst)
+    monkeypatch.chdir(dst)  # Norrvik's profile (rapportgen.yaml) is found in the working directory
+    result = runner.invoke(cli, ["verksamhetsplan", "verksamhetsplan", "-o", str(tmp_path / "ut")])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "ut" / "verksamhetsplan.pdf").pages)
+    for titel in ("Driftbudget", "Resultatbudget", "Investeringsbudget", "Investeringar per projekt"):
+        assert titel in text
+    for kolumn in ("Bokslut 2021", "Budget 2022", "Budget 2023", "Plan 2024", "Plan 2025"):
+        assert text.count(kolumn) >= 2, kolumn  # the driftbudget and the resultatbudget
+    assert "jämfört med budget 2022" in text
+    assert "Summa intäkter" in text and "Nettokostnad" in text and "Projektbudget totalt" in text
+    assert "Belopp i tkr" in text
