@@ -298,3 +298,24 @@ def test_norrvik_verksamhetsplan_pdf(tmp_path, monkeypatch, runner):
     assert "jämfört med budget 2022" in text
     assert "Summa intäkter" in text and "Nettokostnad" in text and "Projektbudget totalt" in text
     assert "Belopp i tkr" in text
+
+
+# generated documentation -----------------------------------------------------------------------
+
+def test_docs_are_generated_from_the_model(runner):
+    """docs/tabelldefinitioner.md is generated; run `rapportgen mallar tabeller > docs/tabelldefinitioner.md`."""
+    from rapportgen.cli import cli
+    from rapportgen.commands import tabelldefinitioner
+
+    root = Path(__file__).resolve().parents[1]
+    text = tabelldefinitioner.markdown()
+    assert (root / "docs" / "tabelldefinitioner.md").read_text(encoding="utf-8") == text, \
+        "docs/tabelldefinitioner.md är inaktuell: kör `make docs`"
+    # Every field of the definition model is documented, and one worked example per table kind.
+    for name, f in Tabelldefinition.model_fields.items():
+        assert f"`{f.alias or name}`" in text
+    for kind in ("bara netto", "intäkter och kostnader", "Resultatbudget per slag", "inkomst, utgift",
+                 "Investeringsbilaga"):
+        assert kind in text
+    result = runner.invoke(cli, ["mallar", "tabeller"])
+    assert result.exit_code == 0 and result.output == text
