@@ -319,3 +319,49 @@ def test_docs_are_generated_from_the_model(runner):
         assert kind in text
     result = runner.invoke(cli, ["mallar", "tabeller"])
     assert result.exit_code == 0 and result.output == text
+
+
+# the template's styles, XML-special text --------------------------------------------------------
+
+def _docx(tmp_path: Path, profil, rader=RADER, text: str = RESULTAT, mallar: Path | None = None):
+    from docx import Document
+
+    from rapportgen.doctypes.rapport import render
+
+    f = _manifest(tmp_path, rader)
+    (f.parent / "tabeller.yaml").write_text(text, encoding="utf-8")
+    out = render(load(f, profil), tmp_path / "ut.docx", profil, mallar)
+    return Document(str(out))
+
+
+def test_table_style_from_the_template_and_a_missing_one_falls_back_with_a_note(tmp_path, caplog):
+    from rapportgen.config import Profil
+
+    profil = Profil(kontroller={"kostnader": "positiva"})
+    norrvik_mallar = NORRVIK / "mallar"
+    styled = RESULTAT.replace("    titel: Resultatbudget\n", "    titel: Resultatbudget\n    tabellstil: Norrvik tabell\n")
+    doc = _docx(tmp_path, profil, text=styled, mallar=norrvik_mallar)
+    assert [t.style.name for t in doc.tables] == ["Norrvik tabell"]
+    missing = RESULTAT.replace("    titel: Resultatbudget\n", "    titel: Resultatbudget\n    tabellstil: Finns inte\n")
+    with caplog.at_level("WARNING", logger="rapportgen"):
+        doc = _docx(tmp_path, profil, text=missing)
+    assert [t.style.name for t in doc.tables] != ["Finns inte"]
+    assert any("Finns inte" in r.getMessage() and "tabellformatet" in r.getMessage() for r in caplog.records)
+
+
+def test_title_unit_note_and_labels_with_xml_special_text_reach_the_document(tmp_path):
+    from rapportgen.config import Profil
+
+    profil = Profil(kontroller={"kostnader": "positiva"})
+    odd = 'Hyror <lokaler> & "mark"'
+    text = (RESULTAT.replace("    titel: Resultatbudget\n",
+                             "    titel: Resultat & <budget>\n    enhetstext: Belopp i tkr <avrundat>\n"
+                             "    not: 'Not: \"A & B\" < C'\n")
+            .replace("{namn: Hyror, synonymer: [Hyror och arrenden]}", "{namn: '" + odd + "', synonymer: [Hyror och arrenden]}")
+            .replace("{a: Budget 2023, b: Budget 2022}", "[]"))
+    doc = _docx(tmp_path, profil, text=text)
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert "Resultat & <budget>" in paragraphs
+    assert "Belopp i tkr <avrundat>" in paragraphs
+    assert 'Not: "A & B" < C' in paragraphs
+    assert odd in [c.text for row in doc.tables[0].rows for c in row.cells]
