@@ -365,3 +365,15 @@ def test_title_unit_note_and_labels_with_xml_special_text_reach_the_document(tmp
     assert "Belopp i tkr <avrundat>" in paragraphs
     assert 'Not: "A & B" < C' in paragraphs
     assert odd in [c.text for row in doc.tables[0].rows for c in row.cells]
+
+
+def test_the_init_profiles_commented_table_example_is_valid(tmp_path):
+    from rapportgen.commands.init import PROFIL_MALL
+
+    i = PROFIL_MALL.index("# tabeller:")
+    uncommented = "\n".join(line[2:] for line in PROFIL_MALL[i:].splitlines())
+    (tmp_path / "mallar").mkdir()
+    (tmp_path / "rapportgen.yaml").write_text(PROFIL_MALL[:i] + uncommented + "\n", encoding="utf-8")
+    profil = load_profile(tmp_path / "rapportgen.yaml")
+    assert list(profil.tabeller) == ["driftbudget"]
+    assert [k.rubrik for k in profil.tabeller["driftbudget"].kolumner] == ["Budget 2023", "Plan 2024"]
