@@ -377,3 +377,41 @@ def test_the_init_profiles_commented_table_example_is_valid(tmp_path):
     profil = load_profile(tmp_path / "rapportgen.yaml")
     assert list(profil.tabeller) == ["driftbudget"]
     assert [k.rubrik for k in profil.tabeller["driftbudget"].kolumner] == ["Budget 2023", "Plan 2024"]
+
+
+def test_a_delarsrapport_keeps_its_driftredovisning_and_adds_declared_tables(tmp_path):
+    from docx import Document
+
+    from rapportgen.config import Profil
+    from rapportgen.doctypes.rapport import render
+
+    from .test_rapporter import kopiera_exempel
+
+    src = kopiera_exempel(tmp_path)
+    (src / "tabeller.yaml").write_text(textwrap.dedent("""\
+        personal:
+          titel: Personalkostnader per slag
+          enhet: mnkr
+          kolumner: [{art: Budget, år: 2023}, {art: Utfall, år: 2023}]
+          rader:
+            - {grupp: Slag, rubrik: false, rader: [Löner, Sociala avgifter], summa: Summa personal}
+          läsning: {etikettkolumn: [Slag], enhet: tkr}
+        """), encoding="utf-8")
+    manifest = src / "delarsrapport.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + textwrap.dedent("""\
+        tabeller:
+          - tabell: personal
+            rader:
+              - [Slag, Budget 2023, Utfall 2023]
+              - [Löner, 210000, 141500]
+              - [Sociala avgifter, 66000, 44600]
+        """), encoding="utf-8")
+    profil = Profil()
+    doc = load(src, profil)
+    assert doc.drift is not None and [t.namn for t in doc.tabeller] == ["personal"]
+    assert doc.tabeller[0].varde("Summa personal", "Utfall 2023") == Decimal(186_100_000)
+    out = Document(str(render(doc, tmp_path / "d.docx", profil)))
+    texts = [p.text for p in out.paragraphs]
+    assert "Personalkostnader per slag" in texts and "Belopp i mnkr" in texts
+    cells = [[c.text for c in row.cells] for t in out.tables for row in t.rows]
+    assert ["Summa personal", "276,0", "186,1"] in cells

@@ -83,7 +83,7 @@ def main() -> None:
     ws = wb.create_sheet("Investeringar")
     ws.append(["Investeringsbudget socialnämnden 2023-2029 (tkr)"])
     ws.append([])
-    ws.append(["", *INV_AR])
+    ws.append(["Slag", *INV_AR])
     bold(ws, 3)
     ws.append(["Inkomst", *SUMMARY_INKOMST])
     ws.append(["Utgift", *utgift])
