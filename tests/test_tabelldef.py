@@ -415,3 +415,29 @@ def test_a_delarsrapport_keeps_its_driftredovisning_and_adds_declared_tables(tmp
     assert "Personalkostnader per slag" in texts and "Belopp i mnkr" in texts
     cells = [[c.text for c in row.cells] for t in out.tables for row in t.rows]
     assert ["Summa personal", "276,0", "186,1"] in cells
+
+
+def test_relative_years_follow_the_reports_year(tmp_path):
+    text = textwrap.dedent("""\
+        drift:
+          titel: Driftbudget
+          kolumner:
+            - {art: Bokslut, år: år-2}
+            - {art: Budget, år: år - 1}
+            - {art: Budget, år: år}
+            - {namn: Ändring, formel: "[Budget {år}] - [Budget {år-1}]"}
+          rader: [{grupp: V, rubrik: false, rader: alla, summa: Summa}]
+          jämförelse: {a: "Budget {år}", b: "Budget {år-1}"}
+        """)
+    defn = _defs(tmp_path, text)["drift"]
+    for ar, expected in ((2023, ["Bokslut 2021", "Budget 2022", "Budget 2023"]),
+                         (2025, ["Bokslut 2023", "Budget 2024", "Budget 2025"])):
+        resolved = defn.for_ar(ar)
+        assert [k.rubrik for k in resolved.kolumner] == expected + ["Ändring"]
+        assert (resolved.jamforelse[0].a, resolved.jamforelse[0].b) == (expected[2], expected[1])
+        sheet = [["Rad", *expected], ["Hemtjänst", 1, 2, 5], ["Summa", 1, 2, 5]]
+        t = las(resolved, "drift", table_from_rows(tmp_path / "m.yaml", "D", sheet, "kr"))
+        assert t.varde("Summa", "Ändring") == Decimal(3)
+    with pytest.raises(InputError) as exc:
+        _defs(tmp_path, text.replace("år: år-2", "år: förra"))
+    assert "rad 4" in str(exc.value) and "förra" in str(exc.value)

@@ -293,6 +293,13 @@ def markdown() -> str:
         "beräknade kolumner räknas fram ur detaljraderna, i kronor; har arket egna summarader eller "
         "totalkolumner kontrolleras de (`rapportgen check`) och ett fel anger cellen.",
         "",
+        "## År relativt rapporten",
+        "",
+        "En definition i profilen används år efter år. Skriv då årskolumnernas år relativt "
+        "rapportens `år`: `{art: Budget, år: år-1}` är föregående års budget, och i namn, "
+        "synonymer, formler och jämförelser skrivs samma år `{år-1}`, t.ex. `jämförelse: {a: "
+        "\"Budget {år}\", b: \"Budget {år-1}\"}`.",
+        "",
         "## Formler",
         "",
         "En formel är termer med `+` och `-` emellan:",

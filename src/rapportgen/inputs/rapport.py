@@ -195,6 +195,7 @@ def las_definierade(falt: Rapportmanifest, manifest: Path, located, profil: Prof
             known = ", ".join(sorted(defs)) or "inga (lägg tabeller.yaml bredvid manifestet, eller 'tabeller' i profilen)"
             raise InputError(f"tabelldefinitionen '{val.tabell}' finns inte; definitioner: {known}", fil=manifest,
                              plats=located.where(("tabeller", i, "tabell")))
+        defn = defn.for_ar(falt.ar)
         enhet = val.enhet or defn.lasning.enhet
         if val.rader is not None:
             tabell = table_from_rows(manifest, val.tabell, val.rader, enhet)

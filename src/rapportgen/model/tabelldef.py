@@ -76,6 +76,45 @@ def _formel(value: Any) -> Any:
 Formel = Annotated[str, BeforeValidator(_formel)]
 
 
+_RELATIVT = re.compile(r"^år(?:\s*([+-])\s*(\d{1,2}))?$")
+_AR_I_TEXT = re.compile(r"\{år(?:\s*([+-])\s*(\d{1,2}))?\}")
+
+
+def _relativt_ar(value: Any) -> Any:
+    if isinstance(value, str):
+        compact = value.replace(" ", "")
+        if not _RELATIVT.match(compact):
+            raise ValueError(f"är inte ett år ({value!r}); skriv t.ex. 2024, 'år' eller 'år-1'")
+        return compact
+    return value
+
+
+RelativtAr = Annotated[str, BeforeValidator(_relativt_ar)]
+
+
+def _ar_av(match: re.Match, ar: int) -> int:
+    sign, n = match.group(1), match.group(2)
+    return ar + (int(n) if sign == "+" else -int(n)) if n else ar
+
+
+def med_ar(value: Any, ar: int) -> Any:
+    """Every '{år-1}' in the strings of value (a definition as data) and every relative 'år'
+    field resolved against the report's year."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in ("år", "ar") and isinstance(v, str) and _RELATIVT.match(v.replace(" ", "")):
+                out[k] = _ar_av(_RELATIVT.match(v.replace(" ", "")), ar)  # type: ignore[arg-type]
+            else:
+                out[k] = med_ar(v, ar)
+        return out
+    if isinstance(value, list):
+        return [med_ar(v, ar) for v in value]
+    if isinstance(value, str):
+        return _AR_I_TEXT.sub(lambda m: str(_ar_av(m, ar)), value)
+    return value
+
+
 def _rad_kortform(value: Any) -> Any:
     """A detail row written as its label only: '- Hyror'."""
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -142,7 +181,9 @@ class Kolumndef(Strict):
 
     namn: Text | None = Field(None, description="Rubriken i tabellen; för årskolumner standard 'Art År', t.ex. 'Budget 2023'")
     art: Art | None = Field(None, description="Årskolumnens art: " + ", ".join(ARTER))
-    ar: int | None = Field(None, alias="år", ge=1900, le=2200, description="Årskolumnens år")
+    ar: Annotated[int, Field(ge=1900, le=2200)] | RelativtAr | None = Field(
+        None, alias="år", description="Årskolumnens år, eller relativt rapportens år: 'år', 'år-1', 'år+2' "
+                                      "(i namn, synonymer och formler skrivs det {år}, {år-1}, {år+2})")
     typ: Literal["belopp", "text", "etikett"] = Field(
         "belopp", description="belopp (standard), text (t.ex. Proj nr, SB) eller etikett (radernas etikett)")
     synonymer: TextList = Field(default_factory=list, description="Andra rubriker kolumnen kan ha i arket")
@@ -165,7 +206,9 @@ class Kolumndef(Strict):
 
     @property
     def rubrik(self) -> str:
-        return self.namn or f"{self.art} {self.ar}"
+        if self.namn:
+            return self.namn
+        return f"{self.art} {{{self.ar}}}" if isinstance(self.ar, str) else f"{self.art} {self.ar}"
 
     @property
     def beraknad(self) -> bool:
@@ -240,6 +283,11 @@ class Tabelldefinition(Strict):
             else:
                 out.append(post.summa)
         return out
+
+    def for_ar(self, ar: int) -> "Tabelldefinition":
+        """The definition with relative years ('år-1', '{år-1}') resolved for a report of year ar."""
+        data = self.model_dump(by_alias=True, exclude_defaults=False)
+        return Tabelldefinition.model_validate(med_ar(data, ar))
 
     def kolumn(self, namn: str) -> Kolumndef:
         for k in self.kolumner:
