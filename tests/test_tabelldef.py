@@ -441,3 +441,47 @@ def test_relative_years_follow_the_reports_year(tmp_path):
     with pytest.raises(InputError) as exc:
         _defs(tmp_path, text.replace("år: år-2", "år: förra"))
     assert "rad 4" in str(exc.value) and "förra" in str(exc.value)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30)
+       .map(lambda s: " ".join(s.split())).filter(lambda s: s and not s.casefold().startswith("summa")))
+def test_odd_row_names_in_yaml_match_the_sheet(tmp_path, namn):
+    import yaml
+
+    data = {"t": {"titel": "T", "kolumner": [{"art": "Budget", "år": 2024}],
+                  "rader": [{"grupp": "G", "rubrik": False, "rader": [namn, "Övrigt"], "summa": "Summa"}]}}
+    f = tmp_path / "tabeller.yaml"
+    f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    defn = load_definitioner(f)["t"]
+    sheet = [["Rad", "Budget 2024"], [namn, 7], ["Övrigt", 3]]
+    t = las(defn, "t", table_from_rows(tmp_path / "m.yaml", "T", sheet, "kr"))
+    assert t.varde(namn, "Budget 2024") == Decimal(7) and t.varde("Summa", "Budget 2024") == Decimal(10)
+
+
+def test_norrvik_templates_pass_mallar_kontrollera_under_its_profile(monkeypatch, runner):
+    from rapportgen.cli import cli
+
+    monkeypatch.chdir(NORRVIK)
+    for mall in ("mallar/verksamhetsplan.docx", "mallar/tjansteskrivelse.docx"):
+        result = runner.invoke(cli, ["mallar", "kontrollera", mall])
+        assert result.exit_code == 0, result.output
+        assert "Mallen är godkänd" in result.output
+
+
+def test_a_definition_error_reaches_the_cli_as_file_and_line(tmp_path, runner):
+    from rapportgen.cli import cli
+
+    f = _manifest(tmp_path, RADER)
+    (f.parent / "tabeller.yaml").write_text(RESULTAT.replace("[Summa kostnader]\"", "[Summa kostnadr]\""),
+                                            encoding="utf-8")
+    result = runner.invoke(cli, ["check", str(f)])
+    assert result.exit_code == 2, result.output
+    assert "tabeller.yaml" in result.output and "rad 26" in result.output and "Traceback" not in result.output
+
+
+def test_two_rows_with_the_same_label_are_refused(tmp_path):
+    text = RESULTAT.replace("          - Taxor och avgifter\n", "          - Taxor och avgifter\n          - TAXOR OCH AVGIFTER\n")
+    assert text != RESULTAT
+    with pytest.raises(InputError, match="TAXOR OCH AVGIFTER' finns två gånger"):
+        _defs(tmp_path, text)

@@ -31,6 +31,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from .common import Strict, Text, TextList
+from .tabell import norm
 
 ARTER = ("Bokslut", "Budget", "Prognos", "Utfall", "Plan", "Inkomst", "Utgift")
 Art = Literal["Bokslut", "Budget", "Prognos", "Utfall", "Plan", "Inkomst", "Utgift"]
@@ -330,8 +331,10 @@ def formelfel(defn: Tabelldefinition) -> list[tuple[tuple, str]]:
     for i, post in enumerate(defn.rader):
         if post.ar_grupp:
             names = ([] if post.rader == "alla" else [r.namn for r in post.rader]) + ([post.summa] if post.summa else [])
+            labels = [norm(n) for n in seen]
             for j, n in enumerate(names):
-                if n in seen or n in names[:j]:
+                # Rows are matched by their normalised label, so 'ÖVRIGT' and 'Övrigt' are one row.
+                if norm(n) in labels or norm(n) in [norm(x) for x in names[:j]]:
                     out.append((("rader", i), f"raden '{n}' finns två gånger"))
             seen += names
             if post.grupp in groups:
