@@ -485,3 +485,23 @@ def test_two_rows_with_the_same_label_are_refused(tmp_path):
     assert text != RESULTAT
     with pytest.raises(InputError, match="TAXOR OCH AVGIFTER' finns två gånger"):
         _defs(tmp_path, text)
+
+
+def test_a_wide_table_last_leaves_no_empty_page(tmp_path, monkeypatch, runner):
+    from pypdf import PdfReader
+
+    from rapportgen.cli import cli
+
+    dst = tmp_path / "norrvik"
+    shutil.copytree(NORRVIK, dst)
+    manifest = dst / "verksamhetsplan" / "verksamhetsplan.yaml"
+    manifest.write_text("".join(line for line in manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if "strategier" not in line), encoding="utf-8")
+    monkeypatch.chdir(dst)
+    result = runner.invoke(cli, ["verksamhetsplan", "verksamhetsplan", "-o", str(tmp_path / "ut")])
+    assert result.exit_code == 0, result.output
+    pages = PdfReader(tmp_path / "ut" / "verksamhetsplan.pdf").pages
+    last = pages[-1]
+    assert float(last.mediabox.width) > float(last.mediabox.height)  # the landscape bilaga
+    assert "Investeringar per projekt" in last.extract_text()
+    assert float(pages[0].mediabox.width) < float(pages[0].mediabox.height)  # the cover stays portrait

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable
@@ -569,4 +570,49 @@ def skriv(doc: Rapport, tpl: DocxTemplate, fmt: Formatter) -> tuple[Subdoc, Subd
         # The cover's first-page setting belongs to the first section only.
         final = tpl.get_docx().sections[-1]
         final.different_first_page_header_footer = False
+        _sista_liggande(s, tpl)
     return s.sd, toc(tpl, s.rubriker), s.rubriker
+
+
+def _sista_liggande(s: Skrivare, tpl: DocxTemplate) -> None:
+    """A body that ends on a landscape section (a wide table last) would leave an empty portrait
+    page after it. When nothing in the template follows the body, the break is dropped and the
+    document's final section becomes that landscape section."""
+    body = s.sd.subdocx.element.body
+    blocks = [el for el in body if el.tag != qn("w:sectPr")]
+    if not blocks or blocks[-1].tag != qn("w:p"):
+        return
+    ppr = blocks[-1].find(qn("w:pPr"))
+    sect = ppr.find(qn("w:sectPr")) if ppr is not None else None
+    pg = sect.find(qn("w:pgSz")) if sect is not None else None
+    if pg is None or pg.get(qn("w:orient")) != "landscape":
+        return
+    doc_body = tpl.get_docx().element.body
+    tail = False
+    for el in doc_body:
+        if el.tag == qn("w:sectPr"):
+            continue
+        text = "".join(t.text or "" for t in el.iter(qn("w:t")))
+        if tail and (text.strip() or el.tag != qn("w:p") or next(el.iter(qn("w:drawing")), None) is not None):
+            return  # the template has content after the body: keep the break
+        if re.search(r"\{\{p\s*innehall\s*\}\}", text):
+            tail = True
+    if not tail:
+        return
+    final = doc_body.find(qn("w:sectPr"))
+    if final is None:
+        return
+    body.remove(blocks[-1])
+    for child in list(final):
+        if child.tag in (qn("w:pgSz"), qn("w:footerReference"), qn("w:headerReference")):
+            final.remove(child)
+    for child in sect:
+        if child.tag in (qn("w:footerReference"), qn("w:headerReference")):
+            final.insert(0, copy.deepcopy(child))
+    # Schema order: header/footer references first, then pgSz before pgMar.
+    pg_mar = final.find(qn("w:pgMar"))
+    if pg_mar is not None:
+        pg_mar.addprevious(copy.deepcopy(pg))
+    else:
+        final.append(copy.deepcopy(pg))
+    s.brytningar -= 1
