@@ -505,3 +505,23 @@ def test_a_wide_table_last_leaves_no_empty_page(tmp_path, monkeypatch, runner):
     assert float(last.mediabox.width) > float(last.mediabox.height)  # the landscape bilaga
     assert "Investeringar per projekt" in last.extract_text()
     assert float(pages[0].mediabox.width) < float(pages[0].mediabox.height)  # the cover stays portrait
+
+
+def test_the_built_in_plan_compares_the_columns_its_manifest_names(tmp_path):
+    from rapportgen.config import Profil
+    from rapportgen.doctypes.rapport import prosa
+
+    src = tmp_path / "vp"
+    shutil.copytree(EXAMPLES / "verksamhetsplan", src)
+    manifest = src / "verksamhetsplan.yaml"
+    original = manifest.read_text(encoding="utf-8")
+    fmt = Formatter()
+    standard = prosa.plan_sammanfattning(load(src, Profil()), fmt)[0]
+    assert "än bokslut 2022" in standard  # the default: the budget year against the latest bokslut
+    manifest.write_text(original + "jämförelse: {a: Plan 2025, b: Budget 2024}\n", encoding="utf-8")
+    text = prosa.plan_sammanfattning(load(src, Profil()), fmt)[0]
+    assert text.startswith("Socialnämndens plan 2025 innebär nettokostnader på") and "än budget 2024 (" in text
+    manifest.write_text(original + "jämförelse: {a: Plan 2025, b: Budget 2023}\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(src, Profil())
+    assert "Budget 2023" in str(exc.value) and f"rad {len(original.splitlines()) + 1}" in str(exc.value)

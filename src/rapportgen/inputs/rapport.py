@@ -103,6 +103,15 @@ def load(path: str | Path, profil: Profil | None = None, typ: str | None = None)
     drift = (load_drift(las_tabell(falt.ekonomi, fil, "ekonomi"), falt.typ, omraden, profil.kontroller.kostnader)
              if falt.ekonomi is not None else None)
     tabeller = las_definierade(falt, fil, located, profil)
+    if falt.jamforelse is not None:
+        if drift is None:
+            raise InputError("'jämförelse' gäller driftbladet i 'ekonomi'; en tabelldefinition har sin egen "
+                             "'jämförelse'", fil=fil, plats=located.where(("jämförelse",)))
+        for key in ("a", "b"):
+            namn = getattr(falt.jamforelse, key)
+            if namn not in drift.indata:
+                raise InputError(f"kolumnen '{namn}' finns inte i driftbladet; kolumner: " + ", ".join(drift.indata),
+                                 fil=fil, plats=located.where(("jämförelse", key)))
     inv = load_investeringar(las_tabell(falt.investeringar, fil, "investeringar"), falt.typ) if falt.investeringar else None
     if falt.mal is not None:
         malfil = _resolve(base, falt.mal)

@@ -77,6 +77,11 @@ class Tabellval(Strict):
         return self
 
 
+class Planjamforelse(Strict):
+    a: Text = Field(description="Kolumnen som jämförs, t.ex. 'Budget 2024'")
+    b: Text = Field(description="Kolumnen den jämförs med, t.ex. 'Budget 2023'")
+
+
 class Nyckeltalskalla(Strict):
     fil: Path = Field(description="Excel-fil med ett blad per målbild")
     rubrikrad: int = Field(1, ge=1, description="Raden med kolumnrubriker")
@@ -99,6 +104,10 @@ class Rapportmanifest(Strict):
     investeringar: Tabellangivelse | None = Field(None, description="Investeringsbladet")
     tabeller: list[Tabellval] = Field(default_factory=list, description="Ekonomitabeller enligt tabelldefinitioner "
                                       "(docs/tabelldefinitioner.md), i ordning: tabell, fil, blad")
+    jamforelse: "Planjamforelse | None" = Field(
+        None, alias="jämförelse", description="Plan med 'ekonomi': kolumnerna texten jämför nettokostnaden i, "
+                                              "t.ex. {a: Budget 2024, b: Budget 2023} (standard: budgetåret mot "
+                                              "det senaste bokslutet)")
     tabelldefinitioner: Path | None = Field(None, description="Filen med tabelldefinitioner (standard: tabeller.yaml "
                                             "bredvid manifestet, annars profilens 'tabeller')")
     omraden: list[Omrade] = Field(default_factory=list, alias="områden",
