@@ -525,3 +525,18 @@ def test_the_built_in_plan_compares_the_columns_its_manifest_names(tmp_path):
     with pytest.raises(InputError) as exc:
         load(src, Profil())
     assert "Budget 2023" in str(exc.value) and f"rad {len(original.splitlines()) + 1}" in str(exc.value)
+
+
+def test_only_one_group_takes_the_other_rows(tmp_path):
+    text = textwrap.dedent("""\
+        t:
+          titel: T
+          kolumner: [{art: Budget, år: 2024}]
+          rader:
+            - {grupp: A, rader: alla}
+            - grupp: B
+              rader: alla
+        """)
+    with pytest.raises(InputError) as exc:
+        _defs(tmp_path, text)
+    assert "rader: alla" in str(exc.value) and "rad 7" in str(exc.value)

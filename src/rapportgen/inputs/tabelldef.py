@@ -122,10 +122,7 @@ def las(defn: Tabelldefinition, namn: str, tabell: Tabell, kostnader: str = "neg
             assert post.grupp is not None
             grupprubriker.add(norm(post.grupp))
             if post.rader == "alla":
-                if alla_grupp is not None:
-                    raise InputError(f"tabellen '{namn}': bara en grupp kan ha rader: alla",
-                                     fil=tabell.fil)
-                alla_grupp = post.grupp
+                alla_grupp = post.grupp  # one at most (formelfel)
             else:
                 for r in post.rader or []:
                     for label in (r.namn, *r.synonymer):

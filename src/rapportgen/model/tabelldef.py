@@ -328,6 +328,9 @@ def formelfel(defn: Tabelldefinition) -> list[tuple[tuple, str]]:
     seen: list[str] = []
     groups: list[str] = []
     all_names = defn.radnamn()
+    alla = [i for i, p in enumerate(defn.rader) if p.rader == "alla"]
+    if len(alla) > 1:
+        out.append((("rader", alla[1], "rader"), "bara en grupp kan ha rader: alla (arkets övriga rader)"))
     for i, post in enumerate(defn.rader):
         if post.ar_grupp:
             names = ([] if post.rader == "alla" else [r.namn for r in post.rader]) + ([post.summa] if post.summa else [])
