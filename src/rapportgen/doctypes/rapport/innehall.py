@@ -326,11 +326,23 @@ class Skrivare:
         char = 0.16 if size < 8 else 0.18
         text_w = {name: min(max(1.2, w * char + 0.4), bredd * 0.35) for name, w in texts.items()}
         belopp = [k for k in kolumner if k.typ == "belopp"]
-        # Amount columns share the rest by their longest heading word ('Projektbudget').
-        vikt = {k.rubrik: max([7, *(len(w) for w in k.rubrik.split())]) for k in belopp}
-        rest = max(bredd - sum(text_w.values()), 1.6 * len(belopp))
-        widths = [text_w[k.rubrik] if k.typ != "belopp" else rest * vikt[k.rubrik] / sum(vikt.values())
-                  for k in kolumner]
+        # Amount columns get room for their longest heading word ('Projektbudget') and a figure;
+        # text columns give way (they wrap) when the page is too narrow; the rest is shared.
+        minst = {k.rubrik: max(1.6, max(len(w) for w in k.rubrik.split()) * 0.13 + 0.3) for k in belopp}
+        ord_w = {k.rubrik: max([1.0, *(len(w) * char + 0.4 for r in t.rader for w in
+                                       (r.etikett if k.typ == "etikett" else r.texter.get(k.rubrik, "")).split())])
+                 for k in kolumner if k.typ != "belopp"}
+        over = sum(text_w.values()) + sum(minst.values()) - bredd
+        for name in sorted(text_w, key=lambda n: -text_w[n]):  # the widest text column wraps first
+            if over <= 0:
+                break
+            give = min(over, max(0.0, text_w[name] - ord_w[name]))
+            text_w[name] -= give
+            over -= give
+        rest = max(0.0, bredd - sum(text_w.values()) - sum(minst.values()))
+        vikt = {k.rubrik: max(7, min(len(k.rubrik), 12)) for k in belopp}
+        widths = [text_w[k.rubrik] if k.typ != "belopp"
+                  else minst[k.rubrik] + rest * vikt[k.rubrik] / sum(vikt.values()) for k in kolumner]
         header = [(k.namn or "") if k.typ == "etikett" else k.rubrik for k in kolumner]
         table = self._table(header, widths, size=size, right=[k.typ == "belopp" for k in kolumner])
         stil = self._stil(defn.tabellstil, "", "tabellformatet")
