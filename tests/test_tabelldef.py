@@ -98,6 +98,17 @@ def test_formulas_parse_and_bad_ones_are_refused():
 NETTO_FORMEL = '        formel: "[Summa intäkter] + [Summa kostnader]"\n'
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="[]()+- summaBudgetÅr0123456789<&>\"'", max_size=40))
+def test_any_formula_text_parses_or_is_refused_in_swedish(text):
+    try:
+        terms = parse_formel(text)
+    except ValueError as exc:
+        assert "formeln" in str(exc)
+    else:
+        assert terms and all(t.namn and t.tecken in (1, -1) for t in terms)
+
+
 @pytest.mark.parametrize("old, new, line, words", [
     ("    titel: Resultatbudget\n", "    titl: Resultatbudget\n", 3, ["okänt fält", "titl"]),
     (NETTO_FORMEL, '        formel: "[Summa intäkter] * [Summa kostnader]"\n', 26, ["kan inte läsas"]),
