@@ -325,7 +325,7 @@ def test_docs_are_generated_from_the_model(runner):
     # Every field of the definition model is documented, and one worked example per table kind.
     for name, f in Tabelldefinition.model_fields.items():
         assert f"`{f.alias or name}`" in text
-    for kind in ("bara netto", "intäkter och kostnader", "Resultatbudget per slag", "inkomst, utgift",
+    for kind in ("bara netto", "intäkter och kostnader", "långt format", "Resultatbudget per slag", "inkomst, utgift",
                  "Investeringsbilaga"):
         assert kind in text
     result = runner.invoke(cli, ["mallar", "tabeller"])
@@ -551,3 +551,55 @@ def test_only_one_group_takes_the_other_rows(tmp_path):
     with pytest.raises(InputError) as exc:
         _defs(tmp_path, text)
     assert "rader: alla" in str(exc.value) and "rad 7" in str(exc.value)
+
+
+# the shipped Timrå definitions ------------------------------------------------------------------
+
+@pytest.mark.parametrize("exempel, namn", [("verksamhetsplan", "timra_driftbudget"),
+                                            ("delarsrapport", "timra_driftredovisning")])
+def test_the_shipped_timra_definitions_give_every_figure_of_the_built_in_reader(exempel, namn):
+    from rapportgen.inputs.excel import Tabellkalla, load_source
+    from rapportgen.inputs.tabelldef import shipped_definitioner
+    from rapportgen.model.ekonomi import INTAKTER, KOSTNADER, NETTO
+
+    src = EXAMPLES / exempel
+    doc = load(src)
+    d = doc.drift
+    e = doc.falt.ekonomi
+    defn = shipped_definitioner()[namn].for_ar(doc.falt.ar)
+    t = las(defn, namn, load_source(Tabellkalla(fil=e.fil, blad=e.blad, rubrikrad=e.rubrikrad, enhet=e.enhet), src))
+    assert t.kolumner == [k.namn for k in d.kolumner]
+    rader = ((INTAKTER, "INTÄKTER"), (KOSTNADER, "KOSTNADER (-)"), (NETTO, "NETTOKOSTNADER (-)"))
+    compared = 0
+    for v in d.verksamheter:
+        for rad, label in rader:
+            for k in t.kolumner:
+                assert t.rad(label, v.namn).varden[k] == d.varde(v, rad, k), (v.namn, label, k)
+                compared += 1
+        for varav in v.varav:
+            for k in d.indata:
+                assert t.rad(varav.etikett, v.namn).varden[k] == varav.varden[k]
+    for rad, label in rader:  # the total block: the nämnd's sums
+        for k in t.kolumner:
+            assert t.rad(label).varden[k] == d.varde(d.verksamheter, rad, k)
+    assert compared == len(d.verksamheter) * 3 * len(t.kolumner)
+
+
+def test_a_long_sheet_keeps_each_groups_rows_together_and_names_them(tmp_path):
+    from rapportgen.inputs.tabelldef import shipped_definitioner
+
+    defn = shipped_definitioner()["timra_driftbudget"].for_ar(2024)
+    header = ["Verksamhet", "Radtyp", "Bokslut 2022", "Budget 2024", "Plan 2025", "Plan 2026"]
+    ok = [header, ["A", "Intäkter", 1, 2, 3, 4], [None, "Kostnader", -5, -6, -7, -8],
+          ["B", "Intäkter", 1, 1, 1, 1], [None, "Kostnader", -2, -2, -2, -2],
+          ["Summa", "Nettokostnader", -5, -5, -5, -5]]
+    t = las(defn, "d", table_from_rows(tmp_path / "m.yaml", "D", ok, "kr"))
+    assert t.rad("NETTOKOSTNADER (-)", "A").varden["Budget 2024"] == Decimal(-4)
+    total = t.rad("NETTOKOSTNADER (-)")
+    assert total.varden["Budget 2024"] == Decimal(-5) and total.angiven["Budget 2024"] == Decimal(-5)
+    split = ok[:3] + [["B", "Intäkter", 1, 1, 1, 1], ["A", "Varav lön", -1, -1, -1, -1]] + ok[4:5]
+    with pytest.raises(InputError, match="gruppen 'A' finns redan"):
+        las(defn, "d", table_from_rows(tmp_path / "m.yaml", "D", split, "kr"))
+    missing = [header, ["A", "Intäkter", 1, 2, 3, 4], ["B", "Intäkter", 1, 1, 1, 1], [None, "Kostnader", -2, -2, -2, -2]]
+    with pytest.raises(InputError, match="'KOSTNADER \\(-\\)' saknas i arket för A"):
+        las(defn, "d", table_from_rows(tmp_path / "m.yaml", "D", missing, "kr"))

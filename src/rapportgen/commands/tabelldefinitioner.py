@@ -104,6 +104,39 @@ EXEMPEL = [
          ["Varav personalkostnader", 52010, 54300]],
     ),
     Exempel(
+        "Ekonomisystemets utdrag i långt format (Timrå)",
+        "En rad per verksamhet och radtyp (`Verksamhet | Radtyp | belopp`); en tom verksamhetscell "
+        "fortsätter verksamheten ovanför. Raderna i definitionen upprepas per verksamhet (läsning."
+        "gruppkolumn), varav-raderna tas med som de heter (`Varav *`), och totalen över "
+        "verksamheterna visas sist. Så ser rapportgens inbyggda Timrå-definitioner ut "
+        "(`timra_driftbudget`, `timra_driftredovisning`).",
+        """\
+        drift_lang:
+          titel: Driftbudget
+          enhet: tkr
+          etikettrubrik: Budget per verksamhet (tkr)
+          visa: grupper och totalt
+          totalrubrik: Socialnämnden
+          kolumner:
+            - {art: Budget, år: 2024}
+            - {art: Plan, år: 2025}
+          rader:
+            - {grupp: Intäkter, rubrik: false, rader: [{namn: INTÄKTER, synonymer: [Intäkter]}]}
+            - grupp: Kostnader
+              rubrik: false
+              rader:
+                - {namn: KOSTNADER (-), synonymer: [Kostnader], varav: [{namn: "Varav *", valfri: true}]}
+            - {summa: NETTOKOSTNADER (-), formel: "[INTÄKTER] + [KOSTNADER (-)]", synonymer: [Nettokostnader]}
+          läsning: {gruppkolumn: [Verksamhet], etikettkolumn: [Radtyp], enhet: tkr}
+        """,
+        [["Verksamhet", "Radtyp", "Budget 2024", "Plan 2025"],
+         ["Hemtjänst", "Intäkter", 10830, 11050],
+         [None, "Kostnader", -92974, -94800],
+         [None, "Varav personalkostnader", -78100, -79600],
+         ["Särskilt boende", "Intäkter", 30960, 31580],
+         [None, "Kostnader", -155600, -158700]],
+    ),
+    Exempel(
         "Resultatbudget per slag",
         "Intäkter och kostnader uppdelade per slag, var för sig summerade, och nettokostnaden som "
         "formel över de två summaraderna. En valfri rad får saknas i arket.",

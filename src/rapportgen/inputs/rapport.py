@@ -20,7 +20,7 @@ from ..model.mal import Malfil
 from ..model.tabelldef import Definierad, Tabelldefinition
 from ..model.rapport import (MANIFEST_NAMN, TYPER, Rapport, Rapportmanifest, Tabellangivelse,  # noqa: F401
                              Texter, _resolve, ar_sokvag, datum_for, text_kalla)
-from .tabelldef import DEFINITIONSFIL, las, load_definitioner
+from .tabelldef import DEFINITIONSFIL, las, load_definitioner, shipped_definitioner
 from .ekonomiblad import load_drift, load_investeringar, load_nyckeltal, load_volymer
 from .excel import Tabell, Tabellkalla, load_source, table_from_rows
 from .markdown import parse_body
@@ -179,9 +179,10 @@ def las_tabell(angivelse: Tabellangivelse, manifest: Path, namn: str) -> Tabell:
 
 
 def definitioner_for(falt: Rapportmanifest, manifest: Path, profil: Profil) -> dict[str, Tabelldefinition]:
-    """The table definitions a manifest can name: the profile's `tabeller`, overridden by the
-    manifest's `tabelldefinitioner` file (or tabeller.yaml beside the manifest)."""
-    defs = dict(profil.tabeller)
+    """The table definitions a manifest can name: the shipped ones (templates/tabeller/), the
+    profile's `tabeller`, and the manifest's `tabelldefinitioner` file (or tabeller.yaml beside
+    the manifest), each overriding the one before."""
+    defs = {**shipped_definitioner(), **profil.tabeller}
     if falt.tabelldefinitioner is not None:
         path = _resolve(manifest.parent, falt.tabelldefinitioner)
         if not path.is_file():

@@ -124,7 +124,8 @@ def _rad_kortform(value: Any) -> Any:
 
 
 class Varavrad(Strict):
-    namn: Text = Field(description="Radens etikett, t.ex. 'Varav personalkostnader'")
+    namn: Text = Field(description="Radens etikett, t.ex. 'Varav personalkostnader'; 'Varav *' tar varje rad "
+                                   "som börjar med 'Varav ', med etiketten som i arket")
     synonymer: TextList = Field(default_factory=list, description="Andra etiketter raden kan ha i arket")
     valfri: bool = Field(False, description="Raden får saknas i arket (visas då inte)")
 
@@ -188,6 +189,7 @@ class Kolumndef(Strict):
     typ: Literal["belopp", "text", "etikett"] = Field(
         "belopp", description="belopp (standard), text (t.ex. Proj nr, SB) eller etikett (radernas etikett)")
     synonymer: TextList = Field(default_factory=list, description="Andra rubriker kolumnen kan ha i arket")
+    valfri: bool = Field(False, description="Kolumnen får saknas i arket (visas då inte)")
     formel: Formel | None = Field(None, description="Beräknad kolumn, t.ex. '[Budget 2023] - [Budget 2022]' "
                                                     "eller 'summa(Inkomst) + summa(Utgift)'")
 
@@ -224,6 +226,9 @@ class Lasning(Strict):
     enhet: Literal["kr", "tkr"] = Field("kr", description="Beloppens enhet i arket: kr eller tkr")
     etikettkolumn: TextList = Field(default_factory=lambda: ["Rad"], description="Kolumnen med radernas etiketter, "
                                     "med synonymer i tur och ordning, t.ex. [Verksamhet, Projekt]")
+    gruppkolumn: TextList = Field(default_factory=list, description="Ark i långt format: kolumnen med gruppens namn "
+                                  "(t.ex. [Verksamhet]); raderna i 'rader' upprepas då per grupp, och en tom cell "
+                                  "fortsätter gruppen ovanför")
     kostnader_i_arket: Literal["negativa", "positiva"] | None = Field(
         None, description="Hur arket skriver kostnader (grupper med kostnader: true); standard profilens "
                           "kontroller.kostnader")
@@ -248,6 +253,10 @@ class Tabelldefinition(Strict):
     tabellstil: str | None = Field(None, description="Tabellformatet i mallen (Word); saknas det används det inbyggda")
     rubrikstil: str | None = Field(None, description="Formatet för tabellens rubrik (standard Heading 2)")
     liggande: bool | None = Field(None, description="Tabellen på en liggande sida (standard: från 8 kolumner)")
+    visa: Literal["grupper", "totalt", "grupper och totalt"] = Field(
+        "grupper", description="Med läsning.gruppkolumn: ett block per grupp, bara totalen över grupperna, "
+                               "eller båda")
+    totalrubrik: str = Field("Totalt", description="Med läsning.gruppkolumn: rubriken över totalens block")
     kolumner: list[Kolumndef] = Field(min_length=1, description="Kolumnerna i ordning")
     rader: list[Radpost] = Field(min_length=1, description="Grupper (grupp, rader, summa) och summarader (summa, formel)")
     lasning: Lasning = Field(default_factory=Lasning, alias="läsning", description="Hur tabellen läses ur arket")
@@ -387,6 +396,7 @@ class Tabellrad:
     angivna_platser: dict[str, str] = field(default_factory=dict)
     formel: str = ""  # a sum row's formula, as shown in messages
     under: str | None = None  # a varav row: the row it belongs to
+    block: str | None = None  # long sheets (läsning.gruppkolumn): the group the row belongs to
 
 
 @dataclass
@@ -400,16 +410,21 @@ class Definierad:
     enhet_in: str  # the sheet's unit
     rader: list[Tabellrad]
     kostnader_i_arket: str = "negativa"
+    saknade: set[str] = field(default_factory=set)  # optional columns the sheet lacks (not shown)
 
-    def rad(self, etikett: str) -> Tabellrad:
+    def rad(self, etikett: str, block: str | None = None) -> Tabellrad:
         for r in self.rader:
-            if r.etikett == etikett and r.typ != "grupp":
+            if r.etikett == etikett and r.typ != "grupp" and r.block == block:
                 return r
         raise KeyError(etikett)
 
     @property
+    def visade(self) -> list[Kolumndef]:
+        return [k for k in self.definition.kolumner if k.rubrik not in self.saknade]
+
+    @property
     def kolumner(self) -> list[str]:
-        return [k.rubrik for k in self.definition.kolumner]
+        return [k.rubrik for k in self.visade]
 
     def varde(self, rad: str, kolumn: str) -> Belopp:
         return self.rad(rad).varden.get(kolumn)
@@ -463,7 +478,8 @@ def berakna(defn: Tabelldefinition, rader: list[Tabellrad]) -> list[Tabellrad]:
                     for m in by_group.get(t.namn, []):
                         part = _add(part, m.varden.get(k))
                 else:
-                    part = named[t.namn].varden.get(k)
+                    # An optional row the sheet lacks counts as nothing.
+                    part = named[t.namn].varden.get(k) if t.namn in named else Decimal(0)
                 total = _add(total, part, t.tecken)
             values[k] = total
         row = Tabellrad(post.summa, "summa", values, formel=post.formel)

@@ -300,7 +300,7 @@ class Skrivare:
     def definierad(self, t: Definierad) -> None:
         """A table by its definition: heading, unit line, the table, the note under it."""
         defn = t.definition
-        kolumner = list(defn.kolumner)
+        kolumner = list(t.visade)
         if not any(k.typ == "etikett" for k in kolumner):
             kolumner.insert(0, Kolumndef.model_construct(namn=defn.etikettrubrik, typ="etikett", art=None, ar=None,
                                                          synonymer=[], formel=None))
