@@ -179,7 +179,7 @@ def las_tabell(angivelse: Tabellangivelse, manifest: Path, namn: str) -> Tabell:
 
 
 def definitioner_for(falt: Rapportmanifest, manifest: Path, profil: Profil) -> dict[str, Tabelldefinition]:
-    """The table definitions a manifest can name: the shipped ones (templates/tabeller/), the
+    """The table definitions a manifest can name: the shipped ones (rapportgen/tabeller/), the
     profile's `tabeller`, and the manifest's `tabelldefinitioner` file (or tabeller.yaml beside
     the manifest), each overriding the one before."""
     defs = {**shipped_definitioner(), **profil.tabeller}

@@ -23,11 +23,11 @@ from .excel import Rad, Tabell
 from .yamlsrc import load_yaml_file, translate_error
 
 DEFINITIONSFIL = "tabeller.yaml"
-SHIPPED = Path(__file__).resolve().parents[1] / "templates" / "tabeller"
+SHIPPED = Path(__file__).resolve().parents[1] / "tabeller"
 
 
 def shipped_definitioner() -> dict[str, Tabelldefinition]:
-    """The definitions shipped with rapportgen (templates/tabeller/*.yaml)."""
+    """The definitions shipped with rapportgen (rapportgen/tabeller/*.yaml)."""
     out: dict[str, Tabelldefinition] = {}
     for path in sorted(SHIPPED.glob("*.yaml")):
         out.update(load_definitioner(path))
