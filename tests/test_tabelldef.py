@@ -603,3 +603,20 @@ def test_a_long_sheet_keeps_each_groups_rows_together_and_names_them(tmp_path):
     missing = [header, ["A", "Intäkter", 1, 2, 3, 4], ["B", "Intäkter", 1, 1, 1, 1], [None, "Kostnader", -2, -2, -2, -2]]
     with pytest.raises(InputError, match="'KOSTNADER \\(-\\)' saknas i arket för A"):
         las(defn, "d", table_from_rows(tmp_path / "m.yaml", "D", missing, "kr"))
+
+
+def test_a_manifest_can_use_the_shipped_timra_definition_and_comment_on_its_groups(tmp_path):
+    src = tmp_path / "vp"
+    shutil.copytree(EXAMPLES / "verksamhetsplan", src)
+    manifest = src / "verksamhetsplan.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    text = text[:text.index("ekonomi:")] + "tabeller:\n  - {tabell: timra_driftbudget, fil: budget.xlsx}\n" + \
+        text[text.index("investeringar:"):]
+    (src / "texter" / "kommentar.md").write_text("## Hälso- och sjukvård\n\nFler sjuksköterskor.\n", encoding="utf-8")
+    manifest.write_text(text.replace("ekonomi: texter/ekonomi.md", "ekonomi: texter/kommentar.md"), encoding="utf-8")
+    doc = load(src)
+    assert doc.drift is None and [t.namn for t in doc.tabeller] == ["timra_driftbudget"]
+    assert "Hälso- och sjukvård" in doc.kommentarer
+    t = doc.tabeller[0]
+    assert t.kolumner == ["Bokslut 2022", "Budget 2024", "Plan 2025", "Plan 2026"]  # år: 2024 in the manifest
+    assert t.rader[-1].etikett == "NETTOKOSTNADER (-)" and t.rader[-1].block is None  # the total block last

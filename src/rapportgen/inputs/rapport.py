@@ -143,7 +143,7 @@ def load(path: str | Path, profil: Profil | None = None, typ: str | None = None)
     kommentarer = {}
     if falt.texter.ekonomi is not None:
         known = ({v.namn for v in drift.verksamheter} if drift else set()) | {o.namn for o in falt.omraden} | {falt.namnd}
-        known |= {r.etikett for t in tabeller for r in t.rader if r.typ == "detalj"}
+        known |= {r.etikett for t in tabeller for r in t.rader if r.typ == "detalj" or (r.typ == "grupp" and r.block)}
         blocks = _text(fil, falt.texter.ekonomi, _text_rad(located, "ekonomi"))
         kommentarer = _kommentarer(text_kalla(fil, falt.texter.ekonomi), blocks, known)
     volymer = load_volymer(las_tabell(falt.volymer, fil, "volymer"), falt.ar) if falt.volymer else None

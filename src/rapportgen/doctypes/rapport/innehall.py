@@ -303,7 +303,7 @@ class Skrivare:
         kolumner = list(t.visade)
         if not any(k.typ == "etikett" for k in kolumner):
             kolumner.insert(0, Kolumndef.model_construct(namn=defn.etikettrubrik, typ="etikett", art=None, ar=None,
-                                                         synonymer=[], formel=None))
+                                                         synonymer=[], formel=None, valfri=False))
         n = len(kolumner)
         liggande = defn.liggande if defn.liggande is not None else n >= LIGGANDE_DEFINIERAD
         if liggande:
@@ -320,7 +320,7 @@ class Skrivare:
             p.paragraph_format.space_after = Pt(2)
             p.paragraph_format.keep_with_next = True
         size = 8.5 if n <= 8 else 7.5
-        # Widths: text columns by content, amounts share the rest evenly.
+        # Widths: text columns by their content (at most a third of the page each).
         texts = {k.rubrik: max([len(k.namn or "")] + [len(r.etikett if k.typ == "etikett" else r.texter.get(k.rubrik, ""))
                                                   for r in t.rader]) for k in kolumner if k.typ != "belopp"}
         char = 0.16 if size < 8 else 0.18
@@ -362,8 +362,10 @@ class Skrivare:
                     values.append(self.fmt.belopp(r.varden.get(k.rubrik), defn.enhet, med_enhet=False))
             bold = r.typ in ("grupp", "summa")
             fill = GRUPPFARG if r.typ == "grupp" or r is sista and r.typ == "summa" else None
+            # A group's heading stays with its first row; a long sheet's group stays on one page.
+            keep = r.typ == "grupp" or (r.block is not None and r.typ != "summa")
             self._row(table, values, widths, bold=bold, italic=r.typ == "varav", fill=fill, size=size,
-                      keep=r.typ == "grupp", right=[k.typ == "belopp" for k in kolumner])
+                      keep=keep, right=[k.typ == "belopp" for k in kolumner])
         if defn.not_:
             p = self.sd.add_paragraph(style="Body Text")
             _run(p, defn.not_, italic=True, size=8.5)
@@ -492,7 +494,9 @@ def _ekonomi_definierad(s: Skrivare, doc: Rapport) -> None:
     for t in doc.tabeller:
         s.definierad(t)
         for r in t.rader:
-            if r.typ == "detalj" and r.etikett in doc.kommentarer and r.etikett not in skrivna:
+            # Comments on a row, or on a long sheet's group (a verksamhet), after the table.
+            if (r.typ == "detalj" or (r.typ == "grupp" and r.block)) and r.etikett in doc.kommentarer \
+                    and r.etikett not in skrivna:
                 s.rubrik(3, r.etikett)
                 _kommentar(s, doc, r.etikett)
                 skrivna.add(r.etikett)
