@@ -100,7 +100,8 @@ def test_unknown_row_type_and_missing_manifest(kopia, tmp_path):
     wb = load_workbook(kopia / "ekonomi.xlsx")
     wb["Driftredovisning"]["B5"] = "Bidrag"
     wb.save(kopia / "ekonomi.xlsx")
-    with pytest.raises(InputError, match="cell B5: okänd radtyp 'Bidrag'"):
+    with pytest.raises(InputError, match="cell B5: raden 'Bidrag' för Hälso- och sjukvård finns inte i "
+                                         "tabelldefinitionen 'timra_driftredovisning'; rader där: INTÄKTER"):
         load(kopia)
     with pytest.raises(InputError, match="mappen saknar manifest"):
         load(tmp_path)

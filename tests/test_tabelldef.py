@@ -620,3 +620,125 @@ def test_a_manifest_can_use_the_shipped_timra_definition_and_comment_on_its_grou
     t = doc.tabeller[0]
     assert t.kolumner == ["Bokslut 2022", "Budget 2024", "Plan 2025", "Plan 2026"]  # år: 2024 in the manifest
     assert t.rader[-1].etikett == "NETTOKOSTNADER (-)" and t.rader[-1].block is None  # the total block last
+
+
+# year columns from the sheet's header row, and old manifests through the shipped definitions ----
+
+FRAN_RUBRIKRADEN = textwrap.dedent("""\
+    tabeller:
+      netto:
+        titel: Driftbudget
+        kolumner:
+          - {från: rubrikraden, arter: [Bokslut, Budget, Plan]}
+          - {namn: Förändring, formel: "[Budget {år}] - [Budget {år-1}]"}
+        rader:
+          - grupp: Verksamheter
+            rubrik: false
+            rader: alla
+          - {summa: Summa, formel: summa(Verksamheter)}
+        läsning: {etikettkolumn: [Verksamhet]}
+        jämförelse: {a: "Budget {år}", b: "Budget {år-1}"}
+    """)
+
+
+def test_year_columns_can_come_from_the_sheets_header_row_in_its_order(tmp_path):
+    (tmp_path / "t.yaml").write_text(FRAN_RUBRIKRADEN, encoding="utf-8")
+    defn = load_definitioner(tmp_path / "t.yaml")["netto"].for_ar(2023)
+    header = ["Verksamhet", "Bokslut 2021", "Budget 2022", "Budget 2023", "Plan 2024", "Plan 2025"]
+    rows = [header, ["Vård och omsorg", 1, 2, 5, 4, 5], ["IFO", 10, 20, 30, 40, 50]]
+    t = las(defn, "netto", table_from_rows(tmp_path / "m.yaml", "D", rows, "kr"))
+    assert t.kolumner == header[1:] + ["Förändring"]
+    assert [k.art for k in t.definition.beloppskolumner][:5] == ["Bokslut", "Budget", "Budget", "Plan", "Plan"]
+    assert t.varde("Summa", "Plan 2025") == Decimal(55) and t.varde("Summa", "Förändring") == Decimal(13)
+    # A column that is no 'Art År' of the declared kinds is an error at its cell.
+    bad = [header[:3] + ["Prognos 2023"], ["A", 1, 2, 3]]
+    with pytest.raises(InputError) as exc:
+        las(defn, "netto", table_from_rows(tmp_path / "m.yaml", "D", bad, "kr"))
+    assert "kolumnen 'Prognos 2023' ska heta t.ex. 'Bokslut 2024'" in str(exc.value) and "cell D1" in str(exc.value)
+    with pytest.raises(InputError, match="arket har inga årskolumner"):
+        las(defn, "netto", table_from_rows(tmp_path / "m.yaml", "D", [["Verksamhet"], ["A"]], "kr"))
+
+
+@pytest.mark.parametrize("kolumn, fel", [
+    ("{från: rubrikraden}", "ange 'arter'"),
+    ("{från: rubrikraden, arter: [Budget], namn: X}", "har bara 'arter'"),
+    ("{namn: X, arter: [Budget]}", "hör till en kolumn 'från: rubrikraden'"),
+    ("{från: rubriken, arter: [Budget]}", "'kolumner[1].från' har ett otillåtet värde (värde: 'rubriken')"),
+])
+def test_a_header_row_column_is_validated_at_its_line(tmp_path, kolumn, fel):
+    text = FRAN_RUBRIKRADEN.replace("{från: rubrikraden, arter: [Bokslut, Budget, Plan]}", kolumn)
+    (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_definitioner(tmp_path / "t.yaml")
+    assert fel in str(exc.value) and "rad 5" in str(exc.value)
+
+
+def test_an_old_ekonomi_manifest_is_read_by_the_shipped_definition_which_a_tabeller_yaml_can_redefine(tmp_path):
+    from rapportgen.inputs.tabelldef import shipped_definitioner
+    from rapportgen.model.ekonomi import INTAKTER
+
+    from .test_rapporter import kopiera_exempel
+
+    src = kopiera_exempel(tmp_path)
+    before = load(src).drift
+    from openpyxl import load_workbook
+
+    wb = load_workbook(src / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    for row in range(4, ws.max_row + 1):
+        if ws.cell(row, 2).value == "Intäkter":
+            ws.cell(row, 2).value = "Bidrag och avgifter"
+    wb.save(src / "ekonomi.xlsx")
+    with pytest.raises(InputError, match="raden 'Bidrag och avgifter' för .* finns inte i tabelldefinitionen "
+                                         "'timra_driftredovisning'"):
+        load(src)
+    # The kommun's own words for the row, declared as data under the shipped name: no code.
+    import yaml
+
+    data = shipped_definitioner()["timra_driftredovisning"].model_dump(by_alias=True, exclude_defaults=True)
+    data["rader"][0]["rader"][0]["synonymer"].append("Bidrag och avgifter")
+    (src / "tabeller.yaml").write_text(yaml.safe_dump({"tabeller": {"timra_driftredovisning": data}},
+                                                      allow_unicode=True), encoding="utf-8")
+    after = load(src).drift
+    assert [v.namn for v in after.verksamheter] == [v.namn for v in before.verksamheter]
+    for v, w in zip(after.verksamheter, before.verksamheter):
+        assert v.intakter.etikett == INTAKTER and v.intakter.varden == w.intakter.varden
+
+
+def _inv_manifest(tmp_path: Path, rows) -> Path:
+    src = tmp_path / "vp"
+    shutil.copytree(EXAMPLES / "verksamhetsplan", src)
+    from openpyxl import Workbook, load_workbook
+
+    wb = load_workbook(src / "budget.xlsx")
+    del wb["Investeringar"]
+    ws = wb.create_sheet("Investeringar")
+    ws.append(["Investeringar"])
+    ws.append([])
+    for r in rows:
+        ws.append(r)
+    wb.save(src / "budget.xlsx")
+    assert Workbook
+    return src
+
+
+def test_the_plans_investment_total_adds_every_year_as_its_definition_says_and_an_unlabelled_sum_is_verified(tmp_path):
+    from rapportgen.inputs.tabelldef import shipped_definitioner
+
+    formel = shipped_definitioner()["timra_investeringar_plan"].kolumn("Total").formel
+    assert formel == "summa(Bokslut) + summa(Budget) + summa(Plan) + summa(Prognos)"
+    rows = [["Projekt", "Bokslut 2022", "Budget 2024", "Plan 2025"], ["Inventarier", 100, 200, 300],
+            ["Välfärdsteknik", 10, 20, 30], [None, 110, 220, 400]]
+    doc = load(_inv_manifest(tmp_path, rows))
+    inv = doc.investeringar
+    assert inv.visade_kolumner == ["Bokslut 2022", "Budget 2024", "Plan 2025", "Total"]
+    assert [p.projekt for p in inv.projekt] == ["Inventarier", "Välfärdsteknik"]
+    assert inv.varde(inv.projekt, "Total") == Decimal(660)
+    found = [f for f in run_checks(doc) if f.kod == "summarad"]
+    assert [f.plats for f in found] == ["blad Investeringar, cell D6"]
+    # 'Totalt investeringar' is the sheet's sum row too, never a project.
+    rows[-1][0] = "Totalt investeringar"
+    rows[-1][3] = 330
+    doc = load(_inv_manifest(tmp_path / "b", rows))
+    assert [p.projekt for p in doc.investeringar.projekt] == ["Inventarier", "Välfärdsteknik"]
+    assert not [f for f in run_checks(doc) if f.kod == "summarad"]

@@ -21,7 +21,8 @@ from ..model.tabelldef import Definierad, Tabelldefinition
 from ..model.rapport import (MANIFEST_NAMN, TYPER, Rapport, Rapportmanifest, Tabellangivelse,  # noqa: F401
                              Texter, _resolve, ar_sokvag, datum_for, text_kalla)
 from .tabelldef import DEFINITIONSFIL, las, load_definitioner, shipped_definitioner
-from .ekonomiblad import load_drift, load_investeringar, load_nyckeltal, load_volymer
+from .ekonomiblad import (DRIFT_DEFINITION, INVESTERING_DEFINITION, drift_ur_tabell, investeringar_ur_tabell,
+                          load_nyckeltal, load_volymer)
 from .excel import Tabell, Tabellkalla, load_source, table_from_rows
 from .markdown import parse_body
 from .text import read_text
@@ -100,8 +101,7 @@ def load(path: str | Path, profil: Profil | None = None, typ: str | None = None)
                 raise InputError(f"verksamheten '{namn}' finns i två områden", fil=fil,
                                  plats=located.where(("områden", i, "verksamheter", j)))
             omraden[namn] = omr.namn
-    drift = (load_drift(las_tabell(falt.ekonomi, fil, "ekonomi"), falt.typ, omraden, profil.kontroller.kostnader)
-             if falt.ekonomi is not None else None)
+    drift = las_drift(falt, fil, omraden, profil) if falt.ekonomi is not None else None
     tabeller = las_definierade(falt, fil, located, profil)
     if falt.jamforelse is not None:
         if drift is None:
@@ -112,7 +112,7 @@ def load(path: str | Path, profil: Profil | None = None, typ: str | None = None)
             if namn not in drift.indata:
                 raise InputError(f"kolumnen '{namn}' finns inte i driftbladet; kolumner: " + ", ".join(drift.indata),
                                  fil=fil, plats=located.where(("jämförelse", key)))
-    inv = load_investeringar(las_tabell(falt.investeringar, fil, "investeringar"), falt.typ) if falt.investeringar else None
+    inv = las_investeringar(falt, fil, profil) if falt.investeringar else None
     if falt.mal is not None:
         malfil = _resolve(base, falt.mal)
         if not malfil.is_file():
@@ -176,6 +176,23 @@ def las_tabell(angivelse: Tabellangivelse, manifest: Path, namn: str) -> Tabell:
     assert angivelse.fil is not None
     kalla = Tabellkalla(fil=angivelse.fil, blad=angivelse.blad, rubrikrad=angivelse.rubrikrad, enhet=angivelse.enhet)
     return load_source(kalla, manifest.parent)
+
+
+def las_drift(falt: Rapportmanifest, manifest: Path, omraden: dict[str, str], profil: Profil):
+    """The manifest's `ekonomi:` sheet, read by the drift definition of its report type (the
+    shipped Timrå one, or the profile's or tabeller.yaml's under the same name)."""
+    namn = DRIFT_DEFINITION[falt.typ]
+    defn = definitioner_for(falt, manifest, profil)[namn].for_ar(falt.ar)
+    tabell = las_tabell(falt.ekonomi, manifest, "ekonomi")
+    return drift_ur_tabell(las(defn, namn, tabell, profil.kontroller.kostnader), tabell, omraden)
+
+
+def las_investeringar(falt: Rapportmanifest, manifest: Path, profil: Profil):
+    """The manifest's `investeringar:` sheet, read by the investment definition of its report type."""
+    namn = INVESTERING_DEFINITION[falt.typ]
+    defn = definitioner_for(falt, manifest, profil)[namn].for_ar(falt.ar)
+    tabell = las_tabell(falt.investeringar, manifest, "investeringar")
+    return investeringar_ur_tabell(las(defn, namn, tabell, profil.kontroller.kostnader), tabell)
 
 
 def definitioner_for(falt: Rapportmanifest, manifest: Path, profil: Profil) -> dict[str, Tabelldefinition]:

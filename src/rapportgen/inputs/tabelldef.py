@@ -18,7 +18,7 @@ from pathlib import Path
 from ..exceptions import InputError
 from ..model.located import Located
 from ..model.tabell import norm
-from ..model.tabelldef import Definierad, Tabelldefinition, Tabellrad, berakna, formelfel
+from ..model.tabelldef import Definierad, Kolumndef, Tabelldefinition, Tabellrad, arsrubrik, berakna, formelfel
 from .excel import Rad, Tabell
 from .yamlsrc import load_yaml_file, translate_error
 
@@ -87,6 +87,35 @@ def _rubrikplats(tabell: Tabell) -> str:
     return f"blad {tabell.blad}, rad {tabell.rubrikrad}" if tabell.blad else f"rad {tabell.rubrikrad}"
 
 
+def med_arkets_kolumner(defn: Tabelldefinition, namn: str, tabell: Tabell, etikett: str,
+                        gruppkolumn: str | None) -> Tabelldefinition:
+    """The definition with each 'från: rubrikraden' column replaced by the sheet's year columns
+    ('Art År' with one of its kinds), in the sheet's order. Any other sheet column the definition
+    does not name is an error at its cell."""
+    if not any(k.fran for k in defn.kolumner):
+        return defn
+    arter = [a for k in defn.kolumner if k.fran for a in k.arter]
+    named = {norm(n) for k in defn.kolumner if not k.fran for n in (k.rubrik, *k.synonymer)}
+    named |= {norm(etikett)} | ({norm(gruppkolumn)} if gruppkolumn else set())
+    found: list[Kolumndef] = []
+    for i, rubrik in enumerate(tabell.kolumner):
+        if norm(rubrik) in named:
+            continue
+        art_ar = arsrubrik(rubrik, arter)
+        if art_ar is None:
+            exempel = ", ".join(f"'{a} {2024 + j}'" for j, a in enumerate(arter[:3]))
+            raise tabell.rubriker[i].plats.fel(f"tabellen '{namn}': kolumnen '{rubrik}' ska heta t.ex. {exempel} "
+                                               "(art och år)")
+        found.append(Kolumndef.model_validate({"namn": " ".join(rubrik.split()), "art": art_ar[0], "år": art_ar[1]}))
+    if not found:
+        raise InputError(f"tabellen '{namn}': arket har inga årskolumner ("
+                         + ", ".join(arter) + " och år)", fil=tabell.fil, plats=_rubrikplats(tabell))
+    kolumner: list[Kolumndef] = []
+    for k in defn.kolumner:
+        kolumner += found if k.fran else [k]
+    return defn.model_copy(update={"kolumner": kolumner})
+
+
 def las(defn: Tabelldefinition, namn: str, tabell: Tabell, kostnader: str = "negativa") -> Definierad:
     """Read a sheet by its definition; every value in kronor, sums and computed columns filled in."""
     kostnader = defn.lasning.kostnader_i_arket or kostnader
@@ -104,6 +133,7 @@ def las(defn: Tabelldefinition, namn: str, tabell: Tabell, kostnader: str = "neg
                              + " eller ".join(f"'{n}'" for n in defn.lasning.gruppkolumn)
                              + "; arkets kolumner: " + ", ".join(f"'{k}'" for k in tabell.kolumner),
                              fil=tabell.fil, plats=_rubrikplats(tabell))
+    defn = med_arkets_kolumner(defn, namn, tabell, etikett, gruppkolumn)
     # Definition column -> sheet column.
     saknade: set[str] = set()
     kolumnkarta: dict[str, str] = {}
@@ -181,8 +211,8 @@ def las(defn: Tabelldefinition, namn: str, tabell: Tabell, kostnader: str = "neg
         alla: list[Tabellrad] = []
         varavrader: dict[str, list[Tabellrad]] = {}
         angivna: dict[str, Tabellrad] = {}
-        for rad in sheet_rows:
-            hit = _one_row(rad, lasta, alla, varavrader, angivna)
+        for i, rad in enumerate(sheet_rows):
+            hit = _one_row(rad, lasta, alla, varavrader, angivna, i == len(sheet_rows) - 1)
             if hit is False:
                 label = " ".join(rad.text(etikett).split())
                 raise rad.cell(etikett).plats.fel(
@@ -190,13 +220,17 @@ def las(defn: Tabelldefinition, namn: str, tabell: Tabell, kostnader: str = "neg
                     + ", ".join(defn.radnamn()) + " (lägg till den, eller en synonym)")
         return _ordna(lasta, alla, varavrader, angivna, vem, krav)
 
-    def _one_row(rad, lasta, alla, varavrader, angivna) -> bool:
+    def _one_row(rad, lasta, alla, varavrader, angivna, sist: bool = False) -> bool:
         label = " ".join(rad.text(etikett).split())
         key = norm(label)
         cell = rad.cell(etikett)
         v, p = values(rad, indata + beraknade_i_arket)
         if not label:
             if all(x is None for x in v.values()):
+                return True
+            sums = [post.summa for post in defn.rader if not post.ar_grupp]
+            if sist and defn.lasning.omarkt_summa and sums and sums[-1] not in angivna and (lasta or alla):
+                angivna[sums[-1]] = Tabellrad(sums[-1], "summa", plats=cell.plats.plats, angiven=v, angivna_platser=p)
                 return True
             raise cell.plats.fel(f"tabellen '{namn}': raden har belopp men ingen etikett")
         if key in summor:

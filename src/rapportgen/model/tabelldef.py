@@ -192,9 +192,22 @@ class Kolumndef(Strict):
     valfri: bool = Field(False, description="Kolumnen får saknas i arket (visas då inte)")
     formel: Formel | None = Field(None, description="Beräknad kolumn, t.ex. '[Budget 2023] - [Budget 2022]' "
                                                     "eller 'summa(Inkomst) + summa(Utgift)'")
+    fran: Literal["rubrikraden"] | None = Field(
+        None, alias="från", description="'rubrikraden': arkets årskolumner, i arkets ordning, blir kolumner här; "
+                                        "varje rubrik ska vara 'Art År' med en art ur 'arter', t.ex. 'Plan 2025'")
+    arter: list[Art] = Field(default_factory=list, description="Med från: rubrikraden: de arter arkets "
+                                                               "årskolumner får ha")
 
     @model_validator(mode="after")
     def _komplett(self) -> "Kolumndef":
+        if self.fran is not None:
+            if self.namn or self.art or self.ar or self.formel or self.typ != "belopp" or self.synonymer:
+                raise ValueError("en kolumn 'från: rubrikraden' har bara 'arter' (och 'valfri')")
+            if not self.arter:
+                raise ValueError("ange 'arter', t.ex. [Bokslut, Budget, Plan]")
+            return self
+        if self.arter:
+            raise ValueError("'arter' hör till en kolumn 'från: rubrikraden'")
         if self.typ != "belopp" and (self.art or self.ar or self.formel):
             raise ValueError(f"en {self.typ}kolumn har varken art, år eller formel")
         if self.typ != "belopp" and not self.namn:
@@ -209,6 +222,8 @@ class Kolumndef(Strict):
 
     @property
     def rubrik(self) -> str:
+        if self.fran is not None:
+            return "(" + "/".join(self.arter) + " från rubrikraden)"
         if self.namn:
             return self.namn
         return f"{self.art} {{{self.ar}}}" if isinstance(self.ar, str) else f"{self.art} {self.ar}"
@@ -216,6 +231,17 @@ class Kolumndef(Strict):
     @property
     def beraknad(self) -> bool:
         return self.formel is not None
+
+
+_ARSRUBRIK = re.compile(r"^(\S+) (\d{4})$")
+
+
+def arsrubrik(text: str, arter: list[str]) -> tuple[str, int] | None:
+    """'Plan 2025' -> ('Plan', 2025) when the kind is one of arter."""
+    m = _ARSRUBRIK.match(" ".join(str(text).split()))
+    if m is None or m.group(1) not in arter:
+        return None
+    return m.group(1), int(m.group(2))
 
 
 class Lasning(Strict):
@@ -229,6 +255,8 @@ class Lasning(Strict):
     gruppkolumn: TextList = Field(default_factory=list, description="Ark i långt format: kolumnen med gruppens namn "
                                   "(t.ex. [Verksamhet]); raderna i 'rader' upprepas då per grupp, och en tom cell "
                                   "fortsätter gruppen ovanför")
+    omarkt_summa: bool = Field(False, alias="omärkt_summa", description="Arkets sista rad får sakna etikett "
+                               "om den har belopp: den är då tabellens sista summarad (kontrolleras)")
     kostnader_i_arket: Literal["negativa", "positiva"] | None = Field(
         None, description="Hur arket skriver kostnader (grupper med kostnader: true); standard profilens "
                           "kontroller.kostnader")
@@ -311,6 +339,11 @@ def formelfel(defn: Tabelldefinition) -> list[tuple[tuple, str]]:
     formula naming a later computed column: (location in the definition, Swedish message)."""
     out: list[tuple[tuple, str]] = []
     kolumner = [k.rubrik for k in defn.kolumner]
+    # Columns named by the sheet's header row: a name such as 'Budget {år}' is known only then.
+    fran_arter = [a for k in defn.kolumner if k.fran for a in k.arter]
+
+    def fran_rubrik(name: str) -> bool:
+        return bool(fran_arter) and arsrubrik(re.sub(r"\{år[^}]*\}", "2000", name), fran_arter) is not None
     for i, k in enumerate(defn.kolumner):
         if kolumner.count(k.rubrik) > 1 and kolumner.index(k.rubrik) != i:
             out.append((("kolumner", i), f"kolumnen '{k.rubrik}' finns två gånger"))
@@ -323,10 +356,12 @@ def formelfel(defn: Tabelldefinition) -> list[tuple[tuple, str]]:
             if t.summa:
                 if t.namn not in ARTER:
                     out.append((("kolumner", i, "formel"), f"summa({t.namn}): okänd art; välj {', '.join(ARTER)}"))
-                elif not any(x.art == t.namn for x in defn.kolumner):
+                elif not any(x.art == t.namn or t.namn in x.arter for x in defn.kolumner):
                     out.append((("kolumner", i, "formel"), f"summa({t.namn}): tabellen har ingen kolumn med art {t.namn}"))
             else:
                 j = kolumner.index(t.namn) if t.namn in kolumner else None
+                if j is None and fran_rubrik(t.namn):
+                    continue
                 if j is None:
                     out.append((("kolumner", i, "formel"), f"kolumnen '{t.namn}' finns inte; kolumner: "
                                 + ", ".join(kolumner)))
@@ -368,6 +403,8 @@ def formelfel(defn: Tabelldefinition) -> list[tuple[tuple, str]]:
     for i, j in enumerate(defn.jamforelse):
         for key in ("a", "b"):
             name = getattr(j, key)
+            if fran_rubrik(name):
+                continue
             if name not in kolumner or defn.kolumn(name).typ != "belopp":
                 out.append((("jämförelse", i, key), f"kolumnen '{name}' finns inte bland beloppskolumnerna"))
         if j.rad is not None and j.rad not in all_names:
