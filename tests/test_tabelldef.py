@@ -702,7 +702,7 @@ def test_an_old_ekonomi_manifest_is_read_by_the_shipped_definition_which_a_tabel
     after = load(src).drift
     assert [v.namn for v in after.verksamheter] == [v.namn for v in before.verksamheter]
     for v, w in zip(after.verksamheter, before.verksamheter):
-        assert v.intakter.etikett == INTAKTER and v.intakter.varden == w.intakter.varden
+        assert v.intakter.etikett == after.etiketter[INTAKTER] == "INTÄKTER" and v.intakter.varden == w.intakter.varden
 
 
 def _inv_manifest(tmp_path: Path, rows) -> Path:
@@ -742,3 +742,47 @@ def test_the_plans_investment_total_adds_every_year_as_its_definition_says_and_a
     doc = load(_inv_manifest(tmp_path / "b", rows))
     assert [p.projekt for p in doc.investeringar.projekt] == ["Inventarier", "Välfärdsteknik"]
     assert not [f for f in run_checks(doc) if f.kod == "summarad"]
+
+
+EGEN_DRIFT = textwrap.dedent("""\
+    tabeller:
+      timra_driftbudget:
+        titel: Driftbudget
+        kolumner: [{från: rubrikraden, arter: [Bokslut, Budget, Plan]}]
+        rader:
+          - {grupp: In, rubrik: false, rader: [{namn: Intäkter totalt, synonymer: [Intäkter]}]}
+          - grupp: Ut
+            rubrik: false
+            kostnader: true
+            rader: [{namn: Kostnader totalt, synonymer: [Kostnader], varav: [{namn: "Varav *", valfri: true}]}]
+          - {summa: Nettokostnad, formel: "[Intäkter totalt] + [Kostnader totalt]", synonymer: [Nettokostnader]}
+        läsning: {blad: Driftbudget, rubrikrad: 3, gruppkolumn: [Verksamhet], etikettkolumn: [Radtyp]}
+    """)
+
+
+def test_the_drift_tables_row_labels_come_from_its_definition_not_from_code(tmp_path):
+    from docx import Document
+
+    from rapportgen.doctypes.rapport import render
+    from rapportgen.model.ekonomi import INTAKTER, KOSTNADER, NETTO
+
+    src = tmp_path / "vp"
+    shutil.copytree(EXAMPLES / "verksamhetsplan", src)
+    before = load(src).drift
+    (src / "tabeller.yaml").write_text(EGEN_DRIFT, encoding="utf-8")
+    doc = load(src)
+    d = doc.drift
+    assert d.etiketter == {INTAKTER: "Intäkter totalt", KOSTNADER: "Kostnader totalt", NETTO: "Nettokostnad"}
+    for k in d.indata:
+        assert d.varde(d.verksamheter, NETTO, k) == before.varde(before.verksamheter, NETTO, k)
+    word = Document(str(render(doc, src / "ut.docx")))
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    assert "Nettokostnad" in cells and "Kostnader totalt" in cells and "Intäkter totalt" in cells
+    assert "NETTOKOSTNADER (-)" not in cells and "INTÄKTER" not in cells
+    # A definition that is no income row + cost row = netto cannot read 'ekonomi:'.
+    (src / "tabeller.yaml").write_text(EGEN_DRIFT.replace('formel: "[Intäkter totalt] + [Kostnader totalt]"',
+                                                          'formel: "[Intäkter totalt] - [Kostnader totalt]"'),
+                                       encoding="utf-8")
+    with pytest.raises(InputError, match="summaraden 'Nettokostnad' ska vara '\\[Intäkter totalt\\] \\+ "
+                                         "\\[Kostnader totalt\\]'"):
+        load(src)

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..format import AVVIKELSE, RESULTAT_MENING, parse_tal, resultat
 from ..model.block import Block, Stycke, runs_text
-from ..model.ekonomi import DELAR_VALFRI, NETTO
+from ..model.ekonomi import DELAR_VALFRI, INTAKTER, KOSTNADER, NETTO
 from ..model.rapport import Rapport, text_kalla
 from ..model.finding import Finding, Severity
 from .base import Kontrollkontext, check
@@ -21,7 +21,7 @@ from .text import block_texts, placeholder_findings, profile_hints
 
 @check(Rapport, "netto")
 def netto_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
-    """En nettorad i ekonomiarket ska vara INTÄKTER + KOSTNADER."""
+    """En nettorad i ekonomiarket ska vara intäkterna + kostnaderna (raderna som tabelldefinitionen namnger)."""
     if doc.drift is None:
         return
     for v in doc.drift.verksamheter:
@@ -31,7 +31,8 @@ def netto_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
             f = kontrollera_summa([v.intakter.varden.get(kolumn), v.kostnader.varden.get(kolumn)], given,
                                   ktx=ktx, dokument=str(doc.drift.fil), kod="netto",
                                   plats=v.netto_angiven.platser.get(kolumn),
-                                  vad=f"{NETTO} för {v.namn}, {kolumn}", delar_text="INTÄKTER + KOSTNADER")
+                                  vad=f"{doc.drift.etiketter[NETTO]} för {v.namn}, {kolumn}",
+                                  delar_text=f"{doc.drift.etiketter[INTAKTER]} + {doc.drift.etiketter[KOSTNADER]}")
             if f:
                 yield f
 
@@ -319,7 +320,7 @@ def given_total_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
                 continue
             yield Finding(Severity.FEL, "summarad", str(d.fil),
                           f"'{rad.etikett}', {kolumn}: summaraden är inte summan av verksamheternas "
-                          f"{radtyp}", plats=rad.platser.get(kolumn),
+                          f"{d.etiketter.get(radtyp, radtyp)}", plats=rad.platser.get(kolumn),
                           forvantat=ktx.formatter.belopp(expected, "kr", 2 if d.enhet == "kr" else 0),
                           funnet=ktx.formatter.belopp(given, "kr", 2 if d.enhet == "kr" else 0))
 

@@ -174,9 +174,8 @@ def _loc(path: str) -> tuple:
 
 # --- the same figure in two documents ---------------------------------------------------------
 
-_RADTYPER = {"intäkter": "INTÄKTER", "kostnader": "KOSTNADER (-)", "nettokostnader": "NETTOKOSTNADER (-)",
-             "nettokostnad": "NETTOKOSTNADER (-)", "netto": "NETTOKOSTNADER (-)", "summa": "NETTOKOSTNADER (-)",
-             "totalt": "NETTOKOSTNADER (-)"}
+# A table's own total, whatever its definition calls it: the netto row.
+_SUMMAORD = ("summa", "totalt")
 # Column headings a handläggare writes for the report's columns.
 _KOLUMN_SYNONYMER = {"prognosavvikelse": "årsprognos budgetavvikelse", "avvikelse prognos": "årsprognos budgetavvikelse",
                      "budgetavvikelse helår": "årsprognos budgetavvikelse", "prognos": "årsprognos",
@@ -198,13 +197,16 @@ def _rapporter(h: Handling, i: int) -> list:
 
 def _rad_i_rapport(rapport, etikett: str):
     """(verksamheter, radtyp) of the report that a table row label names, or None."""
-    from ..model.ekonomi import NETTO
+    from ..model.ekonomi import NETTO, ROLLER
 
     drift = rapport.drift
     if drift is None:  # tables declared by definitions: no verksamhet model to look rows up in
         return None
-    if etikett in _RADTYPER:
-        return drift.verksamheter, _RADTYPER[etikett]
+    # The row words come from the drift table's definition (label and synonyms of each role).
+    radtyper = {_etikett(ord_): roll for roll in ROLLER for ord_ in drift.synonymer.get(roll, [])}
+    radtyper.update({ord_: NETTO for ord_ in _SUMMAORD})
+    if etikett in radtyper:
+        return drift.verksamheter, radtyper[etikett]
     namnd = _etikett(rapport.falt.namnd) if getattr(rapport.falt, "namnd", None) else None
     if etikett == namnd:
         return drift.verksamheter, NETTO

@@ -18,7 +18,7 @@ from ..format import MANADER_KORT, Formatter
 from ..model.ekonomi import (INTAKTER, KOSTNADER, NETTO, Belopprad, Driftstabell, Investering,
                              Investeringstabell, Kolumn, Verksamhet, Volymer, Volymserie)
 from ..model.tabell import norm
-from ..model.tabelldef import Definierad, Tabellrad, parse_formel
+from ..model.tabelldef import Definierad, Tabelldefinition, Tabellrad, parse_formel
 from .excel import Cell, Tabell
 
 # The shipped definition (rapportgen/tabeller/timra.yaml) that reads a manifest's `ekonomi:` sheet.
@@ -36,13 +36,42 @@ def _kolumn(k) -> Kolumn:
     return Kolumn(k.rubrik, m.group(1), m.group(2))
 
 
+def drift_roller(defn: Tabelldefinition, namn: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The drift model's row roles in a definition: the income group's one row, the cost group's
+    (kostnader: true) one row, and the sum row '[intäkter] + [kostnader]'. Returns role -> label
+    and role -> every word for the row; any other shape is a definition error."""
+    from ..model.tabelldef import parse_formel
+
+    grupper = [p for p in defn.rader if p.ar_grupp]
+    summor = [p for p in defn.rader if not p.ar_grupp]
+    kostnad = [p for p in grupper if p.kostnader]
+    intakt = [p for p in grupper if not p.kostnader]
+    form = ("en grupp med en intäktsrad, en grupp med kostnader: true och en rad, och en summarad "
+            "'[intäktsraden] + [kostnadsraden]'")
+    if len(kostnad) != 1 or len(intakt) != 1 or len(summor) != 1 \
+            or any(p.rader == "alla" or len(p.rader or []) != 1 for p in grupper):
+        raise InputError(f"tabelldefinitionen '{namn}' läser 'ekonomi:' och ska ha {form}")
+    rad_i, rad_k, netto = intakt[0].rader[0], kostnad[0].rader[0], summor[0]
+    termer = sorted((t.tecken, t.namn, t.summa) for t in parse_formel(netto.formel))
+    if termer != sorted([(1, rad_i.namn, False), (1, rad_k.namn, False)]):
+        raise InputError(f"tabelldefinitionen '{namn}': summaraden '{netto.summa}' ska vara "
+                         f"'[{rad_i.namn}] + [{rad_k.namn}]' ({form})")
+    etiketter = {INTAKTER: rad_i.namn, KOSTNADER: rad_k.namn, NETTO: netto.summa}
+    synonymer = {INTAKTER: [rad_i.namn, *rad_i.synonymer], KOSTNADER: [rad_k.namn, *rad_k.synonymer],
+                 NETTO: [netto.summa, *netto.synonymer]}
+    return etiketter, synonymer
+
+
 def drift_ur_tabell(t: Definierad, tabell: Tabell, omraden: dict[str, str]) -> Driftstabell:
     """The driftbudget/driftredovisning read by its definition (a long sheet: one group per
-    verksamhet with INTÄKTER, KOSTNADER (-), varav rows and a given netto row), as the drift
-    model the writers, prose, charts and checks use. omraden maps verksamhet -> område."""
+    verksamhet with an income row, a cost row with varav rows, and a netto sum row; see
+    drift_roller), as the drift model the writers, prose, charts and checks use. omraden maps
+    verksamhet -> område."""
     defn = t.definition
     if not defn.lasning.gruppkolumn:
         raise InputError(f"tabelldefinitionen '{t.namn}' läser inget långt ark (läsning.gruppkolumn)", fil=t.fil)
+    etiketter, synonymer = drift_roller(defn, t.namn)
+    roll = {label: r for r, label in etiketter.items()}
     kolumner = [_kolumn(k) for k in t.visade if k.typ == "belopp"]
     indata = [k.namn for k in kolumner if not k.beraknad]
     negativ = t.kostnader_i_arket == "positiva"  # a given netto row is held as the model computes
@@ -53,7 +82,7 @@ def drift_ur_tabell(t: Definierad, tabell: Tabell, omraden: dict[str, str]) -> D
 
     def angiven(r: Tabellrad, etikett: str) -> Belopprad:
         values = {k: r.angiven.get(k) for k in indata if k in r.angiven}
-        if negativ and r.etikett != INTAKTER:
+        if negativ and roll.get(r.etikett) != INTAKTER:
             values = {k: (None if v is None else -v) for k, v in values.items()}
         return Belopprad(etikett, values, {k: r.angivna_platser[k] for k in values if k in r.angivna_platser})
 
@@ -73,29 +102,30 @@ def drift_ur_tabell(t: Definierad, tabell: Tabell, omraden: dict[str, str]) -> D
             if omrade is None:
                 raise InputError(f"verksamheten '{r.etikett}' hör inte till något område i manifestets 'områden'",
                                  fil=t.fil, plats=r.plats)
-            verksamheter.append(Verksamhet(r.etikett, omrade, Belopprad(INTAKTER), Belopprad(KOSTNADER), plats=r.plats))
+            verksamheter.append(Verksamhet(r.etikett, omrade, Belopprad(etiketter[INTAKTER]),
+                                           Belopprad(etiketter[KOSTNADER]), plats=r.plats))
             continue
         if r.typ == "grupp":
             continue
         if r.block is None:  # the total block: the sheet's own sum rows, verified
-            if r.angiven:
-                summarader.append((r.etikett, angiven(r, arkets.get(r.plats, f"{defn.totalrubrik} {r.etikett}"))))
+            if r.angiven and r.etikett in roll:
+                summarader.append((roll[r.etikett], angiven(r, arkets.get(r.plats, f"{defn.totalrubrik} {r.etikett}"))))
             continue
         v = verksamheter[-1]
-        if r.typ == "detalj" and r.etikett == INTAKTER:
-            v.intakter = belopprad(r, INTAKTER)
-        elif r.typ == "detalj" and r.etikett == KOSTNADER:
-            v.kostnader = belopprad(r, KOSTNADER)
+        if r.typ == "detalj" and roll.get(r.etikett) == INTAKTER:
+            v.intakter = belopprad(r, r.etikett)
+        elif r.typ == "detalj" and roll.get(r.etikett) == KOSTNADER:
+            v.kostnader = belopprad(r, r.etikett)
         elif r.typ == "varav":
             v.varav.append(belopprad(r, r.etikett, varav=True))
-        elif r.typ == "summa" and r.etikett == NETTO and r.angiven:
-            v.netto_angiven = angiven(r, NETTO)
+        elif r.typ == "summa" and roll.get(r.etikett) == NETTO and r.angiven:
+            v.netto_angiven = angiven(r, r.etikett)
     known = {v.namn for v in verksamheter}
     for namn in omraden:
         if namn not in known:
             raise InputError(f"verksamheten '{namn}' i 'områden' finns inte i arket", fil=tabell.fil)
     return Driftstabell(str(tabell.fil), tabell.enhet, indata, kolumner, verksamheter, t.kostnader_i_arket,
-                        list(getattr(tabell, "titlar", [])), summarader)
+                        list(getattr(tabell, "titlar", [])), summarader, etiketter, synonymer)
 
 
 INVESTERING_DEFINITION = {"verksamhetsplan": "timra_investeringar_plan", "delarsrapport": "timra_investeringar_delar"}

@@ -241,7 +241,8 @@ class Skrivare:
 
     def drift(self, d: Driftstabell, rubrik: str, grupper: list[tuple[str, list[Verksamhet], bool]],
               bredd_cm: float) -> None:
-        """One table: per group a title row, INTÄKTER, KOSTNADER (-), varav rows and NETTOKOSTNADER (-)."""
+        """One table: per group a title row, the income row, the cost row with its varav rows and
+        the netto row, labelled as the table's definition says (d.etiketter)."""
         cols = [k.namn for k in d.kolumner]
         label_w = min(6.5, max(4.5, bredd_cm * 0.28))
         num_w = (bredd_cm - label_w) / len(cols)
@@ -254,8 +255,8 @@ class Skrivare:
             shown.append((label, [None] * len(cols)))
             for rad in (INTAKTER, KOSTNADER):
                 values = [d.varde(group, rad, k) for k in cols]
-                self._row(table, [rad] + [self.fmt.tkr(v) for v in values], widths, keep=True)
-                shown.append((rad, values))
+                self._row(table, [d.etiketter[rad]] + [self.fmt.tkr(v) for v in values], widths, keep=True)
+                shown.append((d.etiketter[rad], values))
                 if rad == KOSTNADER and len(group) == 1:
                     for varav in group[0].varav:
                         values = [_varav(d, varav, k) for k in cols]
@@ -263,8 +264,8 @@ class Skrivare:
                                   widths, italic=True, keep=True)
                         shown.append((varav.etikett, values))
             values = [d.varde(group, NETTO, k) for k in cols]
-            self._row(table, [NETTO] + [self.fmt.tkr(v) for v in values], widths, bold=True)
-            shown.append((NETTO, values))
+            self._row(table, [d.etiketter[NETTO]] + [self.fmt.tkr(v) for v in values], widths, bold=True)
+            shown.append((d.etiketter[NETTO], values))
         _verifiera_genererad(rubrik, [rubrik, *cols], shown, d.fil)
         self._after_table()
 
