@@ -786,3 +786,31 @@ def test_the_drift_tables_row_labels_come_from_its_definition_not_from_code(tmp_
     with pytest.raises(InputError, match="summaraden 'Nettokostnad' ska vara '\\[Intäkter totalt\\] \\+ "
                                          "\\[Kostnader totalt\\]'"):
         load(src)
+
+
+def test_samma_tal_compares_a_tjansteskrivelse_with_a_report_that_only_has_declared_tables(tmp_path):
+    from rapportgen.assemble import load_handling
+    from rapportgen.format import Formatter
+
+    src = tmp_path / "norrvik"
+    shutil.copytree(NORRVIK, src)
+    profil = load_profile(src / "rapportgen.yaml")
+    plan = load(src / "verksamhetsplan", profil)
+    drift = next(t for t in plan.tabeller if t.namn == "driftbudget")
+    fmt = Formatter.from_profil(profil)
+    summa = fmt.tkr(drift.varde("Summa", "Budget 2023")).replace("\u00a0", " ")
+    vard = drift.varde("Vård och omsorg", "Budget 2023")
+    fel = fmt.tkr(vard + 2_000_000).replace("\u00a0", " ")
+    manifest = src / "sammantrade.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "        fil: bilagor/avgifter.md\n        typ: dokument\n",
+        "        fil: bilagor/avgifter.md\n        typ: dokument\n"
+        "      - etikett: Verksamhetsplan 2023\n        fil: verksamhetsplan/verksamhetsplan.yaml\n"), encoding="utf-8")
+    ts = src / "tjansteskrivelser" / "02-taxor-hemtjanst.md"
+    ts.write_text(ts.read_text(encoding="utf-8") + "\n| Belopp (tkr) | Budget 2023 |\n|---|---|\n"
+                  f"| Vård och omsorg | {fel} |\n| Summa | {summa} |\n", encoding="utf-8")
+    found = [f for f in run_checks(load_handling(manifest, profil), profil) if f.kod == "samma_tal"]
+    assert [(f.funnet, f.forvantat) for f in found] == [
+        (fmt.belopp(vard + 2_000_000, "tkr", 0), fmt.belopp(vard, "tkr", 0))]
+    assert "'Vård och omsorg', Budget 2023" in found[0].meddelande and "Verksamhetsplan 2023" in found[0].meddelande
+    assert found[0].dokument.endswith("02-taxor-hemtjanst.md") and found[0].plats.endswith("kolumn 'Budget 2023'")
