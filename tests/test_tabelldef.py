@@ -816,3 +816,29 @@ def test_samma_tal_compares_a_tjansteskrivelse_with_a_report_that_only_has_decla
         (fmt.belopp(vard + 2_000_000, "tkr", 0), fmt.belopp(vard, "tkr", 0))]
     assert "'Vård och omsorg', Budget 2023" in found[0].meddelande and "Verksamhetsplan 2023" in found[0].meddelande
     assert found[0].dokument.endswith("02-taxor-hemtjanst.md") and found[0].plats.endswith("kolumn 'Budget 2023'")
+
+
+def test_a_redefined_plan_investment_total_keeps_its_own_name_in_table_and_prose(tmp_path):
+    import yaml
+    from docx import Document
+
+    from rapportgen.doctypes.rapport import render
+    from rapportgen.inputs.tabelldef import shipped_definitioner
+
+    src = tmp_path / "vp"
+    shutil.copytree(EXAMPLES / "verksamhetsplan", src)
+    data = shipped_definitioner()["timra_investeringar_plan"].model_dump(by_alias=True, exclude_defaults=True)
+    data["kolumner"][1]["namn"] = "Summa perioden"
+    (src / "tabeller.yaml").write_text(yaml.safe_dump({"tabeller": {"timra_investeringar_plan": data}},
+                                                      allow_unicode=True), encoding="utf-8")
+    doc = load(src)
+    inv = doc.investeringar
+    assert inv.summa_kolumn == "Summa perioden"
+    total = inv.varde(inv.projekt, "Summa perioden")
+    assert total == sum(inv.varde(inv.projekt, k) for k in inv.indata)
+    word = Document(str(render(doc, src / "ut.docx")))
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    assert "Summa perioden" in cells and "Total" not in cells
+    prose = " ".join(p.text for p in word.paragraphs).replace("\u00a0", " ")
+    mnkr = Formatter().belopp(total, "mnkr", 1).replace("\u00a0", " ")
+    assert f"totalt {mnkr} för perioden" in prose

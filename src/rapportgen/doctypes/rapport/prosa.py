@@ -116,7 +116,7 @@ def plan_omrade(doc: Rapport, fmt: Formatter, omrade: str) -> str:
 
 def plan_investeringar(inv: Investeringstabell, fmt: Formatter) -> str:
     alla = inv.projekt
-    total = inv.varde(alla, "Total") if inv.summa_kolumn else None
+    total = inv.varde(alla, inv.summa_kolumn) if inv.summa_kolumn else None
     parts = [f"{_mnkr(fmt, inv.varde(alla, k))} {k.lower()}" for k in inv.indata]
     text = "Investeringsbudgeten omfattar " + ", ".join(parts)
     if total is not None:
