@@ -61,6 +61,9 @@ demo-norrvik: venv
 	cd examples/norrvik && ../../$(RG) check tjansteskrivelser sammantrade.yaml
 	cd examples/norrvik && ../../$(RG) tjansteskrivelse tjansteskrivelser/*.md -o ../../outputs/norrvik/tjansteskrivelser
 	cd examples/norrvik && ../../$(RG) handling sammantrade.yaml -o ../../outputs/norrvik/sammantrade
+	cd examples/norrvik && ../../$(RG) mallar kontrollera mallar/verksamhetsplan.docx
+	cd examples/norrvik && ../../$(RG) check verksamhetsplan
+	cd examples/norrvik && ../../$(RG) verksamhetsplan verksamhetsplan -o ../../outputs/norrvik/verksamhetsplan
 
 test: venv
 	$(PY) -m pytest -q

@@ -17,7 +17,7 @@ from .test_rapporter import kopiera_exempel
 from rapportgen.checks import errors, run_checks
 from rapportgen.exceptions import InputError
 from rapportgen.format import Formatter
-from rapportgen.model.ekonomi import NETTO
+from rapportgen.model.ekonomi import INTAKTER, KOSTNADER, NETTO
 from rapportgen.doctypes.rapport import load, render
 
 DELAR = EXAMPLES / "delarsrapport"
@@ -57,7 +57,7 @@ def test_summary_agrees_with_the_tjansteskrivelse_of_the_same_arende():
             for cells in [[c.strip() for c in line.strip("|").split("|")]]}
     names = ["Budget period", "Utfall period", "Avvikelse period", "Budget helår", "Årsprognos",
              "Årsprognos budgetavvikelse"]
-    for rad, quoted in (("INTÄKTER", rows["INTÄKTER"]), ("KOSTNADER (-)", rows["KOSTNADER (-)"]),
+    for rad, quoted in ((INTAKTER, rows["INTÄKTER"]), (KOSTNADER, rows["KOSTNADER (-)"]),
                         (NETTO, rows["NETTOKOSTNADER (-)"])):
         for kolumn, value in zip(names, quoted):
             ours = d.varde(d.verksamheter, rad, kolumn)
@@ -100,7 +100,8 @@ def test_unknown_row_type_and_missing_manifest(kopia, tmp_path):
     wb = load_workbook(kopia / "ekonomi.xlsx")
     wb["Driftredovisning"]["B5"] = "Bidrag"
     wb.save(kopia / "ekonomi.xlsx")
-    with pytest.raises(InputError, match="cell B5: okänd radtyp 'Bidrag'"):
+    with pytest.raises(InputError, match="cell B5: raden 'Bidrag' för Hälso- och sjukvård finns inte i "
+                                         "tabelldefinitionen 'timra_driftredovisning'; rader där: INTÄKTER"):
         load(kopia)
     with pytest.raises(InputError, match="mappen saknar manifest"):
         load(tmp_path)

@@ -561,8 +561,9 @@ def test_a_totalt_block_in_the_drift_sheet_is_verified_not_counted(tmp_path):
         before.varde(before.verksamheter, NETTO, "Utfall period")
     found = [f for f in errors(run_checks(rapport, profil)) if f.kod == "summarad"]
     assert [f.plats for f in found] == [f"blad Driftredovisning, cell D{last + 2}"]
-    assert "'Totalt Kostnader'" in found[0].meddelande and KOSTNADER in found[0].meddelande
-    assert INTAKTER not in found[0].meddelande
+    assert "'Totalt Kostnader'" in found[0].meddelande and "KOSTNADER (-)" in found[0].meddelande
+    assert rapport.drift.etiketter[KOSTNADER] == "KOSTNADER (-)" and rapport.drift.etiketter[INTAKTER] == "INTÄKTER"
+    assert "INTÄKTER" not in found[0].meddelande
 
 
 def test_hint_text_in_an_uppdragslista_cell(tmp_path):

@@ -86,7 +86,23 @@ def build_tjansteskrivelse(path: Path) -> None:
     doc.save(path)
 
 
-BUILDERS = {"tjansteskrivelse": build_tjansteskrivelse}
+def build_verksamhetsplan(path: Path) -> None:
+    """The shipped report template plus Norrvik's own table style, which Norrvik's table
+    definitions (examples/norrvik/verksamhetsplan/tabeller.yaml) name as 'tabellstil'."""
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+    from tpl_delarsrapport import build_rapport
+
+    build_rapport(path)
+    doc = Document(str(path))
+    style = doc.styles.add_style("Norrvik tabell", WD_STYLE_TYPE.TABLE)
+    style.base_style = doc.styles["Table Grid"]
+    style.font.color.rgb = BLUE
+    style.font.name = "Carlito"
+    doc.save(path)
+
+
+BUILDERS = {"tjansteskrivelse": build_tjansteskrivelse, "verksamhetsplan": build_verksamhetsplan}
 
 
 def main() -> int:

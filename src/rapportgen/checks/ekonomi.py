@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..format import AVVIKELSE, RESULTAT_MENING, parse_tal, resultat
 from ..model.block import Block, Stycke, runs_text
-from ..model.ekonomi import DELAR_VALFRI, NETTO
+from ..model.ekonomi import DELAR_VALFRI, INTAKTER, KOSTNADER, NETTO
 from ..model.rapport import Rapport, text_kalla
 from ..model.finding import Finding, Severity
 from .base import Kontrollkontext, check
@@ -21,7 +21,9 @@ from .text import block_texts, placeholder_findings, profile_hints
 
 @check(Rapport, "netto")
 def netto_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
-    """En nettorad i ekonomiarket ska vara INTÄKTER + KOSTNADER."""
+    """En nettorad i ekonomiarket ska vara intäkterna + kostnaderna (raderna som tabelldefinitionen namnger)."""
+    if doc.drift is None:
+        return
     for v in doc.drift.verksamheter:
         if v.netto_angiven is None:
             continue
@@ -29,7 +31,8 @@ def netto_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
             f = kontrollera_summa([v.intakter.varden.get(kolumn), v.kostnader.varden.get(kolumn)], given,
                                   ktx=ktx, dokument=str(doc.drift.fil), kod="netto",
                                   plats=v.netto_angiven.platser.get(kolumn),
-                                  vad=f"{NETTO} för {v.namn}, {kolumn}", delar_text="INTÄKTER + KOSTNADER")
+                                  vad=f"{doc.drift.etiketter[NETTO]} för {v.namn}, {kolumn}",
+                                  delar_text=f"{doc.drift.etiketter[INTAKTER]} + {doc.drift.etiketter[KOSTNADER]}")
             if f:
                 yield f
 
@@ -42,9 +45,18 @@ def _required(columns: list[str]) -> list[str]:
 @check(Rapport, "tomt_belopp")
 def blank_amounts(doc: Rapport) -> Iterator[Finding]:
     """Ett tomt belopp i en obligatorisk kolumn är ett fel (skriv 0 om beloppet är noll)."""
+    for t in doc.tabeller:
+        for rad in t.rader:
+            if rad.typ not in ("detalj", "varav"):
+                continue
+            for kolumn, value in rad.varden.items():
+                if value is None and kolumn in rad.platser:
+                    yield Finding(Severity.FEL, "tomt_belopp", t.fil,
+                                  f"tabellen '{t.namn}': beloppet för {rad.etikett}, '{kolumn}' saknas; skriv 0 "
+                                  "om beloppet är noll", plats=rad.platser.get(kolumn))
     d = doc.drift
-    kolumner = _required(d.indata)
-    for v in d.verksamheter:
+    kolumner = _required(d.indata) if d is not None else []
+    for v in (d.verksamheter if d is not None else []):
         # A given netto row is only checked against the sum, never printed: blanks there are fine.
         for rad in (v.intakter, v.kostnader, *v.varav):
             for kolumn in kolumner:
@@ -65,7 +77,20 @@ def blank_amounts(doc: Rapport) -> Iterator[Finding]:
 
 @check(Rapport, "varav")
 def varav_rows(doc: Rapport) -> Iterator[Finding]:
-    """En varav-rad kan inte vara större än kostnaderna den ingår i."""
+    """En varav-rad kan inte vara större än raden den ingår i."""
+    for t in doc.tabeller:
+        for rad in t.rader:
+            if rad.typ != "varav" or rad.under is None:
+                continue
+            parent = t.rad(rad.under)
+            for kolumn, value in rad.varden.items():
+                total = parent.varden.get(kolumn)
+                if value is not None and total is not None and abs(value) > abs(total):
+                    yield Finding(Severity.VARNING, "varav", t.fil,
+                                  f"tabellen '{t.namn}': '{rad.etikett}' är större än '{rad.under}' ({kolumn})",
+                                  plats=rad.platser.get(kolumn))
+    if doc.drift is None:
+        return
     for v in doc.drift.verksamheter:
         for varav in v.varav:
             for kolumn, value in varav.varden.items():
@@ -95,8 +120,10 @@ def _paragraph_texts(blocks: list[Block]) -> Iterator[tuple[int, str]]:
 
 @check(Rapport, "prosa_mot_tabell")
 def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
-    """Meningar 'X redovisar ett underskott på N mnkr' ska stämma med tabellens avvikelse."""
-    if doc.typ != "delarsrapport":
+    """Meningar 'X redovisar ett underskott på N mnkr' ska stämma med tabellens avvikelse, och
+    'N mnkr högre jämfört med budget 2022' med tabelldefinitionens jämförelse."""
+    yield from _jamforelser(doc, ktx)
+    if doc.typ != "delarsrapport" or doc.drift is None:
         return
     d = doc.drift
     fmt = ktx.formatter
@@ -147,7 +174,11 @@ def placeholders_left(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
             texts = ((f"rad {line}" if line else None, text) for line, text in block_texts(blocks))
             yield from placeholder_findings(str(path), texts, extra=extra)
     # The sheets' text cells: project and verksamhet names ('Ange investering per rad').
-    yield from placeholder_findings(str(doc.drift.fil), ((v.plats, v.namn) for v in doc.drift.verksamheter), extra=extra)
+    if doc.drift is not None:
+        yield from placeholder_findings(str(doc.drift.fil), ((v.plats, v.namn) for v in doc.drift.verksamheter),
+                                        extra=extra)
+    for t in doc.tabeller:
+        yield from placeholder_findings(t.fil, ((r.plats, r.etikett) for r in t.rader if r.typ == "detalj"), extra=extra)
     if doc.investeringar is not None:
         inv = doc.investeringar
         yield from placeholder_findings(str(inv.fil), ((p.plats, p.projekt) for p in inv.projekt), extra=extra)
@@ -178,7 +209,9 @@ def column_years(doc: Rapport) -> Iterator[Finding]:
     datum = doc.falt.datum
     if datum is None:
         return
-    tabeller = [(doc.drift.fil, doc.drift.indata)]
+    tabeller = [(doc.drift.fil, doc.drift.indata)] if doc.drift is not None else []
+    for t in doc.tabeller:
+        tabeller.append((t.fil, [k.rubrik for k in t.definition.beloppskolumner if k.art in ("Bokslut", "Plan")]))
     if doc.investeringar is not None:
         tabeller.append((doc.investeringar.fil, doc.investeringar.indata))
     for fil, kolumner in tabeller:
@@ -206,6 +239,8 @@ def column_years(doc: Rapport) -> Iterator[Finding]:
 def sign_convention(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
     """Kostnaderna i ekonomiarket har profilens tecken (kontroller.kostnader: negativa eller positiva)."""
     d = doc.drift
+    if d is None:
+        return
     vald = d.kostnader_i_arket
     andra = "positiva" if vald == "negativa" else "negativa"
     fel_tecken, ratt = [], 0
@@ -247,7 +282,7 @@ def sheet_period(doc: Rapport) -> Iterator[Finding]:
     from .period import describe
     from .sammantrade import ark_perioder
 
-    if doc.typ != "delarsrapport" or not doc.falt.period:
+    if doc.typ != "delarsrapport" or not doc.falt.period or doc.drift is None:
         return
     p = parse_period(doc.falt.period)
     if p is None:
@@ -267,7 +302,10 @@ def given_total_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
     from ..model.tabell import Tabellcell
     from .tabell import _tolerans
 
+    yield from _definierade_summor(doc, ktx)
     d = doc.drift
+    if d is None:
+        return
     faktor = Decimal(1000) if d.enhet == "tkr" else Decimal(1)
     for radtyp, rad in d.summarader:
         for kolumn, given in rad.varden.items():
@@ -282,6 +320,77 @@ def given_total_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
                 continue
             yield Finding(Severity.FEL, "summarad", str(d.fil),
                           f"'{rad.etikett}', {kolumn}: summaraden är inte summan av verksamheternas "
-                          f"{radtyp}", plats=rad.platser.get(kolumn),
+                          f"{d.etiketter.get(radtyp, radtyp)}", plats=rad.platser.get(kolumn),
                           forvantat=ktx.formatter.belopp(expected, "kr", 2 if d.enhet == "kr" else 0),
                           funnet=ktx.formatter.belopp(given, "kr", 2 if d.enhet == "kr" else 0))
+
+
+def _steg(given: Decimal, enhet: str) -> Decimal:
+    """The display step a given value was rounded to, in kronor (1 tkr for '1 234' in tkr)."""
+    faktor = Decimal(1000) if enhet == "tkr" else Decimal(1)
+    exponent = (given / faktor).normalize().as_tuple().exponent
+    return faktor * Decimal(10) ** (exponent if isinstance(exponent, int) and exponent < 0 else 0)
+
+
+def _definierade_summor(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """A table's given sum rows and computed columns equal what its definition computes."""
+    from ..model.tabell import Tabellcell
+    from .tabell import _tolerans
+
+    for t in doc.tabeller:
+        decimaler = 2 if t.enhet_in == "kr" else 0
+        for rad in t.rader:
+            for kolumn, given in (rad.angiven or {}).items():
+                expected = rad.varden.get(kolumn)
+                if given is None or expected is None:
+                    continue
+                if abs(given - expected) <= _tolerans([Tabellcell("", given, _steg(given, t.enhet_in))], ktx):
+                    continue
+                k = t.definition.kolumn(kolumn)
+                vad = (f"kolumnen '{kolumn}' är inte {k.formel}" if k.beraknad and rad.typ != "summa"
+                       else f"summaraden är inte {rad.formel}")
+                yield Finding(Severity.FEL, "summarad", t.fil,
+                              f"tabellen '{t.namn}', '{rad.etikett}', {kolumn}: {vad}",
+                              plats=rad.angivna_platser.get(kolumn),
+                              forvantat=ktx.formatter.belopp(expected, "kr", decimaler),
+                              funnet=ktx.formatter.belopp(given, "kr", decimaler))
+
+
+def _jamforelser(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
+    """'N mnkr högre jämfört med budget 2022', generated or in the economy comments, against the
+    comparisons the table definitions declare (the same numbers the generated text uses)."""
+    from ..model.tabelldef import JAMFORELSE_MENING, jamforelse_mening, jamforelse_skillnad
+
+    par = [(t, j) for t in doc.tabeller for j in t.definition.jamforelse]
+    if not par:
+        return
+    fmt = ktx.formatter
+    texts: list[tuple[str, str, str | None, str]] = [
+        (jamforelse_mening(t, j, fmt), str(doc.fil), "genererad text", "Texten") for t, j in par]
+    ekonomi = doc.falt.texter.ekonomi
+    if ekonomi:
+        kalla = text_kalla(doc.fil, ekonomi)
+        vilken = "Texten" if kalla == doc.fil else f"Texten i {ekonomi.strip()}"
+        for blocks in doc.kommentarer.values():
+            for rad, text in _paragraph_texts(blocks):
+                texts.append((text, str(kalla), f"rad {rad}", vilken))
+    half = Decimal(50_000)
+    for text, dokument, plats, vilken in texts:
+        for m in JAMFORELSE_MENING.finditer(text):
+            said = parse_tal(m.group("d")) * 1_000_000
+            if m.group("r").casefold() in ("lägre", "mindre"):
+                said = -said
+            b = m.group("b").casefold()
+            kandidater = [(t, j) for t, j in par if j.b.casefold() == b]
+            if not kandidater:
+                continue
+            skillnader = [jamforelse_skillnad(t, j)[2] for t, j in kandidater]
+            if any(d is not None and abs(d - said) <= half for d in skillnader):
+                continue
+            t, j = kandidater[0]
+            d = skillnader[0]
+            yield Finding(Severity.FEL, "prosa_mot_tabell", dokument,
+                          f"{vilken} anger en annan skillnad mot {j.b.lower()} än tabellen '{t.namn}' "
+                          f"({j.a} mot {j.b}, tolerans 0,05 mnkr)", plats=plats,
+                          forvantat=None if d is None else fmt.belopp(d, "mnkr", 1) + (" (högre)" if d > 0 else " (lägre)"),
+                          funnet=m.group(0))

@@ -174,9 +174,8 @@ def _loc(path: str) -> tuple:
 
 # --- the same figure in two documents ---------------------------------------------------------
 
-_RADTYPER = {"intäkter": "INTÄKTER", "kostnader": "KOSTNADER (-)", "nettokostnader": "NETTOKOSTNADER (-)",
-             "nettokostnad": "NETTOKOSTNADER (-)", "netto": "NETTOKOSTNADER (-)", "summa": "NETTOKOSTNADER (-)",
-             "totalt": "NETTOKOSTNADER (-)"}
+# A table's own total, whatever its definition calls it: the netto row.
+_SUMMAORD = ("summa", "totalt")
 # Column headings a handläggare writes for the report's columns.
 _KOLUMN_SYNONYMER = {"prognosavvikelse": "årsprognos budgetavvikelse", "avvikelse prognos": "årsprognos budgetavvikelse",
                      "budgetavvikelse helår": "årsprognos budgetavvikelse", "prognos": "årsprognos",
@@ -198,11 +197,16 @@ def _rapporter(h: Handling, i: int) -> list:
 
 def _rad_i_rapport(rapport, etikett: str):
     """(verksamheter, radtyp) of the report that a table row label names, or None."""
-    from ..model.ekonomi import NETTO
+    from ..model.ekonomi import NETTO, ROLLER
 
     drift = rapport.drift
-    if etikett in _RADTYPER:
-        return drift.verksamheter, _RADTYPER[etikett]
+    if drift is None:  # tables declared by definitions: no verksamhet model to look rows up in
+        return None
+    # The row words come from the drift table's definition (label and synonyms of each role).
+    radtyper = {_etikett(ord_): roll for roll in ROLLER for ord_ in drift.synonymer.get(roll, [])}
+    radtyper.update({ord_: NETTO for ord_ in _SUMMAORD})
+    if etikett in radtyper:
+        return drift.verksamheter, radtyper[etikett]
     namnd = _etikett(rapport.falt.namnd) if getattr(rapport.falt, "namnd", None) else None
     if etikett == namnd:
         return drift.verksamheter, NETTO
@@ -214,6 +218,43 @@ def _rad_i_rapport(rapport, etikett: str):
         if etikett == _etikett(v.namn):
             return [v], NETTO
     return None
+
+
+def _definierad_rad(t, etikett: str):
+    """column -> kronor of the row of a declared table that a label names: a row of the table (the
+    total block of a long sheet), a group of a long sheet (its last sum row), or 'Summa'/'Totalt'
+    (the table's last sum row); None when the label names nothing."""
+    rows = [r for r in t.rader if r.typ in ("detalj", "summa") and r.block is None]
+    hit = next((r for r in rows if _etikett(r.etikett) == etikett), None)
+    if hit is None:
+        sums = {}
+        for r in t.rader:
+            if r.block is not None and r.typ == "summa":
+                sums[_etikett(r.block)] = r
+        hit = sums.get(etikett)
+    if hit is None and etikett in _SUMMAORD:
+        hit = t.sista_summa()
+    return None if hit is None else (lambda kolumn, r=hit: r.varden.get(kolumn))
+
+
+def tabellkallor(rapport) -> list[tuple[list[str], object]]:
+    """The economy tables of a report a tjänsteskrivelse may quote: (column names, lookup), where
+    lookup(label) gives column -> kronor for the row the label names, or None. The drift table
+    (verksamheter, områden, the nämnd) and every table declared by a definition."""
+    out: list[tuple[list[str], object]] = []
+    d = rapport.drift
+    if d is not None:
+        def drift_rad(etikett: str):
+            traff = _rad_i_rapport(rapport, etikett)
+            if traff is None:
+                return None
+            grupp, radtyp = traff
+            return lambda kolumn: d.varde(grupp, radtyp, kolumn)
+
+        out.append(([k.namn for k in d.kolumner], drift_rad))
+    for t in getattr(rapport, "tabeller", []):
+        out.append((list(t.kolumner), lambda etikett, t=t: _definierad_rad(t, etikett)))
+    return out
 
 
 @check(Handling, "samma_tal")
@@ -235,46 +276,43 @@ def same_figure_in_two_documents(h: Handling, ktx: Kontrollkontext) -> Iterator[
             huvud = [runs_text(c).strip() for c in tabell.huvud]
             m = next((_ENHET.search(c) for c in huvud if _ENHET.search(c)), None)
             enhet = m.group(1).lower() if m else "tkr"
-            for del_ in rapporter:
-                rapport = del_.doc
-                namn = {k.namn.casefold(): k.namn for k in rapport.drift.kolumner}
-                kolumner = {}
+            kallor = [(del_, {k.casefold(): k for k in kolumnnamn}, sla_upp)
+                      for del_ in rapporter for kolumnnamn, sla_upp in tabellkallor(del_.doc)]
+            for ri, rad in enumerate(tabell.rader):
+                cells = [runs_text(c).strip() for c in rad]
+                if not cells:
+                    continue
+                etikett = _etikett(cells[0])
                 for ci, rubrik in enumerate(huvud[1:], start=1):
+                    if ci >= len(cells) or not cells[ci]:
+                        continue
                     key = _etikett(rubrik)
                     key = _KOLUMN_SYNONYMER.get(key, key)
-                    if key in namn:
-                        kolumner[ci] = namn[key]
-                if not kolumner:
-                    continue
-                for ri, rad in enumerate(tabell.rader):
-                    cells = [runs_text(c).strip() for c in rad]
-                    if not cells:
+                    # Every report table naming this row and column; the figure must agree with one.
+                    kandidater = []
+                    for del_, namn, sla_upp in kallor:
+                        varde_i = sla_upp(etikett) if key in namn else None
+                        varde = varde_i(namn[key]) if varde_i is not None else None
+                        if varde is not None:
+                            kandidater.append((del_, namn[key], varde))
+                    if not kandidater:
                         continue
-                    traff = _rad_i_rapport(rapport, _etikett(cells[0]))
-                    if traff is None:
+                    try:
+                        shown = parse_tal(cells[ci].replace("*", ""))
+                    except ValueError:
                         continue
-                    grupp, radtyp = traff
-                    for ci, kolumn in kolumner.items():
-                        if ci >= len(cells) or not cells[ci]:
-                            continue
-                        try:
-                            shown = parse_tal(cells[ci].replace("*", ""))
-                        except ValueError:
-                            continue
-                        decimals = max(0, -shown.as_tuple().exponent)
-                        varde = rapport.drift.varde(grupp, radtyp, kolumn)
-                        if varde is None:
-                            continue
-                        steg = ENHETER[enhet] * Decimal(10) ** -decimals
-                        if abs(shown * ENHETER[enhet] - varde) <= steg / 2 + ktx.tolerans.kr:
-                            continue
-                        yield Finding(
-                            Severity.FEL, "samma_tal", str(doc.fil),
-                            f"ärende {a.punkt}: '{cells[0]}', {kolumn}, skiljer sig från bilagan "
-                            f"'{del_.etikett}' ({del_.fil.name})",
-                            plats=f"rad {tabell.rad + 2 + ri}, kolumn '{huvud[ci]}'",
-                            forvantat=fmt.belopp(varde, enhet, decimals),
-                            funnet=fmt.belopp(shown * ENHETER[enhet], enhet, decimals))
+                    decimals = max(0, -shown.as_tuple().exponent)
+                    steg = ENHETER[enhet] * Decimal(10) ** -decimals
+                    if any(abs(shown * ENHETER[enhet] - v) <= steg / 2 + ktx.tolerans.kr for _d, _k, v in kandidater):
+                        continue
+                    del_, kolumn, varde = kandidater[0]
+                    yield Finding(
+                        Severity.FEL, "samma_tal", str(doc.fil),
+                        f"ärende {a.punkt}: '{cells[0]}', {kolumn}, skiljer sig från bilagan "
+                        f"'{del_.etikett}' ({del_.fil.name})",
+                        plats=f"rad {tabell.rad + 2 + ri}, kolumn '{huvud[ci]}'",
+                        forvantat=fmt.belopp(varde, enhet, decimals),
+                        funnet=fmt.belopp(shown * ENHETER[enhet], enhet, decimals))
 
 
 # --- the same (row label, column) in any two parts of the package -----------------------------

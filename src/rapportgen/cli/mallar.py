@@ -83,3 +83,15 @@ def mallar_kontrollera_cmd(filer, typ, utmapp, profil):
         click.echo(m.format_kontroll(rapport))
         failed += not rapport.ok
     click.get_current_context().exit(1 if failed else 0)
+
+
+@mallar_group.command("tabeller")
+def mallar_tabeller_cmd():
+    """Visa referensen för tabelldefinitioner (ekonomitabeller som data), med exempel, som
+    Markdown (referenssidan docs/tabelldefinitioner.md).
+
+    Referensen tas fram ur definitionernas datamodell; exemplen räknas av rapportgen.
+    """
+    from ..commands import tabelldefinitioner
+
+    click.echo(tabelldefinitioner.markdown(), nl=False)

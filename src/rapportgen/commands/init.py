@@ -65,6 +65,25 @@ format:
   procent_mellanslag: true
 # Nämndens sammanträden (ÅÅÅÅ-MM-DD), för revisionsregistrets svarsdagar.
 sammanträden: []
+# Era egna ekonomitabeller som data (driftbudget, resultatbudget, investeringar): rader,
+# kolumner, summor med formler, rubrik, enhet, not och hur arket läses. En verksamhetsplan
+# väljer dem med "tabeller: - {tabell: driftbudget, fil: budget.xlsx}". Alla fält och ett
+# exempel per tabellsort: rapportgen mallar tabeller. Kan också stå i tabeller.yaml bredvid
+# manifestet.
+# tabeller:
+#   driftbudget:
+#     titel: Driftbudget
+#     enhet: tkr
+#     kolumner:
+#       - {art: Budget, år: 2023}
+#       - {art: Plan, år: 2024}
+#     rader:
+#       - grupp: Verksamheter
+#         rubrik: false
+#         rader: [Vård och omsorg, Individ- och familjeomsorg]
+#         summa: Summa
+#     läsning: {blad: Driftbudget, rubrikrad: 1, enhet: tkr, etikettkolumn: [Verksamhet]}
+#     jämförelse: {a: Plan 2024, b: Budget 2023}
 """
 
 LASMIG = """\

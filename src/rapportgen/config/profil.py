@@ -16,6 +16,7 @@ from ..exceptions import InputError
 from ..granser import Granser, anvand
 from ..inputs.yamlsrc import load_yaml_file, validate
 from ..model.common import PersonList, Strict, Text
+from ..model.tabelldef import Tabelldefinition
 
 PROFILE_NAMES = ("rapportgen.yaml", "rapportgen.yml")
 
@@ -303,6 +304,10 @@ class Profil(Strict):
     anslag: AnslagInstallning = Field(default_factory=AnslagInstallning,
                                       description="Protokollets anslag: uppsättning och helgdagsregler")
     granser: Granser = Field(default_factory=Granser, alias="gränser")
+    tabeller: dict[str, Tabelldefinition] = Field(
+        default_factory=dict,
+        description="Organisationens ekonomitabeller som data: namn -> titel, enhet, kolumner, rader, läsning "
+                    "(se docs/tabelldefinitioner.md); en plan eller rapport väljer dem med 'tabeller: - tabell: namn'")
 
     _source: Path | None = PrivateAttr(None)
 
@@ -331,6 +336,11 @@ def load_profile(path: str | Path | None = None, *, search_dir: str | Path = "."
     data = located.data or {}
     profil = validate(Profil, located, data)
     profil._source = Path(path)
+    if profil.tabeller:
+        from ..inputs.tabelldef import kontrollera_formler
+
+        for namn, defn in profil.tabeller.items():
+            kontrollera_formler(defn, located, ("tabeller", namn))
     anvand(profil.granser)
     if profil.mallar is not None:
         written = profil.mallar

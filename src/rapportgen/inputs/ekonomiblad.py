@@ -1,16 +1,10 @@
 """Economy sheets as an ekonomisystem exports them, read into model.ekonomi.
 
-Drift sheet: one row per verksamhet and row type.
-
-    Verksamhet | Radtyp | Budget period | Utfall period | Budget helår | Årsprognos
-    Hemtjänst  | Intäkter | 7 805 123,45 | ...
-               | Kostnader | -64 122 456,10 | ...
-               | Varav personalkostnader | ...
-
-An empty Verksamhet cell continues the verksamhet above. Row types: Intäkter,
-Kostnader, Varav ... (sub-rows), and optionally Netto/Nettokostnader (checked,
-never printed as given). Investments: one row per project. Nyckeltal: one sheet
-per målbild, cells kept as text. Volymrapport: measures x months.
+The drift sheet (driftbudget, driftredovisning) is read by a table definition, the shipped
+timra_driftbudget/timra_driftredovisning (rapportgen/tabeller/timra.yaml) unless the profile or
+tabeller.yaml redefines them; drift_ur_tabell turns the read table into the drift model.
+Investments: one row per project. Nyckeltal: one sheet per målbild, cells kept as text.
+Volymrapport: measures x months.
 """
 
 from __future__ import annotations
@@ -21,187 +15,154 @@ from decimal import Decimal
 
 from ..exceptions import InputError
 from ..format import MANADER_KORT, Formatter
-from ..model.ekonomi import (DELAR_VALFRI, INTAKTER, KOSTNADER, NETTO, Belopprad, Driftstabell, Investering,
+from ..model.ekonomi import (INTAKTER, KOSTNADER, NETTO, Belopprad, Driftstabell, Investering,
                              Investeringstabell, Kolumn, Verksamhet, Volymer, Volymserie)
-from ..model.tabell import ar_summaetikett
-from .excel import Cell, Rad, Tabell
+from ..model.tabell import norm
+from ..model.tabelldef import Definierad, Tabelldefinition, Tabellrad, parse_formel
+from .excel import Cell, Tabell
 
-VERKSAMHET = "Verksamhet"
-RADTYP = "Radtyp"
-OMRADE = "Område"
-PROJEKT = "Projekt"
-
-# Delårsrapport: input columns, and the columns shown (computed ones as a - b).
-DELAR_INDATA = ["Budget period", "Utfall period", "Budget helår", "Årsprognos"]
-DELAR_KOLUMNER = [
-    Kolumn("Budget period"), Kolumn("Utfall period"),
-    Kolumn("Avvikelse period", "Utfall period", "Budget period"),
-    Kolumn("Budget helår"), Kolumn("Årsprognos"),
-    Kolumn("Årsprognos budgetavvikelse", "Årsprognos", "Budget helår"),
-]
-DELAR_INVESTERING = [Kolumn("Budget helår"), Kolumn("Utfall period"), Kolumn("Årsprognos"),
-                     Kolumn("Årsprognos budgetavvikelse", "Årsprognos", "Budget helår")]
-PLAN_KOLUMN = re.compile(r"^(Bokslut|Budget|Plan|Prognos) \d{4}$")
+# The shipped definition (rapportgen/tabeller/timra.yaml) that reads a manifest's `ekonomi:` sheet.
+DRIFT_DEFINITION = {"verksamhetsplan": "timra_driftbudget", "delarsrapport": "timra_driftredovisning"}
+_FORMEL_AB = re.compile(r"^\s*\[([^\[\]]+)\]\s*-\s*\[([^\[\]]+)\]\s*$")
 
 
-def _where(rad: Rad, kolumn: str) -> str:
-    """'blad Drift, cell D4' (the file is the table's)."""
-    return rad.cell(kolumn).plats.plats
+def _kolumn(k) -> Kolumn:
+    """A definition's column as the drift model's column (computed: '[a] - [b]')."""
+    if not k.beraknad:
+        return Kolumn(k.rubrik)
+    m = _FORMEL_AB.match(k.formel)
+    if m is None:
+        raise InputError(f"driftdefinitionens kolumn '{k.rubrik}' ska räknas som '[A] - [B]'")
+    return Kolumn(k.rubrik, m.group(1), m.group(2))
 
 
-def _value_columns(tabell: Tabell, typ: str, label_cols: tuple[str, ...]) -> list[str]:
-    cols = [k for k in tabell.kolumner if k not in label_cols]
-    if typ == "delarsrapport":
-        missing = [k for k in DELAR_INDATA if k not in cols]
-        if missing:
-            raise InputError("kolumnen " + ", ".join(f"'{m}'" for m in missing) + " saknas; en "
-                             "delårsrapport behöver " + ", ".join(DELAR_INDATA), fil=tabell.fil,
-                             plats=f"blad {tabell.blad}, rad {tabell.rubrikrad}" if tabell.blad else None)
-        allowed = DELAR_INDATA + [DELAR_VALFRI]
-        for i, k in enumerate(tabell.kolumner):
-            if k in cols and k not in allowed:
-                raise tabell.rubriker[i].plats.fel(
-                    f"okänd kolumn '{k}'; kända kolumner: {', '.join(allowed)} (avvikelser räknas fram)")
-        return [k for k in allowed if k in cols]
-    for i, k in enumerate(tabell.kolumner):
-        if k in cols and not PLAN_KOLUMN.match(k):
-            raise tabell.rubriker[i].plats.fel(
-                f"kolumnen '{k}' ska heta t.ex. 'Bokslut 2023', 'Budget 2024' eller 'Plan 2025'")
-    if not cols:
-        raise InputError("arket har inga beloppskolumner", fil=tabell.fil)
-    return cols
+def drift_roller(defn: Tabelldefinition, namn: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The drift model's row roles in a definition: the income group's one row, the cost group's
+    (kostnader: true) one row, and the sum row '[intäkter] + [kostnader]'. Returns role -> label
+    and role -> every word for the row; any other shape is a definition error."""
+    from ..model.tabelldef import parse_formel
+
+    grupper = [p for p in defn.rader if p.ar_grupp]
+    summor = [p for p in defn.rader if not p.ar_grupp]
+    kostnad = [p for p in grupper if p.kostnader]
+    intakt = [p for p in grupper if not p.kostnader]
+    form = ("en grupp med en intäktsrad, en grupp med kostnader: true och en rad, och en summarad "
+            "'[intäktsraden] + [kostnadsraden]'")
+    if len(kostnad) != 1 or len(intakt) != 1 or len(summor) != 1 \
+            or any(p.rader == "alla" or len(p.rader or []) != 1 for p in grupper):
+        raise InputError(f"tabelldefinitionen '{namn}' läser 'ekonomi:' och ska ha {form}")
+    rad_i, rad_k, netto = intakt[0].rader[0], kostnad[0].rader[0], summor[0]
+    termer = sorted((t.tecken, t.namn, t.summa) for t in parse_formel(netto.formel))
+    if termer != sorted([(1, rad_i.namn, False), (1, rad_k.namn, False)]):
+        raise InputError(f"tabelldefinitionen '{namn}': summaraden '{netto.summa}' ska vara "
+                         f"'[{rad_i.namn}] + [{rad_k.namn}]' ({form})")
+    etiketter = {INTAKTER: rad_i.namn, KOSTNADER: rad_k.namn, NETTO: netto.summa}
+    synonymer = {INTAKTER: [rad_i.namn, *rad_i.synonymer], KOSTNADER: [rad_k.namn, *rad_k.synonymer],
+                 NETTO: [netto.summa, *netto.synonymer]}
+    return etiketter, synonymer
 
 
-def kolumner_for(typ: str, indata: list[str]) -> list[Kolumn]:
-    if typ == "delarsrapport":
-        return DELAR_KOLUMNER + ([Kolumn(DELAR_VALFRI)] if DELAR_VALFRI in indata else [])
-    return [Kolumn(k) for k in indata]
+def drift_ur_tabell(t: Definierad, tabell: Tabell, omraden: dict[str, str]) -> Driftstabell:
+    """The driftbudget/driftredovisning read by its definition (a long sheet: one group per
+    verksamhet with an income row, a cost row with varav rows, and a netto sum row; see
+    drift_roller), as the drift model the writers, prose, charts and checks use. omraden maps
+    verksamhet -> område."""
+    defn = t.definition
+    if not defn.lasning.gruppkolumn:
+        raise InputError(f"tabelldefinitionen '{t.namn}' läser inget långt ark (läsning.gruppkolumn)", fil=t.fil)
+    etiketter, synonymer = drift_roller(defn, t.namn)
+    roll = {label: r for r, label in etiketter.items()}
+    kolumner = [_kolumn(k) for k in t.visade if k.typ == "belopp"]
+    indata = [k.namn for k in kolumner if not k.beraknad]
+    negativ = t.kostnader_i_arket == "positiva"  # a given netto row is held as the model computes
 
+    def belopprad(r: Tabellrad, etikett: str, varav: bool = False) -> Belopprad:
+        return Belopprad(etikett, {k: r.varden.get(k) for k in indata}, {k: r.platser[k] for k in indata if k in r.platser},
+                         varav)
 
-def _belopprad(rad: Rad, etikett: str, cols: list[str], varav: bool = False) -> Belopprad:
-    return Belopprad(etikett, {k: rad.belopp(k) for k in cols}, {k: _where(rad, k) for k in cols}, varav)
+    def angiven(r: Tabellrad, etikett: str) -> Belopprad:
+        values = {k: r.angiven.get(k) for k in indata if k in r.angiven}
+        if negativ and roll.get(r.etikett) != INTAKTER:
+            values = {k: (None if v is None else -v) for k, v in values.items()}
+        return Belopprad(etikett, values, {k: r.angivna_platser[k] for k in values if k in r.angivna_platser})
 
-
-def _som_negativa(rad: Belopprad) -> Belopprad:
-    """A cost row written as positive amounts, held negative as the model computes."""
-    rad.varden = {k: (None if v is None else -v) for k, v in rad.varden.items()}
-    return rad
-
-
-def load_drift(tabell: Tabell, typ: str, omraden: dict[str, str] | None = None,
-               kostnader: str = "negativa") -> Driftstabell:
-    """Read the drift sheet; omraden maps verksamhet -> område (else an 'Område' column is used).
-
-    kostnader: how the sheet writes costs (the profile's kontroller.kostnader); positive costs
-    (and their varav and netto rows) are held negative, as the model computes."""
-    for needed in (VERKSAMHET, RADTYP):
-        tabell.kolumn(needed)
-    cols = _value_columns(tabell, typ, (VERKSAMHET, RADTYP, OMRADE))
+    # The sheet's own words for its sum rows ('Totalt Kostnader'), by the label cell.
+    etikettkolumn = next((k for n in defn.lasning.etikettkolumn for k in tabell.kolumner if norm(k) == norm(n)), None)
+    gruppkolumn = next((k for n in defn.lasning.gruppkolumn for k in tabell.kolumner if norm(k) == norm(n)), None)
+    arkets: dict[str, str] = {}
+    grupp = ""
+    for rad in tabell.rader if etikettkolumn and gruppkolumn else []:
+        grupp = " ".join(rad.text(gruppkolumn).split()) or grupp
+        arkets[rad.cell(etikettkolumn).plats.plats] = f"{grupp} {' '.join(rad.text(etikettkolumn).split())}".strip()
     verksamheter: list[Verksamhet] = []
-    rows: dict[str, dict[str, tuple[Rad, Belopprad]]] = {}
-    current: str | None = None
     summarader: list[tuple[str, Belopprad]] = []
-    for rad in tabell.rader:
-        namn = rad.text(VERKSAMHET).strip() or current
-        if namn is None:
-            raise rad.cell(VERKSAMHET).plats.fel("verksamhetens namn saknas")
-        current = namn
-        radtyp = rad.text(RADTYP).strip()
-        key = radtyp.casefold()
-        for k in cols:
-            rad.belopp(k)  # a bad cell fails here, with its address
-        if ar_summaetikett(namn):
-            # The sheet's own total ('Summa', 'Totalt'): verified against the verksamheter, never one.
-            typ_ = (INTAKTER if key.startswith("intäkt") else KOSTNADER if key.startswith("kostnad")
-                    else NETTO if key.startswith("netto") or not key else None)
-            if typ_ is not None:
-                summarader.append((typ_, _belopprad(rad, f"{namn} {radtyp}".strip(), cols)))
+    for r in t.rader:
+        if r.typ == "grupp" and r.block is not None and r.block == r.etikett:
+            omrade = omraden.get(r.etikett)
+            if omrade is None:
+                raise InputError(f"verksamheten '{r.etikett}' hör inte till något område i manifestets 'områden'",
+                                 fil=t.fil, plats=r.plats)
+            verksamheter.append(Verksamhet(r.etikett, omrade, Belopprad(etiketter[INTAKTER]),
+                                           Belopprad(etiketter[KOSTNADER]), plats=r.plats))
             continue
-        group = rows.setdefault(namn, {})
-        if namn not in [v.namn for v in verksamheter]:
-            omrade = None
-            if omraden is not None:
-                omrade = omraden.get(namn)
-                if omrade is None:
-                    raise rad.cell(VERKSAMHET).plats.fel(
-                        f"verksamheten '{namn}' hör inte till något område i manifestets 'områden'")
-            elif OMRADE in tabell.kolumner:
-                omrade = rad.text(OMRADE).strip() or None
-            verksamheter.append(Verksamhet(namn, omrade, Belopprad(INTAKTER), Belopprad(KOSTNADER),
-                                           plats=_where(rad, VERKSAMHET)))
-        v = next(x for x in verksamheter if x.namn == namn)
-        if key.startswith("intäkt"):
-            slot = "intakter"
-        elif key.startswith("kostnad"):
-            slot = "kostnader"
-        elif key.startswith("varav"):
-            v.varav.append(_belopprad(rad, radtyp[:1].upper() + radtyp[1:], cols, varav=True))
+        if r.typ == "grupp":
             continue
-        elif key.startswith("netto"):
-            v.netto_angiven = _belopprad(rad, radtyp, cols)
+        if r.block is None:  # the total block: the sheet's own sum rows, verified
+            if r.angiven and r.etikett in roll:
+                summarader.append((roll[r.etikett], angiven(r, arkets.get(r.plats, f"{defn.totalrubrik} {r.etikett}"))))
             continue
+        v = verksamheter[-1]
+        if r.typ == "detalj" and roll.get(r.etikett) == INTAKTER:
+            v.intakter = belopprad(r, r.etikett)
+        elif r.typ == "detalj" and roll.get(r.etikett) == KOSTNADER:
+            v.kostnader = belopprad(r, r.etikett)
+        elif r.typ == "varav":
+            v.varav.append(belopprad(r, r.etikett, varav=True))
+        elif r.typ == "summa" and roll.get(r.etikett) == NETTO and r.angiven:
+            v.netto_angiven = angiven(r, r.etikett)
+    known = {v.namn for v in verksamheter}
+    for namn in omraden:
+        if namn not in known:
+            raise InputError(f"verksamheten '{namn}' i 'områden' finns inte i arket", fil=tabell.fil)
+    return Driftstabell(str(tabell.fil), tabell.enhet, indata, kolumner, verksamheter, t.kostnader_i_arket,
+                        list(getattr(tabell, "titlar", [])), summarader, etiketter, synonymer)
+
+
+INVESTERING_DEFINITION = {"verksamhetsplan": "timra_investeringar_plan", "delarsrapport": "timra_investeringar_delar"}
+
+
+def investeringar_ur_tabell(t: Definierad, tabell: Tabell) -> Investeringstabell:
+    """The investment table read by its definition (one project per row, the sheet's own sum rows
+    verified), as the investment model the writers, prose and checks use. A computed column
+    that sums every year column (timra_investeringar_plan's Total) is the plan's total column."""
+    defn = t.definition
+    visade = [k for k in t.visade if k.typ == "belopp"]
+    indata = [k.rubrik for k in visade if not k.beraknad]
+    summa: str | None = None
+    kolumner: list[Kolumn] = []
+    arter = {k.art for k in visade if not k.beraknad}
+    for k in visade:
+        if k.beraknad and {x.namn for x in parse_formel(k.formel) if x.summa} >= arter \
+                and all(x.summa and x.tecken > 0 for x in parse_formel(k.formel)):
+            summa = k.rubrik  # every year column added: the plan's Total
         else:
-            raise rad.cell(RADTYP).plats.fel(
-                f"okänd radtyp '{radtyp}'; använd Intäkter, Kostnader, Varav ... eller Nettokostnader")
-        if slot in group:
-            raise rad.cell(RADTYP).plats.fel(
-                f"verksamheten '{namn}' har redan en rad {radtyp} ({group[slot][0].cell(RADTYP).plats.plats})")
-        br = _belopprad(rad, INTAKTER if slot == "intakter" else KOSTNADER, cols)
-        group[slot] = (rad, br)
-        setattr(v, slot, br)
-    if not verksamheter:
-        raise InputError("arket har inga verksamheter", fil=tabell.fil)
-    for v in verksamheter:
-        for slot, label in (("intakter", "Intäkter"), ("kostnader", "Kostnader")):
-            if slot not in rows[v.namn]:
-                raise InputError(f"verksamheten '{v.namn}' saknar raden {label}", fil=tabell.fil, plats=v.plats)
-    if omraden is not None:
-        known = {v.namn for v in verksamheter}
-        for namn in omraden:
-            if namn not in known:
-                raise InputError(f"verksamheten '{namn}' i 'områden' finns inte i arket", fil=tabell.fil)
-    if kostnader == "positiva":
-        for typ_, br in summarader:
-            if typ_ != INTAKTER:
-                _som_negativa(br)
-        for v in verksamheter:
-            _som_negativa(v.kostnader)
-            for varav in v.varav:
-                _som_negativa(varav)
-            if v.netto_angiven is not None:
-                _som_negativa(v.netto_angiven)
-    return Driftstabell(str(tabell.fil), tabell.enhet, cols, kolumner_for(typ, cols), verksamheter, kostnader,
-                        list(getattr(tabell, "titlar", [])), summarader)
-
-
-def load_investeringar(tabell: Tabell, typ: str) -> Investeringstabell:
-    tabell.kolumn(PROJEKT)
-    if typ == "delarsrapport":
-        cols = [k for k in ("Budget helår", "Utfall period", "Årsprognos") if k in tabell.kolumner]
-        if len(cols) < 3:
-            raise InputError("investeringsarket ska ha kolumnerna Projekt, Budget helår, Utfall period "
-                             "och Årsprognos", fil=tabell.fil)
-        kolumner, summa = DELAR_INVESTERING, None
-    else:
-        cols = _value_columns(tabell, typ, (PROJEKT,))
-        kolumner, summa = [Kolumn(k) for k in cols], "Total"
+            kolumner.append(_kolumn(k))
+    etikettkolumn = next((k for n in defn.lasning.etikettkolumn for k in tabell.kolumner if norm(k) == norm(n)), None)
+    arkets = {rad.cell(etikettkolumn).plats.plats: " ".join(rad.text(etikettkolumn).split())
+              for rad in tabell.rader} if etikettkolumn else {}
     projekt: list[Investering] = []
     summarader: list[Investering] = []
-    for i, rad in enumerate(tabell.rader):
-        namn = rad.text(PROJEKT).strip()
-        values = {k: rad.belopp(k) for k in cols}
-        last = i == len(tabell.rader) - 1
-        # A sum row (SUMMA, Totalt ..., or an unlabelled last row with amounts) is verified by
-        # checks.tabell, never counted as a project.
-        is_sum = ar_summaetikett(namn) or (not namn and last and projekt
-                                           and any(v is not None for v in values.values()))
-        if not namn and not is_sum:
-            raise rad.cell(PROJEKT).plats.fel("projektets namn saknas")
-        (summarader if is_sum else projekt).append(
-            Investering(namn, values, _where(rad, PROJEKT), {k: _where(rad, k) for k in cols}))
+    for r in t.rader:
+        if r.typ == "detalj":
+            projekt.append(Investering(r.etikett, {k: r.varden.get(k) for k in indata}, r.plats,
+                                       {k: r.platser[k] for k in indata if k in r.platser}))
+        elif r.typ == "summa" and r.angiven:
+            values = {k: r.angiven.get(k) for k in indata if k in r.angiven}
+            summarader.append(Investering(arkets.get(r.plats) or r.etikett, values, r.plats,
+                                          {k: r.angivna_platser[k] for k in values if k in r.angivna_platser}))
     if not projekt:
         raise InputError("investeringsarket har inga projekt, bara summarader", fil=tabell.fil)
-    return Investeringstabell(str(tabell.fil), cols, kolumner, projekt, summa, summarader,
+    return Investeringstabell(str(tabell.fil), indata, kolumner, projekt, summa, summarader,
                               tabell.enhet, f"blad {tabell.blad}" if tabell.blad else None)
 
 

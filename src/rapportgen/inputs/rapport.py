@@ -17,9 +17,12 @@ from ..exceptions import InputError
 from ..format import Formatter
 from ..model.block import Block, Rubrik
 from ..model.mal import Malfil
+from ..model.tabelldef import Definierad, Tabelldefinition
 from ..model.rapport import (MANIFEST_NAMN, TYPER, Rapport, Rapportmanifest, Tabellangivelse,  # noqa: F401
                              Texter, _resolve, ar_sokvag, datum_for, text_kalla)
-from .ekonomiblad import load_drift, load_investeringar, load_nyckeltal, load_volymer
+from .tabelldef import DEFINITIONSFIL, las, load_definitioner, shipped_definitioner
+from .ekonomiblad import (DRIFT_DEFINITION, INVESTERING_DEFINITION, drift_ur_tabell, investeringar_ur_tabell,
+                          load_nyckeltal, load_volymer)
 from .excel import Tabell, Tabellkalla, load_source, table_from_rows
 from .markdown import parse_body
 from .text import read_text
@@ -98,9 +101,18 @@ def load(path: str | Path, profil: Profil | None = None, typ: str | None = None)
                 raise InputError(f"verksamheten '{namn}' finns i två områden", fil=fil,
                                  plats=located.where(("områden", i, "verksamheter", j)))
             omraden[namn] = omr.namn
-    drift = load_drift(las_tabell(falt.ekonomi, fil, "ekonomi"), falt.typ, omraden,
-                       profil.kontroller.kostnader)
-    inv = load_investeringar(las_tabell(falt.investeringar, fil, "investeringar"), falt.typ) if falt.investeringar else None
+    drift = las_drift(falt, fil, omraden, profil) if falt.ekonomi is not None else None
+    tabeller = las_definierade(falt, fil, located, profil)
+    if falt.jamforelse is not None:
+        if drift is None:
+            raise InputError("'jämförelse' gäller driftbladet i 'ekonomi'; en tabelldefinition har sin egen "
+                             "'jämförelse'", fil=fil, plats=located.where(("jämförelse",)))
+        for key in ("a", "b"):
+            namn = getattr(falt.jamforelse, key)
+            if namn not in drift.indata:
+                raise InputError(f"kolumnen '{namn}' finns inte i driftbladet; kolumner: " + ", ".join(drift.indata),
+                                 fil=fil, plats=located.where(("jämförelse", key)))
+    inv = las_investeringar(falt, fil, profil) if falt.investeringar else None
     if falt.mal is not None:
         malfil = _resolve(base, falt.mal)
         if not malfil.is_file():
@@ -130,12 +142,13 @@ def load(path: str | Path, profil: Profil | None = None, typ: str | None = None)
             texter[key] = _text(fil, value, _text_rad(located, key))
     kommentarer = {}
     if falt.texter.ekonomi is not None:
-        known = {v.namn for v in drift.verksamheter} | {o.namn for o in falt.omraden} | {falt.namnd}
+        known = ({v.namn for v in drift.verksamheter} if drift else set()) | {o.namn for o in falt.omraden} | {falt.namnd}
+        known |= {r.etikett for t in tabeller for r in t.rader if r.typ == "detalj" or (r.typ == "grupp" and r.block)}
         blocks = _text(fil, falt.texter.ekonomi, _text_rad(located, "ekonomi"))
         kommentarer = _kommentarer(text_kalla(fil, falt.texter.ekonomi), blocks, known)
     volymer = load_volymer(las_tabell(falt.volymer, fil, "volymer"), falt.ar) if falt.volymer else None
     return Rapport(fil, falt, drift, inv, malbilder, nyckeltal, texter, kommentarer, volymer,
-                   {o.namn: o.kort for o in falt.omraden if o.kort}, falt.kommun or profil.kommun, malfil)
+                   {o.namn: o.kort for o in falt.omraden if o.kort}, falt.kommun or profil.kommun, malfil, tabeller)
 
 
 def kanner_igen(typ: str):
@@ -163,3 +176,60 @@ def las_tabell(angivelse: Tabellangivelse, manifest: Path, namn: str) -> Tabell:
     assert angivelse.fil is not None
     kalla = Tabellkalla(fil=angivelse.fil, blad=angivelse.blad, rubrikrad=angivelse.rubrikrad, enhet=angivelse.enhet)
     return load_source(kalla, manifest.parent)
+
+
+def las_drift(falt: Rapportmanifest, manifest: Path, omraden: dict[str, str], profil: Profil):
+    """The manifest's `ekonomi:` sheet, read by the drift definition of its report type (the
+    shipped Timrå one, or the profile's or tabeller.yaml's under the same name)."""
+    namn = DRIFT_DEFINITION[falt.typ]
+    defn = definitioner_for(falt, manifest, profil)[namn].for_ar(falt.ar)
+    tabell = las_tabell(falt.ekonomi, manifest, "ekonomi")
+    return drift_ur_tabell(las(defn, namn, tabell, profil.kontroller.kostnader), tabell, omraden)
+
+
+def las_investeringar(falt: Rapportmanifest, manifest: Path, profil: Profil):
+    """The manifest's `investeringar:` sheet, read by the investment definition of its report type."""
+    namn = INVESTERING_DEFINITION[falt.typ]
+    defn = definitioner_for(falt, manifest, profil)[namn].for_ar(falt.ar)
+    tabell = las_tabell(falt.investeringar, manifest, "investeringar")
+    return investeringar_ur_tabell(las(defn, namn, tabell, profil.kontroller.kostnader), tabell)
+
+
+def definitioner_for(falt: Rapportmanifest, manifest: Path, profil: Profil) -> dict[str, Tabelldefinition]:
+    """The table definitions a manifest can name: the shipped ones (rapportgen/tabeller/), the
+    profile's `tabeller`, and the manifest's `tabelldefinitioner` file (or tabeller.yaml beside
+    the manifest), each overriding the one before."""
+    defs = {**shipped_definitioner(), **profil.tabeller}
+    if falt.tabelldefinitioner is not None:
+        path = _resolve(manifest.parent, falt.tabelldefinitioner)
+        if not path.is_file():
+            raise InputError(f"filen med tabelldefinitioner '{falt.tabelldefinitioner}' finns inte", fil=manifest)
+        defs.update(load_definitioner(path))
+    elif (manifest.parent / DEFINITIONSFIL).is_file():
+        defs.update(load_definitioner(manifest.parent / DEFINITIONSFIL))
+    return defs
+
+
+def las_definierade(falt: Rapportmanifest, manifest: Path, located, profil: Profil) -> list[Definierad]:
+    """Every table of the manifest's `tabeller`, read by its definition."""
+    if not falt.tabeller:
+        return []
+    defs = definitioner_for(falt, manifest, profil)
+    out: list[Definierad] = []
+    for i, val in enumerate(falt.tabeller):
+        defn = defs.get(val.tabell)
+        if defn is None:
+            known = ", ".join(sorted(defs)) or "inga (lägg tabeller.yaml bredvid manifestet, eller 'tabeller' i profilen)"
+            raise InputError(f"tabelldefinitionen '{val.tabell}' finns inte; definitioner: {known}", fil=manifest,
+                             plats=located.where(("tabeller", i, "tabell")))
+        defn = defn.for_ar(falt.ar)
+        enhet = val.enhet or defn.lasning.enhet
+        if val.rader is not None:
+            tabell = table_from_rows(manifest, val.tabell, val.rader, enhet)
+        else:
+            assert val.fil is not None
+            blad = val.blad if val.blad is not None else defn.lasning.blad
+            kalla = Tabellkalla(fil=val.fil, blad=blad, rubrikrad=val.rubrikrad or defn.lasning.rubrikrad, enhet=enhet)
+            tabell = load_source(kalla, manifest.parent)
+        out.append(las(defn, val.tabell, tabell, profil.kontroller.kostnader))
+    return out

@@ -10,9 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-INTAKTER = "INTÄKTER"
-KOSTNADER = "KOSTNADER (-)"
-NETTO = "NETTOKOSTNADER (-)"
+# The row roles of a drift table; the labels shown and the words read come from its table
+# definition (Driftstabell.etiketter, .synonymer), e.g. Timrå's INTÄKTER / KOSTNADER (-) /
+# NETTOKOSTNADER (-) in rapportgen/tabeller/timra.yaml.
+INTAKTER = "intakter"
+KOSTNADER = "kostnader"
+NETTO = "netto"
+ROLLER = (INTAKTER, KOSTNADER, NETTO)
 # Delårsrapport: an optional input column (shown when the sheet has it).
 DELAR_VALFRI = "Avvikelse innevarande månad"
 
@@ -52,7 +56,7 @@ def _sub(a: Belopp, b: Belopp) -> Belopp:
 
 @dataclass
 class Verksamhet:
-    """One verksamhet: INTÄKTER, KOSTNADER (-) and optional varav rows; netto is computed."""
+    """One verksamhet: its income row, its cost row and optional varav rows; netto is computed."""
 
     namn: str
     omrade: str | None
@@ -85,12 +89,16 @@ class Driftstabell:
     kolumner: list[Kolumn]
     verksamheter: list[Verksamhet]
     # How the sheet writes costs (the profile's kontroller.kostnader): 'negativa' as the seeds, or
-    # 'positiva'. Held negative here either way, so netto = INTÄKTER + KOSTNADER (-).
+    # 'positiva'. Held negative here either way, so netto = intäkter + kostnader.
     kostnader_i_arket: str = "negativa"
     # Text above the sheet's header row (the export's title) and where: the sheet's own period.
     titlar: list[tuple[str, str]] = field(default_factory=list)
-    # The sheet's own sum rows (a Verksamhet 'Summa'/'Totalt'): (radtyp, row), verified, never data.
+    # The sheet's own sum rows (a Verksamhet 'Summa'/'Totalt'): (role, row), verified, never data.
     summarader: list[tuple[str, Belopprad]] = field(default_factory=list)
+    # role -> the label shown (from the definition), and role -> every word for the row
+    # (label and synonyms), e.g. for figures a tjänsteskrivelse quotes.
+    etiketter: dict[str, str] = field(default_factory=dict)
+    synonymer: dict[str, list[str]] = field(default_factory=dict)
 
     def kolumn(self, namn: str) -> Kolumn:
         for k in self.kolumner:

@@ -14,6 +14,7 @@ from .block import Block
 from .common import Datum, Strict, Text, TextList
 from .ekonomi import Driftstabell, Investeringstabell, Volymer
 from .mal import Malbild
+from .tabelldef import Definierad
 
 TYPER = ("delarsrapport", "verksamhetsplan")
 MANIFEST_NAMN = {"delarsrapport": "delarsrapport.yaml", "verksamhetsplan": "verksamhetsplan.yaml"}
@@ -58,6 +59,29 @@ class Tabellangivelse(Strict):
         return self
 
 
+class Tabellval(Strict):
+    """A table declared by a definition (tabeller.yaml beside the manifest, or the profile's
+    `tabeller:`), read from a sheet or from rows in the manifest."""
+
+    tabell: Text = Field(description="Definitionens namn, t.ex. 'driftbudget'")
+    fil: Path | None = Field(None, description="Excel- eller CSV-fil, relativt manifestet")
+    blad: str | int | None = Field(None, description="Bladets namn eller nummer (standard: definitionens)")
+    rubrikrad: int | None = Field(None, ge=1, description="Raden med kolumnrubriker (standard: definitionens)")
+    enhet: Literal["kr", "tkr"] | None = Field(None, description="Beloppens enhet i arket (standard: definitionens)")
+    rader: list[list[Any]] | None = Field(None, description="I stället för fil: rubrikraden och dataraderna")
+
+    @model_validator(mode="after")
+    def _en_kalla(self) -> "Tabellval":
+        if (self.fil is None) == (self.rader is None):
+            raise ValueError("ange antingen 'fil' (ett blad i en Excel-fil) eller 'rader' (tabellen i manifestet)")
+        return self
+
+
+class Planjamforelse(Strict):
+    a: Text = Field(description="Kolumnen som jämförs, t.ex. 'Budget 2024'")
+    b: Text = Field(description="Kolumnen den jämförs med, t.ex. 'Budget 2023'")
+
+
 class Nyckeltalskalla(Strict):
     fil: Path = Field(description="Excel-fil med ett blad per målbild")
     rubrikrad: int = Field(1, ge=1, description="Raden med kolumnrubriker")
@@ -75,9 +99,19 @@ class Rapportmanifest(Strict):
     datum: Datum | None = Field(None, description="Datum (ÅÅÅÅ-MM-DD)")
     ordforande: Text | None = Field(None, alias="ordförande", description="Nämndens ordförande")
     forvaltningschef: Text | None = Field(None, alias="förvaltningschef", description="Förvaltningschef (namn, titel)")
-    ekonomi: Tabellangivelse = Field(description="Driftbladet: fil, blad, rubrikrad, enhet (kr/tkr) eller rader")
+    ekonomi: Tabellangivelse | None = Field(None, description="Driftbladet i ekonomisystemets format: fil, blad, "
+                                                            "rubrikrad, enhet (kr/tkr) eller rader")
     investeringar: Tabellangivelse | None = Field(None, description="Investeringsbladet")
-    omraden: list[Omrade] = Field(alias="områden", min_length=1, description="Verksamhetsområden och deras verksamheter")
+    tabeller: list[Tabellval] = Field(default_factory=list, description="Ekonomitabeller enligt tabelldefinitioner "
+                                      "(docs/tabelldefinitioner.md), i ordning: tabell, fil, blad")
+    jamforelse: "Planjamforelse | None" = Field(
+        None, alias="jämförelse", description="Plan med 'ekonomi': kolumnerna texten jämför nettokostnaden i, "
+                                              "t.ex. {a: Budget 2024, b: Budget 2023} (standard: budgetåret mot "
+                                              "det senaste bokslutet)")
+    tabelldefinitioner: Path | None = Field(None, description="Filen med tabelldefinitioner (standard: tabeller.yaml "
+                                            "bredvid manifestet, annars profilens 'tabeller')")
+    omraden: list[Omrade] = Field(default_factory=list, alias="områden",
+                                  description="Verksamhetsområden och deras verksamheter (krävs med 'ekonomi')")
     mal: Path | None = Field(None, alias="mål", description="Målfilen (YAML); eller målbilderna direkt i 'målbilder'")
     malbilder: list[Malbild] | None = Field(None, alias="målbilder", description="Målbilderna, i stället för en målfil")
     nyckeltal: Nyckeltalskalla | None = Field(None, description="Nyckeltal: Excel-fil med ett blad per målbild")
@@ -92,6 +126,16 @@ class Rapportmanifest(Strict):
         return value
 
     @model_validator(mode="after")
+    def _ekonomi(self) -> "Rapportmanifest":
+        if self.ekonomi is None and not self.tabeller:
+            raise ValueError("ange 'ekonomi' (driftbladet) eller 'tabeller' (tabeller enligt definitioner)")
+        if self.ekonomi is not None and not self.omraden:
+            raise ValueError("fältet 'områden' saknas (obligatoriskt med 'ekonomi')")
+        if self.typ == "delarsrapport" and self.ekonomi is None:
+            raise ValueError("en delårsrapport behöver 'ekonomi' (driftredovisningen med prognos)")
+        return self
+
+    @model_validator(mode="after")
     def _mal(self) -> "Rapportmanifest":
         if (self.mal is None) == (self.malbilder is None):
             raise ValueError("ange antingen 'mål' (målfilen) eller 'målbilder' (målen i manifestet)")
@@ -104,7 +148,7 @@ class Rapport:
 
     fil: Path
     falt: Rapportmanifest
-    drift: Driftstabell
+    drift: Driftstabell | None
     investeringar: Investeringstabell | None
     malbilder: list[Malbild]
     nyckeltal: dict[str, tuple[list[str], list[list[str]]]]  # målbild -> (header, rows)
@@ -114,6 +158,7 @@ class Rapport:
     omrade_kort: dict[str, str] = field(default_factory=dict)
     kommun: str = ""
     malfil: Path | None = None  # where the goals were written: the goals file or the manifest
+    tabeller: list[Definierad] = field(default_factory=list)  # tables read by their definitions
 
     @property
     def typ(self) -> str:

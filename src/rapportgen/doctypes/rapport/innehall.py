@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable
@@ -28,6 +30,7 @@ from docxtpl.subdoc import Subdoc
 from ...format import Formatter, format_period
 from ...inputs.markdown import Block, Rubrik, Run, parse_body
 from ...model.ekonomi import INTAKTER, KOSTNADER, NETTO, Driftstabell, Investeringstabell, Verksamhet
+from ...model.tabelldef import ENHETSTEXT, Definierad, Kolumndef, jamforelse_mening
 from ...model.mal import FARGER, PILAR, Mal, Malbild
 from ...render.blocks import BlockWriter, column_widths, set_table_style
 from ...render.ooxml import cant_split, repeat_header, shade
@@ -41,6 +44,8 @@ RUBRIKFARG = "DCE3EE"
 GRUPPFARG = "F2F4F7"
 TOC_INSTR = ' TOC \\o "1-3" \\h \\z \\u '
 LIGGANDE_FRAN = 6  # data columns from which a driftstabell goes on a landscape page
+LIGGANDE_DEFINIERAD = 9  # columns (labels included) from which a defined table goes on a landscape page
+log = logging.getLogger("rapportgen")
 
 
 def _run(paragraph, text: str, bold: bool | None = None, italic: bool | None = None,
@@ -190,7 +195,7 @@ class Skrivare:
             ref.set(qn("r:id"), self.liggande_sidfot[rid])
 
     # tables ----------------------------------------------------------------
-    def _table(self, header: list[str], widths: list[float], size: float = 8.5):
+    def _table(self, header: list[str], widths: list[float], size: float = 8.5, right: list[bool] | None = None):
         table = self.sd.add_table(rows=1, cols=len(header))
         set_table_style(table, self.sd)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -203,7 +208,7 @@ class Skrivare:
             cell.width = Cm(widths[i])
             p = cell.paragraphs[0]
             _run(p, text, bold=True, size=size)
-            if i:
+            if (right[i] if right is not None else i):
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             shade(cell, RUBRIKFARG)
         # Schema order within w:trPr: cantSplit before tblHeader.
@@ -212,7 +217,8 @@ class Skrivare:
         return table
 
     def _row(self, table, values: list[str], widths: list[float], bold: bool = False,
-             italic: bool = False, fill: str | None = None, size: float = 8.5, keep: bool = False):
+             italic: bool = False, fill: str | None = None, size: float = 8.5, keep: bool = False,
+             right: list[bool] | None = None):
         row = table.add_row()
         cant_split(row)
         for i, text in enumerate(values):
@@ -221,7 +227,7 @@ class Skrivare:
             p = cell.paragraphs[0]
             if text:
                 _run(p, text, bold=bold or None, italic=italic or None, size=size)
-            if i:
+            if (right[i] if right is not None else i):
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if keep:  # a group's rows stay on one page
                 p.paragraph_format.keep_with_next = True
@@ -235,7 +241,8 @@ class Skrivare:
 
     def drift(self, d: Driftstabell, rubrik: str, grupper: list[tuple[str, list[Verksamhet], bool]],
               bredd_cm: float) -> None:
-        """One table: per group a title row, INTÄKTER, KOSTNADER (-), varav rows and NETTOKOSTNADER (-)."""
+        """One table: per group a title row, the income row, the cost row with its varav rows and
+        the netto row, labelled as the table's definition says (d.etiketter)."""
         cols = [k.namn for k in d.kolumner]
         label_w = min(6.5, max(4.5, bredd_cm * 0.28))
         num_w = (bredd_cm - label_w) / len(cols)
@@ -248,8 +255,8 @@ class Skrivare:
             shown.append((label, [None] * len(cols)))
             for rad in (INTAKTER, KOSTNADER):
                 values = [d.varde(group, rad, k) for k in cols]
-                self._row(table, [rad] + [self.fmt.tkr(v) for v in values], widths, keep=True)
-                shown.append((rad, values))
+                self._row(table, [d.etiketter[rad]] + [self.fmt.tkr(v) for v in values], widths, keep=True)
+                shown.append((d.etiketter[rad], values))
                 if rad == KOSTNADER and len(group) == 1:
                     for varav in group[0].varav:
                         values = [_varav(d, varav, k) for k in cols]
@@ -257,8 +264,8 @@ class Skrivare:
                                   widths, italic=True, keep=True)
                         shown.append((varav.etikett, values))
             values = [d.varde(group, NETTO, k) for k in cols]
-            self._row(table, [NETTO] + [self.fmt.tkr(v) for v in values], widths, bold=True)
-            shown.append((NETTO, values))
+            self._row(table, [d.etiketter[NETTO]] + [self.fmt.tkr(v) for v in values], widths, bold=True)
+            shown.append((d.etiketter[NETTO], values))
         _verifiera_genererad(rubrik, [rubrik, *cols], shown, d.fil)
         self._after_table()
 
@@ -278,6 +285,95 @@ class Skrivare:
         shown.append(("SUMMA", values))
         _verifiera_genererad(rubrik, [rubrik, *cols], shown, inv.fil)
         self._after_table()
+
+    def _stil(self, namn: str | None, standard: str, vad: str) -> str:
+        """A style the definition names, if the template has it; else the shipped one (noted)."""
+        if not namn:
+            return standard
+        try:
+            self.tpl.get_docx().styles[namn]
+            return namn
+        except KeyError:
+            log.warning("Obs: mallen saknar %s '%s'; tabellen använder '%s' (lägg till formatet i mallen "
+                        "för att styra utseendet själv)", vad, namn, standard)
+            return standard
+
+    def definierad(self, t: Definierad) -> None:
+        """A table by its definition: heading, unit line, the table, the note under it."""
+        defn = t.definition
+        kolumner = list(t.visade)
+        if not any(k.typ == "etikett" for k in kolumner):
+            kolumner.insert(0, Kolumndef.model_construct(namn=defn.etikettrubrik, typ="etikett", art=None, ar=None,
+                                                         synonymer=[], formel=None, valfri=False))
+        n = len(kolumner)
+        liggande = defn.liggande if defn.liggande is not None else n >= LIGGANDE_DEFINIERAD
+        if liggande:
+            self.sektionsbrytning(liggande=False)
+        rubrikstil = self._stil(defn.rubrikstil, "Heading 2", "rubrikformatet")
+        self.sd.add_paragraph(defn.titel, style=rubrikstil)
+        if rubrikstil.startswith("Heading ") and rubrikstil[8:].isdigit():
+            self.rubriker.append((int(rubrikstil[8:]), defn.titel))
+        bredd = self.liggande_bredd_cm if liggande else self.bredd_cm
+        enhetstext = ENHETSTEXT[defn.enhet] if defn.enhetstext is None else defn.enhetstext
+        if enhetstext:
+            p = self.sd.add_paragraph(style="Body Text")
+            _run(p, enhetstext, italic=True, size=8.5)
+            p.paragraph_format.space_after = Pt(2)
+            p.paragraph_format.keep_with_next = True
+        size = 8.5 if n <= 8 else 7.5
+        # Widths: text columns by their content (at most a third of the page each).
+        texts = {k.rubrik: max([len(k.namn or "")] + [len(r.etikett if k.typ == "etikett" else r.texter.get(k.rubrik, ""))
+                                                  for r in t.rader]) for k in kolumner if k.typ != "belopp"}
+        char = 0.16 if size < 8 else 0.18
+        text_w = {name: min(max(1.2, w * char + 0.4), bredd * 0.35) for name, w in texts.items()}
+        belopp = [k for k in kolumner if k.typ == "belopp"]
+        # Amount columns get room for their longest heading word ('Projektbudget') and a figure;
+        # text columns give way (they wrap) when the page is too narrow; the rest is shared.
+        minst = {k.rubrik: max(1.6, max(len(w) for w in k.rubrik.split()) * 0.13 + 0.3) for k in belopp}
+        ord_w = {k.rubrik: max([1.0, *(len(w) * char + 0.4 for r in t.rader for w in
+                                       (r.etikett if k.typ == "etikett" else r.texter.get(k.rubrik, "")).split())])
+                 for k in kolumner if k.typ != "belopp"}
+        over = sum(text_w.values()) + sum(minst.values()) - bredd
+        for name in sorted(text_w, key=lambda n: -text_w[n]):  # the widest text column wraps first
+            if over <= 0:
+                break
+            give = min(over, max(0.0, text_w[name] - ord_w[name]))
+            text_w[name] -= give
+            over -= give
+        rest = max(0.0, bredd - sum(text_w.values()) - sum(minst.values()))
+        vikt = {k.rubrik: max(7, min(len(k.rubrik), 12)) for k in belopp}
+        widths = [text_w[k.rubrik] if k.typ != "belopp"
+                  else minst[k.rubrik] + rest * vikt[k.rubrik] / sum(vikt.values()) for k in kolumner]
+        header = [(k.namn or "") if k.typ == "etikett" else k.rubrik for k in kolumner]
+        table = self._table(header, widths, size=size, right=[k.typ == "belopp" for k in kolumner])
+        stil = self._stil(defn.tabellstil, "", "tabellformatet")
+        if stil:
+            table.style = self.sd.styles[stil]
+        sista = t.sista_summa()
+        for r in t.rader:
+            values = []
+            for k in kolumner:
+                if k.typ == "etikett":
+                    values.append(r.etikett)
+                elif k.typ == "text":
+                    values.append(r.texter.get(k.rubrik, ""))
+                elif r.typ == "grupp":
+                    values.append("")
+                else:
+                    values.append(self.fmt.belopp(r.varden.get(k.rubrik), defn.enhet, med_enhet=False))
+            bold = r.typ in ("grupp", "summa")
+            fill = GRUPPFARG if r.typ == "grupp" or r is sista and r.typ == "summa" else None
+            # A group's heading stays with its first row; a long sheet's group stays on one page.
+            keep = r.typ == "grupp" or (r.block is not None and r.typ != "summa")
+            self._row(table, values, widths, bold=bold, italic=r.typ == "varav", fill=fill, size=size,
+                      keep=keep, right=[k.typ == "belopp" for k in kolumner])
+        if defn.not_:
+            p = self.sd.add_paragraph(style="Body Text")
+            _run(p, defn.not_, italic=True, size=8.5)
+        else:
+            self._after_table()
+        if liggande:
+            self.sektionsbrytning(liggande=True)
 
     def nyckeltal(self, header: list[str], rows: list[list[str]]) -> None:
         n = len(header)
@@ -385,7 +481,32 @@ def _kommentar(s: Skrivare, doc: Rapport, namn: str, redan: str | None = None) -
         s.markdown(doc.kommentarer[namn], 4)
 
 
+def _ekonomi_definierad(s: Skrivare, doc: Rapport) -> None:
+    """Economy from tables declared by definitions: the comparisons, then each table with the
+    comments on its rows."""
+    s.rubrik(1, "Ekonomi")
+    meningar = [jamforelse_mening(t, j, s.fmt) for t in doc.tabeller for j in t.definition.jamforelse]
+    if meningar or doc.falt.namnd in doc.kommentarer:
+        s.rubrik(2, "Sammanfattning")
+        for text in meningar:
+            s.stycke(text)
+        _kommentar(s, doc, doc.falt.namnd)
+    skrivna = {doc.falt.namnd}
+    for t in doc.tabeller:
+        s.definierad(t)
+        for r in t.rader:
+            # Comments on a row, or on a long sheet's group (a verksamhet), after the table.
+            if (r.typ == "detalj" or (r.typ == "grupp" and r.block)) and r.etikett in doc.kommentarer \
+                    and r.etikett not in skrivna:
+                s.rubrik(3, r.etikett)
+                _kommentar(s, doc, r.etikett)
+                skrivna.add(r.etikett)
+
+
 def _ekonomi(s: Skrivare, doc: Rapport) -> None:
+    if doc.drift is None:
+        _ekonomi_definierad(s, doc)
+        return
     d = doc.drift
     fmt = s.fmt
     delar = doc.typ == "delarsrapport"
@@ -434,6 +555,8 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
         s.rubrik(2, "Investeringsredovisning med prognos" if delar else "Investeringsbudget")
         s.stycke(prosa.delar_investeringar(inv, fmt) if delar else prosa.plan_investeringar(inv, fmt))
         s.investeringar(inv, "Investeringar (tkr)", s.bredd_cm)
+    for t in doc.tabeller:
+        s.definierad(t)
 
 
 def skriv(doc: Rapport, tpl: DocxTemplate, fmt: Formatter) -> tuple[Subdoc, Subdoc, list[tuple[int, str]]]:
@@ -464,4 +587,49 @@ def skriv(doc: Rapport, tpl: DocxTemplate, fmt: Formatter) -> tuple[Subdoc, Subd
         # The cover's first-page setting belongs to the first section only.
         final = tpl.get_docx().sections[-1]
         final.different_first_page_header_footer = False
+        _sista_liggande(s, tpl)
     return s.sd, toc(tpl, s.rubriker), s.rubriker
+
+
+def _sista_liggande(s: Skrivare, tpl: DocxTemplate) -> None:
+    """A body that ends on a landscape section (a wide table last) would leave an empty portrait
+    page after it. When nothing in the template follows the body, the break is dropped and the
+    document's final section becomes that landscape section."""
+    body = s.sd.subdocx.element.body
+    blocks = [el for el in body if el.tag != qn("w:sectPr")]
+    if not blocks or blocks[-1].tag != qn("w:p"):
+        return
+    ppr = blocks[-1].find(qn("w:pPr"))
+    sect = ppr.find(qn("w:sectPr")) if ppr is not None else None
+    pg = sect.find(qn("w:pgSz")) if sect is not None else None
+    if pg is None or pg.get(qn("w:orient")) != "landscape":
+        return
+    doc_body = tpl.get_docx().element.body
+    tail = False
+    for el in doc_body:
+        if el.tag == qn("w:sectPr"):
+            continue
+        text = "".join(t.text or "" for t in el.iter(qn("w:t")))
+        if tail and (text.strip() or el.tag != qn("w:p") or next(el.iter(qn("w:drawing")), None) is not None):
+            return  # the template has content after the body: keep the break
+        if re.search(r"\{\{p\s*innehall\s*\}\}", text):
+            tail = True
+    if not tail:
+        return
+    final = doc_body.find(qn("w:sectPr"))
+    if final is None:
+        return
+    body.remove(blocks[-1])
+    for child in list(final):
+        if child.tag in (qn("w:pgSz"), qn("w:footerReference"), qn("w:headerReference")):
+            final.remove(child)
+    for child in sect:
+        if child.tag in (qn("w:footerReference"), qn("w:headerReference")):
+            final.insert(0, copy.deepcopy(child))
+    # Schema order: header/footer references first, then pgSz before pgMar.
+    pg_mar = final.find(qn("w:pgMar"))
+    if pg_mar is not None:
+        pg_mar.addprevious(copy.deepcopy(pg))
+    else:
+        final.append(copy.deepcopy(pg))
+    s.brytningar -= 1

@@ -76,11 +76,18 @@ def plan_sammanfattning(doc: Rapport, fmt: Formatter) -> list[str]:
     d = doc.drift
     alla = d.verksamheter
     budget = _budget_kolumn(d, doc.falt.ar)
+    jamforelse = doc.falt.jamforelse
+    if jamforelse is not None:
+        budget = jamforelse.a
     out = []
     if budget:
         netto = d.varde(alla, NETTO, budget)
-        text = f"{doc.falt.namnd}s budget för {doc.falt.ar} innebär nettokostnader på {_mnkr(fmt, netto)}"
-        bokslut = _bokslut_kolumn(d)
+        if jamforelse is not None:
+            text = f"{doc.falt.namnd}s {budget.lower()} innebär nettokostnader på {_mnkr(fmt, netto)}"
+        else:
+            text = f"{doc.falt.namnd}s budget för {doc.falt.ar} innebär nettokostnader på {_mnkr(fmt, netto)}"
+        # The column compared with: the manifest's 'jämförelse', else the latest bokslut.
+        bokslut = jamforelse.b if jamforelse is not None else _bokslut_kolumn(d)
         if bokslut:
             before = d.varde(alla, NETTO, bokslut)
             change = netto - before
@@ -109,7 +116,7 @@ def plan_omrade(doc: Rapport, fmt: Formatter, omrade: str) -> str:
 
 def plan_investeringar(inv: Investeringstabell, fmt: Formatter) -> str:
     alla = inv.projekt
-    total = inv.varde(alla, "Total") if inv.summa_kolumn else None
+    total = inv.varde(alla, inv.summa_kolumn) if inv.summa_kolumn else None
     parts = [f"{_mnkr(fmt, inv.varde(alla, k))} {k.lower()}" for k in inv.indata]
     text = "Investeringsbudgeten omfattar " + ", ".join(parts)
     if total is not None:
