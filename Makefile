@@ -71,10 +71,12 @@ test: venv
 clean:
 	rm -rf $(VENV) outputs/*/ .pytest_cache
 
-# Referenssidan för mallförfattare (genereras ur datamodellerna).
+# Referenssidorna för mallförfattare (genereras ur datamodellerna).
 docs: venv
 	$(RG) mallar variabler --alla --markdown > docs/.mallvariabler.md.tmp
 	mv docs/.mallvariabler.md.tmp docs/mallvariabler.md
+	$(RG) mallar tabeller > docs/.tabelldefinitioner.md.tmp
+	mv docs/.tabelldefinitioner.md.tmp docs/tabelldefinitioner.md
 
 # Conversion benchmark: rapportgen's LibreOffice pool vs one soffice per file (see bench/bench.py).
 bench: venv
