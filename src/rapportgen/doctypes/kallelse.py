@@ -17,13 +17,11 @@ from typing import Any, Iterator, Optional
 from pydantic import BaseModel, Field
 
 from ..assemble.manifest import is_manifest, load_handling
-from ..assemble.pdf import open_pdf
 from ..checks import Finding, Severity, check
 from ..checks import sammantrade as sammantrade_checks
 from ..config import Profil
 from ..exceptions import InputError
 from ..model.sammantrade import Handling, Sammantrade
-from ..render.docx import render_typ
 from .base import EXEMPEL, DocType
 
 TYP = "kallelse"
@@ -83,6 +81,8 @@ def kontext(falt: Sammantrade, profil: Profil, sidor: dict[int, int] | None = No
 
 def render(falt: Sammantrade, out: Path, profil: Profil, mallar: Path | None = None,
            sidor: dict[int, int] | None = None) -> Path:
+    from ..render.docx import render_typ
+
     k = kontext(falt, profil, sidor)
     return render_typ(TYP, out, lambda _tpl: k.model_dump(mode="python"), profil, mallar)
 
@@ -131,6 +131,9 @@ def _rel(h: Handling, d) -> str:
 @check(Handling, "pdf")
 def pdf_readable(h: Handling) -> Iterator[Finding]:
     """Externa PDF-filer går att öppna (inte skadade, rätt lösenord för krypterade)."""
+    # The build's own reader (pypdf, page tree only), so the check and the build agree.
+    from ..assemble.pdf import open_pdf
+
     for d in h.delar:
         if d.extern and d.fil.suffix.lower() == ".pdf" and d.fil.is_file():
             try:
