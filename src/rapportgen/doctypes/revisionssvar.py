@@ -13,10 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from docxtpl import DocxTemplate
-from docxtpl.subdoc import Subdoc
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..checks import revision as revision_checks
@@ -28,11 +26,12 @@ from ..inputs.yamlsrc import Located, load_yaml_file, validate
 from ..model.revision import (Rekommendation, Revisionssvar, RevisionssvarDoc, Stallning, clean_data,
                               imperativ)
 from ..model.tjansteskrivelse import TjansteskrivelseDoc
-from ..render.blocks import BlockWriter
-from ..render.docx import render_typ
-from ..render.kontext import PersonKontext, ProfilKontext, kontext_dict
 from . import tjansteskrivelse
+from ..render.kontext import PersonKontext, ProfilKontext, Subdoc, kontext_dict
 from .base import EXEMPEL, DocType, Utdata
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 TYP = "revisionssvar"
 SUFFIXES = (".yaml", ".yml", ".md")
@@ -211,6 +210,8 @@ def build_kontext(doc: RevisionssvarDoc, profil: Profil, fritext: Subdoc | None 
 
 
 def context(doc: RevisionssvarDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
+    from ..render.blocks import BlockWriter
+
     fritext = BlockWriter(tpl).subdoc(doc.fritext) if doc.fritext else None
     return kontext_dict(build_kontext(doc, profil, fritext))
 
@@ -218,6 +219,8 @@ def context(doc: RevisionssvarDoc, tpl: DocxTemplate, profil: Profil) -> dict[st
 def render(doc: RevisionssvarDoc, out: str | Path, profil: Profil | None = None,
            mallar: Path | None = None) -> Path:
     """Render the reply to .docx at out (written atomically)."""
+    from ..render.docx import render_typ
+
     profil = profil or Profil()
     return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 

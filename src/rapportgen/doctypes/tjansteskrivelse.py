@@ -14,10 +14,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from docxtpl import DocxTemplate
-from docxtpl.subdoc import Subdoc
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..checks import dnr, period, text
@@ -30,10 +28,11 @@ from ..model.tjansteskrivelse import (
     AVSNITT, FRONT_MATTER_RUBRIKER, Tjansteskrivelse, TjansteskrivelseDoc, avsnitt_for_heading,
     normalise_heading,
 )
-from ..render.blocks import BlockWriter
-from ..render.docx import render_typ
-from ..render.kontext import PersonKontext, ProfilKontext, kontext_dict
+from ..render.kontext import PersonKontext, ProfilKontext, Subdoc, kontext_dict
 from .base import EXEMPEL, DocType, Progress, konvertera, sidantal
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 TYP = "tjansteskrivelse"
 
@@ -261,6 +260,8 @@ class Kontext(BaseModel):
 
 def context(doc: TjansteskrivelseDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
     """The variables a tjänsteskrivelse template sees (validated against Kontext)."""
+    from ..render.blocks import BlockWriter
+
     check_sections(doc, profil)
     writer = BlockWriter(tpl)
     subdocs = {k: writer.subdoc(v) for k, v in doc.avsnitt.items()}
@@ -290,6 +291,8 @@ def context(doc: TjansteskrivelseDoc, tpl: DocxTemplate, profil: Profil) -> dict
 def render(doc: TjansteskrivelseDoc, out: str | Path, profil: Profil | None = None,
            mallar: Path | None = None) -> Path:
     """Render to .docx at out (written atomically)."""
+    from ..render.docx import render_typ
+
     profil = profil or Profil()
     return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 

@@ -16,9 +16,8 @@ import datetime as dt
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from docxtpl import DocxTemplate
 from pydantic import BaseModel, Field
 
 from ..config import Profil
@@ -27,9 +26,11 @@ from ..format import Formatter
 from ..inputs.revisionsregister import find_header, normalise_header, read_workbook, rows_as_dicts, validate_row
 from ..model.revision import Register, RegisterStatus
 from ..model.uppdragslista import GIVARE_ORDNING, Uppdrag, UppdragslistaDoc, UppdragStatus
-from ..render.docx import render_typ
 from ..render.kontext import ProfilKontext, kontext_dict
 from .base import EXEMPEL, DocType
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 TYP = "uppdragslista"
 
@@ -198,15 +199,16 @@ def context(doc: UppdragslistaDoc, tpl: DocxTemplate, profil: Profil) -> dict[st
 
 def render(doc: UppdragslistaDoc, out: str | Path, profil: Profil | None = None,
            mallar: Path | None = None) -> Path:
+    from ..render.docx import render_typ
+
     profil = profil or Profil()
     return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 
 
 def _kanner_igen(path: Path) -> bool:
     """An uppdragslista sheet has an 'Uppdragsgivare' column header near the top."""
-    from openpyxl import load_workbook
-
     from ..granser import check_zip
+    from ..inputs.excel import load_workbook
 
     try:
         check_zip(path)  # a zip bomb is not ours; the table reader reports it

@@ -14,20 +14,21 @@ A YAML input can embed a `Tabellkalla` (fil, blad, rubrikrad, enhet) to point at
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
+import sys
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, TypeVar
 
 from babel.numbers import format_decimal
-from openpyxl import load_workbook
 
 from ..granser import aktiva, check_file_size, check_zip
-from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field, ValidationError
 
 from ..exceptions import InputError
@@ -288,12 +289,14 @@ def load_sheets(path: str | Path, enhet: Enhet = "kr") -> list[Tabell]:
             (None, _read_csv(path), None)]
     elif path.suffix.lower() in EXCEL_SUFFIXES:
         check_zip(path)
-        try:
-            wb = load_workbook(path, read_only=True)
-            names = list(wb.sheetnames)
-            wb.close()
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
+        names = _BLADNAMN.get(_filnyckel(path))
+        if names is None:
+            try:
+                wb = load_workbook(path, read_only=True)
+                names = list(wb.sheetnames)
+                wb.close()
+            except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+                raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
         sheets = [_read_xlsx(path, name) for name in names]
     else:
         raise InputError(f"okänd tabellfil '{path.suffix}'; använd .xlsx eller .csv", fil=path)
@@ -327,9 +330,79 @@ def _cell_value(value: Any) -> Varde:
     return clean_text(str(value))
 
 
+def kolumnbokstav(n: int) -> str:
+    """Excel's column letters: 1 -> A, 27 -> AA."""
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def load_workbook(path: str | Path, **kwargs: Any) -> Any:
+    """openpyxl.load_workbook, imported on first use; every reader of .xlsx files uses this one.
+
+    openpyxl imports numpy when it can, only to accept numpy numbers as values it writes; rapportgen
+    only reads with it, so when numpy is not loaded yet openpyxl is imported without it
+    (numpy costs more to import than openpyxl itself). Later imports of numpy work as usual.
+    """
+    if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` fail, once
+        try:
+            import openpyxl  # noqa: F401
+        finally:
+            del sys.modules["numpy"]
+    import openpyxl
+
+    return openpyxl.load_workbook(path, **kwargs)
+
+
+# Sheets read in this process, by file (path, mtime, size, inode), sheet and limits: one
+# command reads a workbook once however many tables and checks use it. A changed file has a
+# new key. Bounded by cells held, oldest out first.
+_LASTA: OrderedDict[tuple, tuple[str, list[list[Varde]], list[list[str | None]]]] = OrderedDict()
+_BLADNAMN: dict[tuple, list[str]] = {}
+_LASTA_MAX_CELLER = 1_000_000
+
+
+def _filnyckel(path: Path) -> tuple:
+    st = path.stat()
+    return (str(path.resolve()), st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _celler_i_lasta() -> int:
+    return sum(len(r) for _n, grid, _f in {id(v): v for v in _LASTA.values()}.values() for r in grid)
+
+
 def _read_xlsx(path: Path, blad: str | int | None
                ) -> tuple[str, list[list[Varde]], list[list[str | None]]]:
-    """The sheet's name, its values, and each cell's number format."""
+    """The sheet's name, its values, and each cell's number format (cached, see _LASTA)."""
+    g = aktiva()
+    try:
+        fil = _filnyckel(path)
+    except OSError:
+        nyckel = None  # the reader below says what is wrong with the file
+    else:
+        names = _BLADNAMN.get(fil)
+        if names and (blad is None or isinstance(blad, int) and 1 <= blad <= len(names)):
+            blad = names[(blad or 1) - 1]  # the same sheet by number or by name is one entry
+        nyckel = (fil, blad, g.ark_rader, g.ark_celler)
+    hit = _LASTA.get(nyckel) if nyckel else None
+    if hit is None:
+        hit = _read_xlsx_file(path, blad)
+        if nyckel is not None:
+            _LASTA[nyckel] = hit
+            _LASTA[(nyckel[0], hit[0], *nyckel[2:])] = hit  # the same sheet by its name
+            while len(_LASTA) > 2 and _celler_i_lasta() > _LASTA_MAX_CELLER:
+                _LASTA.popitem(last=False)
+    else:
+        _LASTA.move_to_end(nyckel)
+    name, grid, formats = hit
+    return name, [list(r) for r in grid], [list(r) for r in formats]  # callers own their rows
+
+
+def _read_xlsx_file(path: Path, blad: str | int | None
+                    ) -> tuple[str, list[list[Varde]], list[list[str | None]]]:
     check_zip(path)
     g = aktiva()
     try:
@@ -339,6 +412,10 @@ def _read_xlsx(path: Path, blad: str | int | None
         raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
     try:
         names = wb.sheetnames
+        with contextlib.suppress(OSError):
+            if len(_BLADNAMN) > 256:
+                _BLADNAMN.clear()
+            _BLADNAMN[_filnyckel(path)] = list(names)
         if blad is None:
             name = names[0]
         elif isinstance(blad, int):
@@ -369,7 +446,7 @@ def _read_xlsx(path: Path, blad: str | int | None
                     raise InputError(
                         f"cellen har formeln {fvalue} men inget beräknat värde; öppna filen i "
                         "Excel eller LibreOffice och spara den igen", fil=path,
-                        plats=f"blad {name}, cell {get_column_letter(c)}{r}")
+                        plats=f"blad {name}, cell {kolumnbokstav(c)}{r}")
                 values.append(_cell_value(cell.value))
             grid.append(values)
             formats.append([getattr(cell, "number_format", None) for cell in row])
@@ -417,7 +494,7 @@ def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int
     header_cells: list[Cell] = []
     for c in range(width):
         value = header_row[c] if c < len(header_row) else None
-        letter = get_column_letter(c + 1)
+        letter = kolumnbokstav(c + 1)
         header_cell = Cell(value, Cellplats(path, blad, f"{letter}{rubrikrad}"))
         header_cells.append(header_cell)
         name = header_cell.text.strip() or letter
@@ -435,7 +512,7 @@ def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int
         celler = {}
         for c, name in enumerate(headers):
             value = row[c] if c < len(row) else None
-            celler[name] = Cell(value, Cellplats(path, blad, f"{get_column_letter(c + 1)}{r + 1}", name),
+            celler[name] = Cell(value, Cellplats(path, blad, f"{kolumnbokstav(c + 1)}{r + 1}", name),
                                 row_formats[c] if c < len(row_formats) else None)
         rad = Rad(r + 1, celler, enhet, path, blad)
         if not rad.tom:
@@ -444,7 +521,7 @@ def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int
     for r in range(rubrikrad - 1):
         for c, value in enumerate(grid[r]):
             if isinstance(value, str) and value.strip():
-                titlar.append((value.strip(), Cellplats(path, blad, f"{get_column_letter(c + 1)}{r + 1}").plats))
+                titlar.append((value.strip(), Cellplats(path, blad, f"{kolumnbokstav(c + 1)}{r + 1}").plats))
     return Tabell(path, blad, enhet, rubrikrad, headers, rader, header_cells, titlar)
 
 

@@ -41,3 +41,26 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+class Subdoc:
+    """The type of a context field holding body text rendered into the template (a docxtpl Subdoc).
+
+    Declaring the fields with this type, not docxtpl's, keeps docxtpl out of every command that
+    only loads or checks documents; a value is checked to be a docxtpl Subdoc when a context is
+    built, which happens only while rendering. `mallar variabler` knows it by its name.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, _source: Any, _handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(_ar_subdoc)
+
+
+def _ar_subdoc(value: Any) -> Any:
+    from docxtpl.subdoc import Subdoc as DocxtplSubdoc
+
+    if not isinstance(value, DocxtplSubdoc):
+        raise ValueError(f"väntade brödtext (docxtpl Subdoc), fick {type(value).__name__}")
+    return value
