@@ -11,9 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 
 import openpyxl
+import pytest
 
+from rapportgen.exceptions import InputError
 from rapportgen.inputs import excel
 
 from .conftest import EXAMPLES
@@ -86,8 +89,10 @@ def test_each_sheet_is_read_once_until_the_file_changes(tmp_path, monkeypatch):
     assert len(opened) == 2  # values and formulas
     again = excel.load_table(path, blad=names[0], enhet="kr")
     by_number = excel.load_table(path, blad=1, enhet="kr")
-    excel.load_sheets(path)
-    assert len(opened) == 2 + 2 * (len(names) - 1)  # only the sheets not read before
+    other = excel.load_table(path, blad=names[-1], enhet="kr")
+    assert len(excel.load_sheets(path)) == len(names) == 3
+    assert len(opened) == 2  # one opening for every sheet and every caller
+    assert other.blad == names[-1] and other.rader
     assert [r.nummer for r in again.rader] == [r.nummer for r in first.rader]
     assert [c.varde for c in by_number.rader[0].celler.values()] == [c.varde for c in first.rader[0].celler.values()]
 
@@ -106,3 +111,37 @@ def test_each_sheet_is_read_once_until_the_file_changes(tmp_path, monkeypatch):
     changed = excel.load_table(path, blad=names[0], enhet="kr")
     assert len(opened) == before + 2
     assert any(c.varde == 123456789 for r in changed.rader for c in r.celler.values())
+
+
+def test_a_sheet_over_the_limits_fails_alone_and_every_time(tmp_path, monkeypatch):
+    from rapportgen import granser
+
+    path = tmp_path / "tva.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Stor"
+    for r in range(10):
+        wb.active.append([f"r{r}", r])
+    liten = wb.create_sheet("Liten")
+    for r in range(3):
+        liten.append(["Namn", "Belopp"] if r == 0 else [f"n{r}", r * 100])
+    wb.save(path)
+    opened: list[str] = []
+    real = excel.load_workbook
+    monkeypatch.setattr(excel, "load_workbook", lambda p, **kw: opened.append(str(p)) or real(p, **kw))
+    granser.anvand(granser.Granser(ark_rader=5))
+    try:
+        for _ in range(2):  # the second time from what the first reading kept
+            with pytest.raises(InputError, match="fler än 5 rader") as exc:
+                excel.load_table(path, blad="Stor", enhet="kr")
+            assert exc.value.plats == "blad Stor, rad 6"
+        # The sheet after the failed one was not read along with it, but is read when asked for.
+        t = excel.load_table(path, blad="Liten", enhet="kr")
+        assert [c.varde for c in t.rader[-1].celler.values()] == ["n2", Decimal(200)]
+        assert len(opened) == 4
+        with pytest.raises(InputError, match="fler än 5 rader"):
+            excel.load_sheets(path)
+        assert len(opened) == 4
+    finally:
+        granser.anvand(None)
+    # Other limits are another reading: with the defaults the big sheet is fine.
+    assert len(excel.load_table(path, blad="Stor", rubrikrad=1, enhet="kr").rader) == 9

@@ -207,23 +207,19 @@ def render(doc: UppdragslistaDoc, out: str | Path, profil: Profil | None = None,
 
 def _kanner_igen(path: Path) -> bool:
     """An uppdragslista sheet has an 'Uppdragsgivare' column header near the top."""
-    from ..granser import check_zip
-    from ..inputs.excel import load_workbook
+    from ..inputs.excel import sheet_values
 
     try:
-        check_zip(path)  # a zip bomb is not ours; the table reader reports it
-        wb = load_workbook(path, read_only=True, data_only=True)
+        # The reading the table checks use too (once per file); a zip bomb or a sheet over the
+        # limits is not ours to report here: the table reader reports it.
+        rows = sheet_values(path)
     except Exception:  # not a readable workbook: not ours
         return False
-    try:
-        for row in wb.worksheets[0].iter_rows(max_row=10, values_only=True):
-            # The seed writes the header hyphenated ("Uppdrags-givare"); ignore hyphens and spaces.
-            if any(re.sub(r"[\s\-\u00ad]", "", str(v)).casefold() == "uppdragsgivare"
-                   for v in row if v is not None):
-                return True
-        return False
-    finally:
-        wb.close()
+    for row in rows[:10]:
+        # The seed writes the header hyphenated ("Uppdrags-givare"); ignore hyphens and spaces.
+        if any(re.sub(r"[\s\-\u00ad]", "", str(v)).casefold() == "uppdragsgivare" for v in row if v is not None):
+            return True
+    return False
 
 
 def forbered(doc: UppdragslistaDoc, profil: Profil, *, register: Register | None = None,
