@@ -20,7 +20,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..checks import dokument as dokument_checks
 from ..config import Profil
@@ -28,7 +28,7 @@ from ..inputs.markdown import load_markdown
 from ..inputs.typ import front_matter_typ
 from ..inputs.yamlsrc import validate
 from ..model.dokument import DokumentDoc, DokumentFalt
-from ..render.kontext import Subdoc
+from ..render.kontext import Kontextmodell, Subdoc
 from .base import EXEMPEL, DocType
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def load(path: str | Path, profil: Profil | None = None) -> DokumentDoc:
     return DokumentDoc(Path(path), falt, md.block, md)
 
 
-class Kontext(BaseModel):
+class Kontext(Kontextmodell):
     """What a dokument template sees."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)

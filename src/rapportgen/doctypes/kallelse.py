@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..assemble.manifest import is_manifest, load_handling
 from ..checks import Finding, Severity, check
@@ -22,30 +22,31 @@ from ..checks import sammantrade as sammantrade_checks
 from ..config import Profil
 from ..exceptions import InputError
 from ..model.sammantrade import Handling, Sammantrade
+from ..render.kontext import Kontextmodell
 from .base import EXEMPEL, DocType
 
 TYP = "kallelse"
 
 
-class ArendeRad(BaseModel):
+class ArendeRad(Kontextmodell):
     punkt: str = Field(description="Punkt: nummer eller text ('sa')")
     dnr: Optional[str] = Field(None, description="Diarienummer")
     arendemening: str = Field(description="Ärendemening")
     sida: Optional[int] = Field(None, description="Sidan i handlingen där ärendets handlingar börjar")
 
 
-class Kontaktperson(BaseModel):
+class Kontaktperson(Kontextmodell):
     namn: str = Field(description="Namn")
     telefon: Optional[str] = Field(None, description="Telefonnummer")
     epost: Optional[str] = Field(None, description="E-postadress")
 
 
-class Sammankallande(BaseModel):
+class Sammankallande(Kontextmodell):
     namn: str = Field(description="Namn")
     roll: str = Field(description="Roll, t.ex. ordförande")
 
 
-class Kontext(BaseModel):
+class Kontext(Kontextmodell):
     """What the kallelse template sees."""
 
     kommun: str = Field(description="Kommunens namn")

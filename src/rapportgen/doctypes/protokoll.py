@@ -36,7 +36,7 @@ from ..model.protokoll import (
     Omrostning, Paragraf, ParagrafIndata, Protokoll, ProtokollIndata, namn_nyckel,
 )
 from ..model.tjansteskrivelse import TjansteskrivelseDoc
-from ..render.kontext import Subdoc, kontext_dict
+from ..render.kontext import Kontextmodell, Subdoc, kontext_dict
 from .base import EXEMPEL, DocType, Utdata
 
 if TYPE_CHECKING:
@@ -300,33 +300,33 @@ def beslutsgang(prot: Protokoll, p: Paragraf) -> list[str]:
 
 # --- template contexts -----------------------------------------------------------------------
 
-class Ovrig(BaseModel):
+class Ovrig(Kontextmodell):
     namn: str = Field(description="Namn")
     roll: str = Field(description="Roll")
 
 
-class NarvaroKontext(BaseModel):
+class NarvaroKontext(Kontextmodell):
     ledamoter: list[str] = Field(description="Tjänstgörande ledamöter, 'Namn (Parti)'")
     tjanstgorande_ersattare: list[str] = Field(description="Tjänstgörande ersättare, 'Namn (Parti) för Namn (Parti)'")
     ej_tjanstgorande_ersattare: list[str] = Field(description="Ej tjänstgörande ersättare")
     ovriga: list[Ovrig] = Field(description="Övriga närvarande med roll")
 
 
-class AnslagKontext(BaseModel):
+class AnslagKontext(Kontextmodell):
     justering: dt.date = Field(description="Dag då protokollet justeras")
     uppsatt: dt.date = Field(description="Dag då anslaget sätts upp")
     nedtagning: dt.date = Field(description="Dag då anslaget tas ned (tre veckor efter uppsättningen)")
     forvaringsplats: str = Field(description="Var protokollet förvaras")
 
 
-class RostRad(BaseModel):
+class RostRad(Kontextmodell):
     namn: str = Field(description="Ledamot eller tjänstgörande ersättare")
     ja: str = Field(description="'X' för en ja-röst, annars tomt")
     nej: str = Field(description="'X' för en nej-röst, annars tomt")
     avstar: str = Field(description="'X' om ledamoten avstår, annars tomt")
 
 
-class OmrostningKontext(BaseModel):
+class OmrostningKontext(Kontextmodell):
     ja: str = Field(description="Vad en ja-röst betyder")
     nej: str = Field(description="Vad en nej-röst betyder")
     rader: list[RostRad] = Field(description="En rad per röstande")
@@ -335,7 +335,7 @@ class OmrostningKontext(BaseModel):
     summa_avstar: int = Field(description="Antal som avstår")
 
 
-class ParagrafKontext(BaseModel):
+class ParagrafKontext(Kontextmodell):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     nummer: int = Field(description="Paragrafnummer (skrivs '§ {{ p.nummer }}')")
@@ -358,7 +358,7 @@ class ParagrafKontext(BaseModel):
     protokollsutdrag_till: list[str] = Field(description="Mottagare av protokollsutdrag")
 
 
-class Huvud(BaseModel):
+class Huvud(Kontextmodell):
     kommun: str = Field(description="Kommunens namn")
     namnd: str = Field(description="Organ, t.ex. Socialnämnden")
     datum: dt.date = Field(description="Sammanträdesdatum")

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..checks import revision as revision_checks
 from ..config import Profil
@@ -27,7 +27,7 @@ from ..model.revision import (Rekommendation, Revisionssvar, RevisionssvarDoc, S
                               imperativ)
 from ..model.tjansteskrivelse import TjansteskrivelseDoc
 from . import tjansteskrivelse
-from ..render.kontext import PersonKontext, ProfilKontext, Subdoc, kontext_dict
+from ..render.kontext import Kontextmodell, PersonKontext, ProfilKontext, Subdoc, kontext_dict
 from .base import EXEMPEL, DocType, Utdata
 
 if TYPE_CHECKING:
@@ -121,24 +121,24 @@ def avsnitt_ref(rek: Rekommendation) -> str:
     return f"se avsnitt\u00a0{rek.avsnitt}" if rek.avsnitt else ""
 
 
-class AtgardKontext(BaseModel):
+class AtgardKontext(Kontextmodell):
     atgard: str = Field(description="Åtgärd")
     ansvarig: str = Field(description="Ansvarig")
     klart_senast: str = Field(description="Klart senast")
 
 
-class CitatKontext(BaseModel):
+class CitatKontext(Kontextmodell):
     text: str = Field(description="Rekommendationen som i rapporten")
     avsnitt: Optional[str] = Field(None, description="Avsnittsnummer, t.ex. '4.1'")
     referens: str = Field(description="'se avsnitt 4.1' eller tom")
 
 
-class OmradeKontext(BaseModel):
+class OmradeKontext(Kontextmodell):
     namn: str = Field(description="Granskat område")
     rekommendationer: list[CitatKontext] = Field(description="Rekommendationer till nämnden inom området")
 
 
-class SynpunktKontext(BaseModel):
+class SynpunktKontext(Kontextmodell):
     nummer: int = Field(description="Löpnummer 1, 2, 3 ...")
     rubrik: str = Field(description="Rekommendationen omskriven i imperativ")
     avsnitt: Optional[str] = Field(None, description="Avsnittsnummer")
@@ -148,7 +148,7 @@ class SynpunktKontext(BaseModel):
     atgarder: list[AtgardKontext] = Field(description="Åtgärdstabellens rader (kan vara tom)")
 
 
-class RapportKontext(BaseModel):
+class RapportKontext(Kontextmodell):
     titel: str = Field(description="Rapportens titel")
     revisionsbyra: str = Field(description="Revisionsbyrån")
     datum: dt.date = Field(description="Rapportens datum")
@@ -156,7 +156,7 @@ class RapportKontext(BaseModel):
     svar_senast: dt.date = Field(description="Sista dag för svaret")
 
 
-class Kontext(BaseModel):
+class Kontext(Kontextmodell):
     """What a revisionssvar template sees."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)

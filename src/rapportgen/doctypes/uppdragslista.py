@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..config import Profil
 from ..exceptions import InputError
@@ -26,7 +26,7 @@ from ..format import Formatter
 from ..inputs.revisionsregister import find_header, normalise_header, read_workbook, rows_as_dicts, validate_row
 from ..model.revision import Register, RegisterStatus
 from ..model.uppdragslista import GIVARE_ORDNING, Uppdrag, UppdragslistaDoc, UppdragStatus
-from ..render.kontext import ProfilKontext, kontext_dict
+from ..render.kontext import Kontextmodell, ProfilKontext, kontext_dict
 from .base import EXEMPEL, DocType
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def med_register(doc: UppdragslistaDoc, register: Register, per: dt.date | None 
 # --- template context ----------------------------------------------------------------
 
 
-class RadKontext(BaseModel):
+class RadKontext(Kontextmodell):
     uppdragsgivare: str = Field(description="Uppdragsgivare")
     uppdrag: str = Field(description="Uppdrag/Yttrande")
     paragraf: str = Field(description="§ nr (tom om saknas)")
@@ -164,7 +164,7 @@ class RadKontext(BaseModel):
     noteringar: str = Field(description="Noteringar")
 
 
-class Kontext(BaseModel):
+class Kontext(Kontextmodell):
     """What an uppdragslista template sees."""
 
     dokumenttyp: str = Field(description="'Uppdragslista'")

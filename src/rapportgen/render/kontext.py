@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import Profil
 
 
-class PersonKontext(BaseModel):
+class Kontextmodell(BaseModel):
+    """Base of what templates see: built (pydantic's schema) on first use, so commands that only
+    load and check documents do not pay for every document type's template context."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class PersonKontext(Kontextmodell):
     namn: str = Field(description="Namn")
     titel: Optional[str] = Field(None, description="Titel")
     telefon: Optional[str] = Field(None, description="Telefon")
     epost: Optional[str] = Field(None, description="E-post")
 
 
-class ProfilKontext(BaseModel):
+class ProfilKontext(Kontextmodell):
     kommun: str = Field(description="Kommunens namn")
     forvaltning: str = Field(description="Förvaltningens namn")
     ort: Optional[str] = Field(None, description="Ort")
