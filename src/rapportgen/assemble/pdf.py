@@ -14,10 +14,6 @@ from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
 
 from ..exceptions import InputError
 
@@ -42,6 +38,9 @@ def fonts() -> tuple[str, str]:
     """(regular, bold) font names; embedded TrueType when available (needed for PDF/A)."""
     global _fonts
     if _fonts is None:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
         regular = next((p for p in _FONT_CANDIDATES if p.is_file()), None)
         bold = next((p for p in _BOLD_CANDIDATES if p.is_file()), None)
         if regular and bold:
@@ -232,6 +231,8 @@ class Stampel:
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
+    from reportlab.pdfbase import pdfmetrics
+
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
     while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
@@ -241,6 +242,9 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 def stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:
     """One stamp page per package page, each the page's visual size; drawn in the bottom band."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen import canvas
+
     regular, bold = fonts()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pageCompression=1, initialFontName=regular, initialFontSize=STAMP_SIZE)
@@ -264,6 +268,9 @@ def stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:
 
 def placeholder_pdf(rubrik: str, rader: list[str], skal: str) -> bytes:
     """An A4 page saying what was left out of the published package and why (tagged, sv-SE)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
     regular, bold = fonts()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, initialFontName=regular, pageCompression=1)
@@ -332,6 +339,8 @@ def _tag_single_page(data: bytes, tags: list[str]) -> bytes:
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    from reportlab.pdfbase import pdfmetrics
+
     lines: list[str] = []
     current = ""
     for word in text.split():

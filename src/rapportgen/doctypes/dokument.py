@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from docxtpl import DocxTemplate
-from docxtpl.subdoc import Subdoc
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..checks import dokument as dokument_checks
 from ..config import Profil
@@ -30,9 +28,11 @@ from ..inputs.markdown import load_markdown
 from ..inputs.typ import front_matter_typ
 from ..inputs.yamlsrc import validate
 from ..model.dokument import DokumentDoc, DokumentFalt
-from ..render.blocks import BlockWriter
-from ..render.docx import render_typ
+from ..render.kontext import Kontextmodell, Subdoc
 from .base import EXEMPEL, DocType
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 TYP = "dokument"
 
@@ -43,7 +43,7 @@ def load(path: str | Path, profil: Profil | None = None) -> DokumentDoc:
     return DokumentDoc(Path(path), falt, md.block, md)
 
 
-class Kontext(BaseModel):
+class Kontext(Kontextmodell):
     """What a dokument template sees."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -58,6 +58,8 @@ class Kontext(BaseModel):
 
 
 def context(doc: DokumentDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
+    from ..render.blocks import BlockWriter
+
     f = doc.falt
     kontext = Kontext(
         kommun=f.kommun or profil.kommun, forvaltning=f.forvaltning or profil.forvaltning,
@@ -69,6 +71,8 @@ def context(doc: DokumentDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, An
 
 def render(doc: DokumentDoc, out: str | Path, profil: Profil | None = None,
            mallar: Path | None = None) -> Path:
+    from ..render.docx import render_typ
+
     profil = profil or Profil()
     return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 

@@ -14,40 +14,39 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..assemble.manifest import is_manifest, load_handling
-from ..assemble.pdf import open_pdf
 from ..checks import Finding, Severity, check
 from ..checks import sammantrade as sammantrade_checks
 from ..config import Profil
 from ..exceptions import InputError
 from ..model.sammantrade import Handling, Sammantrade
-from ..render.docx import render_typ
+from ..render.kontext import Kontextmodell
 from .base import EXEMPEL, DocType
 
 TYP = "kallelse"
 
 
-class ArendeRad(BaseModel):
+class ArendeRad(Kontextmodell):
     punkt: str = Field(description="Punkt: nummer eller text ('sa')")
     dnr: Optional[str] = Field(None, description="Diarienummer")
     arendemening: str = Field(description="Ärendemening")
     sida: Optional[int] = Field(None, description="Sidan i handlingen där ärendets handlingar börjar")
 
 
-class Kontaktperson(BaseModel):
+class Kontaktperson(Kontextmodell):
     namn: str = Field(description="Namn")
     telefon: Optional[str] = Field(None, description="Telefonnummer")
     epost: Optional[str] = Field(None, description="E-postadress")
 
 
-class Sammankallande(BaseModel):
+class Sammankallande(Kontextmodell):
     namn: str = Field(description="Namn")
     roll: str = Field(description="Roll, t.ex. ordförande")
 
 
-class Kontext(BaseModel):
+class Kontext(Kontextmodell):
     """What the kallelse template sees."""
 
     kommun: str = Field(description="Kommunens namn")
@@ -83,6 +82,8 @@ def kontext(falt: Sammantrade, profil: Profil, sidor: dict[int, int] | None = No
 
 def render(falt: Sammantrade, out: Path, profil: Profil, mallar: Path | None = None,
            sidor: dict[int, int] | None = None) -> Path:
+    from ..render.docx import render_typ
+
     k = kontext(falt, profil, sidor)
     return render_typ(TYP, out, lambda _tpl: k.model_dump(mode="python"), profil, mallar)
 
@@ -141,6 +142,8 @@ def pdf_readable(h: Handling) -> Iterator[Finding]:
                         continue
             except Exception:  # noqa: BLE001 - pypdf below says what is wrong, in the user's words
                 pass
+            from ..assemble.pdf import open_pdf  # the build's reader words the error
+
             try:
                 open_pdf(d.fil, d.losenord)
             except InputError as exc:

@@ -19,10 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from docxtpl import DocxTemplate
-from docxtpl.subdoc import Subdoc
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import kalender
@@ -38,10 +36,13 @@ from ..model.protokoll import (
     Omrostning, Paragraf, ParagrafIndata, Protokoll, ProtokollIndata, namn_nyckel,
 )
 from ..model.tjansteskrivelse import TjansteskrivelseDoc
-from ..render.blocks import BlockWriter
-from ..render.docx import render_typ
-from ..render.kontext import kontext_dict
+from ..render.kontext import Kontextmodell, Subdoc, kontext_dict
 from .base import EXEMPEL, DocType, Utdata
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
+
+    from ..render.blocks import BlockWriter
 
 PROTOKOLL, UTDRAG, ANSLAGSBEVIS = "protokoll", "protokollsutdrag", "anslagsbevis"
 
@@ -299,33 +300,33 @@ def beslutsgang(prot: Protokoll, p: Paragraf) -> list[str]:
 
 # --- template contexts -----------------------------------------------------------------------
 
-class Ovrig(BaseModel):
+class Ovrig(Kontextmodell):
     namn: str = Field(description="Namn")
     roll: str = Field(description="Roll")
 
 
-class NarvaroKontext(BaseModel):
+class NarvaroKontext(Kontextmodell):
     ledamoter: list[str] = Field(description="Tjänstgörande ledamöter, 'Namn (Parti)'")
     tjanstgorande_ersattare: list[str] = Field(description="Tjänstgörande ersättare, 'Namn (Parti) för Namn (Parti)'")
     ej_tjanstgorande_ersattare: list[str] = Field(description="Ej tjänstgörande ersättare")
     ovriga: list[Ovrig] = Field(description="Övriga närvarande med roll")
 
 
-class AnslagKontext(BaseModel):
+class AnslagKontext(Kontextmodell):
     justering: dt.date = Field(description="Dag då protokollet justeras")
     uppsatt: dt.date = Field(description="Dag då anslaget sätts upp")
     nedtagning: dt.date = Field(description="Dag då anslaget tas ned (tre veckor efter uppsättningen)")
     forvaringsplats: str = Field(description="Var protokollet förvaras")
 
 
-class RostRad(BaseModel):
+class RostRad(Kontextmodell):
     namn: str = Field(description="Ledamot eller tjänstgörande ersättare")
     ja: str = Field(description="'X' för en ja-röst, annars tomt")
     nej: str = Field(description="'X' för en nej-röst, annars tomt")
     avstar: str = Field(description="'X' om ledamoten avstår, annars tomt")
 
 
-class OmrostningKontext(BaseModel):
+class OmrostningKontext(Kontextmodell):
     ja: str = Field(description="Vad en ja-röst betyder")
     nej: str = Field(description="Vad en nej-röst betyder")
     rader: list[RostRad] = Field(description="En rad per röstande")
@@ -334,7 +335,7 @@ class OmrostningKontext(BaseModel):
     summa_avstar: int = Field(description="Antal som avstår")
 
 
-class ParagrafKontext(BaseModel):
+class ParagrafKontext(Kontextmodell):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     nummer: int = Field(description="Paragrafnummer (skrivs '§ {{ p.nummer }}')")
@@ -357,7 +358,7 @@ class ParagrafKontext(BaseModel):
     protokollsutdrag_till: list[str] = Field(description="Mottagare av protokollsutdrag")
 
 
-class Huvud(BaseModel):
+class Huvud(Kontextmodell):
     kommun: str = Field(description="Kommunens namn")
     namnd: str = Field(description="Organ, t.ex. Socialnämnden")
     datum: dt.date = Field(description="Sammanträdesdatum")
@@ -448,6 +449,8 @@ def _anslag_kontext(prot: Protokoll) -> AnslagKontext:
 
 
 def kontext(prot: Protokoll, profil: Profil, tpl: DocxTemplate | None = None, publicering: bool = False) -> Kontext:
+    from ..render.blocks import BlockWriter
+
     f, ind = prot.sammantrade, prot.indata
     writer = BlockWriter(tpl) if tpl is not None else None
     n = ind.narvaro
@@ -466,6 +469,8 @@ def kontext(prot: Protokoll, profil: Profil, tpl: DocxTemplate | None = None, pu
 
 
 def utdrag_kontext(prot: Protokoll, p: Paragraf, profil: Profil, tpl: DocxTemplate | None = None) -> UtdragKontext:
+    from ..render.blocks import BlockWriter
+
     writer = BlockWriter(tpl) if tpl is not None else None
     return UtdragKontext(kommun=profil.kommun, namnd=prot.sammantrade.namnd, datum=prot.sammantrade.datum,
                          paragraf=paragraf_kontext(prot, p, writer), justerad=prot.indata.justerad,
@@ -493,6 +498,8 @@ def maskerad(prot: Protokoll) -> tuple[Protokoll, int]:
 
 def render_protokoll(prot: Protokoll, out: str | Path, profil: Profil | None = None, mallar: Path | None = None,
                      publicering: bool = False) -> Path:
+    from ..render.docx import render_typ
+
     profil = profil or Profil()
     if publicering:
         prot, _ = maskerad(prot)
@@ -501,12 +508,16 @@ def render_protokoll(prot: Protokoll, out: str | Path, profil: Profil | None = N
 
 def render_utdrag(prot: Protokoll, p: Paragraf, out: str | Path, profil: Profil | None = None,
                   mallar: Path | None = None) -> Path:
+    from ..render.docx import render_typ
+
     profil = profil or Profil()
     return render_typ(UTDRAG, out, lambda tpl: _plain(utdrag_kontext(prot, p, profil, tpl)), profil, mallar)
 
 
 def render_anslagsbevis(prot: Protokoll, out: str | Path, profil: Profil | None = None,
                         mallar: Path | None = None) -> Path:
+    from ..render.docx import render_typ
+
     profil = profil or Profil()
     return render_typ(ANSLAGSBEVIS, out, lambda _tpl: _plain(anslagsbevis_kontext(prot, profil)), profil, mallar)
 

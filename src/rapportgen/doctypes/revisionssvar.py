@@ -13,11 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from docxtpl import DocxTemplate
-from docxtpl.subdoc import Subdoc
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..checks import revision as revision_checks
 from ..config import Profil
@@ -28,11 +26,12 @@ from ..inputs.yamlsrc import Located, load_yaml_file, validate
 from ..model.revision import (Rekommendation, Revisionssvar, RevisionssvarDoc, Stallning, clean_data,
                               imperativ)
 from ..model.tjansteskrivelse import TjansteskrivelseDoc
-from ..render.blocks import BlockWriter
-from ..render.docx import render_typ
-from ..render.kontext import PersonKontext, ProfilKontext, kontext_dict
 from . import tjansteskrivelse
+from ..render.kontext import Kontextmodell, PersonKontext, ProfilKontext, Subdoc, kontext_dict
 from .base import EXEMPEL, DocType, Utdata
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 TYP = "revisionssvar"
 SUFFIXES = (".yaml", ".yml", ".md")
@@ -122,24 +121,24 @@ def avsnitt_ref(rek: Rekommendation) -> str:
     return f"se avsnitt\u00a0{rek.avsnitt}" if rek.avsnitt else ""
 
 
-class AtgardKontext(BaseModel):
+class AtgardKontext(Kontextmodell):
     atgard: str = Field(description="Åtgärd")
     ansvarig: str = Field(description="Ansvarig")
     klart_senast: str = Field(description="Klart senast")
 
 
-class CitatKontext(BaseModel):
+class CitatKontext(Kontextmodell):
     text: str = Field(description="Rekommendationen som i rapporten")
     avsnitt: Optional[str] = Field(None, description="Avsnittsnummer, t.ex. '4.1'")
     referens: str = Field(description="'se avsnitt 4.1' eller tom")
 
 
-class OmradeKontext(BaseModel):
+class OmradeKontext(Kontextmodell):
     namn: str = Field(description="Granskat område")
     rekommendationer: list[CitatKontext] = Field(description="Rekommendationer till nämnden inom området")
 
 
-class SynpunktKontext(BaseModel):
+class SynpunktKontext(Kontextmodell):
     nummer: int = Field(description="Löpnummer 1, 2, 3 ...")
     rubrik: str = Field(description="Rekommendationen omskriven i imperativ")
     avsnitt: Optional[str] = Field(None, description="Avsnittsnummer")
@@ -149,7 +148,7 @@ class SynpunktKontext(BaseModel):
     atgarder: list[AtgardKontext] = Field(description="Åtgärdstabellens rader (kan vara tom)")
 
 
-class RapportKontext(BaseModel):
+class RapportKontext(Kontextmodell):
     titel: str = Field(description="Rapportens titel")
     revisionsbyra: str = Field(description="Revisionsbyrån")
     datum: dt.date = Field(description="Rapportens datum")
@@ -157,7 +156,7 @@ class RapportKontext(BaseModel):
     svar_senast: dt.date = Field(description="Sista dag för svaret")
 
 
-class Kontext(BaseModel):
+class Kontext(Kontextmodell):
     """What a revisionssvar template sees."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -211,6 +210,8 @@ def build_kontext(doc: RevisionssvarDoc, profil: Profil, fritext: Subdoc | None 
 
 
 def context(doc: RevisionssvarDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
+    from ..render.blocks import BlockWriter
+
     fritext = BlockWriter(tpl).subdoc(doc.fritext) if doc.fritext else None
     return kontext_dict(build_kontext(doc, profil, fritext))
 
@@ -218,6 +219,8 @@ def context(doc: RevisionssvarDoc, tpl: DocxTemplate, profil: Profil) -> dict[st
 def render(doc: RevisionssvarDoc, out: str | Path, profil: Profil | None = None,
            mallar: Path | None = None) -> Path:
     """Render the reply to .docx at out (written atomically)."""
+    from ..render.docx import render_typ
+
     profil = profil or Profil()
     return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 

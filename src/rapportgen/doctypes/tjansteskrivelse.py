@@ -14,11 +14,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from docxtpl import DocxTemplate
-from docxtpl.subdoc import Subdoc
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field, create_model
 
 from ..checks import dnr, period, text
 from ..config import Profil
@@ -30,10 +28,11 @@ from ..model.tjansteskrivelse import (
     AVSNITT, FRONT_MATTER_RUBRIKER, Tjansteskrivelse, TjansteskrivelseDoc, avsnitt_for_heading,
     normalise_heading,
 )
-from ..render.blocks import BlockWriter
-from ..render.docx import render_typ
-from ..render.kontext import PersonKontext, ProfilKontext, kontext_dict
+from ..render.kontext import Kontextmodell, PersonKontext, ProfilKontext, Subdoc, kontext_dict
 from .base import EXEMPEL, DocType, Progress, konvertera, sidantal
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 TYP = "tjansteskrivelse"
 
@@ -170,7 +169,7 @@ def from_fields(fil: Path, data: dict[str, Any], body_blocks: list[Block], profi
     return TjansteskrivelseDoc(fil, falt, split_sections(md, profil), md)
 
 
-class _AvsnittBas(BaseModel):
+class _AvsnittBas(Kontextmodell):
     """Body sections; an absent or empty section is None and its heading is left out."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -183,7 +182,7 @@ Avsnitt = create_model(  # one optional field per known section, in document ord
 )
 
 
-class AvsnittKontext(BaseModel):
+class AvsnittKontext(Kontextmodell):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     nyckel: str = Field(description="Avsnittets nyckel, t.ex. 'arendet'")
@@ -217,7 +216,7 @@ def check_sections(doc: "TjansteskrivelseDoc", profil: Profil) -> None:
                 fil=doc.fil, plats=f"rad {line}" if line else None)
 
 
-class BrevhuvudKontext(BaseModel):
+class BrevhuvudKontext(Kontextmodell):
     """Which letterhead fields the organisation shows (profile: 'tjänsteskrivelse: brevhuvud')."""
 
     datum: bool = Field(description="Visa datum")
@@ -225,7 +224,7 @@ class BrevhuvudKontext(BaseModel):
     handlaggare: bool = Field(description="Visa handläggare (falskt också när handläggare saknas)")
 
 
-class Kontext(BaseModel):
+class Kontext(Kontextmodell):
     """What a tjänsteskrivelse template sees."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -261,6 +260,8 @@ class Kontext(BaseModel):
 
 def context(doc: TjansteskrivelseDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
     """The variables a tjänsteskrivelse template sees (validated against Kontext)."""
+    from ..render.blocks import BlockWriter
+
     check_sections(doc, profil)
     writer = BlockWriter(tpl)
     subdocs = {k: writer.subdoc(v) for k, v in doc.avsnitt.items()}
@@ -290,6 +291,8 @@ def context(doc: TjansteskrivelseDoc, tpl: DocxTemplate, profil: Profil) -> dict
 def render(doc: TjansteskrivelseDoc, out: str | Path, profil: Profil | None = None,
            mallar: Path | None = None) -> Path:
     """Render to .docx at out (written atomically)."""
+    from ..render.docx import render_typ
+
     profil = profil or Profil()
     return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 

@@ -16,10 +16,9 @@ import datetime as dt
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from docxtpl import DocxTemplate
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..config import Profil
 from ..exceptions import InputError
@@ -27,9 +26,11 @@ from ..format import Formatter
 from ..inputs.revisionsregister import find_header, normalise_header, read_workbook, rows_as_dicts, validate_row
 from ..model.revision import Register, RegisterStatus
 from ..model.uppdragslista import GIVARE_ORDNING, Uppdrag, UppdragslistaDoc, UppdragStatus
-from ..render.docx import render_typ
-from ..render.kontext import ProfilKontext, kontext_dict
+from ..render.kontext import Kontextmodell, ProfilKontext, kontext_dict
 from .base import EXEMPEL, DocType
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 TYP = "uppdragslista"
 
@@ -151,7 +152,7 @@ def med_register(doc: UppdragslistaDoc, register: Register, per: dt.date | None 
 # --- template context ----------------------------------------------------------------
 
 
-class RadKontext(BaseModel):
+class RadKontext(Kontextmodell):
     uppdragsgivare: str = Field(description="Uppdragsgivare")
     uppdrag: str = Field(description="Uppdrag/Yttrande")
     paragraf: str = Field(description="§ nr (tom om saknas)")
@@ -163,7 +164,7 @@ class RadKontext(BaseModel):
     noteringar: str = Field(description="Noteringar")
 
 
-class Kontext(BaseModel):
+class Kontext(Kontextmodell):
     """What an uppdragslista template sees."""
 
     dokumenttyp: str = Field(description="'Uppdragslista'")
@@ -198,30 +199,27 @@ def context(doc: UppdragslistaDoc, tpl: DocxTemplate, profil: Profil) -> dict[st
 
 def render(doc: UppdragslistaDoc, out: str | Path, profil: Profil | None = None,
            mallar: Path | None = None) -> Path:
+    from ..render.docx import render_typ
+
     profil = profil or Profil()
     return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 
 
 def _kanner_igen(path: Path) -> bool:
     """An uppdragslista sheet has an 'Uppdragsgivare' column header near the top."""
-    from openpyxl import load_workbook
-
-    from ..granser import check_zip
+    from ..inputs.excel import sheet_values
 
     try:
-        check_zip(path)  # a zip bomb is not ours; the table reader reports it
-        wb = load_workbook(path, read_only=True, data_only=True)
+        # The reading the table checks use too (once per file); a zip bomb or a sheet over the
+        # limits is not ours to report here: the table reader reports it.
+        rows = sheet_values(path)
     except Exception:  # not a readable workbook: not ours
         return False
-    try:
-        for row in wb.worksheets[0].iter_rows(max_row=10, values_only=True):
-            # The seed writes the header hyphenated ("Uppdrags-givare"); ignore hyphens and spaces.
-            if any(re.sub(r"[\s\-\u00ad]", "", str(v)).casefold() == "uppdragsgivare"
-                   for v in row if v is not None):
-                return True
-        return False
-    finally:
-        wb.close()
+    for row in rows[:10]:
+        # The seed writes the header hyphenated ("Uppdrags-givare"); ignore hyphens and spaces.
+        if any(re.sub(r"[\s\-\u00ad]", "", str(v)).casefold() == "uppdragsgivare" for v in row if v is not None):
+            return True
+    return False
 
 
 def forbered(doc: UppdragslistaDoc, profil: Profil, *, register: Register | None = None,

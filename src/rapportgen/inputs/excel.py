@@ -18,16 +18,15 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, TypeVar
 
 from babel.numbers import format_decimal
-from openpyxl import load_workbook
 
 from ..granser import aktiva, check_file_size, check_zip
-from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field, ValidationError
 
 from ..exceptions import InputError
@@ -287,13 +286,7 @@ def load_sheets(path: str | Path, enhet: Enhet = "kr") -> list[Tabell]:
         sheets: list[tuple[str | None, list[list[Varde]], list[list[str | None]] | None]] = [
             (None, _read_csv(path), None)]
     elif path.suffix.lower() in EXCEL_SUFFIXES:
-        check_zip(path)
-        try:
-            wb = load_workbook(path, read_only=True)
-            names = list(wb.sheetnames)
-            wb.close()
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
+        names = _arbetsbok(path).namn
         sheets = [_read_xlsx(path, name) for name in names]
     else:
         raise InputError(f"okänd tabellfil '{path.suffix}'; använd .xlsx eller .csv", fil=path)
@@ -327,9 +320,104 @@ def _cell_value(value: Any) -> Varde:
     return clean_text(str(value))
 
 
+def kolumnbokstav(n: int) -> str:
+    """Excel's column letters: 1 -> A, 27 -> AA."""
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def load_workbook(path: str | Path, **kwargs: Any) -> Any:
+    """openpyxl.load_workbook, imported on first use; every reader of .xlsx files uses this one."""
+    import openpyxl
+
+    return openpyxl.load_workbook(path, **kwargs)
+
+
+# Workbooks read in this process, by file (path, mtime, size, inode) and limits: one command
+# opens a workbook once however many tables and checks use its sheets. A changed file has a new
+# key. Bounded by the cells held, oldest out first.
+Blad = tuple[list[list[Varde]], list[list[str | None]]]
+
+
+@dataclass
+class _Arbetsbok:
+    namn: list[str]
+    blad: dict[str, Blad | InputError] = field(default_factory=dict)  # read so far (or its error)
+
+    @property
+    def celler(self) -> int:
+        return sum(len(r) for b in self.blad.values() if not isinstance(b, InputError) for r in b[0])
+
+
+_LASTA: OrderedDict[tuple, _Arbetsbok] = OrderedDict()
+_LASTA_MAX_CELLER = 1_000_000
+_FORLADDA_CELLER = 200_000  # other sheets are read along with the wanted one up to this many cells
+
+
+def _filnyckel(path: Path) -> tuple:
+    st = path.stat()
+    return (str(path.resolve()), st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _arbetsbok(path: Path, onskat: str | int | None = None) -> _Arbetsbok:
+    """The workbook's sheets, read once per file version (see _LASTA); onskat is read if not yet."""
+    g = aktiva()
+    try:
+        nyckel: tuple | None = (_filnyckel(path), g.ark_rader, g.ark_celler)
+    except OSError:
+        nyckel = None  # the reader below says what is wrong with the file
+    bok = _LASTA.get(nyckel) if nyckel else None
+    if bok is not None and (onskat is None or _bladnamn(bok.namn, onskat, path) in bok.blad):
+        _LASTA.move_to_end(nyckel)
+        return bok
+    bok = _read_workbook(path, onskat, bok)
+    if nyckel is not None:
+        _LASTA[nyckel] = bok
+        _LASTA.move_to_end(nyckel)
+        while len(_LASTA) > 1 and sum(b.celler for b in _LASTA.values()) > _LASTA_MAX_CELLER:
+            _LASTA.popitem(last=False)
+    return bok
+
+
+def _bladnamn(names: list[str], blad: str | int | None, path: Path) -> str:
+    if blad is None:
+        return names[0]
+    if isinstance(blad, int):
+        if not 1 <= blad <= len(names):
+            raise InputError(f"blad nummer {blad} finns inte; filen har {len(names)} blad: "
+                             + ", ".join(names), fil=path)
+        return names[blad - 1]
+    if blad not in names:
+        raise InputError("bladet finns inte; blad i filen: " + ", ".join(names), fil=path, plats=f"blad {blad}")
+    return blad
+
+
+def sheet_values(path: str | Path, blad: str | int | None = None) -> list[list[Varde]]:
+    """A sheet's cell values as read for tables (the first sheet by default), from the same
+    once-per-file reading as load_table and load_sheets; for recognizing a file's kind."""
+    return _read_xlsx(Path(path), blad)[1]
+
+
 def _read_xlsx(path: Path, blad: str | int | None
                ) -> tuple[str, list[list[Varde]], list[list[str | None]]]:
     """The sheet's name, its values, and each cell's number format."""
+    bok = _arbetsbok(path, blad)
+    name = _bladnamn(bok.namn, blad, path)
+    last = bok.blad[name]
+    if isinstance(last, InputError):
+        raise InputError(last.detalj, fil=last.fil, plats=last.plats)
+    grid, formats = last
+    return name, [list(r) for r in grid], [list(r) for r in formats]  # callers own their rows
+
+
+def _read_workbook(path: Path, onskat: str | int | None, bok: _Arbetsbok | None) -> _Arbetsbok:
+    """Open the workbook once (values and formulas) and read the wanted sheet, then the others
+    while they hold few cells together (_FORLADDA_CELLER, at most granser.ark_celler) and none
+    failed; a sheet left out is read when asked for. bok: what an earlier reading of the same
+    file version holds."""
     check_zip(path)
     g = aktiva()
     try:
@@ -338,45 +426,47 @@ def _read_xlsx(path: Path, blad: str | int | None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
     try:
-        names = wb.sheetnames
-        if blad is None:
-            name = names[0]
-        elif isinstance(blad, int):
-            if not 1 <= blad <= len(names):
-                raise InputError(f"blad nummer {blad} finns inte; filen har {len(names)} blad: "
-                                 + ", ".join(names), fil=path)
-            name = names[blad - 1]
-        else:
-            if blad not in names:
-                raise InputError("bladet finns inte; blad i filen: " + ", ".join(names), fil=path,
-                                 plats=f"blad {blad}")
-            name = blad
-        grid: list[list[Varde]] = []
-        formats: list[list[str | None]] = []
-        rows = wb[name].iter_rows()
-        frows = formulas[name].iter_rows(values_only=True)
-        cells = 0
-        for r, (row, frow) in enumerate(zip(rows, frows), start=1):
-            cells += len(row)
-            if r > g.ark_rader or cells > g.ark_celler:
-                raise InputError(
-                    f"bladet har fler än {g.ark_rader} rader eller {g.ark_celler} celler; gränsen skyddar "
-                    "mot för stora ark (granser.ark_rader, granser.ark_celler i profilen)",
-                    fil=path, plats=f"blad {name}, rad {r}")
-            values = []
-            for c, (cell, fvalue) in enumerate(zip(row, frow), start=1):
-                if cell.value is None and isinstance(fvalue, str) and fvalue.startswith("="):
-                    raise InputError(
-                        f"cellen har formeln {fvalue} men inget beräknat värde; öppna filen i "
-                        "Excel eller LibreOffice och spara den igen", fil=path,
-                        plats=f"blad {name}, cell {get_column_letter(c)}{r}")
-                values.append(_cell_value(cell.value))
-            grid.append(values)
-            formats.append([getattr(cell, "number_format", None) for cell in row])
-        return name, grid, formats
+        bok = bok or _Arbetsbok(list(wb.sheetnames))
+        forst = _bladnamn(bok.namn, onskat, path) if onskat is not None else bok.namn[0]
+        for name in [forst, *(n for n in bok.namn if n != forst)]:
+            if name in bok.blad:
+                continue
+            if name != forst and (bok.celler >= min(g.ark_celler, _FORLADDA_CELLER)
+                                  or any(isinstance(b, InputError) for b in bok.blad.values())):
+                break
+            try:
+                bok.blad[name] = _read_sheet(path, name, wb[name], formulas[name])
+            except InputError as exc:
+                bok.blad[name] = exc
+        return bok
     finally:
         wb.close()
         formulas.close()
+
+
+def _read_sheet(path: Path, name: str, ws: Any, fws: Any) -> Blad:
+    g = aktiva()
+    grid: list[list[Varde]] = []
+    formats: list[list[str | None]] = []
+    cells = 0
+    for r, (row, frow) in enumerate(zip(ws.iter_rows(), fws.iter_rows(values_only=True)), start=1):
+        cells += len(row)
+        if r > g.ark_rader or cells > g.ark_celler:
+            raise InputError(
+                f"bladet har fler än {g.ark_rader} rader eller {g.ark_celler} celler; gränsen skyddar "
+                "mot för stora ark (granser.ark_rader, granser.ark_celler i profilen)",
+                fil=path, plats=f"blad {name}, rad {r}")
+        values = []
+        for c, (cell, fvalue) in enumerate(zip(row, frow), start=1):
+            if cell.value is None and isinstance(fvalue, str) and fvalue.startswith("="):
+                raise InputError(
+                    f"cellen har formeln {fvalue} men inget beräknat värde; öppna filen i "
+                    "Excel eller LibreOffice och spara den igen", fil=path,
+                    plats=f"blad {name}, cell {kolumnbokstav(c)}{r}")
+            values.append(_cell_value(cell.value))
+        grid.append(values)
+        formats.append([getattr(cell, "number_format", None) for cell in row])
+    return grid, formats
 
 
 def _read_csv(path: Path) -> list[list[Varde]]:
@@ -417,7 +507,7 @@ def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int
     header_cells: list[Cell] = []
     for c in range(width):
         value = header_row[c] if c < len(header_row) else None
-        letter = get_column_letter(c + 1)
+        letter = kolumnbokstav(c + 1)
         header_cell = Cell(value, Cellplats(path, blad, f"{letter}{rubrikrad}"))
         header_cells.append(header_cell)
         name = header_cell.text.strip() or letter
@@ -435,7 +525,7 @@ def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int
         celler = {}
         for c, name in enumerate(headers):
             value = row[c] if c < len(row) else None
-            celler[name] = Cell(value, Cellplats(path, blad, f"{get_column_letter(c + 1)}{r + 1}", name),
+            celler[name] = Cell(value, Cellplats(path, blad, f"{kolumnbokstav(c + 1)}{r + 1}", name),
                                 row_formats[c] if c < len(row_formats) else None)
         rad = Rad(r + 1, celler, enhet, path, blad)
         if not rad.tom:
@@ -444,7 +534,7 @@ def _table(path: Path, blad: str | None, grid: list[list[Varde]], rubrikrad: int
     for r in range(rubrikrad - 1):
         for c, value in enumerate(grid[r]):
             if isinstance(value, str) and value.strip():
-                titlar.append((value.strip(), Cellplats(path, blad, f"{get_column_letter(c + 1)}{r + 1}").plats))
+                titlar.append((value.strip(), Cellplats(path, blad, f"{kolumnbokstav(c + 1)}{r + 1}").plats))
     return Tabell(path, blad, enhet, rubrikrad, headers, rader, header_cells, titlar)
 
 

@@ -73,8 +73,7 @@ def _cell_value(value: Any) -> Any:
 
 def read_workbook(path: str | Path) -> dict[str, Ark]:
     """All sheets of an .xlsx file (values, not formulas)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
+    from .excel import kolumnbokstav, load_workbook
 
     path = Path(path)
     if not path.is_file():
@@ -96,7 +95,7 @@ def read_workbook(path: str | Path) -> dict[str, Ark]:
                 if any(v is not None for v in values):
                     rows.append((i, values))
                     width = max(width, len(values))
-            sheets[ws.title] = Ark(path, ws.title, rows, [get_column_letter(c + 1) for c in range(max(width, 1))])
+            sheets[ws.title] = Ark(path, ws.title, rows, [kolumnbokstav(c + 1) for c in range(max(width, 1))])
     finally:
         wb.close()
     return sheets

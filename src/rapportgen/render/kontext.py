@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import Profil
 
 
-class PersonKontext(BaseModel):
+class Kontextmodell(BaseModel):
+    """Base of what templates see: built (pydantic's schema) on first use, so commands that only
+    load and check documents do not pay for every document type's template context."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class PersonKontext(Kontextmodell):
     namn: str = Field(description="Namn")
     titel: Optional[str] = Field(None, description="Titel")
     telefon: Optional[str] = Field(None, description="Telefon")
     epost: Optional[str] = Field(None, description="E-post")
 
 
-class ProfilKontext(BaseModel):
+class ProfilKontext(Kontextmodell):
     kommun: str = Field(description="Kommunens namn")
     forvaltning: str = Field(description="Förvaltningens namn")
     ort: Optional[str] = Field(None, description="Ort")
@@ -40,4 +47,27 @@ def _plain(value: Any) -> Any:
         return kontext_dict(value)
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    return value
+
+
+class Subdoc:
+    """The type of a context field holding body text rendered into the template (a docxtpl Subdoc).
+
+    Declaring the fields with this type, not docxtpl's, keeps docxtpl out of every command that
+    only loads or checks documents; a value is checked to be a docxtpl Subdoc when a context is
+    built, which happens only while rendering. `mallar variabler` knows it by its name.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, _source: Any, _handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(_ar_subdoc)
+
+
+def _ar_subdoc(value: Any) -> Any:
+    from docxtpl.subdoc import Subdoc as DocxtplSubdoc
+
+    if not isinstance(value, DocxtplSubdoc):
+        raise ValueError(f"väntade brödtext (docxtpl Subdoc), fick {type(value).__name__}")
     return value
