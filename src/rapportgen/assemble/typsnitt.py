@@ -117,13 +117,10 @@ def _candidates(pdf: pikepdf.Pdf) -> dict[str, list[Dictionary]]:
 
 
 @lru_cache(maxsize=16)
-def _full_font(path: Path, _size: int, _mtime: int):
+def _full_font(path: Path, size: int, mtime: int):
     """A system font's units, revision, glyph finder and advance widths (read once per process)."""
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(path)
-    hmtx = {g: font["hmtx"][g][0] for g in font.getGlyphOrder()}
-    return font["head"].unitsPerEm, font["head"].fontRevision, _glyph_finder(font), hmtx
+    upm, rev, cmap, ligatures, hmtx = _font_metrics(path, size, mtime)
+    return upm, rev, _glyph_finder(cmap, ligatures), hmtx
 
 
 def _full(path: Path):
@@ -131,9 +128,45 @@ def _full(path: Path):
     return _full_font(path, st.st_size, st.st_mtime_ns)
 
 
-def _glyph_finder(font):
-    """text -> glyph name in the full font: a character by its cmap, a ligature ('fi', 'tt') by GSUB."""
-    best = font.getBestCmap() or {}
+METRICS_VERSION = "1"  # bump when _read_metrics gives other data
+
+
+def _font_metrics(path: Path, size: int, mtime: int):
+    """_read_metrics, kept in the PDF cache (typsnitt/) by the font file's path, size and time:
+    parsing a full font with fontTools costs more than the rest of joining a package's fonts. An
+    entry is checked by its own digest; a broken one is read again from the font."""
+    import json
+
+    from ..convert.cache import TYPSNITT, cache_dir
+    from ..fileio import write_bytes_atomic
+
+    key = hashlib.sha256(f"{METRICS_VERSION}\0{path.resolve()}\0{size}\0{mtime}".encode()).hexdigest()
+    entry = cache_dir() / TYPSNITT / f"{key}.json"
+    try:
+        data = entry.read_bytes()
+        if len(data) > 32 and hashlib.sha256(data[32:]).digest() == data[:32]:
+            m = json.loads(data[32:])
+            return (m["upm"], m["rev"], {int(k): v for k, v in m["cmap"].items()},
+                    {tuple(x[:-1]): x[-1] for x in m["lig"]}, m["hmtx"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        pass
+    upm, rev, cmap, ligatures, hmtx = _read_metrics(path)
+    text = json.dumps({"upm": upm, "rev": rev, "cmap": cmap, "lig": [[*k, v] for k, v in ligatures.items()],
+                       "hmtx": hmtx}).encode()
+    try:
+        write_bytes_atomic(entry, hashlib.sha256(text).digest() + text)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return upm, rev, cmap, ligatures, hmtx
+
+
+def _read_metrics(path: Path):
+    """units per em, revision, cmap (code point -> glyph), ligatures (glyphs -> glyph), advance widths."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path)
+    hmtx = {g: font["hmtx"][g][0] for g in font.getGlyphOrder()}
+    best = dict(font.getBestCmap() or {})
     ligatures: dict[tuple, str] = {}
     if "GSUB" in font:
         for lookup in font["GSUB"].table.LookupList.Lookup:
@@ -144,6 +177,11 @@ def _glyph_finder(font):
                     for first, ligs in st.ligatures.items():
                         for lig in ligs:
                             ligatures.setdefault((first, *lig.Component), lig.LigGlyph)
+    return font["head"].unitsPerEm, float(font["head"].fontRevision), best, ligatures, hmtx
+
+
+def _glyph_finder(best: dict[int, str], ligatures: dict[tuple, str]):
+    """text -> glyph name in the full font: a character by its cmap, a ligature ('fi', 'tt') by GSUB."""
 
     def find(text: str) -> str | None:
         if len(text) == 1:
