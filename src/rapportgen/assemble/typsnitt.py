@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Operator, String
+from pikepdf import Array, Dictionary, Name, String
 
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 MAX_FONT_FILES = 5000
@@ -280,35 +280,38 @@ def _recode(ops, resources, mapping: dict[tuple, dict[int, int]], seen: set, for
         except KeyError:
             raise _Skip from None
 
-    for operands, operator in ops:
-        op = str(operator)
+    # The instructions are kept as parsed and only the re-encoded ones replaced: unpacking every
+    # instruction into Python tuples costs several times more than the rest of the work.
+    for ins in ops:
+        op = str(ins.operator)
         if op == "q":
             stack.append((current, font_set))
         elif op == "Q" and stack:
             current, font_set = stack.pop()
-        elif op == "Tf" and operands:
-            f = fonts.get(str(operands[0])) if isinstance(fonts, Dictionary) else None
+        elif op == "Tf" and len(ins.operands):
+            f = fonts.get(str(ins.operands[0])) if isinstance(fonts, Dictionary) else None
             current = mapping.get(f.objgen) if f is not None and f.is_indirect else None
             font_set = True
         elif op in TEXT_OPS:
             if not font_set:
                 raise _Skip  # text in a form drawn with the caller's font
             if current is not None:
-                operands = list(operands)
+                operands = list(ins.operands)
                 if op == "TJ":
                     operands[0] = Array([recode_string(x) if isinstance(x, String) else x for x in operands[0]])
                 else:
                     operands[-1] = recode_string(operands[-1])
+                ins = pikepdf.ContentStreamInstruction(operands, ins.operator)
                 changed = True
-        elif op == "Do" and operands and isinstance(xobjects, Dictionary):
-            xo = xobjects.get(str(operands[0]))
+        elif op == "Do" and len(ins.operands) and isinstance(xobjects, Dictionary):
+            xo = xobjects.get(str(ins.operands[0]))
             if xo is not None and xo.get("/Subtype") == Name.Form and xo.objgen not in seen:
                 seen.add(xo.objgen)
                 sub_ops, sub_changed = _recode(pikepdf.parse_content_stream(xo), xo.get("/Resources", resources),
                                                mapping, seen, forms_changed)
                 if sub_changed:
                     forms_changed.append((xo, sub_ops))
-        out.append((operands, operator) if not isinstance(operator, str) else (operands, Operator(operator)))
+        out.append(ins)
     return out, changed
 
 
