@@ -68,9 +68,10 @@ def _content_problems(ops, resources, pno: int, valid_mcids: set[int], used: set
     stack: list[str] = []  # 'tag' (MCID), 'artifact', or 'other'
     ok = lambda: in_marked or any(x in ("tag", "artifact") for x in stack)  # noqa: E731
     xobjects = resources.get("/XObject", Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
-    for operands, operator in ops:
-        op = str(operator)
+    for ins in ops:
+        op = str(ins.operator)  # operands only read where needed: unpacking each one costs more
         if op in ("BDC", "BMC"):
+            operands = ins.operands
             tag = str(operands[0]) if operands else ""
             if tag == "/Artifact":
                 stack.append("artifact")
@@ -92,8 +93,8 @@ def _content_problems(ops, resources, pno: int, valid_mcids: set[int], used: set
         elif op == "EMC":
             if stack:
                 stack.pop()
-        elif op == "Do" and operands:
-            xo = xobjects.get(str(operands[0])) if isinstance(xobjects, Dictionary) else None
+        elif op == "Do" and len(ins.operands):
+            xo = xobjects.get(str(ins.operands[0])) if isinstance(xobjects, Dictionary) else None
             if xo is None:
                 continue
             if xo.get("/Subtype") == Name.Form:
