@@ -349,6 +349,7 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
             continue
         upm, rev, find, hmtx = _full(system[family])
         chars: list[str] = []
+        index: dict[str, int] = {}  # character -> its new code
         mapping: dict[tuple, dict[int, int]] = {}
         joined = []
         for f in fonts:
@@ -375,11 +376,12 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
             if not ok:
                 continue
             for code in range(first, first + len(widths)):
-                if code in codes and codes[code] not in chars:
+                if code in codes and codes[code] not in index:
                     chars.append(codes[code])
+                    index[codes[code]] = len(chars)
             joined.append(f)
             # New codes: 0 is .notdef, character i of chars is code i + 1.
-            mapping[f.objgen] = {c: (chars.index(codes[c]) + 1 if c in codes else 0)
+            mapping[f.objgen] = {c: (index[codes[c]] if c in codes else 0)
                                  for c in range(first, first + len(widths))}
         if len(joined) >= 2 and len(chars) <= 255:
             plan[family] = (joined, chars, mapping)
