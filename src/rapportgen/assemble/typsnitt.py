@@ -263,11 +263,24 @@ def _cmap_stream(chars: list[str]) -> bytes:
     return "\n".join(lines).encode("ascii")
 
 
-def _recode(ops, resources, mapping: dict[tuple, dict[int, int]], seen: set, forms_changed: list) -> tuple[list, bool]:
-    """Content stream operations with the strings of the joined fonts re-encoded."""
+def _translation(codes: dict[int, int]) -> tuple[bytes, bytes]:
+    """A font's old -> new codes as a bytes.translate table, and the old codes it knows."""
+    table = bytearray(range(256))
+    known = bytearray()
+    for old, new in codes.items():
+        if 0 <= old < 256:
+            table[old] = new
+            known.append(old)
+    return bytes(table), bytes(known)
+
+
+def _recode(ops, resources, mapping: dict[tuple, tuple[bytes, bytes]], seen: set,
+            forms_changed: list) -> tuple[list, bool]:
+    """Content stream operations with the strings of the joined fonts re-encoded (mapping: font
+    object -> _translation of its codes)."""
     fonts = resources.get("/Font", Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
     xobjects = resources.get("/XObject", Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
-    current: dict[int, int] | None = None
+    current: tuple[bytes, bytes] | None = None
     font_set = False
     stack: list[tuple] = []
     changed = False
@@ -275,10 +288,10 @@ def _recode(ops, resources, mapping: dict[tuple, dict[int, int]], seen: set, for
 
     def recode_string(s):
         data = bytes(s)
-        try:
-            return String(bytes(current[b] for b in data))
-        except KeyError:
-            raise _Skip from None
+        table, known = current
+        if data.translate(None, known):
+            raise _Skip  # a code the font's ToUnicode map does not name
+        return String(data.translate(table))
 
     # The instructions are kept as parsed and only the re-encoded ones replaced: unpacking every
     # instruction into Python tuples costs several times more than the rest of the work.
@@ -389,7 +402,7 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
         return 0
 
     # Re-encode every page's text first; only when all of it works are the fonts replaced.
-    mapping = {k: v for _j, _c, m in plan.values() for k, v in m.items()}
+    mapping = {k: _translation(v) for _j, _c, m in plan.values() for k, v in m.items()}
     rewrites = []
     forms: list = []
     try:
