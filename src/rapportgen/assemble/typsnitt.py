@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Operator, String
+from pikepdf import Array, Dictionary, Name, String
 
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 MAX_FONT_FILES = 5000
@@ -117,13 +117,10 @@ def _candidates(pdf: pikepdf.Pdf) -> dict[str, list[Dictionary]]:
 
 
 @lru_cache(maxsize=16)
-def _full_font(path: Path, _size: int, _mtime: int):
+def _full_font(path: Path, size: int, mtime: int):
     """A system font's units, revision, glyph finder and advance widths (read once per process)."""
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(path)
-    hmtx = {g: font["hmtx"][g][0] for g in font.getGlyphOrder()}
-    return font["head"].unitsPerEm, font["head"].fontRevision, _glyph_finder(font), hmtx
+    upm, rev, cmap, ligatures, hmtx = _font_metrics(path, size, mtime)
+    return upm, rev, _glyph_finder(cmap, ligatures), hmtx
 
 
 def _full(path: Path):
@@ -131,9 +128,45 @@ def _full(path: Path):
     return _full_font(path, st.st_size, st.st_mtime_ns)
 
 
-def _glyph_finder(font):
-    """text -> glyph name in the full font: a character by its cmap, a ligature ('fi', 'tt') by GSUB."""
-    best = font.getBestCmap() or {}
+METRICS_VERSION = "1"  # bump when _read_metrics gives other data
+
+
+def _font_metrics(path: Path, size: int, mtime: int):
+    """_read_metrics, kept in the PDF cache (typsnitt/) by the font file's path, size and time:
+    parsing a full font with fontTools costs more than the rest of joining a package's fonts. An
+    entry is checked by its own digest; a broken one is read again from the font."""
+    import json
+
+    from ..convert.cache import TYPSNITT, cache_dir
+    from ..fileio import write_bytes_atomic
+
+    key = hashlib.sha256(f"{METRICS_VERSION}\0{path.resolve()}\0{size}\0{mtime}".encode()).hexdigest()
+    entry = cache_dir() / TYPSNITT / f"{key}.json"
+    try:
+        data = entry.read_bytes()
+        if len(data) > 32 and hashlib.sha256(data[32:]).digest() == data[:32]:
+            m = json.loads(data[32:])
+            return (m["upm"], m["rev"], {int(k): v for k, v in m["cmap"].items()},
+                    {tuple(x[:-1]): x[-1] for x in m["lig"]}, m["hmtx"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        pass
+    upm, rev, cmap, ligatures, hmtx = _read_metrics(path)
+    text = json.dumps({"upm": upm, "rev": rev, "cmap": cmap, "lig": [[*k, v] for k, v in ligatures.items()],
+                       "hmtx": hmtx}).encode()
+    try:
+        write_bytes_atomic(entry, hashlib.sha256(text).digest() + text)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return upm, rev, cmap, ligatures, hmtx
+
+
+def _read_metrics(path: Path):
+    """units per em, revision, cmap (code point -> glyph), ligatures (glyphs -> glyph), advance widths."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path)
+    hmtx = {g: font["hmtx"][g][0] for g in font.getGlyphOrder()}
+    best = dict(font.getBestCmap() or {})
     ligatures: dict[tuple, str] = {}
     if "GSUB" in font:
         for lookup in font["GSUB"].table.LookupList.Lookup:
@@ -144,6 +177,11 @@ def _glyph_finder(font):
                     for first, ligs in st.ligatures.items():
                         for lig in ligs:
                             ligatures.setdefault((first, *lig.Component), lig.LigGlyph)
+    return font["head"].unitsPerEm, float(font["head"].fontRevision), best, ligatures, hmtx
+
+
+def _glyph_finder(best: dict[int, str], ligatures: dict[tuple, str]):
+    """text -> glyph name in the full font: a character by its cmap, a ligature ('fi', 'tt') by GSUB."""
 
     def find(text: str) -> str | None:
         if len(text) == 1:
@@ -225,11 +263,24 @@ def _cmap_stream(chars: list[str]) -> bytes:
     return "\n".join(lines).encode("ascii")
 
 
-def _recode(ops, resources, mapping: dict[tuple, dict[int, int]], seen: set, forms_changed: list) -> tuple[list, bool]:
-    """Content stream operations with the strings of the joined fonts re-encoded."""
+def _translation(codes: dict[int, int]) -> tuple[bytes, bytes]:
+    """A font's old -> new codes as a bytes.translate table, and the old codes it knows."""
+    table = bytearray(range(256))
+    known = bytearray()
+    for old, new in codes.items():
+        if 0 <= old < 256:
+            table[old] = new
+            known.append(old)
+    return bytes(table), bytes(known)
+
+
+def _recode(ops, resources, mapping: dict[tuple, tuple[bytes, bytes]], seen: set,
+            forms_changed: list) -> tuple[list, bool]:
+    """Content stream operations with the strings of the joined fonts re-encoded (mapping: font
+    object -> _translation of its codes)."""
     fonts = resources.get("/Font", Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
     xobjects = resources.get("/XObject", Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
-    current: dict[int, int] | None = None
+    current: tuple[bytes, bytes] | None = None
     font_set = False
     stack: list[tuple] = []
     changed = False
@@ -237,40 +288,43 @@ def _recode(ops, resources, mapping: dict[tuple, dict[int, int]], seen: set, for
 
     def recode_string(s):
         data = bytes(s)
-        try:
-            return String(bytes(current[b] for b in data))
-        except KeyError:
-            raise _Skip from None
+        table, known = current
+        if data.translate(None, known):
+            raise _Skip  # a code the font's ToUnicode map does not name
+        return String(data.translate(table))
 
-    for operands, operator in ops:
-        op = str(operator)
+    # The instructions are kept as parsed and only the re-encoded ones replaced: unpacking every
+    # instruction into Python tuples costs several times more than the rest of the work.
+    for ins in ops:
+        op = str(ins.operator)
         if op == "q":
             stack.append((current, font_set))
         elif op == "Q" and stack:
             current, font_set = stack.pop()
-        elif op == "Tf" and operands:
-            f = fonts.get(str(operands[0])) if isinstance(fonts, Dictionary) else None
+        elif op == "Tf" and len(ins.operands):
+            f = fonts.get(str(ins.operands[0])) if isinstance(fonts, Dictionary) else None
             current = mapping.get(f.objgen) if f is not None and f.is_indirect else None
             font_set = True
         elif op in TEXT_OPS:
             if not font_set:
                 raise _Skip  # text in a form drawn with the caller's font
             if current is not None:
-                operands = list(operands)
+                operands = list(ins.operands)
                 if op == "TJ":
                     operands[0] = Array([recode_string(x) if isinstance(x, String) else x for x in operands[0]])
                 else:
                     operands[-1] = recode_string(operands[-1])
+                ins = pikepdf.ContentStreamInstruction(operands, ins.operator)
                 changed = True
-        elif op == "Do" and operands and isinstance(xobjects, Dictionary):
-            xo = xobjects.get(str(operands[0]))
+        elif op == "Do" and len(ins.operands) and isinstance(xobjects, Dictionary):
+            xo = xobjects.get(str(ins.operands[0]))
             if xo is not None and xo.get("/Subtype") == Name.Form and xo.objgen not in seen:
                 seen.add(xo.objgen)
                 sub_ops, sub_changed = _recode(pikepdf.parse_content_stream(xo), xo.get("/Resources", resources),
                                                mapping, seen, forms_changed)
                 if sub_changed:
                     forms_changed.append((xo, sub_ops))
-        out.append((operands, operator) if not isinstance(operator, str) else (operands, Operator(operator)))
+        out.append(ins)
     return out, changed
 
 
@@ -308,6 +362,7 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
             continue
         upm, rev, find, hmtx = _full(system[family])
         chars: list[str] = []
+        index: dict[str, int] = {}  # character -> its new code
         mapping: dict[tuple, dict[int, int]] = {}
         joined = []
         for f in fonts:
@@ -334,11 +389,12 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
             if not ok:
                 continue
             for code in range(first, first + len(widths)):
-                if code in codes and codes[code] not in chars:
+                if code in codes and codes[code] not in index:
                     chars.append(codes[code])
+                    index[codes[code]] = len(chars)
             joined.append(f)
             # New codes: 0 is .notdef, character i of chars is code i + 1.
-            mapping[f.objgen] = {c: (chars.index(codes[c]) + 1 if c in codes else 0)
+            mapping[f.objgen] = {c: (index[codes[c]] if c in codes else 0)
                                  for c in range(first, first + len(widths))}
         if len(joined) >= 2 and len(chars) <= 255:
             plan[family] = (joined, chars, mapping)
@@ -346,7 +402,7 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
         return 0
 
     # Re-encode every page's text first; only when all of it works are the fonts replaced.
-    mapping = {k: v for _j, _c, m in plan.values() for k, v in m.items()}
+    mapping = {k: _translation(v) for _j, _c, m in plan.values() for k, v in m.items()}
     rewrites = []
     forms: list = []
     try:
