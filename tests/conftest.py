@@ -4,7 +4,9 @@ and one LibreOffice pool for the whole suite."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -17,7 +19,13 @@ SHARED = ROOT.parent / "shared"
 
 # Every process this test run starts (LibreOffice included) inherits this mark, so a test can
 # tell its own processes from those of other runs on the same machine (test_convert.ours()).
-TESTKORNING = os.environ.setdefault("RAPPORTGEN_TESTKORNING", uuid.uuid4().hex)
+# Under pytest-xdist each worker adds its name: a worker that counts its LibreOffice processes
+# must not see the other workers' pools.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_mark = os.environ.get("RAPPORTGEN_TESTKORNING") or uuid.uuid4().hex
+if XDIST_WORKER and not _mark.endswith(f"-{XDIST_WORKER}"):
+    _mark = f"{_mark}-{XDIST_WORKER}"
+TESTKORNING = os.environ["RAPPORTGEN_TESTKORNING"] = _mark
 
 
 def pdf_text(path: Path, layout: bool = False) -> str:
@@ -29,6 +37,16 @@ def pdf_text(path: Path, layout: bool = False) -> str:
 def squash(text: str) -> str:
     """Collapse all whitespace (incl. NBSP) to single spaces, for order/phrase checks."""
     return " ".join(text.replace("\u00a0", " ").split())
+
+
+@pytest.fixture
+def kort_tmp():
+    """A private, short temp folder right under the system's, for a child's TMPDIR: LibreOffice's
+    Unix socket lives in there, and a socket path may be at most 107 bytes, which pytest's own
+    temp folders (deeper under pytest-xdist, with popen-gwN/) can exceed."""
+    folder = Path(tempfile.mkdtemp(prefix="rgt-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -66,7 +84,9 @@ class DeladPool:
         if self._pool is None:
             from rapportgen.convert import pool as pool_mod
 
-            self._pool = pool_mod.Pool()
+            # The machine's cores are shared by the xdist workers: each worker's pool gets its part.
+            workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+            self._pool = pool_mod.Pool(arbetare=max(1, (os.cpu_count() or 1) // workers))
         return self._pool
 
     def stang(self) -> None:
