@@ -115,15 +115,8 @@ class _Lan:
         pass
 
 
-@pytest.fixture(autouse=True)
-def en_pool_for_sviten(request, monkeypatch, delad_pool):
-    """Every conversion session in the suite borrows the one session-scoped pool, so LibreOffice
-    starts once per run instead of once per build. Sessions keep their own settings and cache
-    (entering one convert.session() for the whole suite would force one profile and one cache on
-    every test). test_convert.py tests the pool itself, with its own pools, and is left alone."""
-    if request.module.__name__.rpartition(".")[2] == "test_convert":
-        yield
-        return
+def _lana_poolen(mp: pytest.MonkeyPatch, delad_pool: DeladPool) -> None:
+    """Make every local conversion session borrow the suite's pool (until mp is undone)."""
     import rapportgen.convert as convert
 
     real = convert.Pool
@@ -135,5 +128,77 @@ def en_pool_for_sviten(request, monkeypatch, delad_pool):
             return real(arbetare, servrar, bara_fjarr, delade=delade, **kwargs)
         return _Lan(delad_pool)
 
-    monkeypatch.setattr(convert, "Pool", pool)
+    mp.setattr(convert, "Pool", pool)
+
+
+@pytest.fixture(autouse=True)
+def en_pool_for_sviten(request, monkeypatch, delad_pool):
+    """Every conversion session in the suite borrows the one session-scoped pool, so LibreOffice
+    starts once per run instead of once per build. Sessions keep their own settings and cache
+    (entering one convert.session() for the whole suite would force one profile and one cache on
+    every test). test_convert.py tests the pool itself, with its own pools, and is left alone."""
+    if request.module.__name__.rpartition(".")[2] == "test_convert":
+        yield
+        return
+    _lana_poolen(monkeypatch, delad_pool)
     yield
+
+
+# --- one build of the example meeting for the test files that only read it ---------------------
+
+
+@pytest.fixture(scope="session")
+def exempelhandling(tmp_path_factory, delad_pool):
+    """The example meeting (sammantrade-2023-09-19) built once with the example profile, by
+    assemble.build_handling, with a PDF cache of its own. The tests that use it only read the
+    result; under pytest-xdist their files run on one worker (SAMMA_ARBETARE), so it is built once."""
+    from rapportgen.assemble import build_handling
+    from rapportgen.config import load_profile
+
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("exempel-cache")))
+        _lana_poolen(mp, delad_pool)
+        return build_handling(EXAMPLES / "sammantrade-2023-09-19" / "sammantrade.yaml",
+                              tmp_path_factory.mktemp("exempelhandling"), load_profile(EXAMPLES / "rapportgen.yaml"))
+    finally:
+        mp.undo()
+
+
+# --- pytest-xdist: which test files go together, and which start first --------------------------
+
+# Test files that share a session fixture form one unit of work, so it is made once.
+SAMMA_ARBETARE = {f"tests/{name}.py": "exempelhandling"
+                  for name in ("test_handling_example", "test_taggat", "test_rapporter")}
+# The slowest units (by --durations on two cores) start first, so that no worker is left with a long
+# file at the end while the other is idle. Only the order changes; every test still runs.
+TUNGA = ["exempelhandling", "tests/test_convert.py", "tests/test_paket.py", "tests/test_sakerhet_granser.py",
+         "tests/test_sakerhet_stadning.py", "tests/web/test_webb_webblasare.py", "tests/test_samma_tal.py",
+         "tests/test_sakerhet_batch.py", "tests/test_rapporter_indata.py", "tests/web/test_webb_sakerhet.py"]
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` (make test): one test file is one unit of work, so its module fixtures
+    (builds, PDF cache) are made on one worker only; SAMMA_ARBETARE joins files, TUNGA go first."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    config.option.loadscopereorder = False  # TUNGA decides the order, not the number of tests
+    from xdist.scheduler import LoadFileScheduling
+
+    class Schemalaggning(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            fil = super()._split_scope(nodeid)
+            return SAMMA_ARBETARE.get(fil, fil)
+
+        def _assign_work_unit(self, node) -> None:
+            # Before the first unit is handed out: the units in TUNGA to the front of the queue
+            # (a stable sort; the queue holds node ids, the workers' collections are untouched).
+            if not getattr(self, "_ordnad", False):
+                self._ordnad = True
+                order = {name: i for i, name in enumerate(TUNGA)}
+                units = sorted(self.workqueue.items(), key=lambda unit: order.get(unit[0], len(TUNGA)))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+            super()._assign_work_unit(node)
+
+    return Schemalaggning(config, log)
