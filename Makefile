@@ -65,8 +65,11 @@ demo-norrvik: venv
 	cd examples/norrvik && ../../$(RG) check verksamhetsplan
 	cd examples/norrvik && ../../$(RG) verksamhetsplan verksamhetsplan -o ../../outputs/norrvik/verksamhetsplan
 
+# One pytest worker per core (pytest-xdist). A test file is one unit of work, so its module
+# fixtures (builds, PDF cache) are made once; tests/conftest.py joins the files that read one
+# build of the example package and starts the slowest first. Each worker has its own LibreOffice pool.
 test: venv
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) outputs/*/ .pytest_cache

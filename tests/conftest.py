@@ -4,7 +4,9 @@ and one LibreOffice pool for the whole suite."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -17,7 +19,13 @@ SHARED = ROOT.parent / "shared"
 
 # Every process this test run starts (LibreOffice included) inherits this mark, so a test can
 # tell its own processes from those of other runs on the same machine (test_convert.ours()).
-TESTKORNING = os.environ.setdefault("RAPPORTGEN_TESTKORNING", uuid.uuid4().hex)
+# Under pytest-xdist each worker adds its name: a worker that counts its LibreOffice processes
+# must not see the other workers' pools.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_mark = os.environ.get("RAPPORTGEN_TESTKORNING") or uuid.uuid4().hex
+if XDIST_WORKER and not _mark.endswith(f"-{XDIST_WORKER}"):
+    _mark = f"{_mark}-{XDIST_WORKER}"
+TESTKORNING = os.environ["RAPPORTGEN_TESTKORNING"] = _mark
 
 
 def pdf_text(path: Path, layout: bool = False) -> str:
@@ -29,6 +37,16 @@ def pdf_text(path: Path, layout: bool = False) -> str:
 def squash(text: str) -> str:
     """Collapse all whitespace (incl. NBSP) to single spaces, for order/phrase checks."""
     return " ".join(text.replace("\u00a0", " ").split())
+
+
+@pytest.fixture
+def kort_tmp():
+    """A private, short temp folder right under the system's, for a child's TMPDIR: LibreOffice's
+    Unix socket lives in there, and a socket path may be at most 107 bytes, which pytest's own
+    temp folders (deeper under pytest-xdist, with popen-gwN/) can exceed."""
+    folder = Path(tempfile.mkdtemp(prefix="rgt-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -66,7 +84,9 @@ class DeladPool:
         if self._pool is None:
             from rapportgen.convert import pool as pool_mod
 
-            self._pool = pool_mod.Pool()
+            # The machine's cores are shared by the xdist workers: each worker's pool gets its part.
+            workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+            self._pool = pool_mod.Pool(arbetare=max(1, (os.cpu_count() or 1) // workers))
         return self._pool
 
     def stang(self) -> None:
@@ -95,15 +115,8 @@ class _Lan:
         pass
 
 
-@pytest.fixture(autouse=True)
-def en_pool_for_sviten(request, monkeypatch, delad_pool):
-    """Every conversion session in the suite borrows the one session-scoped pool, so LibreOffice
-    starts once per run instead of once per build. Sessions keep their own settings and cache
-    (entering one convert.session() for the whole suite would force one profile and one cache on
-    every test). test_convert.py tests the pool itself, with its own pools, and is left alone."""
-    if request.module.__name__.rpartition(".")[2] == "test_convert":
-        yield
-        return
+def _lana_poolen(mp: pytest.MonkeyPatch, delad_pool: DeladPool) -> None:
+    """Make every local conversion session borrow the suite's pool (until mp is undone)."""
     import rapportgen.convert as convert
 
     real = convert.Pool
@@ -115,5 +128,77 @@ def en_pool_for_sviten(request, monkeypatch, delad_pool):
             return real(arbetare, servrar, bara_fjarr, delade=delade, **kwargs)
         return _Lan(delad_pool)
 
-    monkeypatch.setattr(convert, "Pool", pool)
+    mp.setattr(convert, "Pool", pool)
+
+
+@pytest.fixture(autouse=True)
+def en_pool_for_sviten(request, monkeypatch, delad_pool):
+    """Every conversion session in the suite borrows the one session-scoped pool, so LibreOffice
+    starts once per run instead of once per build. Sessions keep their own settings and cache
+    (entering one convert.session() for the whole suite would force one profile and one cache on
+    every test). test_convert.py tests the pool itself, with its own pools, and is left alone."""
+    if request.module.__name__.rpartition(".")[2] == "test_convert":
+        yield
+        return
+    _lana_poolen(monkeypatch, delad_pool)
     yield
+
+
+# --- one build of the example meeting for the test files that only read it ---------------------
+
+
+@pytest.fixture(scope="session")
+def exempelhandling(tmp_path_factory, delad_pool):
+    """The example meeting (sammantrade-2023-09-19) built once with the example profile, by
+    assemble.build_handling, with a PDF cache of its own. The tests that use it only read the
+    result; under pytest-xdist their files run on one worker (SAMMA_ARBETARE), so it is built once."""
+    from rapportgen.assemble import build_handling
+    from rapportgen.config import load_profile
+
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("exempel-cache")))
+        _lana_poolen(mp, delad_pool)
+        return build_handling(EXAMPLES / "sammantrade-2023-09-19" / "sammantrade.yaml",
+                              tmp_path_factory.mktemp("exempelhandling"), load_profile(EXAMPLES / "rapportgen.yaml"))
+    finally:
+        mp.undo()
+
+
+# --- pytest-xdist: which test files go together, and which start first --------------------------
+
+# Test files that share a session fixture form one unit of work, so it is made once.
+SAMMA_ARBETARE = {f"tests/{name}.py": "exempelhandling"
+                  for name in ("test_handling_example", "test_taggat", "test_rapporter")}
+# The slowest units (by --durations on two cores) start first, so that no worker is left with a long
+# file at the end while the other is idle. Only the order changes; every test still runs.
+TUNGA = ["exempelhandling", "tests/test_convert.py", "tests/test_paket.py", "tests/test_sakerhet_granser.py",
+         "tests/test_sakerhet_stadning.py", "tests/web/test_webb_webblasare.py", "tests/test_samma_tal.py",
+         "tests/test_sakerhet_batch.py", "tests/test_rapporter_indata.py", "tests/web/test_webb_sakerhet.py"]
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` (make test): one test file is one unit of work, so its module fixtures
+    (builds, PDF cache) are made on one worker only; SAMMA_ARBETARE joins files, TUNGA go first."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    config.option.loadscopereorder = False  # TUNGA decides the order, not the number of tests
+    from xdist.scheduler import LoadFileScheduling
+
+    class Schemalaggning(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            fil = super()._split_scope(nodeid)
+            return SAMMA_ARBETARE.get(fil, fil)
+
+        def _assign_work_unit(self, node) -> None:
+            # Before the first unit is handed out: the units in TUNGA to the front of the queue
+            # (a stable sort; the queue holds node ids, the workers' collections are untouched).
+            if not getattr(self, "_ordnad", False):
+                self._ordnad = True
+                order = {name: i for i, name in enumerate(TUNGA)}
+                units = sorted(self.workqueue.items(), key=lambda unit: order.get(unit[0], len(TUNGA)))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+            super()._assign_work_unit(node)
+
+    return Schemalaggning(config, log)

@@ -99,10 +99,17 @@ def wait_for_phase(fas: str, before: set[int], tmp: Path) -> None:
     while time.monotonic() < deadline:
         if fas == "start" and [p for p, _c in ours() if p not in before]:
             return
-        if fas == "konvertering" and any(tmp.glob("rapportgen-konv-*/*/*.pdf")):
+        if fas == "konvertering" and _pdf_written(tmp):
             return
         time.sleep(0.02)
     raise AssertionError(f"fasen '{fas}' nåddes aldrig")
+
+
+def _pdf_written(tmp: Path) -> bool:
+    try:
+        return any(tmp.glob("rapportgen-konv-*/*/*.pdf"))
+    except FileNotFoundError:  # a job folder went away while the glob listed it: look again
+        return False
 
 
 def wait_until_none_left(timeout: float = 15.0) -> list[tuple[int, str]]:
@@ -367,11 +374,10 @@ def test_cli_arbetare_option(tmp_path, runner, profil_file):
 
 
 @pytest.mark.parametrize("fas", ["start", "konvertering"], ids=["under-start", "under-konvertering"])
-def test_ctrl_c_leaves_no_soffice(tmp_path, fas):
+def test_ctrl_c_leaves_no_soffice(tmp_path, kort_tmp, fas):
     make_docs(tmp_path / "in", 200)
     before = {pid for pid, _cmd in ours()}
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    tmp = kort_tmp
     mark = str(tmp)  # this test's instances live here
     script = textwrap.dedent(f"""
         import sys
@@ -397,15 +403,14 @@ def test_ctrl_c_leaves_no_soffice(tmp_path, fas):
     assert [p for p, _c in ours(mark) if p not in before] == []
 
 
-def test_ctrl_c_in_the_cli_exits_130(tmp_path):
+def test_ctrl_c_in_the_cli_exits_130(tmp_path, kort_tmp):
     """The console command says 'Avbrutet.' and ends with the shell's interrupt code."""
     from .conftest import EXAMPLES
 
     src = (EXAMPLES / "tjansteskrivelser" / "05-familjehemsorganisation.md").read_text(encoding="utf-8")
     for i in range(40):
         (tmp_path / f"d{i:02d}.md").write_text(src, encoding="utf-8")
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    tmp = kort_tmp
     before = {pid for pid, _cmd in ours(str(tmp))}
     env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "TMPDIR": str(tmp)}
     proc = subprocess.Popen(
@@ -427,11 +432,10 @@ def test_ctrl_c_in_the_cli_exits_130(tmp_path):
 
 
 @pytest.mark.parametrize("fas", ["start", "konvertering"], ids=["under-start", "under-konvertering"])
-def test_killed_owner_leaves_no_soffice(tmp_path, fas):
+def test_killed_owner_leaves_no_soffice(tmp_path, kort_tmp, fas):
     """SIGKILL gives the owner no chance to clean up: the instances notice and take LibreOffice down."""
     make_docs(tmp_path / "in", 200)
-    tmp = tmp_path / "tmp"  # the child's temp folder: what a SIGKILL leaves of its own stays here
-    tmp.mkdir()
+    tmp = kort_tmp  # the child's temp folder: what a SIGKILL leaves of its own stays here
     mark = str(tmp)  # its instances live here: other rapportgen runs on the machine do not count
     before = {pid for pid, _cmd in ours(mark)}
     script = textwrap.dedent(f"""

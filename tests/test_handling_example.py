@@ -11,7 +11,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from .handling_helpers import EXAMPLE, PROFILE, all_text, outline, page_text
-from rapportgen.assemble import build_handling, load_handling
+from rapportgen.assemble import load_handling
 from rapportgen.assemble.personnummer import find
 from rapportgen.cli import cli
 from rapportgen.config import load_profile
@@ -19,10 +19,10 @@ from rapportgen.config import load_profile
 MANIFEST = EXAMPLE / "sammantrade.yaml"
 
 
+# The example package, built once for this file, test_taggat.py and test_rapporter.py (conftest).
 @pytest.fixture(scope="module")
-def normal(tmp_path_factory):
-    out = tmp_path_factory.mktemp("normal")
-    return build_handling(MANIFEST, out, load_profile(PROFILE))
+def normal(exempelhandling):
+    return exempelhandling
 
 
 @pytest.fixture(scope="module")

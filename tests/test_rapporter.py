@@ -284,13 +284,11 @@ def test_wrong_report_type_is_refused(runner, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_delarsrapport_is_a_bilaga_of_the_sammantrade(tmp_path):
+def test_delarsrapport_is_a_bilaga_of_the_sammantrade(exempelhandling):
     """The example meeting takes the real delårsrapport (its manifest) as bilaga 1 of ärende 8."""
-    from rapportgen.assemble import build_handling
+    from .handling_helpers import page_text
 
-    from .handling_helpers import EXAMPLE, page_text
-
-    result = build_handling(EXAMPLE / "sammantrade.yaml", tmp_path, load_profile(PROFIL))
+    result = exempelhandling  # build_handling of examples/sammantrade-2023-09-19 (conftest)
     part = next(d for d in result.delar if d.arende == "8" and d.bilaga == 1)
     assert part.typ == "delarsrapport" and part.sidor >= 8
     pages = [page_text(result.handling, p) for p in range(part.forsta_sida, part.sista_sida + 1)]

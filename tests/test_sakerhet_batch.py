@@ -28,10 +28,10 @@ def _sheet(path: Path, n: int) -> Path:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
-def test_interrupted_batch_leaves_no_docx_without_pdf(tmp_path, sig):
+def test_interrupted_batch_leaves_no_docx_without_pdf(tmp_path, kort_tmp, sig):
     sheet = _sheet(tmp_path / "arenden.csv", 60)
     out = tmp_path / "ut"
-    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "TMPDIR": str(tmp_path)}
+    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "TMPDIR": str(kort_tmp)}
     proc = subprocess.Popen([sys.executable, "-c", "from rapportgen.cli import main; main()", "tjansteskrivelse",
                              "--batch", str(sheet), "-o", str(out), "--profil", PROFIL, "--arbetare", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

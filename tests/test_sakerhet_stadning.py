@@ -44,7 +44,7 @@ def _handling(folder: Path) -> Path:
 
 
 def _start(m: Path, tmp: Path, out: Path) -> subprocess.Popen:
-    env = {**os.environ, "TMPDIR": str(tmp), "RAPPORTGEN_CACHE": str(tmp.parent / "cache")}
+    env = {**os.environ, "TMPDIR": str(tmp), "RAPPORTGEN_CACHE": str(out.parent / "cache")}
     return subprocess.Popen([sys.executable, "-c", "from rapportgen.cli import main; main()", "handling", str(m),
                              "-o", str(out), "--profil", PROFIL, "--arbetare", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -63,9 +63,8 @@ def _wait_for_instance(proc: subprocess.Popen, tmp: Path) -> Path:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
-def test_killed_parent_leaves_nothing_after_next_run(tmp_path, sig):
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+def test_killed_parent_leaves_nothing_after_next_run(tmp_path, kort_tmp, sig):
+    tmp = kort_tmp
     m = _handling(tmp_path / "in")
     proc = _start(m, tmp, tmp_path / "ut")
     inst = _wait_for_instance(proc, tmp)
@@ -90,9 +89,8 @@ def test_killed_parent_leaves_nothing_after_next_run(tmp_path, sig):
     assert [p for p in pipes if os.path.exists(p)] == []
 
 
-def test_normal_run_leaves_no_socket_or_folder(tmp_path):
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+def test_normal_run_leaves_no_socket_or_folder(tmp_path, kort_tmp):
+    tmp = kort_tmp
     script = (
         "import sys\n"
         "from pathlib import Path\n"

@@ -10,19 +10,14 @@ import pikepdf
 import pytest
 from reportlab.pdfgen import canvas
 
-from .handling_helpers import EXAMPLE, PROFILE
-from rapportgen.assemble import build_handling
 from rapportgen.assemble.pdfua import kontrollera
 from rapportgen.assemble.taggat import Sammanfogning, spara, walk_structure
-from rapportgen.config import load_profile
-
-MANIFEST = EXAMPLE / "sammantrade.yaml"
 
 
+# The example package, built once for this file, test_handling_example.py and test_rapporter.py (conftest).
 @pytest.fixture(scope="module")
-def normal(tmp_path_factory):
-    out = tmp_path_factory.mktemp("taggat")
-    return build_handling(MANIFEST, out, load_profile(PROFILE))
+def normal(exempelhandling):
+    return exempelhandling
 
 
 def _dest_page(pdf: pikepdf.Pdf, annot) -> int:
