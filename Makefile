@@ -69,7 +69,8 @@ demo-norrvik: venv
 # fixtures (builds, PDF cache) are made once; tests/conftest.py joins the files that read one
 # build of the example package and starts the slowest first. Each worker has its own LibreOffice pool.
 test: venv
-	$(PY) -m pytest -q -n auto --dist loadfile
+	# Subprocess tests start many interpreters: let them reuse bytecode even where the shell forbids writing it.
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) outputs/*/ .pytest_cache

@@ -101,7 +101,25 @@ def remove(folder: Path) -> None:
         if p.startswith("/") and "OSL_PIPE_" in p:
             with contextlib.suppress(OSError):
                 os.unlink(p)
-    shutil.rmtree(folder, ignore_errors=True)
+    # The owner file goes last: if a dying LibreOffice writes into the folder meanwhile and the
+    # removal fails, the folder keeps its (dead) owner, so the next sweep removes it.
+    for _ in range(3):
+        try:
+            rest = [c for c in folder.iterdir() if c.name != OWNER_FILE]
+        except OSError:
+            return
+        for child in rest:
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    child.unlink()
+        with contextlib.suppress(OSError):
+            if not any(c.name != OWNER_FILE for c in folder.iterdir()):
+                with contextlib.suppress(FileNotFoundError):
+                    (folder / OWNER_FILE).unlink()
+                folder.rmdir()
+                return
 
 
 def sweep(base: str | Path | None = None) -> list[Path]:
