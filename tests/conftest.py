@@ -39,6 +39,25 @@ def squash(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
 
+def descendants(root: int) -> set[int]:
+    """The process and every process below it, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        out.add(pid)
+        todo += children.get(pid, [])
+    return out
+
+
 @pytest.fixture
 def kort_tmp():
     """A private, short temp folder right under the system's, for a child's TMPDIR: LibreOffice's

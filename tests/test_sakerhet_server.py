@@ -23,7 +23,7 @@ from rapportgen.convert import Pool, convert_many
 from rapportgen.convert import server as srv
 from rapportgen.convert._unoserve import socket_inodes
 
-from .conftest import pdf_text
+from .conftest import descendants, pdf_text
 
 TOKEN = "h2-test-token-0123456789abcdef"
 
@@ -65,23 +65,6 @@ def _listening_tcp(pids: set[int]) -> list[str]:
                 found.append(parts[1])
     return found
 
-
-def _descendants(root: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
-            children.setdefault(ppid, []).append(int(entry))
-    out, todo = set(), [root]
-    while todo:
-        pid = todo.pop()
-        out.add(pid)
-        todo += children.get(pid, [])
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +126,7 @@ def test_server_kor_cannot_read_or_write_server_paths(kor, tmp_path):
 
 def test_server_kor_listens_on_loopback_only_and_converts_content(kor):
     port, proc = kor
-    listening = _listening_tcp(_descendants(proc.pid))
+    listening = _listening_tcp(descendants(proc.pid))
     assert listening == [f"0100007F:{port:04X}"]  # 127.0.0.1, and no other port (no UNO, no XML-RPC)
     auth = {"Authorization": f"Bearer {TOKEN}"}
     status, pdf = _request(port, "POST", "/konvertera", docx_bytes("Innehåll från klienten"),
@@ -225,7 +208,7 @@ def test_other_local_user_cannot_use_the_pool(tmp_path):
         inst = ep.inst
         pipes = [line for line in (inst.folder / ".uttag").read_text().splitlines() if os.path.exists(line)]
         assert pipes  # LibreOffice's UNO pipe (and its single-instance pipe) exist
-        assert _listening_tcp(_descendants(inst.pgid)) == []  # no TCP port at all
+        assert _listening_tcp(descendants(inst.pgid)) == []  # no TCP port at all
         probe = subprocess.run(
             ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
              NOBODY_PROBE, str(inst.socket), str(secret), str(secret_dir), *pipes],

@@ -24,7 +24,7 @@ from rapportgen.convert import server as srv
 from rapportgen.convert.options import Alternativ
 from rapportgen.convert.pool import Uppdrag
 
-from .conftest import pdf_text
+from .conftest import descendants, pdf_text
 
 TOKEN = "h14-servrar-token-0123456789abcdef"
 
@@ -47,23 +47,6 @@ def _docx(path: Path, text: str) -> Path:
     return path
 
 
-def _descendants(root: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
-            children.setdefault(ppid, []).append(int(entry))
-    out, todo = set(), [root]
-    while todo:
-        pid = todo.pop()
-        out.add(pid)
-        todo += children.get(pid, [])
-    return out
-
 
 class Tjanst:
     """`rapportgen server kor --arbetare 1` on a free port, in its own folder."""
@@ -83,7 +66,7 @@ class Tjanst:
 
     def kill(self) -> None:
         """Die as a crashed machine would: the service and its LibreOffice, at once."""
-        pids = _descendants(self.proc.pid)
+        pids = descendants(self.proc.pid)
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
