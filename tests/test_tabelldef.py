@@ -664,6 +664,9 @@ def test_year_columns_can_come_from_the_sheets_header_row_in_its_order(tmp_path)
 @pytest.mark.parametrize("kolumn, fel", [
     ("{från: rubrikraden}", "ange 'arter'"),
     ("{från: rubrikraden, arter: [Budget], namn: X}", "har bara 'arter'"),
+    ("{från: rubrikraden, arter: [Budget], roll: budget}", "har bara 'arter'"),
+    ("{namn: Proj nr, typ: text, roll: budget}", "har varken art, år, formel eller roll"),
+    ("{namn: X, roll: kassa}", "'kolumner[1].roll' har ett otillåtet värde (värde: 'kassa')"),
     ("{namn: X, arter: [Budget]}", "hör till en kolumn 'från: rubrikraden'"),
     ("{från: rubriken, arter: [Budget]}", "'kolumner[1].från' har ett otillåtet värde (värde: 'rubriken')"),
 ])
@@ -842,3 +845,70 @@ def test_a_redefined_plan_investment_total_keeps_its_own_name_in_table_and_prose
     prose = " ".join(p.text for p in word.paragraphs).replace("\u00a0", " ")
     mnkr = Formatter().belopp(total, "mnkr", 1).replace("\u00a0", " ")
     assert f"totalt {mnkr} för perioden" in prose
+
+
+def test_the_delarsrapports_prose_and_chart_take_their_columns_from_the_definitions_roles(tmp_path):
+    """Which column is the budget, outcome, forecast and deviation is the definition's kolumner: roll:
+    (no column names in code): moved roles move the figures in the sentences and the chart."""
+    import yaml
+
+    from rapportgen.doctypes.rapport import diagram, prosa
+    from rapportgen.inputs.tabelldef import shipped_definitioner
+    from rapportgen.model.ekonomi import NETTO
+
+    from .test_rapporter import kopiera_exempel
+
+    src = kopiera_exempel(tmp_path)
+    fmt = Formatter()
+    doc = load(src)
+    d, inv = doc.drift, doc.investeringar
+    assert d.roller == {"utfall": "Utfall period", "avvikelse": "Avvikelse period", "budget": "Budget helår",
+                        "prognos": "Årsprognos", "prognosavvikelse": "Årsprognos budgetavvikelse"}
+    alla = d.verksamheter
+    avv, prog = d.varde(alla, NETTO, "Avvikelse period"), d.varde(alla, NETTO, "Årsprognos budgetavvikelse")
+    assert fmt.mnkr(avv) != fmt.mnkr(prog)
+    before = prosa.delar_sammanfattning(doc, fmt)
+    assert fmt.mnkr(abs(avv)) in before[0] and fmt.mnkr(abs(prog)) in before[1]
+    assert "budget helår och årsprognos" in diagram.budget_prognos(d, fmt).alt
+
+    defs = shipped_definitioner()
+    drift = defs["timra_driftredovisning"].model_dump(by_alias=True, exclude_defaults=True)
+    roll = {"Avvikelse period": "prognosavvikelse", "Årsprognos budgetavvikelse": "avvikelse",
+            "Budget helår": None, "Budget period": "budget"}
+    for k in drift["kolumner"]:
+        if k["namn"] in roll:
+            k.pop("roll", None)
+            if roll[k["namn"]]:
+                k["roll"] = roll[k["namn"]]
+    invdef = defs["timra_investeringar_delar"].model_dump(by_alias=True, exclude_defaults=True)
+    for k in invdef["kolumner"]:
+        k["roll"] = {"utfall": "prognos", "prognos": "utfall"}.get(k.get("roll"), k.get("roll"))
+    (src / "tabeller.yaml").write_text(yaml.safe_dump(
+        {"tabeller": {"timra_driftredovisning": drift, "timra_investeringar_delar": invdef}}, allow_unicode=True),
+        encoding="utf-8")
+    doc = load(src)
+    after = prosa.delar_sammanfattning(doc, fmt)
+    assert fmt.mnkr(abs(prog)) in after[0] and fmt.mnkr(abs(avv)) in after[1]
+    assert "budget period och årsprognos" in diagram.budget_prognos(doc.drift, fmt).alt
+    utfall, prognos = inv.varde(inv.projekt, "Utfall period"), inv.varde(inv.projekt, "Årsprognos")
+    assert fmt.mnkr(utfall) != fmt.mnkr(prognos)
+    text = prosa.delar_investeringar(doc.investeringar, fmt)
+    assert text.startswith(f"Utfallet för investeringar under perioden är {fmt.mnkr(prognos)}\u00a0mnkr")
+    assert f"Årsprognosen är {fmt.mnkr(utfall)}\u00a0mnkr" in text
+
+    # A role the report needs and the definition lacks is the definition's error, named.
+    drift["kolumner"] = [{k2: v for k2, v in k.items() if v != "avvikelse"} for k in drift["kolumner"]]
+    (src / "tabeller.yaml").write_text(yaml.safe_dump(
+        {"tabeller": {"timra_driftredovisning": drift}}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="tabelldefinitionen 'timra_driftredovisning' har ingen kolumn med "
+                                         "'roll: avvikelse'"):
+        prosa.delar_sammanfattning(load(src), fmt)
+
+
+def test_a_role_is_given_to_one_column_only(tmp_path):
+    text = FRAN_RUBRIKRADEN.replace("{från: rubrikraden, arter: [Bokslut, Budget, Plan]}",
+                                    "{från: rubrikraden, arter: [Bokslut, Budget, Plan]}\n"
+                                    "      - {namn: A, roll: budget}\n      - {namn: B, roll: budget}")
+    (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="rollen 'budget' har redan en annan kolumn"):
+        load_definitioner(tmp_path / "t.yaml")

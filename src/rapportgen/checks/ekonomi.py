@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from ..format import AVVIKELSE, RESULTAT_MENING, parse_tal, resultat
+from ..format import RESULTAT_MENING, parse_tal, resultat
 from ..model.block import Block, Stycke, runs_text
 from ..model.ekonomi import DELAR_VALFRI, INTAKTER, KOSTNADER, NETTO
 from ..model.rapport import Rapport, text_kalla
@@ -135,7 +135,7 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
     # (name, text, dokument, plats, which text).
     texts: list[tuple[str, str, str, str | None, str]] = []
     for namn, group in groups.items():
-        texts.append((namn, resultat(fmt, namn, d.varde(group, NETTO, AVVIKELSE)),
+        texts.append((namn, resultat(fmt, namn, d.varde(group, NETTO, d.rollkolumn("avvikelse"))),
                       str(doc.fil), "genererad text", "Texten"))
     ekonomi = doc.falt.texter.ekonomi
     if ekonomi:
@@ -151,7 +151,7 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
         said = _mnkr_in_text(text)
         if said is None:
             continue
-        table = d.varde(groups[namn], NETTO, AVVIKELSE)
+        table = d.varde(groups[namn], NETTO, d.rollkolumn("avvikelse"))
         # The tolerance applied is half the last shown decimal (0,05 mnkr), and the message says so.
         f = jamfor(table, said, dokument=dokument, kod="prosa_mot_tabell", plats=plats, ktx=ktx,
                    tolerans=Tolerans(half), enhet="mnkr",
