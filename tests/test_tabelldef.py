@@ -880,6 +880,7 @@ def test_the_delarsrapports_prose_and_chart_take_their_columns_from_the_definiti
             k.pop("roll", None)
             if roll[k["namn"]]:
                 k["roll"] = roll[k["namn"]]
+    drift["titel"] = "Drift & prognos"
     invdef = defs["timra_investeringar_delar"].model_dump(by_alias=True, exclude_defaults=True)
     for k in invdef["kolumner"]:
         k["roll"] = {"utfall": "prognos", "prognos": "utfall"}.get(k.get("roll"), k.get("roll"))
@@ -895,6 +896,14 @@ def test_the_delarsrapports_prose_and_chart_take_their_columns_from_the_definiti
     text = prosa.delar_investeringar(doc.investeringar, fmt)
     assert text.startswith(f"Utfallet för investeringar under perioden är {fmt.mnkr(prognos)}\u00a0mnkr")
     assert f"Årsprognosen är {fmt.mnkr(utfall)}\u00a0mnkr" in text
+    # The drift tables' heading is the definition's titel; the chart's caption names the role columns.
+    from docx import Document
+
+    from rapportgen.doctypes.rapport import render
+
+    paras = [p.text for p in Document(str(render(doc, src / "ut.docx"))).paragraphs]
+    assert "Drift & prognos" in paras and "Driftredovisning med prognos" not in paras
+    assert "Diagram: nettokostnad per verksamhet, budget period och årsprognos (mnkr)." in paras
 
     # A role the report needs and the definition lacks is the definition's error, named.
     drift["kolumner"] = [{k2: v for k2, v in k.items() if v != "avvikelse"} for k in drift["kolumner"]]

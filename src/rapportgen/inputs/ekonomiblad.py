@@ -126,7 +126,7 @@ def drift_ur_tabell(t: Definierad, tabell: Tabell, omraden: dict[str, str]) -> D
             raise InputError(f"verksamheten '{namn}' i 'områden' finns inte i arket", fil=tabell.fil)
     return Driftstabell(str(tabell.fil), tabell.enhet, indata, kolumner, verksamheter, t.kostnader_i_arket,
                         list(getattr(tabell, "titlar", [])), summarader, etiketter, synonymer,
-                        _roller(t), t.namn)
+                        _roller(t), t.namn, defn.titel)
 
 def _roller(t: Definierad) -> dict[str, str]:
     """role -> column for the columns shown (an optional column missing from the sheet has none)."""

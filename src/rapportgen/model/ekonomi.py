@@ -112,6 +112,7 @@ class Driftstabell:
     # role -> column (the definition's kolumner: roll:), e.g. 'avvikelse' -> 'Avvikelse period'.
     roller: dict[str, str] = field(default_factory=dict)
     definition: str = ""  # the table definition's name, for messages
+    titel: str = ""  # the definition's title: the heading over the drift tables
 
     def rollkolumn(self, roll: str) -> str:
         return _rollkolumn(self.roller, roll, self.fil, self.definition)

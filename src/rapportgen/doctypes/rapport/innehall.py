@@ -516,7 +516,7 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
         s.stycke(text)
     _kommentar(s, doc, doc.falt.namnd)
     liggande = len(d.kolumner) >= LIGGANDE_FRAN
-    rubrik = "Driftredovisning med prognos" if delar else "Driftbudget"
+    rubrik = d.titel  # the definition's titel, e.g. 'Driftredovisning med prognos'
     if liggande:
         s.sektionsbrytning(liggande=False)
     s.rubrik(2, rubrik)
@@ -531,7 +531,8 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
     if delar:
         # After the tables, on the portrait page that opens the area comments (not alone on a page).
         s.bild(diagram.budget_prognos(d, fmt, bredd_cm=min(15.0, s.bredd_cm)),
-               "Diagram: nettokostnad per verksamhet, budget helår och årsprognos (mnkr).")
+               f"Diagram: nettokostnad per verksamhet, {d.rollkolumn('budget').lower()} och "
+               f"{d.rollkolumn('prognos').lower()} (mnkr).")
     for omrade in d.omraden():
         kort = doc.omrade_kort.get(omrade)
         s.rubrik(3, f"{omrade} ({kort})" if kort else omrade)
