@@ -884,6 +884,9 @@ def test_the_delarsrapports_prose_and_chart_take_their_columns_from_the_definiti
     invdef = defs["timra_investeringar_delar"].model_dump(by_alias=True, exclude_defaults=True)
     for k in invdef["kolumner"]:
         k["roll"] = {"utfall": "prognos", "prognos": "utfall"}.get(k.get("roll"), k.get("roll"))
+    invdef["titel"] = "Projekt <år>"
+    invdef["rader"][-1]["synonymer"].append(invdef["rader"][-1]["summa"])
+    invdef["rader"][-1]["summa"] = "Summa projekt"
     (src / "tabeller.yaml").write_text(yaml.safe_dump(
         {"tabeller": {"timra_driftredovisning": drift, "timra_investeringar_delar": invdef}}, allow_unicode=True),
         encoding="utf-8")
@@ -901,7 +904,12 @@ def test_the_delarsrapports_prose_and_chart_take_their_columns_from_the_definiti
 
     from rapportgen.doctypes.rapport import render
 
-    paras = [p.text for p in Document(str(render(doc, src / "ut.docx"))).paragraphs]
+    word = Document(str(render(doc, src / "ut.docx")))
+    paras = [p.text for p in word.paragraphs]
+    # The investment table's label heading and total row are the definition's titel and sum row.
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    assert "Projekt <år> (tkr)" in cells and "Summa projekt" in cells
+    assert "Investeringar (tkr)" not in cells and "SUMMA" not in cells
     assert "Drift & prognos" in paras and "Driftredovisning med prognos" not in paras
     assert "Diagram: nettokostnad per verksamhet, budget period och årsprognos (mnkr)." in paras
 

@@ -167,8 +167,12 @@ def investeringar_ur_tabell(t: Definierad, tabell: Tabell) -> Investeringstabell
                                           {k: r.angivna_platser[k] for k in values if k in r.angivna_platser}))
     if not projekt:
         raise InputError("investeringsarket har inga projekt, bara summarader", fil=tabell.fil)
+    # The table's total row is labelled as the definition's last sum row (Timrå: SUMMA).
+    summor = [p.summa for p in defn.rader if p.summa]
+    summaetikett = summor[-1] if summor else "Summa"
     return Investeringstabell(str(tabell.fil), indata, kolumner, projekt, summa, summarader,
-                              tabell.enhet, f"blad {tabell.blad}" if tabell.blad else None, _roller(t), t.namn)
+                              tabell.enhet, f"blad {tabell.blad}" if tabell.blad else None, _roller(t), t.namn,
+                              f"{defn.titel} (tkr)", summaetikett)  # the investment writer shows tkr
 
 
 def _format_decimals(number_format: str) -> int:

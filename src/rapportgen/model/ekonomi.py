@@ -166,6 +166,10 @@ class Investeringstabell:
     blad: str | None = None  # 'blad Investeringar' when read from a sheet
     roller: dict[str, str] = field(default_factory=dict)  # role -> column, as Driftstabell.roller
     definition: str = ""
+    # From the definition: the label column's heading, its titel in tkr, e.g. 'Investeringar (tkr)', and
+    # the label of its last sum row.
+    rubrik: str = ""
+    summaetikett: str = ""
 
     def rollkolumn(self, roll: str) -> str:
         return _rollkolumn(self.roller, roll, self.fil, self.definition)

@@ -280,9 +280,9 @@ class Skrivare:
             self._row(table, [p.projekt] + [self.fmt.tkr(v) for v in values], widths, size=9)
             shown.append((p.projekt, values))
         values = [inv.varde(inv.projekt, k) for k in cols]
-        self._row(table, ["SUMMA"] + [self.fmt.tkr(v) for v in values], widths,
+        self._row(table, [inv.summaetikett] + [self.fmt.tkr(v) for v in values], widths,
                   bold=True, fill=GRUPPFARG, size=9)
-        shown.append(("SUMMA", values))
+        shown.append((inv.summaetikett, values))
         _verifiera_genererad(rubrik, [rubrik, *cols], shown, inv.fil)
         self._after_table()
 
@@ -555,7 +555,7 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
         inv = doc.investeringar
         s.rubrik(2, "Investeringsredovisning med prognos" if delar else "Investeringsbudget")
         s.stycke(prosa.delar_investeringar(inv, fmt) if delar else prosa.plan_investeringar(inv, fmt))
-        s.investeringar(inv, "Investeringar (tkr)", s.bredd_cm)
+        s.investeringar(inv, inv.rubrik, s.bredd_cm)  # the definition's 'titel (tkr)'
     for t in doc.tabeller:
         s.definierad(t)
 
