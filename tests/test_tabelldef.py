@@ -929,3 +929,29 @@ def test_a_role_is_given_to_one_column_only(tmp_path):
     (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match="rollen 'budget' har redan en annan kolumn"):
         load_definitioner(tmp_path / "t.yaml")
+
+
+def test_a_blank_is_allowed_in_the_columns_the_definition_makes_optional_only(tmp_path):
+    """Which drift column may stay blank is the definition's valfri: true (Timrå's 'Avvikelse
+    innevarande månad'), not a name in code."""
+    import yaml
+    from openpyxl import load_workbook
+
+    from rapportgen.inputs.tabelldef import shipped_definitioner
+
+    from .test_rapporter import kopiera_exempel
+
+    src = kopiera_exempel(tmp_path)
+    wb = load_workbook(src / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    assert ws["G3"].value == "Avvikelse innevarande månad"
+    ws["G5"] = None
+    wb.save(src / "ekonomi.xlsx")
+    assert not [f for f in run_checks(load(src)) if f.kod == "tomt_belopp"]
+    drift = shipped_definitioner()["timra_driftredovisning"].model_dump(by_alias=True, exclude_defaults=True)
+    for k in drift["kolumner"]:
+        k.pop("valfri", None)
+    (src / "tabeller.yaml").write_text(yaml.safe_dump({"tabeller": {"timra_driftredovisning": drift}},
+                                                      allow_unicode=True), encoding="utf-8")
+    found = [f for f in run_checks(load(src)) if f.kod == "tomt_belopp"]
+    assert len(found) == 1 and "'Avvikelse innevarande månad' saknas" in found[0].meddelande

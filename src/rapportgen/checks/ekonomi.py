@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..format import RESULTAT_MENING, parse_tal, resultat
 from ..model.block import Block, Stycke, runs_text
-from ..model.ekonomi import DELAR_VALFRI, INTAKTER, KOSTNADER, NETTO
+from ..model.ekonomi import INTAKTER, KOSTNADER, NETTO, Driftstabell, Investeringstabell
 from ..model.rapport import Rapport, text_kalla
 from ..model.finding import Finding, Severity
 from .base import Kontrollkontext, check
@@ -37,9 +37,10 @@ def netto_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
                 yield f
 
 
-def _required(columns: list[str]) -> list[str]:
-    """The input columns that must hold an amount (the optional month column may stay blank)."""
-    return [k for k in columns if k != DELAR_VALFRI]
+def _required(d: Driftstabell | Investeringstabell) -> list[str]:
+    """The input columns that must hold an amount (an optional column, valfri: true in the
+    definition, such as Timrå's 'Avvikelse innevarande månad', may stay blank)."""
+    return [k for k in d.indata if k not in d.valfria]
 
 
 @check(Rapport, "tomt_belopp")
@@ -55,7 +56,7 @@ def blank_amounts(doc: Rapport) -> Iterator[Finding]:
                                   f"tabellen '{t.namn}': beloppet för {rad.etikett}, '{kolumn}' saknas; skriv 0 "
                                   "om beloppet är noll", plats=rad.platser.get(kolumn))
     d = doc.drift
-    kolumner = _required(d.indata) if d is not None else []
+    kolumner = _required(d) if d is not None else []
     for v in (d.verksamheter if d is not None else []):
         # A given netto row is only checked against the sum, never printed: blanks there are fine.
         for rad in (v.intakter, v.kostnader, *v.varav):
@@ -68,7 +69,7 @@ def blank_amounts(doc: Rapport) -> Iterator[Finding]:
     if inv is None:
         return
     for p in inv.projekt:
-        for kolumn in _required(inv.indata):
+        for kolumn in _required(inv):
             if kolumn in p.varden and p.varden[kolumn] is None:
                 yield Finding(Severity.FEL, "tomt_belopp", str(inv.fil),
                               f"beloppet för investeringen {p.projekt}, '{kolumn}' saknas; skriv 0 om "

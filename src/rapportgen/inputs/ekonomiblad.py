@@ -126,7 +126,7 @@ def drift_ur_tabell(t: Definierad, tabell: Tabell, omraden: dict[str, str]) -> D
             raise InputError(f"verksamheten '{namn}' i 'områden' finns inte i arket", fil=tabell.fil)
     return Driftstabell(str(tabell.fil), tabell.enhet, indata, kolumner, verksamheter, t.kostnader_i_arket,
                         list(getattr(tabell, "titlar", [])), summarader, etiketter, synonymer,
-                        _roller(t), t.namn, defn.titel)
+                        _roller(t), t.namn, defn.titel, [k.rubrik for k in t.visade if k.valfri])
 
 def _roller(t: Definierad) -> dict[str, str]:
     """role -> column for the columns shown (an optional column missing from the sheet has none)."""
@@ -172,7 +172,8 @@ def investeringar_ur_tabell(t: Definierad, tabell: Tabell) -> Investeringstabell
     summaetikett = summor[-1] if summor else "Summa"
     return Investeringstabell(str(tabell.fil), indata, kolumner, projekt, summa, summarader,
                               tabell.enhet, f"blad {tabell.blad}" if tabell.blad else None, _roller(t), t.namn,
-                              f"{defn.titel} (tkr)", summaetikett)  # the investment writer shows tkr
+                              f"{defn.titel} (tkr)", summaetikett,  # the investment writer shows tkr
+                              [k.rubrik for k in t.visade if k.valfri])
 
 
 def _format_decimals(number_format: str) -> int:

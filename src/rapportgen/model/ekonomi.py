@@ -19,8 +19,6 @@ INTAKTER = "intakter"
 KOSTNADER = "kostnader"
 NETTO = "netto"
 ROLLER = (INTAKTER, KOSTNADER, NETTO)
-# Delårsrapport: an optional input column (shown when the sheet has it).
-DELAR_VALFRI = "Avvikelse innevarande månad"
 
 Belopp = Decimal | None
 
@@ -113,6 +111,8 @@ class Driftstabell:
     roller: dict[str, str] = field(default_factory=dict)
     definition: str = ""  # the table definition's name, for messages
     titel: str = ""  # the definition's title: the heading over the drift tables
+    # The definition's optional columns (valfri: true): shown when the sheet has them, blanks allowed.
+    valfria: list[str] = field(default_factory=list)
 
     def rollkolumn(self, roll: str) -> str:
         return _rollkolumn(self.roller, roll, self.fil, self.definition)
@@ -170,6 +170,7 @@ class Investeringstabell:
     # the label of its last sum row.
     rubrik: str = ""
     summaetikett: str = ""
+    valfria: list[str] = field(default_factory=list)  # as Driftstabell.valfria
 
     def rollkolumn(self, roll: str) -> str:
         return _rollkolumn(self.roller, roll, self.fil, self.definition)
