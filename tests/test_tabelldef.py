@@ -664,6 +664,9 @@ def test_year_columns_can_come_from_the_sheets_header_row_in_its_order(tmp_path)
 @pytest.mark.parametrize("kolumn, fel", [
     ("{från: rubrikraden}", "ange 'arter'"),
     ("{från: rubrikraden, arter: [Budget], namn: X}", "har bara 'arter'"),
+    ("{från: rubrikraden, arter: [Budget], roll: budget}", "har bara 'arter'"),
+    ("{namn: Proj nr, typ: text, roll: budget}", "har varken art, år, formel eller roll"),
+    ("{namn: X, roll: kassa}", "'kolumner[1].roll' har ett otillåtet värde (värde: 'kassa')"),
     ("{namn: X, arter: [Budget]}", "hör till en kolumn 'från: rubrikraden'"),
     ("{från: rubriken, arter: [Budget]}", "'kolumner[1].från' har ett otillåtet värde (värde: 'rubriken')"),
 ])
@@ -842,3 +845,113 @@ def test_a_redefined_plan_investment_total_keeps_its_own_name_in_table_and_prose
     prose = " ".join(p.text for p in word.paragraphs).replace("\u00a0", " ")
     mnkr = Formatter().belopp(total, "mnkr", 1).replace("\u00a0", " ")
     assert f"totalt {mnkr} för perioden" in prose
+
+
+def test_the_delarsrapports_prose_and_chart_take_their_columns_from_the_definitions_roles(tmp_path):
+    """Which column is the budget, outcome, forecast and deviation is the definition's kolumner: roll:
+    (no column names in code): moved roles move the figures in the sentences and the chart."""
+    import yaml
+
+    from rapportgen.doctypes.rapport import diagram, prosa
+    from rapportgen.inputs.tabelldef import shipped_definitioner
+    from rapportgen.model.ekonomi import NETTO
+
+    from .test_rapporter import kopiera_exempel
+
+    src = kopiera_exempel(tmp_path)
+    fmt = Formatter()
+    doc = load(src)
+    d, inv = doc.drift, doc.investeringar
+    assert d.roller == {"utfall": "Utfall period", "avvikelse": "Avvikelse period", "budget": "Budget helår",
+                        "prognos": "Årsprognos", "prognosavvikelse": "Årsprognos budgetavvikelse"}
+    alla = d.verksamheter
+    avv, prog = d.varde(alla, NETTO, "Avvikelse period"), d.varde(alla, NETTO, "Årsprognos budgetavvikelse")
+    assert fmt.mnkr(avv) != fmt.mnkr(prog)
+    before = prosa.delar_sammanfattning(doc, fmt)
+    assert fmt.mnkr(abs(avv)) in before[0] and fmt.mnkr(abs(prog)) in before[1]
+    assert "budget helår och årsprognos" in diagram.budget_prognos(d, fmt).alt
+
+    defs = shipped_definitioner()
+    drift = defs["timra_driftredovisning"].model_dump(by_alias=True, exclude_defaults=True)
+    roll = {"Avvikelse period": "prognosavvikelse", "Årsprognos budgetavvikelse": "avvikelse",
+            "Budget helår": None, "Budget period": "budget"}
+    for k in drift["kolumner"]:
+        if k["namn"] in roll:
+            k.pop("roll", None)
+            if roll[k["namn"]]:
+                k["roll"] = roll[k["namn"]]
+    drift["titel"] = "Drift & prognos"
+    invdef = defs["timra_investeringar_delar"].model_dump(by_alias=True, exclude_defaults=True)
+    for k in invdef["kolumner"]:
+        k["roll"] = {"utfall": "prognos", "prognos": "utfall"}.get(k.get("roll"), k.get("roll"))
+    invdef["titel"] = "Projekt <år>"
+    invdef["rader"][-1]["synonymer"].append(invdef["rader"][-1]["summa"])
+    invdef["rader"][-1]["summa"] = "Summa projekt"
+    (src / "tabeller.yaml").write_text(yaml.safe_dump(
+        {"tabeller": {"timra_driftredovisning": drift, "timra_investeringar_delar": invdef}}, allow_unicode=True),
+        encoding="utf-8")
+    doc = load(src)
+    after = prosa.delar_sammanfattning(doc, fmt)
+    assert fmt.mnkr(abs(prog)) in after[0] and fmt.mnkr(abs(avv)) in after[1]
+    assert "budget period och årsprognos" in diagram.budget_prognos(doc.drift, fmt).alt
+    utfall, prognos = inv.varde(inv.projekt, "Utfall period"), inv.varde(inv.projekt, "Årsprognos")
+    assert fmt.mnkr(utfall) != fmt.mnkr(prognos)
+    text = prosa.delar_investeringar(doc.investeringar, fmt)
+    assert text.startswith(f"Utfallet för investeringar under perioden är {fmt.mnkr(prognos)}\u00a0mnkr")
+    assert f"Årsprognosen är {fmt.mnkr(utfall)}\u00a0mnkr" in text
+    # The drift tables' heading is the definition's titel; the chart's caption names the role columns.
+    from docx import Document
+
+    from rapportgen.doctypes.rapport import render
+
+    word = Document(str(render(doc, src / "ut.docx")))
+    paras = [p.text for p in word.paragraphs]
+    # The investment table's label heading and total row are the definition's titel and sum row.
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    assert "Projekt <år> (tkr)" in cells and "Summa projekt" in cells
+    assert "Investeringar (tkr)" not in cells and "SUMMA" not in cells
+    assert "Drift & prognos" in paras and "Driftredovisning med prognos" not in paras
+    assert "Diagram: nettokostnad per verksamhet, budget period och årsprognos (mnkr)." in paras
+
+    # A role the report needs and the definition lacks is the definition's error, named.
+    drift["kolumner"] = [{k2: v for k2, v in k.items() if v != "avvikelse"} for k in drift["kolumner"]]
+    (src / "tabeller.yaml").write_text(yaml.safe_dump(
+        {"tabeller": {"timra_driftredovisning": drift}}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="tabelldefinitionen 'timra_driftredovisning' har ingen kolumn med "
+                                         "'roll: avvikelse'"):
+        prosa.delar_sammanfattning(load(src), fmt)
+
+
+def test_a_role_is_given_to_one_column_only(tmp_path):
+    text = FRAN_RUBRIKRADEN.replace("{från: rubrikraden, arter: [Bokslut, Budget, Plan]}",
+                                    "{från: rubrikraden, arter: [Bokslut, Budget, Plan]}\n"
+                                    "      - {namn: A, roll: budget}\n      - {namn: B, roll: budget}")
+    (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="rollen 'budget' har redan en annan kolumn"):
+        load_definitioner(tmp_path / "t.yaml")
+
+
+def test_a_blank_is_allowed_in_the_columns_the_definition_makes_optional_only(tmp_path):
+    """Which drift column may stay blank is the definition's valfri: true (Timrå's 'Avvikelse
+    innevarande månad'), not a name in code."""
+    import yaml
+    from openpyxl import load_workbook
+
+    from rapportgen.inputs.tabelldef import shipped_definitioner
+
+    from .test_rapporter import kopiera_exempel
+
+    src = kopiera_exempel(tmp_path)
+    wb = load_workbook(src / "ekonomi.xlsx")
+    ws = wb["Driftredovisning"]
+    assert ws["G3"].value == "Avvikelse innevarande månad"
+    ws["G5"] = None
+    wb.save(src / "ekonomi.xlsx")
+    assert not [f for f in run_checks(load(src)) if f.kod == "tomt_belopp"]
+    drift = shipped_definitioner()["timra_driftredovisning"].model_dump(by_alias=True, exclude_defaults=True)
+    for k in drift["kolumner"]:
+        k.pop("valfri", None)
+    (src / "tabeller.yaml").write_text(yaml.safe_dump({"tabeller": {"timra_driftredovisning": drift}},
+                                                      allow_unicode=True), encoding="utf-8")
+    found = [f for f in run_checks(load(src)) if f.kod == "tomt_belopp"]
+    assert len(found) == 1 and "'Avvikelse innevarande månad' saknas" in found[0].meddelande

@@ -376,8 +376,6 @@ def parse_period(text: str) -> Period | None:
 
 # --- sentences about the economy (the reports' prose and the checks that read it back) ---
 
-AVVIKELSE = "Avvikelse period"
-PROGNOSAVVIKELSE = "Årsprognos budgetavvikelse"
 # What the checks read back from the text (checks/ekonomi.py).
 RESULTAT_MENING = re.compile(
     r"^(?P<vem>.+?) redovisar (?:ett (?P<ord>underskott|överskott) på (?P<tal>-?[\d\u00a0 ]+,\d)[\u00a0 ]?mnkr"

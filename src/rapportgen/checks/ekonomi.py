@@ -9,9 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from ..format import AVVIKELSE, RESULTAT_MENING, parse_tal, resultat
+from ..format import RESULTAT_MENING, parse_tal, resultat
 from ..model.block import Block, Stycke, runs_text
-from ..model.ekonomi import DELAR_VALFRI, INTAKTER, KOSTNADER, NETTO
+from ..model.ekonomi import INTAKTER, KOSTNADER, NETTO, Driftstabell, Investeringstabell
 from ..model.rapport import Rapport, text_kalla
 from ..model.finding import Finding, Severity
 from .base import Kontrollkontext, check
@@ -37,9 +37,10 @@ def netto_rows(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]:
                 yield f
 
 
-def _required(columns: list[str]) -> list[str]:
-    """The input columns that must hold an amount (the optional month column may stay blank)."""
-    return [k for k in columns if k != DELAR_VALFRI]
+def _required(d: Driftstabell | Investeringstabell) -> list[str]:
+    """The input columns that must hold an amount (an optional column, valfri: true in the
+    definition, such as Timrå's 'Avvikelse innevarande månad', may stay blank)."""
+    return [k for k in d.indata if k not in d.valfria]
 
 
 @check(Rapport, "tomt_belopp")
@@ -55,7 +56,7 @@ def blank_amounts(doc: Rapport) -> Iterator[Finding]:
                                   f"tabellen '{t.namn}': beloppet för {rad.etikett}, '{kolumn}' saknas; skriv 0 "
                                   "om beloppet är noll", plats=rad.platser.get(kolumn))
     d = doc.drift
-    kolumner = _required(d.indata) if d is not None else []
+    kolumner = _required(d) if d is not None else []
     for v in (d.verksamheter if d is not None else []):
         # A given netto row is only checked against the sum, never printed: blanks there are fine.
         for rad in (v.intakter, v.kostnader, *v.varav):
@@ -68,7 +69,7 @@ def blank_amounts(doc: Rapport) -> Iterator[Finding]:
     if inv is None:
         return
     for p in inv.projekt:
-        for kolumn in _required(inv.indata):
+        for kolumn in _required(inv):
             if kolumn in p.varden and p.varden[kolumn] is None:
                 yield Finding(Severity.FEL, "tomt_belopp", str(inv.fil),
                               f"beloppet för investeringen {p.projekt}, '{kolumn}' saknas; skriv 0 om "
@@ -135,7 +136,7 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
     # (name, text, dokument, plats, which text).
     texts: list[tuple[str, str, str, str | None, str]] = []
     for namn, group in groups.items():
-        texts.append((namn, resultat(fmt, namn, d.varde(group, NETTO, AVVIKELSE)),
+        texts.append((namn, resultat(fmt, namn, d.varde(group, NETTO, d.rollkolumn("avvikelse"))),
                       str(doc.fil), "genererad text", "Texten"))
     ekonomi = doc.falt.texter.ekonomi
     if ekonomi:
@@ -151,7 +152,7 @@ def prose_matches_table(doc: Rapport, ktx: Kontrollkontext) -> Iterator[Finding]
         said = _mnkr_in_text(text)
         if said is None:
             continue
-        table = d.varde(groups[namn], NETTO, AVVIKELSE)
+        table = d.varde(groups[namn], NETTO, d.rollkolumn("avvikelse"))
         # The tolerance applied is half the last shown decimal (0,05 mnkr), and the message says so.
         f = jamfor(table, said, dokument=dokument, kod="prosa_mot_tabell", plats=plats, ktx=ktx,
                    tolerans=Tolerans(half), enhet="mnkr",

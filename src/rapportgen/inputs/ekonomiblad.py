@@ -125,7 +125,12 @@ def drift_ur_tabell(t: Definierad, tabell: Tabell, omraden: dict[str, str]) -> D
         if namn not in known:
             raise InputError(f"verksamheten '{namn}' i 'områden' finns inte i arket", fil=tabell.fil)
     return Driftstabell(str(tabell.fil), tabell.enhet, indata, kolumner, verksamheter, t.kostnader_i_arket,
-                        list(getattr(tabell, "titlar", [])), summarader, etiketter, synonymer)
+                        list(getattr(tabell, "titlar", [])), summarader, etiketter, synonymer,
+                        _roller(t), t.namn, defn.titel, [k.rubrik for k in t.visade if k.valfri])
+
+def _roller(t: Definierad) -> dict[str, str]:
+    """role -> column for the columns shown (an optional column missing from the sheet has none)."""
+    return {k.roll: k.rubrik for k in t.visade if k.roll is not None}
 
 
 INVESTERING_DEFINITION = {"verksamhetsplan": "timra_investeringar_plan", "delarsrapport": "timra_investeringar_delar"}
@@ -162,8 +167,13 @@ def investeringar_ur_tabell(t: Definierad, tabell: Tabell) -> Investeringstabell
                                           {k: r.angivna_platser[k] for k in values if k in r.angivna_platser}))
     if not projekt:
         raise InputError("investeringsarket har inga projekt, bara summarader", fil=tabell.fil)
+    # The table's total row is labelled as the definition's last sum row (Timrå: SUMMA).
+    summor = [p.summa for p in defn.rader if p.summa]
+    summaetikett = summor[-1] if summor else "Summa"
     return Investeringstabell(str(tabell.fil), indata, kolumner, projekt, summa, summarader,
-                              tabell.enhet, f"blad {tabell.blad}" if tabell.blad else None)
+                              tabell.enhet, f"blad {tabell.blad}" if tabell.blad else None, _roller(t), t.namn,
+                              f"{defn.titel} (tkr)", summaetikett,  # the investment writer shows tkr
+                              [k.rubrik for k in t.visade if k.valfri])
 
 
 def _format_decimals(number_format: str) -> int:

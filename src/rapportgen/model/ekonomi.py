@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..exceptions import InputError
+
 # The row roles of a drift table; the labels shown and the words read come from its table
 # definition (Driftstabell.etiketter, .synonymer), e.g. Timrå's INTÄKTER / KOSTNADER (-) /
 # NETTOKOSTNADER (-) in rapportgen/tabeller/timra.yaml.
@@ -17,10 +19,16 @@ INTAKTER = "intakter"
 KOSTNADER = "kostnader"
 NETTO = "netto"
 ROLLER = (INTAKTER, KOSTNADER, NETTO)
-# Delårsrapport: an optional input column (shown when the sheet has it).
-DELAR_VALFRI = "Avvikelse innevarande månad"
 
 Belopp = Decimal | None
+
+
+def _rollkolumn(roller: dict[str, str], roll: str, fil: str, tabell: str) -> str:
+    """The column a definition gives a role (kolumner: roll: ...); a missing role is the definition's error."""
+    if roll not in roller:
+        raise InputError(f"tabelldefinitionen '{tabell}' har ingen kolumn med 'roll: {roll}' "
+                         f"(ange den på kolumnen under 'kolumner')", fil=fil)
+    return roller[roll]
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,15 @@ class Driftstabell:
     # (label and synonyms), e.g. for figures a tjänsteskrivelse quotes.
     etiketter: dict[str, str] = field(default_factory=dict)
     synonymer: dict[str, list[str]] = field(default_factory=dict)
+    # role -> column (the definition's kolumner: roll:), e.g. 'avvikelse' -> 'Avvikelse period'.
+    roller: dict[str, str] = field(default_factory=dict)
+    definition: str = ""  # the table definition's name, for messages
+    titel: str = ""  # the definition's title: the heading over the drift tables
+    # The definition's optional columns (valfri: true): shown when the sheet has them, blanks allowed.
+    valfria: list[str] = field(default_factory=list)
+
+    def rollkolumn(self, roll: str) -> str:
+        return _rollkolumn(self.roller, roll, self.fil, self.definition)
 
     def kolumn(self, namn: str) -> Kolumn:
         for k in self.kolumner:
@@ -147,6 +164,16 @@ class Investeringstabell:
     summarader: list[Investering] = field(default_factory=list)
     enhet: str = "kr"  # the sheet's unit
     blad: str | None = None  # 'blad Investeringar' when read from a sheet
+    roller: dict[str, str] = field(default_factory=dict)  # role -> column, as Driftstabell.roller
+    definition: str = ""
+    # From the definition: the label column's heading, its titel in tkr, e.g. 'Investeringar (tkr)', and
+    # the label of its last sum row.
+    rubrik: str = ""
+    summaetikett: str = ""
+    valfria: list[str] = field(default_factory=list)  # as Driftstabell.valfria
+
+    def rollkolumn(self, roll: str) -> str:
+        return _rollkolumn(self.roller, roll, self.fil, self.definition)
 
     def varde(self, p: Investering | list[Investering], kolumn: str) -> Belopp:
         group = p if isinstance(p, list) else [p]

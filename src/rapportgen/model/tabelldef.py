@@ -177,6 +177,18 @@ class Radpost(Strict):
         return self.grupp is not None
 
 
+# A column's role for prose, charts and checks (delårsrapport): which column is the budget, the
+# outcome, the forecast and the deviations, e.g. Timrå's 'Budget helår' and 'Avvikelse period'.
+KOLUMNROLLER = {
+    "budget": "helårsbudgeten",
+    "utfall": "utfallet för perioden",
+    "avvikelse": "periodens avvikelse mot budget",
+    "prognos": "årsprognosen",
+    "prognosavvikelse": "årsprognosens avvikelse mot budget",
+}
+Kolumnroll = Literal["budget", "utfall", "avvikelse", "prognos", "prognosavvikelse"]
+
+
 class Kolumndef(Strict):
     """A column: a year column (art + år), a text column (typ: text), the label column
     (typ: etikett) or a computed column (formel)."""
@@ -197,19 +209,21 @@ class Kolumndef(Strict):
                                         "varje rubrik ska vara 'Art År' med en art ur 'arter', t.ex. 'Plan 2025'")
     arter: list[Art] = Field(default_factory=list, description="Med från: rubrikraden: de arter arkets "
                                                                "årskolumner får ha")
+    roll: Kolumnroll | None = Field(None, description="Vad kolumnen är för den genererade texten, diagrammen och "
+                                                      "kontrollerna: " + "; ".join(f"{k}: {v}" for k, v in KOLUMNROLLER.items()))
 
     @model_validator(mode="after")
     def _komplett(self) -> "Kolumndef":
         if self.fran is not None:
-            if self.namn or self.art or self.ar or self.formel or self.typ != "belopp" or self.synonymer:
+            if self.namn or self.art or self.ar or self.formel or self.typ != "belopp" or self.synonymer or self.roll:
                 raise ValueError("en kolumn 'från: rubrikraden' har bara 'arter' (och 'valfri')")
             if not self.arter:
                 raise ValueError("ange 'arter', t.ex. [Bokslut, Budget, Plan]")
             return self
         if self.arter:
             raise ValueError("'arter' hör till en kolumn 'från: rubrikraden'")
-        if self.typ != "belopp" and (self.art or self.ar or self.formel):
-            raise ValueError(f"en {self.typ}kolumn har varken art, år eller formel")
+        if self.typ != "belopp" and (self.art or self.ar or self.formel or self.roll):
+            raise ValueError(f"en {self.typ}kolumn har varken art, år, formel eller roll")
         if self.typ != "belopp" and not self.namn:
             raise ValueError(f"en {self.typ}kolumn behöver 'namn'")
         if self.typ == "belopp" and self.formel is None and (self.art is None or self.ar is None) and not self.namn:
@@ -400,6 +414,11 @@ def formelfel(defn: Tabelldefinition) -> list[tuple[tuple, str]]:
         if post.summa in seen:
             out.append((("rader", i, "summa"), f"raden '{post.summa}' finns två gånger"))
         seen.append(post.summa)
+    roller: list[str] = []
+    for i, k in enumerate(defn.kolumner):
+        if k.roll is not None and k.roll in roller:
+            out.append((("kolumner", i, "roll"), f"rollen '{k.roll}' har redan en annan kolumn"))
+        roller.append(k.roll)
     for i, j in enumerate(defn.jamforelse):
         for key in ("a", "b"):
             name = getattr(j, key)

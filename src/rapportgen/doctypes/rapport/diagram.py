@@ -49,9 +49,10 @@ def _spara(fig, alt: str, bredd_cm: float) -> Diagram:
     return Diagram(svg.getvalue(), png, alt, bredd_cm)
 
 
-def budget_prognos(d: Driftstabell, fmt: Formatter, budget: str = "Budget helår",
-                   prognos: str = "Årsprognos", bredd_cm: float = 15.0) -> Diagram:
-    """Horizontal bars: nettokostnad per verksamhet, budget helår vs årsprognos, in mnkr."""
+def budget_prognos(d: Driftstabell, fmt: Formatter, bredd_cm: float = 15.0) -> Diagram:
+    """Horizontal bars: nettokostnad per verksamhet, the budget column vs the forecast column (the
+    definition's roll: budget and roll: prognos, e.g. Budget helår and Årsprognos), in mnkr."""
+    budget, prognos = d.rollkolumn("budget"), d.rollkolumn("prognos")
     names = [textwrap.fill(v.namn, 28) for v in d.verksamheter]
     million = Decimal(1_000_000)
     # Net costs are negative in the table; the chart shows their size.

@@ -280,9 +280,9 @@ class Skrivare:
             self._row(table, [p.projekt] + [self.fmt.tkr(v) for v in values], widths, size=9)
             shown.append((p.projekt, values))
         values = [inv.varde(inv.projekt, k) for k in cols]
-        self._row(table, ["SUMMA"] + [self.fmt.tkr(v) for v in values], widths,
+        self._row(table, [inv.summaetikett] + [self.fmt.tkr(v) for v in values], widths,
                   bold=True, fill=GRUPPFARG, size=9)
-        shown.append(("SUMMA", values))
+        shown.append((inv.summaetikett, values))
         _verifiera_genererad(rubrik, [rubrik, *cols], shown, inv.fil)
         self._after_table()
 
@@ -516,7 +516,7 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
         s.stycke(text)
     _kommentar(s, doc, doc.falt.namnd)
     liggande = len(d.kolumner) >= LIGGANDE_FRAN
-    rubrik = "Driftredovisning med prognos" if delar else "Driftbudget"
+    rubrik = d.titel  # the definition's titel, e.g. 'Driftredovisning med prognos'
     if liggande:
         s.sektionsbrytning(liggande=False)
     s.rubrik(2, rubrik)
@@ -531,7 +531,8 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
     if delar:
         # After the tables, on the portrait page that opens the area comments (not alone on a page).
         s.bild(diagram.budget_prognos(d, fmt, bredd_cm=min(15.0, s.bredd_cm)),
-               "Diagram: nettokostnad per verksamhet, budget helår och årsprognos (mnkr).")
+               f"Diagram: nettokostnad per verksamhet, {d.rollkolumn('budget').lower()} och "
+               f"{d.rollkolumn('prognos').lower()} (mnkr).")
     for omrade in d.omraden():
         kort = doc.omrade_kort.get(omrade)
         s.rubrik(3, f"{omrade} ({kort})" if kort else omrade)
@@ -554,7 +555,7 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
         inv = doc.investeringar
         s.rubrik(2, "Investeringsredovisning med prognos" if delar else "Investeringsbudget")
         s.stycke(prosa.delar_investeringar(inv, fmt) if delar else prosa.plan_investeringar(inv, fmt))
-        s.investeringar(inv, "Investeringar (tkr)", s.bredd_cm)
+        s.investeringar(inv, inv.rubrik, s.bredd_cm)  # the definition's 'titel (tkr)'
     for t in doc.tabeller:
         s.definierad(t)
 

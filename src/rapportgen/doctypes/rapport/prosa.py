@@ -1,13 +1,13 @@
 """Sentences generated from the economy: '... redovisar ett underskott på -8,3 mnkr'.
 
 Every figure comes from the raw kronor in the Driftstabell and is rounded once,
-by the Formatter, exactly like the tables.
+by the Formatter, exactly like the tables. The delårsrapport's columns (budget, outcome,
+forecast, deviations) are the ones the table definition gives those roles (kolumner: roll:).
 """
 
 from __future__ import annotations
 
-from ...format import (AVVIKELSE, PROGNOSAVVIKELSE, RESULTAT_MENING, Formatter,  # noqa: F401
-                      _mnkr, format_period, prognos, resultat)
+from ...format import RESULTAT_MENING, Formatter, _mnkr, format_period, prognos, resultat  # noqa: F401
 from ...model.ekonomi import NETTO, Driftstabell, Investeringstabell, Verksamhet
 from ...model.rapport import Rapport
 
@@ -21,41 +21,41 @@ def delar_sammanfattning(doc: Rapport, fmt: Formatter) -> list[str]:
     alla = d.verksamheter
     period = format_period(doc.period, "lang")
     namnd = doc.falt.namnd.lower()
-    avvikelse = d.varde(alla, NETTO, AVVIKELSE)
+    avvikelse = d.varde(alla, NETTO, d.rollkolumn("avvikelse"))
     if avvikelse is None:
         first = f"För perioden {period} saknas utfall för {namnd}."
     else:
         # 'socialnämnden redovisar ...' -> 'redovisar socialnämnden ...' after the adverbial.
         said = resultat(fmt, namnd, avvikelse).replace(f"{namnd} redovisar", f"redovisar {namnd}", 1)
         first = f"För perioden {period} {said}."
-    return [first, prognos(fmt, d.varde(alla, NETTO, PROGNOSAVVIKELSE))]
+    return [first, prognos(fmt, d.varde(alla, NETTO, d.rollkolumn("prognosavvikelse")))]
 
 
 def delar_omrade(doc: Rapport, fmt: Formatter, omrade: str) -> str:
     d = doc.drift
     group = d.i_omrade(omrade)
     period = format_period(doc.period, "lang")
-    avvikelse = d.varde(group, NETTO, AVVIKELSE)
+    avvikelse = d.varde(group, NETTO, d.rollkolumn("avvikelse"))
     if avvikelse is None:
         first = f"För perioden {period} saknas utfall för verksamhetsområde {omrade}."
     else:
         first = f"{resultat(fmt, f'Verksamhetsområde {omrade}', avvikelse)} för perioden {period}."
-    return f"{first} {prognos(fmt, d.varde(group, NETTO, PROGNOSAVVIKELSE))}"
+    return f"{first} {prognos(fmt, d.varde(group, NETTO, d.rollkolumn('prognosavvikelse')))}"
 
 
 def delar_verksamhet(doc: Rapport, fmt: Formatter, v: Verksamhet) -> tuple[str, str]:
     """The heading-like sentence and the forecast sentence for one verksamhet."""
     d = doc.drift
-    return (resultat(fmt, _cap(v.namn), d.varde(v, NETTO, AVVIKELSE)),
-            prognos(fmt, d.varde(v, NETTO, PROGNOSAVVIKELSE)))
+    return (resultat(fmt, _cap(v.namn), d.varde(v, NETTO, d.rollkolumn("avvikelse"))),
+            prognos(fmt, d.varde(v, NETTO, d.rollkolumn("prognosavvikelse"))))
 
 
 def delar_investeringar(inv: Investeringstabell, fmt: Formatter) -> str:
     alla = inv.projekt
-    budget = inv.varde(alla, "Budget helår")
-    utfall = inv.varde(alla, "Utfall period")
-    prog = inv.varde(alla, "Årsprognos")
-    avv = inv.varde(alla, "Årsprognos budgetavvikelse")
+    budget = inv.varde(alla, inv.rollkolumn("budget"))
+    utfall = inv.varde(alla, inv.rollkolumn("utfall"))
+    prog = inv.varde(alla, inv.rollkolumn("prognos"))
+    avv = inv.varde(alla, inv.rollkolumn("prognosavvikelse"))
     text = (f"Utfallet för investeringar under perioden är {_mnkr(fmt, utfall)} av en budget för helåret på "
             f"{_mnkr(fmt, budget)}. Årsprognosen är {_mnkr(fmt, prog)}")
     if fmt.mnkr(avv) in ("0,0", "-0,0"):
