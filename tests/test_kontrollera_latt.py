@@ -26,7 +26,7 @@ MEETING = EXAMPLES / "sammantrade-2023-09-19" / "sammantrade.yaml"
 # Never needed to check a meeting: rendering, PDF writing and conversion, charts, and the slow
 # imports the checks avoid (pandas, holidays via the anslag dates).
 NOT_IMPORTED = (
-    "pandas", "holidays", "reportlab", "matplotlib", "unoserver",
+    "pandas", "holidays", "reportlab", "matplotlib", "unoserver", "docxtpl", "docx", "jinja2",
     "rapportgen.convert", "rapportgen.assemble.bygg", "rapportgen.assemble.taggat",
     "rapportgen.assemble.pdfa", "rapportgen.assemble.pdfua", "rapportgen.assemble.publicering",
     "rapportgen.render.blocks", "rapportgen.web",

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docxtpl import DocxTemplate
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...checks import ekonomi as ekonomi_checks
@@ -25,9 +24,11 @@ from ...config import Profil
 from ...format import Formatter, format_period
 from ...inputs.rapport import kanner_igen, load
 from ...model.rapport import Rapport, datum_for
-from ...render.docx import render_typ
 from ...render.kontext import ProfilKontext, kontext_dict
 from ..base import EXEMPEL, DocType
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 __all__ = ["Rapport", "load", "render", "Kontext", "doctype"]
 
@@ -70,6 +71,8 @@ def build_kontext(doc: Rapport, tpl: DocxTemplate, profil: Profil, fmt: Formatte
 
 def render(doc: Rapport, out: str | Path, profil: Profil | None = None, mallar: Path | None = None) -> Path:
     """Render the report to .docx at out (written atomically)."""
+    from ...render.docx import render_typ
+
     profil = profil or Profil()
     fmt = Formatter.from_profil(profil)
     return render_typ(doc.typ, out, lambda tpl: kontext_dict(build_kontext(doc, tpl, profil, fmt)), profil, mallar)
