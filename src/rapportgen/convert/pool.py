@@ -20,6 +20,7 @@ import os
 import queue
 import signal
 import ssl
+import sys
 import threading
 import time
 import xmlrpc.client
@@ -84,6 +85,15 @@ def _install_handlers() -> None:
             signal.signal(signum, handler)
         except (ValueError, OSError):
             pass
+    # A Ctrl-C that lands in a callback Python cannot raise from (a weakref's, a __del__) is only
+    # printed there; the stop flag carries it to Pool.run instead, so stay quiet about it.
+    previous_hook = sys.unraisablehook
+
+    def quiet_interrupt(u, previous_hook=previous_hook):
+        if not (isinstance(u.exc_value, KeyboardInterrupt) and _STOPPING.is_set()):
+            previous_hook(u)
+
+    sys.unraisablehook = quiet_interrupt
 
 
 # --- jobs and endpoints ----------------------------------------------------------------------
@@ -463,6 +473,8 @@ class Pool:
         with done:
             while remaining[0] > 0 and alive[0] > 0:
                 done.wait(0.5)
+        if _STOPPING.is_set():  # interrupted: the instances are gone; stop, do not report failures
+            raise KeyboardInterrupt
         # Every worker gone (remote servers down, instances that never started): report the rest.
         while remaining[0] > 0:
             try:
