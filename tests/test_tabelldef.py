@@ -884,6 +884,7 @@ def test_the_delarsrapports_prose_and_chart_take_their_columns_from_the_definiti
     drift["total_etikettrubrik"] = "Sammanställning {period}"
     drift["etikettrubrik"] = "Per enhet {period} ({enhet})"
     drift["totalrubrik"] = "Hela {nämnd}"
+    drift["enhet"] = "mnkr"  # the unit of the headings and the figures
     invdef = defs["timra_investeringar_delar"].model_dump(by_alias=True, exclude_defaults=True)
     for k in invdef["kolumner"]:
         k["roll"] = {"utfall": "prognos", "prognos": "utfall"}.get(k.get("roll"), k.get("roll"))
@@ -916,8 +917,12 @@ def test_the_delarsrapports_prose_and_chart_take_their_columns_from_the_definiti
     assert "Drift & prognos" in paras and "Driftredovisning med prognos" not in paras
     # The drift's label headings and its total's title row are the definition's, placeholders filled.
     rubriker = [t.rows[0].cells[0].text for t in word.tables]
-    assert "Sammanställning jan-aug" in rubriker and "Per enhet jan-aug (tkr)" in rubriker
+    assert "Sammanställning jan-aug" in rubriker and "Per enhet jan-aug (mnkr)" in rubriker
     assert "Hela Socialnämnden" in cells and "SOCIALNÄMNDEN" not in cells
+    netto = d.varde(alla, NETTO, "Budget period")
+    assert netto < 0  # the sign's character is the template's; the digits are the definition's unit
+    assert any(c.endswith(fmt.belopp(-netto, "mnkr", med_enhet=False)) for c in cells)
+    assert not any(c.endswith(fmt.tkr(-netto)) for c in cells)
     assert not any(r.startswith(("Resultaträkning", "Resultat per verksamhet")) for r in rubriker)
     assert "Diagram: nettokostnad per verksamhet, budget period och årsprognos (mnkr)." in paras
 
