@@ -881,6 +881,10 @@ def test_the_delarsrapports_prose_and_chart_take_their_columns_from_the_definiti
             if roll[k["namn"]]:
                 k["roll"] = roll[k["namn"]]
     drift["titel"] = "Drift & prognos"
+    drift["total_etikettrubrik"] = "Sammanställning {period}"
+    drift["etikettrubrik"] = "Per enhet {period} ({enhet})"
+    drift["totalrubrik"] = "Hela {nämnd}"
+    drift["enhet"] = "mnkr"  # the unit of the headings and the figures
     invdef = defs["timra_investeringar_delar"].model_dump(by_alias=True, exclude_defaults=True)
     for k in invdef["kolumner"]:
         k["roll"] = {"utfall": "prognos", "prognos": "utfall"}.get(k.get("roll"), k.get("roll"))
@@ -911,6 +915,15 @@ def test_the_delarsrapports_prose_and_chart_take_their_columns_from_the_definiti
     assert "Projekt <år> (tkr)" in cells and "Summa projekt" in cells
     assert "Investeringar (tkr)" not in cells and "SUMMA" not in cells
     assert "Drift & prognos" in paras and "Driftredovisning med prognos" not in paras
+    # The drift's label headings and its total's title row are the definition's, placeholders filled.
+    rubriker = [t.rows[0].cells[0].text for t in word.tables]
+    assert "Sammanställning jan-aug" in rubriker and "Per enhet jan-aug (mnkr)" in rubriker
+    assert "Hela Socialnämnden" in cells and "SOCIALNÄMNDEN" not in cells
+    netto = d.varde(alla, NETTO, "Budget period")
+    assert netto < 0  # the sign's character is the template's; the digits are the definition's unit
+    assert any(c.endswith(fmt.belopp(-netto, "mnkr", med_enhet=False)) for c in cells)
+    assert not any(c.endswith(fmt.tkr(-netto)) for c in cells)
+    assert not any(r.startswith(("Resultaträkning", "Resultat per verksamhet")) for r in rubriker)
     assert "Diagram: nettokostnad per verksamhet, budget period och årsprognos (mnkr)." in paras
 
     # A role the report needs and the definition lacks is the definition's error, named.
@@ -955,3 +968,40 @@ def test_a_blank_is_allowed_in_the_columns_the_definition_makes_optional_only(tm
                                                       allow_unicode=True), encoding="utf-8")
     found = [f for f in run_checks(load(src)) if f.kod == "tomt_belopp"]
     assert len(found) == 1 and "'Avvikelse innevarande månad' saknas" in found[0].meddelande
+
+
+def test_fixed_widths_and_heading_placeholders():
+    from rapportgen.model.tabelldef import Bredd
+
+    drift = Bredd.model_validate({"etikett_andel": 0.28, "etikett_minst": 4.5, "etikett_högst": 6.5})
+    assert drift.etikett(16.0, 4) == pytest.approx(4.5) and drift.etikett(20.0, 4) == pytest.approx(5.6)
+    assert drift.etikett(25.0, 7) == pytest.approx(6.5)
+    inv = Bredd.model_validate({"belopp": 2.6, "etikett_minst": 5.0})
+    assert inv.etikett(16.0, 4) == pytest.approx(5.6) and inv.etikett(16.0, 6) == pytest.approx(5.0)
+    for fel in ({}, {"etikett_andel": 0.3, "belopp": 2.0}):
+        with pytest.raises(ValueError, match="ange antingen etikett_andel eller belopp"):
+            Bredd.model_validate(fel)
+    defn = Tabelldefinition.model_validate({
+        "titel": "Drift", "enhet": "mnkr", "etikettrubrik": "{titel} {period} ({enhet})", "totalrubrik": "{NÄMND}",
+        "kolumner": [{"art": "Budget", "år": 2024}], "rader": [{"summa": "Netto", "formel": "[Budget 2024]"}]})
+    assert defn.fyll(defn.etikettrubrik, "jan-aug") == "Drift jan-aug (mnkr)"
+    assert defn.fyll(defn.totalrubrik, namnd="Socialnämnden") == "SOCIALNÄMNDEN"
+    with pytest.raises(ValueError, match="'bredd' gäller tabeller utan textkolumner"):
+        Tabelldefinition.model_validate({
+            "titel": "Projekt", "bredd": {"belopp": 2.0},
+            "kolumner": [{"namn": "SB", "typ": "text"}, {"art": "Budget", "år": 2024}],
+            "rader": [{"grupp": "Projekt", "rubrik": False, "rader": "alla"}]})
+
+
+def test_no_timra_table_is_drawn_by_its_own_python():
+    """The Timrå drift and investment tables are drawn by the generic writer from timra.yaml."""
+    import rapportgen.doctypes.rapport.innehall as innehall
+    from rapportgen.inputs.tabelldef import shipped_definitioner
+
+    source = Path(innehall.__file__).read_text(encoding="utf-8")
+    for word in ("Resultaträkning", "Resultat per verksamhet", "Budget per verksamhet", "(tkr)", "def drift",
+                 "def investeringar", "INTAKTER"):
+        assert word not in source
+    defs = shipped_definitioner()
+    assert defs["timra_driftredovisning"].total_etikettrubrik == "Resultaträkning {period} ({enhet})"
+    assert defs["timra_investeringar_plan"].etikettrubrik == "{titel} ({enhet})"

@@ -22,7 +22,7 @@ from ..inputs.excel import table_from_rows
 from ..inputs.tabelldef import las, validera_definitioner
 from ..inputs.yamlsrc import parse_yaml
 from ..model.rapport import Tabellval
-from ..model.tabelldef import (ARTER, Detaljrad, Jamforelse, Kolumndef, Lasning, Radpost, Tabelldefinition,
+from ..model.tabelldef import (ARTER, Bredd, Detaljrad, Jamforelse, Kolumndef, Lasning, Radpost, Tabelldefinition,
                                Varavrad, jamforelse_mening)
 from .mallar import typnamn
 
@@ -108,8 +108,10 @@ EXEMPEL = [
         "En rad per verksamhet och radtyp (`Verksamhet | Radtyp | belopp`); en tom verksamhetscell "
         "fortsätter verksamheten ovanför. Raderna i definitionen upprepas per verksamhet (läsning."
         "gruppkolumn), varav-raderna tas med som de heter (`Varav *`), och totalen över "
-        "verksamheterna visas sist. Så ser rapportgens inbyggda Timrå-definitioner ut "
-        "(`timra_driftbudget`, `timra_driftredovisning`).",
+        "verksamheterna visas sist. Så läser rapportgens inbyggda Timrå-definitioner arket "
+        "(`timra_driftbudget`, `timra_driftredovisning`); de visar dessutom totalen som en egen tabell "
+        "först (`visa: totalt och grupper`, `totalrubrik: \"{NÄMND}\"`), med fasta kolumnbredder "
+        "(`bredd`) och rubriker med `{period}` och `{enhet}`.",
         """\
         drift_lang:
           titel: Driftbudget
@@ -271,7 +273,7 @@ def _resultat(ex: Exempel, fmt: Formatter) -> tuple[list[list[str]], list[str]]:
             defn.lasning.kostnader_i_arket or "negativa")
     kolumner = list(defn.kolumner)
     etikett_forst = not any(k.typ == "etikett" for k in kolumner)
-    header = ([defn.etikettrubrik] if etikett_forst else []) + [
+    header = ([defn.fyll(defn.etikettrubrik)] if etikett_forst else []) + [
         k.rubrik for k in kolumner]
     rows = [header]
     for r in t.rader:
@@ -362,7 +364,7 @@ def markdown() -> str:
     ]
     for title, model in (("Tabelldefinition", Tabelldefinition), ("Kolumn (`kolumner`)", Kolumndef),
                          ("Rad (`rader`)", Radpost), ("Detaljrad (`rader` i en grupp)", Detaljrad),
-                         ("Varav-rad (`varav`)", Varavrad), ("Läsning (`läsning`)", Lasning),
+                         ("Varav-rad (`varav`)", Varavrad), ("Bredd (`bredd`)", Bredd), ("Läsning (`läsning`)", Lasning),
                          ("Jämförelse (`jämförelse`)", Jamforelse), ("Manifestets `tabeller`", Tabellval)):
         out += [f"### {title}", "", *_fields(model), ""]
     out += ["## Exempel", "", "Varje exempel läses och räknas av rapportgen när sidan genereras: "

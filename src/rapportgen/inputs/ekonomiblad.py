@@ -109,7 +109,8 @@ def drift_ur_tabell(t: Definierad, tabell: Tabell, omraden: dict[str, str]) -> D
             continue
         if r.block is None:  # the total block: the sheet's own sum rows, verified
             if r.angiven and r.etikett in roll:
-                summarader.append((roll[r.etikett], angiven(r, arkets.get(r.plats, f"{defn.totalrubrik} {r.etikett}"))))
+                total = defn.totalrubrik if "{" not in defn.totalrubrik else "Totalt"  # not '{NÄMND}' in messages
+                summarader.append((roll[r.etikett], angiven(r, arkets.get(r.plats, f"{total} {r.etikett}"))))
             continue
         v = verksamheter[-1]
         if r.typ == "detalj" and roll.get(r.etikett) == INTAKTER:
@@ -126,7 +127,7 @@ def drift_ur_tabell(t: Definierad, tabell: Tabell, omraden: dict[str, str]) -> D
             raise InputError(f"verksamheten '{namn}' i 'områden' finns inte i arket", fil=tabell.fil)
     return Driftstabell(str(tabell.fil), tabell.enhet, indata, kolumner, verksamheter, t.kostnader_i_arket,
                         list(getattr(tabell, "titlar", [])), summarader, etiketter, synonymer,
-                        _roller(t), t.namn, defn.titel, [k.rubrik for k in t.visade if k.valfri])
+                        _roller(t), t.namn, defn.titel, [k.rubrik for k in t.visade if k.valfri], t)
 
 def _roller(t: Definierad) -> dict[str, str]:
     """role -> column for the columns shown (an optional column missing from the sheet has none)."""
@@ -167,13 +168,9 @@ def investeringar_ur_tabell(t: Definierad, tabell: Tabell) -> Investeringstabell
                                           {k: r.angivna_platser[k] for k in values if k in r.angivna_platser}))
     if not projekt:
         raise InputError("investeringsarket har inga projekt, bara summarader", fil=tabell.fil)
-    # The table's total row is labelled as the definition's last sum row (Timrå: SUMMA).
-    summor = [p.summa for p in defn.rader if p.summa]
-    summaetikett = summor[-1] if summor else "Summa"
     return Investeringstabell(str(tabell.fil), indata, kolumner, projekt, summa, summarader,
                               tabell.enhet, f"blad {tabell.blad}" if tabell.blad else None, _roller(t), t.namn,
-                              f"{defn.titel} (tkr)", summaetikett,  # the investment writer shows tkr
-                              [k.rubrik for k in t.visade if k.valfri])
+                              [k.rubrik for k in t.visade if k.valfri], t)
 
 
 def _format_decimals(number_format: str) -> int:

@@ -350,11 +350,11 @@ def _grupperad(defn: Tabelldefinition, namn: str, tabell: Tabell, gruppkolumn: s
             r.block = value
         blocks.append((value, where, computed))
     out: list[Tabellrad] = []
-    if defn.visa in ("grupper", "grupper och totalt"):
+    if defn.visa in ("grupper", "grupper och totalt", "totalt och grupper"):
         for value, where, computed in blocks:
             out.append(Tabellrad(value, "grupp", plats=where, block=value))
             out.extend(r for r in computed if r.typ != "grupp" or r.etikett != value)
-    if defn.visa in ("totalt", "grupper och totalt"):
+    if defn.visa in ("totalt", "grupper och totalt", "totalt och grupper"):
         given: dict[str, Tabellrad] = {}
         for value, _where, rows in egna:
             for r in block(rows, f" för {value}", krav=False):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..exceptions import InputError
+from .tabelldef import Definierad
 
 # The row roles of a drift table; the labels shown and the words read come from its table
 # definition (Driftstabell.etiketter, .synonymer), e.g. Timrå's INTÄKTER / KOSTNADER (-) /
@@ -113,6 +114,7 @@ class Driftstabell:
     titel: str = ""  # the definition's title: the heading over the drift tables
     # The definition's optional columns (valfri: true): shown when the sheet has them, blanks allowed.
     valfria: list[str] = field(default_factory=list)
+    tabell: Definierad | None = None  # the table as its definition computes it (drawn by the generic writer)
 
     def rollkolumn(self, roll: str) -> str:
         return _rollkolumn(self.roller, roll, self.fil, self.definition)
@@ -166,11 +168,8 @@ class Investeringstabell:
     blad: str | None = None  # 'blad Investeringar' when read from a sheet
     roller: dict[str, str] = field(default_factory=dict)  # role -> column, as Driftstabell.roller
     definition: str = ""
-    # From the definition: the label column's heading, its titel in tkr, e.g. 'Investeringar (tkr)', and
-    # the label of its last sum row.
-    rubrik: str = ""
-    summaetikett: str = ""
     valfria: list[str] = field(default_factory=list)  # as Driftstabell.valfria
+    tabell: Definierad | None = None  # the table as its definition computes it (drawn by the generic writer)
 
     def rollkolumn(self, roll: str) -> str:
         return _rollkolumn(self.roller, roll, self.fil, self.definition)

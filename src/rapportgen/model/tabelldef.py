@@ -284,6 +284,34 @@ class Jamforelse(Strict):
     rad: Text | None = Field(None, description="Raden (standard: tabellens sista summarad)")
 
 
+class Bredd(Strict):
+    """Fixed column widths (cm) instead of widths by content: the label column and the amount
+    columns (a table with text columns besides the label has its widths by content)."""
+
+    etikett_andel: float | None = Field(None, gt=0, lt=1, description="Etikettkolumnens andel av textbredden, "
+                                        "t.ex. 0.28; beloppskolumnerna delar lika på resten")
+    etikett_minst: float | None = Field(None, gt=0, description="Etikettkolumnens minsta bredd i cm")
+    etikett_hogst: float | None = Field(None, gt=0, alias="etikett_högst",
+                                        description="Etikettkolumnens största bredd i cm")
+    belopp: float | None = Field(None, gt=0, description="Varje beloppskolumns bredd i cm; etikettkolumnen "
+                                 "får resten (inom etikett_minst och etikett_högst)")
+
+    @model_validator(mode="after")
+    def _en_regel(self) -> "Bredd":
+        if (self.etikett_andel is None) == (self.belopp is None):
+            raise ValueError("ange antingen etikett_andel eller belopp")
+        return self
+
+    def etikett(self, bredd_cm: float, belopp: int) -> float:
+        """The label column's width on a text width of bredd_cm with belopp amount columns."""
+        w = bredd_cm * self.etikett_andel if self.etikett_andel is not None else bredd_cm - self.belopp * belopp
+        if self.etikett_minst is not None:
+            w = max(self.etikett_minst, w)
+        if self.etikett_hogst is not None:
+            w = min(self.etikett_hogst, w)
+        return w
+
+
 class Tabelldefinition(Strict):
     """One economy table."""
 
@@ -291,19 +319,45 @@ class Tabelldefinition(Strict):
     enhet: Enhet = Field("tkr", description="Visningsenhet: kr, tkr eller mnkr")
     enhetstext: str | None = Field(None, description="Text om enheten över tabellen (standard 'Belopp i tkr'; tom: ingen)")
     not_: str | None = Field(None, alias="not", description="Not under tabellen")
-    etikettrubrik: str = Field("", description="Rubriken över etikettkolumnen (om kolumnerna inte har typ: etikett)")
+    etikettrubrik: str = Field("", description="Rubriken över etikettkolumnen (om kolumnerna inte har typ: etikett); "
+                               "{titel}, {enhet} och {period} ersätts, t.ex. '{titel} ({enhet})' -> "
+                               "'Investeringar (tkr)'")
     tabellstil: str | None = Field(None, description="Tabellformatet i mallen (Word); saknas det används det inbyggda")
     rubrikstil: str | None = Field(None, description="Formatet för tabellens rubrik (standard Heading 2)")
-    liggande: bool | None = Field(None, description="Tabellen på en liggande sida (standard: från 8 kolumner)")
-    visa: Literal["grupper", "totalt", "grupper och totalt"] = Field(
+    liggande: bool | None = Field(None, description="Tabellen på en liggande sida (standard: från liggande_från "
+                                  "kolumner)")
+    liggande_fran: int = Field(9, ge=2, alias="liggande_från", description="Utan liggande: tabellen läggs på en "
+                               "liggande sida från så många kolumner (etikettkolumnen medräknad)")
+    storlek: float | None = Field(None, ge=5, le=14, description="Tabellens teckenstorlek i punkter "
+                                  "(standard 8,5; 7,5 från 9 kolumner)")
+    bredd: Bredd | None = Field(None, description="Fasta kolumnbredder i stället för bredder efter innehållet")
+    visa: Literal["grupper", "totalt", "grupper och totalt", "totalt och grupper"] = Field(
         "grupper", description="Med läsning.gruppkolumn: ett block per grupp, bara totalen över grupperna, "
-                               "eller båda")
-    totalrubrik: str = Field("Totalt", description="Med läsning.gruppkolumn: rubriken över totalens block")
+                               "båda i en tabell (totalen sist), eller totalen som en egen tabell före "
+                               "grupperna")
+    totalrubrik: str = Field("Totalt", description="Med läsning.gruppkolumn: rubriken över totalens block; "
+                             "{nämnd} ersätts med nämndens namn, {NÄMND} med namnet i versaler")
+    total_etikettrubrik: str | None = Field(None, description="Med visa: totalt och grupper: rubriken över "
+                                            "etikettkolumnen i totalens tabell (som etikettrubrik; standard "
+                                            "etikettrubrik)")
+    skugga_summa: bool = Field(True, description="Tabellens sista summarad skuggas som grupprubrikerna "
+                                                 "(false: bara fet)")
     kolumner: list[Kolumndef] = Field(min_length=1, description="Kolumnerna i ordning")
     rader: list[Radpost] = Field(min_length=1, description="Grupper (grupp, rader, summa) och summarader (summa, formel)")
     lasning: Lasning = Field(default_factory=Lasning, alias="läsning", description="Hur tabellen läses ur arket")
     jamforelse: list[Jamforelse] = Field(default_factory=list, alias="jämförelse",
                                          description="Jämförelser i ekonomitexten: kolumn a mot kolumn b")
+
+    @model_validator(mode="after")
+    def _bredd_utan_textkolumner(self) -> "Tabelldefinition":
+        if self.bredd is not None and any(k.typ == "text" for k in self.kolumner):
+            raise ValueError("'bredd' gäller tabeller utan textkolumner; ta bort 'bredd' (bredderna följer då innehållet)")
+        return self
+
+    def fyll(self, text: str, period: str = "", namnd: str = "") -> str:
+        """A heading of the definition with its placeholders filled in."""
+        return (text.replace("{titel}", self.titel).replace("{enhet}", self.enhet).replace("{period}", period)
+                .replace("{nämnd}", namnd).replace("{NÄMND}", namnd.upper()))
 
     @field_validator("jamforelse", mode="before")
     @classmethod

@@ -29,7 +29,6 @@ from docxtpl.subdoc import Subdoc
 
 from ...format import Formatter, format_period
 from ...inputs.markdown import Block, Rubrik, Run, parse_body
-from ...model.ekonomi import INTAKTER, KOSTNADER, NETTO, Driftstabell, Investeringstabell, Verksamhet
 from ...model.tabelldef import ENHETSTEXT, Definierad, Kolumndef, jamforelse_mening
 from ...model.mal import FARGER, PILAR, Mal, Malbild
 from ...render.blocks import BlockWriter, column_widths, set_table_style
@@ -43,8 +42,6 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 RUBRIKFARG = "DCE3EE"
 GRUPPFARG = "F2F4F7"
 TOC_INSTR = ' TOC \\o "1-3" \\h \\z \\u '
-LIGGANDE_FRAN = 6  # data columns from which a driftstabell goes on a landscape page
-LIGGANDE_DEFINIERAD = 9  # columns (labels included) from which a defined table goes on a landscape page
 log = logging.getLogger("rapportgen")
 
 
@@ -239,53 +236,6 @@ class Skrivare:
         p = self.sd.add_paragraph(style="Body Text")
         p.paragraph_format.space_after = Pt(4)
 
-    def drift(self, d: Driftstabell, rubrik: str, grupper: list[tuple[str, list[Verksamhet], bool]],
-              bredd_cm: float) -> None:
-        """One table: per group a title row, the income row, the cost row with its varav rows and
-        the netto row, labelled as the table's definition says (d.etiketter)."""
-        cols = [k.namn for k in d.kolumner]
-        label_w = min(6.5, max(4.5, bredd_cm * 0.28))
-        num_w = (bredd_cm - label_w) / len(cols)
-        widths = [label_w] + [num_w] * len(cols)
-        table = self._table([rubrik, *cols], widths)
-        shown: list[tuple[str, list[Decimal | None]]] = []  # the exact kronor behind the table
-        for titel, group, versaler in grupper:
-            label = titel.upper() if versaler else titel
-            self._row(table, [label] + [""] * len(cols), widths, bold=True, fill=GRUPPFARG, keep=True)
-            shown.append((label, [None] * len(cols)))
-            for rad in (INTAKTER, KOSTNADER):
-                values = [d.varde(group, rad, k) for k in cols]
-                self._row(table, [d.etiketter[rad]] + [self.fmt.tkr(v) for v in values], widths, keep=True)
-                shown.append((d.etiketter[rad], values))
-                if rad == KOSTNADER and len(group) == 1:
-                    for varav in group[0].varav:
-                        values = [_varav(d, varav, k) for k in cols]
-                        self._row(table, [varav.etikett] + [self.fmt.tkr(v) for v in values],
-                                  widths, italic=True, keep=True)
-                        shown.append((varav.etikett, values))
-            values = [d.varde(group, NETTO, k) for k in cols]
-            self._row(table, [d.etiketter[NETTO]] + [self.fmt.tkr(v) for v in values], widths, bold=True)
-            shown.append((d.etiketter[NETTO], values))
-        _verifiera_genererad(rubrik, [rubrik, *cols], shown, d.fil)
-        self._after_table()
-
-    def investeringar(self, inv: Investeringstabell, rubrik: str, bredd_cm: float) -> None:
-        cols = inv.visade_kolumner
-        label_w = max(5.0, bredd_cm - 2.6 * len(cols))
-        widths = [label_w] + [(bredd_cm - label_w) / len(cols)] * len(cols)
-        table = self._table([rubrik, *cols], widths, size=9)
-        shown: list[tuple[str, list[Decimal | None]]] = []
-        for p in inv.projekt:
-            values = [inv.varde(p, k) for k in cols]
-            self._row(table, [p.projekt] + [self.fmt.tkr(v) for v in values], widths, size=9)
-            shown.append((p.projekt, values))
-        values = [inv.varde(inv.projekt, k) for k in cols]
-        self._row(table, [inv.summaetikett] + [self.fmt.tkr(v) for v in values], widths,
-                  bold=True, fill=GRUPPFARG, size=9)
-        shown.append((inv.summaetikett, values))
-        _verifiera_genererad(rubrik, [rubrik, *cols], shown, inv.fil)
-        self._after_table()
-
     def _stil(self, namn: str | None, standard: str, vad: str) -> str:
         """A style the definition names, if the template has it; else the shipped one (noted)."""
         if not namn:
@@ -298,21 +248,25 @@ class Skrivare:
                         "för att styra utseendet själv)", vad, namn, standard)
             return standard
 
-    def definierad(self, t: Definierad) -> None:
-        """A table by its definition: heading, unit line, the table, the note under it."""
+    def definierad(self, t: Definierad, rubrik: bool = True, period: str = "", namnd: str = "") -> None:
+        """A table by its definition: heading (unless the caller wrote its own section heading),
+        unit line, the table (with visa: totalt och grupper, the total's table and the groups'
+        table), the note under it. period and namnd fill the headings' placeholders."""
         defn = t.definition
         kolumner = list(t.visade)
         if not any(k.typ == "etikett" for k in kolumner):
-            kolumner.insert(0, Kolumndef.model_construct(namn=defn.etikettrubrik, typ="etikett", art=None, ar=None,
-                                                         synonymer=[], formel=None, valfri=False))
+            kolumner.insert(0, Kolumndef.model_construct(namn=defn.fyll(defn.etikettrubrik, period, namnd),
+                                                         typ="etikett", art=None, ar=None, synonymer=[], formel=None,
+                                                         valfri=False))
         n = len(kolumner)
-        liggande = defn.liggande if defn.liggande is not None else n >= LIGGANDE_DEFINIERAD
+        liggande = defn.liggande if defn.liggande is not None else n >= defn.liggande_fran
         if liggande:
             self.sektionsbrytning(liggande=False)
-        rubrikstil = self._stil(defn.rubrikstil, "Heading 2", "rubrikformatet")
-        self.sd.add_paragraph(defn.titel, style=rubrikstil)
-        if rubrikstil.startswith("Heading ") and rubrikstil[8:].isdigit():
-            self.rubriker.append((int(rubrikstil[8:]), defn.titel))
+        if rubrik:
+            rubrikstil = self._stil(defn.rubrikstil, "Heading 2", "rubrikformatet")
+            self.sd.add_paragraph(defn.titel, style=rubrikstil)
+            if rubrikstil.startswith("Heading ") and rubrikstil[8:].isdigit():
+                self.rubriker.append((int(rubrikstil[8:]), defn.titel))
         bredd = self.liggande_bredd_cm if liggande else self.bredd_cm
         enhetstext = ENHETSTEXT[defn.enhet] if defn.enhetstext is None else defn.enhetstext
         if enhetstext:
@@ -320,7 +274,7 @@ class Skrivare:
             _run(p, enhetstext, italic=True, size=8.5)
             p.paragraph_format.space_after = Pt(2)
             p.paragraph_format.keep_with_next = True
-        size = 8.5 if n <= 8 else 7.5
+        size = defn.storlek or (8.5 if n <= 8 else 7.5)
         # Widths: text columns by their content (at most a third of the page each).
         texts = {k.rubrik: max([len(k.namn or "")] + [len(r.etikett if k.typ == "etikett" else r.texter.get(k.rubrik, ""))
                                                   for r in t.rader]) for k in kolumner if k.typ != "belopp"}
@@ -344,29 +298,19 @@ class Skrivare:
         vikt = {k.rubrik: max(7, min(len(k.rubrik), 12)) for k in belopp}
         widths = [text_w[k.rubrik] if k.typ != "belopp"
                   else minst[k.rubrik] + rest * vikt[k.rubrik] / sum(vikt.values()) for k in kolumner]
-        header = [(k.namn or "") if k.typ == "etikett" else k.rubrik for k in kolumner]
-        table = self._table(header, widths, size=size, right=[k.typ == "belopp" for k in kolumner])
-        stil = self._stil(defn.tabellstil, "", "tabellformatet")
-        if stil:
-            table.style = self.sd.styles[stil]
-        sista = t.sista_summa()
-        for r in t.rader:
-            values = []
-            for k in kolumner:
-                if k.typ == "etikett":
-                    values.append(r.etikett)
-                elif k.typ == "text":
-                    values.append(r.texter.get(k.rubrik, ""))
-                elif r.typ == "grupp":
-                    values.append("")
-                else:
-                    values.append(self.fmt.belopp(r.varden.get(k.rubrik), defn.enhet, med_enhet=False))
-            bold = r.typ in ("grupp", "summa")
-            fill = GRUPPFARG if r.typ == "grupp" or r is sista and r.typ == "summa" else None
-            # A group's heading stays with its first row; a long sheet's group stays on one page.
-            keep = r.typ == "grupp" or (r.block is not None and r.typ != "summa")
-            self._row(table, values, widths, bold=bold, italic=r.typ == "varav", fill=fill, size=size,
-                      keep=keep, right=[k.typ == "belopp" for k in kolumner])
+        if defn.bredd is not None and belopp:  # fixed widths: the label column, the amounts share the rest
+            label_w = defn.bredd.etikett(bredd, len(belopp))
+            widths = [label_w if k.typ == "etikett" else (bredd - label_w) / len(belopp) for k in kolumner]
+        delar = [([(k.namn or "") for k in kolumner if k.typ == "etikett"], t.rader)]
+        if defn.visa == "totalt och grupper":  # the total first, as its own table
+            total = defn.fyll(defn.total_etikettrubrik or defn.etikettrubrik, period, namnd)
+            delar = [([total] * sum(k.typ == "etikett" for k in kolumner), [r for r in t.rader if r.block is None]),
+                     ([(k.namn or "") for k in kolumner if k.typ == "etikett"],
+                      [r for r in t.rader if r.block is not None])]
+        for i, (etiketter, rader) in enumerate(delar):
+            if i:
+                self._after_table()
+            self._definierad_tabell(t, kolumner, list(etiketter), rader, widths, size, namnd)
         if defn.not_:
             p = self.sd.add_paragraph(style="Body Text")
             _run(p, defn.not_, italic=True, size=8.5)
@@ -374,6 +318,41 @@ class Skrivare:
             self._after_table()
         if liggande:
             self.sektionsbrytning(liggande=True)
+
+    def _definierad_tabell(self, t: Definierad, kolumner: list[Kolumndef], etiketter: list[str],
+                           rader: list, widths: list[float], size: float, namnd: str) -> None:
+        defn = t.definition
+        rubriker = iter(etiketter)
+        header = [next(rubriker) if k.typ == "etikett" else k.rubrik for k in kolumner]
+        table = self._table(header, widths, size=size, right=[k.typ == "belopp" for k in kolumner])
+        stil = self._stil(defn.tabellstil, "", "tabellformatet")
+        if stil:
+            table.style = self.sd.styles[stil]
+        summor = [r for r in rader if r.typ == "summa"]
+        sista = summor[-1] if summor and defn.skugga_summa else None
+        lang = bool(defn.lasning.gruppkolumn)
+        shown: list[tuple[str, list[Decimal | None]]] = []  # the exact kronor behind the table
+        for r in rader:
+            values = []
+            for k in kolumner:
+                if k.typ == "etikett":  # the total's title row may name the nämnd
+                    values.append(defn.fyll(r.etikett, namnd=namnd) if r.typ == "grupp" and r.block is None
+                                  else r.etikett)
+                elif k.typ == "text":
+                    values.append(r.texter.get(k.rubrik, ""))
+                elif r.typ == "grupp":
+                    values.append("")
+                else:
+                    values.append(self.fmt.belopp(r.varden.get(k.rubrik), defn.enhet, med_enhet=False))
+            bold = r.typ in ("grupp", "summa")
+            fill = GRUPPFARG if r.typ == "grupp" or r is sista else None
+            # A group's heading stays with its first row; a long sheet's group (and total) stays on one page.
+            keep = r.typ == "grupp" or (lang and r.typ != "summa")
+            self._row(table, values, widths, bold=bold, italic=r.typ == "varav", fill=fill, size=size,
+                      keep=keep, right=[k.typ == "belopp" for k in kolumner])
+            shown.append((values[0] if kolumner[0].typ == "etikett" else r.etikett,
+                          [None if r.typ == "grupp" else r.varden.get(k.rubrik) for k in kolumner if k.typ == "belopp"]))
+        _verifiera_genererad(header[0], [header[0], *(k.rubrik for k in kolumner if k.typ == "belopp")], shown, t.fil)
 
     def nyckeltal(self, header: list[str], rows: list[list[str]]) -> None:
         n = len(header)
@@ -402,14 +381,6 @@ def _verifiera_genererad(namn: str, huvud: list[str], rader: list[tuple[str, lis
     if fel:
         raise CheckFailed("en genererad tabell stämmer inte med sina egna summor:\n"
                           + "\n".join("  " + f.format() for f in fel))
-
-
-def _varav(d: Driftstabell, varav, kolumn: str) -> Decimal | None:
-    k = d.kolumn(kolumn)
-    if k.beraknad:
-        a, b = varav.varden.get(k.a), varav.varden.get(k.b)
-        return None if a is None or b is None else a - b
-    return varav.varden.get(kolumn)
 
 
 def toc(tpl: DocxTemplate, rubriker: list[tuple[int, str]]) -> Subdoc:
@@ -515,19 +486,9 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
     for text in (prosa.delar_sammanfattning(doc, fmt) if delar else prosa.plan_sammanfattning(doc, fmt)):
         s.stycke(text)
     _kommentar(s, doc, doc.falt.namnd)
-    liggande = len(d.kolumner) >= LIGGANDE_FRAN
-    rubrik = d.titel  # the definition's titel, e.g. 'Driftredovisning med prognos'
-    if liggande:
-        s.sektionsbrytning(liggande=False)
-    s.rubrik(2, rubrik)
-    bredd = s.liggande_bredd_cm if liggande else s.bredd_cm
-    period = format_period(doc.period, "kort")
-    label = f"Resultaträkning {period} (tkr)" if delar else "Resultaträkning (tkr)"
-    s.drift(d, label, [(doc.falt.namnd, d.verksamheter, True)], bredd)
-    label = f"Resultat per verksamhet {period} (tkr)" if delar else "Budget per verksamhet (tkr)"
-    s.drift(d, label, [(v.namn, [v], False) for v in d.verksamheter], bredd)
-    if liggande:
-        s.sektionsbrytning(liggande=True)
+    # The definition draws the tables: heading, labels, widths, landscape (Timrå: rapportgen/tabeller/timra.yaml).
+    period = format_period(doc.period, "kort") if doc.period else ""
+    s.definierad(d.tabell, period=period, namnd=doc.falt.namnd)
     if delar:
         # After the tables, on the portrait page that opens the area comments (not alone on a page).
         s.bild(diagram.budget_prognos(d, fmt, bredd_cm=min(15.0, s.bredd_cm)),
@@ -555,7 +516,7 @@ def _ekonomi(s: Skrivare, doc: Rapport) -> None:
         inv = doc.investeringar
         s.rubrik(2, "Investeringsredovisning med prognos" if delar else "Investeringsbudget")
         s.stycke(prosa.delar_investeringar(inv, fmt) if delar else prosa.plan_investeringar(inv, fmt))
-        s.investeringar(inv, inv.rubrik, s.bredd_cm)  # the definition's 'titel (tkr)'
+        s.definierad(inv.tabell, rubrik=False)  # under the section heading and its prose
     for t in doc.tabeller:
         s.definierad(t)
 
