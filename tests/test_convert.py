@@ -148,18 +148,15 @@ def test_killed_instance_mid_batch_still_completes(tmp_path):
     with Pool(arbetare=2, tidsgrans=60) as p:
         killed: list[int] = []
 
-        def killer():
-            while p.stat.konverterade < 1:
-                time.sleep(0.01)
-            victim = p.local_instances[0]
-            for pid in victim.soffice_pids():
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
+        def kill_after_first(done: int, _total: int, _name: str) -> None:
+            # Called by the pool as a document finishes: the kill lands mid-batch, whatever the load.
+            if done == 1:
+                victim = p.local_instances[0]
+                for pid in victim.soffice_pids():
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
 
-        t = threading.Thread(target=killer)
-        t.start()
-        pdfs = convert_many(docs, tmp_path / "ut", pool=p)
-        t.join()
+        pdfs = convert_many(docs, tmp_path / "ut", pool=p, progress=kill_after_first)
         assert killed
         assert p.stat.omstarter >= 1
     for i, pdf in enumerate(pdfs):
