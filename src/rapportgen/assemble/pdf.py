@@ -138,9 +138,15 @@ class Geometri:
 
 def geometri(page: PageObject) -> Geometri:
     box = page.cropbox
-    x0, y0, x1, y1 = float(box.left), float(box.bottom), float(box.right), float(box.top)
+    return geometri_av(float(box.left), float(box.bottom), float(box.right), float(box.top),
+                       page.get("/Rotate", 0) or 0)
+
+
+def geometri_av(ax: float, ay: float, bx: float, by: float, rotate: int) -> Geometri:
+    """A page's shown size and visual -> user matrix, from its crop box corners and /Rotate."""
+    x0, y0, x1, y1 = min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
     w, h = x1 - x0, y1 - y0
-    r = (page.get("/Rotate", 0) or 0) % 360
+    r = int(rotate) % 360
     if r == 90:  # shown turned clockwise: visual (u, v) -> user x = x1 - v, y = y0 + u
         return Geometri(h, w, r, (0.0, 1.0, -1.0, 0.0, x1, y0))
     if r == 180:

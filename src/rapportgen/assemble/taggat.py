@@ -22,7 +22,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
 
 from .typsnitt import dela_typsnitt
-from .pdf import Geometri, Matrix, Stampel, apply, fonts, mul, invert, shrink_matrix, stamp_pdf
+from .pdf import Geometri, Matrix, geometri_av, Stampel, apply, fonts, mul, invert, shrink_matrix, stamp_pdf
 
 LANG = "sv-SE"
 A4_PT = (595.276, 841.89)
@@ -38,16 +38,7 @@ STANDARD_TYPES = {
 
 def _geometri(page: pikepdf.Page) -> Geometri:
     box = [float(v) for v in page.cropbox]
-    x0, y0, x1, y1 = min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3])
-    w, h = x1 - x0, y1 - y0
-    r = int(page.obj.get("/Rotate", 0) or 0) % 360
-    if r == 90:
-        return Geometri(h, w, r, (0.0, 1.0, -1.0, 0.0, x1, y0))
-    if r == 180:
-        return Geometri(w, h, r, (-1.0, 0.0, 0.0, -1.0, x1, y1))
-    if r == 270:
-        return Geometri(h, w, r, (0.0, -1.0, 1.0, 0.0, x0, y1))
-    return Geometri(w, h, 0, (1.0, 0.0, 0.0, 1.0, x0, y0))
+    return geometri_av(*box, page.obj.get("/Rotate", 0) or 0)
 
 
 def _cm(m: Matrix) -> bytes:

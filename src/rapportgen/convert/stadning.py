@@ -18,6 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from ._unoserve import socket_inodes  # the instance script and the sweeper read /proc alike
+
 OWNER_FILE = ".agare"
 PIPES_FILE = ".uttag"  # LibreOffice's sockets outside the folder (OSL pipes in /tmp)
 PREFIXES = ("rapportgen-lo-", "rapportgen-konv-", "rapportgen-handling-")
@@ -153,19 +155,7 @@ def sweep(base: str | Path | None = None) -> list[Path]:
 
 def listening_sockets(pids: list[int]) -> list[str]:
     """Paths of the Unix sockets the processes hold (LibreOffice's OSL pipes)."""
-    inodes = set()
-    for pid in pids:
-        try:
-            fds = os.listdir(f"/proc/{pid}/fd")
-        except OSError:
-            continue
-        for fd in fds:
-            try:
-                link = os.readlink(f"/proc/{pid}/fd/{fd}")
-            except OSError:
-                continue
-            if link.startswith("socket:["):
-                inodes.add(link[8:-1])
+    inodes = socket_inodes(pids)
     paths = []
     try:
         lines = Path("/proc/net/unix").read_text().splitlines()[1:]
