@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -25,13 +25,17 @@ def atomic_path(target: str | Path, suffix: str | None = None) -> Iterator[Path]
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{target.stem}.", suffix=suffix if suffix is not None else target.suffix,
-        dir=target.parent,
-    )
-    os.close(fd)
-    tmp_path = Path(tmp)
+    ext = suffix if suffix is not None else target.suffix
+    # The name is chosen before the file exists and everything after is inside try: a Ctrl-C at
+    # any point leaves no temporary file behind (mkstemp's file existed before its try).
+    tmp_path = target.parent / f".{target.stem}.{secrets.token_hex(8)}{ext}"
     try:
+        while True:
+            try:
+                os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                break
+            except FileExistsError:
+                tmp_path = target.parent / f".{target.stem}.{secrets.token_hex(8)}{ext}"
         yield tmp_path
         os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, target)
