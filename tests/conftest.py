@@ -170,7 +170,7 @@ def en_pool_for_sviten(request, monkeypatch, delad_pool):
 def exempelhandling(tmp_path_factory, delad_pool):
     """The example meeting (sammantrade-2023-09-19) built once with the example profile, by
     assemble.build_handling, with a PDF cache of its own. The tests that use it only read the
-    result; under pytest-xdist their files run on one worker (SAMMA_ARBETARE), so it is built once."""
+    result; under pytest-xdist they are one unit of work (arbetsenhet), so it is built once."""
     from rapportgen.assemble import build_handling
     from rapportgen.config import load_profile
 
@@ -216,12 +216,13 @@ def arbetsenhet(nodeid: str) -> str:
 
 # The slowest units (by --durations) start first, so that no worker is left with a long unit at the
 # end while the others are idle. Only the order changes; every test still runs.
-TUNGA = ["exempelhandling", "tests/test_convert.py::avbrott", "tests/test_convert.py::omstart",
-         "tests/test_handling_example.py::publicering", "tests/web/test_webb_webblasare.py",
-         "tests/test_servrar.py", "tests/test_sakerhet_stadning.py", "tests/test_convert.py::tjanst",
-         "tests/test_rapporter.py", "tests/test_samma_tal.py", "tests/test_rapporter_indata.py",
-         "tests/test_sakerhet_granser.py", "tests/test_sakerhet_batch.py", "tests/web/test_webb_sakerhet.py",
-         "tests/test_convert.py", "tests/test_paket.py"]
+TUNGA = ["exempelhandling", "tests/test_rapporter.py", "tests/test_mallar.py", "tests/test_handling_example.py::publicering",
+         "tests/web/test_webb_webblasare.py", "tests/test_inkrementell.py", "tests/test_protokoll.py",
+         "tests/test_servrar.py", "tests/test_sakerhet_granser.py", "tests/test_convert.py::avbrott",
+         "tests/test_rapporter_indata.py", "tests/test_cli_svenska.py", "tests/test_sakerhet_batch.py",
+         "tests/test_konventioner.py", "tests/test_handling_checks.py", "tests/test_convert.py",
+         "tests/test_sakerhet_stadning.py", "tests/test_convert.py::omstart", "tests/test_arkitektur.py",
+         "tests/test_init.py"]
 
 
 def pytest_xdist_make_scheduler(config, log):
