@@ -65,12 +65,14 @@ demo-norrvik: venv
 	cd examples/norrvik && ../../$(RG) check verksamhetsplan
 	cd examples/norrvik && ../../$(RG) verksamhetsplan verksamhetsplan -o ../../outputs/norrvik/verksamhetsplan
 
-# One pytest worker per core (pytest-xdist). A test file is one unit of work, so its module
-# fixtures (builds, PDF cache) are made once; tests/conftest.py joins the files that read one
-# build of the example package and starts the slowest first. Each worker has its own LibreOffice pool.
+# Two pytest workers per core (pytest-xdist): many tests wait on LibreOffice or on processes they
+# start, which leaves a core idle with one worker per core. A unit of work goes to one worker, so
+# its module fixtures (builds, PDF cache) are made once; tests/conftest.py says what a unit is (a
+# file, the files that read the one build of the example package, or a part of a long file) and
+# starts the slowest first. Each worker has its own LibreOffice pool.
 test: venv
 	# Subprocess tests start many interpreters: let them reuse bytecode even where the shell forbids writing it.
-	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n auto --dist loadfile
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n $$(( $$(nproc) * 2 )) --dist loadfile
 
 clean:
 	rm -rf $(VENV) outputs/*/ .pytest_cache

@@ -170,7 +170,7 @@ def en_pool_for_sviten(request, monkeypatch, delad_pool):
 def exempelhandling(tmp_path_factory, delad_pool):
     """The example meeting (sammantrade-2023-09-19) built once with the example profile, by
     assemble.build_handling, with a PDF cache of its own. The tests that use it only read the
-    result; under pytest-xdist their files run on one worker (SAMMA_ARBETARE), so it is built once."""
+    result; under pytest-xdist they are one unit of work (arbetsenhet), so it is built once."""
     from rapportgen.assemble import build_handling
     from rapportgen.config import load_profile
 
@@ -184,21 +184,49 @@ def exempelhandling(tmp_path_factory, delad_pool):
         mp.undo()
 
 
-# --- pytest-xdist: which test files go together, and which start first --------------------------
+# --- pytest-xdist: the units of work, and which start first -------------------------------------
 
-# Test files that share a session fixture form one unit of work, so it is made once.
-SAMMA_ARBETARE = {f"tests/{name}.py": "exempelhandling"
-                  for name in ("test_handling_example", "test_taggat", "test_rapporter")}
-# The slowest units (by --durations on two cores) start first, so that no worker is left with a long
-# file at the end while the other is idle. Only the order changes; every test still runs.
-TUNGA = ["exempelhandling", "tests/test_convert.py", "tests/test_paket.py", "tests/test_sakerhet_granser.py",
-         "tests/test_sakerhet_stadning.py", "tests/web/test_webb_webblasare.py", "tests/test_samma_tal.py",
-         "tests/test_sakerhet_batch.py", "tests/test_rapporter_indata.py", "tests/web/test_webb_sakerhet.py"]
+# A unit of work goes to one worker as a whole, so the module fixtures it uses are made once. A unit
+# is a test file, except that:
+# - the files that read the one build of the example package (the session fixture exempelhandling)
+#   are one unit, so it is built once (for test_rapporter.py only its test that reads it);
+# - a long file whose tests need no common fixture is cut into parts (test-name prefix -> part), so
+#   that it does not keep one worker busy after the others are done.
+SAMMA_ARBETARE = {"tests/test_handling_example.py": "exempelhandling", "tests/test_taggat.py": "exempelhandling"}
+DELAR = {
+    # The `pool` fixture's tests stay in the file's own unit, test_zz_no_soffice_process_remains last.
+    "tests/test_convert.py": {"test_ctrl_c": "avbrott", "test_killed_owner": "avbrott",
+                              "test_hung_instance": "omstart", "test_killed_instance": "omstart",
+                              "test_two_remote": "tjanst", "test_server_kor": "tjanst",
+                              "test_background_pool": "tjanst", "test_idle_timeout": "tjanst"},
+    "tests/test_handling_example.py": {"test_publication_variant": "publicering"},
+    "tests/test_rapporter.py": {"test_delarsrapport_is_a_bilaga_of_the_sammantrade": "exempelhandling"},
+}
+GEMENSAMMA = {"exempelhandling"}  # parts named so join that unit of several files
+
+
+def arbetsenhet(nodeid: str) -> str:
+    """The unit of work of a test (under `--dist loadfile`, as make test runs)."""
+    fil, _, namn = nodeid.partition("::")
+    for prefix, del_ in DELAR.get(fil, {}).items():
+        if namn.startswith(prefix):
+            return del_ if del_ in GEMENSAMMA else f"{fil}::{del_}"
+    return SAMMA_ARBETARE.get(fil, fil)
+
+
+# The slowest units (by --durations) start first, so that no worker is left with a long unit at the
+# end while the others are idle. Only the order changes; every test still runs.
+TUNGA = ["exempelhandling", "tests/test_rapporter.py", "tests/test_mallar.py", "tests/test_handling_example.py::publicering",
+         "tests/web/test_webb_webblasare.py", "tests/test_inkrementell.py", "tests/test_protokoll.py",
+         "tests/test_servrar.py", "tests/test_sakerhet_granser.py", "tests/test_convert.py::avbrott",
+         "tests/test_rapporter_indata.py", "tests/test_cli_svenska.py", "tests/test_sakerhet_batch.py",
+         "tests/test_konventioner.py", "tests/test_handling_checks.py", "tests/test_convert.py",
+         "tests/test_sakerhet_stadning.py", "tests/test_convert.py::omstart", "tests/test_arkitektur.py",
+         "tests/test_init.py"]
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """`--dist loadfile` (make test): one test file is one unit of work, so its module fixtures
-    (builds, PDF cache) are made on one worker only; SAMMA_ARBETARE joins files, TUNGA go first."""
+    """`--dist loadfile` (make test): units of work as arbetsenhet() says, TUNGA first."""
     if config.getvalue("dist") != "loadfile":
         return None
     config.option.loadscopereorder = False  # TUNGA decides the order, not the number of tests
@@ -206,8 +234,7 @@ def pytest_xdist_make_scheduler(config, log):
 
     class Schemalaggning(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            fil = super()._split_scope(nodeid)
-            return SAMMA_ARBETARE.get(fil, fil)
+            return arbetsenhet(nodeid)
 
         def _assign_work_unit(self, node) -> None:
             # Before the first unit is handed out: the units in TUNGA to the front of the queue

@@ -118,8 +118,13 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def test_graph_sees_function_level_imports():
-    graph = import_graph()
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    """The graph of the source as it is, parsed once for the tests below (they only read it)."""
+    return import_graph()
+
+
+def test_graph_sees_function_level_imports(graph):
     # rapportgen.build is imported inside __getattr__ of the package.
     assert "rapportgen.commands.build" in graph["rapportgen"]
     assert "rapportgen.cli.tjansteskrivelse" in graph["rapportgen.cli"]
@@ -129,14 +134,14 @@ def test_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-def test_no_import_cycle():
-    assert cycles(import_graph()) == []
+def test_no_import_cycle(graph):
+    assert cycles(graph) == []
 
 
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
-def test_layer_imports_only_what_it_may(layer):
+def test_layer_imports_only_what_it_may(layer, graph):
     bad = []
-    for name, targets in import_graph().items():
+    for name, targets in graph.items():
         if name == f"rapportgen.{layer}" or name.startswith(f"rapportgen.{layer}."):
             for t in sorted(targets):
                 if t.split(".")[1] in FORBIDDEN[layer]:
@@ -144,8 +149,7 @@ def test_layer_imports_only_what_it_may(layer):
     assert bad == []
 
 
-def test_document_types_do_not_import_the_registry():
-    graph = import_graph()
+def test_document_types_do_not_import_the_registry(graph):
     offenders = [m for m, targets in graph.items()
                  if m.startswith("rapportgen.doctypes.") and "rapportgen.doctypes" in targets]
     assert offenders == []

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from rapportgen.cli import cli
 
 from .conftest import EXAMPLES
+from .handling_helpers import dokument, write_manifest
 
 ARENDE = EXAMPLES / "tjansteskrivelser" / "10-intern-kontroll.md"
 PROFIL = EXAMPLES / "rapportgen.yaml"
@@ -95,11 +96,15 @@ def test_handling_with_pdf_and_publicering_refuses_ingen_pdf(tmp_path):
 
 
 def test_several_manifests_print_their_total(tmp_path):
-    data = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    # A meeting of one ärende with one bilaga, and the same meeting without its date.
+    dokument(tmp_path, "bilaga.md", "En bilaga")
+    bra = write_manifest(tmp_path, "  - punkt: 5\n    ärendemening: Ett ärende\n    bilagor:\n"
+                                   "      - {etikett: En bilaga, fil: bilaga.md}\n")
+    data = yaml.safe_load(bra.read_text(encoding="utf-8"))
     del data["datum"]
     trasig = tmp_path / "trasig.yaml"
     trasig.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["handling", str(MANIFEST), str(trasig), "--ingen-pdf",
+    result = CliRunner().invoke(cli, ["handling", str(bra), str(trasig), "--ingen-pdf",
                                       "-o", str(tmp_path / "ut"), "--profil", str(PROFIL)])
     assert result.exit_code == 2
     assert "trasig.yaml" in result.output and "datum" in result.output

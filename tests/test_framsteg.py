@@ -10,8 +10,7 @@ from docx import Document
 import rapportgen
 from rapportgen.convert import convert_many
 
-ROOT = Path(__file__).resolve().parents[1]
-MANIFEST = ROOT / "examples" / "sammantrade-2023-09-19" / "sammantrade.yaml"
+from .handling_helpers import dokument, write_manifest
 
 
 class Calls:
@@ -49,14 +48,27 @@ def test_convert_many_reports_each_document_then_cache_hits(tmp_path):
 
 
 def test_package_progress_counts_converted_parts(tmp_path):
+    # A meeting of three ärenden with two bilagor each: what is counted does not depend on how many
+    # parts a meeting has, and a small one is quick to build (the example is built in test_handling_example).
+    yaml, stems = "", []
+    for punkt in (1, 2, 3):
+        yaml += f"  - punkt: {punkt}\n    ärendemening: Ärende {punkt}\n    bilagor:\n"
+        for bokstav in "ab":
+            stems.append(f"{punkt}{bokstav}")
+            dokument(tmp_path, f"{stems[-1]}.md", f"Bilaga {stems[-1]}")
+            yaml += f"      - {{etikett: Bilaga {stems[-1]}, fil: {stems[-1]}.md}}\n"
     calls = Calls()
-    res = rapportgen.build(MANIFEST, tmp_path / "ut", progress=calls)
+    res = rapportgen.build(write_manifest(tmp_path, yaml), tmp_path / "ut", progress=calls)
+    # One conversion pass: the kallelse draft and the six bilagor, each counted once, in order.
     totals = {t for _d, t, _n in calls.calls if t}
-    assert len(totals) >= 1
-    # The first conversion pass holds the kallelse draft and every part rapportgen converts.
-    parts = max(totals)
-    assert parts > 10
-    assert (parts, parts) in {(d, t) for d, t, _n in calls.calls}
-    dones = [d for d, t, _n in calls.calls if t == parts]
-    assert dones == sorted(dones)
+    assert totals == {7}
+    converted = [(d, n.rpartition(": ")[2]) for d, t, n in calls.calls if t and n.endswith(".pdf")]
+    assert [d for d, _n in converted] == list(range(1, 8))
+    names = [n for _d, n in converted]
+    assert len([n for n in names if n.startswith("kallelse")]) == 1
+    for stem in stems:
+        assert len([n for n in names if n.endswith(f"{stem}.pdf")]) == 1, (stem, names)
+    # The steps after the conversions keep the count at the total.
+    after = calls.calls[calls.calls.index(next(c for c in calls.calls if c[0] == 7)):]
+    assert after and all(d == t == 7 for d, t, _n in after)
     assert res.handlingar and res.handlingar[0].handling.is_file()

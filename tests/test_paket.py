@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -35,17 +37,27 @@ def test_wheel_installs_and_renders_outside_the_repository(tmp_path):
     venv = tmp_path / "venv"
     # The new environment gets no pip of its own (ensurepip is slow): this pip installs into it.
     _run([SYSTEM_PYTHON, "-m", "venv", "--system-site-packages", "--without-pip", venv])
-    # --no-compile: byte-compiling every dependency (pandas, matplotlib ...) costs more than the
-    # four commands below use; they compile and cache what they import (hence no DONTWRITEBYTECODE).
-    _run([sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "-q", "--no-compile", wheel])
+    # The dependencies come from the project's environment, not from installing each of them again:
+    # a .pth line that is a plain folder puts that folder on sys.path, after the new environment's own
+    # site-packages, and .pth files in it are not read, so the project's editable install (a .pth
+    # that adds src/) stays out. Only the wheel is installed, without its dependencies.
+    deps = Path(sysconfig.get_paths()["purelib"])
+    assert (deps / "click").is_dir()  # the project's environment holds the dependencies
+    site = Path(_run([venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
+                .stdout.strip())
+    (site / "projektets-beroenden.pth").write_text(f"{deps}\n", encoding="utf-8")
+    _run([sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "-q", "--no-deps",
+          "--no-compile", wheel])
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE")}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     work = tmp_path / "arbete"
     work.mkdir()
     # The installed package, not the checkout, is what runs.
-    where = _run([venv / "bin" / "python", "-c", "import rapportgen; print(rapportgen.__file__)"],
-                 cwd=work, env=env).stdout
-    assert str(venv) in where and str(ROOT) not in where
+    probe = "import json, sys, rapportgen; print(rapportgen.__file__); print(json.dumps(sys.path))"
+    where, path = _run([venv / "bin" / "python", "-c", probe], cwd=work, env=env).stdout.splitlines()
+    assert Path(where).is_relative_to(site / "rapportgen"), where
+    repo_paths = [p for p in json.loads(path) if Path(p or work).resolve() in (ROOT, ROOT / "src")]
+    assert repo_paths == []  # neither src/ nor the checkout is importable there
 
     _run([venv / "bin" / "rapportgen", "init", "."], cwd=work, env=env)
     # init copies the templates from the package data: all of them are there.

@@ -34,11 +34,11 @@ def _soffice_with(mark: str) -> list[int]:
     return found
 
 
-def _handling(folder: Path) -> Path:
+def _handling(folder: Path, antal: int = 6) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for i in range(6):
+    for i in range(antal):
         dokument(folder, f"b{i}.md", f"Bilaga {i}", f"Innehåll {i}. " * 200)
-    bilagor = "".join(f"      - {{etikett: Bilaga {i}, fil: b{i}.md}}\n" for i in range(6))
+    bilagor = "".join(f"      - {{etikett: Bilaga {i}, fil: b{i}.md}}\n" for i in range(antal))
     return write_manifest(folder, "  - punkt: 5\n    dnr: SN/2023:7\n    ärendemening: Ett ärende\n"
                                   "    bilagor:\n" + bilagor)
 
@@ -76,8 +76,9 @@ def test_killed_parent_leaves_nothing_after_next_run(tmp_path, kort_tmp, sig):
     if sig == signal.SIGKILL:
         # Nothing could clean up the parent's own folders; the instance left with its parent.
         assert any(n.startswith(("rapportgen-handling-", "rapportgen-konv-")) for n in _leftovers(tmp))
-    # The next run sweeps what dead owners left, and leaves nothing itself.
-    nxt = _start(m, tmp, tmp_path / "ut2")
+    # The next run sweeps what dead owners left, and leaves nothing itself (one bilaga is enough:
+    # the sweep comes before its own instance starts).
+    nxt = _start(_handling(tmp_path / "in2", 1), tmp, tmp_path / "ut2")
     _out, err = nxt.communicate(timeout=600)
     assert nxt.returncode == 0, err
     assert (tmp_path / "ut2" / "handling.pdf").is_file()

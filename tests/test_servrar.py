@@ -95,8 +95,18 @@ def tva(tmp_path):
             t.stop()
 
 
-def test_service_says_how_many_it_converts_at_once(tva):
-    a, _b = tva
+@pytest.fixture
+def en(tmp_path):
+    """One service, for the tests that talk to one."""
+    t = Tjanst(tmp_path / "tjanst-a")
+    try:
+        yield t
+    finally:
+        t.stop()
+
+
+def test_service_says_how_many_it_converts_at_once(en):
+    a = en
     assert "(1 dokument åt gången)" in a.line
     assert natverk.halsa(a.address, TOKEN) == 1
     with Pool(servrar=[a.address], bara_fjarr=True, token=TOKEN) as p:
@@ -105,9 +115,9 @@ def test_service_says_how_many_it_converts_at_once(tva):
         assert ep.plats == 2  # one converting, the next one on its way
 
 
-def test_an_address_listed_again_is_one_more_endpoint(tva, tmp_path):
+def test_an_address_listed_again_is_one_more_endpoint(en, tmp_path):
     # A load balancer with several servers behind it is listed once per server.
-    a, _b = tva
+    a = en
     sources = [_docx(tmp_path / f"lb{i}.docx", f"Bakom balanseraren {i}") for i in range(4)]
     with Pool(servrar=[a.address, a.address], bara_fjarr=True, token=TOKEN) as p:
         assert [ep.name for ep in p.endpoints] == [a.address, f"{a.address} #2"]

@@ -114,6 +114,11 @@ def test_upload_must_be_what_it_says(client, arbetsmapp):
 
 
 def test_two_concurrent_builds_of_one_meeting(client, arbetsmapp):
+    # The meeting up to ärende 5 (the kallelse and one tjänsteskrivelse): the rule is about builds
+    # of one meeting, not about its size, and the build runs to the end before the last request.
+    manifest = arbetsmapp / MANIFEST
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text[:text.index("  - punkt: 6\n")], encoding="utf-8")
     data = {"csrf": _token(client), "typ": "bygg"}
     with jobb_mod._KONVERTERING:  # the first build waits for its turn, so it is surely still running
         first = client.post(f"/mote/{MANIFEST}/jobb", data=data, follow_redirects=False)
