@@ -133,7 +133,7 @@ class Skrivare:
         p = self._stycke(style="Body Text")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
-        shape = p.add_run().add_picture(bild.png, width=Cm(bild.bredd_cm))
+        shape = p.add_run().add_picture(bild.storlek_png(), width=Cm(bild.bredd_cm))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", bild.alt)
         doc_pr.set("title", text)
