@@ -103,9 +103,10 @@ def _number_paragraphs(xml: str, namn: str) -> Del:
     return part
 
 
-def template_parts(path: Path) -> list[Del]:
-    """The body, headers and footers of a template as docxtpl reads them."""
-    tpl = open_template(path)
+def template_parts(path: Path, tpl=None) -> list[Del]:
+    """The body, headers and footers of a template as docxtpl reads them (tpl: the template
+    already opened from path)."""
+    tpl = tpl if tpl is not None else open_template(path)
     try:
         tpl.init_docx()
     except Exception as exc:  # zip/xml errors from a broken or non-Word file
@@ -363,7 +364,7 @@ def _expr_text(node: nodes.Node) -> str:
 def analyse(path: Path, paths: set[str] | None) -> list[Fynd]:
     """Everything the template's tags get wrong; paths is the type's variable tree (None: skip names)."""
     tpl = open_template(path)
-    parts = template_parts(path)
+    parts = template_parts(path, tpl)
     env = make_environment(Formatter())
     found: list[Fynd] = []
     for part in parts:

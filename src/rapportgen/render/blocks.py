@@ -149,10 +149,11 @@ class BlockWriter:
             col.width = Cm(widths[ci])
         for ri, cells in enumerate(rows):
             row = table.rows[ri]
+            row_cells = row.cells  # python-docx lays out the whole row on every .cells
             for ci in range(ncols):
                 runs = [Run(NUMBER_SPACE.sub("\u00a0", r.text), r.fet, r.kursiv, r.kod, r.radbrytning)
                         for r in (cells[ci] if ci < len(cells) else [])]
-                cell = row.cells[ci]
+                cell = row_cells[ci]
                 cell.width = Cm(widths[ci])
                 p = cell.paragraphs[0]
                 if ri == 0:

@@ -58,6 +58,12 @@ def _callable_key(fn: Any) -> Hashable:
     return fn
 
 
+_SETTINGS = ("autoescape", "finalize", "optimized", "is_async", "block_start_string", "block_end_string",
+             "variable_start_string", "variable_end_string", "comment_start_string", "comment_end_string",
+             "line_statement_prefix", "line_comment_prefix", "trim_blocks", "lstrip_blocks",
+             "newline_sequence", "keep_trailing_newline", "intercepted_binops", "intercepted_unops")
+
+
 class GuardedEnvironment(SandboxedEnvironment):
     """Jinja's sandbox with limits on range, '*' and '**'."""
 
@@ -65,7 +71,22 @@ class GuardedEnvironment(SandboxedEnvironment):
     intercepted_binops = frozenset(("*", "**"))
 
     def _compile_key(self) -> Hashable:
-        """Everything in this environment that can change the compiled code of a source."""
+        """Everything in this environment that can change the compiled code of a source
+        (recomputed only when one of them changed: sorting every filter's key costs more than a
+        cache hit saves)."""
+        funcs = (*self.filters.values(), *self.tests.values())
+        selves = {id(f.__self__): f.__self__ for f in funcs if isinstance(f, MethodType)}
+        seen = (tuple(self.filters.items()), tuple(self.tests.items()),
+                tuple(tuple(getattr(o, "__dict__", {}).items()) for o in selves.values()),
+                tuple(getattr(self, a) for a in _SETTINGS))
+        cached = self.__dict__.get("_rg_compile_key")
+        if cached is not None and cached[0] == seen:
+            return cached[1]
+        key = self._compute_compile_key()
+        self.__dict__["_rg_compile_key"] = (seen, key)
+        return key
+
+    def _compute_compile_key(self) -> Hashable:
         autoescape = self.autoescape if isinstance(self.autoescape, bool) else ("id", id(self.autoescape))
         return (
             type(self), autoescape, self.optimized, self.is_async,

@@ -206,8 +206,9 @@ class Skrivare:
         for i, col in enumerate(table.columns):
             col.width = Cm(widths[i])
         row = table.rows[0]
+        cells = row.cells  # python-docx lays out the whole row on every .cells
         for i, text in enumerate(header):
-            cell = row.cells[i]
+            cell = cells[i]
             cell.width = Cm(widths[i])
             p = cell.paragraphs[0]
             _run(p, text, bold=True, size=size)
@@ -224,8 +225,9 @@ class Skrivare:
              right: list[bool] | None = None):
         row = table.add_row()
         cant_split(row)
+        cells = row.cells
         for i, text in enumerate(values):
-            cell = row.cells[i]
+            cell = cells[i]
             cell.width = Cm(widths[i])
             p = cell.paragraphs[0]
             if text:
