@@ -188,10 +188,10 @@ def render_docx(
     build_context receives the template so it can create subdocuments in it. Styles the
     renderer needs and the template lacks are added from the shipped template, with a note.
     """
+    tpl = open_template(template)
     # The analysis `rapportgen mallar kontrollera` runs: a tag docxtpl would drop or a syntax
     # error stops the render, naming the paragraph or cell, before anything is written.
-    stoppa_vid_fel(template)
-    tpl = open_template(template)
+    stoppa_vid_fel(template, tpl)
     added = add_missing_styles(tpl.docx, style_source(typ), _missing_in_template(Path(template), tpl.docx))
     if added:
         log.warning("Obs: %s saknar formatmallarna %s; de hämtades från rapportgens inbyggda mall "
