@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx.opc.package
@@ -218,3 +219,27 @@ def test_report_holds_the_svg_charts_only(tmp_path):
     assert not [n for n in media if n.endswith(".png")]
     assert rels.count("diagram-") == 2
     assert "svgBlip" in body and body.count('descr="Stapeldiagram') == 1 and body.count('descr="Linjediagram') == 1
+
+
+def test_chart_drawn_once_per_content():
+    """The same figures give the chart already drawn; other figures, another formatter or other
+    matplotlib settings draw it anew."""
+    import matplotlib
+
+    from rapportgen.doctypes.rapport import diagram
+
+    profil = profile_for([EXAMPLES / "delarsrapport"])
+    doc = doctypes.get("delarsrapport").load(EXAMPLES / "delarsrapport", profil)
+    fmt = Formatter.from_profil(profil)
+    first = diagram.volymer(doc.volymer, fmt)
+    assert diagram.volymer(doc.volymer, Formatter.from_profil(profil)) is first
+    assert diagram.volymer(doc.volymer, fmt, bredd_cm=12.0) is not first
+    other = Formatter(MINUS if fmt.minustecken == "-" else "-", fmt.procent_mellanslag)
+    assert diagram.volymer(doc.volymer, other) is not first
+    with matplotlib.rc_context({"axes.edgecolor": "#FF0000"}):
+        red = diagram.volymer(doc.volymer, fmt)
+    assert red is not first and red.svg != first.svg
+    serie = doc.volymer.serier[0]
+    plus_one = replace(serie, varden=[None if x is None else x + 1 for x in serie.varden])
+    changed = replace(doc.volymer, serier=[plus_one, *doc.volymer.serier[1:]])
+    assert diagram.volymer(changed, fmt).svg != first.svg

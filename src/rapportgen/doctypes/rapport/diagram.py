@@ -15,11 +15,12 @@ from __future__ import annotations
 import io
 import struct
 import textwrap
+import threading
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
-
-from typing import Any
+from typing import Any, Callable, Hashable
 
 from ...format import MANADER, MANADER_KORT, Formatter
 from ...model.ekonomi import NETTO, Driftstabell, Volymer
@@ -87,6 +88,31 @@ def _rc() -> Any:
     return matplotlib.rc_context(STIL)
 
 
+# Charts drawn in this process, by everything that decides the picture: the kind of chart, the
+# figures and labels drawn, the width, the formatter's settings and matplotlib's settings. A
+# report rendered again (the web page, a rebuild in one process) reuses its charts; a Diagram
+# is immutable, and storlek_png gives a new stream each time.
+_RITADE: "OrderedDict[Hashable, Diagram]" = OrderedDict()
+_RITADE_MAX = 16
+_RITADE_LAS = threading.Lock()
+
+
+def _ritad(nyckel: tuple, fmt: Formatter, rita: Callable[[], Diagram]) -> Diagram:
+    import matplotlib
+
+    full = (nyckel, tuple(sorted(vars(fmt).items())), repr(sorted(dict.items(matplotlib.rcParams))))
+    with _RITADE_LAS:
+        if full in _RITADE:
+            _RITADE.move_to_end(full)
+            return _RITADE[full]
+    diagram = rita()
+    with _RITADE_LAS:
+        _RITADE[full] = diagram
+        while len(_RITADE) > _RITADE_MAX:
+            _RITADE.popitem(last=False)
+    return diagram
+
+
 def _spara(fig, alt: str, bredd_cm: float) -> Diagram:
     svg = io.BytesIO()
     # Fixed metadata so the same data gives the same bytes.
@@ -114,6 +140,12 @@ def budget_prognos(d: Driftstabell, fmt: Formatter, bredd_cm: float = 15.0) -> D
     alt = (f"Stapeldiagram över nettokostnad per verksamhet, {budget.lower()} och {prognos.lower()} i mnkr. "
            f"{prognos}: {mnkr(abs(total))} mnkr {riktning} budget totalt. "
            + " ".join(f"{v.namn}: budget {mnkr(x)}, prognos {mnkr(y)} mnkr." for v, x, y in zip(d.verksamheter, bd, pd)))
+    nyckel = ("budget_prognos", tuple(names), tuple(b), tuple(p), budget, prognos, bredd_cm, alt)
+    return _ritad(nyckel, fmt, lambda: _rita_budget_prognos(names, b, p, budget, prognos, fmt, bredd_cm, alt))
+
+
+def _rita_budget_prognos(names: list[str], b: list[float], p: list[float], budget: str, prognos: str,
+                         fmt: Formatter, bredd_cm: float, alt: str) -> Diagram:
     with _rc():
         height = 0.5 * len(names) + 1.2
         fig, axes = _figur((bredd_cm / 2.54, height))
@@ -137,9 +169,6 @@ def budget_prognos(d: Driftstabell, fmt: Formatter, bredd_cm: float = 15.0) -> D
 
 def volymer(v: Volymer, fmt: Formatter, bredd_cm: float = 16.0) -> Diagram:
     """One small line chart per measure, months on the x axis."""
-    n = len(v.serier)
-    cols = 2
-    rows = (n + cols - 1) // cols
     delar = []
     for serie in v.serier:
         punkter = [(m, x) for m, x in enumerate(serie.varden) if x is not None]
@@ -151,16 +180,26 @@ def volymer(v: Volymer, fmt: Formatter, bredd_cm: float = 16.0) -> Diagram:
         delar.append(f"{serie.matt}: {fmt.tal(x0, 0)} i {MANADER[m0]}, {fmt.tal(x1, 0)} i {MANADER[m1]}, "
                      f"högst {fmt.tal(xh, 0)} i {MANADER[mh]}.")
     alt = f"Linjediagram över volymer per månad {v.ar}, ett diagram per mått. " + " ".join(delar)
+    serier = tuple((serie.matt, tuple((m, float(x)) for m, x in enumerate(serie.varden) if x is not None))
+                   for serie in v.serier)
+    nyckel = ("volymer", serier, bredd_cm, alt)
+    return _ritad(nyckel, fmt, lambda: _rita_volymer(serier, fmt, bredd_cm, alt))
+
+
+def _rita_volymer(serier: tuple[tuple[str, tuple[tuple[int, float], ...]], ...], fmt: Formatter,
+                  bredd_cm: float, alt: str) -> Diagram:
+    n = len(serier)
+    cols = 2
+    rows = (n + cols - 1) // cols
     with _rc():
         fig, axes = _figur((bredd_cm / 2.54, 2.1 * rows + 0.3), rows, cols)
         texter: dict[float, str] = {}
-        for i, serie in enumerate(v.serier):
+        for i, (matt, points) in enumerate(serier):
             ax = axes[i // cols][i % cols]
-            points = [(m, float(x)) for m, x in enumerate(serie.varden) if x is not None]
             ax.plot([m for m, _ in points], [x for _, x in points], marker="o", markersize=3, color=PROGNOS_FARG)
             # y=1.0 is where matplotlib's automatic placement puts it (nothing drawn above these
             # axes); given, it spares the placement's measuring of every tick label on each pass.
-            ax.set_title(serie.matt, fontsize=9, y=1.0)
+            ax.set_title(matt, fontsize=9, y=1.0)
             ax.set_xticks(range(0, 12, 2))
             ax.set_xticklabels(MANADER_KORT[::2], fontsize=8)
             ax.yaxis.set_major_formatter(_tal_axel(fmt, texter))
