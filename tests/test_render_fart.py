@@ -243,3 +243,69 @@ def test_chart_drawn_once_per_content():
     plus_one = replace(serie, varden=[None if x is None else x + 1 for x in serie.varden])
     changed = replace(doc.volymer, serier=[plus_one, *doc.volymer.serier[1:]])
     assert diagram.volymer(changed, fmt).svg != first.svg
+
+
+# --- writing the package ---------------------------------------------------------------------
+
+def _members(data: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        return [(i.filename, z.read(i)) for i in z.infolist()]
+
+
+def test_saved_package_is_python_docxs(tmp_path):
+    """The same members in the same order with the same bytes as python-docx's own save of the
+    same document, twice (the second save takes the large parts' compressed bytes from the first)."""
+    mall = _mall(tmp_path / "mall.docx", "Hej {{ namn }}")
+    for name in ("a", "b"):
+        tpl = open_template(mall)
+        tpl.render({"namn": name}, jinja_env=make_environment(), autoescape=True)
+        tpl.save(str(tmp_path / f"{name}.docx"))
+        theirs = io.BytesIO()
+        tpl.docx.save(theirs)  # python-docx's writer (zipfile)
+        ours = _members((tmp_path / f"{name}.docx").read_bytes())
+        assert ours == _members(theirs.getvalue())
+        assert [n for n, _ in ours][:2] == ["[Content_Types].xml", "_rels/.rels"]
+        assert f"Hej {name}".encode() in dict(ours)["word/document.xml"]
+        assert len(dict(ours)["word/styles.xml"]) > 8 * 1024  # large enough to be cached
+
+
+def test_zip_writer_names_streams_and_raw_copies(tmp_path):
+    from rapportgen.render.zippaket import ZipSkrivare, raa_medlem
+
+    big = ("<a>" + "rapportgen " * 5000 + "</a>").encode()
+    stream = io.BytesIO(b"prefix")
+    stream.seek(0, io.SEEK_END)
+    same_length = big.replace(b"rapportgen", b"Rapportgen", 1)
+    with ZipSkrivare(stream) as z:
+        z.write("word/document.xml", big)
+        z.write("word/document2.xml", same_length)  # the cache tells equal-length parts apart
+        z.write("word/bilaga-ärende.xml", b"<b/>")
+        z.write("tom", b"")
+        with pytest.raises(ValueError):
+            z.write("tom", b"x")
+    data = stream.getvalue()[len(b"prefix"):]
+    assert _members(data) == [("word/document.xml", big), ("word/document2.xml", same_length),
+                              ("word/bilaga-ärende.xml", b"<b/>"), ("tom", b"")]
+    src = tmp_path / "a.zip"
+    src.write_bytes(data)
+    with zipfile.ZipFile(src) as zin, open(src, "rb") as raw, ZipSkrivare(tmp_path / "b.zip") as zout:
+        for info in zin.infolist():
+            packed = raa_medlem(raw, info)
+            assert packed is not None
+            zout.write_raw(info.filename, packed, info.CRC, info.file_size, info.compress_type)
+    assert _members((tmp_path / "b.zip").read_bytes()) == _members(data)
+
+
+def test_page_numbers_removed_and_the_rest_kept(tmp_path):
+    from rapportgen.assemble.paketdocx import utan_sidnummer
+
+    profil = profile_for([TJANST])
+    doc = doctypes.get("tjansteskrivelse").load(TJANST / "05-familjehemsorganisation.md", profil)
+    out = doctypes.get("tjansteskrivelse").render(doc, tmp_path / "a.docx", profil)
+    before = dict(_members(out.read_bytes()))
+    assert utan_sidnummer(out)
+    after = _members(out.read_bytes())
+    changed = [n for n, data in after if before[n] != data]
+    assert changed and all(n.startswith(("word/footer", "word/header")) for n in changed)
+    assert [n for n, _ in after] == list(before)

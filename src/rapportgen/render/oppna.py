@@ -44,6 +44,22 @@ class Mall(DocxTemplate):
         sd.subdocx = Document(parse_xml(_default_body_xml()), self.docx.part)
         return sd
 
+    def save(self, filename, *args, **kwargs) -> None:
+        """docxtpl's save, with the package written by render.zippaket (a large part that is
+        the same as in an earlier save, like the template's styles, is not compressed again)."""
+        from docx import Document
+
+        from .zippaket import spara_paket
+
+        if args or kwargs:
+            return super().save(filename, *args, **kwargs)
+        if not self.is_saved and not self.is_rendered:
+            self.docx = Document(self.template_file)
+        self.pre_processing()
+        spara_paket(self.docx, filename)
+        self.post_processing(filename)
+        self.is_saved = True
+
 
 def open_template(path: Path) -> DocxTemplate:
     try:
