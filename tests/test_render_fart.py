@@ -309,3 +309,24 @@ def test_page_numbers_removed_and_the_rest_kept(tmp_path):
     changed = [n for n, data in after if before[n] != data]
     assert changed and all(n.startswith(("word/footer", "word/header")) for n in changed)
     assert [n for n, _ in after] == list(before)
+
+
+@pytest.mark.parametrize("mapp", ["verksamhetsplan", "delarsrapport"])
+def test_report_rows_copied_as_python_docx_writes_them(tmp_path, monkeypatch, mapp):
+    """A table row copied from the first row of its shape is the row python-docx writes."""
+    from rapportgen.doctypes.rapport.innehall import Skrivare
+
+    typ = doctypes.get(mapp)
+    profil = profile_for([EXAMPLES / mapp])
+    doc = typ.load(EXAMPLES / mapp, profil)
+    copied = typ.render(doc, tmp_path / "kopierade.docx", profil)
+
+    def every_row_by_python_docx(self, table, values, widths, bold=False, italic=False, fill=None, size=8.5,
+                                 keep=False, right=None):
+        self._rad_med_python_docx(table, values, widths, bold, italic, fill, size, keep, right)
+
+    monkeypatch.setattr(Skrivare, "_row", every_row_by_python_docx)
+    written = typ.render(doc, tmp_path / "skrivna.docx", profil)
+    xml = _document_xml(copied)
+    assert xml == _document_xml(written)
+    assert xml.count(b"<w:tr>") + xml.count(b"<w:tr ") > 40  # the tables are there

@@ -84,6 +84,7 @@ class Skrivare:
         self.liggande_bredd_cm = (sec.page_height - sec.left_margin - sec.right_margin) / 360000
         self.block_writer = BlockWriter(self.tpl)
         self.stilar = stilar(self.tpl)
+        self._rader: dict[tuple, object] = {}  # row shape -> the first row of that shape (_row)
 
     def _stycke(self, text: str = "", style: str | None = None):
         """A paragraph at the end of the body (sd.add_paragraph, with memoised style lookups)."""
@@ -222,7 +223,27 @@ class Skrivare:
 
     def _row(self, table, values: list[str], widths: list[float], bold: bool = False,
              italic: bool = False, fill: str | None = None, size: float = 8.5, keep: bool = False,
-             right: list[bool] | None = None):
+             right: list[bool] | None = None) -> None:
+        """A table row. The first row of each shape (widths, which cells have text, the flags) is
+        written with python-docx; a later row of the same shape is a copy of it with its own
+        texts, set as python-docx sets a run's text (a report's tables have hundreds of rows)."""
+        tbl = table._tbl
+        grid = tuple(g.w for g in tbl.tblGrid.gridCol_lst)
+        shape = (grid, tuple(widths), tuple(bool(t) for t in values), bold, italic, fill, size, keep,
+                 None if right is None else tuple(right))
+        prototype = self._rader.get(shape)
+        if prototype is None:
+            self._rad_med_python_docx(table, values, widths, bold, italic, fill, size, keep, right)
+            self._rader[shape] = copy.deepcopy(tbl.tr_lst[-1])
+            return
+        tr = copy.deepcopy(prototype)
+        for tc, text in zip(tr.tc_lst, values):
+            if text:
+                tc.p_lst[0].r_lst[0].text = text
+        tbl.append(tr)
+
+    def _rad_med_python_docx(self, table, values: list[str], widths: list[float], bold: bool, italic: bool,
+                             fill: str | None, size: float, keep: bool, right: list[bool] | None) -> None:
         row = table.add_row()
         cant_split(row)
         cells = row.cells
@@ -238,7 +259,6 @@ class Skrivare:
                 p.paragraph_format.keep_with_next = True
             if fill:
                 shade(cell, fill)
-        return row
 
     def _after_table(self) -> None:
         p = self._stycke(style="Body Text")
