@@ -17,6 +17,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..render.zippaket import ZipSkrivare, raa_medlem
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 PAGE_FIELDS = re.compile(r"^\s*(PAGE|NUMPAGES|SECTIONPAGES)\b", re.IGNORECASE)
@@ -92,9 +94,14 @@ def _rewrite(path: Path, change, wanted=lambda _name: True) -> bool:
         if not nya:
             return False
         tmp = path.with_suffix(".tmp.docx")
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        # The unchanged members are copied as they are stored, compressed, with their CRC.
+        with open(path, "rb") as raw, ZipSkrivare(tmp) as zout:
             for item in zin.infolist():
-                zout.writestr(item, nya[item.filename] if item.filename in nya else zin.read(item.filename))
+                packed = None if item.filename in nya else raa_medlem(raw, item)
+                if packed is not None:
+                    zout.write_raw(item.filename, packed, item.CRC, item.file_size, item.compress_type)
+                else:
+                    zout.write(item.filename, nya[item.filename] if item.filename in nya else zin.read(item.filename))
     shutil.move(tmp, path)
     return True
 

@@ -103,9 +103,10 @@ def _number_paragraphs(xml: str, namn: str) -> Del:
     return part
 
 
-def template_parts(path: Path) -> list[Del]:
-    """The body, headers and footers of a template as docxtpl reads them."""
-    tpl = open_template(path)
+def template_parts(path: Path, tpl=None) -> list[Del]:
+    """The body, headers and footers of a template as docxtpl reads them (tpl: the template
+    already opened from path)."""
+    tpl = tpl if tpl is not None else open_template(path)
     try:
         tpl.init_docx()
     except Exception as exc:  # zip/xml errors from a broken or non-Word file
@@ -360,10 +361,11 @@ def _expr_text(node: nodes.Node) -> str:
     return "uttrycket"
 
 
-def analyse(path: Path, paths: set[str] | None) -> list[Fynd]:
-    """Everything the template's tags get wrong; paths is the type's variable tree (None: skip names)."""
-    tpl = open_template(path)
-    parts = template_parts(path)
+def analyse(path: Path, paths: set[str] | None, tpl=None) -> list[Fynd]:
+    """Everything the template's tags get wrong; paths is the type's variable tree (None: skip names).
+    tpl: the template already opened from path (only read here)."""
+    tpl = tpl if tpl is not None else open_template(path)
+    parts = template_parts(path, tpl)
     env = make_environment(Formatter())
     found: list[Fynd] = []
     for part in parts:
@@ -445,19 +447,20 @@ def _swedish(message: str) -> str:
 _CACHE: dict[tuple[str, int, int], list[Fynd]] = {}
 
 
-def _errors_of(path: Path) -> list[Fynd]:
+def _errors_of(path: Path, tpl=None) -> list[Fynd]:
     """The analysis' errors for a template file (cached per file version)."""
     st = path.stat()
     key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
     if key not in _CACHE:
-        _CACHE[key] = [f for f in analyse(path, None) if f.allvarlighet == "fel"]
+        _CACHE[key] = [f for f in analyse(path, None, tpl) if f.allvarlighet == "fel"]
     return _CACHE[key]
 
 
-def stoppa_vid_fel(path: Path) -> None:
+def stoppa_vid_fel(path: Path, tpl=None) -> None:
     """Raise a TemplateError naming the paragraph or cell when the template has a syntax error or
-    a tag docxtpl would drop; the render then writes nothing."""
-    found = _errors_of(Path(path))
+    a tag docxtpl would drop; the render then writes nothing. tpl: the template just opened from
+    path and not yet rendered (read, not changed), so it is not opened twice."""
+    found = _errors_of(Path(path), tpl)
     if not found:
         return
     first = found[0]

@@ -17,6 +17,7 @@ from docxtpl.subdoc import Subdoc
 from ..exceptions import TemplateError
 from ..inputs.markdown import Block, Lista, Rubrik, Run, Stycke, Tabell
 from .ooxml import cant_split, repeat_header
+from .stilar import Stilar, stilar
 
 TABLE_STYLE_CANDIDATES = ("Rapportgen tabell", "Table Grid")
 # Spaces inside numbers ("-392 928") must not wrap.
@@ -24,20 +25,21 @@ NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}\b)")
 _ALIGN = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 
 
-def _style(doc, name: str, fallback: str | None = None):
+def _style(st: Stilar, name: str, fallback: str | None = None):
     try:
-        return doc.styles[name]
+        return st[name]
     except KeyError:
         if fallback:
-            return _style(doc, fallback)
+            return _style(st, fallback)
         raise TemplateError(f"mallen saknar formatmallen '{name}'") from None
 
 
-def set_table_style(table, doc) -> None:
+def set_table_style(table, doc, st: Stilar | None = None) -> None:
     """The template's own table style if it has one, else Word's Table Grid."""
+    st = st or Stilar(doc)
     for candidate in TABLE_STYLE_CANDIDATES:
         try:
-            table.style = doc.styles[candidate]
+            st.tabellstil(table, st[candidate])
             return
         except KeyError:
             continue
@@ -100,6 +102,7 @@ class BlockWriter:
         section = tpl.get_docx().sections[0]
         width = section.page_width - section.left_margin - section.right_margin
         self.textbredd_cm = width / 360000 if width else 16.0
+        self.stilar = stilar(tpl)
 
     def subdoc(self, blocks: list[Block], sektionsniva: int = 1) -> Subdoc:
         sd = self.tpl.new_subdoc()
@@ -110,10 +113,10 @@ class BlockWriter:
     def write(self, sd: Subdoc, block: Block, sektionsniva: int) -> None:
         if isinstance(block, Rubrik):
             level = min(9, self.rubrik_bas + max(0, block.niva - sektionsniva - 1))
-            p = sd.add_paragraph(style=_style(sd, f"Heading {level}"))
+            p = self.stilar.stycke(sd, style=_style(self.stilar, f"Heading {level}"))
             add_runs(p, block.runs)
         elif isinstance(block, Stycke):
-            p = sd.add_paragraph(style=_style(sd, "Body Text", "Normal"))
+            p = self.stilar.stycke(sd, style=_style(self.stilar, "Body Text", "Normal"))
             add_runs(p, block.runs)
         elif isinstance(block, Lista):
             self.lista(sd, block, 1)
@@ -123,10 +126,10 @@ class BlockWriter:
     def lista(self, sd: Subdoc, lista: Lista, depth: int) -> None:
         base = "List Number" if lista.numrerad else "List Bullet"
         name = base if depth == 1 else f"{base} {min(depth, 3)}"
-        style = _style(sd, name, base)
+        style = _style(self.stilar, name, base)
         num_id = _restart_numbering(sd, style) if lista.numrerad else None
         for punkt in lista.punkter:
-            p = sd.add_paragraph(style=style)
+            p = self.stilar.stycke(sd, style=style)
             if num_id is not None:
                 _set_num(p, num_id, 0)
             add_runs(p, punkt.runs)
@@ -140,16 +143,17 @@ class BlockWriter:
         table.autofit = False
         small = ncols > 5
         widths = column_widths(rows, ncols, self.textbredd_cm, 0.17 if small else 0.2)
-        set_table_style(table, sd)
+        set_table_style(table, sd, self.stilar)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         for ci, col in enumerate(table.columns):
             col.width = Cm(widths[ci])
         for ri, cells in enumerate(rows):
             row = table.rows[ri]
+            row_cells = row.cells  # python-docx lays out the whole row on every .cells
             for ci in range(ncols):
                 runs = [Run(NUMBER_SPACE.sub("\u00a0", r.text), r.fet, r.kursiv, r.kod, r.radbrytning)
                         for r in (cells[ci] if ci < len(cells) else [])]
-                cell = row.cells[ci]
+                cell = row_cells[ci]
                 cell.width = Cm(widths[ci])
                 p = cell.paragraphs[0]
                 if ri == 0:
@@ -166,4 +170,4 @@ class BlockWriter:
         repeat_header(table.rows[0])
         for row in table.rows:
             cant_split(row)
-        sd.add_paragraph(style=_style(sd, "Body Text", "Normal"))
+        self.stilar.stycke(sd, style=_style(self.stilar, "Body Text", "Normal"))

@@ -95,12 +95,27 @@ def _copy_numbering(style, source, target_doc) -> None:
     num_id.set(qn("w:val"), str(new_num.numId))
 
 
-def add_missing_styles(document, source_path: Path) -> list[str]:
+_MISSING: dict[tuple[str, int, int], tuple[str, ...]] = {}
+
+
+def _missing_in_template(template: Path, document) -> list[str]:
+    """missing_styles of a template just opened, remembered per file version (path, mtime, size)."""
+    try:
+        st = template.stat()
+        key = (str(template.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        return missing_styles(document)
+    if key not in _MISSING:
+        _MISSING[key] = tuple(missing_styles(document))
+    return list(_MISSING[key])
+
+
+def add_missing_styles(document, source_path: Path, missing: list[str] | None = None) -> list[str]:
     """Copy the renderer's styles the document lacks from source_path (a shipped template).
 
     Base styles they depend on come along; list styles get their own numbering. Returns the
-    names added."""
-    missing = missing_styles(document)
+    names added. missing: the names missing_styles(document) gives, when known."""
+    missing = missing_styles(document) if missing is None else missing
     if not missing:
         return []
     from docx import Document
@@ -173,11 +188,11 @@ def render_docx(
     build_context receives the template so it can create subdocuments in it. Styles the
     renderer needs and the template lacks are added from the shipped template, with a note.
     """
+    tpl = open_template(template)
     # The analysis `rapportgen mallar kontrollera` runs: a tag docxtpl would drop or a syntax
     # error stops the render, naming the paragraph or cell, before anything is written.
-    stoppa_vid_fel(template)
-    tpl = open_template(template)
-    added = add_missing_styles(tpl.docx, style_source(typ))
+    stoppa_vid_fel(template, tpl)
+    added = add_missing_styles(tpl.docx, style_source(typ), _missing_in_template(Path(template), tpl.docx))
     if added:
         log.warning("Obs: %s saknar formatmallarna %s; de hämtades från rapportgens inbyggda mall "
                     "(lägg till dem i mallen för att styra utseendet själv)",

@@ -33,6 +33,7 @@ from ...model.tabelldef import ENHETSTEXT, Definierad, Kolumndef, jamforelse_men
 from ...model.mal import FARGER, PILAR, Mal, Malbild
 from ...render.blocks import BlockWriter, column_widths, set_table_style
 from ...render.ooxml import cant_split, repeat_header, shade
+from ...render.stilar import stilar
 from ...model.rapport import Rapport
 from . import diagram, prosa
 
@@ -82,26 +83,32 @@ class Skrivare:
         # A landscape section keeps the side margins: its text is page height minus them wide.
         self.liggande_bredd_cm = (sec.page_height - sec.left_margin - sec.right_margin) / 360000
         self.block_writer = BlockWriter(self.tpl)
+        self.stilar = stilar(self.tpl)
+        self._rader: dict[tuple, object] = {}  # row shape -> the first row of that shape (_row)
+
+    def _stycke(self, text: str = "", style: str | None = None):
+        """A paragraph at the end of the body (sd.add_paragraph, with memoised style lookups)."""
+        return self.stilar.stycke(self.sd, text, style)
 
     # text ----------------------------------------------------------------
     def rubrik(self, level: int, text: str) -> None:
-        self.sd.add_paragraph(text, style=f"Heading {level}")
+        self._stycke(text, style=f"Heading {level}")
         self.rubriker.append((level, text))
 
     def stycke(self, text: str, bold: bool | None = None, italic: bool | None = None):
-        p = self.sd.add_paragraph(style="Body Text")
+        p = self._stycke(style="Body Text")
         _run(p, text, bold=bold, italic=italic)
         return p
 
     def etikett(self, text: str) -> None:
-        p = self.sd.add_paragraph(style="Body Text")
+        p = self._stycke(style="Body Text")
         _run(p, text, bold=True)
         p.paragraph_format.space_after = Pt(2)
         p.paragraph_format.keep_with_next = True
 
     def punkter(self, items: Iterable[str]) -> None:
         for item in items:
-            self.sd.add_paragraph(item, style="List Bullet")
+            self._stycke(item, style="List Bullet")
 
     def markdown(self, blocks: list[Block], bas: int) -> None:
         """Markdown blocks; their headings (#, ##) start at level bas and enter the TOC."""
@@ -118,16 +125,16 @@ class Skrivare:
     def status(self, mal: Mal) -> None:
         if mal.status is None:
             return
-        p = self.sd.add_paragraph(style="Body Text")
+        p = self._stycke(style="Body Text")
         _run(p, PILAR[mal.status], bold=True, size=16, color=FARGER[mal.status], font="DejaVu Sans")
         _run(p, "  " + (mal.statusetikett or ""), bold=True)
 
     def bild(self, bild: diagram.Diagram, text: str) -> None:
         """A chart: the SVG is the picture (vector, text in the body font), with the alt text from the data."""
-        p = self.sd.add_paragraph(style="Body Text")
+        p = self._stycke(style="Body Text")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
-        shape = p.add_run().add_picture(bild.png, width=Cm(bild.bredd_cm))
+        shape = p.add_run().add_picture(bild.storlek_png(), width=Cm(bild.bredd_cm))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", bild.alt)
         doc_pr.set("title", text)
@@ -150,7 +157,7 @@ class Skrivare:
         blip.append(ext_list)
         if not any(b.get(qn("r:embed")) == png_rid for b in part.element.iter(qn("a:blip"))):
             part.drop_rel(png_rid)
-        cap = self.sd.add_paragraph(style="Body Text")
+        cap = self._stycke(style="Body Text")
         _run(cap, text, italic=True, size=9)
 
     # sections --------------------------------------------------------------
@@ -168,7 +175,7 @@ class Skrivare:
             pg.set(qn("w:h"), w)
             pg.set(qn("w:orient"), "landscape")
             self._liggande_sidfot(sect)
-        p = self.sd.add_paragraph()
+        p = self._stycke()
         p._p.get_or_add_pPr().append(sect)
         self.brytningar += 1
 
@@ -194,14 +201,15 @@ class Skrivare:
     # tables ----------------------------------------------------------------
     def _table(self, header: list[str], widths: list[float], size: float = 8.5, right: list[bool] | None = None):
         table = self.sd.add_table(rows=1, cols=len(header))
-        set_table_style(table, self.sd)
+        set_table_style(table, self.sd, self.stilar)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
         for i, col in enumerate(table.columns):
             col.width = Cm(widths[i])
         row = table.rows[0]
+        cells = row.cells  # python-docx lays out the whole row on every .cells
         for i, text in enumerate(header):
-            cell = row.cells[i]
+            cell = cells[i]
             cell.width = Cm(widths[i])
             p = cell.paragraphs[0]
             _run(p, text, bold=True, size=size)
@@ -215,11 +223,32 @@ class Skrivare:
 
     def _row(self, table, values: list[str], widths: list[float], bold: bool = False,
              italic: bool = False, fill: str | None = None, size: float = 8.5, keep: bool = False,
-             right: list[bool] | None = None):
+             right: list[bool] | None = None) -> None:
+        """A table row. The first row of each shape (widths, which cells have text, the flags) is
+        written with python-docx; a later row of the same shape is a copy of it with its own
+        texts, set as python-docx sets a run's text (a report's tables have hundreds of rows)."""
+        tbl = table._tbl
+        grid = tuple(g.w for g in tbl.tblGrid.gridCol_lst)
+        shape = (grid, tuple(widths), tuple(bool(t) for t in values), bold, italic, fill, size, keep,
+                 None if right is None else tuple(right))
+        prototype = self._rader.get(shape)
+        if prototype is None:
+            self._rad_med_python_docx(table, values, widths, bold, italic, fill, size, keep, right)
+            self._rader[shape] = copy.deepcopy(tbl.tr_lst[-1])
+            return
+        tr = copy.deepcopy(prototype)
+        for tc, text in zip(tr.tc_lst, values):
+            if text:
+                tc.p_lst[0].r_lst[0].text = text
+        tbl.append(tr)
+
+    def _rad_med_python_docx(self, table, values: list[str], widths: list[float], bold: bool, italic: bool,
+                             fill: str | None, size: float, keep: bool, right: list[bool] | None) -> None:
         row = table.add_row()
         cant_split(row)
+        cells = row.cells
         for i, text in enumerate(values):
-            cell = row.cells[i]
+            cell = cells[i]
             cell.width = Cm(widths[i])
             p = cell.paragraphs[0]
             if text:
@@ -230,10 +259,9 @@ class Skrivare:
                 p.paragraph_format.keep_with_next = True
             if fill:
                 shade(cell, fill)
-        return row
 
     def _after_table(self) -> None:
-        p = self.sd.add_paragraph(style="Body Text")
+        p = self._stycke(style="Body Text")
         p.paragraph_format.space_after = Pt(4)
 
     def _stil(self, namn: str | None, standard: str, vad: str) -> str:
@@ -241,7 +269,7 @@ class Skrivare:
         if not namn:
             return standard
         try:
-            self.tpl.get_docx().styles[namn]
+            self.stilar[namn]
             return namn
         except KeyError:
             log.warning("Obs: mallen saknar %s '%s'; tabellen använder '%s' (lägg till formatet i mallen "
@@ -264,13 +292,13 @@ class Skrivare:
             self.sektionsbrytning(liggande=False)
         if rubrik:
             rubrikstil = self._stil(defn.rubrikstil, "Heading 2", "rubrikformatet")
-            self.sd.add_paragraph(defn.titel, style=rubrikstil)
+            self._stycke(defn.titel, style=rubrikstil)
             if rubrikstil.startswith("Heading ") and rubrikstil[8:].isdigit():
                 self.rubriker.append((int(rubrikstil[8:]), defn.titel))
         bredd = self.liggande_bredd_cm if liggande else self.bredd_cm
         enhetstext = ENHETSTEXT[defn.enhet] if defn.enhetstext is None else defn.enhetstext
         if enhetstext:
-            p = self.sd.add_paragraph(style="Body Text")
+            p = self._stycke(style="Body Text")
             _run(p, enhetstext, italic=True, size=8.5)
             p.paragraph_format.space_after = Pt(2)
             p.paragraph_format.keep_with_next = True
@@ -312,7 +340,7 @@ class Skrivare:
                 self._after_table()
             self._definierad_tabell(t, kolumner, list(etiketter), rader, widths, size, namnd)
         if defn.not_:
-            p = self.sd.add_paragraph(style="Body Text")
+            p = self._stycke(style="Body Text")
             _run(p, defn.not_, italic=True, size=8.5)
         else:
             self._after_table()
@@ -327,7 +355,7 @@ class Skrivare:
         table = self._table(header, widths, size=size, right=[k.typ == "belopp" for k in kolumner])
         stil = self._stil(defn.tabellstil, "", "tabellformatet")
         if stil:
-            table.style = self.sd.styles[stil]
+            self.stilar.tabellstil(table, self.stilar[stil])
         summor = [r for r in rader if r.typ == "summa"]
         sista = summor[-1] if summor and defn.skugga_summa else None
         lang = bool(defn.lasning.gruppkolumn)
@@ -387,6 +415,7 @@ def toc(tpl: DocxTemplate, rubriker: list[tuple[int, str]]) -> Subdoc:
     """A Word TOC field over Heading 1-3; its cached result lists the headings (no page numbers
     until a converter or Word updates the field)."""
     sd = tpl.new_subdoc()
+    st = stilar(tpl)
     entries = [(lvl, text) for lvl, text in rubriker if lvl <= 3]
 
     def fld(p, kind: str) -> None:
@@ -397,7 +426,7 @@ def toc(tpl: DocxTemplate, rubriker: list[tuple[int, str]]) -> Subdoc:
         p._p.append(r)
 
     for i, (lvl, text) in enumerate(entries):
-        p = sd.add_paragraph(style=f"toc {lvl}")
+        p = st.stycke(sd, style=f"toc {lvl}")
         if i == 0:
             fld(p, "begin")
             r = OxmlElement("w:r")
@@ -528,7 +557,7 @@ def skriv(doc: Rapport, tpl: DocxTemplate, fmt: Formatter) -> tuple[Subdoc, Subd
     people = [(label, value) for label, value in (("Nämndens ordförande", doc.falt.ordforande),
                                                   ("Förvaltningschef", doc.falt.forvaltningschef)) if value]
     for label, value in people:
-        p = s.sd.add_paragraph(style="Body Text")
+        p = s._stycke(style="Body Text")
         _run(p, f"{label}: ", bold=True)
         _run(p, value)
     s.markdown(doc.texter["ansvarsomraden"], 2)
