@@ -414,6 +414,104 @@ def _read_xlsx(path: Path, blad: str | int | None
 
 
 def _read_workbook(path: Path, onskat: str | int | None, bok: _Arbetsbok | None) -> _Arbetsbok:
+    """The workbook's sheets from the persistent parse cache (inputs.lascache) when it holds the
+    wanted one for this content and these limits, else read with openpyxl (_las_openpyxl) and
+    stored there. bok: what an earlier reading of the same file version holds."""
+    from .lascache import Lascache
+
+    cache = Lascache()
+    try:
+        key: str | None = _lasnyckel(path)
+    except OSError:
+        key = None  # the reader below says what is wrong with the file
+    if bok is None and key is not None:
+        bok = _fran_cache(cache.get(key, namn=path), path)
+        if bok is not None and (onskat is None or _bladnamn(bok.namn, onskat, path) in bok.blad):
+            return bok
+    before = set(bok.blad) if bok is not None else set()
+    bok = _las_openpyxl(path, onskat, bok)
+    if key is not None and set(bok.blad) != before:
+        cache.put(key, _till_cache(bok))
+    return bok
+
+
+# The persistent parse cache's entry for a workbook: its sheet names and each sheet read (values
+# and number formats, or the error it gave). Values: str and None as JSON, numbers ["n", "1.5"]
+# (Decimal as text: exact), dates ["d", "2023-08-31"]. A new layout or reader is a new key.
+LASARE = "xlsx-openpyxl"
+
+
+def _lasnyckel(path: Path) -> str:
+    from ..fileio import sha256_file
+    from .lascache import kodversion, nyckel
+
+    g = aktiva()
+    return nyckel(sha256_file(path), lasare=LASARE, version=kodversion(__file__),
+                  alternativ=(g.ark_rader, g.ark_celler, g.zip_mb, g.zip_kvot, g.zip_delar))
+
+
+def _kodat(v: Varde) -> Any:
+    if v is None or isinstance(v, str):
+        return v
+    if isinstance(v, Decimal):
+        return ["n", str(v)]
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return ["d", v.isoformat()]
+    raise TypeError(f"okänt cellvärde {type(v).__name__}")
+
+
+def _avkodat(v: Any) -> Varde:
+    if v is None or isinstance(v, str):
+        return v
+    if isinstance(v, list) and len(v) == 2 and isinstance(v[1], str):
+        if v[0] == "n":
+            return Decimal(v[1])
+        if v[0] == "d":
+            return dt.date.fromisoformat(v[1])
+    raise ValueError(f"okänt cellvärde i läscachen: {v!r}")
+
+
+def _till_cache(bok: _Arbetsbok) -> dict:
+    blad: dict[str, Any] = {}
+    for name, b in bok.blad.items():
+        if isinstance(b, InputError):
+            blad[name] = {"fel": b.detalj, "plats": b.plats}
+        else:
+            blad[name] = {"varden": [[_kodat(v) for v in row] for row in b[0]], "format": b[1]}
+    return {"namn": bok.namn, "blad": blad}
+
+
+def _fran_cache(data: dict | None, path: Path) -> _Arbetsbok | None:
+    """The cached workbook, or None when there is none or it does not have the expected form
+    (then it is read again; a sound entry of another form cannot come from this reader)."""
+    if data is None:
+        return None
+    try:
+        namn = data["namn"]
+        if not (isinstance(namn, list) and namn and all(isinstance(n, str) for n in namn)):
+            raise ValueError("bladnamnen")
+        bok = _Arbetsbok(list(namn))
+        for name, b in data["blad"].items():
+            if name not in namn:
+                raise ValueError(f"bladet {name}")
+            if "fel" in b:
+                bok.blad[name] = InputError(str(b["fel"]), fil=path, plats=b["plats"])
+                continue
+            grid = [[_avkodat(v) for v in row] for row in b["varden"]]
+            formats = [[f if f is None or isinstance(f, str) else str(f) for f in row] for row in b["format"]]
+            if len(formats) != len(grid) or any(len(f) != len(r) for f, r in zip(formats, grid)):
+                raise ValueError("formaten")
+            bok.blad[name] = (grid, formats)
+        return bok
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+        import logging
+
+        logging.getLogger("rapportgen").warning(
+            "en post i läscachen för %s har fel form och filen läses om (%s)", path, exc)
+        return None
+
+
+def _las_openpyxl(path: Path, onskat: str | int | None, bok: _Arbetsbok | None) -> _Arbetsbok:
     """Open the workbook once (values and formulas) and read the wanted sheet, then the others
     while they hold few cells together (_FORLADDA_CELLER, at most granser.ark_celler) and none
     failed; a sheet left out is read when asked for. bok: what an earlier reading of the same
