@@ -45,7 +45,9 @@ print("\\nRAPPORT " + json.dumps({"kod": code, "moduler": sorted(sys.modules)}))
 
 
 def _kontrollera(tmp_path, *args: str) -> dict:
-    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "RAPPORTGEN_SERVER_DIR": str(tmp_path / "srv")}
+    # Its own caches: an empty parse cache, so the workbooks are read (with openpyxl) as on first use.
+    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "RAPPORTGEN_SERVER_DIR": str(tmp_path / "srv"),
+           "XDG_CACHE_HOME": str(tmp_path / "xdg")}
     proc = subprocess.run([sys.executable, "-c", _HARNESS, "kontrollera", *args], capture_output=True, text=True,
                           env=env, cwd=tmp_path, timeout=300)
     line = [x for x in proc.stdout.splitlines() if x.startswith("RAPPORT ")]
@@ -69,7 +71,7 @@ def test_kontrollera_the_meeting_imports_no_heavy_module(tmp_path):
 
 def test_the_harness_sees_a_heavy_import(tmp_path):
     # The same run with reportlab imported first (as a library user's program might): it is reported.
-    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache")}
+    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "XDG_CACHE_HOME": str(tmp_path / "xdg")}
     proc = subprocess.run([sys.executable, "-c", "import reportlab.pdfgen.canvas\n" + _HARNESS, "kontrollera", str(MEETING),
                            "--format", "text"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     moduler = json.loads([x for x in proc.stdout.splitlines() if x.startswith("RAPPORT ")][-1][8:])["moduler"]

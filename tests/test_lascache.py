@@ -33,12 +33,12 @@ from .conftest import EXAMPLES
 def cache(tmp_path, monkeypatch):
     """This test's own parse cache, an empty in-process workbook cache, and a count of openings."""
     folder = tmp_path / "cache"
-    monkeypatch.setenv("RAPPORTGEN_CACHE", str(folder))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
     excel._LASTA.clear()
     opened: list[str] = []
     real = excel.load_workbook
     monkeypatch.setattr(excel, "load_workbook", lambda p, **kw: opened.append(str(p)) or real(p, **kw))
-    yield folder / "indata", opened
+    yield folder / "rapportgen" / "indata", opened
     excel._LASTA.clear()
 
 
@@ -105,7 +105,7 @@ def test_a_workbook_read_once_comes_from_the_cache_next_time(tmp_path, cache):
 
 def test_a_new_process_reads_no_workbook_with_openpyxl(tmp_path):
     # The check of a meeting with Excel tables and bilagor, twice: the second does not import openpyxl.
-    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "RAPPORTGEN_SERVER_DIR": str(tmp_path / "srv")}
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "RAPPORTGEN_SERVER_DIR": str(tmp_path / "srv")}
     prog = ("import sys, json\nfrom rapportgen.commands.kontrollera import check\n"
             f"r = check({str(EXAMPLES / 'sammantrade-2023-09-19' / 'sammantrade.yaml')!r})\n"
             "print(json.dumps([r.exit_code, 'openpyxl' in sys.modules, 'numpy' in sys.modules,"
@@ -114,7 +114,7 @@ def test_a_new_process_reads_no_workbook_with_openpyxl(tmp_path):
                                       check=True, timeout=300).stdout.splitlines()[-1]) for _ in range(2)]
     assert runs[0][1] is True and runs[1][1] is False and runs[1][2] is False
     assert runs[0][0] == runs[1][0] and runs[0][3] == runs[1][3]  # the same findings
-    assert len(list((tmp_path / "cache" / "indata").glob("??/*.json"))) >= 4
+    assert len(list((tmp_path / "cache" / "rapportgen" / "indata").glob("??/*.json"))) >= 4
 
 
 def test_a_changed_byte_is_a_new_reading(tmp_path, cache):
@@ -204,7 +204,7 @@ def test_an_unwritable_cache_only_costs_time(tmp_path, cache, monkeypatch):
     _folder, opened = cache
     blocker = tmp_path / "fil"
     blocker.write_text("inte en mapp")
-    monkeypatch.setenv("RAPPORTGEN_CACHE", str(blocker))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     path = _xlsx(tmp_path / "bok.xlsx", {"Blad": [["Namn"], ["a"]]})
     assert _fresh(path)[0][1] == [["Namn"], ["a"]]
     assert _fresh(path)[0][1] == [["Namn"], ["a"]] and len(opened) == 4
@@ -243,16 +243,19 @@ sheets = st.dictionaries(st.text(st.characters(whitelist_categories=("Lu", "Ll",
 @given(data=sheets, fmt=st.sampled_from([None, "0%", "#,##0", "0.00", "yyyy-mm-dd"]))
 def test_values_from_the_cache_equal_a_fresh_reading(tmp_path_factory, data, fmt):
     tmp = tmp_path_factory.mktemp("hyp")
-    os.environ["RAPPORTGEN_CACHE"] = str(tmp / "cache")
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp / "cache")
     try:
         path = _xlsx(tmp / "bok.xlsx", data, fmt)
         fresh = _fresh(path)
-        entries = list((tmp / "cache" / "indata").glob("??/*.json"))
+        entries = list((tmp / "cache" / "rapportgen" / "indata").glob("??/*.json"))
         cached = _fresh(path)
         assert len(entries) == 1
         assert cached == fresh
         for a, b in zip(fresh, cached):  # types too: Decimal stays Decimal, a date a date, text text
             assert [[type(v) for v in r] for r in a[1]] == [[type(v) for v in r] for r in b[1]]
     finally:
-        del os.environ["RAPPORTGEN_CACHE"]
+        os.environ["XDG_CACHE_HOME"] = old or ""
+        if old is None:
+            del os.environ["XDG_CACHE_HOME"]
         excel._LASTA.clear()

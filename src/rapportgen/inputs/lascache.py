@@ -10,9 +10,10 @@ The key is the sha256 of the file's bytes, the reader and its code version and t
 options (the limits in force), so a changed byte, a new reader or other limits is a miss.
 Entries are JSON (never pickle: the folder may be shared), written atomically, each with
 the sha256 and size of its payload: an entry that does not match is discarded with a
-warning and the file is read again, never used. The folder is bounded (MAX_MB, oldest
-entries out first). It lives beside the PDF cache: $RAPPORTGEN_CACHE/indata, else
-$XDG_CACHE_HOME/rapportgen/indata (~/.cache/rapportgen/indata).
+warning and the file is read again, never used. The folder is bounded (MAX_MB, least
+recently used entries out first). It lives in the user's rapportgen cache beside the PDF
+cache's default folder: $XDG_CACHE_HOME/rapportgen/indata (~/.cache/rapportgen/indata).
+RAPPORTGEN_CACHE moves only the PDF cache.
 """
 
 from __future__ import annotations
@@ -35,10 +36,7 @@ log = logging.getLogger("rapportgen")
 
 
 def cache_root() -> Path:
-    """$RAPPORTGEN_CACHE/indata, else $XDG_CACHE_HOME/rapportgen/indata, else ~/.cache/rapportgen/indata."""
-    explicit = os.environ.get("RAPPORTGEN_CACHE")
-    if explicit:
-        return Path(explicit) / MAPP
+    """$XDG_CACHE_HOME/rapportgen/indata, else ~/.cache/rapportgen/indata (as convert.cache finds the root)."""
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rapportgen" / MAPP
 
 
