@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import re
 import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -520,8 +522,14 @@ def _las_openpyxl(path: Path, onskat: str | int | None, bok: _Arbetsbok | None) 
     g = aktiva()
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
-        formulas = load_workbook(path, data_only=False, read_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
+    try:
+        # The formulas, read only to find one without a computed value: not opened for a file
+        # that holds no formula (an export of figures), which halves the reading.
+        formulas = load_workbook(path, data_only=False, read_only=True) if _har_formler(path) else None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        wb.close()
         raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
     try:
         bok = bok or _Arbetsbok(list(wb.sheetnames))
@@ -533,13 +541,39 @@ def _las_openpyxl(path: Path, onskat: str | int | None, bok: _Arbetsbok | None) 
                                   or any(isinstance(b, InputError) for b in bok.blad.values())):
                 break
             try:
-                bok.blad[name] = _read_sheet(path, name, wb[name], formulas[name])
+                bok.blad[name] = _read_sheet(path, name, wb[name], formulas[name] if formulas else None)
             except InputError as exc:
                 bok.blad[name] = exc
         return bok
     finally:
         wb.close()
-        formulas.close()
+        if formulas is not None:
+            formulas.close()
+
+
+# A formula element (<f>, <x:f ...>, <f/>) in a part's XML; text cannot hold "<" unescaped.
+_FORMEL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".bin")
+
+
+def _har_formler(path: Path) -> bool:
+    """Whether any part of the workbook may hold a formula (every part but images and binary
+    objects is searched, whatever its name: a sheet's part name is the file's choice). A chart's
+    cell reference also counts: then the formulas are read, which only costs time."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.is_dir() or info.filename.lower().endswith(_MEDIA):
+                    continue
+                with z.open(info) as fh:
+                    tail = b""
+                    while chunk := fh.read(1 << 16):
+                        if _FORMEL.search(tail + chunk):
+                            return True
+                        tail = chunk[-64:]
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
+        return True  # openpyxl reports what is wrong with the file
+    return False
 
 
 def _read_sheet(path: Path, name: str, ws: Any, fws: Any) -> Blad:
@@ -547,7 +581,9 @@ def _read_sheet(path: Path, name: str, ws: Any, fws: Any) -> Blad:
     grid: list[list[Varde]] = []
     formats: list[list[str | None]] = []
     cells = 0
-    for r, (row, frow) in enumerate(zip(ws.iter_rows(), fws.iter_rows(values_only=True)), start=1):
+    # Without formulas in the file (fws None) every cell's formula is None.
+    frows = fws.iter_rows(values_only=True) if fws is not None else itertools.repeat(itertools.repeat(None))
+    for r, (row, frow) in enumerate(zip(ws.iter_rows(), frows), start=1):
         cells += len(row)
         if r > g.ark_rader or cells > g.ark_celler:
             raise InputError(
