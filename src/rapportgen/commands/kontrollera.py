@@ -102,7 +102,8 @@ def kontrollera(paths: Iterable[Path], profil: Profil | None = None, typ: str | 
 
 def check(source: str | Path | Iterable[str | Path], *, profil: Profil | str | Path | None = None,
           typ: str | None = None) -> Kontrollrapport:
-    """Check inputs without writing anything: rapportgen.check("arenden/") -> Kontrollrapport.
+    """Check inputs without writing any document: rapportgen.check("arenden/") -> Kontrollrapport.
+    (What was read from a workbook is kept in the user's parse cache, inputs.lascache.)
 
     source is a file, a folder (searched for inputs) or a list of them; profil a Profil, a
     path to rapportgen.yaml, or None to find it as the CLI does.
