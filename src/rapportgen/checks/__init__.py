@@ -19,11 +19,9 @@ consistency), checks.dnr (dnr and decision references). group_by_document and
 checks.report print findings grouped per document.
 """
 
-import importlib
-
 from ..model.finding import Finding, Severity
 from .base import (CheckFn, Kontroll, Kontrollkontext, anmal, check, errors, falt_plats, group_by_document,
-                   iter_texts, raise_on_errors, registered, run_checks, sort_findings, warnings)
+                   importera, iter_texts, raise_on_errors, registered, run_checks, sort_findings, warnings)
 
 # Importing a check module registers its checks; each is imported when the checks of a model type
 # it serves are asked for (registered, run_checks), or when named (checks.dnr). A document type
@@ -48,10 +46,11 @@ for _typ, _moduler in KONTROLLMODULER.items():
 
 def __getattr__(name: str):
     if name in SUBMODULER:
-        return importlib.import_module(f"{__name__}.{name}")
+        return importera(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["CheckFn", "Finding", "Kontroll", "Kontrollkontext", "Severity", "anmal", "check", "errors", "falt_plats",
+__all__ = ["CheckFn", "Finding", "Kontroll", "Kontrollkontext", "Severity", "anmal", "importera", "check", "errors",
+           "falt_plats",
            "group_by_document", "iter_texts", "raise_on_errors", "registered", "run_checks", "sort_findings",
            "warnings", *SUBMODULER]

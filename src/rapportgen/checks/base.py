@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import sys
 from dataclasses import dataclass, field
@@ -103,6 +102,13 @@ _REGISTRY: list[Kontroll] = []
 _MODULER: dict[str, list[str]] = {}
 
 
+def importera(modul: str):
+    """The module, imported by the interpreter's own import (as an import statement is, so
+    `python -X importtime` reports it; importlib.import_module is not reported)."""
+    __import__(modul)
+    return sys.modules[modul]
+
+
 def anmal(modelltyp: str, modul: str) -> None:
     """Announce that importing modul registers checks for the model type named modelltyp."""
     moduler = _MODULER.setdefault(modelltyp, [])
@@ -139,7 +145,7 @@ def _importera(model_type: type | None) -> None:
     for name in names:
         for modul in list(_MODULER.get(name, ())):
             if modul not in sys.modules:
-                importlib.import_module(modul)
+                importera(modul)
 
 
 def check(model_type: type | str, kod: str | None = None) -> Callable[[CheckFn], CheckFn]:

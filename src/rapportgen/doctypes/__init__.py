@@ -13,13 +13,12 @@ module never imports the registry. Adding a type: write its module and its templ
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..checks import anmal
+from ..checks import anmal, importera
 from ..config import Profil
 from ..exceptions import InputError
 from .base import EXEMPEL, DocType, Utdata  # noqa: F401  (part of the registry's API)
@@ -65,7 +64,7 @@ class Register:
 
     def _ladda(self, name: str) -> None:
         if self._moduler.pop(name, None) is not None:
-            self._add(importlib.import_module(f"{__package__}.{name}").DOKUMENTTYP)
+            self._add(importera(f"{__package__}.{name}").DOKUMENTTYP)
 
     @property
     def typer(self) -> dict[str, DocType]:
@@ -128,9 +127,9 @@ for_path = TYPER.for_path
 def __getattr__(name: str) -> Any:
     # The type modules as attributes (doctypes.kallelse), and MODULER: all of them, in order.
     if name == "MODULER":
-        return tuple(importlib.import_module(f"{__name__}.{n}") for n in TYPMODULER)
+        return tuple(importera(f"{__name__}.{n}") for n in TYPMODULER)
     if name in TYPMODULER:
-        return importlib.import_module(f"{__name__}.{name}")
+        return importera(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -127,7 +127,8 @@ def _lasnyckel(path: Path) -> str:
     from .lascache import kodversion, nyckel
 
     g = aktiva()
-    return nyckel(sha256_file(path), lasare=LASARE, version=kodversion(__file__, excel.__file__), alternativ=(g.zip_mb, g.zip_kvot, g.zip_delar))
+    return nyckel(sha256_file(path), lasare=LASARE, version=kodversion(__file__, excel.__file__),
+                  alternativ=(g.zip_mb, g.zip_kvot, g.zip_delar))
 
 
 # Cell values in the cache: str, int, float, bool and None as JSON; dates and times tagged.
