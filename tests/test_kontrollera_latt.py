@@ -45,7 +45,9 @@ print("\\nRAPPORT " + json.dumps({"kod": code, "moduler": sorted(sys.modules)}))
 
 
 def _kontrollera(tmp_path, *args: str) -> dict:
-    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "RAPPORTGEN_SERVER_DIR": str(tmp_path / "srv")}
+    # Its own caches: an empty parse cache, so the workbooks are read (with openpyxl) as on first use.
+    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "RAPPORTGEN_SERVER_DIR": str(tmp_path / "srv"),
+           "XDG_CACHE_HOME": str(tmp_path / "xdg")}
     proc = subprocess.run([sys.executable, "-c", _HARNESS, "kontrollera", *args], capture_output=True, text=True,
                           env=env, cwd=tmp_path, timeout=300)
     line = [x for x in proc.stdout.splitlines() if x.startswith("RAPPORT ")]
@@ -69,7 +71,7 @@ def test_kontrollera_the_meeting_imports_no_heavy_module(tmp_path):
 
 def test_the_harness_sees_a_heavy_import(tmp_path):
     # The same run with reportlab imported first (as a library user's program might): it is reported.
-    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache")}
+    env = {**os.environ, "RAPPORTGEN_CACHE": str(tmp_path / "cache"), "XDG_CACHE_HOME": str(tmp_path / "xdg")}
     proc = subprocess.run([sys.executable, "-c", "import reportlab.pdfgen.canvas\n" + _HARNESS, "kontrollera", str(MEETING),
                            "--format", "text"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     moduler = json.loads([x for x in proc.stdout.splitlines() if x.startswith("RAPPORT ")][-1][8:])["moduler"]
@@ -86,12 +88,12 @@ def test_each_sheet_is_read_once_until_the_file_changes(tmp_path, monkeypatch):
     names = openpyxl.load_workbook(path, read_only=True).sheetnames
 
     first = excel.load_table(path, blad=names[0], enhet="kr")
-    assert len(opened) == 2  # values and formulas
+    assert len(opened) == 1  # values (the file holds no formula: its formulas are not read)
     again = excel.load_table(path, blad=names[0], enhet="kr")
     by_number = excel.load_table(path, blad=1, enhet="kr")
     other = excel.load_table(path, blad=names[-1], enhet="kr")
     assert len(excel.load_sheets(path)) == len(names) == 3
-    assert len(opened) == 2  # one opening for every sheet and every caller
+    assert len(opened) == 1  # one opening for every sheet and every caller
     assert other.blad == names[-1] and other.rader
     assert [r.nummer for r in again.rader] == [r.nummer for r in first.rader]
     assert [c.varde for c in by_number.rader[0].celler.values()] == [c.varde for c in first.rader[0].celler.values()]
@@ -109,7 +111,7 @@ def test_each_sheet_is_read_once_until_the_file_changes(tmp_path, monkeypatch):
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     before = len(opened)
     changed = excel.load_table(path, blad=names[0], enhet="kr")
-    assert len(opened) == before + 2
+    assert len(opened) == before + 1
     assert any(c.varde == 123456789 for r in changed.rader for c in r.celler.values())
 
 
@@ -137,11 +139,35 @@ def test_a_sheet_over_the_limits_fails_alone_and_every_time(tmp_path, monkeypatc
         # The sheet after the failed one was not read along with it, but is read when asked for.
         t = excel.load_table(path, blad="Liten", enhet="kr")
         assert [c.varde for c in t.rader[-1].celler.values()] == ["n2", Decimal(200)]
-        assert len(opened) == 4
+        assert len(opened) == 2  # values only: the file holds no formula
         with pytest.raises(InputError, match="fler än 5 rader"):
             excel.load_sheets(path)
-        assert len(opened) == 4
+        assert len(opened) == 2
     finally:
         granser.anvand(None)
     # Other limits are another reading: with the defaults the big sheet is fine.
     assert len(excel.load_table(path, blad="Stor", rubrikrad=1, enhet="kr").rader) == 9
+
+
+def test_the_formulas_are_read_only_from_a_file_that_has_any(tmp_path, monkeypatch):
+    # A formula without a computed value is still found; a file of figures is opened once.
+    opened: list[str] = []
+    real = excel.load_workbook
+    monkeypatch.setattr(excel, "load_workbook", lambda p, **kw: opened.append(kw["data_only"]) or real(p, **kw))
+    wb = openpyxl.Workbook()
+    wb.active.append(["Namn", "Belopp"])
+    wb.active.append(["a", 1])
+    wb.save(tmp_path / "tal.xlsx")
+    wb.active.append(["Summa", "=SUM(B2:B2)"])
+    wb.save(tmp_path / "formel.xlsx")
+    assert excel.load_table(tmp_path / "tal.xlsx", enhet="kr").rader[0].belopp("Belopp") == 1
+    assert opened == [True]
+    with pytest.raises(InputError, match="formeln =SUM") as exc:
+        excel.load_table(tmp_path / "formel.xlsx", enhet="kr")
+    assert exc.value.plats == "cell B3" or exc.value.plats.endswith("cell B3")
+    assert opened == [True, True, False]
+    assert not excel._har_formler(tmp_path / "tal.xlsx") and excel._har_formler(tmp_path / "formel.xlsx")
+    # Formula elements as other writers spell them (a namespace prefix, an empty shared formula).
+    for xml, has in ((b'<c r="A1"><f>SUM(A1)</f>', True), (b'<x:f t="shared" si="0"/>', True), (b"<f/>", True),
+                     (b"<font><fill>", False), (b"<x:fonts>", False), (b"&lt;f&gt; in text", False)):
+        assert bool(excel._FORMEL.search(xml)) is has, xml

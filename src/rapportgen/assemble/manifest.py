@@ -27,7 +27,7 @@ def choose_type(path: Path, typ: str | None, *, manifest: Path, plats: str | Non
     recognizes the file (typer.for_path, e.g. an uppdragslista .xlsx); then
     `standard` for Markdown. Other .pdf/.docx/.xlsx files are external.
     """
-    known = {t.name for t in typer.all_types()} - {KALLELSE}
+    known = set(typer.namn()) - {KALLELSE}  # the names only: no type module is imported for them
     if typ:
         if typ not in known:
             raise InputError(f"okänd dokumenttyp '{typ}'; kända typer: {', '.join(sorted(known))}",

@@ -20,13 +20,37 @@ checks.report print findings grouped per document.
 """
 
 from ..model.finding import Finding, Severity
-from .base import (CheckFn, Kontroll, Kontrollkontext, check, errors, falt_plats, group_by_document,
-                   iter_texts, raise_on_errors, registered, run_checks, sort_findings, warnings)
-# Importing a check module registers its checks. A document type module may register checks of
-# its own (those that need another stage, e.g. opening a bilaga's PDF) when it is imported.
-from . import dnr, dokument, ekonomi, numeric, period, profil, protokoll, revision, sammantrade, tabell, text  # noqa: E402
+from .base import (CheckFn, Kontroll, Kontrollkontext, anmal, check, errors, falt_plats, group_by_document,
+                   importera, iter_texts, raise_on_errors, registered, run_checks, sort_findings, warnings)
 
-__all__ = ["CheckFn", "Finding", "Kontroll", "Kontrollkontext", "Severity", "check", "errors", "falt_plats",
+# Importing a check module registers its checks; each is imported when the checks of a model type
+# it serves are asked for (registered, run_checks), or when named (checks.dnr). A document type
+# module may register checks of its own (those that need another stage, e.g. opening a bilaga's
+# PDF): the registry announces those. A new check module is listed here with the types it checks.
+KONTROLLMODULER: dict[str, tuple[str, ...]] = {
+    "rapportgen.model.tjansteskrivelse.TjansteskrivelseDoc": ("dnr", "period", "text", "tabell"),
+    "rapportgen.model.dokument.DokumentDoc": ("dokument", "tabell"),
+    "rapportgen.model.rapport.Rapport": ("ekonomi", "tabell"),
+    "rapportgen.model.uppdragslista.UppdragslistaDoc": ("text",),
+    "rapportgen.model.revision.RevisionssvarDoc": ("revision",),
+    "rapportgen.model.protokoll.Protokoll": ("protokoll",),
+    "rapportgen.model.sammantrade.Handling": ("sammantrade",),
+    "rapportgen.config.profil.Profil": ("profil",),
+}
+SUBMODULER = ("dnr", "dokument", "ekonomi", "numeric", "period", "profil", "protokoll", "revision", "sammantrade",
+              "tabell", "text")
+for _typ, _moduler in KONTROLLMODULER.items():
+    for _m in _moduler:
+        anmal(_typ, f"{__name__}.{_m}")
+
+
+def __getattr__(name: str):
+    if name in SUBMODULER:
+        return importera(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["CheckFn", "Finding", "Kontroll", "Kontrollkontext", "Severity", "anmal", "importera", "check", "errors",
+           "falt_plats",
            "group_by_document", "iter_texts", "raise_on_errors", "registered", "run_checks", "sort_findings",
-           "warnings", "dnr", "dokument", "ekonomi", "numeric", "period", "profil", "protokoll", "revision", "sammantrade", "tabell",
-           "text"]
+           "warnings", *SUBMODULER]

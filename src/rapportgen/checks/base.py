@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -85,7 +86,7 @@ CheckFn = Callable[..., Iterable[Finding]]
 
 @dataclass(frozen=True)
 class Kontroll:
-    model_type: type
+    model_type: type | str  # the type, or its name ("rapportgen.model.rapport.Rapport": not imported for it)
     kod: str
     fn: CheckFn
     beskrivning: str = ""
@@ -94,9 +95,65 @@ class Kontroll:
 
 _REGISTRY: list[Kontroll] = []
 
+# The modules that register checks for a model type ("module.Qualname" -> module names), imported
+# when the checks of that type are asked for, so a command imports only the checks it runs. Check
+# modules are announced in checks/__init__.py; another layer announces its own (the document type
+# registry those of its types, commands.kontrollera its table checks).
+_MODULER: dict[str, list[str]] = {}
 
-def check(model_type: type, kod: str | None = None) -> Callable[[CheckFn], CheckFn]:
-    """Register fn as a check for objects of model_type: fn(obj) or fn(obj, ktx)."""
+
+def importera(modul: str):
+    """The module, imported by the interpreter's own import (as an import statement is, so
+    `python -X importtime` reports it; importlib.import_module is not reported)."""
+    __import__(modul)
+    return sys.modules[modul]
+
+
+def anmal(modelltyp: str, modul: str) -> None:
+    """Announce that importing modul registers checks for the model type named modelltyp."""
+    moduler = _MODULER.setdefault(modelltyp, [])
+    if modul not in moduler:
+        moduler.append(modul)
+
+
+def typnamn(model_type: type | str) -> str:
+    if isinstance(model_type, str):
+        return model_type
+    return f"{model_type.__module__}.{model_type.__qualname__}"
+
+
+def ar_typ(obj: object, namn: str) -> bool:
+    """isinstance(obj, the class named module.Qualname), without importing a model module that no
+    loaded document came from (then obj cannot be one)."""
+    modul, _, klass = namn.rpartition(".")
+    m = sys.modules.get(modul)
+    return m is not None and isinstance(obj, getattr(m, klass))
+
+
+def _galler(kontroll: Kontroll, model_type: type) -> bool:
+    if isinstance(kontroll.model_type, str):
+        return kontroll.model_type in {typnamn(c) for c in getattr(model_type, "__mro__", (model_type,))}
+    return issubclass(model_type, kontroll.model_type)
+
+
+def _importera(model_type: type | None) -> None:
+    """Import the modules announced for model_type and its base types (all when None)."""
+    if model_type is None:
+        names = list(_MODULER)
+    else:
+        names = [typnamn(c) for c in getattr(model_type, "__mro__", (model_type,))]
+    for name in names:
+        for modul in list(_MODULER.get(name, ())):
+            if modul not in sys.modules:
+                importera(modul)
+
+
+def check(model_type: type | str, kod: str | None = None) -> Callable[[CheckFn], CheckFn]:
+    """Register fn as a check for objects of model_type: fn(obj) or fn(obj, ktx).
+
+    model_type may be given by name (module.Qualname), so a check module serving several
+    models does not import them all.
+    """
 
     def register(fn: CheckFn) -> CheckFn:
         params = [p for p in inspect.signature(fn).parameters.values()
@@ -109,8 +166,9 @@ def check(model_type: type, kod: str | None = None) -> Callable[[CheckFn], Check
 
 
 def registered(model_type: type | None = None) -> list[Kontroll]:
-    """Registered checks, all or those that apply to model_type."""
-    return [k for k in _REGISTRY if model_type is None or issubclass(model_type, k.model_type)]
+    """Registered checks, all or those that apply to model_type (their modules imported first)."""
+    _importera(model_type)
+    return [k for k in _REGISTRY if model_type is None or _galler(k, model_type)]
 
 
 def run_checks(obj: object, profil: "Profil | None" = None) -> list[Finding]:

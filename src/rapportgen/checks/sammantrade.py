@@ -13,8 +13,12 @@ from ..identifiers import samma_arende
 from ..model.sammantrade import Handling
 from ..model.tjansteskrivelse import TjansteskrivelseDoc
 from ..model.finding import Finding, Severity
-from .base import Kontrollkontext, check, iter_texts, run_checks
+from .base import Kontrollkontext, ar_typ, check, iter_texts, run_checks
 from .text import placeholder_findings, profile_hints
+
+# Model types tested by name (base.ar_typ): a meeting without a rapport does not import its model.
+RAPPORT = "rapportgen.model.rapport.Rapport"
+UPPDRAGSLISTA = "rapportgen.model.uppdragslista.UppdragslistaDoc"
 
 
 def _norm(text: str) -> str:
@@ -190,9 +194,7 @@ def _etikett(text: str) -> str:
 
 
 def _rapporter(h: Handling, i: int) -> list:
-    from ..model.rapport import Rapport
-
-    return [d for d in h.delar_for(i) if d.bilaga_nr is not None and isinstance(d.doc, Rapport)]
+    return [d for d in h.delar_for(i) if d.bilaga_nr is not None and ar_typ(d.doc, RAPPORT)]
 
 
 def _rad_i_rapport(rapport, etikett: str):
@@ -459,18 +461,16 @@ def ark_perioder(texts):
 def _del_period(d):
     """(the period a bilaga is about, where it says so, what it says) or None."""
     from ..format import Period, parse_period
-    from ..model.dokument import DokumentDoc
-    from ..model.rapport import Rapport
     from .period import period_mentions, reference_period
 
     doc = d.doc
-    if isinstance(doc, Rapport) and doc.falt.typ == "delarsrapport" and doc.falt.period:
+    if ar_typ(doc, RAPPORT) and doc.falt.typ == "delarsrapport" and doc.falt.period:
         p = parse_period(doc.falt.period)
         if p is not None:
             return Period(p.ar or doc.falt.ar, p.start, p.slut), str(doc.fil), "fält 'period'", doc.falt.period
     texts = [(d.manifest_plats, d.etikett)]
     dokument = None
-    if isinstance(doc, DokumentDoc):
+    if ar_typ(doc, "rapportgen.model.dokument.DokumentDoc"):
         texts += [("fält 'titel'", doc.falt.titel)] + (
             [("fält 'undertitel'", doc.falt.undertitel)] if doc.falt.undertitel else [])
         dokument = str(doc.fil)
@@ -594,13 +594,10 @@ class _Periodangivelse:
 
 
 def _del_slag(d) -> str | None:
-    from ..model.rapport import Rapport
-    from ..model.uppdragslista import UppdragslistaDoc
-
     doc = d.doc
-    if isinstance(doc, Rapport):
+    if ar_typ(doc, RAPPORT):
         return "ekonomisk uppföljning" if doc.falt.typ == "delarsrapport" else None
-    if isinstance(doc, UppdragslistaDoc):
+    if ar_typ(doc, UPPDRAGSLISTA):
         return "uppdragslista"
     titel = getattr(getattr(doc, "falt", None), "titel", None)
     return rapportslag(d.etikett, titel)
@@ -707,6 +704,8 @@ def _arende_behandlar(h: Handling, i: int, rad) -> bool:
 def uppdrag_match_agenda(h: Handling) -> Iterator[Finding]:
     """Uppdrag med status Avslutas har ett ärende på dagordningen, och ett ärende som behandlar ett
     uppdrag ger det status Avslutas."""
+    if not any(ar_typ(d.doc, UPPDRAGSLISTA) for d in h.delar):
+        return
     from ..model.uppdragslista import UppdragslistaDoc, UppdragStatus
 
     for d in h.delar:

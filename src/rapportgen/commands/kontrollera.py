@@ -14,18 +14,15 @@ from pathlib import Path
 from typing import Iterable
 
 from .. import doctypes
-from ..checks import check, run_checks, sort_findings
-from ..checks.tabell import placeholders_in_cells, sums_in_sheet
+from ..checks import anmal, run_checks, sort_findings
 from ..config import PROFILE_NAMES, Profil
 from ..exceptions import InputError
-from ..inputs.excel import EXCEL_SUFFIXES, Tabell, load_sheets
 from ..model.kontroll import Dokumentresultat, Kontrollrapport
 
-# The table check lives in checks/ (no input-stage imports there); the table type is the input stage's.
-check(Tabell, "platshallare")(placeholders_in_cells)
-check(Tabell, "tabell")(sums_in_sheet)
+# The checks of a sheet checked on its own; its module (and openpyxl) only when a sheet is checked.
+anmal("rapportgen.inputs.excel.Tabell", "rapportgen.commands.tabellkontroll")
 
-TABLE_SUFFIXES = EXCEL_SUFFIXES + (".csv",)
+TABLE_SUFFIXES = (".xlsx", ".xlsm", ".csv")  # inputs.excel.EXCEL_SUFFIXES and CSV
 
 
 def _checkable(path: Path) -> bool:
@@ -77,6 +74,8 @@ def check_file(path: Path, profil: Profil, typ: str | None = None) -> Dokumentre
                 result.findings = sort_findings([*result.findings, *run_checks(from_handling(doc, profil), profil)])
             return result
         if path.suffix.lower() in TABLE_SUFFIXES:
+            from ..inputs.excel import load_sheets
+
             result = Dokumentresultat(path, "Tabell")
             result.findings = sort_findings(f for t in load_sheets(path) for f in run_checks(t, profil))
             return result
@@ -103,7 +102,8 @@ def kontrollera(paths: Iterable[Path], profil: Profil | None = None, typ: str | 
 
 def check(source: str | Path | Iterable[str | Path], *, profil: Profil | str | Path | None = None,
           typ: str | None = None) -> Kontrollrapport:
-    """Check inputs without writing anything: rapportgen.check("arenden/") -> Kontrollrapport.
+    """Check inputs without writing any document: rapportgen.check("arenden/") -> Kontrollrapport.
+    (What was read from a workbook is kept in the user's parse cache, inputs.lascache.)
 
     source is a file, a folder (searched for inputs) or a list of them; profil a Profil, a
     path to rapportgen.yaml, or None to find it as the CLI does.

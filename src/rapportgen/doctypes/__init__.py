@@ -18,59 +18,121 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..checks import anmal, importera
 from ..config import Profil
 from ..exceptions import InputError
-from . import (anslagsbevis, delarsrapport, dokument, kallelse, protokoll, protokollsutdrag, revisionssvar,
-               tjansteskrivelse, uppdragslista, verksamhetsplan)
 from .base import EXEMPEL, DocType, Utdata  # noqa: F401  (part of the registry's API)
 
-MODULER = (tjansteskrivelse, revisionssvar, uppdragslista, dokument, kallelse, delarsrapport, verksamhetsplan,
-           protokoll, protokollsutdrag, anslagsbevis)
+# The type modules, in the order `mallar lista` shows them, with the suffixes of the files each
+# reads (DocType.suffixes; a test holds the two equal). A module is imported when its type is
+# asked for, or when a file with one of its suffixes is dispatched: checking a tjänsteskrivelse
+# does not import the protokoll's or the delårsrapport's code.
+TYPMODULER: dict[str, tuple[str, ...]] = {
+    "tjansteskrivelse": (".md",),
+    "revisionssvar": (".yaml", ".yml", ".md"),
+    "uppdragslista": (".xlsx",),
+    "dokument": (".md",),
+    "kallelse": (".yaml", ".yml"),
+    "delarsrapport": (".yaml", ".yml"),
+    "verksamhetsplan": (".yaml", ".yml"),
+    "protokoll": (),
+    "protokollsutdrag": (),
+    "anslagsbevis": (),
+}
+# Checks a type module registers itself (they open the bilagor's files): imported with the checks
+# of the model they check, however the document was loaded.
+anmal("rapportgen.model.sammantrade.Handling", f"{__name__}.kallelse")
 
 
 class Register:
-    """The document types by name, and which type an input file holds."""
+    """The document types by name, and which type an input file holds.
 
-    def __init__(self, typer: tuple[DocType, ...]):
-        self.typer: dict[str, DocType] = {}  # name -> type, in the order of MODULER
+    Types are given (typer) or named as modules of this package (moduler: name -> suffixes),
+    imported when first needed.
+    """
+
+    def __init__(self, typer: tuple[DocType, ...] = (), moduler: dict[str, tuple[str, ...]] | None = None):
+        self._typer: dict[str, DocType] = {}  # name -> type, loaded so far
+        self._moduler = dict(moduler or {})  # name -> suffixes, not yet imported
+        self._ordning = {name: i for i, name in enumerate([*(t.name for t in typer), *self._moduler])}
         for t in typer:
-            # A type that holds other documents is loaded with the registry itself.
-            self.typer[t.name] = replace(t, load=partial(t.load, typer=self)) if t.sammansatt else t
+            self._add(t)
+
+    def _add(self, t: DocType) -> None:
+        # A type that holds other documents is loaded with the registry itself.
+        self._typer[t.name] = replace(t, load=partial(t.load, typer=self)) if t.sammansatt else t
+
+    def _ladda(self, name: str) -> None:
+        if self._moduler.pop(name, None) is not None:
+            self._add(importera(f"{__package__}.{name}").DOKUMENTTYP)
+
+    @property
+    def typer(self) -> dict[str, DocType]:
+        """Every type (all modules imported), in the order of TYPMODULER."""
+        for name in list(self._moduler):
+            self._ladda(name)
+        order = self._ordning
+        if list(self._typer) != sorted(self._typer, key=lambda n: order.get(n, len(order))):
+            for name in sorted(self._typer, key=lambda n: order.get(n, len(order))):
+                self._typer[name] = self._typer.pop(name)
+        return self._typer
 
     def get(self, name: str) -> DocType:
+        self._ladda(name)
         try:
-            return self.typer[name]
+            return self._typer[name]
         except KeyError:
-            known = ", ".join(sorted(self.typer))
+            known = ", ".join(self.namn())
             raise InputError(f"okänd dokumenttyp '{name}'; kända typer: {known}") from None
 
+    def namn(self) -> list[str]:
+        """Every type's name, sorted (no module imported)."""
+        return sorted({*self._typer, *self._moduler})
+
     def all_types(self) -> list[DocType]:
-        return [self.typer[k] for k in sorted(self.typer)]
+        typer = self.typer
+        return [typer[k] for k in sorted(typer)]
 
     def for_path(self, path: str | Path) -> DocType | None:
         """The document type of an input file, by suffix and recognizer; None when none fits.
 
         A type whose kanner_igen accepts the file wins; otherwise the first listed type
         without a recognizer (tjänsteskrivelse for .md). Types sharing a suffix should set
-        kanner_igen.
+        kanner_igen. Only the modules of types that read this suffix are imported.
         """
         path = Path(path)
         suffix = path.suffix.lower()
-        candidates = [t for t in self.typer.values() if suffix in t.suffixes]
-        for t in candidates:
+        order = self._ordning
+        names = [n for n, t in self._typer.items() if suffix in t.suffixes]
+        names += [n for n, suffixes in self._moduler.items() if suffix in suffixes]
+        candidates = []
+        for name in sorted(names, key=lambda n: order.get(n, len(order))):
+            self._ladda(name)  # in order: a module after the type that recognizes the file is not imported
+            t = self._typer[name]
             if t.kanner_igen is not None and t.kanner_igen(path):
                 return t
+            candidates.append(t)
         fallback = [t for t in candidates if t.kanner_igen is None]
         return fallback[0] if fallback else None
 
 
-TYPER = Register(tuple(m.DOKUMENTTYP for m in MODULER))
+TYPER = Register(moduler=TYPMODULER)
 
 get = TYPER.get
+namn = TYPER.namn
 all_types = TYPER.all_types
 for_path = TYPER.for_path
 
 
+def __getattr__(name: str) -> Any:
+    # The type modules as attributes (doctypes.kallelse), and MODULER: all of them, in order.
+    if name == "MODULER":
+        return tuple(importera(f"{__name__}.{n}") for n in TYPMODULER)
+    if name in TYPMODULER:
+        return importera(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def load_handling(path: str | Path, profil: Profil | None = None) -> Any:
     """A meeting manifest with every document it renders loaded (model.sammantrade.Handling)."""
-    return TYPER.get(kallelse.TYP).load(Path(path), profil)
+    return TYPER.get("kallelse").load(Path(path), profil)

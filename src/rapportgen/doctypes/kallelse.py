@@ -107,6 +107,10 @@ def load(path: Path, profil: Profil | None = None, typer: Any = None) -> Handlin
 def _uppdragslistor_med_register(h: Handling) -> Handling:
     """An uppdragslista in the package is built with the revision register, as the stand-alone
     `rapportgen uppdragslista` builds it: the register beside the sheet, else beside the manifest."""
+    from ..checks.base import ar_typ
+
+    if not any(ar_typ(d.doc, "rapportgen.model.uppdragslista.UppdragslistaDoc") for d in h.delar):
+        return h
     from ..inputs.revisionsregister import find_register, load_register
     from ..model.uppdragslista import UppdragslistaDoc
     from .uppdragslista import med_register
@@ -132,10 +136,9 @@ def _rel(h: Handling, d) -> str:
 @check(Handling, "pdf")
 def pdf_readable(h: Handling) -> Iterator[Finding]:
     """Externa PDF-filer går att öppna (inte skadade, rätt lösenord för krypterade)."""
-    import pikepdf
-
     for d in h.delar:
         if d.extern and d.fil.suffix.lower() == ".pdf" and d.fil.is_file():
+            import pikepdf  # only with a PDF to open
             try:  # qpdf opens a sound PDF without reading every page
                 with pikepdf.open(d.fil, password=d.losenord or "") as pdf:
                     if len(pdf.pages) > 0:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import re
 import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -414,6 +416,104 @@ def _read_xlsx(path: Path, blad: str | int | None
 
 
 def _read_workbook(path: Path, onskat: str | int | None, bok: _Arbetsbok | None) -> _Arbetsbok:
+    """The workbook's sheets from the persistent parse cache (inputs.lascache) when it holds the
+    wanted one for this content and these limits, else read with openpyxl (_las_openpyxl) and
+    stored there. bok: what an earlier reading of the same file version holds."""
+    from .lascache import Lascache
+
+    cache = Lascache()
+    try:
+        key: str | None = _lasnyckel(path)
+    except OSError:
+        key = None  # the reader below says what is wrong with the file
+    if bok is None and key is not None:
+        bok = _fran_cache(cache.get(key, namn=path), path)
+        if bok is not None and (onskat is None or _bladnamn(bok.namn, onskat, path) in bok.blad):
+            return bok
+    before = set(bok.blad) if bok is not None else set()
+    bok = _las_openpyxl(path, onskat, bok)
+    if key is not None and set(bok.blad) != before:
+        cache.put(key, _till_cache(bok))
+    return bok
+
+
+# The persistent parse cache's entry for a workbook: its sheet names and each sheet read (values
+# and number formats, or the error it gave). Values: str and None as JSON, numbers ["n", "1.5"]
+# (Decimal as text: exact), dates ["d", "2023-08-31"]. A new layout or reader is a new key.
+LASARE = "xlsx-openpyxl"
+
+
+def _lasnyckel(path: Path) -> str:
+    from ..fileio import sha256_file
+    from .lascache import kodversion, nyckel
+
+    g = aktiva()
+    return nyckel(sha256_file(path), lasare=LASARE, version=kodversion(__file__),
+                  alternativ=(g.ark_rader, g.ark_celler, g.zip_mb, g.zip_kvot, g.zip_delar))
+
+
+def _kodat(v: Varde) -> Any:
+    if v is None or isinstance(v, str):
+        return v
+    if isinstance(v, Decimal):
+        return ["n", str(v)]
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return ["d", v.isoformat()]
+    raise TypeError(f"okänt cellvärde {type(v).__name__}")
+
+
+def _avkodat(v: Any) -> Varde:
+    if v is None or isinstance(v, str):
+        return v
+    if isinstance(v, list) and len(v) == 2 and isinstance(v[1], str):
+        if v[0] == "n":
+            return Decimal(v[1])
+        if v[0] == "d":
+            return dt.date.fromisoformat(v[1])
+    raise ValueError(f"okänt cellvärde i läscachen: {v!r}")
+
+
+def _till_cache(bok: _Arbetsbok) -> dict:
+    blad: dict[str, Any] = {}
+    for name, b in bok.blad.items():
+        if isinstance(b, InputError):
+            blad[name] = {"fel": b.detalj, "plats": b.plats}
+        else:
+            blad[name] = {"varden": [[_kodat(v) for v in row] for row in b[0]], "format": b[1]}
+    return {"namn": bok.namn, "blad": blad}
+
+
+def _fran_cache(data: dict | None, path: Path) -> _Arbetsbok | None:
+    """The cached workbook, or None when there is none or it does not have the expected form
+    (then it is read again; a sound entry of another form cannot come from this reader)."""
+    if data is None:
+        return None
+    try:
+        namn = data["namn"]
+        if not (isinstance(namn, list) and namn and all(isinstance(n, str) for n in namn)):
+            raise ValueError("bladnamnen")
+        bok = _Arbetsbok(list(namn))
+        for name, b in data["blad"].items():
+            if name not in namn:
+                raise ValueError(f"bladet {name}")
+            if "fel" in b:
+                bok.blad[name] = InputError(str(b["fel"]), fil=path, plats=b["plats"])
+                continue
+            grid = [[_avkodat(v) for v in row] for row in b["varden"]]
+            formats = [[f if f is None or isinstance(f, str) else str(f) for f in row] for row in b["format"]]
+            if len(formats) != len(grid) or any(len(f) != len(r) for f, r in zip(formats, grid)):
+                raise ValueError("formaten")
+            bok.blad[name] = (grid, formats)
+        return bok
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+        import logging
+
+        logging.getLogger("rapportgen").warning(
+            "en post i läscachen för %s har fel form och filen läses om (%s)", path, exc)
+        return None
+
+
+def _las_openpyxl(path: Path, onskat: str | int | None, bok: _Arbetsbok | None) -> _Arbetsbok:
     """Open the workbook once (values and formulas) and read the wanted sheet, then the others
     while they hold few cells together (_FORLADDA_CELLER, at most granser.ark_celler) and none
     failed; a sheet left out is read when asked for. bok: what an earlier reading of the same
@@ -422,8 +522,14 @@ def _read_workbook(path: Path, onskat: str | int | None, bok: _Arbetsbok | None)
     g = aktiva()
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
-        formulas = load_workbook(path, data_only=False, read_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
+    try:
+        # The formulas, read only to find one without a computed value: not opened for a file
+        # that holds no formula (an export of figures), which halves the reading.
+        formulas = load_workbook(path, data_only=False, read_only=True) if _har_formler(path) else None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        wb.close()
         raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
     try:
         bok = bok or _Arbetsbok(list(wb.sheetnames))
@@ -435,13 +541,39 @@ def _read_workbook(path: Path, onskat: str | int | None, bok: _Arbetsbok | None)
                                   or any(isinstance(b, InputError) for b in bok.blad.values())):
                 break
             try:
-                bok.blad[name] = _read_sheet(path, name, wb[name], formulas[name])
+                bok.blad[name] = _read_sheet(path, name, wb[name], formulas[name] if formulas else None)
             except InputError as exc:
                 bok.blad[name] = exc
         return bok
     finally:
         wb.close()
-        formulas.close()
+        if formulas is not None:
+            formulas.close()
+
+
+# A formula element (<f>, <x:f ...>, <f/>) in a part's XML; text cannot hold "<" unescaped.
+_FORMEL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".bin")
+
+
+def _har_formler(path: Path) -> bool:
+    """Whether any part of the workbook may hold a formula (every part but images and binary
+    objects is searched, whatever its name: a sheet's part name is the file's choice). A chart's
+    cell reference also counts: then the formulas are read, which only costs time."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.is_dir() or info.filename.lower().endswith(_MEDIA):
+                    continue
+                with z.open(info) as fh:
+                    tail = b""
+                    while chunk := fh.read(1 << 16):
+                        if _FORMEL.search(tail + chunk):
+                            return True
+                        tail = chunk[-64:]
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
+        return True  # openpyxl reports what is wrong with the file
+    return False
 
 
 def _read_sheet(path: Path, name: str, ws: Any, fws: Any) -> Blad:
@@ -449,7 +581,9 @@ def _read_sheet(path: Path, name: str, ws: Any, fws: Any) -> Blad:
     grid: list[list[Varde]] = []
     formats: list[list[str | None]] = []
     cells = 0
-    for r, (row, frow) in enumerate(zip(ws.iter_rows(), fws.iter_rows(values_only=True)), start=1):
+    # Without formulas in the file (fws None) every cell's formula is None.
+    frows = fws.iter_rows(values_only=True) if fws is not None else itertools.repeat(itertools.repeat(None))
+    for r, (row, frow) in enumerate(zip(ws.iter_rows(), frows), start=1):
         cells += len(row)
         if r > g.ark_rader or cells > g.ark_celler:
             raise InputError(

@@ -7,6 +7,7 @@ reaches a document.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -18,9 +19,17 @@ from .text import read_text
 from .yamlsrc import Located, parse_yaml  # noqa: F401  (Located: for MarkdownDoc users)
 
 
+_PARSERS = threading.local()
+
+
 def _parser() -> MarkdownIt:
-    # Raw HTML is off: "<AB>" in a text is text, never markup.
-    return MarkdownIt("commonmark", {"typographer": False, "html": False}).enable(["table", "strikethrough"])
+    """The parser, made once per thread (making one costs more than parsing a tjänsteskrivelse).
+    Raw HTML is off: "<AB>" in a text is text, never markup."""
+    md = getattr(_PARSERS, "md", None)
+    if md is None:
+        md = _PARSERS.md = MarkdownIt("commonmark", {"typographer": False, "html": False}).enable(
+            ["table", "strikethrough"])
+    return md
 
 
 def split_front_matter(text: str, fil: Path) -> tuple[str, str, int]:

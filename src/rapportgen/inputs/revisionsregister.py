@@ -72,20 +72,38 @@ def _cell_value(value: Any) -> Any:
 
 
 def read_workbook(path: str | Path) -> dict[str, Ark]:
-    """All sheets of an .xlsx file (values, not formulas)."""
-    from .excel import kolumnbokstav, load_workbook
+    """All sheets of an .xlsx file (values, not formulas), from the persistent parse cache
+    (inputs.lascache) when it holds this content, else read with openpyxl and stored there."""
+    from .excel import kolumnbokstav
+    from .lascache import Lascache
 
     path = Path(path)
     if not path.is_file():
         raise InputError("filen finns inte", fil=path)
+    cache = Lascache()
+    key = _lasnyckel(path)
+    blad = _fran_cache(cache.get(key, namn=path), path)
+    if blad is None:
+        blad = _las_openpyxl(path)
+        cache.put(key, {"blad": [{"namn": n, "rader": [[nr, [_kodat(v) for v in values]] for nr, values in rows],
+                                  "bredd": width} for n, rows, width in blad]})
+    return {n: Ark(path, n, rows, [kolumnbokstav(c + 1) for c in range(max(width, 1))]) for n, rows, width in blad}
+
+
+Lasta = list[tuple[str, list[tuple[int, list[Any]]], int]]  # (sheet, its non-empty rows, width)
+LASARE = "xlsx-register"
+
+
+def _las_openpyxl(path: Path) -> Lasta:
     from ..granser import check_zip
+    from .excel import load_workbook
 
     check_zip(path)  # before openpyxl unpacks a bomb
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip or xml errors: not an Excel file
         raise InputError(f"filen kan inte läsas som Excel-arbetsbok (.xlsx): {exc}", fil=path) from None
-    sheets: dict[str, Ark] = {}
+    sheets: Lasta = []
     try:
         for ws in wb.worksheets:
             rows = []
@@ -95,10 +113,68 @@ def read_workbook(path: str | Path) -> dict[str, Ark]:
                 if any(v is not None for v in values):
                     rows.append((i, values))
                     width = max(width, len(values))
-            sheets[ws.title] = Ark(path, ws.title, rows, [kolumnbokstav(c + 1) for c in range(max(width, 1))])
+            sheets.append((ws.title, rows, width))
     finally:
         wb.close()
     return sheets
+
+
+def _lasnyckel(path: Path) -> str:
+    """The parse cache's key: the file's content, this reader's code (and openpyxl's version), limits."""
+    from ..fileio import sha256_file
+    from ..granser import aktiva
+    from . import excel
+    from .lascache import kodversion, nyckel
+
+    g = aktiva()
+    return nyckel(sha256_file(path), lasare=LASARE, version=kodversion(__file__, excel.__file__),
+                  alternativ=(g.zip_mb, g.zip_kvot, g.zip_delar))
+
+
+# Cell values in the cache: str, int, float, bool and None as JSON; dates and times tagged.
+_TAGGAR: dict[str, Any] = {"d": dt.date.fromisoformat, "dt": dt.datetime.fromisoformat, "t": dt.time.fromisoformat,
+                           "td": lambda s: dt.timedelta(seconds=float(s))}
+
+
+def _kodat(v: Any) -> Any:
+    if v is None or isinstance(v, (str, bool, int, float)):
+        return v
+    if isinstance(v, dt.datetime):
+        return ["dt", v.isoformat()]
+    if isinstance(v, dt.date):
+        return ["d", v.isoformat()]
+    if isinstance(v, dt.time):
+        return ["t", v.isoformat()]
+    if isinstance(v, dt.timedelta):
+        return ["td", repr(v.total_seconds())]
+    return str(v)
+
+
+def _avkodat(v: Any) -> Any:
+    if isinstance(v, list):
+        if len(v) == 2 and v[0] in _TAGGAR and isinstance(v[1], str):
+            return _TAGGAR[v[0]](v[1])
+        raise ValueError(f"okänt cellvärde i läscachen: {v!r}")
+    if v is None or isinstance(v, (str, bool, int, float)):
+        return v
+    raise ValueError(f"okänt cellvärde i läscachen: {v!r}")
+
+
+def _fran_cache(data: dict | None, path: Path) -> Lasta | None:
+    if data is None:
+        return None
+    try:
+        out: Lasta = []
+        for b in data["blad"]:
+            rows = [(int(nr), [_avkodat(v) for v in values]) for nr, values in b["rader"]]
+            out.append((str(b["namn"]), rows, int(b["bredd"])))
+        return out
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        import logging
+
+        logging.getLogger("rapportgen").warning(
+            "en post i läscachen för %s har fel form och filen läses om (%s)", path, exc)
+        return None
 
 
 def find_header(ark: Ark, wanted: str) -> int:

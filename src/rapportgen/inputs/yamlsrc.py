@@ -53,6 +53,8 @@ def _check_aliases(text: str, fil: Path, line_offset: int) -> None:
     from ..granser import aktiva
 
     limit = aktiva().yaml_alias
+    if "*" not in text:
+        return  # an alias is written *namn: without a '*' there is none (and no second parse)
     n = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
