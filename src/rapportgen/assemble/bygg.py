@@ -34,7 +34,7 @@ from ..doctypes import kallelse, load_handling
 from ..exceptions import InputError
 from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
 from ..model.sammantrade import Del, Handling
-from . import paketdocx, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod, sidtext
+from . import paketdocx, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod, sidtext, typsnitt
 from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_i_bandet
 from .taggat import Sammanfogning, spara
 
@@ -203,15 +203,20 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
     """What the package needs from a part's PDF: page count, pages with text in the stamp band
     (a generated part's; an external part's pages are all shrunk) and its own bookmarks."""
     d = plan.delar[0]
+    reader = None
     if plan.kalla_for_konvertering is None:  # the user's PDF: opened with clear errors
         reader = open_pdf(plan.pdf, plan.losenord, manifest=h.fil if d.extern else None, plats=d.manifest_plats)
-    else:  # LibreOffice's: pypdf only reads its outline
-        reader = PdfReader(str(plan.pdf), strict=False)
     data: dict = {"krymp": [], "bokmarken": []}
-    with pikepdf.open(plan.pdf, password=plan.losenord or "") as pdf:
+    with pikepdf.open(plan.pdf, password=plan.losenord or "",
+                     allow_overwriting_input=plan.kalla_for_konvertering is not None) as pdf:
         data["sidor"] = len(pdf.pages)
         if d.typ is not None:
             data["krymp"] = [i for i, page in enumerate(pdf.pages) if text_i_bandet(page)]
+        # A converted part's fonts go to their stable codes once, here (and in the cache with it).
+        if plan.kalla_for_konvertering is not None and typsnitt.forbered(pdf):
+            pdf.save(plan.pdf)
+    if reader is None:  # LibreOffice's: pypdf only reads its outline
+        reader = PdfReader(str(plan.pdf), strict=False)
     if reader.outline:
         data["bokmarken"] = _outline_tree(reader, reader.outline, 0)
     return data
@@ -304,8 +309,16 @@ def build_handling(
                     files["docx"] = plan.docx
                 delcache.put(plan.nyckel, data, files)
 
+        def efter(i: int, pdf: Path) -> None:
+            """A part converted: read (and prepare) it while LibreOffice converts the next."""
+            plan = klara[i] if i < len(klara) else \
+                senare[i - (len(sources) - len(senare))] if i >= len(sources) - len(senare) else None
+            if plan is not None and not plan.sidor:
+                plan.pdf = pdf
+                _las_och_spara(plan)
+
         try:
-            converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument)
+            converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument, efter=efter)
         except ConversionErrors as exc:
             raise _named_after_parts(exc, plans, h) from None
         for plan, pdf in zip(klara, converted):
@@ -707,7 +720,10 @@ def _toc_plan(plans: list[_Plan], k_pages: int, tmp: Path, h: Handling, delcache
 
 def _toc_klar(todo: list, converted: list[Path], delcache=None) -> None:
     for (plan, _docx, nyckel), pdf in zip(todo, converted):
-        n = _sidantal(pdf)
+        with pikepdf.open(pdf, allow_overwriting_input=True) as p:
+            n = len(p.pages)
+            if typsnitt.forbered(p):
+                p.save(pdf)
         if nyckel and delcache:
             delcache.put(nyckel, {"sidor": n}, {"pdf": pdf})
         if n != plan.sidor:  # the numbers changed the layout: keep the first version
