@@ -177,3 +177,51 @@ def test_stable_codes(fonts):
         assert code == k if k is not None else code in typsnitt.FRIA
         if k is not None:
             assert ch.encode("cp1252") == bytes([code])
+
+
+def test_an_external_pdf_is_prepared_in_a_copy_and_reused(moete, tmp_path, monkeypatch):
+    """An external PDF made with LibreOffice (here: the first build's kallelse) is re-encoded once,
+    in a copy kept in the cache; the user's file is never written."""
+    profil = load_profile(PROFILE)
+    build_handling(moete, tmp_path / "ut0", profil)
+    folder = tmp_path / "andra"
+    folder.mkdir()
+    shutil.copyfile(tmp_path / "ut0" / "kallelse.pdf", folder / "extern.pdf")
+    dokument(folder, "a.md", "Bilaga A", "Innehållet i bilaga A.")
+    original = (folder / "extern.pdf").read_bytes()
+    with pikepdf.open(folder / "extern.pdf") as pdf:
+        assert typsnitt._granskade(pdf)  # LibreOffice's Carlito subsets: joinable
+    manifest = write_manifest(folder, """\
+  - punkt: 1
+    dnr: SN/2023:31
+    ärendemening: Ett ärende med en extern bilaga
+    bilagor:
+      - {etikett: Bilaga A, fil: a.md}
+      - {etikett: Extern PDF, fil: extern.pdf}
+""")
+    first = build_handling(manifest, tmp_path / "ut1", profil)
+    assert (folder / "extern.pdf").read_bytes() == original
+
+    dokument(folder, "a.md", "Bilaga A", "Innehållet i bilaga A, ändrat.")
+    depth = [0]
+    reencoded: list[int] = []
+    real_recode = typsnitt._recode
+
+    def recode(ops, *args):
+        if depth[0] == 0:
+            reencoded.append(1)
+        depth[0] += 1
+        try:
+            return real_recode(ops, *args)
+        finally:
+            depth[0] -= 1
+
+    monkeypatch.setattr(typsnitt, "_recode", recode)
+    again = build_handling(manifest, tmp_path / "ut2", profil)
+    # The changed bilaga's pages when it is prepared and the kallelse's in the join; not the external PDF's.
+    kallelse, bilaga, extern = again.delar
+    assert extern.kalla == "extern.pdf" and extern.sidor >= 1
+    assert len(reencoded) <= kallelse.sidor + bilaga.sidor
+    assert (folder / "extern.pdf").read_bytes() == original
+    assert "Taxa − justering ≤ 2 procent" in _text(again.handling)
+    assert all_text(first.handling).replace("bilaga A.", "bilaga A, ändrat.") == all_text(again.handling)

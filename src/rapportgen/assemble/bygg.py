@@ -34,7 +34,7 @@ from ..doctypes import kallelse, load_handling
 from ..exceptions import InputError
 from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
 from ..model.sammantrade import Del, Handling
-from . import paketdocx, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod, sidtext, typsnitt
+from . import paketdocx, pdfua as pdfua_mod, personnummer, typsnitt
 from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_i_bandet
 from .taggat import Sammanfogning, spara
 
@@ -182,6 +182,7 @@ class _Plan:
     krymp: set[int] = field(default_factory=set)  # pages (0-based, in the part) whose text reaches the band
     bokmarken: list = field(default_factory=list)  # the part's own outline: (title, page in the part, children)
     har_toc: bool = False
+    forberedd: Path | None = None  # where an external PDF's copy with its fonts on stable codes goes
     _reader: PdfReader | None = None
 
     @property
@@ -212,9 +213,15 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
         data["sidor"] = len(pdf.pages)
         if d.typ is not None:
             data["krymp"] = [i for i, page in enumerate(pdf.pages) if text_i_bandet(page)]
-        # A converted part's fonts go to their stable codes once, here (and in the cache with it).
-        if plan.kalla_for_konvertering is not None and typsnitt.forbered(pdf):
-            pdf.save(plan.pdf)
+        # A part's fonts go to their stable codes once, here (and in the cache with it): a converted
+        # part in place, an external PDF (not encrypted) in a copy, never the user's file.
+        if plan.kalla_for_konvertering is not None:
+            if typsnitt.forbered(pdf):
+                pdf.save(plan.pdf)
+        elif plan.forberedd is not None and not plan.losenord and not pdf.is_encrypted and typsnitt.forbered(pdf):
+            plan.forberedd.parent.mkdir(exist_ok=True)
+            pdf.save(plan.forberedd)
+            plan.pdf = plan.forberedd
     if reader is None:  # LibreOffice's: pypdf only reads its outline
         reader = PdfReader(str(plan.pdf), strict=False)
     if reader.outline:
@@ -304,7 +311,8 @@ def build_handling(
             data["har_toc"] = plan.har_toc
             _anvand(plan, data)
             if plan.nyckel:
-                files = {"pdf": plan.pdf} if plan.kalla_for_konvertering else {}  # an external PDF: data only
+                # An external PDF: its data, and its copy when its fonts were re-encoded.
+                files = {"pdf": plan.pdf} if plan.kalla_for_konvertering or plan.pdf != plan.delar[0].fil else {}
                 if plan.har_toc and plan.docx is not None:
                     files["docx"] = plan.docx
                 delcache.put(plan.nyckel, data, files)
@@ -337,6 +345,8 @@ def build_handling(
         if publicering:
             _refuse_personnummer(h, plans)
         if pdfa:
+            from . import pdfa as pdfa_mod
+
             pdfa_mod.check_parts([(p.delar[0], p.reader) for p in plans if p.roll != "utelämnad"], h.fil)
 
         # Kallelse, second pass: the page where each ärende starts. The tables of contents numbered
@@ -393,9 +403,11 @@ def build_handling(
                 _toc_klar(toc, converted, delcache)
 
         say("sätter ihop handlingen")
-        posts: list[publicering_mod.Post] = []
+        posts: list = []  # publicering.Post: what the publication build removed or masked
 
         def rensa(src, del_, first, extern, posts=posts):
+            from . import publicering as publicering_mod
+
             posts.extend(publicering_mod.rensa(src, del_, first, extern=extern))
 
         sam, delar, sources = _assemble(h, falt, plans, kallelse_pdf, rader, profil, publicering, pdfa, starts,
@@ -408,6 +420,8 @@ def build_handling(
                     "be avsändaren om en tillgänglig version", plats=f"sidorna {k.forsta + 1}-{k.sista + 1}")
             for k in sam.komponenter if not k.taggad)
         if pdfa:
+            from . import pdfa as pdfa_mod
+
             pdfa_mod.finish(sam.pdf)
 
         outdir.mkdir(parents=True, exist_ok=True)
@@ -435,6 +449,8 @@ def build_handling(
     result.pdfua_problem = [p.format() for p in pdfua_mod.kontrollera(out_pdf)]
     _write_manifest_json(result, h, falt, publicering, pdfa)
     if publicering:
+        from . import publicering as publicering_mod
+
         stem = "publicering" + ("-pdfa" if pdfa else "")
         result.rapport = outdir / f"{stem}.json"
         publicering_mod.skriv_rapport(result.rapport, outdir / f"{stem}.txt", falt.dokumenttitel(), posts,
@@ -604,11 +620,14 @@ def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, pub
                 plan.rendera = rendera
             plans.append(plan)
         elif d.fil.suffix.lower() == ".pdf":
-            plan = _Plan([d], roll, pdf=d.fil, losenord=d.losenord,
+            plan = _Plan([d], roll, pdf=d.fil, losenord=d.losenord, forberedd=tmp / "delar" / f"{stem}.pdf",
                          nyckel=_nyckel_for(grund[0], "pdf", _filkod(d.fil), d.losenord or ""))
             hit = delcache.get(plan.nyckel, namn) if plan.nyckel else None
             if hit is not None:
-                _anvand(plan, hit[1])
+                if "pdf" in hit[0]:  # the copy with its fonts on stable codes
+                    _hamta(plan, hit, tmp, stem)
+                else:
+                    _anvand(plan, hit[1])
             plans.append(plan)
         else:
             copy = tmp / f"{stem}{d.fil.suffix.lower()}"
@@ -644,6 +663,8 @@ def _refuse_personnummer(h: Handling, plans: list[_Plan]) -> None:
     text is in a font that cannot be decoded reliably (Type3, a composite font without ToUnicode); a
     generated document's text was masked in its source, so a number there is a bug.
     """
+    from . import sidtext
+
     problems = []
     for plan in plans:
         if plan.roll == "utelämnad":
@@ -677,6 +698,8 @@ def _refuse_personnummer(h: Handling, plans: list[_Plan]) -> None:
 def _final_publication_check(pdf: Path, delar: list[DelResultat], h: Handling, reported: set[int] = frozenset()) -> list:
     """The published PDF, read back: no personnummer anywhere; the masked ones listed per page
     (except the pages in reported, whose page text the clean-up has listed already)."""
+    from . import publicering as publicering_mod
+
     left = publicering_mod.skanna_utdata(pdf)
     posts = []
     reader = PdfReader(str(pdf))
@@ -829,6 +852,8 @@ def _filnamn(a) -> str:
 def _publicera_per_arende(h: Handling, falt, plans: list[_Plan], profil: Profil, outdir: Path, pdfa: bool) -> Path:
     """publicering/: one tagged PDF per ärende (tjänsteskrivelse + bilagor) and an accessible index.html."""
     from html import escape
+
+    from . import pdfa as pdfa_mod, publicering as publicering_mod
 
     datum = falt.datum.isoformat()
     folder = outdir / "publicering"

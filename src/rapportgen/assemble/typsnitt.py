@@ -492,7 +492,8 @@ def _omkoda(pdf: pikepdf.Pdf, mapping: dict[tuple, dict[int, int]]) -> bool:
             for annot in page.obj.get("/Annots", Array()):
                 ap = annot.get("/AP")
                 for stream in (ap.values() if isinstance(ap, Dictionary) else []):
-                    if isinstance(stream, pikepdf.Stream) and stream.objgen not in seen:
+                    if isinstance(stream, pikepdf.Stream) and stream.objgen not in seen and \
+                            _reaches(stream.get("/Resources"), tables, memo, 0):
                         seen.add(stream.objgen)
                         ops, changed = _recode(pikepdf.parse_content_stream(stream),
                                                stream.get("/Resources", Dictionary()), tables, seen, forms)
