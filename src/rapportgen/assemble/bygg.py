@@ -183,6 +183,7 @@ class _Plan:
     bokmarken: list = field(default_factory=list)  # the part's own outline: (title, page in the part, children)
     har_toc: bool = False
     forberedd: Path | None = None  # where an external PDF's copy with its fonts on stable codes goes
+    pdfua: list | None = None  # pdfua.sidfynd of its PDF: the package's check does not parse its pages again
     _reader: PdfReader | None = None
 
     @property
@@ -222,6 +223,7 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
             plan.forberedd.parent.mkdir(exist_ok=True)
             pdf.save(plan.forberedd)
             plan.pdf = plan.forberedd
+        data["pdfua"] = pdfua_mod.sidfynd(pdf)
     if reader is None:  # LibreOffice's: pypdf only reads its outline
         reader = PdfReader(str(plan.pdf), strict=False)
     if reader.outline:
@@ -234,6 +236,7 @@ def _anvand(plan: _Plan, data: dict) -> None:
     plan.krymp = set(data.get("krymp", []))
     plan.bokmarken = _tuples(data.get("bokmarken", []))
     plan.har_toc = bool(data.get("har_toc"))
+    plan.pdfua = data.get("pdfua")
 
 
 def _tuples(tree: list) -> list:
@@ -446,7 +449,12 @@ def build_handling(
     result = HandlingResultat(out_pdf, out_kdocx, out_kpdf, outdir / f"manifest{sfx}.json",
                               sum(d.sidor for d in delar), delar, starts_by_punkt, maskeringar, varningar,
                               delar_bytes, ej_tillgangliga)
-    result.pdfua_problem = [p.format() for p in pdfua_mod.kontrollera(out_pdf)]
+    # The pages copied unchanged from a part are checked with what was found when it was read (a
+    # publication build rewrites the parts' content, and is checked in full).
+    kanda = {} if publicering else {
+        d.forsta_sida - 1 + i: entry for plan, d in zip(plans, delar[1:])
+        if plan.pdfua is not None and len(plan.pdfua) == d.sidor for i, entry in enumerate(plan.pdfua)}
+    result.pdfua_problem = [p.format() for p in pdfua_mod.kontrollera(out_pdf, kanda)]
     _write_manifest_json(result, h, falt, publicering, pdfa)
     if publicering:
         from . import publicering as publicering_mod
@@ -731,6 +739,7 @@ def _toc_plan(plans: list[_Plan], k_pages: int, tmp: Path, h: Handling, delcache
                     (tmp / "paketsidor-pdf").mkdir(exist_ok=True)
                     plan.pdf = tmp / "paketsidor-pdf" / f"{plan.docx.stem}-{page}.pdf"
                     shutil.copyfile(hit[0]["pdf"], plan.pdf)
+                    plan.pdfua = hit[1].get("pdfua")
             else:
                 numbered = tmp / f"paketsidor-{page}" / plan.docx.name
                 numbered.parent.mkdir(exist_ok=True)
@@ -747,11 +756,13 @@ def _toc_klar(todo: list, converted: list[Path], delcache=None) -> None:
             n = len(p.pages)
             if typsnitt.forbered(p):
                 p.save(pdf)
+            fynd = pdfua_mod.sidfynd(p)
         if nyckel and delcache:
-            delcache.put(nyckel, {"sidor": n}, {"pdf": pdf})
+            delcache.put(nyckel, {"sidor": n, "pdfua": fynd}, {"pdf": pdf})
         if n != plan.sidor:  # the numbers changed the layout: keep the first version
             continue
         plan.pdf = pdf
+        plan.pdfua = fynd
 
 
 def _sidantal(pdf: Path) -> int:
