@@ -225,3 +225,19 @@ def test_an_external_pdf_is_prepared_in_a_copy_and_reused(moete, tmp_path, monke
     assert (folder / "extern.pdf").read_bytes() == original
     assert "Taxa − justering ≤ 2 procent" in _text(again.handling)
     assert all_text(first.handling).replace("bilaga A.", "bilaga A, ändrat.") == all_text(again.handling)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.sampled_from(sorted(typsnitt.FASTA) + list("aåÄ€–—…“”•") + ["\u2248", "\u2211", "\u03b1", "st"]),
+               max_size=30),
+       st.sets(st.sampled_from(sorted(typsnitt.FASTA) + list("bö") + ["\u2248", "\u03b2", "ck"]), max_size=20))
+def test_common_characters_keep_their_code_in_any_package(a, b):
+    """A ligature or sign with a fixed code, or a Windows-1252 character, has the same code in a
+    part alone and in any package the part is joined into: its part is not re-encoded again."""
+    alone = typsnitt._tilldela([{i + 1: ch for i, ch in enumerate(sorted(a))}])
+    together = typsnitt._tilldela([{i + 1: ch for i, ch in enumerate(sorted(a))},
+                                   {i + 1: ch for i, ch in enumerate(sorted(b))}])
+    assert alone is not None and together is not None
+    for ch in a:
+        if ch in typsnitt.FASTA or typsnitt._kanonisk(ch) is not None:
+            assert alone[ch] == together[ch], ch

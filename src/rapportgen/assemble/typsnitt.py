@@ -364,13 +364,18 @@ def _reaches(resources, mapping: dict, memo: dict, depth: int) -> bool:
 
 # --- stable codes ----------------------------------------------------------------------------
 # Every joined font uses the same code for a character, whichever part it is in: the character's
-# Windows-1252 code when it has one, otherwise one of the codes Windows-1252 leaves free, picked
-# from the character itself. A part can then be re-encoded once, when it is converted (forbered),
-# and its streams stay valid in every package it is joined into: the package's join only draws
-# the fonts again and re-encodes the few parts whose codes differ (an unprepared part, a clash
-# among the rare characters outside Windows-1252).
+# Windows-1252 code when it has one; the ligatures LibreOffice draws (fi, ti, tt ...) and a few
+# signs of Swedish figures (−, ≤, ≥, →) a fixed one among the codes Windows-1252 leaves free; any
+# other character one of the remaining free codes, picked from the character itself. A part can
+# then be re-encoded once, when it is converted (forbered), and its streams stay valid in every
+# package it is joined into: the package's join only draws the fonts again and re-encodes the few
+# parts whose codes differ (an unprepared part, a clash among the rare other characters).
 FRIA = tuple(range(1, 0x20)) + (0x7F, 0x81, 0x8D, 0x8F, 0x90, 0x9D)
 _FRIA = frozenset(FRIA)
+FASTA = {ch: FRIA[i] for i, ch in enumerate((
+    "fi", "fl", "ff", "ffi", "ffl", "ft", "tt", "ti", "tf", "tti", "ttf", "fft", "fb", "fh", "fj", "fk",
+    "\u2212", "\u2264", "\u2265", "\u2192"))}
+_ROREDE = tuple(c for c in FRIA if c not in FASTA.values())  # for the other characters
 
 
 def _kanonisk(ch: str) -> int | None:
@@ -385,8 +390,8 @@ def _kanonisk(ch: str) -> int | None:
 
 
 def _forsta_fria(ch: str) -> int:
-    """Where a character without a Windows-1252 code starts looking among the free codes."""
-    return hashlib.sha256(ch.encode("utf-8")).digest()[0] % len(FRIA)
+    """Where a character without a fixed code starts looking among the remaining free codes."""
+    return hashlib.sha256(ch.encode("utf-8")).digest()[0] % len(_ROREDE)
 
 
 def _tilldela(fonts: list[dict[int, str]]) -> dict[str, int] | None:
@@ -404,23 +409,25 @@ def _tilldela(fonts: list[dict[int, str]]) -> dict[str, int] | None:
     if not extra:
         return target
     used: set[int] = set()
-    # A font already on stable codes keeps its own choice for the rare characters (first font first).
+    for ch in extra:
+        if ch in FASTA:
+            target[ch] = FASTA[ch]
+            used.add(FASTA[ch])
+    # A font already on stable codes keeps its own choice for the other characters (first font first).
     for codes in fonts:
-        if all(_kanonisk(ch) in (None, code) for code, ch in codes.items()):
+        if all(_kanonisk(ch) in (None, code) and FASTA.get(ch, code) == code for code, ch in codes.items()):
             for code, ch in sorted(codes.items()):
                 if ch in extra and ch not in target and code in _FRIA and code not in used:
                     target[ch] = code
                     used.add(code)
     for ch in sorted(extra - target.keys()):
         start = _forsta_fria(ch)
-        for i in range(len(FRIA)):
-            code = FRIA[(start + i) % len(FRIA)]
-            if code not in used:
-                target[ch] = code
-                used.add(code)
-                break
-        else:
+        order = _ROREDE[start:] + _ROREDE[:start] + tuple(FASTA.values())
+        code = next((c for c in order if c not in used), None)
+        if code is None:
             return None
+        target[ch] = code
+        used.add(code)
     return target
 
 
