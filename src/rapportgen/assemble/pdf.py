@@ -248,11 +248,24 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 def stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:
     """One stamp page per package page, each the page's visual size; drawn in the bottom band."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfgen import canvas
+    from reportlab import rl_config
 
     regular, bold = fonts()
     buf = io.BytesIO()
+    # Deflate only: the stamps are copied into the package, which is saved compressed anyway;
+    # reportlab's ASCII85 layer on top only costs time.
+    a85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        _stamp_pages(buf, pages, regular, bold)
+    finally:
+        rl_config.useA85 = a85
+    return buf.getvalue()
+
+
+def _stamp_pages(buf: io.BytesIO, pages: list[tuple[Geometri, Stampel]], regular: str, bold: str) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen import canvas
+
     c = canvas.Canvas(buf, pageCompression=1, initialFontName=regular, initialFontSize=STAMP_SIZE)
     for g, st in pages:
         c.setPageSize((g.bredd, g.hojd))
@@ -269,7 +282,6 @@ def stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:
         c.drawString(margin, y, _fit(st.vanster, regular, STAMP_SIZE, g.bredd - 2 * margin - right_w - 12))
         c.showPage()
     c.save()
-    return buf.getvalue()
 
 
 def placeholder_pdf(rubrik: str, rader: list[str], skal: str) -> bytes:
