@@ -107,10 +107,45 @@ def _to_unicode(cmap_stream) -> dict[int, str]:
     return out
 
 
+def _fonter(pdf: pikepdf.Pdf):
+    """The fonts the pages draw with (their resources, the forms they draw, their annotations'
+    appearances), each once: walking them is much cheaper than every object of a large package."""
+    seen: set = set()
+
+    def visit(resources, depth: int):
+        if not isinstance(resources, Dictionary) or depth > 8:
+            return
+        if resources.is_indirect:
+            if resources.objgen in seen:
+                return
+            seen.add(resources.objgen)
+        fonts = resources.get("/Font")
+        if isinstance(fonts, Dictionary):
+            for f in fonts.values():
+                if isinstance(f, Dictionary) and f.is_indirect and f.objgen not in seen:
+                    seen.add(f.objgen)
+                    yield f
+        xobjects = resources.get("/XObject")
+        if isinstance(xobjects, Dictionary):
+            for xo in xobjects.values():
+                if isinstance(xo, pikepdf.Stream) and xo.objgen not in seen and xo.get("/Subtype") == Name.Form:
+                    seen.add(xo.objgen)
+                    yield from visit(xo.get("/Resources"), depth + 1)
+
+    for page in pdf.pages:
+        yield from visit(page.obj.get("/Resources"), 0)
+        for annot in page.obj.get("/Annots", Array()):
+            ap = annot.get("/AP") if isinstance(annot, Dictionary) else None
+            for stream in (ap.values() if isinstance(ap, Dictionary) else []):
+                if isinstance(stream, pikepdf.Stream) and stream.objgen not in seen:
+                    seen.add(stream.objgen)
+                    yield from visit(stream.get("/Resources"), 1)
+
+
 def _candidates(pdf: pikepdf.Pdf) -> dict[str, list[Dictionary]]:
     groups: dict[str, list[Dictionary]] = defaultdict(list)
-    for obj in pdf.objects:
-        if not isinstance(obj, Dictionary) or obj.get("/Type") != Name.Font:
+    for obj in _fonter(pdf):
+        if obj.get("/Type") != Name.Font:
             continue
         if obj.get("/Subtype") != Name.TrueType or "/Encoding" in obj or "/ToUnicode" not in obj:
             continue
