@@ -73,9 +73,13 @@ def test_a_part_is_prepared_once_and_the_rebuild_joins_without_reparsing(moete, 
     build_handling(moete, tmp_path / "ut1", profil)
 
     # Every converted part in the cache is on the stable codes already (the kallelse, whose entry
-    # records its ärendelista rows, is LibreOffice's as it is).
+    # records its ärendelista rows, is LibreOffice's as it is; so is the first version of a part
+    # with a table of contents, kept with its .docx: the copy numbered from its page replaces it).
+    def entry(p):
+        return json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
+
     parts = [p for p in sorted((tmp_path / "cache" / "delar").rglob("*.pdf"))
-             if "rader" not in json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))["data"]]
+             if "rader" not in entry(p)["data"] and "docx" not in entry(p)["filer"]]
     assert len(parts) >= 2
     carlito = 0
     for part in parts:

@@ -215,9 +215,11 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
         if d.typ is not None:
             data["krymp"] = [i for i, page in enumerate(pdf.pages) if text_i_bandet(page)]
         # A part's fonts go to their stable codes once, here (and in the cache with it): a converted
-        # part in place, an external PDF (not encrypted) in a copy, never the user's file.
+        # part in place (not one with a table of contents: the copy numbered from its package page
+        # replaces it, and is prepared in _toc_klar), an external PDF (not encrypted) in a copy,
+        # never the user's file.
         if plan.kalla_for_konvertering is not None:
-            if typsnitt.forbered(pdf):
+            if not plan.har_toc and typsnitt.forbered(pdf):
                 pdf.save(plan.pdf)
         elif plan.forberedd is not None and not plan.losenord and not pdf.is_encrypted and typsnitt.forbered(pdf):
             plan.forberedd.parent.mkdir(exist_ok=True)
