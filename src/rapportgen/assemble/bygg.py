@@ -34,7 +34,7 @@ from ..doctypes import kallelse, load_handling
 from ..exceptions import InputError
 from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
 from ..model.sammantrade import Del, Handling
-from . import paketdocx, pdfa as pdfa_mod, pdfua as pdfua_mod, personnummer, publicering as publicering_mod, sidtext
+from . import paketdocx, pdfua as pdfua_mod, personnummer, typsnitt
 from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_i_bandet
 from .taggat import Sammanfogning, spara
 
@@ -182,6 +182,8 @@ class _Plan:
     krymp: set[int] = field(default_factory=set)  # pages (0-based, in the part) whose text reaches the band
     bokmarken: list = field(default_factory=list)  # the part's own outline: (title, page in the part, children)
     har_toc: bool = False
+    forberedd: Path | None = None  # where an external PDF's copy with its fonts on stable codes goes
+    pdfua: list | None = None  # pdfua.sidfynd of its PDF: the package's check does not parse its pages again
     _reader: PdfReader | None = None
 
     @property
@@ -203,15 +205,29 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
     """What the package needs from a part's PDF: page count, pages with text in the stamp band
     (a generated part's; an external part's pages are all shrunk) and its own bookmarks."""
     d = plan.delar[0]
+    reader = None
     if plan.kalla_for_konvertering is None:  # the user's PDF: opened with clear errors
         reader = open_pdf(plan.pdf, plan.losenord, manifest=h.fil if d.extern else None, plats=d.manifest_plats)
-    else:  # LibreOffice's: pypdf only reads its outline
-        reader = PdfReader(str(plan.pdf), strict=False)
     data: dict = {"krymp": [], "bokmarken": []}
-    with pikepdf.open(plan.pdf, password=plan.losenord or "") as pdf:
+    with pikepdf.open(plan.pdf, password=plan.losenord or "",
+                     allow_overwriting_input=plan.kalla_for_konvertering is not None) as pdf:
         data["sidor"] = len(pdf.pages)
         if d.typ is not None:
             data["krymp"] = [i for i, page in enumerate(pdf.pages) if text_i_bandet(page)]
+        # A part's fonts go to their stable codes once, here (and in the cache with it): a converted
+        # part in place (not one with a table of contents: the copy numbered from its package page
+        # replaces it, and is prepared in _toc_klar), an external PDF (not encrypted) in a copy,
+        # never the user's file.
+        if plan.kalla_for_konvertering is not None:
+            if not plan.har_toc and typsnitt.forbered(pdf):
+                pdf.save(plan.pdf)
+        elif plan.forberedd is not None and not plan.losenord and not pdf.is_encrypted and typsnitt.forbered(pdf):
+            plan.forberedd.parent.mkdir(exist_ok=True)
+            pdf.save(plan.forberedd)
+            plan.pdf = plan.forberedd
+        data["pdfua"] = pdfua_mod.sidfynd(pdf)
+    if reader is None:  # LibreOffice's: pypdf only reads its outline
+        reader = PdfReader(str(plan.pdf), strict=False)
     if reader.outline:
         data["bokmarken"] = _outline_tree(reader, reader.outline, 0)
     return data
@@ -222,6 +238,7 @@ def _anvand(plan: _Plan, data: dict) -> None:
     plan.krymp = set(data.get("krymp", []))
     plan.bokmarken = _tuples(data.get("bokmarken", []))
     plan.har_toc = bool(data.get("har_toc"))
+    plan.pdfua = data.get("pdfua")
 
 
 def _tuples(tree: list) -> list:
@@ -299,13 +316,22 @@ def build_handling(
             data["har_toc"] = plan.har_toc
             _anvand(plan, data)
             if plan.nyckel:
-                files = {"pdf": plan.pdf} if plan.kalla_for_konvertering else {}  # an external PDF: data only
+                # An external PDF: its data, and its copy when its fonts were re-encoded.
+                files = {"pdf": plan.pdf} if plan.kalla_for_konvertering or plan.pdf != plan.delar[0].fil else {}
                 if plan.har_toc and plan.docx is not None:
                     files["docx"] = plan.docx
                 delcache.put(plan.nyckel, data, files)
 
+        def efter(i: int, pdf: Path) -> None:
+            """A part converted: read (and prepare) it while LibreOffice converts the next."""
+            plan = klara[i] if i < len(klara) else \
+                senare[i - (len(sources) - len(senare))] if i >= len(sources) - len(senare) else None
+            if plan is not None and not plan.sidor:
+                plan.pdf = pdf
+                _las_och_spara(plan)
+
         try:
-            converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument)
+            converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument, efter=efter)
         except ConversionErrors as exc:
             raise _named_after_parts(exc, plans, h) from None
         for plan, pdf in zip(klara, converted):
@@ -324,6 +350,8 @@ def build_handling(
         if publicering:
             _refuse_personnummer(h, plans)
         if pdfa:
+            from . import pdfa as pdfa_mod
+
             pdfa_mod.check_parts([(p.delar[0], p.reader) for p in plans if p.roll != "utelämnad"], h.fil)
 
         # Kallelse, second pass: the page where each ärende starts. The tables of contents numbered
@@ -380,9 +408,11 @@ def build_handling(
                 _toc_klar(toc, converted, delcache)
 
         say("sätter ihop handlingen")
-        posts: list[publicering_mod.Post] = []
+        posts: list = []  # publicering.Post: what the publication build removed or masked
 
         def rensa(src, del_, first, extern, posts=posts):
+            from . import publicering as publicering_mod
+
             posts.extend(publicering_mod.rensa(src, del_, first, extern=extern))
 
         sam, delar, sources = _assemble(h, falt, plans, kallelse_pdf, rader, profil, publicering, pdfa, starts,
@@ -395,6 +425,8 @@ def build_handling(
                     "be avsändaren om en tillgänglig version", plats=f"sidorna {k.forsta + 1}-{k.sista + 1}")
             for k in sam.komponenter if not k.taggad)
         if pdfa:
+            from . import pdfa as pdfa_mod
+
             pdfa_mod.finish(sam.pdf)
 
         outdir.mkdir(parents=True, exist_ok=True)
@@ -419,9 +451,16 @@ def build_handling(
     result = HandlingResultat(out_pdf, out_kdocx, out_kpdf, outdir / f"manifest{sfx}.json",
                               sum(d.sidor for d in delar), delar, starts_by_punkt, maskeringar, varningar,
                               delar_bytes, ej_tillgangliga)
-    result.pdfua_problem = [p.format() for p in pdfua_mod.kontrollera(out_pdf)]
+    # The pages copied unchanged from a part are checked with what was found when it was read (a
+    # publication build rewrites the parts' content, and is checked in full).
+    kanda = {} if publicering else {
+        d.forsta_sida - 1 + i: entry for plan, d in zip(plans, delar[1:])
+        if plan.pdfua is not None and len(plan.pdfua) == d.sidor for i, entry in enumerate(plan.pdfua)}
+    result.pdfua_problem = [p.format() for p in pdfua_mod.kontrollera(out_pdf, kanda)]
     _write_manifest_json(result, h, falt, publicering, pdfa)
     if publicering:
+        from . import publicering as publicering_mod
+
         stem = "publicering" + ("-pdfa" if pdfa else "")
         result.rapport = outdir / f"{stem}.json"
         publicering_mod.skriv_rapport(result.rapport, outdir / f"{stem}.txt", falt.dokumenttitel(), posts,
@@ -591,11 +630,14 @@ def _plan_parts(h: Handling, tmp: Path, profil: Profil, mallar: Path | None, pub
                 plan.rendera = rendera
             plans.append(plan)
         elif d.fil.suffix.lower() == ".pdf":
-            plan = _Plan([d], roll, pdf=d.fil, losenord=d.losenord,
+            plan = _Plan([d], roll, pdf=d.fil, losenord=d.losenord, forberedd=tmp / "delar" / f"{stem}.pdf",
                          nyckel=_nyckel_for(grund[0], "pdf", _filkod(d.fil), d.losenord or ""))
             hit = delcache.get(plan.nyckel, namn) if plan.nyckel else None
             if hit is not None:
-                _anvand(plan, hit[1])
+                if "pdf" in hit[0]:  # the copy with its fonts on stable codes
+                    _hamta(plan, hit, tmp, stem)
+                else:
+                    _anvand(plan, hit[1])
             plans.append(plan)
         else:
             copy = tmp / f"{stem}{d.fil.suffix.lower()}"
@@ -631,6 +673,8 @@ def _refuse_personnummer(h: Handling, plans: list[_Plan]) -> None:
     text is in a font that cannot be decoded reliably (Type3, a composite font without ToUnicode); a
     generated document's text was masked in its source, so a number there is a bug.
     """
+    from . import sidtext
+
     problems = []
     for plan in plans:
         if plan.roll == "utelämnad":
@@ -664,6 +708,8 @@ def _refuse_personnummer(h: Handling, plans: list[_Plan]) -> None:
 def _final_publication_check(pdf: Path, delar: list[DelResultat], h: Handling, reported: set[int] = frozenset()) -> list:
     """The published PDF, read back: no personnummer anywhere; the masked ones listed per page
     (except the pages in reported, whose page text the clean-up has listed already)."""
+    from . import publicering as publicering_mod
+
     left = publicering_mod.skanna_utdata(pdf)
     posts = []
     reader = PdfReader(str(pdf))
@@ -695,6 +741,7 @@ def _toc_plan(plans: list[_Plan], k_pages: int, tmp: Path, h: Handling, delcache
                     (tmp / "paketsidor-pdf").mkdir(exist_ok=True)
                     plan.pdf = tmp / "paketsidor-pdf" / f"{plan.docx.stem}-{page}.pdf"
                     shutil.copyfile(hit[0]["pdf"], plan.pdf)
+                    plan.pdfua = hit[1].get("pdfua")
             else:
                 numbered = tmp / f"paketsidor-{page}" / plan.docx.name
                 numbered.parent.mkdir(exist_ok=True)
@@ -707,12 +754,17 @@ def _toc_plan(plans: list[_Plan], k_pages: int, tmp: Path, h: Handling, delcache
 
 def _toc_klar(todo: list, converted: list[Path], delcache=None) -> None:
     for (plan, _docx, nyckel), pdf in zip(todo, converted):
-        n = _sidantal(pdf)
+        with pikepdf.open(pdf, allow_overwriting_input=True) as p:
+            n = len(p.pages)
+            if typsnitt.forbered(p):
+                p.save(pdf)
+            fynd = pdfua_mod.sidfynd(p)
         if nyckel and delcache:
-            delcache.put(nyckel, {"sidor": n}, {"pdf": pdf})
+            delcache.put(nyckel, {"sidor": n, "pdfua": fynd}, {"pdf": pdf})
         if n != plan.sidor:  # the numbers changed the layout: keep the first version
             continue
         plan.pdf = pdf
+        plan.pdfua = fynd
 
 
 def _sidantal(pdf: Path) -> int:
@@ -813,6 +865,8 @@ def _filnamn(a) -> str:
 def _publicera_per_arende(h: Handling, falt, plans: list[_Plan], profil: Profil, outdir: Path, pdfa: bool) -> Path:
     """publicering/: one tagged PDF per ärende (tjänsteskrivelse + bilagor) and an accessible index.html."""
     from html import escape
+
+    from . import pdfa as pdfa_mod, publicering as publicering_mod
 
     datum = falt.datum.isoformat()
     folder = outdir / "publicering"

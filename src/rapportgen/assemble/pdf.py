@@ -8,6 +8,7 @@ never covers content. Rotation and orientation are kept as they are.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,12 +248,54 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 
 def stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:
-    """One stamp page per package page, each the page's visual size; drawn in the bottom band."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfgen import canvas
+    """One stamp page per package page, each the page's visual size; drawn in the bottom band.
+
+    Kept in the PDF cache (stamplar/) by everything the pages depend on: the stamps and page
+    sizes, rapportgen's code, reportlab's version and the stamp fonts' files. A rebuilt package
+    whose page count and texts are unchanged needs the same pages again. An entry is checked by
+    its own digest; a broken one is drawn again."""
+    import reportlab
+
+    from ..convert.cache import STAMPLAR, cache_dir, kodversion
+    from ..fileio import write_bytes_atomic
+
+    filer = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in (*_FONT_CANDIDATES, *_BOLD_CANDIDATES)
+             if p.is_file()]
+    key = hashlib.sha256(repr((kodversion(), reportlab.Version, filer, pages)).encode()).hexdigest()
+    entry = cache_dir() / STAMPLAR / f"{key}.pdf"
+    try:
+        data = entry.read_bytes()
+        if len(data) > 32 and hashlib.sha256(data[32:]).digest() == data[:32]:
+            return data[32:]
+    except OSError:
+        pass
+    data = _stamp_pdf(pages)
+    try:
+        write_bytes_atomic(entry, hashlib.sha256(data).digest() + data)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return data
+
+
+def _stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:
+    from reportlab import rl_config
 
     regular, bold = fonts()
     buf = io.BytesIO()
+    # Deflate only: the stamps are copied into the package, which is saved compressed anyway;
+    # reportlab's ASCII85 layer on top only costs time.
+    a85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        _stamp_pages(buf, pages, regular, bold)
+    finally:
+        rl_config.useA85 = a85
+    return buf.getvalue()
+
+
+def _stamp_pages(buf: io.BytesIO, pages: list[tuple[Geometri, Stampel]], regular: str, bold: str) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen import canvas
+
     c = canvas.Canvas(buf, pageCompression=1, initialFontName=regular, initialFontSize=STAMP_SIZE)
     for g, st in pages:
         c.setPageSize((g.bredd, g.hojd))
@@ -269,7 +312,6 @@ def stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:
         c.drawString(margin, y, _fit(st.vanster, regular, STAMP_SIZE, g.bredd - 2 * margin - right_w - 12))
         c.showPage()
     c.save()
-    return buf.getvalue()
 
 
 def placeholder_pdf(rubrik: str, rader: list[str], skal: str) -> bytes:

@@ -61,9 +61,10 @@ def _standard(elem: Dictionary, rolemap: dict[str, str]) -> str:
     return s
 
 
-def _content_problems(ops, resources, pno: int, valid_mcids: set[int], used: set[int], seen_forms: set,
-                      in_marked: bool = False) -> list[str]:
-    """Untagged content in one content stream (recursing into forms drawn outside marked content)."""
+def _content_problems(ops, resources, pno: int, valid_mcids: set[int] | None, used: set[int], seen_forms: set,
+                      in_marked: bool = False, mcids: list[int] | None = None) -> list[str]:
+    """Untagged content in one content stream (recursing into forms drawn outside marked content).
+    With valid_mcids None, every MCID met is appended to mcids instead of being checked."""
     problems: list[str] = []
     stack: list[str] = []  # 'tag' (MCID), 'artifact', or 'other'
     ok = lambda: in_marked or any(x in ("tag", "artifact") for x in stack)  # noqa: E731
@@ -83,8 +84,10 @@ def _content_problems(ops, resources, pno: int, valid_mcids: set[int], used: set
                 if mcid is not None:
                     mcid = int(mcid)
                     used.add(mcid)
-                    if mcid not in valid_mcids:
-                        problems.append(f"MCID {mcid} saknas i ParentTree")
+                    if valid_mcids is None:
+                        mcids.append(mcid)
+                    elif mcid not in valid_mcids:
+                        problems.append(_saknas(mcid))
                     stack.append("tag")
                 else:
                     stack.append("other")
@@ -105,7 +108,7 @@ def _content_problems(ops, resources, pno: int, valid_mcids: set[int], used: set
                 seen_forms.add(xo.objgen)
                 sub = pikepdf.parse_content_stream(xo, CHECKED_OPS)
                 problems.extend(_content_problems(sub, xo.get("/Resources", resources), pno, valid_mcids,
-                                                  used, seen_forms))
+                                                  used, seen_forms, mcids=mcids))
             elif not ok():
                 problems.append("bild utanför taggat innehåll")
         elif op in PAINT_OPS and not ok():
@@ -113,8 +116,35 @@ def _content_problems(ops, resources, pno: int, valid_mcids: set[int], used: set
     return problems
 
 
-def kontrollera(path: Path | str) -> list[Problem]:
-    """PDF/UA-1 problems found by machine in the PDF at path (empty: no problem found)."""
+def _saknas(mcid: int) -> str:
+    return f"MCID {mcid} saknas i ParentTree"
+
+
+def sidfynd(pdf: pikepdf.Pdf) -> list[list] | None:
+    """What the content check finds on each page of a part, apart from the structure tree: per page
+    [problems, MCIDs met (each time met)]. A package's check uses it for the pages it copied
+    unchanged (kontrollera's kanda), so that a rebuild does not parse an unchanged part's pages
+    again; the MCIDs are still checked against the package's own ParentTree. None when a page
+    cannot be parsed (the package's check then reports it)."""
+    out = []
+    for page in pdf.pages:
+        mcids: list[int] = []
+        try:
+            ops = pikepdf.parse_content_stream(page, CHECKED_OPS)
+            found = _content_problems(ops, page.obj.get("/Resources", Dictionary()), 0, None, set(), set(),
+                                      mcids=mcids)
+        except pikepdf.PdfError:
+            return None
+        out.append([found, mcids])
+    return out
+
+
+def kontrollera(path: Path | str, kanda: dict[int, list] | None = None) -> list[Problem]:
+    """PDF/UA-1 problems found by machine in the PDF at path (empty: no problem found).
+
+    kanda: page index -> sidfynd's entry for a page whose content was copied from a part
+    unchanged but for the package's own additions (a transformation around it, the stamp as an
+    artifact after it); its content stream is not parsed again."""
     problems: list[Problem] = []
     with pikepdf.open(path) as pdf:
         root = pdf.Root
@@ -146,12 +176,16 @@ def kontrollera(path: Path | str) -> list[Problem]:
                 arr = parent_tree[int(sp)]
                 if isinstance(arr, Array):
                     valid = {i for i, e in enumerate(arr) if isinstance(e, Dictionary)}
-            try:
-                ops = pikepdf.parse_content_stream(page, CHECKED_OPS)
-            except pikepdf.PdfError as exc:
-                problems.append(Problem("innehåll", pno, f"sidans innehåll kan inte läsas ({exc})"))
-                continue
-            found = _content_problems(ops, page.obj.get("/Resources", Dictionary()), pno, valid, set(), set())
+            known = kanda.get(pno - 1) if kanda else None
+            if known is not None:
+                found = list(known[0]) + [_saknas(m) for m in known[1] if m not in valid]
+            else:
+                try:
+                    ops = pikepdf.parse_content_stream(page, CHECKED_OPS)
+                except pikepdf.PdfError as exc:
+                    problems.append(Problem("innehåll", pno, f"sidans innehåll kan inte läsas ({exc})"))
+                    continue
+                found = _content_problems(ops, page.obj.get("/Resources", Dictionary()), pno, valid, set(), set())
             for text in sorted(set(found)):
                 problems.append(Problem("otaggat innehåll", pno, f"{text} ({found.count(text)} st.)"))
             for annot in page.obj.get("/Annots", Array()):

@@ -32,6 +32,14 @@ class _Skip(Exception):
     """This typeface cannot be joined safely."""
 
 
+def _tyst() -> None:
+    """fontTools' notes on LibreOffice's subsets (an old 'created' date, a table it does not subset)
+    are not the user's concern."""
+    import logging
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
 @lru_cache(maxsize=1)
 def _system_fonts() -> dict[str, Path]:
     """PostScript name -> font file, for the TrueType fonts installed on this machine."""
@@ -99,10 +107,45 @@ def _to_unicode(cmap_stream) -> dict[int, str]:
     return out
 
 
+def _fonter(pdf: pikepdf.Pdf):
+    """The fonts the pages draw with (their resources, the forms they draw, their annotations'
+    appearances), each once: walking them is much cheaper than every object of a large package."""
+    seen: set = set()
+
+    def visit(resources, depth: int):
+        if not isinstance(resources, Dictionary) or depth > 8:
+            return
+        if resources.is_indirect:
+            if resources.objgen in seen:
+                return
+            seen.add(resources.objgen)
+        fonts = resources.get("/Font")
+        if isinstance(fonts, Dictionary):
+            for f in fonts.values():
+                if isinstance(f, Dictionary) and f.is_indirect and f.objgen not in seen:
+                    seen.add(f.objgen)
+                    yield f
+        xobjects = resources.get("/XObject")
+        if isinstance(xobjects, Dictionary):
+            for xo in xobjects.values():
+                if isinstance(xo, pikepdf.Stream) and xo.objgen not in seen and xo.get("/Subtype") == Name.Form:
+                    seen.add(xo.objgen)
+                    yield from visit(xo.get("/Resources"), depth + 1)
+
+    for page in pdf.pages:
+        yield from visit(page.obj.get("/Resources"), 0)
+        for annot in page.obj.get("/Annots", Array()):
+            ap = annot.get("/AP") if isinstance(annot, Dictionary) else None
+            for stream in (ap.values() if isinstance(ap, Dictionary) else []):
+                if isinstance(stream, pikepdf.Stream) and stream.objgen not in seen:
+                    seen.add(stream.objgen)
+                    yield from visit(stream.get("/Resources"), 1)
+
+
 def _candidates(pdf: pikepdf.Pdf) -> dict[str, list[Dictionary]]:
     groups: dict[str, list[Dictionary]] = defaultdict(list)
-    for obj in pdf.objects:
-        if not isinstance(obj, Dictionary) or obj.get("/Type") != Name.Font:
+    for obj in _fonter(pdf):
+        if obj.get("/Type") != Name.Font:
             continue
         if obj.get("/Subtype") != Name.TrueType or "/Encoding" in obj or "/ToUnicode" not in obj:
             continue
@@ -192,15 +235,15 @@ def _glyph_finder(best: dict[int, str], ligatures: dict[tuple, str]):
     return find
 
 
-def _cmap_font(full_path: Path, glyphs: list[str]) -> bytes:
-    """_subset_font, kept in the PDF cache (typsnitt/) by the font file and the glyphs: a rebuilt
-    package usually needs the same subset again. An entry is checked by its own digest."""
+def _cmap_font(full_path: Path, kod: dict[int, str]) -> bytes:
+    """_subset_font, kept in the PDF cache (typsnitt/) by the font file and the codes' glyphs: a
+    rebuilt package usually needs the same subset again. An entry is checked by its own digest."""
     from ..convert.cache import TYPSNITT, cache_dir
     from ..fileio import write_bytes_atomic
 
     st = full_path.stat()
     key = hashlib.sha256(f"{SUBSET_VERSION}\0{full_path.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0"
-                         f"{chr(0).join(glyphs)}".encode()).hexdigest()
+                         f"{chr(0).join(f'{c}={g}' for c, g in sorted(kod.items()))}".encode()).hexdigest()
     entry = cache_dir() / TYPSNITT / f"{key}.ttf"
     try:
         data = entry.read_bytes()
@@ -208,7 +251,7 @@ def _cmap_font(full_path: Path, glyphs: list[str]) -> bytes:
             return data[32:]
     except OSError:
         pass
-    data = _subset_font(full_path, glyphs)
+    data = _subset_font(full_path, kod)
     try:
         write_bytes_atomic(entry, hashlib.sha256(data).digest() + data)
     except OSError:
@@ -216,15 +259,16 @@ def _cmap_font(full_path: Path, glyphs: list[str]) -> bytes:
     return data
 
 
-SUBSET_VERSION = "1"  # bump when _subset_font makes other bytes
+SUBSET_VERSION = "2"  # bump when _subset_font makes other bytes
 
 
-def _subset_font(full_path: Path, glyphs: list[str]) -> bytes:
-    """The system font subset to glyphs, with a symbolic cmap: code i + 1 -> glyphs[i]."""
+def _subset_font(full_path: Path, kod: dict[int, str]) -> bytes:
+    """The system font subset to the glyphs of kod (code -> glyph), with a symbolic cmap of those codes."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 
+    _tyst()
     font = TTFont(full_path)
     for tag in ("GSUB", "GPOS", "GDEF", "kern", "morx", "JSTF"):
         if tag in font:
@@ -235,29 +279,31 @@ def _subset_font(full_path: Path, glyphs: list[str]) -> bytes:
     options.glyph_names = True
     options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "morx", "JSTF"]
     sub = subset.Subsetter(options)
-    sub.populate(glyphs=glyphs)
+    sub.populate(glyphs=sorted(set(kod.values())))
     sub.subset(font)
     mac = CmapSubtable.newSubtable(4)
     mac.platformID, mac.platEncID, mac.language = 1, 0, 0
-    mac.cmap = {i + 1: g for i, g in enumerate(glyphs)}
+    mac.cmap = dict(sorted(kod.items()))
     win = CmapSubtable.newSubtable(4)
     win.platformID, win.platEncID, win.language = 3, 0, 0
-    win.cmap = {0xF001 + i: g for i, g in enumerate(glyphs)}
+    win.cmap = {0xF000 + c: g for c, g in sorted(kod.items())}
     font["cmap"].tables = [mac, win]
     buf = io.BytesIO()
     font.save(buf)
     return buf.getvalue()
 
 
-def _cmap_stream(chars: list[str]) -> bytes:
+def _cmap_stream(chars: dict[int, str]) -> bytes:
+    """A ToUnicode CMap: code -> character."""
     lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
              "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
              "1 begincodespacerange", "<00> <FF>", "endcodespacerange"]
-    for start in range(0, len(chars), 100):
-        chunk = chars[start:start + 100]
+    items = sorted(chars.items())
+    for start in range(0, len(items), 100):
+        chunk = items[start:start + 100]
         lines.append(f"{len(chunk)} beginbfchar")
-        lines.extend(f"<{start + i + 1:02X}> <{c.encode('utf-16-be').hex().upper()}>" for i, c in enumerate(chunk))
+        lines.extend(f"<{code:02X}> <{c.encode('utf-16-be').hex().upper()}>" for code, c in chunk)
         lines.append("endbfchar")
     lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(lines).encode("ascii")
@@ -351,105 +397,269 @@ def _reaches(resources, mapping: dict, memo: dict, depth: int) -> bool:
     return found
 
 
-def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
-    """Join the subsets of each typeface into one embedded font; how many font programs were dropped."""
+# --- stable codes ----------------------------------------------------------------------------
+# Every joined font uses the same code for a character, whichever part it is in: the character's
+# Windows-1252 code when it has one; the ligatures LibreOffice draws (fi, ti, tt ...) and a few
+# signs of Swedish figures (−, ≤, ≥, →) a fixed one among the codes Windows-1252 leaves free; any
+# other character one of the remaining free codes, picked from the character itself. A part can
+# then be re-encoded once, when it is converted (forbered), and its streams stay valid in every
+# package it is joined into: the package's join only draws the fonts again and re-encodes the few
+# parts whose codes differ (an unprepared part, a clash among the rare other characters).
+FRIA = tuple(range(1, 0x20)) + (0x7F, 0x81, 0x8D, 0x8F, 0x90, 0x9D)
+_FRIA = frozenset(FRIA)
+FASTA = {ch: FRIA[i] for i, ch in enumerate((
+    "fi", "fl", "ff", "ffi", "ffl", "ft", "tt", "ti", "tf", "tti", "ttf", "fft", "fb", "fh", "fj", "fk",
+    "\u2212", "\u2264", "\u2265", "\u2192"))}
+_ROREDE = tuple(c for c in FRIA if c not in FASTA.values())  # for the other characters
+
+
+def _kanonisk(ch: str) -> int | None:
+    """A character's stable code: its Windows-1252 byte (printable ones only)."""
+    if len(ch) != 1:
+        return None
+    try:
+        b = ch.encode("cp1252")[0]
+    except UnicodeEncodeError:
+        return None
+    return b if b >= 0x20 and b != 0x7F else None
+
+
+def _forsta_fria(ch: str) -> int:
+    """Where a character without a fixed code starts looking among the remaining free codes."""
+    return hashlib.sha256(ch.encode("utf-8")).digest()[0] % len(_ROREDE)
+
+
+def _tilldela(fonts: list[dict[int, str]]) -> dict[str, int] | None:
+    """The stable code of every character the fonts (code -> character) use; None when the
+    characters outside Windows-1252 do not fit in its free codes."""
+    target: dict[str, int] = {}
+    extra: set[str] = set()
+    for codes in fonts:
+        for ch in codes.values():
+            k = _kanonisk(ch)
+            if k is None:
+                extra.add(ch)
+            else:
+                target[ch] = k
+    if not extra:
+        return target
+    used: set[int] = set()
+    for ch in extra:
+        if ch in FASTA:
+            target[ch] = FASTA[ch]
+            used.add(FASTA[ch])
+    # A font already on stable codes keeps its own choice for the other characters (first font first).
+    for codes in fonts:
+        if all(_kanonisk(ch) in (None, code) and FASTA.get(ch, code) == code for code, ch in codes.items()):
+            for code, ch in sorted(codes.items()):
+                if ch in extra and ch not in target and code in _FRIA and code not in used:
+                    target[ch] = code
+                    used.add(code)
+    for ch in sorted(extra - target.keys()):
+        start = _forsta_fria(ch)
+        order = _ROREDE[start:] + _ROREDE[:start] + tuple(FASTA.values())
+        code = next((c for c in order if c not in used), None)
+        if code is None:
+            return None
+        target[ch] = code
+        used.add(code)
+    return target
+
+
+def _granska(f: Dictionary, upm: int, rev: float, find, hmtx: dict) -> dict[int, str | None] | None:
+    """A subset's codes (code -> character; None for a .notdef code) when it is the system's font
+    (same units and revision, same advance widths) and its ToUnicode map names every code it draws."""
     from fontTools.ttLib import TTFont, TTLibError
 
+    _tyst()
+    try:
+        sub = TTFont(io.BytesIO(f.FontDescriptor.FontFile2.read_bytes()), lazy=True)
+        if sub["head"].unitsPerEm != upm or abs(sub["head"].fontRevision - rev) > 1e-6:
+            return None
+        codes = _to_unicode(f.ToUnicode)
+        first, widths = int(f.FirstChar), [float(w) for w in f.Widths]
+    except (TTLibError, pikepdf.PdfError, KeyError, AssertionError, ValueError, TypeError, _Skip):
+        return None
+    out: dict[int, str | None] = {}
+    for code in range(first, first + len(widths)):
+        ch = codes.get(code)
+        if ch is None and widths[code - first] == 0:
+            out[code] = None  # .notdef (code 0 in LibreOffice's subsets, unused codes in a prepared part)
+            continue
+        glyph = find(ch) if ch else None
+        if glyph is None or abs(hmtx[glyph] * 1000 / upm - widths[code - first]) > 1:
+            return None
+        out[code] = ch
+    return out
+
+
+def _granskade(pdf: pikepdf.Pdf) -> dict[str, list[tuple[Dictionary, dict[int, str | None]]]]:
+    """The joinable subsets of each typeface in pdf, with their codes."""
     system = _system_fonts()
-    plan: dict[str, tuple[list[Dictionary], list[str], dict[tuple, dict[int, int]]]] = {}
+    out: dict[str, list] = {}
     for family, fonts in _candidates(pdf).items():
-        if len(fonts) < 2 or family not in system:
+        if family not in system:
             continue
         upm, rev, find, hmtx = _full(system[family])
-        chars: list[str] = []
-        index: dict[str, int] = {}  # character -> its new code
-        mapping: dict[tuple, dict[int, int]] = {}
-        joined = []
-        for f in fonts:
-            try:
-                sub = TTFont(io.BytesIO(f.FontDescriptor.FontFile2.read_bytes()), lazy=True)
-                if sub["head"].unitsPerEm != upm or abs(sub["head"].fontRevision - rev) > 1e-6:
-                    continue
-                codes = _to_unicode(f.ToUnicode)
-            except (TTLibError, pikepdf.PdfError, KeyError, AssertionError, ValueError, _Skip):
-                continue
-            first, widths = int(f.FirstChar), list(f.Widths)
-            ok = True
-            for code in range(first, first + len(widths)):
-                ch = codes.get(code)
-                if ch is None and float(widths[code - first]) == 0:
-                    continue  # .notdef (code 0 in LibreOffice's subsets)
-                glyph = find(ch) if ch else None
-                if glyph is None:
-                    ok = False
-                    break
-                if abs(hmtx[glyph] * 1000 / upm - float(widths[code - first])) > 1:
-                    ok = False
-                    break
-            if not ok:
-                continue
-            for code in range(first, first + len(widths)):
-                if code in codes and codes[code] not in index:
-                    chars.append(codes[code])
-                    index[codes[code]] = len(chars)
-            joined.append(f)
-            # New codes: 0 is .notdef, character i of chars is code i + 1.
-            mapping[f.objgen] = {c: (index[codes[c]] if c in codes else 0)
-                                 for c in range(first, first + len(widths))}
-        if len(joined) >= 2 and len(chars) <= 255:
-            plan[family] = (joined, chars, mapping)
-    if not plan:
-        return 0
+        ok = [(f, codes) for f in fonts if (codes := _granska(f, upm, rev, find, hmtx)) is not None]
+        if ok:
+            out[family] = ok
+    return out
 
-    # Re-encode every page's text first; only when all of it works are the fonts replaced.
-    mapping = {k: _translation(v) for _j, _c, m in plan.values() for k, v in m.items()}
+
+def _omkodning(codes: dict[int, str | None], target: dict[str, int]) -> dict[int, int] | None:
+    """A font's old -> stable codes, or None when it is on them already."""
+    if all(ch is None or target[ch] == c for c, ch in codes.items()):
+        return None
+    return {c: (0 if ch is None else target[ch]) for c, ch in codes.items()}
+
+
+def _omkoda(pdf: pikepdf.Pdf, mapping: dict[tuple, dict[int, int]]) -> bool:
+    """Re-encode the text drawn in the fonts of mapping (font object -> old -> new codes) on every
+    page, form and annotation appearance; False (and nothing changed) when some text cannot be."""
+    tables = {k: _translation(v) for k, v in mapping.items()}
     rewrites = []
     forms: list = []
     try:
         seen: set = set()
         memo: dict = {}
         for page in pdf.pages:
-            if not _reaches(page.obj.get("/Resources"), mapping, memo, 0):
-                continue  # no joined font on this page (an external part's): nothing to re-encode
+            if not _reaches(page.obj.get("/Resources"), tables, memo, 0):
+                continue  # no re-encoded font on this page (an external or prepared part's): nothing to do
             ops, changed = _recode(pikepdf.parse_content_stream(page), page.obj.get("/Resources", Dictionary()),
-                                   mapping, seen, forms)
+                                   tables, seen, forms)
             if changed:
                 rewrites.append((page, ops))
         for page in pdf.pages:
             for annot in page.obj.get("/Annots", Array()):
                 ap = annot.get("/AP")
                 for stream in (ap.values() if isinstance(ap, Dictionary) else []):
-                    if isinstance(stream, pikepdf.Stream) and stream.objgen not in seen:
+                    if isinstance(stream, pikepdf.Stream) and stream.objgen not in seen and \
+                            _reaches(stream.get("/Resources"), tables, memo, 0):
                         seen.add(stream.objgen)
                         ops, changed = _recode(pikepdf.parse_content_stream(stream),
-                                               stream.get("/Resources", Dictionary()), mapping, seen, forms)
+                                               stream.get("/Resources", Dictionary()), tables, seen, forms)
                         if changed:
                             forms.append((stream, ops))
     except (_Skip, pikepdf.PdfError):
-        return 0
+        return False
     for page, ops in rewrites:
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
     for xo, ops in forms:
         xo.write(pikepdf.unparse_content_stream(ops))
+    return True
+
+
+def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
+    """Join the subsets of each typeface into one embedded font; how many font programs were dropped.
+
+    The joined font draws each character at its stable code: a part prepared when it was converted
+    (forbered) is on those codes already and is not parsed again; the others are re-encoded here.
+    """
+    system = _system_fonts()
+    plan: dict[str, tuple[list, dict[str, int]]] = {}
+    for family, fonts in _granskade(pdf).items():
+        if len(fonts) < 2:
+            continue
+        target = _tilldela([{c: ch for c, ch in codes.items() if ch is not None} for _f, codes in fonts])
+        if target is not None:
+            plan[family] = (fonts, target)
+    if not plan:
+        return 0
+    mapping = {f.objgen: m for fonts, target in plan.values() for f, codes in fonts
+               if (m := _omkodning(codes, target)) is not None}
+    if mapping and not _omkoda(pdf, mapping):
+        return 0
 
     dropped = 0
-    for family, (joined, chars, _m) in plan.items():
+    for family, (fonts, target) in plan.items():
         upm, _rev, find, hmtx = _full(system[family])
-        glyphs = [find(c) for c in chars]
-        data = _cmap_font(system[family], glyphs)
-        tag = "".join(chr(ord("A") + b % 26) for b in hashlib.sha256("".join(chars).encode() + family.encode()).digest()[:6])
+        kod = {code: find(ch) for ch, code in target.items()}
+        chars = {code: ch for ch, code in target.items()}
+        last = max(chars)
+        data = _cmap_font(system[family], kod)
+        tag = "".join(chr(ord("A") + b % 26) for b in hashlib.sha256(
+            repr(sorted(chars.items())).encode() + family.encode()).digest()[:6])
         fontfile = pikepdf.Stream(pdf, data)
         fontfile.Length1 = len(data)
-        desc = pdf.make_indirect(Dictionary(joined[0].FontDescriptor))
+        desc = pdf.make_indirect(Dictionary(fonts[0][0].FontDescriptor))
         desc.FontName = Name(f"/{tag}+{family}")
         desc.FontFile2 = pdf.make_indirect(fontfile)
         desc.Flags = (int(desc.get("/Flags", 4)) | 4) & ~32  # symbolic: the font's own cmap decides
-        widths = pdf.make_indirect(Array([0] + [round(hmtx[g] * 1000 / upm) for g in glyphs]))
+        widths = pdf.make_indirect(Array([round(hmtx[kod[c]] * 1000 / upm) if c in kod else 0
+                                          for c in range(last + 1)]))
         to_unicode = pdf.make_indirect(pdf.make_stream(_cmap_stream(chars)))
-        for f in joined:
+        for f, _codes in fonts:
             f.BaseFont = Name(f"/{tag}+{family}")
             f.FontDescriptor = desc
-            f.FirstChar, f.LastChar, f.Widths = 0, len(chars), widths
+            f.FirstChar, f.LastChar, f.Widths = 0, last, widths
             f.ToUnicode = to_unicode
-        dropped += len(joined) - 1
+        dropped += len(fonts) - 1
     return dropped
+
+
+def _ny_kodning(font: Dictionary, codes: dict[int, str | None], target: dict[str, int]) -> bytes:
+    """The subset's own font program with its cmap moved to the stable codes (the glyphs stay)."""
+    from fontTools.ttLib import TTFont
+
+    tt = TTFont(io.BytesIO(font.FontDescriptor.FontFile2.read_bytes()), recalcBBoxes=False, recalcTimestamp=False)
+    tables = tt["cmap"].tables
+    if not tables:
+        raise _Skip
+    for sub in tables:
+        base = 0xF000 if (sub.platformID, sub.platEncID) == (3, 0) and min(sub.cmap, default=0xF000) >= 0xF000 else 0
+        new = {}
+        for c, ch in codes.items():
+            if ch is None:
+                continue
+            glyph = sub.cmap.get(base + c)
+            if glyph is None:
+                raise _Skip  # a code the subset's cmap does not draw
+            new[base + target[ch]] = glyph
+        if sub.format == 0 or sub.format == 4 or sub.format == 6 or sub.format == 12:
+            sub.cmap = new
+        else:
+            raise _Skip
+    buf = io.BytesIO()
+    tt.save(buf)
+    return buf.getvalue()
+
+
+def forbered(pdf: pikepdf.Pdf) -> bool:
+    """Move a converted part's joinable subsets to the stable codes, each with its own font program
+    (its cmap re-pointed): done once per part, as soon as it is converted, so that joining the
+    package's fonts does not parse its pages again. Whether anything changed; a part that cannot be
+    re-encoded safely is left as it is (the package's join then handles it as before)."""
+    from fontTools.ttLib import TTLibError
+
+    changes = []
+    for _family, fonts in _granskade(pdf).items():
+        target = _tilldela([{c: ch for c, ch in codes.items() if ch is not None} for _f, codes in fonts])
+        if target is None:
+            continue
+        for f, codes in fonts:
+            m = _omkodning(codes, target)
+            if m is None:
+                continue
+            try:
+                data = _ny_kodning(f, codes, target)
+            except (_Skip, TTLibError, pikepdf.PdfError, KeyError, AssertionError, ValueError, TypeError):
+                continue
+            changes.append((f, codes, target, m, data))
+    if not changes or not _omkoda(pdf, {f.objgen: m for f, _c, _t, m, _d in changes}):
+        return False
+    for f, codes, target, _m, data in changes:
+        first = int(f.FirstChar)
+        old_widths = list(f.Widths)
+        widths: dict[int, object] = {target[ch]: old_widths[c - first] for c, ch in codes.items() if ch is not None}
+        last = max(widths)
+        fontfile = pikepdf.Stream(pdf, data)
+        fontfile.Length1 = len(data)
+        desc = pdf.make_indirect(Dictionary(f.FontDescriptor))
+        desc.FontFile2 = pdf.make_indirect(fontfile)
+        desc.Flags = (int(desc.get("/Flags", 4)) | 4) & ~32  # symbolic: the font's own cmap decides
+        f.FontDescriptor = desc
+        f.FirstChar, f.LastChar = 0, last
+        f.Widths = Array([widths.get(c, 0) for c in range(last + 1)])
+        f.ToUnicode = pdf.make_stream(_cmap_stream({target[ch]: ch for ch in codes.values() if ch is not None}))
+    return True

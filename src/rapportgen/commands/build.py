@@ -144,8 +144,6 @@ def build_handling(manifest: Path, outdir: Path, profil: Profil | None = None, *
     pdf=False writes only the .docx files: the kallelse (without page references) and each
     document rapportgen makes for the package, after the same checks.
     """
-    from ..doctypes.base import sidantal
-
     manifest, outdir = Path(manifest), Path(outdir)
     prof = profil or profile_for([manifest])
     if not pdf:
@@ -167,8 +165,9 @@ def build_handling(manifest: Path, outdir: Path, profil: Profil | None = None, *
     h = bygg_handling(manifest, outdir, prof, publicering=publicering, pdfa=pdfa, mallar=mallar,
                       progress=say, tvinga=tvinga, dokument=dokument)
     pdfs = [h.kallelse_pdf, h.handling]
+    # The page counts are known from the build: the finished package is not opened again.
     return Resultat(docx=[h.kallelse_docx], pdf=pdfs, andra=[h.manifest_json], findings=list(h.varningar),
-                    sidor=sidantal(pdfs), antal=1, handlingar=[h])
+                    sidor={h.kallelse_pdf: h.delar[0].sidor, h.handling: h.sidor}, antal=1, handlingar=[h])
 
 
 def _handling_docx(manifest: Path, outdir: Path, profil: Profil, *, mallar: Path | None, tvinga: bool,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import queue
 import shutil
 import threading
 import time
@@ -145,14 +146,18 @@ def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ:
 
 def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Callable[[int], None]], None], *,
                   alternativ: Alternativ | None = None, titlar: Mapping[Path, str] | None = None,
-                  progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
+                  progress: Callable[[int, int, str], None] | None = None,
+                  efter: Callable[[int, Path], None] | None = None) -> list[Path]:
     """Convert sources while gora(klar) writes them: a pipeline, the engine converts document i
     while the caller renders i+1 (and the pool starts while the first is rendered).
 
     gora runs in the calling thread (rendering keeps the main thread's guards) and calls klar(i)
     as soon as sources[i] is written; the pool's threads wait for it before they read the file.
+    efter(i, pdf), if given, also runs in the calling thread, for each document as soon as it is
+    converted (between gora's documents, then while the last ones convert): the caller's own work
+    on a finished PDF overlaps the engine's on the next.
     These sources are not looked up in the content cache (the caller keys them on their inputs).
-    If gora raises, the conversions stop and its exception is raised; otherwise as convert_many.
+    If gora or efter raises, the conversions stop and its exception is raised; otherwise as convert_many.
     """
     sources = [Path(s) for s in sources]
     if not sources:
@@ -165,6 +170,7 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
         redo = [threading.Event() for _ in sources]
         avbrutet = threading.Event()
         utfall: dict[str, object] = {}
+        fardiga: queue.SimpleQueue[tuple[int, Path] | None] = queue.SimpleQueue()
 
         def vanta(i: int) -> None:
             redo[i].wait()
@@ -173,23 +179,47 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
 
         def konvertera() -> None:
             try:
-                utfall["pdf"] = _convert(s, sources, outdir, alt, titlar or {}, progress, vanta=vanta)
+                utfall["pdf"] = _convert(s, sources, outdir, alt, titlar or {}, progress, vanta=vanta,
+                                         fardig=(lambda i, pdf: fardiga.put((i, pdf))) if efter else None)
             except BaseException as exc:  # handed to the calling thread
                 utfall["fel"] = exc
+            finally:
+                fardiga.put(None)  # no more documents
+
+        def hinna_ikapp() -> None:
+            """efter() for every document converted so far, without waiting for more."""
+            while efter is not None:
+                try:
+                    item = fardiga.get_nowait()
+                except queue.Empty:
+                    return
+                if item is None:
+                    fardiga.put(None)  # keep the end mark for the final wait
+                    return
+                efter(*item)
+
+        def klar(i: int) -> None:
+            redo[i].set()
+            hinna_ikapp()
 
         _install_handlers()  # signal handlers can only be set in the main thread
         t = threading.Thread(target=konvertera, daemon=True, name="konvertera")
         t.start()
         try:
-            gora(lambda i: redo[i].set())
+            gora(klar)
+            for e in redo:  # a source gora did not mark is reported as missing, not waited for
+                e.set()
+            while efter is not None:
+                item = fardiga.get()
+                if item is None:
+                    break
+                efter(*item)
         except BaseException:
             avbrutet.set()
             for e in redo:
                 e.set()
             t.join()
             raise
-        for e in redo:  # a source gora did not mark is reported as missing, not waited for
-            e.set()
         t.join()
         if "fel" in utfall:
             raise utfall["fel"]  # type: ignore[misc]
@@ -202,7 +232,10 @@ def _target(src: Path, outdir: Path | None) -> Path:
 
 def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternativ,
              titlar: Mapping[Path, str], progress: Callable[[int, int, str], None] | None = None,
-             vanta: Callable[[int], None] | None = None) -> list[Path]:
+             vanta: Callable[[int], None] | None = None,
+             fardig: Callable[[int, Path], None] | None = None) -> list[Path]:
+    """fardig(i, pdf) is called (from a pool thread) as soon as sources[i]'s converted PDF is in
+    place (not for a document taken from the content cache)."""
     fel: list[tuple[Path, str]] = []
     jobs: list[tuple[Uppdrag, str, Path]] = []
     total, done = len(sources), [0]
@@ -255,8 +288,29 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
         if jobs:
             if not shutil.which("soffice") and not shutil.which("libreoffice") and not s.installningar.bara_fjarr:
                 find_soffice()  # raises the install hint
-            s.pool.run([j for j, _k, _t in jobs], klar=lambda job: one_done(job.utdata.name))
-            for job, key, target in jobs:
+            # A job's folder is named after its source's place in sources.
+            index = {id(job): (i, int(job.utdata.parent.name)) for i, (job, _k, _t) in enumerate(jobs)}
+            placerade: set[int] = set()
+
+            def job_klar(job: Uppdrag) -> None:
+                one_done(job.utdata.name)
+                if fardig is None or not job.klar or not _looks_like_pdf(job.utdata):
+                    return
+                i, source_index = index[id(job)]
+                _job, key, target = jobs[i]
+                try:
+                    if key:
+                        s.cache.put(key, job.utdata)
+                    copy_atomic(job.utdata, target)
+                except OSError:
+                    return  # tried again (and reported) below, in the calling thread
+                placerade.add(i)
+                fardig(source_index, target)
+
+            s.pool.run([j for j, _k, _t in jobs], klar=job_klar)
+            for i, (job, key, target) in enumerate(jobs):
+                if i in placerade:
+                    continue
                 if job.klar and _looks_like_pdf(job.utdata):
                     if key:
                         s.cache.put(key, job.utdata)

@@ -188,7 +188,7 @@ class Cache:
         n = len(self.entries()) + len(Delcache(self.folder / DELAR).entries())
         if self.folder.is_dir():
             for sub in self.folder.iterdir():
-                if sub.is_dir() and (len(sub.name) == 2 or sub.name in (DELAR, TYPSNITT)):
+                if sub.is_dir() and (len(sub.name) == 2 or sub.name in (DELAR, TYPSNITT, STAMPLAR)):
                     shutil.rmtree(sub, ignore_errors=True)
                 elif sub.is_file() and sub.name.startswith("."):
                     with contextlib.suppress(OSError):
@@ -200,6 +200,7 @@ class Cache:
 
 DELAR = "delar"  # subfolder of the PDF cache for Delcache
 TYPSNITT = "typsnitt"  # subfolder for the package's font subsets (assemble.typsnitt)
+STAMPLAR = "stamplar"  # subfolder for the package's stamp pages (assemble.pdf.stamp_pdf)
 
 
 def kodversion() -> str:
