@@ -111,7 +111,12 @@ def test_changed_or_unrecorded_entry_is_not_used(tmp_path):
 
 
 def test_cache_status_and_rensa(tmp_path, monkeypatch):
+    from rapportgen.inputs.lascache import Lascache
+
     monkeypatch.setenv("RAPPORTGEN_CACHE", str(tmp_path / "c"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    las = Lascache()
+    las.put("12" * 32, {"celler": [["a", 1]]})
     cache = Cache()
     pdf = tmp_path / "x.pdf"
     pdf.write_bytes(b"%PDF-1.4\n" + b"0" * 2048)
@@ -121,7 +126,9 @@ def test_cache_status_and_rensa(tmp_path, monkeypatch):
     res = runner.invoke(cache_group, ["status"])
     assert res.exit_code == 0
     assert str(tmp_path / "c") in res.output and "2 PDF:er" in res.output and "kB" in res.output
+    assert str(tmp_path / "xdg" / "rapportgen" / "indata") in res.output and "1 inlästa filer" in res.output
     res = runner.invoke(cache_group, ["rensa"])
-    assert res.exit_code == 0 and "2 PDF:er borttagna" in res.output
-    assert cache.entries() == []
-    assert "0 PDF:er, 0 byte" in runner.invoke(cache_group, ["status"]).output
+    assert res.exit_code == 0 and "2 PDF:er borttagna" in res.output and "1 inlästa filer borttagna" in res.output
+    assert cache.entries() == [] and las.entries() == []
+    res = runner.invoke(cache_group, ["status"]).output
+    assert "0 PDF:er, 0 byte" in res and "0 inlästa filer, 0 byte" in res

@@ -125,6 +125,14 @@ class Lascache:
             return []
         return sorted(self.folder.glob("??/*.json"))
 
+    def clear(self) -> int:
+        """Remove every entry; return how many there were."""
+        poster = self.entries()
+        for p in poster:
+            with contextlib.suppress(OSError):
+                p.unlink()
+        return len(poster)
+
     def _trim(self) -> None:
         """Remove the least recently used entries while the folder is over its size."""
         sized = []
