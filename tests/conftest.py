@@ -39,6 +39,25 @@ def squash(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
 
+def xlsx_fil(path: Path, sheets: dict[str, list[list]], number_format: str | None = None) -> Path:
+    """A workbook with these sheets and rows; number_format, if given, on every numeric cell."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        if number_format:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, (int, float)):
+                        cell.number_format = number_format
+    wb.save(path)
+    return path
+
+
 def descendants(root: int) -> set[int]:
     """The process and every process below it, from /proc."""
     children: dict[int, list[int]] = {}

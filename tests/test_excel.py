@@ -10,22 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 from pydantic import BaseModel
 
 from rapportgen.exceptions import InputError
 from rapportgen.inputs.excel import Tabellkalla, load_sheets, load_source, load_table
 
-
-def _xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
+from .conftest import xlsx_fil
 
 
 DRIFT = [
@@ -41,7 +31,7 @@ DRIFT = [
 
 @pytest.fixture
 def budget(tmp_path) -> Path:
-    return _xlsx(tmp_path / "budget.xlsx", {"Översikt": [["x"]], "Drift": DRIFT})
+    return xlsx_fil(tmp_path / "budget.xlsx", {"Översikt": [["x"]], "Drift": DRIFT})
 
 
 def test_sheet_header_row_and_tkr_to_kronor(budget):
@@ -87,17 +77,17 @@ def test_errors_name_file_sheet_and_cell(budget):
 
 
 def test_formula_without_cached_value_is_located(tmp_path):
-    path = _xlsx(tmp_path / "f.xlsx", {"Drift": [["A", "B"], [1, "=A2*2"]]})
+    path = xlsx_fil(tmp_path / "f.xlsx", {"Drift": [["A", "B"], [1, "=A2*2"]]})
     with pytest.raises(InputError) as exc:
         load_table(path, enhet="kr")
     assert "blad Drift, cell B2" in exc.value.format_message() and "=A2*2" in exc.value.format_message()
 
 
 def test_duplicate_headers_and_dates(tmp_path):
-    path = _xlsx(tmp_path / "d.xlsx", {"Blad1": [["Datum", "Datum"], [dt.date(2023, 9, 19), 1]]})
+    path = xlsx_fil(tmp_path / "d.xlsx", {"Blad1": [["Datum", "Datum"], [dt.date(2023, 9, 19), 1]]})
     with pytest.raises(InputError, match="cell B1: kolumnrubriken 'Datum' förekommer två gånger"):
         load_table(path, enhet="kr")
-    path = _xlsx(tmp_path / "e.xlsx", {"Blad1": [["Datum", "Text"], [dt.datetime(2023, 9, 19), "2023-09-20"],
+    path = xlsx_fil(tmp_path / "e.xlsx", {"Blad1": [["Datum", "Text"], [dt.datetime(2023, 9, 19), "2023-09-20"],
                                                  [None, "okt"]]})
     t = load_table(path, enhet="kr")
     assert t.rader[0].datum("Datum") == dt.date(2023, 9, 19)
@@ -125,7 +115,7 @@ class Investering(BaseModel):
 
 
 def test_rows_as_models_with_located_errors(tmp_path):
-    path = _xlsx(tmp_path / "inv.xlsx", {"Investering": [
+    path = xlsx_fil(tmp_path / "inv.xlsx", {"Investering": [
         ["Projekt", "Budget helår", "Klart"], ["Inventarier", 3681, "2023-12-31"], ["Bilar", "XX", None]]})
     t = load_table(path, enhet="tkr")
     falt = {"projekt": "Projekt", "budget": "Budget helår", "klart": "Klart"}
@@ -134,7 +124,7 @@ def test_rows_as_models_with_located_errors(tmp_path):
     t.rader.pop()
     (inv,) = t.modeller(Investering, falt, belopp=["Budget helår"])
     assert inv == Investering(projekt="Inventarier", budget=Decimal(3_681_000), klart=dt.date(2023, 12, 31))
-    path2 = _xlsx(tmp_path / "inv2.xlsx", {"Investering": [["Projekt", "Budget helår", "Klart"], ["X", 1, "snart"]]})
+    path2 = xlsx_fil(tmp_path / "inv2.xlsx", {"Investering": [["Projekt", "Budget helår", "Klart"], ["X", 1, "snart"]]})
     with pytest.raises(InputError, match=r"cell C2: fältet 'klart'"):
         load_table(path2, enhet="kr").modeller(Investering, falt, belopp=["Budget helår"])
 
@@ -162,7 +152,7 @@ rows = st.lists(st.tuples(xml_text, amount), min_size=1, max_size=8)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=rows, enhet=st.sampled_from(["kr", "tkr"]))
 def test_xlsx_round_trip(tmp_path, rows, enhet):
-    path = _xlsx(tmp_path / "h.xlsx", {"Blad åäö <&>": [["Text", "Belopp"], *[[t, float(a)] for t, a in rows]]})
+    path = xlsx_fil(tmp_path / "h.xlsx", {"Blad åäö <&>": [["Text", "Belopp"], *[[t, float(a)] for t, a in rows]]})
     t = load_table(path, blad="Blad åäö <&>", enhet=enhet)
     factor = 1000 if enhet == "tkr" else 1
     assert [r.text("Text") for r in t.rader] == [text for text, _ in rows]

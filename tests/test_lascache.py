@@ -20,13 +20,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from rapportgen import granser
 from rapportgen.exceptions import InputError
 from rapportgen.inputs import excel, lascache, revisionsregister
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, xlsx_fil
 
 
 @pytest.fixture
@@ -40,22 +39,6 @@ def cache(tmp_path, monkeypatch):
     monkeypatch.setattr(excel, "load_workbook", lambda p, **kw: opened.append(str(p)) or real(p, **kw))
     yield folder / "rapportgen" / "indata", opened
     excel._LASTA.clear()
-
-
-def _xlsx(path: Path, sheets: dict[str, list[list]], number_format: str | None = None) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        if number_format:
-            for row in ws.iter_rows():
-                for cell in row:
-                    if isinstance(cell.value, (int, float)):
-                        cell.number_format = number_format
-    wb.save(path)
-    return path
 
 
 def _grid(path: Path) -> list:
@@ -82,7 +65,7 @@ TABELL = {"Drift": [["Periodrapport per 2023 08"], [], ["Verksamhet", "Budget", 
 
 def test_a_workbook_read_once_comes_from_the_cache_next_time(tmp_path, cache):
     folder, opened = cache
-    path = _xlsx(tmp_path / "bok.xlsx", TABELL)
+    path = xlsx_fil(tmp_path / "bok.xlsx", TABELL)
     with pytest.raises(InputError, match="formeln =B4 men inget beräknat värde"):
         excel.load_table(path, blad="Drift", rubrikrad=3, enhet="tkr")
     assert len(opened) == 2  # values and formulas
@@ -119,7 +102,7 @@ def test_a_new_process_reads_no_workbook_with_openpyxl(tmp_path):
 
 def test_a_changed_byte_is_a_new_reading(tmp_path, cache):
     folder, opened = cache
-    path = _xlsx(tmp_path / "bok.xlsx", {"Blad": [["Namn", "Belopp"], ["a", 1]]})
+    path = xlsx_fil(tmp_path / "bok.xlsx", {"Blad": [["Namn", "Belopp"], ["a", 1]]})
     before = _fresh(path)
     assert len(opened) == 1  # values (no formula in the file: none read)
     # The same cells, one byte more (the zip's comment): another content, so another key.
@@ -128,14 +111,14 @@ def test_a_changed_byte_is_a_new_reading(tmp_path, cache):
     assert _fresh(path) == before
     assert len(opened) == 2 and len(list(folder.glob("??/*.json"))) == 2
     # A changed value: read again, with the new value.
-    _xlsx(path, {"Blad": [["Namn", "Belopp"], ["a", 2]]})
+    xlsx_fil(path, {"Blad": [["Namn", "Belopp"], ["a", 2]]})
     assert _fresh(path)[0][1][1] == ["a", Decimal(2)]
     assert len(opened) == 3
 
 
 def test_other_limits_are_another_reading(tmp_path, cache):
     _folder, opened = cache
-    path = _xlsx(tmp_path / "bok.xlsx", {"Blad": [[f"r{i}", i] for i in range(8)]})
+    path = xlsx_fil(tmp_path / "bok.xlsx", {"Blad": [[f"r{i}", i] for i in range(8)]})
     assert len(_fresh(path)[0][1]) == 8
     granser.anvand(granser.Granser(ark_rader=5))
     try:
@@ -150,7 +133,7 @@ def test_other_limits_are_another_reading(tmp_path, cache):
 @pytest.mark.parametrize("skada", ["flipped", "truncated", "garbage", "empty", "other_key", "bad_value"])
 def test_a_damaged_entry_is_reported_discarded_and_read_again(tmp_path, cache, caplog, skada):
     folder, opened = cache
-    path = _xlsx(tmp_path / "bok.xlsx", {"Blad": [["Namn", "Belopp"], ["Socialnämnden", 123456]]})
+    path = xlsx_fil(tmp_path / "bok.xlsx", {"Blad": [["Namn", "Belopp"], ["Socialnämnden", 123456]]})
     good = _fresh(path)
     [entry] = folder.glob("??/*.json")
     raw = entry.read_bytes()
@@ -205,7 +188,7 @@ def test_an_unwritable_cache_only_costs_time(tmp_path, cache, monkeypatch):
     blocker = tmp_path / "fil"
     blocker.write_text("inte en mapp")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    path = _xlsx(tmp_path / "bok.xlsx", {"Blad": [["Namn"], ["a"]]})
+    path = xlsx_fil(tmp_path / "bok.xlsx", {"Blad": [["Namn"], ["a"]]})
     assert _fresh(path)[0][1] == [["Namn"], ["a"]]
     assert _fresh(path)[0][1] == [["Namn"], ["a"]] and len(opened) == 2
 
@@ -246,7 +229,7 @@ def test_values_from_the_cache_equal_a_fresh_reading(tmp_path_factory, data, fmt
     old = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(tmp / "cache")
     try:
-        path = _xlsx(tmp / "bok.xlsx", data, fmt)
+        path = xlsx_fil(tmp / "bok.xlsx", data, fmt)
         fresh = _fresh(path)
         entries = list((tmp / "cache" / "rapportgen" / "indata").glob("??/*.json"))
         cached = _fresh(path)

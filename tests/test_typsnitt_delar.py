@@ -68,6 +68,26 @@ def _text(pdf: Path) -> str:
                           check=True).stdout
 
 
+
+def _count_recodes(monkeypatch, when=lambda: True) -> list[int]:
+    """A list that gets one item per content stream of a page (not the forms it draws) that
+    typsnitt re-encodes while when() holds."""
+    depth = [0]
+    reencoded: list[int] = []
+    real_recode = typsnitt._recode
+
+    def recode(ops, *args):
+        if when() and depth[0] == 0:
+            reencoded.append(1)
+        depth[0] += 1
+        try:
+            return real_recode(ops, *args)
+        finally:
+            depth[0] -= 1
+
+    monkeypatch.setattr(typsnitt, "_recode", recode)
+    return reencoded
+
 def test_a_part_is_prepared_once_and_the_rebuild_joins_without_reparsing(moete, tmp_path, monkeypatch):
     profil = load_profile(PROFILE)
     build_handling(moete, tmp_path / "ut1", profil)
@@ -98,18 +118,8 @@ def test_a_part_is_prepared_once_and_the_rebuild_joins_without_reparsing(moete, 
     real_forbered = typsnitt.forbered
     monkeypatch.setattr(typsnitt, "forbered", lambda pdf: prepared.append(len(pdf.pages)) or real_forbered(pdf))
     in_join = [False]
-    depth = [0]
-    reencoded: list[int] = []  # content streams of pages (not the forms they draw) parsed in the join
-    real_recode, real_join = typsnitt._recode, taggat.dela_typsnitt
-
-    def recode(ops, *args):
-        if in_join[0] and depth[0] == 0:
-            reencoded.append(1)
-        depth[0] += 1
-        try:
-            return real_recode(ops, *args)
-        finally:
-            depth[0] -= 1
+    reencoded = _count_recodes(monkeypatch, lambda: in_join[0])  # pages parsed in the join
+    real_join = taggat.dela_typsnitt
 
     def join(pdf):
         in_join[0] = True
@@ -118,7 +128,6 @@ def test_a_part_is_prepared_once_and_the_rebuild_joins_without_reparsing(moete, 
         finally:
             in_join[0] = False
 
-    monkeypatch.setattr(typsnitt, "_recode", recode)
     monkeypatch.setattr(taggat, "dela_typsnitt", join)
     inc = build_handling(moete, tmp_path / "ut2", profil)
     assert len(prepared) == 1
@@ -207,20 +216,7 @@ def test_an_external_pdf_is_prepared_in_a_copy_and_reused(moete, tmp_path, monke
     assert (folder / "extern.pdf").read_bytes() == original
 
     dokument(folder, "a.md", "Bilaga A", "Innehållet i bilaga A, ändrat.")
-    depth = [0]
-    reencoded: list[int] = []
-    real_recode = typsnitt._recode
-
-    def recode(ops, *args):
-        if depth[0] == 0:
-            reencoded.append(1)
-        depth[0] += 1
-        try:
-            return real_recode(ops, *args)
-        finally:
-            depth[0] -= 1
-
-    monkeypatch.setattr(typsnitt, "_recode", recode)
+    reencoded = _count_recodes(monkeypatch)
     again = build_handling(manifest, tmp_path / "ut2", profil)
     # The changed bilaga's pages when it is prepared and the kallelse's in the join; not the external PDF's.
     kallelse, bilaga, extern = again.delar

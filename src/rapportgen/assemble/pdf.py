@@ -256,25 +256,12 @@ def stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:
     its own digest; a broken one is drawn again."""
     import reportlab
 
-    from ..convert.cache import STAMPLAR, cache_dir, kodversion
-    from ..fileio import write_bytes_atomic
+    from ..convert.cache import STAMPLAR, kept_bytes, kodversion
 
     filer = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in (*_FONT_CANDIDATES, *_BOLD_CANDIDATES)
              if p.is_file()]
     key = hashlib.sha256(repr((kodversion(), reportlab.Version, filer, pages)).encode()).hexdigest()
-    entry = cache_dir() / STAMPLAR / f"{key}.pdf"
-    try:
-        data = entry.read_bytes()
-        if len(data) > 32 and hashlib.sha256(data[32:]).digest() == data[:32]:
-            return data[32:]
-    except OSError:
-        pass
-    data = _stamp_pdf(pages)
-    try:
-        write_bytes_atomic(entry, hashlib.sha256(data).digest() + data)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-    return data
+    return kept_bytes(STAMPLAR, f"{key}.pdf", lambda: _stamp_pdf(pages))
 
 
 def _stamp_pdf(pages: list[tuple[Geometri, Stampel]]) -> bytes:

@@ -238,25 +238,12 @@ def _glyph_finder(best: dict[int, str], ligatures: dict[tuple, str]):
 def _cmap_font(full_path: Path, kod: dict[int, str]) -> bytes:
     """_subset_font, kept in the PDF cache (typsnitt/) by the font file and the codes' glyphs: a
     rebuilt package usually needs the same subset again. An entry is checked by its own digest."""
-    from ..convert.cache import TYPSNITT, cache_dir
-    from ..fileio import write_bytes_atomic
+    from ..convert.cache import TYPSNITT, kept_bytes
 
     st = full_path.stat()
     key = hashlib.sha256(f"{SUBSET_VERSION}\0{full_path.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0"
                          f"{chr(0).join(f'{c}={g}' for c, g in sorted(kod.items()))}".encode()).hexdigest()
-    entry = cache_dir() / TYPSNITT / f"{key}.ttf"
-    try:
-        data = entry.read_bytes()
-        if len(data) > 32 and hashlib.sha256(data[32:]).digest() == data[:32]:
-            return data[32:]
-    except OSError:
-        pass
-    data = _subset_font(full_path, kod)
-    try:
-        write_bytes_atomic(entry, hashlib.sha256(data).digest() + data)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-    return data
+    return kept_bytes(TYPSNITT, f"{key}.ttf", lambda: _subset_font(full_path, kod))
 
 
 SUBSET_VERSION = "2"  # bump when _subset_font makes other bytes

@@ -292,29 +292,29 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
             index = {id(job): (i, int(job.utdata.parent.name)) for i, (job, _k, _t) in enumerate(jobs)}
             placerade: set[int] = set()
 
+            def placera(job: Uppdrag, key: str, target: Path) -> None:
+                if key:
+                    s.cache.put(key, job.utdata)
+                copy_atomic(job.utdata, target)
+
             def job_klar(job: Uppdrag) -> None:
                 one_done(job.utdata.name)
                 if fardig is None or not job.klar or not _looks_like_pdf(job.utdata):
                     return
                 i, source_index = index[id(job)]
-                _job, key, target = jobs[i]
                 try:
-                    if key:
-                        s.cache.put(key, job.utdata)
-                    copy_atomic(job.utdata, target)
+                    placera(*jobs[i])
                 except OSError:
                     return  # tried again (and reported) below, in the calling thread
                 placerade.add(i)
-                fardig(source_index, target)
+                fardig(source_index, jobs[i][2])
 
             s.pool.run([j for j, _k, _t in jobs], klar=job_klar)
             for i, (job, key, target) in enumerate(jobs):
                 if i in placerade:
                     continue
                 if job.klar and _looks_like_pdf(job.utdata):
-                    if key:
-                        s.cache.put(key, job.utdata)
-                    copy_atomic(job.utdata, target)
+                    placera(job, key, target)
                 else:
                     fel.append((job.kalla, job.fel or "LibreOffice kunde inte konvertera filen till PDF"))
     if fel:

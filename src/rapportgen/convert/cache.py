@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from .._version import __version__
-from ..fileio import copy_atomic, sha256_file, write_text_atomic
+from ..fileio import copy_atomic, sha256_file, write_bytes_atomic, write_text_atomic
 
 CACHE_FORMAT = "3"  # 2: LibreOffice runs with the sv_SE locale; 3: size and hash recorded per entry
 
@@ -201,6 +201,24 @@ class Cache:
 DELAR = "delar"  # subfolder of the PDF cache for Delcache
 TYPSNITT = "typsnitt"  # subfolder for the package's font subsets (assemble.typsnitt)
 STAMPLAR = "stamplar"  # subfolder for the package's stamp pages (assemble.pdf.stamp_pdf)
+
+
+def kept_bytes(sub: str, name: str, make: Callable[[], bytes]) -> bytes:
+    """make()'s bytes, kept in the cache's subfolder sub as name. An entry carries its own sha256
+    in front: a broken one is made again; a cache that cannot be written only costs time."""
+    entry = cache_dir() / sub / name
+    try:
+        data = entry.read_bytes()
+        if len(data) > 32 and hashlib.sha256(data[32:]).digest() == data[:32]:
+            return data[32:]
+    except OSError:
+        pass
+    data = make()
+    try:
+        write_bytes_atomic(entry, hashlib.sha256(data).digest() + data)
+    except OSError:
+        pass
+    return data
 
 
 def kodversion() -> str:
