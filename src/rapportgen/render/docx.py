@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+
 import copy
+import io
 import logging
 import re
 from pathlib import Path
@@ -13,7 +15,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
 from ..exceptions import TemplateError
-from ..fileio import atomic_path
+from ..fileio import write_bytes_atomic
 from ..format import Formatter
 from ..granser import aktiva
 from .analys import stoppa_vid_fel, var_ar
@@ -222,8 +224,11 @@ def render_docx(
     if forfattare:  # the template's own author (often "python-docx" or a template maker) is not the sender
         tpl.docx.core_properties.author = forfattare
         tpl.docx.core_properties.last_modified_by = forfattare
-    with atomic_path(out) as tmp:
-        tpl.save(str(tmp))
+    # Saved whole in memory first: the file gets its name only when complete (no temp file a
+    # SIGKILL could leave behind).
+    buf = io.BytesIO()
+    tpl.save(buf)
+    write_bytes_atomic(out, buf.getvalue())
     return out
 
 
