@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -361,7 +363,7 @@ def build_batch(
     from ..convert import ConversionErrors, convert_many, session
     from ..convert.stadning import private_dir
     from ..exceptions import RapportgenError
-    from ..fileio import atomic_path
+    from ..fileio import copy_atomic
     from ..inputs.batch import load_batch, resolve_body
     from ..inputs.markdown import parse_body
     from ..inputs.yamlsrc import Located
@@ -376,8 +378,15 @@ def build_batch(
     pending: list[tuple[int, Path, str]] = []  # (row, rendered .docx in the work folder, title)
 
     def place(src: Path, target: Path) -> None:
-        with atomic_path(target) as tmp:
-            src.replace(tmp)
+        # A rename is atomic and leaves no temp file; the work folder may be on another file
+        # system (a tmpfs /tmp), and then the copy goes through an unnamed file.
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(src, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            copy_atomic(src, target)
 
     def flush(work: Path) -> None:
         if not pending:
