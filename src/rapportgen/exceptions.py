@@ -7,6 +7,7 @@ without a traceback (the pattern of mkdocs' exceptions.py).
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import click
@@ -53,3 +54,28 @@ class Abort(RapportgenError):
     def show(self, file=None) -> None:
         if self.detalj:
             click.echo(f"Fel: {self.detalj}", err=True, file=file)
+
+
+# Swedish wording for the file-system errors a user can cause or fix (strerror is English).
+_OS_TEXTER = {
+    errno.EACCES: "saknar behörighet",
+    errno.EPERM: "åtgärden är inte tillåten",
+    errno.ENOENT: "filen eller mappen finns inte",
+    errno.ENOTDIR: "en del av sökvägen är inte en mapp",
+    errno.EISDIR: "är en mapp, inte en fil",
+    errno.ENOSPC: "disken är full",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.ENAMETOOLONG: "sökvägen är för lång",
+    errno.EEXIST: "finns redan",
+}
+
+
+class FilsystemError(RapportgenError):
+    """A file or folder could not be read or written (permissions, a full disk, a missing folder)."""
+
+    @classmethod
+    def fran(cls, exc: OSError) -> "FilsystemError":
+        text = _OS_TEXTER.get(exc.errno or 0) or exc.strerror or str(exc)
+        fil = exc.filename if exc.filename is not None else None
+        return cls(f"kunde inte läsa eller skriva: {text}", fil=fil)

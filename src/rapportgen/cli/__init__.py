@@ -125,4 +125,15 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # the reader of our output went away (`| head`): end as the shell would
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        sys.exit(141)
+    except OSError as exc:  # a folder that cannot be written, a full disk: a message, not a traceback
+        from ..exceptions import FilsystemError
+
+        fel = FilsystemError.fran(exc)
+        fel.show()
+        sys.exit(fel.exit_code)
     sys.exit(rv if isinstance(rv, int) else 0)
