@@ -28,8 +28,9 @@ from .. import doctypes
 from .._version import __version__
 from ..checks import Finding, Severity, raise_on_errors, run_checks
 from ..config import Profil
-from ..convert import ConversionErrors, convert_many, convert_while, session
+from ..convert import ConversionErrors, convert_many, convert_while, forvarm, session
 from ..convert.stadning import private_dir
+from ..convert.tidslinje import logga
 from ..doctypes import kallelse, load_handling
 from ..exceptions import InputError
 from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
@@ -255,8 +256,12 @@ def build_handling(
     profil = profil or Profil()
     say = progress or (lambda _msg: None)
     say("läser manifestet")
+    logga("bygge", manifest.name)
+    forvarm()  # a background pool (vila > 0) starts while the manifest is read and checked
     h = load_handling(manifest, profil)
+    logga("inläst")
     findings = run_checks(h, profil)
+    logga("kontrollerat")
     raise_on_errors(findings, tvinga)
     varningar = [f for f in findings if f.severity is not Severity.INFO] if tvinga else \
         [f for f in findings if f.severity is Severity.VARNING]
@@ -292,18 +297,24 @@ def build_handling(
         # Ready files first (the pool starts on them), then the kallelse draft and each rendered part.
         sources = [p.kalla_for_konvertering for p in klara] + ([] if utkast else [kallelse_docx]) + \
                   [p.kalla_for_konvertering for p in senare]
+        # LibreOffice starts while the documents are rendered (and the kallelse always follows).
+        s.forvarm(lokala=len(sources) + 1)
 
         def gora(klar: Callable[[int], None]) -> None:
             for j in range(len(klara)):
                 klar(j)
             j = len(klara)
             if not utkast:
+                logga("renderar", kallelse_docx.name)
                 kallelse.render(falt, kallelse_docx, profil, mallar, utkast_sidor)
+                logga("renderad", kallelse_docx.name)
                 klar(j)
                 j += 1
             for plan in senare:
                 say(f"renderar {plan.delar[0].fil.name}")
+                logga("renderar", plan.kalla_for_konvertering.name)
                 plan.rendera()
+                logga("renderad", plan.kalla_for_konvertering.name)
                 klar(j)
                 j += 1
             # The external PDFs are read while LibreOffice converts the last documents.
@@ -312,7 +323,9 @@ def build_handling(
                     _las_och_spara(plan)
 
         def _las_och_spara(plan: _Plan) -> None:
+            logga("läser", plan.pdf.name)
             data = _las_del(plan, h)
+            logga("läst", plan.pdf.name)
             data["har_toc"] = plan.har_toc
             _anvand(plan, data)
             if plan.nyckel:
@@ -373,7 +386,9 @@ def build_handling(
                 shutil.copyfile(hit[0]["pdf"], kallelse_pdf)
             else:
                 say("skriver kallelsen med sidhänvisningar")
+                logga("renderar", final_docx.name)
                 kallelse.render(falt, final_docx, profil, mallar, starts)
+                logga("renderad", final_docx.name)
                 sources.insert(0, final_docx)
             if toc:
                 say("fyller innehållsförteckningar med handlingens sidnummer")
@@ -408,6 +423,7 @@ def build_handling(
                 _toc_klar(toc, converted, delcache)
 
         say("sätter ihop handlingen")
+        logga("sätter ihop")
         posts: list = []  # publicering.Post: what the publication build removed or masked
 
         def rensa(src, del_, first, extern, posts=posts):
@@ -431,11 +447,13 @@ def build_handling(
 
         outdir.mkdir(parents=True, exist_ok=True)
         out_pdf = outdir / f"handling{sfx}.pdf"
+        logga("sparar")
         with atomic_path(out_pdf) as tmp_pdf:
             spara(sam.pdf, tmp_pdf)
             if publicering:
                 posts.extend(_final_publication_check(
                     tmp_pdf, delar, h, {p.sida for p in posts if p.plats.startswith("sidtext")}))
+        logga("sparad")
         for src in sources:
             src.close()
         if publicering:
@@ -456,7 +474,9 @@ def build_handling(
     kanda = {} if publicering else {
         d.forsta_sida - 1 + i: entry for plan, d in zip(plans, delar[1:])
         if plan.pdfua is not None and len(plan.pdfua) == d.sidor for i, entry in enumerate(plan.pdfua)}
+    logga("pdfua")
     result.pdfua_problem = [p.format() for p in pdfua_mod.kontrollera(out_pdf, kanda)]
+    logga("pdfua klar")
     _write_manifest_json(result, h, falt, publicering, pdfa)
     if publicering:
         from . import publicering as publicering_mod
@@ -467,6 +487,7 @@ def build_handling(
                                       maskeringar, ej_tillgangliga)
         result.poster = posts
         result.per_arende = publicering_dir
+    logga("klar")
     say("klar")
     return result
 

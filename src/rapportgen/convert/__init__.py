@@ -23,13 +23,14 @@ from ..granser import check_zip
 from ..fileio import copy_atomic
 from .cache import Cache, Delcache
 from .options import Alternativ
-from .pool import Pool, Uppdrag
+from .pool import LocalEndpoint, Pool, Uppdrag
 from .prepare import Externt, default_title, existing_title, prepare
 from .server import find_soffice
 from .stadning import private_dir
+from .tidslinje import logga
 
 __all__ = ["Alternativ", "ConversionErrors", "Pool", "Session", "convert_many", "convert_while", "find_soffice",
-           "session"]
+           "forvarm", "session"]
 
 
 class ConversionErrors(ConversionError):
@@ -55,6 +56,8 @@ class Session:
         self._pool = pool
         self._owns_pool = pool is None
         self._bakgrund = None
+        self._forvarmning: threading.Thread | None = None
+        self._pool_las = threading.Lock()
         self.varningar: list[tuple[Path, str]] = []
         self.cache = Cache(enabled=self.installningar.cache, varna=self._cache_varning)
         self.delcache = Delcache(self.cache.folder / "delar", enabled=self.installningar.cache,
@@ -76,16 +79,53 @@ class Session:
     def alternativ(self) -> Alternativ:
         return Alternativ(pdfa=self.installningar.pdfa, tagged=self.installningar.taggad)
 
+    def forvarm(self, lokala: int = 0) -> None:
+        """Start LibreOffice now, in a thread, so that it is up when the first document is ready:
+        the background pool when the profile keeps one (vila > 0), else up to `lokala` of this
+        build's own instances (0: none). Errors are left to the first conversion, which reports them."""
+        k = self.installningar
+        if self._pool is not None or self._forvarmning is not None or k.bara_fjarr or (k.vila <= 0 and lokala <= 0):
+            return
+
+        def starta() -> None:
+            logga("förvärmer")
+            try:
+                pool = self._skapa_pool()
+                if self._bakgrund is None:
+                    eps = [ep for ep in pool.endpoints if isinstance(ep, LocalEndpoint)][:lokala]
+                    trads = [threading.Thread(target=ep.ensure_tyst, daemon=True) for ep in eps]
+                    for t in trads:
+                        t.start()
+                    for t in trads:
+                        t.join()
+            except Exception:  # noqa: BLE001 - the first conversion reports it
+                pass
+            logga("förvärmd")
+
+        self._forvarmning = threading.Thread(target=starta, daemon=True, name="förvärm")
+        self._forvarmning.start()
+
     @property
     def pool(self) -> Pool:
+        if self._forvarmning is not None and self._forvarmning is not threading.current_thread():
+            self._forvarmning.join()
+        return self._skapa_pool()
+
+    def _skapa_pool(self) -> Pool:
+        with self._pool_las:
+            return self._skapa_pool_last()
+
+    def _skapa_pool_last(self) -> Pool:
         if self._pool is None:
             from . import bakgrund
 
             k = self.installningar
             delade = None
             t0 = time.monotonic()
+            logga("pool")
             if not k.bara_fjarr:
                 self._bakgrund = bakgrund.attach(arbetare=self.arbetare, vila=k.vila)
+                logga("bakgrund", bool(self._bakgrund))
                 delade = self._bakgrund.endpoints if self._bakgrund else None
             from .natverk import token_fran
 
@@ -96,6 +136,9 @@ class Session:
         return self._pool
 
     def close(self) -> None:
+        if self._forvarmning is not None:
+            self._forvarmning.join()
+            self._forvarmning = None
         if self._pool is not None and self._owns_pool:
             self._pool.close()
             self._pool = None
@@ -122,6 +165,13 @@ def session(installningar=None, *, arbetare: int | None = None, pool: Pool | Non
     finally:
         _CURRENT.reset(token)
         s.close()
+
+
+def forvarm(lokala: int = 0) -> None:
+    """Session.forvarm on the current session (a command's), if there is one."""
+    s = _CURRENT.get()
+    if s is not None:
+        s.forvarm(lokala)
 
 
 def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ: Alternativ | None = None,
@@ -333,6 +383,7 @@ def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar:
     copy = work / f"{src.stem}{src.suffix.lower()}"
 
     def forbered() -> Path:
+        logga("väntar", src.name)
         vanta(i)
         if not src.is_file():
             raise InputError("filen finns inte", fil=src)

@@ -30,6 +30,7 @@ from typing import Callable
 
 from . import natverk, stadning
 from . import server as srv
+from .tidslinje import logga
 
 DEFAULT_TIMEOUT = 120.0
 RECOVER_WAIT = 60.0
@@ -182,25 +183,34 @@ class LocalEndpoint(Endpoint):
         self.n = n
         self.on_interval = on_interval
         self.started = False
+        self._start_las = threading.Lock()  # a start ahead of the build (Session.forvarm) and a worker
 
     @property
     def name(self) -> str:
         return f"lokal-{self.n}"
 
     def ensure(self) -> None:
-        if self.started and self.inst.proc is not None:
-            return
-        if _STOPPING.is_set():
-            raise InstanceFailed("avbruten")
-        _register(self.inst)
-        t0 = time.monotonic()
+        with self._start_las:
+            if self.started and self.inst.proc is not None:
+                return
+            if _STOPPING.is_set():
+                raise InstanceFailed("avbruten")
+            _register(self.inst)
+            t0 = time.monotonic()
+            try:
+                self.inst.start()
+            except Exception as exc:
+                raise InstanceFailed(str(exc)) from None
+            finally:
+                self.on_interval(t0, time.monotonic())
+            self.started = True
+
+    def ensure_tyst(self) -> None:
+        """ensure(), started ahead of the build: a failure is left to the worker that needs it."""
         try:
-            self.inst.start()
-        except Exception as exc:
-            raise InstanceFailed(str(exc)) from None
-        finally:
-            self.on_interval(t0, time.monotonic())
-        self.started = True
+            self.ensure()
+        except InstanceFailed:
+            pass
 
     def convert(self, job: Uppdrag, timeout: float) -> None:
         _convert_file(self.inst.socket, job, timeout)
@@ -497,8 +507,10 @@ class Pool:
                 return
         job.forsok += 1
         t0 = time.monotonic()
+        logga("konverterar", f"{job.kalla.name} {ep.name}")
         try:
             ep.convert(job, self.tidsgrans)
+            logga("konverterad", f"{job.kalla.name} {ep.name}")
             if not job.utdata.is_file() or job.utdata.stat().st_size == 0:
                 raise DocumentFailed("LibreOffice skrev ingen PDF")
             job.klar, job.fel, job.endpoint = True, None, ep.name
