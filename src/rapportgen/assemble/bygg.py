@@ -183,6 +183,7 @@ class _Plan:
     krymp: set[int] = field(default_factory=set)  # pages (0-based, in the part) whose text reaches the band
     bokmarken: list = field(default_factory=list)  # the part's own outline: (title, page in the part, children)
     har_toc: bool = False
+    numrerad: int | None = None  # the package page its pages are numbered from (a part with a TOC)
     forberedd: Path | None = None  # where an external PDF's copy with its fonts on stable codes goes
     pdfua: list | None = None  # pdfua.sidfynd of its PDF: the package's check does not parse its pages again
     _reader: PdfReader | None = None
@@ -216,11 +217,11 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
         if d.typ is not None:
             data["krymp"] = [i for i, page in enumerate(pdf.pages) if text_i_bandet(page)]
         # A part's fonts go to their stable codes once, here (and in the cache with it): a converted
-        # part in place (not one with a table of contents: the copy numbered from its package page
-        # replaces it, and is prepared in _toc_klar), an external PDF (not encrypted) in a copy,
+        # part in place (one with a table of contents only when numbered from its package page: else
+        # the copy numbered so replaces it, prepared in _toc_klar), an external PDF (not encrypted) in a copy,
         # never the user's file.
         if plan.kalla_for_konvertering is not None:
-            if not plan.har_toc and typsnitt.forbered(pdf):
+            if (not plan.har_toc or plan.numrerad) and typsnitt.forbered(pdf):
                 pdf.save(plan.pdf)
         elif plan.forberedd is not None and not plan.losenord and not pdf.is_encrypted and typsnitt.forbered(pdf):
             plan.forberedd.parent.mkdir(exist_ok=True)
@@ -239,6 +240,7 @@ def _anvand(plan: _Plan, data: dict) -> None:
     plan.krymp = set(data.get("krymp", []))
     plan.bokmarken = _tuples(data.get("bokmarken", []))
     plan.har_toc = bool(data.get("har_toc"))
+    plan.numrerad = data.get("numrerad")
     plan.pdfua = data.get("pdfua")
 
 
@@ -299,8 +301,46 @@ def build_handling(
                   [p.kalla_for_konvertering for p in senare]
         # LibreOffice starts while the documents are rendered (and the kallelse always follows).
         s.forvarm(lokala=len(sources) + 1)
+        # A part with a table of contents is held back until the parts before it (and the kallelse
+        # draft) have their page counts: it is then numbered from its package page and converted
+        # once, while LibreOffice converts the rest, instead of again after all of them.
+        k_utkast: list[int] = [int(utkast[1]["sidor"])] if utkast else []
+        utkast_index = None if utkast else len(klara)
+        hallna: dict[int, int] = {}  # id(plan) -> its index in sources, while held back
+        klar_fn: list[Callable[[int], None]] = []
+        slapper = [False]
+
+        def slapp(alla: bool = False) -> None:
+            """Number and hand over each held part whose first package page is known (alla: every
+            held part, numbered or not: a document failed and the build will stop)."""
+            if not hallna or slapper[0] or not klar_fn:
+                return
+            slapper[0] = True
+            try:
+                while hallna:
+                    page: int | None = k_utkast[0] + 1 if k_utkast else None
+                    nasta = None
+                    for plan in plans:
+                        if id(plan) in hallna:
+                            nasta = plan
+                            break
+                        if not plan.sidor:
+                            page = None
+                            if not alla:
+                                break
+                        elif page is not None:
+                            page += plan.sidor
+                    if nasta is None or (page is None and not alla):
+                        return
+                    if page is not None:
+                        paketdocx.forsta_sidnummer(nasta.docx, page)
+                        nasta.numrerad = page
+                    klar_fn[0](hallna.pop(id(nasta)))  # may read more parts: count again
+            finally:
+                slapper[0] = False
 
         def gora(klar: Callable[[int], None]) -> None:
+            klar_fn.append(klar)
             for j in range(len(klara)):
                 klar(j)
             j = len(klara)
@@ -315,18 +355,27 @@ def build_handling(
                 logga("renderar", plan.kalla_for_konvertering.name)
                 plan.rendera()
                 logga("renderad", plan.kalla_for_konvertering.name)
-                klar(j)
+                if plan.har_toc:
+                    hallna[id(plan)] = j
+                    for fore in plans[:plans.index(plan)]:  # external PDFs before it: read them now
+                        if not fore.sidor and fore.kalla_for_konvertering is None:
+                            _las_och_spara(fore)
+                    slapp()
+                else:
+                    klar(j)
                 j += 1
             # The external PDFs are read while LibreOffice converts the last documents.
             for plan in plans:
                 if not plan.sidor and plan.kalla_for_konvertering is None:
                     _las_och_spara(plan)
+            slapp()
 
         def _las_och_spara(plan: _Plan) -> None:
             logga("läser", plan.pdf.name)
             data = _las_del(plan, h)
             logga("läst", plan.pdf.name)
             data["har_toc"] = plan.har_toc
+            data["numrerad"] = plan.numrerad
             _anvand(plan, data)
             if plan.nyckel:
                 # An external PDF: its data, and its copy when its fonts were re-encoded.
@@ -342,9 +391,13 @@ def build_handling(
             if plan is not None and not plan.sidor:
                 plan.pdf = pdf
                 _las_och_spara(plan)
+            elif i == utkast_index:
+                k_utkast.append(_sidantal(pdf))
+            slapp()
 
         try:
-            converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument, efter=efter)
+            converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument, efter=efter,
+                                      misslyckad=lambda _i: slapp(alla=True))
         except ConversionErrors as exc:
             raise _named_after_parts(exc, plans, h) from None
         for plan, pdf in zip(klara, converted):
@@ -354,7 +407,7 @@ def build_handling(
         if utkast:
             k_pages = int(utkast[1]["sidor"])
         else:
-            k_pages = _sidantal(converted[len(klara)])
+            k_pages = k_utkast[0] if k_utkast else _sidantal(converted[len(klara)])
             if utkast_nyckel:
                 delcache.put(utkast_nyckel, {"sidor": k_pages})
         for plan in plans:
@@ -754,7 +807,7 @@ def _toc_plan(plans: list[_Plan], k_pages: int, tmp: Path, h: Handling, delcache
     todo: list[tuple[_Plan, Path, str | None]] = []
     page = k_pages + 1
     for plan in plans:
-        if plan.har_toc and plan.docx is not None and plan.delar[0].typ:
+        if plan.har_toc and plan.docx is not None and plan.delar[0].typ and plan.numrerad != page:
             nyckel = _kod(plan.nyckel, "sida", page) if plan.nyckel else None
             hit = delcache.get(nyckel, _rel(plan.delar[0].fil, h.mapp)) if nyckel and delcache else None
             if hit is not None:

@@ -197,7 +197,8 @@ def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ:
 def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Callable[[int], None]], None], *,
                   alternativ: Alternativ | None = None, titlar: Mapping[Path, str] | None = None,
                   progress: Callable[[int, int, str], None] | None = None,
-                  efter: Callable[[int, Path], None] | None = None) -> list[Path]:
+                  efter: Callable[[int, Path], None] | None = None,
+                  misslyckad: Callable[[int], None] | None = None) -> list[Path]:
     """Convert sources while gora(klar) writes them: a pipeline, the engine converts document i
     while the caller renders i+1 (and the pool starts while the first is rendered).
 
@@ -205,7 +206,10 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
     as soon as sources[i] is written; the pool's threads wait for it before they read the file.
     efter(i, pdf), if given, also runs in the calling thread, for each document as soon as it is
     converted (between gora's documents, then while the last ones convert): the caller's own work
-    on a finished PDF overlaps the engine's on the next.
+    on a finished PDF overlaps the engine's on the next. misslyckad(i), likewise, for a document
+    that could not be converted (its error is raised at the end, as by convert_many).
+    klar(i) may come in any order: while sources[i] is not marked, the engine takes the documents
+    that are, so a caller can hold a document back until it knows more (say, from efter).
     These sources are not looked up in the content cache (the caller keys them on their inputs).
     If gora or efter raises, the conversions stop and its exception is raised; otherwise as convert_many.
     """
@@ -230,7 +234,8 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
         def konvertera() -> None:
             try:
                 utfall["pdf"] = _convert(s, sources, outdir, alt, titlar or {}, progress, vanta=vanta,
-                                         fardig=(lambda i, pdf: fardiga.put((i, pdf))) if efter else None)
+                                         fardig=(lambda i, pdf: fardiga.put((i, pdf))) if efter else None,
+                                         ar_redo=lambda i: redo[i].is_set())
             except BaseException as exc:  # handed to the calling thread
                 utfall["fel"] = exc
             finally:
@@ -246,7 +251,16 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
                 if item is None:
                     fardiga.put(None)  # keep the end mark for the final wait
                     return
-                efter(*item)
+                hantera(*item)
+
+        hanterade = [0]
+
+        def hantera(i: int, pdf: Path | None) -> None:
+            hanterade[0] += 1
+            if pdf is not None:
+                efter(i, pdf)
+            elif misslyckad is not None:
+                misslyckad(i)
 
         def klar(i: int) -> None:
             redo[i].set()
@@ -257,13 +271,19 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
         t.start()
         try:
             gora(klar)
-            for e in redo:  # a source gora did not mark is reported as missing, not waited for
-                e.set()
+            if efter is None:
+                for e in redo:  # a source gora did not mark is reported as missing, not waited for
+                    e.set()
             while efter is not None:
+                # A source still unmarked waits for efter to mark it; once every marked one is
+                # handled, nothing can: it is reported as missing.
+                if hanterade[0] == sum(e.is_set() for e in redo):
+                    for e in redo:
+                        e.set()
                 item = fardiga.get()
                 if item is None:
                     break
-                efter(*item)
+                hantera(*item)
         except BaseException:
             avbrutet.set()
             for e in redo:
@@ -283,9 +303,11 @@ def _target(src: Path, outdir: Path | None) -> Path:
 def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternativ,
              titlar: Mapping[Path, str], progress: Callable[[int, int, str], None] | None = None,
              vanta: Callable[[int], None] | None = None,
-             fardig: Callable[[int, Path], None] | None = None) -> list[Path]:
+             fardig: Callable[[int, Path | None], None] | None = None,
+             ar_redo: Callable[[int], bool] | None = None) -> list[Path]:
     """fardig(i, pdf) is called (from a pool thread) as soon as sources[i]'s converted PDF is in
-    place (not for a document taken from the content cache)."""
+    place (not for a document taken from the content cache), fardig(i, None) when it failed.
+    ar_redo(i) says whether a source gora writes (vanta) is written yet."""
     fel: list[tuple[Path, str]] = []
     jobs: list[tuple[Uppdrag, str, Path]] = []
     total, done = len(sources), [0]
@@ -300,7 +322,7 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
     with private_dir("rapportgen-konv-") as tmp:
         for i, src in enumerate(sources):
             if vanta is not None:
-                jobs.append(_lazy_job(s, i, src, tmp, alt, titlar, vanta, outdir))
+                jobs.append(_lazy_job(s, i, src, tmp, alt, titlar, vanta, outdir, ar_redo))
                 continue
             if not src.is_file():
                 fel.append((src, "filen finns inte"))
@@ -349,12 +371,16 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
 
             def job_klar(job: Uppdrag) -> None:
                 one_done(job.utdata.name)
-                if fardig is None or not job.klar or not _looks_like_pdf(job.utdata):
+                if fardig is None:
                     return
                 i, source_index = index[id(job)]
+                if not job.klar or not _looks_like_pdf(job.utdata):
+                    fardig(source_index, None)
+                    return
                 try:
                     placera(*jobs[i])
                 except OSError:
+                    fardig(source_index, None)
                     return  # tried again (and reported) below, in the calling thread
                 placerade.add(i)
                 fardig(source_index, jobs[i][2])
@@ -375,7 +401,8 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
 
 
 def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar: Mapping[Path, str],
-              vanta: Callable[[int], None], outdir: Path | None) -> tuple[Uppdrag, str, Path]:
+              vanta: Callable[[int], None], outdir: Path | None,
+              ar_redo: Callable[[int], bool] | None = None) -> tuple[Uppdrag, str, Path]:
     """A job whose source is still being written: the pool thread waits for it, then checks and
     prepares it as convert_many does up front."""
     work = tmp / f"{i:04d}"
@@ -396,7 +423,8 @@ def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar:
             s.varna(src, f"{found.beskrivning()} togs bort före konverteringen; LibreOffice hämtar inget utifrån")
         return out
 
-    job = Uppdrag(kalla=src, utdata=work / f"{src.stem}.pdf", filter_options=alt.filter_options(), forbered=forbered)
+    job = Uppdrag(kalla=src, utdata=work / f"{src.stem}.pdf", filter_options=alt.filter_options(), forbered=forbered,
+                  redo=(lambda: ar_redo(i)) if ar_redo else None)
     return job, "", _target(src, outdir)
 
 

@@ -108,6 +108,8 @@ class Uppdrag:
     utdata: Path  # where the PDF is written
     filter_options: list[str]
     forbered: Callable[[], Path] | None = None  # makes the copy LibreOffice reads
+    redo: Callable[[], bool] | None = None  # False while its source is still being written
+    storlek: int = -1  # its source's size, once it is written (_nasta)
     indata: Path | None = None
     forsok: int = 0
     fel: str | None = None
@@ -426,6 +428,7 @@ class Pool:
         for job in sorted(jobs, key=_storlek, reverse=True):
             todo.put(job)
         remaining = [len(jobs)]
+        velj = threading.Lock()
         done = threading.Condition()
         # Endpoints already running first; start no more instances than there are documents.
         running = [ep for ep in self.endpoints if not ep.retired and ep.started]
@@ -465,9 +468,8 @@ class Pool:
                     with done:
                         if remaining[0] == 0:
                             return
-                    try:
-                        job = todo.get(timeout=0.1)
-                    except queue.Empty:
+                    job = _nasta(todo, velj)
+                    if job is None:
                         continue
                     self._one(ep, job, todo, finish)
                     if ep.retired or _STOPPING.is_set():
@@ -548,6 +550,35 @@ class Pool:
             ep.recover()
         except InstanceFailed:
             ep.retired = True
+
+
+def _nasta(todo: "queue.Queue[Uppdrag]", las: threading.Lock) -> Uppdrag | None:
+    """The largest job whose source is ready (a source written later, or held back, may be the
+    largest); when none is, the first in the queue (its forbered waits for it). None when the
+    queue stays empty for a moment."""
+    try:
+        first = todo.get(timeout=0.1)
+    except queue.Empty:
+        return None
+    with las:  # one worker at a time looks through the queue
+        jobs = [first]
+        while True:
+            try:
+                jobs.append(todo.get_nowait())
+            except queue.Empty:
+                break
+        redo = [j for j in jobs if j.redo is None or j.redo()]
+        job = max(redo, key=_kand_storlek) if redo else first
+        for other in jobs:
+            if other is not job:
+                todo.put(other)
+    return job
+
+
+def _kand_storlek(job: Uppdrag) -> int:
+    if job.storlek < 0:
+        job.storlek = _storlek(job)
+    return job.storlek
 
 
 def _storlek(job: Uppdrag) -> int:
