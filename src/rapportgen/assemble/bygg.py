@@ -307,8 +307,20 @@ def build_handling(
         k_utkast: list[int] = [int(utkast[1]["sidor"])] if utkast else []
         utkast_index = None if utkast else len(klara)
         hallna: dict[int, int] = {}  # id(plan) -> its index in sources, while held back
-        klar_fn: list[Callable[[int], None]] = []
+        klar_fn: list[Callable[[int | None], None]] = []
         slapper = [False]
+        # While a part with a table of contents waits for its page count, the documents before it
+        # (and the kallelse draft) go to LibreOffice first: the last one, the largest, after them.
+        plats = {id(p): k for k, p in enumerate(plans)}
+        kalla_plan = klara + ([] if utkast else [None]) + senare
+        grans = [-1]  # the place of the last part with a TOC not yet counted; -1: none
+
+        def ny_grans() -> None:
+            grans[0] = max((plats[id(p)] for p in senare if p.har_toc and not p.sidor), default=-1)
+
+        def prioritet(i: int) -> int:
+            p = kalla_plan[i]
+            return int(grans[0] >= 0 and (p is None or plats[id(p)] <= grans[0]))
 
         def slapp(alla: bool = False) -> None:
             """Number and hand over each held part whose first package page is known (alla: every
@@ -339,7 +351,7 @@ def build_handling(
             finally:
                 slapper[0] = False
 
-        def gora(klar: Callable[[int], None]) -> None:
+        def gora(klar: Callable[[int | None], None]) -> None:
             klar_fn.append(klar)
             for j in range(len(klara)):
                 klar(j)
@@ -357,6 +369,7 @@ def build_handling(
                 logga("renderad", plan.kalla_for_konvertering.name)
                 if plan.har_toc:
                     hallna[id(plan)] = j
+                    ny_grans()
                     for fore in plans[:plans.index(plan)]:  # external PDFs before it: read them now
                         if not fore.sidor and fore.kalla_for_konvertering is None:
                             _las_och_spara(fore)
@@ -364,10 +377,12 @@ def build_handling(
                 else:
                     klar(j)
                 j += 1
-            # The external PDFs are read while LibreOffice converts the last documents.
+            # The external PDFs are read while LibreOffice converts the last documents (and each
+            # document converted meanwhile is read between them).
             for plan in plans:
                 if not plan.sidor and plan.kalla_for_konvertering is None:
                     _las_och_spara(plan)
+                    klar(None)
             slapp()
 
         def _las_och_spara(plan: _Plan) -> None:
@@ -393,11 +408,12 @@ def build_handling(
                 _las_och_spara(plan)
             elif i == utkast_index:
                 k_utkast.append(_sidantal(pdf))
+            ny_grans()
             slapp()
 
         try:
             converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument, efter=efter,
-                                      misslyckad=lambda _i: slapp(alla=True))
+                                      misslyckad=lambda _i: slapp(alla=True), prioritet=prioritet)
         except ConversionErrors as exc:
             raise _named_after_parts(exc, plans, h) from None
         for plan, pdf in zip(klara, converted):
@@ -1094,6 +1110,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: d
             sha256=None if utelamnad else _sha256_med_kallor(d.fil, d.typ, kallor),
             sekretess=d.sekretess, kallfiler=[_rel(f, h.mapp) for f in kallor]))
 
+    logga("delar ihop")
     # Ärendelista rows link to their ärende; each stamp's "Ärende N" links back to the list.
     lista_sida = min((p for p, _x, _y in rows.values()), default=0)
     for i, (pno, x, y) in rows.items():
@@ -1107,11 +1124,13 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: d
         rect = pikepdf.Array([round(x - 2, 2), round(bottom, 2), round(w - x + 2, 2), round(y + 10, 2)])
         sam.lank(pno, rect, starts[i] - 1, f"Gå till ärende {a.punkt}: {a.arendemening}", kkomp)
     total = len(sam.pdf.pages)
+    logga("stämplar")
     sam.stampla(
         [(idx, Stampel(f"{falt.namnd} {datum} · {text}", f"Sida {idx + 1} av {total}")) for idx, text in stamped],
         krymp=krymp,
         lankar={idx: (lista_sida, f"Till ärendelistan (från ärende {punkt})") for idx, punkt in arende_of_page.items()})
 
+    logga("stämplat")
     with sam.pdf.open_outline() as ol:
         ol.root.extend(outline)
     titel = falt.dokumenttitel() + (" (publiceringsversion)" if publicering else "")
@@ -1120,6 +1139,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: d
         nyckelord=f"{falt.namnd}; {datum}; sammanträdeshandling", skapare=f"rapportgen {__version__}",
         extra_info={"/Namnd": falt.namnd, "/Sammantradesdatum": datum}, pdfa=pdfa)
     sam.pdf.Root.PageMode = pikepdf.Name.UseOutlines
+    logga("avslutat")
     return sam, delar, sources
 
 

@@ -194,22 +194,26 @@ def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ:
         return _convert(s, sources, outdir, alternativ or s.alternativ(), titlar or {}, progress)
 
 
-def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Callable[[int], None]], None], *,
+def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Callable[[int | None], None]], None], *,
                   alternativ: Alternativ | None = None, titlar: Mapping[Path, str] | None = None,
                   progress: Callable[[int, int, str], None] | None = None,
                   efter: Callable[[int, Path], None] | None = None,
-                  misslyckad: Callable[[int], None] | None = None) -> list[Path]:
+                  misslyckad: Callable[[int], None] | None = None,
+                  prioritet: Callable[[int], int] | None = None) -> list[Path]:
     """Convert sources while gora(klar) writes them: a pipeline, the engine converts document i
     while the caller renders i+1 (and the pool starts while the first is rendered).
 
     gora runs in the calling thread (rendering keeps the main thread's guards) and calls klar(i)
     as soon as sources[i] is written; the pool's threads wait for it before they read the file.
+    klar(None) only runs efter for the documents converted so far (gora's other work between).
     efter(i, pdf), if given, also runs in the calling thread, for each document as soon as it is
     converted (between gora's documents, then while the last ones convert): the caller's own work
     on a finished PDF overlaps the engine's on the next. misslyckad(i), likewise, for a document
     that could not be converted (its error is raised at the end, as by convert_many).
     klar(i) may come in any order: while sources[i] is not marked, the engine takes the documents
     that are, so a caller can hold a document back until it knows more (say, from efter).
+    prioritet(i), if given, is asked (from a pool thread) which ready document goes first: the
+    highest, then the largest.
     These sources are not looked up in the content cache (the caller keys them on their inputs).
     If gora or efter raises, the conversions stop and its exception is raised; otherwise as convert_many.
     """
@@ -235,7 +239,7 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
             try:
                 utfall["pdf"] = _convert(s, sources, outdir, alt, titlar or {}, progress, vanta=vanta,
                                          fardig=(lambda i, pdf: fardiga.put((i, pdf))) if efter else None,
-                                         ar_redo=lambda i: redo[i].is_set())
+                                         ar_redo=lambda i: redo[i].is_set(), prioritet=prioritet)
             except BaseException as exc:  # handed to the calling thread
                 utfall["fel"] = exc
             finally:
@@ -262,8 +266,9 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
             elif misslyckad is not None:
                 misslyckad(i)
 
-        def klar(i: int) -> None:
-            redo[i].set()
+        def klar(i: int | None) -> None:
+            if i is not None:
+                redo[i].set()
             hinna_ikapp()
 
         _install_handlers()  # signal handlers can only be set in the main thread
@@ -304,7 +309,8 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
              titlar: Mapping[Path, str], progress: Callable[[int, int, str], None] | None = None,
              vanta: Callable[[int], None] | None = None,
              fardig: Callable[[int, Path | None], None] | None = None,
-             ar_redo: Callable[[int], bool] | None = None) -> list[Path]:
+             ar_redo: Callable[[int], bool] | None = None,
+             prioritet: Callable[[int], int] | None = None) -> list[Path]:
     """fardig(i, pdf) is called (from a pool thread) as soon as sources[i]'s converted PDF is in
     place (not for a document taken from the content cache), fardig(i, None) when it failed.
     ar_redo(i) says whether a source gora writes (vanta) is written yet."""
@@ -322,7 +328,7 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
     with private_dir("rapportgen-konv-") as tmp:
         for i, src in enumerate(sources):
             if vanta is not None:
-                jobs.append(_lazy_job(s, i, src, tmp, alt, titlar, vanta, outdir, ar_redo))
+                jobs.append(_lazy_job(s, i, src, tmp, alt, titlar, vanta, outdir, ar_redo, prioritet))
                 continue
             if not src.is_file():
                 fel.append((src, "filen finns inte"))
@@ -402,7 +408,8 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
 
 def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar: Mapping[Path, str],
               vanta: Callable[[int], None], outdir: Path | None,
-              ar_redo: Callable[[int], bool] | None = None) -> tuple[Uppdrag, str, Path]:
+              ar_redo: Callable[[int], bool] | None = None,
+              prioritet: Callable[[int], int] | None = None) -> tuple[Uppdrag, str, Path]:
     """A job whose source is still being written: the pool thread waits for it, then checks and
     prepares it as convert_many does up front."""
     work = tmp / f"{i:04d}"
@@ -424,7 +431,8 @@ def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar:
         return out
 
     job = Uppdrag(kalla=src, utdata=work / f"{src.stem}.pdf", filter_options=alt.filter_options(), forbered=forbered,
-                  redo=(lambda: ar_redo(i)) if ar_redo else None)
+                  redo=(lambda: ar_redo(i)) if ar_redo else None,
+                  prioritet=(lambda: prioritet(i)) if prioritet else None)
     return job, "", _target(src, outdir)
 
 

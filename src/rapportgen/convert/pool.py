@@ -110,6 +110,7 @@ class Uppdrag:
     forbered: Callable[[], Path] | None = None  # makes the copy LibreOffice reads
     redo: Callable[[], bool] | None = None  # False while its source is still being written
     storlek: int = -1  # its source's size, once it is written (_nasta)
+    prioritet: Callable[[], int] | None = None  # higher goes first, before the size counts
     indata: Path | None = None
     forsok: int = 0
     fel: str | None = None
@@ -553,9 +554,9 @@ class Pool:
 
 
 def _nasta(todo: "queue.Queue[Uppdrag]", las: threading.Lock) -> Uppdrag | None:
-    """The largest job whose source is ready (a source written later, or held back, may be the
-    largest); when none is, the first in the queue (its forbered waits for it). None when the
-    queue stays empty for a moment."""
+    """The job whose source is ready with the highest prioritet, the largest of those (a source
+    written later, or held back, may be the largest); when none is ready, the first in the queue
+    (its forbered waits for it). None when the queue stays empty for a moment."""
     try:
         first = todo.get(timeout=0.1)
     except queue.Empty:
@@ -568,7 +569,7 @@ def _nasta(todo: "queue.Queue[Uppdrag]", las: threading.Lock) -> Uppdrag | None:
             except queue.Empty:
                 break
         redo = [j for j in jobs if j.redo is None or j.redo()]
-        job = max(redo, key=_kand_storlek) if redo else first
+        job = max(redo, key=lambda j: (j.prioritet() if j.prioritet else 0, _kand_storlek(j))) if redo else first
         for other in jobs:
             if other is not job:
                 todo.put(other)
