@@ -57,7 +57,9 @@ class Session:
         self._owns_pool = pool is None
         self._bakgrund = None
         self._forvarmning: threading.Thread | None = None
+        self._forvarm_lokala = False
         self._pool_las = threading.Lock()
+        self._stangd = False
         self.varningar: list[tuple[Path, str]] = []
         self.cache = Cache(enabled=self.installningar.cache, varna=self._cache_varning)
         self.delcache = Delcache(self.cache.folder / "delar", enabled=self.installningar.cache,
@@ -86,12 +88,13 @@ class Session:
         k = self.installningar
         if self._pool is not None or self._forvarmning is not None or k.bara_fjarr or (k.vila <= 0 and lokala <= 0):
             return
+        self._forvarm_lokala = k.vila <= 0
 
         def starta() -> None:
             logga("förvärmer")
             try:
                 pool = self._skapa_pool()
-                if self._bakgrund is None:
+                if pool is not None and self._bakgrund is None:
                     eps = [ep for ep in pool.endpoints if isinstance(ep, LocalEndpoint)][:lokala]
                     trads = [threading.Thread(target=ep.ensure_tyst, daemon=True) for ep in eps]
                     for t in trads:
@@ -109,42 +112,55 @@ class Session:
     def pool(self) -> Pool:
         if self._forvarmning is not None and self._forvarmning is not threading.current_thread():
             self._forvarmning.join()
-        return self._skapa_pool()
+        pool = self._skapa_pool()
+        if pool is None:
+            raise ConversionError("konverteringen är redan avslutad")
+        return pool
 
-    def _skapa_pool(self) -> Pool:
+    def _skapa_pool(self) -> Pool | None:
+        """The pool, made on first use: on the background pool's instances when there is one (it
+        is attached to, or started, outside the lock: close() need not wait for that)."""
         with self._pool_las:
-            return self._skapa_pool_last()
+            if self._pool is not None or self._stangd:
+                return self._pool
+        from . import bakgrund
 
-    def _skapa_pool_last(self) -> Pool:
-        if self._pool is None:
-            from . import bakgrund
-
-            k = self.installningar
-            delade = None
-            t0 = time.monotonic()
-            logga("pool")
-            if not k.bara_fjarr:
-                self._bakgrund = bakgrund.attach(arbetare=self.arbetare, vila=k.vila)
-                logga("bakgrund", bool(self._bakgrund))
-                delade = self._bakgrund.endpoints if self._bakgrund else None
+        k = self.installningar
+        t0 = time.monotonic()
+        logga("pool")
+        anvandning = None
+        if not k.bara_fjarr:
+            anvandning = bakgrund.attach(arbetare=self.arbetare, vila=k.vila)
+            logga("bakgrund", bool(anvandning))
+        with self._pool_las:
+            if self._pool is not None or self._stangd:  # closed meanwhile (a build that stopped early)
+                if anvandning is not None:
+                    anvandning.release()
+                return self._pool
             from .natverk import token_fran
 
+            self._bakgrund = anvandning
+            delade = anvandning.endpoints if anvandning else None
             self._pool = Pool(self.arbetare, k.servrar, k.bara_fjarr, k.tidsgrans, delade,
                               token=token_fran(k), ca_fil=str(k.ca_fil) if k.ca_fil else None)
             if delade:  # waiting for the background pool (and its start) is LibreOffice's time
                 self._pool.stat.lo_intervall.append((t0, time.monotonic()))
-        return self._pool
+            return self._pool
 
     def close(self) -> None:
-        if self._forvarmning is not None:
+        # This build's own instances being started ahead are waited for (then stopped below); a
+        # background pool being started is not: it outlives the build anyway, and the thread lets
+        # go of it when it sees the session closed.
+        if self._forvarmning is not None and self._forvarm_lokala:
             self._forvarmning.join()
-            self._forvarmning = None
-        if self._pool is not None and self._owns_pool:
-            self._pool.close()
-            self._pool = None
-        if self._bakgrund is not None:
-            self._bakgrund.release()
-            self._bakgrund = None
+        with self._pool_las:
+            self._stangd = True
+            pool, self._pool = self._pool, None
+            anvandning, self._bakgrund = self._bakgrund, None
+        if pool is not None and self._owns_pool:
+            pool.close()
+        if anvandning is not None:
+            anvandning.release()
 
 
 _CURRENT: contextvars.ContextVar[Session | None] = contextvars.ContextVar("rapportgen_konvertering",
