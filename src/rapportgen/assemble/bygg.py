@@ -28,8 +28,9 @@ from .. import doctypes
 from .._version import __version__
 from ..checks import Finding, Severity, raise_on_errors, run_checks
 from ..config import Profil
-from ..convert import ConversionErrors, convert_many, convert_while, session
+from ..convert import ConversionErrors, convert_many, convert_while, forvarm, session
 from ..convert.stadning import private_dir
+from ..convert.tidslinje import logga
 from ..doctypes import kallelse, load_handling
 from ..exceptions import InputError
 from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
@@ -182,6 +183,7 @@ class _Plan:
     krymp: set[int] = field(default_factory=set)  # pages (0-based, in the part) whose text reaches the band
     bokmarken: list = field(default_factory=list)  # the part's own outline: (title, page in the part, children)
     har_toc: bool = False
+    numrerad: int | None = None  # the package page its pages are numbered from (a part with a TOC)
     forberedd: Path | None = None  # where an external PDF's copy with its fonts on stable codes goes
     pdfua: list | None = None  # pdfua.sidfynd of its PDF: the package's check does not parse its pages again
     _reader: PdfReader | None = None
@@ -215,11 +217,11 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
         if d.typ is not None:
             data["krymp"] = [i for i, page in enumerate(pdf.pages) if text_i_bandet(page)]
         # A part's fonts go to their stable codes once, here (and in the cache with it): a converted
-        # part in place (not one with a table of contents: the copy numbered from its package page
-        # replaces it, and is prepared in _toc_klar), an external PDF (not encrypted) in a copy,
+        # part in place (one with a table of contents only when numbered from its package page: else
+        # the copy numbered so replaces it, prepared in _toc_klar), an external PDF (not encrypted) in a copy,
         # never the user's file.
         if plan.kalla_for_konvertering is not None:
-            if not plan.har_toc and typsnitt.forbered(pdf):
+            if (not plan.har_toc or plan.numrerad) and typsnitt.forbered(pdf):
                 pdf.save(plan.pdf)
         elif plan.forberedd is not None and not plan.losenord and not pdf.is_encrypted and typsnitt.forbered(pdf):
             plan.forberedd.parent.mkdir(exist_ok=True)
@@ -238,6 +240,7 @@ def _anvand(plan: _Plan, data: dict) -> None:
     plan.krymp = set(data.get("krymp", []))
     plan.bokmarken = _tuples(data.get("bokmarken", []))
     plan.har_toc = bool(data.get("har_toc"))
+    plan.numrerad = data.get("numrerad")
     plan.pdfua = data.get("pdfua")
 
 
@@ -255,8 +258,12 @@ def build_handling(
     profil = profil or Profil()
     say = progress or (lambda _msg: None)
     say("läser manifestet")
+    logga("bygge", manifest.name)
+    forvarm()  # a background pool (vila > 0) starts while the manifest is read and checked
     h = load_handling(manifest, profil)
+    logga("inläst")
     findings = run_checks(h, profil)
+    logga("kontrollerat")
     raise_on_errors(findings, tvinga)
     varningar = [f for f in findings if f.severity is not Severity.INFO] if tvinga else \
         [f for f in findings if f.severity is Severity.VARNING]
@@ -292,28 +299,98 @@ def build_handling(
         # Ready files first (the pool starts on them), then the kallelse draft and each rendered part.
         sources = [p.kalla_for_konvertering for p in klara] + ([] if utkast else [kallelse_docx]) + \
                   [p.kalla_for_konvertering for p in senare]
+        # LibreOffice starts while the documents are rendered (and the kallelse always follows).
+        s.forvarm(lokala=len(sources) + 1)
+        # A part with a table of contents is held back until the parts before it (and the kallelse
+        # draft) have their page counts: it is then numbered from its package page and converted
+        # once, while LibreOffice converts the rest, instead of again after all of them.
+        k_utkast: list[int] = [int(utkast[1]["sidor"])] if utkast else []
+        utkast_index = None if utkast else len(klara)
+        hallna: dict[int, int] = {}  # id(plan) -> its index in sources, while held back
+        klar_fn: list[Callable[[int | None], None]] = []
+        slapper = [False]
+        # While a part with a table of contents waits for its page count, the documents before it
+        # (and the kallelse draft) go to LibreOffice first: the last one, the largest, after them.
+        plats = {id(p): k for k, p in enumerate(plans)}
+        kalla_plan = klara + ([] if utkast else [None]) + senare
+        grans = [-1]  # the place of the last part with a TOC not yet counted; -1: none
 
-        def gora(klar: Callable[[int], None]) -> None:
+        def ny_grans() -> None:
+            grans[0] = max((plats[id(p)] for p in senare if p.har_toc and not p.sidor), default=-1)
+
+        def prioritet(i: int) -> int:
+            p = kalla_plan[i]
+            return int(grans[0] >= 0 and (p is None or plats[id(p)] <= grans[0]))
+
+        def slapp(alla: bool = False) -> None:
+            """Number and hand over each held part whose first package page is known (alla: every
+            held part, numbered or not: a document failed and the build will stop)."""
+            if not hallna or slapper[0] or not klar_fn:
+                return
+            slapper[0] = True
+            try:
+                while hallna:
+                    page: int | None = k_utkast[0] + 1 if k_utkast else None
+                    nasta = None
+                    for plan in plans:
+                        if id(plan) in hallna:
+                            nasta = plan
+                            break
+                        if not plan.sidor:
+                            page = None
+                            if not alla:
+                                break
+                        elif page is not None:
+                            page += plan.sidor
+                    if nasta is None or (page is None and not alla):
+                        return
+                    if page is not None:
+                        paketdocx.forsta_sidnummer(nasta.docx, page)
+                        nasta.numrerad = page
+                    klar_fn[0](hallna.pop(id(nasta)))  # may read more parts: count again
+            finally:
+                slapper[0] = False
+
+        def gora(klar: Callable[[int | None], None]) -> None:
+            klar_fn.append(klar)
             for j in range(len(klara)):
                 klar(j)
             j = len(klara)
             if not utkast:
+                logga("renderar", kallelse_docx.name)
                 kallelse.render(falt, kallelse_docx, profil, mallar, utkast_sidor)
+                logga("renderad", kallelse_docx.name)
                 klar(j)
                 j += 1
             for plan in senare:
                 say(f"renderar {plan.delar[0].fil.name}")
+                logga("renderar", plan.kalla_for_konvertering.name)
                 plan.rendera()
-                klar(j)
+                logga("renderad", plan.kalla_for_konvertering.name)
+                if plan.har_toc:
+                    hallna[id(plan)] = j
+                    ny_grans()
+                    for fore in plans[:plans.index(plan)]:  # external PDFs before it: read them now
+                        if not fore.sidor and fore.kalla_for_konvertering is None:
+                            _las_och_spara(fore)
+                    slapp()
+                else:
+                    klar(j)
                 j += 1
-            # The external PDFs are read while LibreOffice converts the last documents.
+            # The external PDFs are read while LibreOffice converts the last documents (and each
+            # document converted meanwhile is read between them).
             for plan in plans:
                 if not plan.sidor and plan.kalla_for_konvertering is None:
                     _las_och_spara(plan)
+                    klar(None)
+            slapp()
 
         def _las_och_spara(plan: _Plan) -> None:
+            logga("läser", plan.pdf.name)
             data = _las_del(plan, h)
+            logga("läst", plan.pdf.name)
             data["har_toc"] = plan.har_toc
+            data["numrerad"] = plan.numrerad
             _anvand(plan, data)
             if plan.nyckel:
                 # An external PDF: its data, and its copy when its fonts were re-encoded.
@@ -329,9 +406,14 @@ def build_handling(
             if plan is not None and not plan.sidor:
                 plan.pdf = pdf
                 _las_och_spara(plan)
+            elif i == utkast_index:
+                k_utkast.append(_sidantal(pdf))
+            ny_grans()
+            slapp()
 
         try:
-            converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument, efter=efter)
+            converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument, efter=efter,
+                                      misslyckad=lambda _i: slapp(alla=True), prioritet=prioritet)
         except ConversionErrors as exc:
             raise _named_after_parts(exc, plans, h) from None
         for plan, pdf in zip(klara, converted):
@@ -341,7 +423,7 @@ def build_handling(
         if utkast:
             k_pages = int(utkast[1]["sidor"])
         else:
-            k_pages = _sidantal(converted[len(klara)])
+            k_pages = k_utkast[0] if k_utkast else _sidantal(converted[len(klara)])
             if utkast_nyckel:
                 delcache.put(utkast_nyckel, {"sidor": k_pages})
         for plan in plans:
@@ -373,7 +455,9 @@ def build_handling(
                 shutil.copyfile(hit[0]["pdf"], kallelse_pdf)
             else:
                 say("skriver kallelsen med sidhänvisningar")
+                logga("renderar", final_docx.name)
                 kallelse.render(falt, final_docx, profil, mallar, starts)
+                logga("renderad", final_docx.name)
                 sources.insert(0, final_docx)
             if toc:
                 say("fyller innehållsförteckningar med handlingens sidnummer")
@@ -408,6 +492,7 @@ def build_handling(
                 _toc_klar(toc, converted, delcache)
 
         say("sätter ihop handlingen")
+        logga("sätter ihop")
         posts: list = []  # publicering.Post: what the publication build removed or masked
 
         def rensa(src, del_, first, extern, posts=posts):
@@ -431,11 +516,13 @@ def build_handling(
 
         outdir.mkdir(parents=True, exist_ok=True)
         out_pdf = outdir / f"handling{sfx}.pdf"
+        logga("sparar")
         with atomic_path(out_pdf) as tmp_pdf:
             spara(sam.pdf, tmp_pdf)
             if publicering:
                 posts.extend(_final_publication_check(
                     tmp_pdf, delar, h, {p.sida for p in posts if p.plats.startswith("sidtext")}))
+        logga("sparad")
         for src in sources:
             src.close()
         if publicering:
@@ -456,7 +543,9 @@ def build_handling(
     kanda = {} if publicering else {
         d.forsta_sida - 1 + i: entry for plan, d in zip(plans, delar[1:])
         if plan.pdfua is not None and len(plan.pdfua) == d.sidor for i, entry in enumerate(plan.pdfua)}
+    logga("pdfua")
     result.pdfua_problem = [p.format() for p in pdfua_mod.kontrollera(out_pdf, kanda)]
+    logga("pdfua klar")
     _write_manifest_json(result, h, falt, publicering, pdfa)
     if publicering:
         from . import publicering as publicering_mod
@@ -467,6 +556,7 @@ def build_handling(
                                       maskeringar, ej_tillgangliga)
         result.poster = posts
         result.per_arende = publicering_dir
+    logga("klar")
     say("klar")
     return result
 
@@ -733,7 +823,7 @@ def _toc_plan(plans: list[_Plan], k_pages: int, tmp: Path, h: Handling, delcache
     todo: list[tuple[_Plan, Path, str | None]] = []
     page = k_pages + 1
     for plan in plans:
-        if plan.har_toc and plan.docx is not None and plan.delar[0].typ:
+        if plan.har_toc and plan.docx is not None and plan.delar[0].typ and plan.numrerad != page:
             nyckel = _kod(plan.nyckel, "sida", page) if plan.nyckel else None
             hit = delcache.get(nyckel, _rel(plan.delar[0].fil, h.mapp)) if nyckel and delcache else None
             if hit is not None:
@@ -1020,6 +1110,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: d
             sha256=None if utelamnad else _sha256_med_kallor(d.fil, d.typ, kallor),
             sekretess=d.sekretess, kallfiler=[_rel(f, h.mapp) for f in kallor]))
 
+    logga("delar ihop")
     # Ärendelista rows link to their ärende; each stamp's "Ärende N" links back to the list.
     lista_sida = min((p for p, _x, _y in rows.values()), default=0)
     for i, (pno, x, y) in rows.items():
@@ -1033,11 +1124,13 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: d
         rect = pikepdf.Array([round(x - 2, 2), round(bottom, 2), round(w - x + 2, 2), round(y + 10, 2)])
         sam.lank(pno, rect, starts[i] - 1, f"Gå till ärende {a.punkt}: {a.arendemening}", kkomp)
     total = len(sam.pdf.pages)
+    logga("stämplar")
     sam.stampla(
         [(idx, Stampel(f"{falt.namnd} {datum} · {text}", f"Sida {idx + 1} av {total}")) for idx, text in stamped],
         krymp=krymp,
         lankar={idx: (lista_sida, f"Till ärendelistan (från ärende {punkt})") for idx, punkt in arende_of_page.items()})
 
+    logga("stämplat")
     with sam.pdf.open_outline() as ol:
         ol.root.extend(outline)
     titel = falt.dokumenttitel() + (" (publiceringsversion)" if publicering else "")
@@ -1046,6 +1139,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: d
         nyckelord=f"{falt.namnd}; {datum}; sammanträdeshandling", skapare=f"rapportgen {__version__}",
         extra_info={"/Namnd": falt.namnd, "/Sammantradesdatum": datum}, pdfa=pdfa)
     sam.pdf.Root.PageMode = pikepdf.Name.UseOutlines
+    logga("avslutat")
     return sam, delar, sources
 
 

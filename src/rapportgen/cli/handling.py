@@ -56,6 +56,9 @@ def handling_cmd(manifest, utmapp, ingen_pdf, publicering, pdfa, tvinga, profil,
     """
     import time
 
+    from ..convert.tidslinje import logga
+
+    logga("kommando")
     from ..commands.build import build_handling
     from ..config import profile_for
     from ..exceptions import Abort, RapportgenError

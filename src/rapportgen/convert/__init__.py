@@ -23,13 +23,14 @@ from ..granser import check_zip
 from ..fileio import copy_atomic
 from .cache import Cache, Delcache
 from .options import Alternativ
-from .pool import Pool, Uppdrag
+from .pool import LocalEndpoint, Pool, Uppdrag
 from .prepare import Externt, default_title, existing_title, prepare
 from .server import find_soffice
 from .stadning import private_dir
+from .tidslinje import logga
 
 __all__ = ["Alternativ", "ConversionErrors", "Pool", "Session", "convert_many", "convert_while", "find_soffice",
-           "session"]
+           "forvarm", "session"]
 
 
 class ConversionErrors(ConversionError):
@@ -55,6 +56,10 @@ class Session:
         self._pool = pool
         self._owns_pool = pool is None
         self._bakgrund = None
+        self._forvarmning: threading.Thread | None = None
+        self._forvarm_lokala = False
+        self._pool_las = threading.Lock()
+        self._stangd = False
         self.varningar: list[tuple[Path, str]] = []
         self.cache = Cache(enabled=self.installningar.cache, varna=self._cache_varning)
         self.delcache = Delcache(self.cache.folder / "delar", enabled=self.installningar.cache,
@@ -76,32 +81,86 @@ class Session:
     def alternativ(self) -> Alternativ:
         return Alternativ(pdfa=self.installningar.pdfa, tagged=self.installningar.taggad)
 
+    def forvarm(self, lokala: int = 0) -> None:
+        """Start LibreOffice now, in a thread, so that it is up when the first document is ready:
+        the background pool when the profile keeps one (vila > 0), else up to `lokala` of this
+        build's own instances (0: none). Errors are left to the first conversion, which reports them."""
+        k = self.installningar
+        if self._pool is not None or self._forvarmning is not None or k.bara_fjarr or (k.vila <= 0 and lokala <= 0):
+            return
+        self._forvarm_lokala = k.vila <= 0
+
+        def starta() -> None:
+            logga("förvärmer")
+            try:
+                pool = self._skapa_pool()
+                if pool is not None and self._bakgrund is None:
+                    eps = [ep for ep in pool.endpoints if isinstance(ep, LocalEndpoint)][:lokala]
+                    trads = [threading.Thread(target=ep.ensure_tyst, daemon=True) for ep in eps]
+                    for t in trads:
+                        t.start()
+                    for t in trads:
+                        t.join()
+            except Exception:  # noqa: BLE001 - the first conversion reports it
+                pass
+            logga("förvärmd")
+
+        self._forvarmning = threading.Thread(target=starta, daemon=True, name="förvärm")
+        self._forvarmning.start()
+
     @property
     def pool(self) -> Pool:
-        if self._pool is None:
-            from . import bakgrund
+        if self._forvarmning is not None and self._forvarmning is not threading.current_thread():
+            self._forvarmning.join()
+        pool = self._skapa_pool()
+        if pool is None:
+            raise ConversionError("konverteringen är redan avslutad")
+        return pool
 
-            k = self.installningar
-            delade = None
-            t0 = time.monotonic()
-            if not k.bara_fjarr:
-                self._bakgrund = bakgrund.attach(arbetare=self.arbetare, vila=k.vila)
-                delade = self._bakgrund.endpoints if self._bakgrund else None
+    def _skapa_pool(self) -> Pool | None:
+        """The pool, made on first use: on the background pool's instances when there is one (it
+        is attached to, or started, outside the lock: close() need not wait for that)."""
+        with self._pool_las:
+            if self._pool is not None or self._stangd:
+                return self._pool
+        from . import bakgrund
+
+        k = self.installningar
+        t0 = time.monotonic()
+        logga("pool")
+        anvandning = None
+        if not k.bara_fjarr:
+            anvandning = bakgrund.attach(arbetare=self.arbetare, vila=k.vila)
+            logga("bakgrund", bool(anvandning))
+        with self._pool_las:
+            if self._pool is not None or self._stangd:  # closed meanwhile (a build that stopped early)
+                if anvandning is not None:
+                    anvandning.release()
+                return self._pool
             from .natverk import token_fran
 
+            self._bakgrund = anvandning
+            delade = anvandning.endpoints if anvandning else None
             self._pool = Pool(self.arbetare, k.servrar, k.bara_fjarr, k.tidsgrans, delade,
                               token=token_fran(k), ca_fil=str(k.ca_fil) if k.ca_fil else None)
             if delade:  # waiting for the background pool (and its start) is LibreOffice's time
                 self._pool.stat.lo_intervall.append((t0, time.monotonic()))
-        return self._pool
+            return self._pool
 
     def close(self) -> None:
-        if self._pool is not None and self._owns_pool:
-            self._pool.close()
-            self._pool = None
-        if self._bakgrund is not None:
-            self._bakgrund.release()
-            self._bakgrund = None
+        # This build's own instances being started ahead are waited for (then stopped below); a
+        # background pool being started is not: it outlives the build anyway, and the thread lets
+        # go of it when it sees the session closed.
+        if self._forvarmning is not None and self._forvarm_lokala:
+            self._forvarmning.join()
+        with self._pool_las:
+            self._stangd = True
+            pool, self._pool = self._pool, None
+            anvandning, self._bakgrund = self._bakgrund, None
+        if pool is not None and self._owns_pool:
+            pool.close()
+        if anvandning is not None:
+            anvandning.release()
 
 
 _CURRENT: contextvars.ContextVar[Session | None] = contextvars.ContextVar("rapportgen_konvertering",
@@ -124,6 +183,13 @@ def session(installningar=None, *, arbetare: int | None = None, pool: Pool | Non
         s.close()
 
 
+def forvarm(lokala: int = 0) -> None:
+    """Session.forvarm on the current session (a command's), if there is one."""
+    s = _CURRENT.get()
+    if s is not None:
+        s.forvarm(lokala)
+
+
 def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ: Alternativ | None = None,
                  titlar: Mapping[Path, str] | None = None, arbetare: int | None = None,
                  pool: Pool | None = None, installningar=None,
@@ -144,18 +210,26 @@ def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ:
         return _convert(s, sources, outdir, alternativ or s.alternativ(), titlar or {}, progress)
 
 
-def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Callable[[int], None]], None], *,
+def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Callable[[int | None], None]], None], *,
                   alternativ: Alternativ | None = None, titlar: Mapping[Path, str] | None = None,
                   progress: Callable[[int, int, str], None] | None = None,
-                  efter: Callable[[int, Path], None] | None = None) -> list[Path]:
+                  efter: Callable[[int, Path], None] | None = None,
+                  misslyckad: Callable[[int], None] | None = None,
+                  prioritet: Callable[[int], int] | None = None) -> list[Path]:
     """Convert sources while gora(klar) writes them: a pipeline, the engine converts document i
     while the caller renders i+1 (and the pool starts while the first is rendered).
 
     gora runs in the calling thread (rendering keeps the main thread's guards) and calls klar(i)
     as soon as sources[i] is written; the pool's threads wait for it before they read the file.
+    klar(None) only runs efter for the documents converted so far (gora's other work between).
     efter(i, pdf), if given, also runs in the calling thread, for each document as soon as it is
     converted (between gora's documents, then while the last ones convert): the caller's own work
-    on a finished PDF overlaps the engine's on the next.
+    on a finished PDF overlaps the engine's on the next. misslyckad(i), likewise, for a document
+    that could not be converted (its error is raised at the end, as by convert_many).
+    klar(i) may come in any order: while sources[i] is not marked, the engine takes the documents
+    that are, so a caller can hold a document back until it knows more (say, from efter).
+    prioritet(i), if given, is asked (from a pool thread) which ready document goes first: the
+    highest, then the largest.
     These sources are not looked up in the content cache (the caller keys them on their inputs).
     If gora or efter raises, the conversions stop and its exception is raised; otherwise as convert_many.
     """
@@ -180,7 +254,8 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
         def konvertera() -> None:
             try:
                 utfall["pdf"] = _convert(s, sources, outdir, alt, titlar or {}, progress, vanta=vanta,
-                                         fardig=(lambda i, pdf: fardiga.put((i, pdf))) if efter else None)
+                                         fardig=(lambda i, pdf: fardiga.put((i, pdf))) if efter else None,
+                                         ar_redo=lambda i: redo[i].is_set(), prioritet=prioritet)
             except BaseException as exc:  # handed to the calling thread
                 utfall["fel"] = exc
             finally:
@@ -196,10 +271,20 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
                 if item is None:
                     fardiga.put(None)  # keep the end mark for the final wait
                     return
-                efter(*item)
+                hantera(*item)
 
-        def klar(i: int) -> None:
-            redo[i].set()
+        hanterade = [0]
+
+        def hantera(i: int, pdf: Path | None) -> None:
+            hanterade[0] += 1
+            if pdf is not None:
+                efter(i, pdf)
+            elif misslyckad is not None:
+                misslyckad(i)
+
+        def klar(i: int | None) -> None:
+            if i is not None:
+                redo[i].set()
             hinna_ikapp()
 
         _install_handlers()  # signal handlers can only be set in the main thread
@@ -207,13 +292,19 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
         t.start()
         try:
             gora(klar)
-            for e in redo:  # a source gora did not mark is reported as missing, not waited for
-                e.set()
+            if efter is None:
+                for e in redo:  # a source gora did not mark is reported as missing, not waited for
+                    e.set()
             while efter is not None:
+                # A source still unmarked waits for efter to mark it; once every marked one is
+                # handled, nothing can: it is reported as missing.
+                if hanterade[0] == sum(e.is_set() for e in redo):
+                    for e in redo:
+                        e.set()
                 item = fardiga.get()
                 if item is None:
                     break
-                efter(*item)
+                hantera(*item)
         except BaseException:
             avbrutet.set()
             for e in redo:
@@ -233,9 +324,12 @@ def _target(src: Path, outdir: Path | None) -> Path:
 def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternativ,
              titlar: Mapping[Path, str], progress: Callable[[int, int, str], None] | None = None,
              vanta: Callable[[int], None] | None = None,
-             fardig: Callable[[int, Path], None] | None = None) -> list[Path]:
+             fardig: Callable[[int, Path | None], None] | None = None,
+             ar_redo: Callable[[int], bool] | None = None,
+             prioritet: Callable[[int], int] | None = None) -> list[Path]:
     """fardig(i, pdf) is called (from a pool thread) as soon as sources[i]'s converted PDF is in
-    place (not for a document taken from the content cache)."""
+    place (not for a document taken from the content cache), fardig(i, None) when it failed.
+    ar_redo(i) says whether a source gora writes (vanta) is written yet."""
     fel: list[tuple[Path, str]] = []
     jobs: list[tuple[Uppdrag, str, Path]] = []
     total, done = len(sources), [0]
@@ -250,7 +344,7 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
     with private_dir("rapportgen-konv-") as tmp:
         for i, src in enumerate(sources):
             if vanta is not None:
-                jobs.append(_lazy_job(s, i, src, tmp, alt, titlar, vanta, outdir))
+                jobs.append(_lazy_job(s, i, src, tmp, alt, titlar, vanta, outdir, ar_redo, prioritet))
                 continue
             if not src.is_file():
                 fel.append((src, "filen finns inte"))
@@ -299,12 +393,16 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
 
             def job_klar(job: Uppdrag) -> None:
                 one_done(job.utdata.name)
-                if fardig is None or not job.klar or not _looks_like_pdf(job.utdata):
+                if fardig is None:
                     return
                 i, source_index = index[id(job)]
+                if not job.klar or not _looks_like_pdf(job.utdata):
+                    fardig(source_index, None)
+                    return
                 try:
                     placera(*jobs[i])
                 except OSError:
+                    fardig(source_index, None)
                     return  # tried again (and reported) below, in the calling thread
                 placerade.add(i)
                 fardig(source_index, jobs[i][2])
@@ -325,7 +423,9 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
 
 
 def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar: Mapping[Path, str],
-              vanta: Callable[[int], None], outdir: Path | None) -> tuple[Uppdrag, str, Path]:
+              vanta: Callable[[int], None], outdir: Path | None,
+              ar_redo: Callable[[int], bool] | None = None,
+              prioritet: Callable[[int], int] | None = None) -> tuple[Uppdrag, str, Path]:
     """A job whose source is still being written: the pool thread waits for it, then checks and
     prepares it as convert_many does up front."""
     work = tmp / f"{i:04d}"
@@ -333,6 +433,7 @@ def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar:
     copy = work / f"{src.stem}{src.suffix.lower()}"
 
     def forbered() -> Path:
+        logga("väntar", src.name)
         vanta(i)
         if not src.is_file():
             raise InputError("filen finns inte", fil=src)
@@ -345,7 +446,9 @@ def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar:
             s.varna(src, f"{found.beskrivning()} togs bort före konverteringen; LibreOffice hämtar inget utifrån")
         return out
 
-    job = Uppdrag(kalla=src, utdata=work / f"{src.stem}.pdf", filter_options=alt.filter_options(), forbered=forbered)
+    job = Uppdrag(kalla=src, utdata=work / f"{src.stem}.pdf", filter_options=alt.filter_options(), forbered=forbered,
+                  redo=(lambda: ar_redo(i)) if ar_redo else None,
+                  prioritet=(lambda: prioritet(i)) if prioritet else None)
     return job, "", _target(src, outdir)
 
 

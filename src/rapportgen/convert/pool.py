@@ -30,6 +30,7 @@ from typing import Callable
 
 from . import natverk, stadning
 from . import server as srv
+from .tidslinje import logga
 
 DEFAULT_TIMEOUT = 120.0
 RECOVER_WAIT = 60.0
@@ -107,6 +108,9 @@ class Uppdrag:
     utdata: Path  # where the PDF is written
     filter_options: list[str]
     forbered: Callable[[], Path] | None = None  # makes the copy LibreOffice reads
+    redo: Callable[[], bool] | None = None  # False while its source is still being written
+    storlek: int = -1  # its source's size, once it is written (_nasta)
+    prioritet: Callable[[], int] | None = None  # higher goes first, before the size counts
     indata: Path | None = None
     forsok: int = 0
     fel: str | None = None
@@ -182,25 +186,34 @@ class LocalEndpoint(Endpoint):
         self.n = n
         self.on_interval = on_interval
         self.started = False
+        self._start_las = threading.Lock()  # a start ahead of the build (Session.forvarm) and a worker
 
     @property
     def name(self) -> str:
         return f"lokal-{self.n}"
 
     def ensure(self) -> None:
-        if self.started and self.inst.proc is not None:
-            return
-        if _STOPPING.is_set():
-            raise InstanceFailed("avbruten")
-        _register(self.inst)
-        t0 = time.monotonic()
+        with self._start_las:
+            if self.started and self.inst.proc is not None:
+                return
+            if _STOPPING.is_set():
+                raise InstanceFailed("avbruten")
+            _register(self.inst)
+            t0 = time.monotonic()
+            try:
+                self.inst.start()
+            except Exception as exc:
+                raise InstanceFailed(str(exc)) from None
+            finally:
+                self.on_interval(t0, time.monotonic())
+            self.started = True
+
+    def ensure_tyst(self) -> None:
+        """ensure(), started ahead of the build: a failure is left to the worker that needs it."""
         try:
-            self.inst.start()
-        except Exception as exc:
-            raise InstanceFailed(str(exc)) from None
-        finally:
-            self.on_interval(t0, time.monotonic())
-        self.started = True
+            self.ensure()
+        except InstanceFailed:
+            pass
 
     def convert(self, job: Uppdrag, timeout: float) -> None:
         _convert_file(self.inst.socket, job, timeout)
@@ -416,6 +429,7 @@ class Pool:
         for job in sorted(jobs, key=_storlek, reverse=True):
             todo.put(job)
         remaining = [len(jobs)]
+        velj = threading.Lock()
         done = threading.Condition()
         # Endpoints already running first; start no more instances than there are documents.
         running = [ep for ep in self.endpoints if not ep.retired and ep.started]
@@ -455,9 +469,8 @@ class Pool:
                     with done:
                         if remaining[0] == 0:
                             return
-                    try:
-                        job = todo.get(timeout=0.1)
-                    except queue.Empty:
+                    job = _nasta(todo, velj)
+                    if job is None:
                         continue
                     self._one(ep, job, todo, finish)
                     if ep.retired or _STOPPING.is_set():
@@ -497,8 +510,10 @@ class Pool:
                 return
         job.forsok += 1
         t0 = time.monotonic()
+        logga("konverterar", f"{job.kalla.name} {ep.name}")
         try:
             ep.convert(job, self.tidsgrans)
+            logga("konverterad", f"{job.kalla.name} {ep.name}")
             if not job.utdata.is_file() or job.utdata.stat().st_size == 0:
                 raise DocumentFailed("LibreOffice skrev ingen PDF")
             job.klar, job.fel, job.endpoint = True, None, ep.name
@@ -536,6 +551,35 @@ class Pool:
             ep.recover()
         except InstanceFailed:
             ep.retired = True
+
+
+def _nasta(todo: "queue.Queue[Uppdrag]", las: threading.Lock) -> Uppdrag | None:
+    """The job whose source is ready with the highest prioritet, the largest of those (a source
+    written later, or held back, may be the largest); when none is ready, the first in the queue
+    (its forbered waits for it). None when the queue stays empty for a moment."""
+    try:
+        first = todo.get(timeout=0.1)
+    except queue.Empty:
+        return None
+    with las:  # one worker at a time looks through the queue
+        jobs = [first]
+        while True:
+            try:
+                jobs.append(todo.get_nowait())
+            except queue.Empty:
+                break
+        redo = [j for j in jobs if j.redo is None or j.redo()]
+        job = max(redo, key=lambda j: (j.prioritet() if j.prioritet else 0, _kand_storlek(j))) if redo else first
+        for other in jobs:
+            if other is not job:
+                todo.put(other)
+    return job
+
+
+def _kand_storlek(job: Uppdrag) -> int:
+    if job.storlek < 0:
+        job.storlek = _storlek(job)
+    return job.storlek
 
 
 def _storlek(job: Uppdrag) -> int:

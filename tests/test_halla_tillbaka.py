@@ -1,0 +1,84 @@
+"""convert_while with a source held back until the caller knows more (a part with a table of
+contents waits for the page counts of the parts before it): efter or misslyckad marks it; a source
+nobody can mark any more is not waited for."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from rapportgen.config import Konvertering
+from rapportgen.convert import ConversionErrors, convert_while, session
+
+from .conftest import pdf_text
+from .test_convert import make_docx
+
+
+def _held(tmp_path, sources, hall: int, slapp_vid: str):
+    """Convert sources, marking every one but `hall` at once and `hall` from efter (slapp_vid
+    'efter') or misslyckad ('misslyckad') of another document; returns the calls seen."""
+    calls: list[tuple[str, int]] = []
+    klar_fn = []
+
+    def gora(klar):
+        klar_fn.append(klar)
+        for i in range(len(sources)):
+            if i != hall:
+                klar(i)
+
+    def efter(i, pdf):
+        calls.append(("efter", i))
+        if slapp_vid == "efter" and i != hall:
+            klar_fn[0](hall)
+
+    def misslyckad(i):
+        calls.append(("misslyckad", i))
+        if slapp_vid == "misslyckad":
+            klar_fn[0](hall)
+
+    utfall: dict = {}
+
+    def kor() -> None:
+        try:
+            with session(Konvertering(cache=False)):
+                utfall["ut"] = convert_while(sources, tmp_path / "ut", gora, efter=efter, misslyckad=misslyckad)
+        except BaseException as exc:  # handed to the test
+            utfall["fel"] = exc
+
+    # A held source nobody releases would hang the build: a guard far above a conversion's time.
+    t = threading.Thread(target=kor, daemon=True)
+    t.start()
+    t.join(300)
+    assert not t.is_alive(), "convert_while väntar fortfarande på en källa som ingen släpper"
+    if "fel" in utfall:
+        raise utfall["fel"]
+    return utfall["ut"], calls
+
+
+def test_held_source_is_converted_after_the_one_it_waits_for(tmp_path):
+    a = make_docx(tmp_path / "a.docx", "Första delen")
+    b = make_docx(tmp_path / "b.docx", "Delen som väntade")
+    out, calls = _held(tmp_path, [a, b], hall=1, slapp_vid="efter")
+    assert calls == [("efter", 0), ("efter", 1)]
+    assert "Delen som väntade" in pdf_text(out[1])
+
+
+def test_failed_document_releases_the_held_one(tmp_path):
+    trasig = tmp_path / "borta.docx"  # marked, but not there: its job fails
+    b = make_docx(tmp_path / "b.docx", "Släppt efter felet")
+    with pytest.raises(ConversionErrors) as info:
+        _held(tmp_path, [trasig, b], hall=1, slapp_vid="misslyckad")
+    assert [f.name for f, _m in info.value.fel] == ["borta.docx"]
+    assert "Släppt efter felet" in pdf_text(tmp_path / "ut" / "b.pdf")
+
+
+def test_source_nobody_marks_is_not_waited_for(tmp_path):
+    a = make_docx(tmp_path / "a.docx", "Bara den här")
+    saknas = tmp_path / "saknas.docx"  # held, never marked, never written
+
+    with pytest.raises(ConversionErrors) as info:
+        _held(tmp_path, [a, saknas], hall=1, slapp_vid="ingen")
+    assert [f.name for f, _m in info.value.fel] == ["saknas.docx"]
+    assert "finns inte" in info.value.fel[0][1]
+    assert "Bara den här" in pdf_text(tmp_path / "ut" / "a.pdf")
