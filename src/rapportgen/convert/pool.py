@@ -505,7 +505,10 @@ class Pool:
             try:
                 job.indata = job.forbered() if job.forbered else job.kalla
             except Exception as exc:  # an unreadable input: report it, keep going
-                job.fel = f"kunde inte läsas: {exc}"
+                from ..exceptions import RapportgenError
+
+                # A user error says what is wrong itself; its file is a temporary copy, named by the caller.
+                job.fel = exc.detalj if isinstance(exc, RapportgenError) else f"kunde inte läsas: {exc}"
                 finish(job)
                 return
         job.forsok += 1

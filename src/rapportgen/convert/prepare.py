@@ -310,8 +310,13 @@ def prepare(source: Path, target: Path, title: str | None, externt: Externt | No
     try:
         zin = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError):
-        shutil.copyfile(source, target)  # let LibreOffice give its verdict
-        return target
+        # LibreOffice would guess the format from the content (plain text, HTML, RTF, an old .doc)
+        # and convert it unsanitised, links to other servers included: refuse it instead.
+        from ..exceptions import ConversionError
+
+        slag = "ett Word-dokument (.docx)" if suffix == ".docx" else "en Excel-arbetsbok (.xlsx)"
+        raise ConversionError(f"filen är inte {slag}: den är inget Office Open XML-paket "
+                              f"(kanske en annan filtyp med fel filändelse)", fil=source) from None
     try:
         with zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
             cleaned = remove_external(zin, found)
