@@ -37,7 +37,7 @@ def start_cmd(arbetare, vila):
 
 @server_group.command("stop")
 def stop_cmd():
-    """Stoppa bakgrundsservern och alla dess LibreOffice-processer."""
+    """Stoppa bakgrundsservern, dess LibreOffice-processer och den varma processen."""
     from ..convert import bakgrund
 
     click.echo("Servern stoppad" if bakgrund.stop() else "Ingen server körs")
@@ -58,6 +58,14 @@ def status_cmd():
     for n, inst in enumerate(st["instanser"], 1):
         svar = "svarar" if responds(inst["sokvag"]) else "svarar inte"
         click.echo(f"  instans {n} ({inst['sokvag']}): {svar}")
+    warm = bakgrund.varm_status()
+    if warm is None:
+        click.echo("  varm process: körs inte (byggen startar en egen Python)")
+    else:
+        from ..varm.gemensamt import fingeravtryck
+
+        aktuell = "" if warm.get("fingeravtryck") == fingeravtryck() else "; koden har ändrats, den startas om"
+        click.echo(f"  varm process: process {warm['pid']}, {warm['moduler']} moduler inlästa{aktuell}")
 
 
 @server_group.command("kor")

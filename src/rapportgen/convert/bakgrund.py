@@ -6,6 +6,11 @@ state file and convert on its instances, so an edit-and-rebuild cycle does
 not pay LibreOffice's start-up. It stops after `vila` seconds without a build
 (0: only on `rapportgen server stop`), and replaces instances that die. While
 a build uses it, the build holds a shared lock, so it never stops mid-build.
+
+It also keeps one fork server (rapportgen.varm.server) as its child: a preloaded
+Python process that build commands are delegated to, so a rebuild does not pay
+the interpreter's start and the imports either. It is restarted when it dies or
+when rapportgen's code changes, and stopped with the background server.
 """
 
 from __future__ import annotations
@@ -23,11 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fileio import write_text_atomic
+from ..varm import gemensamt as varm
 from . import server as srv
 from .cache import rapportgen_cache_home
 from .pool import SharedEndpoint
 
 START_TIMEOUT = 180.0
+VARM_OMSTART = 10.0  # seconds between restarts of a fork server that keeps dying
+VARM_KONTROLL = 2.0  # seconds between checks of the code the fork server runs
 
 
 def state_dir() -> Path:
@@ -68,6 +76,19 @@ def status() -> dict | None:
     except (OSError, ValueError):
         return None
     return state if _is_daemon(int(state.get("pid", 0))) else None
+
+
+def varm_status() -> dict | None:
+    """The warm process's state (pid, modules, fingerprint ...) if it runs, else None."""
+    try:
+        st = json.loads((state_dir() / varm.STATE).read_text())
+        pid = int(st.get("pid", 0))
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError, TypeError):
+        return None
+    if b"rapportgen.varm.server" not in cmdline or not (state_dir() / varm.SOCKET).exists():
+        return None
+    return st
 
 
 def _instance_state(n: int) -> dict | None:
@@ -158,6 +179,12 @@ def stop(timeout: float = 30.0) -> bool:
         for inst in st.get("instanser", []):
             srv.kill_group(inst["pgid"])
         srv.kill_group(pid)
+    warm = varm_status()
+    if warm is not None:
+        try:
+            os.kill(int(warm["pid"]), signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     return True
 
 
@@ -170,12 +197,61 @@ def _write_state(insts: list[srv.Instance], vila: float, klar: bool) -> None:
     write_text_atomic(_state_file(), json.dumps(data))
 
 
+class _Varm:
+    """The fork server, a child of this process (see rapportgen.varm.server)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.proc: subprocess.Popen | None = None
+        self.started = 0.0
+        self.checked = 0.0
+        self.kod = ""
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+        self.kod = varm.kodavtryck()
+        log = open(self.folder / "server.log", "ab")
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-P", "-m", "rapportgen.varm.server", "--mapp", str(self.folder),
+                 "--agare", str(os.getpid())],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd="/", close_fds=True)
+        finally:
+            log.close()
+
+    def tend(self) -> None:
+        """Restart the fork server if it died (not more often than VARM_OMSTART) or runs old code."""
+        now = time.monotonic()
+        if self.proc is None or self.proc.poll() is not None:
+            if now - self.started >= VARM_OMSTART:
+                self.start()
+            return
+        if now - self.checked >= VARM_KONTROLL:
+            self.checked = now
+            if varm.kodavtryck() != self.kod:
+                self.stop()
+                self.start()
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
 def serve(arbetare: int | None, vila: float) -> int:
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, lambda *_a: stopping.set())
     insts = [srv.Instance(owner_pid=os.getpid()) for _ in range(arbetare or os.cpu_count() or 1)]
     lock_fd = os.open(_lock_file(), os.O_RDWR | os.O_CREAT, 0o600)
+    warm = _Varm(state_dir())
     try:
         threads = [threading.Thread(target=i.start, daemon=True) for i in insts]
         for t in threads:
@@ -186,7 +262,11 @@ def serve(arbetare: int | None, vila: float) -> int:
             return 1
         _touch_activity()
         _write_state(insts, vila, True)
+        if not varm.avstangd():
+            warm.start()
         while not stopping.wait(0.5):
+            if warm.proc is not None or warm.started:
+                warm.tend()
             changed = False
             for inst in insts:
                 if inst.proc is None or inst.proc.poll() is not None:
@@ -216,6 +296,7 @@ def serve(arbetare: int | None, vila: float) -> int:
                 _state_file().unlink()
         except OSError:
             pass
+        warm.stop()
         for inst in insts:
             inst.kill()
         os.close(lock_fd)
