@@ -195,11 +195,18 @@ def test_ctrl_c_while_delegated_exits_130_and_leaves_nothing(server, tmp_path, k
     _vanta(lambda: not Path(f"/proc/{worker}").exists(), 30, "arbetaren avslutas")
     # Nothing of this build is left: no process started with its temp folder, no LibreOffice profile.
     left = [p for p in os.listdir("/proc") if p.isdigit() and str(kort_tmp).encode() in _environ(p)]
-    assert left == []
+    assert left == [], [_cmdline(p) for p in left]
     assert not list(Path(kort_tmp).glob("rapportgen-lo-*"))
     # The fork server still serves.
     again = server.rg(["tjansteskrivelse", "d00.md", "-o", "ut2", "--profil", str(PROFIL)], cwd=tmp_path)
     assert again.returncode == 0 and delegerad(again, server), again.stderr
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def _environ(pid: str) -> bytes:
@@ -221,6 +228,10 @@ def test_a_killed_client_takes_its_worker_along(server, tmp_path):
     worker = int(ARBETARE.search(line).group(1))
     proc.kill()
     proc.wait(30)
+    # The worker still writes to the pipe the client left: its end is when the worker is done. It
+    # was interrupted (Ctrl-C's message), not killed; a hung worker would be, some seconds later.
+    rest = proc.stderr.read()
+    assert "Avbrutet." in rest
     _vanta(lambda: not Path(f"/proc/{worker}").exists(), 60, "arbetaren avslutas när klienten är borta")
 
 
