@@ -51,8 +51,7 @@ def forladda() -> int:
     for name in cli.KOMMANDON:  # the verbs' modules (and what they import at the top)
         if name not in ("serve",):
             cli.cli.commands.get(name)
-    skip = ("rapportgen.web", "rapportgen.varm", "rapportgen.__main__", "rapportgen.convert._unoserve",
-            "rapportgen.convert.bakgrund")
+    skip = ("rapportgen.web", "rapportgen.varm", "rapportgen.__main__", "rapportgen.convert._unoserve")
     for info in pkgutil.walk_packages(rapportgen.__path__, "rapportgen."):
         if info.name.startswith(skip):
             continue
@@ -60,8 +59,18 @@ def forladda() -> int:
             importlib.import_module(info.name)
         except Exception as exc:  # an optional part that cannot load here loads (and fails) in the worker
             logga(f"{info.name} lästes inte in i förväg: {exc}")
-    for lib in ("docxtpl", "docx", "pypdf", "pikepdf", "openpyxl", "babel.numbers", "babel.dates", "lxml.etree",
-                "markdown_it", "pydantic", "jinja2", "ruamel.yaml", "yaml", "reportlab.pdfgen.canvas"):
+    # What the stages import inside their functions (charts, fonts, images, PDF filters).
+    tables = ("_c_m_a_p", "_g_l_y_f", "_h_e_a_d", "_h_h_e_a", "_h_m_t_x", "_l_o_c_a", "_m_a_x_p", "_n_a_m_e",
+              "_p_o_s_t", "_p_r_e_p", "_c_v_t", "_f_p_g_m", "_f_v_a_r", "C_P_A_L_", "O_S_2f_2", "otTables", "otBase",
+              "otConverters", "otData", "ttProgram", "TupleVariation")
+    for lib in ("docxtpl", "docx", "pypdf", "pypdf.filters", "pikepdf", "openpyxl", "babel.numbers", "babel.dates",
+                "lxml.etree", "markdown_it", "pydantic", "jinja2", "ruamel.yaml", "yaml", "reportlab.pdfgen.canvas",
+                "reportlab.lib.fonts", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg",
+                "matplotlib.ticker", "matplotlib.dates", "matplotlib.backends.backend_svg",
+                "matplotlib.backends.backend_mixed", "encodings.utf_16_be", "encodings.utf_16_le", "encodings.charmap", "fontTools.subset", "fontTools.ttLib",
+                "fontTools.ttLib.standardGlyphOrder", "fontTools.agl", "fontTools.unicode", "fontTools.pens.boundsPen",
+                "PIL.Image", "PIL.ImageCms", "PIL.PngImagePlugin", "dateutil.parser", "dateutil.tz",
+                *(f"fontTools.ttLib.tables.{t}" for t in tables)):
         try:
             importlib.import_module(lib)
         except Exception as exc:
@@ -81,7 +90,13 @@ def forladda() -> int:
     finally:
         os.environ.clear()
         os.environ.update(saved)
+    global _MATPLOTLIBRC
+    if "matplotlib" in sys.modules:
+        _MATPLOTLIBRC = sys.modules["matplotlib"].matplotlib_fname()
     return len(sys.modules)
+
+
+_MATPLOTLIBRC: str | None = None  # the settings file matplotlib read here (it looks in the working folder too)
 
 
 # --- the worker -------------------------------------------------------------------------------
@@ -136,10 +151,16 @@ def _arbetare(req: dict, fds: list[int], server_pid: int) -> None:
         sys.stderr = sys.__stderr__ = _stdio(2, "w", ee, eerr, True)
         sys.argv = ["rapportgen", *req["argv"]]
         _aterstall()
-        if os.environ.get("RAPPORTGEN_VARM_DEBUG", "").strip() not in ("", "0"):
+        debug = os.environ.get("RAPPORTGEN_VARM_DEBUG", "").strip() not in ("", "0")
+        if debug:
             print(f"rapportgen varm: arbetare {os.getpid()}, förälder {os.getppid()}, gaffelserver {server_pid}",
                   file=sys.stderr, flush=True)
+        before = set(sys.modules)
         code = _kor_cli()
+        if debug:
+            new = sorted(set(sys.modules) - before)
+            print(f"rapportgen varm: {len(new)} moduler lästes in under kommandot: {' '.join(new)}",
+                  file=sys.stderr, flush=True)
     except BaseException:  # noqa: BLE001 - whatever happens, the supervisor gets a code
         try:
             sys.excepthook(*sys.exc_info())
@@ -163,6 +184,14 @@ def _aterstall() -> None:
         fn = getattr(m, name, None) if m else None
         if fn is not None and hasattr(fn, "cache_clear"):
             fn.cache_clear()
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:
+        try:
+            fname = mpl.matplotlib_fname()  # the client's working folder and MATPLOTLIBRC, as at its start
+            if fname != _MATPLOTLIBRC:
+                mpl.rc_file(fname)
+        except Exception:
+            pass
     cache = sys.modules.get("rapportgen.convert.cache")
     if cache is not None:
         cache._ENGINE = None  # LibreOffice's version: read again, as a new process would
