@@ -188,6 +188,7 @@ def test_ctrl_c_while_delegated_exits_130_and_leaves_nothing(server, tmp_path, k
     m = ARBETARE.search(line)
     assert m, "the command was not delegated"
     worker = int(m.group(1))
+    _vanta(lambda: list((tmp_path / "ut").glob("*.docx")), text="bygget har börjat")  # it renders
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
@@ -226,6 +227,7 @@ def test_a_killed_client_takes_its_worker_along(server, tmp_path):
     while line and not ARBETARE.search(line):
         line = proc.stderr.readline()
     worker = int(ARBETARE.search(line).group(1))
+    _vanta(lambda: list((tmp_path / "ut").glob("*.docx")), text="bygget har börjat")
     proc.kill()
     proc.wait(30)
     # The worker still writes to the pipe the client left: its end is when the worker is done. It

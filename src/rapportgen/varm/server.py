@@ -161,7 +161,9 @@ def _arbetare(req: dict, fds: list[int], server_pid: int) -> None:
             new = sorted(set(sys.modules) - before)
             print(f"rapportgen varm: {len(new)} moduler lästes in under kommandot: {' '.join(new)}",
                   file=sys.stderr, flush=True)
-    except BaseException:  # noqa: BLE001 - whatever happens, the supervisor gets a code
+    except BaseException as exc:  # noqa: BLE001 - whatever happens, the supervisor gets a code
+        # Ctrl-C before the command began: as an interrupted interpreter start, a traceback and 130
+        code = 128 + signal.SIGINT if isinstance(exc, KeyboardInterrupt) else 1
         try:
             sys.excepthook(*sys.exc_info())
         except BaseException:
