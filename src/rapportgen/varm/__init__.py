@@ -37,3 +37,4 @@ def delegera(argv: list[str]) -> int | None:
     from . import klient
 
     return klient.kor(argv, folder, debug)
+
