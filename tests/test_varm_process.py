@@ -306,3 +306,45 @@ def _stat(pid: int) -> bytes:
         return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1][:3]
     except OSError:
         return b""
+
+
+def test_a_terminal_stays_a_terminal(server, tmp_path):
+    """The worker writes to the client's own terminal: isatty-based progress shows as in-process."""
+    import pty
+
+    shutil.copy(SRC, tmp_path / "a.md")
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen([str(RG), "tjansteskrivelse", "a.md", "-o", "ut", "--profil", str(PROFIL)],
+                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=slave, env=server.env)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: every writer of the terminal is gone
+                break
+            if not data:
+                break
+            seen += data
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert proc.returncode == 0, text
+    assert ARBETARE.search(text), text  # delegated ...
+    assert "Tjänsteskrivelser" in text and "\x1b[" in text  # ... and rich drew its progress bar there
+    assert b"skrev ut/a.pdf" in out
+
+
+def test_client_and_background_server_agree_on_the_state_folder(tmp_path, monkeypatch):
+    from rapportgen.convert import bakgrund
+
+    monkeypatch.delenv("RAPPORTGEN_SERVER_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert gemensamt.state_path() == str(bakgrund.state_dir())
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "hem"))
+    assert gemensamt.state_path() == str(bakgrund.state_dir())
+    monkeypatch.setenv("RAPPORTGEN_SERVER_DIR", str(tmp_path / "egen"))
+    assert gemensamt.state_path() == str(bakgrund.state_dir())
