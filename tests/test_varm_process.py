@@ -189,6 +189,8 @@ def test_ctrl_c_while_delegated_exits_130_and_leaves_nothing(server, tmp_path, k
     assert m, "the command was not delegated"
     worker = int(m.group(1))
     _vanta(lambda: list((tmp_path / "ut").glob("*.docx")), text="bygget har börjat")  # it renders
+    # ... and converts, in a private folder under the client's TMPDIR (not the fork server's).
+    _vanta(lambda: list(Path(kort_tmp).iterdir()), text="byggets mapp i klientens TMPDIR")
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err

@@ -187,8 +187,16 @@ def _arbetare(req: dict, fds: list[int], server_pid: int) -> None:
 
 
 def _aterstall() -> None:
-    """Per-process state a preloaded module may hold that the client's environment would change."""
+    """Per-process state read from the environment once, that the client's environment may change."""
     import importlib
+    import tempfile
+    import warnings
+
+    tempfile.tempdir = None  # gettempdir() reads TMPDIR again (the warm-up cached the server's)
+    time.tzset()  # TZ
+    mutated = getattr(warnings, "_filters_mutated", None)
+    if mutated is not None:
+        mutated()  # warnings shown once in the server are shown again, as in a new process
 
     for mod, name in (("rapportgen.assemble.typsnitt", "_system_fonts"),):  # fonts the client may have added
         m = sys.modules.get(mod)
