@@ -350,3 +350,29 @@ def test_client_and_background_server_agree_on_the_state_folder(tmp_path, monkey
     assert gemensamt.state_path() == str(bakgrund.state_dir())
     monkeypatch.setenv("RAPPORTGEN_SERVER_DIR", str(tmp_path / "egen"))
     assert gemensamt.state_path() == str(bakgrund.state_dir())
+
+
+def test_edited_code_never_runs_stale(tmp_path):
+    """An edited install (here a copy of the package on PYTHONPATH) runs its new code at once:
+    in-process until the background server has replaced its warm process, then delegated."""
+    src = tmp_path / "src"
+    shutil.copytree(gemensamt.paket(), src / "rapportgen", ignore=shutil.ignore_patterns("__pycache__"))
+    s = Server(tmp_path, {"PYTHONPATH": str(src)}).start()
+    try:
+        assert s.state["paket"] == str(src / "rapportgen")
+        args = ["tjansteskrivelse", "saknas.md", "-o", "ut"]
+        before = s.rg(args, cwd=tmp_path)
+        assert delegerad(before, s) and "saknas.md: filen finns inte\n" in before.stderr
+        text = src / "rapportgen" / "inputs" / "text.py"
+        text.write_text(text.read_text(encoding="utf-8").replace('"filen finns inte"', '"filen finns inte (ny kod)"'),
+                        encoding="utf-8")
+        edited = s.rg(args, cwd=tmp_path)
+        assert not delegerad(edited, s)
+        assert edited.returncode == 2 and "filen finns inte (ny kod)" in edited.stderr
+        old = s.state["pid"]
+        s.state = _vanta(lambda: (st := _varm_state(s.folder)) and st["pid"] != old and st,
+                         text="en varm process med den nya koden")
+        after = s.rg(args, cwd=tmp_path)
+        assert delegerad(after, s) and "filen finns inte (ny kod)" in after.stderr
+    finally:
+        s.stop()
