@@ -114,6 +114,11 @@ def test_delegated_build_writes_what_an_in_process_build_writes(server, tmp_path
     assert "familjehem" in texts["a.pdf"].lower()
     assert texts == _texts(tmp_path / "ut-kall")
     assert "skrev ut-varm/a.pdf" in varm.stdout  # the client's stdout is the worker's
+    # The fork server stays single-threaded (fork safety) and starts no LibreOffice of its own.
+    pid = server.state["pid"]
+    assert "Threads:\t1\n" in Path(f"/proc/{pid}/status").read_text()
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    assert not [c for c in children if "soffice" in _cmdline(c) or "_unoserve" in _cmdline(c)]
 
 
 def test_exit_codes_and_messages_are_those_of_the_command(server, tmp_path):

@@ -15,7 +15,8 @@ from .svenska import svensk_grupp
 def server_group():
     """LibreOffice i bakgrunden, så att ombyggen slipper starttiden.
 
-    Medan servern är igång konverterar alla kommandon på dess instanser.
+    Medan servern är igång konverterar alla kommandon på dess instanser, och
+    byggkommandona körs i dess varma process (RAPPORTGEN_VARM=0 stänger av det).
     Den stoppar sig själv efter --vila sekunder utan bygge.
     """
 
@@ -26,7 +27,7 @@ def server_group():
 @click.option("--vila", type=click.FloatRange(min=0), default=1800, show_default=True, metavar="SEK",
               help="Stoppa efter så många sekunder utan bygge (0: kör tills `rapportgen server stop`).")
 def start_cmd(arbetare, vila):
-    """Starta LibreOffice-instanserna i bakgrunden."""
+    """Starta LibreOffice-instanserna och den varma processen i bakgrunden."""
     from ..convert import bakgrund
 
     already = bakgrund.status()
@@ -45,7 +46,7 @@ def stop_cmd():
 
 @server_group.command("status")
 def status_cmd():
-    """Visa om bakgrundsservern körs."""
+    """Visa om bakgrundsservern och dess varma process körs."""
     from ..convert import bakgrund
     from ..convert.server import responds
 
