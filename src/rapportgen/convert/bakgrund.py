@@ -34,7 +34,8 @@ from .cache import rapportgen_cache_home
 from .pool import SharedEndpoint
 
 START_TIMEOUT = 180.0
-VARM_OMSTART = 10.0  # seconds between restarts of a fork server that keeps dying
+VARM_OMSTART = 10.0  # pause before a fork server that died young twice in a row starts again (doubling)
+VARM_OMSTART_MAX = 600.0
 VARM_KONTROLL = 2.0  # seconds between checks of the code the fork server runs
 
 
@@ -206,6 +207,9 @@ class _Varm:
         self.started = 0.0
         self.checked = 0.0
         self.kod = ""
+        self.paus = 0.0
+        self.unga = 0  # deaths in a row soon after the start
+        self.died = 0.0
 
     def start(self) -> None:
         self.started = time.monotonic()
@@ -220,17 +224,26 @@ class _Varm:
             log.close()
 
     def tend(self) -> None:
-        """Restart the fork server if it died (not more often than VARM_OMSTART) or runs old code."""
+        """Restart the fork server when the code changed, or when it died: at once if it ran a
+        while, else after a pause that doubles while it keeps dying young (a broken install)."""
         now = time.monotonic()
-        if self.proc is None or self.proc.poll() is not None:
-            if now - self.started >= VARM_OMSTART:
-                self.start()
-            return
         if now - self.checked >= VARM_KONTROLL:
             self.checked = now
             if varm.kodavtryck() != self.kod:
                 self.stop()
+                self.unga, self.paus = 0, 0.0
                 self.start()
+                return
+        if self.proc is not None and self.proc.poll() is not None:
+            lived = now - self.started
+            self.unga = 0 if lived > 6 * VARM_OMSTART else self.unga + 1
+            self.paus = 0.0 if self.unga <= 1 else min(VARM_OMSTART * 2 ** (self.unga - 2), VARM_OMSTART_MAX)
+            print(f"varma processen avslutades ({self.proc.returncode}) efter {lived:.0f} s; "
+                  f"startas om om {self.paus:.0f} s", file=sys.stderr, flush=True)
+            self.proc = None
+            self.died = now
+        if self.proc is None and now - self.died >= self.paus:
+            self.start()
 
     def stop(self) -> None:
         if self.proc is None:
