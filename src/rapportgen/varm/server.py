@@ -39,6 +39,10 @@ def logga(text: str) -> None:
 
 # --- preloading -------------------------------------------------------------------------------
 
+# The packaged examples rendered once at start (the tjänsteskrivelse first: the commonest rebuild).
+EXEMPEL = ("tjansteskrivelse.md", "delarsrapport.yaml", "verksamhetsplan.yaml", "protokoll.yaml",
+           "uppdragslista.xlsx", "revisionssvar.yaml", "sammantrade.yaml")
+
 
 def forladda() -> int:
     """Import what a build uses and render the packaged example once; the number of modules."""
@@ -76,18 +80,21 @@ def forladda() -> int:
             importlib.import_module(lib)
         except Exception as exc:
             logga(f"{lib} lästes inte in i förväg: {exc}")
-    # One render of the packaged example, no PDF, no cache folder of the user's touched.
+    # One render of each packaged example, no PDF, no cache folder of the user's touched: the
+    # shipped templates' Jinja code compiled, charts' fonts and locale data loaded.
+    from rapportgen.config import Profil
+
     saved = dict(os.environ)
     try:
         with tempfile.TemporaryDirectory(prefix="rapportgen-varm-") as tmp:
             os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")
             os.environ["RAPPORTGEN_CACHE"] = os.path.join(tmp, "cache", "pdf")
-            from rapportgen.config import Profil
-
-            exempel = os.path.join(paket(), "exempel", "tjansteskrivelse.md")
-            rapportgen.build(exempel, os.path.join(tmp, "ut"), profil=Profil(), pdf=False, tvinga=True)
-    except Exception as exc:
-        logga(f"exemplet renderades inte i förväg: {exc}")
+            for n, name in enumerate(EXEMPEL):
+                try:
+                    rapportgen.build(os.path.join(paket(), "exempel", name), os.path.join(tmp, f"ut{n}"),
+                                     profil=Profil(), pdf=False, tvinga=True)
+                except Exception as exc:
+                    logga(f"exemplet {name} renderades inte i förväg: {exc}")
     finally:
         os.environ.clear()
         os.environ.update(saved)
