@@ -244,6 +244,26 @@ def test_a_killed_client_takes_its_worker_along(server, tmp_path):
     _vanta(lambda: not Path(f"/proc/{worker}").exists(), 60, "arbetaren avslutas när klienten är borta")
 
 
+def test_sigterm_ends_the_command_as_it_would_end_in_process(server, tmp_path):
+    """SIGTERM to the client reaches the worker; the client then dies of the same signal."""
+    for i in range(30):
+        shutil.copy(SRC, tmp_path / f"d{i:02d}.md")
+    proc = subprocess.Popen([str(RG), "tjansteskrivelse", *sorted(p.name for p in tmp_path.glob("d*.md")), "-o", "ut",
+                             "--profil", str(PROFIL)], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, env=server.env)
+    line = proc.stderr.readline()
+    while line and not ARBETARE.search(line):
+        line = proc.stderr.readline()
+    worker = int(ARBETARE.search(line).group(1))
+    _vanta(lambda: list((tmp_path / "ut").glob("*.docx")), text="bygget har börjat")
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=120)  # to the end of the worker's writes too
+    assert proc.returncode == -signal.SIGTERM  # as the in-process command: killed by SIGTERM ...
+    assert "Avbrutet." not in err and "Traceback" not in err  # ... at once, not interrupted
+    _vanta(lambda: not Path(f"/proc/{worker}").exists(), 30, "arbetaren avslutas")
+    assert len(list((tmp_path / "ut").glob("*.pdf"))) < 30  # the worker was stopped, did not finish
+
+
 NOBODY_PROBE = r"""
 import json, socket, struct, sys
 path, fingerprint = sys.argv[1], sys.argv[2]

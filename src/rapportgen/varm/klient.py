@@ -85,11 +85,21 @@ def kor(argv: list[str], folder: str, debug: Callable[[str], None]) -> int | Non
         return None
     # Committed: from here the command runs there or not at all.
     sock.settimeout(None)
-    return _folj(sock, rader, svar["klar"], debug)
+    code, signum = _folj(sock, rader, svar["klar"], debug)
+    if signum:  # the worker was killed by a signal: end the same way, as the command would have
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        except (OSError, ValueError):
+            pass
+    return code
 
 
-def _folj(sock: socket.socket, rader: _Rader, server_pid: int, debug: Callable[[str], None]) -> int:
-    """Start the command, pass on signals, and return its exit code."""
+def _folj(sock: socket.socket, rader: _Rader, server_pid: int,
+          debug: Callable[[str], None]) -> tuple[int, int | None]:
+    """Start the command, pass on signals; its exit code, and the signal that killed it if one did."""
 
     tidiga: list[int] = []  # signals before "go" was sent: passed on right after it
 
@@ -128,12 +138,12 @@ def _folj(sock: socket.socket, rader: _Rader, server_pid: int, debug: Callable[[
                 if "startad" in msg:
                     debug(f"kör i den varma processen: arbetare {msg['startad']}, gaffelserver {server_pid}")
                 elif "kod" in msg:
-                    return int(msg["kod"])
+                    return int(msg["kod"]), (int(msg["signal"]) if msg.get("signal") else None)
         except (OSError, ValueError):
             pass
         sys.stderr.write("Fel: den varma processen avbröts innan kommandot var klart; "
                          "kör det igen (RAPPORTGEN_VARM=0 kör det utan den)\n")
-        return 1
+        return 1, None
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)

@@ -378,10 +378,11 @@ def _overvaka(conn: socket.socket, rader: _Rader, pid: int) -> int:
         done, st = os.waitpid(pid, os.WNOHANG)
         if done:
             status = st
-    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+    msg = {"kod": os.WEXITSTATUS(status)} if os.WIFEXITED(status) else \
+        {"kod": 128 + os.WTERMSIG(status), "signal": os.WTERMSIG(status)}
     if gone_at is None:
         try:
-            _skicka(conn, {"kod": code})
+            _skicka(conn, msg)
         except OSError:
             pass
     return 0
