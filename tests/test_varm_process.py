@@ -264,6 +264,25 @@ def test_sigterm_ends_the_command_as_it_would_end_in_process(server, tmp_path):
     assert len(list((tmp_path / "ut").glob("*.pdf"))) < 30  # the worker was stopped, did not finish
 
 
+def test_a_lost_supervisor_stops_its_worker_and_the_client_says_so(server, tmp_path):
+    for i in range(30):
+        shutil.copy(SRC, tmp_path / f"d{i:02d}.md")
+    proc = subprocess.Popen([str(RG), "tjansteskrivelse", *sorted(p.name for p in tmp_path.glob("d*.md")), "-o", "ut",
+                             "--profil", str(PROFIL)], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, env=server.env)
+    line = proc.stderr.readline()
+    while line and not ARBETARE.search(line):
+        line = proc.stderr.readline()
+    worker, supervisor, _ = map(int, ARBETARE.search(line).groups())
+    _vanta(lambda: list((tmp_path / "ut").glob("*.docx")), text="bygget har börjat")
+    os.kill(supervisor, signal.SIGKILL)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert "den varma processen avbröts innan kommandot var klart" in err
+    assert "Avbrutet." in err  # the worker was interrupted when its parent was gone
+    _vanta(lambda: not Path(f"/proc/{worker}").exists(), 30, "arbetaren avslutas")
+
+
 NOBODY_PROBE = r"""
 import json, socket, struct, sys
 path, fingerprint = sys.argv[1], sys.argv[2]

@@ -68,7 +68,7 @@ def forladda() -> int:
     tables = ("_c_m_a_p", "_g_l_y_f", "_h_e_a_d", "_h_h_e_a", "_h_m_t_x", "_l_o_c_a", "_m_a_x_p", "_n_a_m_e",
               "_p_o_s_t", "_p_r_e_p", "_c_v_t", "_f_p_g_m", "_f_v_a_r", "C_P_A_L_", "O_S_2f_2", "otTables", "otBase",
               "otConverters", "otData", "ttProgram", "TupleVariation")
-    for lib in ("docxtpl", "docx", "pypdf", "pypdf.filters", "pikepdf", "openpyxl", "babel.numbers", "babel.dates",
+    for lib in ("ctypes", "docxtpl", "docx", "pypdf", "pypdf.filters", "pikepdf", "openpyxl", "babel.numbers", "babel.dates",
                 "lxml.etree", "markdown_it", "pydantic", "jinja2", "ruamel.yaml", "yaml", "reportlab.pdfgen.canvas",
                 "reportlab.lib.fonts", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg",
                 "matplotlib.ticker", "matplotlib.dates", "matplotlib.backends.backend_svg",
@@ -138,6 +138,7 @@ def _arbetare(req: dict, fds: list[int], server_pid: int) -> None:
     """In the forked worker: become the client's process and run its command. Never returns."""
     code = 1
     try:
+        _foraldradod(signal.SIGINT)  # the supervisor gone (killed with the background server): stop
         os.setpgid(0, 0)
         for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGCHLD, signal.SIGTSTP):
             signal.signal(s, signal.SIG_DFL)
@@ -191,6 +192,22 @@ def _arbetare(req: dict, fds: list[int], server_pid: int) -> None:
             except BaseException:
                 pass
         os._exit(code)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _foraldradod(signum: int) -> None:
+    """Ask Linux for signum when the parent process ends (prctl PR_SET_PDEATHSIG)."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signum), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the request took effect
+        os.kill(os.getpid(), signum)
 
 
 def _aterstall() -> None:
