@@ -114,7 +114,22 @@ cli.subcommand_metavar = "KOMMANDO [ARGUMENT]..."
 
 
 def main() -> None:
-    """Console entry: as cli(), but Ctrl-C ends with the shell's code for an interrupt (130)."""
+    """Console entry: as cli(), but Ctrl-C ends with the shell's code for an interrupt (130).
+
+    A build or check runs in the background server's warm process when one runs (rapportgen.varm).
+    """
+    import sys
+
+    from .. import varm
+
+    code = varm.delegera(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
+    kor_har()
+
+
+def kor_har() -> None:
+    """The command in sys.argv, in this process."""
     import sys
 
     try:

@@ -15,7 +15,8 @@ from .svenska import svensk_grupp
 def server_group():
     """LibreOffice i bakgrunden, så att ombyggen slipper starttiden.
 
-    Medan servern är igång konverterar alla kommandon på dess instanser.
+    Medan servern är igång konverterar alla kommandon på dess instanser, och
+    byggkommandona körs i dess varma process (RAPPORTGEN_VARM=0 stänger av det).
     Den stoppar sig själv efter --vila sekunder utan bygge.
     """
 
@@ -26,7 +27,7 @@ def server_group():
 @click.option("--vila", type=click.FloatRange(min=0), default=1800, show_default=True, metavar="SEK",
               help="Stoppa efter så många sekunder utan bygge (0: kör tills `rapportgen server stop`).")
 def start_cmd(arbetare, vila):
-    """Starta LibreOffice-instanserna i bakgrunden."""
+    """Starta LibreOffice-instanserna och den varma processen i bakgrunden."""
     from ..convert import bakgrund
 
     already = bakgrund.status()
@@ -37,7 +38,7 @@ def start_cmd(arbetare, vila):
 
 @server_group.command("stop")
 def stop_cmd():
-    """Stoppa bakgrundsservern och alla dess LibreOffice-processer."""
+    """Stoppa bakgrundsservern, dess LibreOffice-processer och den varma processen."""
     from ..convert import bakgrund
 
     click.echo("Servern stoppad" if bakgrund.stop() else "Ingen server körs")
@@ -45,7 +46,7 @@ def stop_cmd():
 
 @server_group.command("status")
 def status_cmd():
-    """Visa om bakgrundsservern körs."""
+    """Visa om bakgrundsservern och dess varma process körs."""
     from ..convert import bakgrund
     from ..convert.server import responds
 
@@ -58,6 +59,14 @@ def status_cmd():
     for n, inst in enumerate(st["instanser"], 1):
         svar = "svarar" if responds(inst["sokvag"]) else "svarar inte"
         click.echo(f"  instans {n} ({inst['sokvag']}): {svar}")
+    warm = bakgrund.varm_status()
+    if warm is None:
+        click.echo("  varm process: körs inte (byggen startar en egen Python)")
+    else:
+        from ..varm.gemensamt import fingeravtryck
+
+        aktuell = "" if warm.get("fingeravtryck") == fingeravtryck() else "; koden har ändrats, den startas om"
+        click.echo(f"  varm process: process {warm['pid']}, {warm['moduler']} moduler inlästa{aktuell}")
 
 
 @server_group.command("kor")

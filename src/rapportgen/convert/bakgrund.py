@@ -6,6 +6,11 @@ state file and convert on its instances, so an edit-and-rebuild cycle does
 not pay LibreOffice's start-up. It stops after `vila` seconds without a build
 (0: only on `rapportgen server stop`), and replaces instances that die. While
 a build uses it, the build holds a shared lock, so it never stops mid-build.
+
+It also keeps one fork server (rapportgen.varm.server) as its child: a preloaded
+Python process that build commands are delegated to, so a rebuild does not pay
+the interpreter's start and the imports either. It is restarted when it dies or
+when rapportgen's code changes, and stopped with the background server.
 """
 
 from __future__ import annotations
@@ -23,11 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fileio import write_text_atomic
+from ..varm import gemensamt as varm
 from . import server as srv
 from .cache import rapportgen_cache_home
 from .pool import SharedEndpoint
 
 START_TIMEOUT = 180.0
+VARM_OMSTART = 10.0  # pause before a fork server that died young twice in a row starts again (doubling)
+VARM_OMSTART_MAX = 600.0
+VARM_KONTROLL = 2.0  # seconds between checks of the code the fork server runs
 
 
 def state_dir() -> Path:
@@ -68,6 +77,19 @@ def status() -> dict | None:
     except (OSError, ValueError):
         return None
     return state if _is_daemon(int(state.get("pid", 0))) else None
+
+
+def varm_status() -> dict | None:
+    """The warm process's state (pid, modules, fingerprint ...) if it runs, else None."""
+    try:
+        st = json.loads((state_dir() / varm.STATE).read_text())
+        pid = int(st.get("pid", 0))
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError, TypeError):
+        return None
+    if b"rapportgen.varm.server" not in cmdline or not (state_dir() / varm.SOCKET).exists():
+        return None
+    return st
 
 
 def _instance_state(n: int) -> dict | None:
@@ -158,6 +180,12 @@ def stop(timeout: float = 30.0) -> bool:
         for inst in st.get("instanser", []):
             srv.kill_group(inst["pgid"])
         srv.kill_group(pid)
+    warm = varm_status()
+    if warm is not None:
+        try:
+            os.kill(int(warm["pid"]), signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     return True
 
 
@@ -170,12 +198,73 @@ def _write_state(insts: list[srv.Instance], vila: float, klar: bool) -> None:
     write_text_atomic(_state_file(), json.dumps(data))
 
 
+class _Varm:
+    """The fork server, a child of this process (see rapportgen.varm.server)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.proc: subprocess.Popen | None = None
+        self.started = 0.0
+        self.checked = 0.0
+        self.kod = ""
+        self.paus = 0.0
+        self.unga = 0  # deaths in a row soon after the start
+        self.died = 0.0
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+        self.kod = varm.kodavtryck()
+        log = open(self.folder / "server.log", "ab")
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-P", "-m", "rapportgen.varm.server", "--mapp", str(self.folder),
+                 "--agare", str(os.getpid())],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd="/", close_fds=True)
+        finally:
+            log.close()
+
+    def tend(self) -> None:
+        """Restart the fork server when the code changed, or when it died: at once if it ran a
+        while, else after a pause that doubles while it keeps dying young (a broken install)."""
+        now = time.monotonic()
+        if now - self.checked >= VARM_KONTROLL:
+            self.checked = now
+            if varm.kodavtryck() != self.kod:
+                self.stop()
+                self.unga, self.paus = 0, 0.0
+                self.start()
+                return
+        if self.proc is not None and self.proc.poll() is not None:
+            lived = now - self.started
+            self.unga = 0 if lived > 6 * VARM_OMSTART else self.unga + 1
+            self.paus = 0.0 if self.unga <= 1 else min(VARM_OMSTART * 2 ** (self.unga - 2), VARM_OMSTART_MAX)
+            print(f"varma processen avslutades ({self.proc.returncode}) efter {lived:.0f} s; "
+                  f"startas om om {self.paus:.0f} s", file=sys.stderr, flush=True)
+            self.proc = None
+            self.died = now
+        if self.proc is None and now - self.died >= self.paus:
+            self.start()
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
 def serve(arbetare: int | None, vila: float) -> int:
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, lambda *_a: stopping.set())
     insts = [srv.Instance(owner_pid=os.getpid()) for _ in range(arbetare or os.cpu_count() or 1)]
     lock_fd = os.open(_lock_file(), os.O_RDWR | os.O_CREAT, 0o600)
+    warm = _Varm(state_dir())
     try:
         threads = [threading.Thread(target=i.start, daemon=True) for i in insts]
         for t in threads:
@@ -186,7 +275,11 @@ def serve(arbetare: int | None, vila: float) -> int:
             return 1
         _touch_activity()
         _write_state(insts, vila, True)
+        if not varm.avstangd():
+            warm.start()
         while not stopping.wait(0.5):
+            if warm.proc is not None or warm.started:
+                warm.tend()
             changed = False
             for inst in insts:
                 if inst.proc is None or inst.proc.poll() is not None:
@@ -216,6 +309,7 @@ def serve(arbetare: int | None, vila: float) -> int:
                 _state_file().unlink()
         except OSError:
             pass
+        warm.stop()
         for inst in insts:
             inst.kill()
         os.close(lock_fd)
