@@ -58,6 +58,23 @@ def _activity_file() -> Path:
     return state_dir() / "server.aktivitet"
 
 
+def bygge_pagar() -> bool:
+    """Whether a build holds the pool now: a shared flock on server.lock, read from /proc/locks
+    (taking the lock to find out would turn away a build attaching in that moment). False where
+    /proc/locks cannot tell."""
+    try:
+        ino = os.stat(_lock_file()).st_ino
+        rader = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return False
+    for rad in rader:
+        f = [x for x in rad.split() if x != "->"]  # "->" marks a waiter
+        # "1: FLOCK  ADVISORY  READ  1234 fd:01:5678 0 EOF"
+        if len(f) >= 6 and f[1] == "FLOCK" and f[5].rpartition(":")[2] == str(ino):
+            return True
+    return False
+
+
 def _touch_activity() -> None:
     _activity_file().touch()  # its mtime is the last build's time
 
@@ -275,11 +292,14 @@ def serve(arbetare: int | None, vila: float) -> int:
             return 1
         _touch_activity()
         _write_state(insts, vila, True)
-        if not varm.avstangd():
-            warm.start()
         while not stopping.wait(0.5):
-            if warm.proc is not None or warm.started:
-                warm.tend()
+            # The fork server's preload takes seconds of CPU: it starts (and restarts) only while no
+            # build uses the pool, so the cold build that started this server does not pay for it.
+            if not varm.avstangd() and not bygge_pagar():
+                if warm.started:
+                    warm.tend()
+                else:
+                    warm.start()
             changed = False
             for inst in insts:
                 if inst.proc is None or inst.proc.poll() is not None:

@@ -70,9 +70,7 @@ def forladda() -> int:
               "otConverters", "otData", "ttProgram", "TupleVariation")
     for lib in ("ctypes", "docxtpl", "docx", "pypdf", "pypdf.filters", "pikepdf", "openpyxl", "babel.numbers", "babel.dates",
                 "lxml.etree", "markdown_it", "pydantic", "jinja2", "ruamel.yaml", "yaml", "reportlab.pdfgen.canvas",
-                "reportlab.lib.fonts", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg",
-                "matplotlib.ticker", "matplotlib.dates", "matplotlib.backends.backend_svg",
-                "matplotlib.backends.backend_mixed", "encodings.utf_16_be", "encodings.utf_16_le", "encodings.charmap", "fontTools.subset", "fontTools.ttLib",
+                "reportlab.lib.fonts", "encodings.utf_16_be", "encodings.utf_16_le", "encodings.charmap", "fontTools.subset", "fontTools.ttLib",
                 "fontTools.ttLib.standardGlyphOrder", "fontTools.agl", "fontTools.unicode", "fontTools.pens.boundsPen",
                 "PIL.Image", "PIL.ImageCms", "PIL.PngImagePlugin", "dateutil.parser", "dateutil.tz",
                 *(f"fontTools.ttLib.tables.{t}" for t in tables)):
@@ -98,17 +96,11 @@ def forladda() -> int:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    global _MATPLOTLIBRC
-    if "matplotlib" in sys.modules:
-        _MATPLOTLIBRC = sys.modules["matplotlib"].matplotlib_fname()
     # What is loaded now stays out of the collector's sight, so a worker's collections do not walk
     # (and copy-on-write) the preloaded heap.
     gc.collect()
     gc.freeze()
     return len(sys.modules)
-
-
-_MATPLOTLIBRC: str | None = None  # the settings file matplotlib read here (it looks in the working folder too)
 
 
 # --- the worker -------------------------------------------------------------------------------
@@ -227,14 +219,6 @@ def _aterstall() -> None:
         fn = getattr(m, name, None) if m else None
         if fn is not None and hasattr(fn, "cache_clear"):
             fn.cache_clear()
-    mpl = sys.modules.get("matplotlib")
-    if mpl is not None:
-        try:
-            fname = mpl.matplotlib_fname()  # the client's working folder and MATPLOTLIBRC, as at its start
-            if fname != _MATPLOTLIBRC:
-                mpl.rc_file(fname)
-        except Exception:
-            pass
     cache = sys.modules.get("rapportgen.convert.cache")
     if cache is not None:
         cache._ENGINE = None  # LibreOffice's version: read again, as a new process would
