@@ -98,16 +98,19 @@ def ours(mark: str | None = None) -> list[tuple[int, str]]:
         if not entry.isdigit():
             continue
         try:
+            # The command line first: most processes on the machine are not the engine's, and
+            # reading only it for those keeps the polling loops below cheap.
             cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            stat = Path(f"/proc/{entry}/stat").read_text()
+            if not (PROFILE_MARK in cmd or "_unoserve.py" in cmd or "rapportgen.convert.bakgrund" in cmd):
+                continue
+            if mark is not None and mark not in cmd:
+                continue
             if MARK not in Path(f"/proc/{entry}/environ").read_bytes().split(b"\0"):
                 continue
+            stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        state = stat[stat.rindex(")") + 2:].split()[0]
-        if mark is not None and mark not in cmd:
-            continue
-        if state != "Z" and (PROFILE_MARK in cmd or "_unoserve.py" in cmd or "rapportgen.convert.bakgrund" in cmd):
+        if stat[stat.rindex(")") + 2:].split()[0] != "Z":
             found.append((int(entry), cmd[:120]))
     return found
 
