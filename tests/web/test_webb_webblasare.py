@@ -123,6 +123,7 @@ def test_build_with_progress_then_download_and_preview(browser, server, arbetsma
 
     data = _manifest(arbetsmapp)
     data["ärenden"] = [a for a in data["ärenden"] if a["punkt"] in BYGG_PUNKTER]
+    del data["protokoll"]  # written after the meeting; it names ärenden cut here
     assert len(data["ärenden"]) == len(BYGG_PUNKTER)
     (arbetsmapp / MANIFEST).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     _open(browser, server, f"/mote/{MANIFEST}")
