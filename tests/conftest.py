@@ -27,6 +27,14 @@ if XDIST_WORKER and not _mark.endswith(f"-{XDIST_WORKER}"):
     _mark = f"{_mark}-{XDIST_WORKER}"
 TESTKORNING = os.environ["RAPPORTGEN_TESTKORNING"] = _mark
 
+# No timer decides a result: hypothesis's per-example deadline (200 ms by default) failed a
+# property test on a loaded machine (a first example took 438 ms, its replay 15 ms). Examples are
+# still bounded by each test's max_examples.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("rapportgen", deadline=None)
+_hypothesis_settings.load_profile("rapportgen")
+
 
 def pdf_text(path: Path, layout: bool = False) -> str:
     """Text of a PDF as pdftotext (poppler) extracts it."""
@@ -233,15 +241,16 @@ def arbetsenhet(nodeid: str) -> str:
     return SAMMA_ARBETARE.get(fil, fil)
 
 
-# The slowest units (by --durations) start first, so that no worker is left with a long unit at the
-# end while the others are idle. Only the order changes; every test still runs.
-TUNGA = ["exempelhandling", "tests/test_rapporter.py", "tests/test_mallar.py", "tests/test_handling_example.py::publicering",
-         "tests/web/test_webb_webblasare.py", "tests/test_inkrementell.py", "tests/test_protokoll.py",
-         "tests/test_servrar.py", "tests/test_sakerhet_granser.py", "tests/test_convert.py::avbrott",
-         "tests/test_rapporter_indata.py", "tests/test_cli_svenska.py", "tests/test_sakerhet_batch.py",
-         "tests/test_konventioner.py", "tests/test_handling_checks.py", "tests/test_convert.py",
-         "tests/test_sakerhet_stadning.py", "tests/test_convert.py::omstart", "tests/test_arkitektur.py",
-         "tests/test_init.py"]
+# The slowest units (by their wall time in a full run under load) start first, so that no worker
+# is left with a long unit at the end while the others are idle. Only the order changes; every
+# test still runs.
+TUNGA = ["exempelhandling", "tests/test_paket.py", "tests/test_sakerhet_stadning.py", "tests/test_mallar.py",
+         "tests/test_render_fart.py", "tests/web/test_webb_webblasare.py", "tests/test_rapporter.py",
+         "tests/test_handling_checks.py", "tests/test_convert.py::avbrott", "tests/test_init.py",
+         "tests/test_servrar.py", "tests/test_kontrollera_lat_import.py", "tests/test_convert.py::tjanst",
+         "tests/test_lascache.py", "tests/test_revision.py", "tests/test_inkrementell.py",
+         "tests/test_sakerhet_granser.py", "tests/test_convert.py::omstart", "tests/test_batch.py",
+         "tests/test_sakerhet_batch.py", "tests/test_convert.py", "tests/test_handling_example.py::publicering"]
 
 
 def pytest_xdist_make_scheduler(config, log):

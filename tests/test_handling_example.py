@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from docx import Document
 from pypdf import PdfReader
@@ -25,11 +27,33 @@ def normal(exempelhandling):
     return exempelhandling
 
 
+# The ärenden of the example meeting that the publication variant changes: 14 (a sekretess bilaga,
+# withheld) and 15 (a personnummer in the tjänsteskrivelse, masked), with the opening items.
+PUBLICERING_PUNKTER = {1, 2, 3, 4, 14, 15}
+
+
+def _publiceringsmote(folder: Path) -> Path:
+    """The example meeting cut down to PUBLICERING_PUNKTER, its file paths made absolute."""
+    data = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    data["ärenden"] = [a for a in data["ärenden"] if a["punkt"] in PUBLICERING_PUNKTER]
+    assert len(data["ärenden"]) == len(PUBLICERING_PUNKTER)
+    del data["protokoll"]  # written after the meeting; it names ärenden cut here
+    for arende in data["ärenden"]:
+        if "tjänsteskrivelse" in arende:
+            arende["tjänsteskrivelse"] = str(EXAMPLE / arende["tjänsteskrivelse"])
+        for bilaga in arende.get("bilagor", []):
+            bilaga["fil"] = str(EXAMPLE / bilaga["fil"])
+    path = folder / "sammantrade.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def publicering(tmp_path_factory):
     out = tmp_path_factory.mktemp("publicering")
+    manifest = _publiceringsmote(tmp_path_factory.mktemp("publiceringsmote"))
     runner = CliRunner()
-    res = runner.invoke(cli, ["handling", str(MANIFEST), "-o", str(out), "--publicering",
+    res = runner.invoke(cli, ["handling", str(manifest), "-o", str(out), "--publicering",
                               "--profil", str(PROFILE)])
     assert res.exit_code == 0, res.output
     return out, res.output

@@ -58,17 +58,39 @@ def test_lazily_loaded_checks_are_every_check(tmp_path):
     """, tmp_path)
     assert len(full) >= 8 and sum(map(len, full.values())) >= 40
     # Each model type in a fresh process that imported only the model and the two registries
-    # (document types; kontrollera, which announces the sheet checks): the same checks.
+    # (document types; kontrollera, which announces the sheet checks): the same checks. One
+    # interpreter imports the registries, then forks a child per model type, so the children
+    # share that start and each begins from the same state as a fresh process would.
+    lazy = _run(f"""
+        import importlib, json, os
+        import rapportgen.doctypes, rapportgen.commands.kontrollera
+        out = {{}}
+        for typ in {sorted(full)!r}:
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(r)
+                code = 1
+                try:
+                    from rapportgen.checks import registered
+                    modul, _, klass = typ.rpartition(".")
+                    cls = getattr(importlib.import_module(modul), klass)
+                    found = sorted(f"{{k.fn.__module__}}.{{k.fn.__qualname__}}:{{k.kod}}" for k in registered(cls))
+                    os.write(w, json.dumps(found).encode())
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(w)
+            with os.fdopen(r, "rb") as f:
+                data = f.read()
+            _, status = os.waitpid(pid, 0)
+            assert os.waitstatus_to_exitcode(status) == 0, typ
+            out[typ] = json.loads(data)
+        print(json.dumps(out))
+    """, tmp_path)
+    assert sorted(lazy) == sorted(full)
     for typ, checks in full.items():
-        modul, _, klass = typ.rpartition(".")
-        lazy = _run(f"""
-            import importlib, json
-            import rapportgen.doctypes, rapportgen.commands.kontrollera
-            from rapportgen.checks import registered
-            cls = getattr(importlib.import_module({modul!r}), {klass!r})
-            print(json.dumps(sorted(f"{{k.fn.__module__}}.{{k.fn.__qualname__}}:{{k.kod}}" for k in registered(cls))))
-        """, tmp_path)
-        assert lazy == checks, typ
+        assert lazy[typ] == checks, typ
 
 
 def test_a_manifest_without_excel_imports_no_excel_or_pdf_code(tmp_path):

@@ -95,10 +95,10 @@ def tva(tmp_path):
             t.stop()
 
 
-@pytest.fixture
-def en(tmp_path):
-    """One service, for the tests that talk to one."""
-    t = Tjanst(tmp_path / "tjanst-a")
+@pytest.fixture(scope="module")
+def en(tmp_path_factory):
+    """One service, for the tests that talk to one and leave it running (one start for them all)."""
+    t = Tjanst(tmp_path_factory.mktemp("en") / "tjanst-a")
     try:
         yield t
     finally:
