@@ -110,3 +110,11 @@ def test_a_large_document_without_aliases_is_still_limited_at_the_same_place(tmp
     finally:
         granser.anvand(None)
     assert len(yamlsrc.parse_yaml(text, tmp_path / "stor.yaml").data) == 40
+
+
+def test_the_written_out_month_names_are_babels():
+    # format.MANADER is written out so that importing format loads no locale data; it is CLDR's list.
+    from rapportgen import format as fmt
+
+    assert fmt.MANADER == fmt._months("wide")
+    assert fmt.MANADER_KORT == [m[:3] for m in fmt._months("wide")]
