@@ -204,9 +204,24 @@ class _El:
         return next((c for c in self.children if c.tag == tag), None)
 
 
+_TAGGAR: dict[str, str] = {}  # expat's names as tags (a file repeats a few names many times)
+
+
 def _tag(name: str) -> str:
     # expat with namespace_separator "}" gives "uri}name"; ElementTree's form is "{uri}name".
-    return "{" + name if "}" in name else name
+    tag = _TAGGAR.get(name)
+    if tag is None:
+        tag = "{" + name if "}" in name else name
+        if len(_TAGGAR) < 10_000:  # bounded: a hostile file may invent names without end
+            _TAGGAR[name] = tag
+    return tag
+
+
+def _attrib(attrs: dict[str, str]) -> dict[str, str]:
+    for k in attrs:
+        if "}" in k:
+            return {_tag(k): v for k, v in attrs.items()}
+    return attrs
 
 
 def _parser(start: Any, end: Any, data: Any) -> Any:
@@ -236,10 +251,10 @@ class _Builder:
         tag = _tag(name)
         if self.stack:
             self._text()
-            el = _El(tag, {_tag(k): v for k, v in attrs.items()})
+            el = _El(tag, _attrib(attrs))
             self.stack[-1].children.append(el)
         elif self.within is None or tag == self.within:
-            el = _El(tag, {_tag(k): v for k, v in attrs.items()})
+            el = _El(tag, _attrib(attrs))
         else:
             return
         self.stack.append(el)
