@@ -118,3 +118,27 @@ def test_the_written_out_month_names_are_babels():
 
     assert fmt.MANADER == fmt._months("wide")
     assert fmt.MANADER_KORT == [m[:3] for m in fmt._months("wide")]
+
+
+def test_no_model_field_has_a_builtin_type_as_default_factory():
+    # pydantic reads each default_factory's signature when it builds a model; for a builtin type
+    # (list, dict) that parses its text signature, at every start of rapportgen. ny_lista/ny_mappning.
+    import importlib
+    import pkgutil
+
+    from pydantic import BaseModel
+
+    import rapportgen.model
+
+    modules = ["rapportgen.config.profil", "rapportgen.granser",
+               *(m.name for m in pkgutil.iter_modules(rapportgen.model.__path__, "rapportgen.model."))]
+    slow = []
+    checked = 0
+    for name in modules:
+        for obj in vars(importlib.import_module(name)).values():
+            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == name:
+                for fname, f in obj.model_fields.items():
+                    checked += f.default_factory is not None
+                    if f.default_factory in (list, dict, set, tuple):
+                        slow.append(f"{name}.{obj.__name__}.{fname}")
+    assert checked >= 40 and slow == []
