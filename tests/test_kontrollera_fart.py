@@ -142,3 +142,17 @@ def test_no_model_field_has_a_builtin_type_as_default_factory():
                     if f.default_factory in (list, dict, set, tuple):
                         slow.append(f"{name}.{obj.__name__}.{fname}")
     assert checked >= 40 and slow == []
+
+
+def test_loading_a_profile_with_meeting_dates_imports_no_revision_model(tmp_path):
+    # The profile's dates are read with model.common.parse_date: the revision models (their
+    # pydantic schemas) are built only for a revision document.
+    (tmp_path / "rapportgen.yaml").write_text("kommun: Exempelkommun\nsammanträden: [2023-09-19, '2023-10-17']\n",
+                                              encoding="utf-8")
+    prog = ("import sys, json\nfrom rapportgen.config import load_profile\n"
+            f"p = load_profile({str(tmp_path / 'rapportgen.yaml')!r})\n"
+            "print(json.dumps([[d.isoformat() for d in p.sammantraden], 'rapportgen.model.revision' in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.splitlines()[-1]) == [["2023-09-19", "2023-10-17"], False]

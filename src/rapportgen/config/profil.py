@@ -15,7 +15,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from ..exceptions import InputError
 from ..granser import Granser, anvand
 from ..inputs.yamlsrc import load_yaml_file, validate
-from ..model.common import PersonList, Strict, Text, ny_lista, ny_mappning
+from ..model.common import PersonList, Strict, Text, ny_lista, ny_mappning, parse_date
 from ..model.tabelldef import Tabelldefinition
 
 PROFILE_NAMES = ("rapportgen.yaml", "rapportgen.yml")
@@ -231,8 +231,6 @@ class AnslagInstallning(Strict):
     @field_validator("lediga_dagar", mode="before")
     @classmethod
     def _dates(cls, value):
-        from ..model.revision import parse_date
-
         if value is None:
             return []
         return [parse_date(v) for v in value] if isinstance(value, list) else value
@@ -293,8 +291,6 @@ class Profil(Strict):
     @field_validator("sammantraden", mode="before")
     @classmethod
     def _dates(cls, value):
-        from ..model.revision import parse_date
-
         if value is None:
             return []
         return [parse_date(v) for v in value] if isinstance(value, list) else value

@@ -18,20 +18,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, field_validator
 
 from .block import Block
-from .common import Person, PersonList, Strict, Text, TextList, clean_text, ny_lista
+from .common import Person, PersonList, Strict, Text, TextList, clean_text, ny_lista, parse_date
 from .located import Located
-
-
-def parse_date(value: Any) -> Any:
-    """ISO text (YAML leaves dates as text) or an Excel datetime to a date."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"är inte ett giltigt datum ({value!r}); skriv ÅÅÅÅ-MM-DD") from None
-    return value
 
 
 Datum = Annotated[dt.date, BeforeValidator(parse_date)]
