@@ -10,7 +10,8 @@ What comes out equals openpyxl's `load_workbook(read_only=True, data_only=True)`
 (str, int, float, bool, datetime, date, time, timedelta or None) and number format, with the same
 padding of missing rows and cells; `formel` is the cell's formula as openpyxl gives it as
 text (None for none, and for an array or data-table formula; formeltext() for a shared one).
-tests/test_xlsx_lasare.py holds the two equal on every example workbook and on generated ones. Importing openpyxl (and numpy, which it imports)
+tests/test_xlsx_lasare.py holds the two equal on the example workbooks, a LibreOffice-written
+one, hand-written XML and generated workbooks. Importing openpyxl (and numpy, which it imports)
 costs a quarter of a second and its objects more per cell; checking a meeting reads several
 workbooks, so the input readers use this one.
 
@@ -304,6 +305,7 @@ class Xlsxbok:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._strings: list[str] | None = None  # the shared strings, read with the first sheet
         try:
             self._zip = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -313,7 +315,6 @@ class Xlsxbok:
         except BaseException:
             self._zip.close()
             raise
-        self._strings: list[str] | None = None
 
     @property
     def kalkylblad(self) -> list[str]:
