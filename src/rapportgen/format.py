@@ -37,7 +37,10 @@ def _months(width: str) -> list[str]:
     return [str(names[m]).rstrip(".").lower() for m in range(1, 13)]
 
 
-MANADER = _months("wide")  # januari .. december
+# CLDR's Swedish month names (_months("wide"); a test holds them equal). Written out: asking babel
+# at import loads its Swedish locale data (20-40 ms), which a check that formats no date never needs.
+MANADER = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+           "november", "december"]
 MANADER_KORT = [m[:3] for m in MANADER]  # jan feb mar apr maj jun jul aug sep okt nov dec
 
 

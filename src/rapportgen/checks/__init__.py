@@ -42,6 +42,9 @@ SUBMODULER = ("dnr", "dokument", "ekonomi", "numeric", "period", "profil", "prot
 for _typ, _moduler in KONTROLLMODULER.items():
     for _m in _moduler:
         anmal(_typ, f"{__name__}.{_m}")
+# The checks of a sheet checked on its own (rapportgen kontrollera budget.xlsx, or run_checks on a
+# load_table result): announced here, so a library caller gets them without the command's module.
+anmal("rapportgen.inputs.excel.Tabell", "rapportgen.commands.tabellkontroll")
 
 
 def __getattr__(name: str):

@@ -123,7 +123,8 @@ def body_plats(doc: TjansteskrivelseDoc, line: int | None, avsnitt: str | None =
     if line is None:
         return f"avsnitt {avsnitt}" if avsnitt else None
     source = doc.source
-    if source is not None and Path(source.fil) != Path(doc.fil):
+    # (Equal as given is the same file; only other spellings need Path's comparison.)
+    if source is not None and source.fil != doc.fil and Path(source.fil) != Path(doc.fil):
         return f"{source.fil}, rad {line}"  # body from a Markdown file named in a batch row
     platser = getattr(source.front, "platser", None) if source is not None else None
     if platser and "brödtext" in platser:

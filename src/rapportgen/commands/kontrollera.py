@@ -14,13 +14,10 @@ from pathlib import Path
 from typing import Iterable
 
 from .. import doctypes
-from ..checks import anmal, run_checks, sort_findings
+from ..checks import run_checks, sort_findings
 from ..config import PROFILE_NAMES, Profil
 from ..exceptions import InputError
 from ..model.kontroll import Dokumentresultat, Kontrollrapport
-
-# The checks of a sheet checked on its own; its module (and openpyxl) only when a sheet is checked.
-anmal("rapportgen.inputs.excel.Tabell", "rapportgen.commands.tabellkontroll")
 
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".csv")  # inputs.excel.EXCEL_SUFFIXES and CSV
 

@@ -15,7 +15,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from ..exceptions import InputError
 from ..granser import Granser, anvand
 from ..inputs.yamlsrc import load_yaml_file, validate
-from ..model.common import PersonList, Strict, Text
+from ..model.common import PersonList, Strict, Text, ny_lista, ny_mappning, parse_date
 from ..model.tabelldef import Tabelldefinition
 
 PROFILE_NAMES = ("rapportgen.yaml", "rapportgen.yml")
@@ -120,10 +120,10 @@ class TjansteskrivelseInstallning(Strict):
     """The organisation's conventions for tjänsteskrivelser."""
 
     valfria_falt: list[str] = Field(
-        default_factory=list, alias="valfria_fält",
+        default_factory=ny_lista, alias="valfria_fält",
         description="Fält som annars är obligatoriska men som organisationen inte använder: handläggare")
     obligatoriska_falt: list[str] = Field(
-        default_factory=list, alias="obligatoriska_fält",
+        default_factory=ny_lista, alias="obligatoriska_fält",
         description="Fält som annars är valfria men som ska finnas: tidigare_behandling, beslutsunderlag, "
                     "protokollsutdrag_till")
     beslut: Beslutsformat = Field(default_factory=Beslutsformat,
@@ -133,7 +133,7 @@ class TjansteskrivelseInstallning(Strict):
         description="Uppgifterna i brevhuvudet, i ordning: datum, diarienummer, handläggare")
     expedieringsrad: bool = Field(False, description="Raden 'Exp / år' före underskrifterna")
     avsnitt: list[AvsnittInstallning] = Field(
-        default_factory=list,
+        default_factory=ny_lista,
         description="Avsnitten i organisationens ordning och med egna rubriker (samma som profilens "
                     "'avsnitt', här per dokumenttyp)")
 
@@ -165,7 +165,7 @@ class Konvertering(Strict):
     """How documents are converted to PDF with LibreOffice (see rapportgen.convert)."""
 
     arbetare: int | None = Field(None, ge=1, description="Antal LibreOffice-instanser (standard: antal kärnor)")
-    servrar: list[Text] = Field(default_factory=list,
+    servrar: list[Text] = Field(default_factory=ny_lista,
                                 description="Fjärrservrar med unoserver, 'värd:port', som tar del av arbetet")
     bara_fjarr: bool = Field(False, alias="bara_fjärr",
                              description="Använd bara servrarna i 'servrar', inga lokala instanser")
@@ -205,11 +205,11 @@ class Kontrollinstallningar(Strict):
     """What the checks of figures, texts and packages need to know about the organisation."""
 
     synonymer: dict[Text, list[Text]] = Field(
-        default_factory=dict,
+        default_factory=ny_mappning,
         description="Radrubriker och kolumnrubriker som betyder samma sak i olika dokument, t.ex. "
                     "'Nettokostnader: [Summa SOCN, Nettokostnad]'")
     platshallare: list[Text] = Field(
-        default_factory=list, alias="platshållare",
+        default_factory=ny_lista, alias="platshållare",
         description="Fler mallhjälptexter och platshållare som inte får stå kvar, t.ex. 'Fyll i här'")
     kostnader: Literal["negativa", "positiva"] = Field(
         "negativa", description="Teckenkonvention i ekonomiarken: kostnader som negativa belopp "
@@ -224,15 +224,13 @@ class AnslagInstallning(Strict):
     bara_vardagar: bool = Field(
         True, description="Anslaget sätts upp en vardag: lördag, söndag och helgdag flyttas till nästa vardag")
     lediga_dagar: list[dt.date] = Field(
-        default_factory=list, description="Egna lediga dagar (t.ex. klämdagar) som inte räknas som vardagar")
+        default_factory=ny_lista, description="Egna lediga dagar (t.ex. klämdagar) som inte räknas som vardagar")
     forvaringsplats: Text | None = Field(
         None, alias="förvaringsplats", description="Var protokollet förvaras, t.ex. 'Socialförvaltningen, Timrå'")
 
     @field_validator("lediga_dagar", mode="before")
     @classmethod
     def _dates(cls, value):
-        from ..model.revision import parse_date
-
         if value is None:
             return []
         return [parse_date(v) for v in value] if isinstance(value, list) else value
@@ -258,11 +256,11 @@ class Profil(Strict):
                     "'{år}{organ}{löpnummer}': ärendet 2023SOCN60 och dokumentet 2023SOCN60 042 "
                     "avser samma ärende när fälten i detta mönster är lika",
     )
-    underskrifter: PersonList = Field(default_factory=list, description="Standardundertecknare")
+    underskrifter: PersonList = Field(default_factory=ny_lista, description="Standardundertecknare")
     mallar: Path | None = Field(None, description="Mapp med egna Word-mallar")
     format: Formatinstallningar = Field(default_factory=Formatinstallningar)
     avsnitt: list[AvsnittInstallning] = Field(
-        default_factory=list,
+        default_factory=ny_lista,
         description="Tjänsteskrivelsens avsnitt i organisationens ordning och med egna rubriker, "
                     "t.ex. '- arendet: Bakgrund'; tomt: rapportgens standardlista",
     )
@@ -271,7 +269,7 @@ class Profil(Strict):
         description="Organisationens konventioner för tjänsteskrivelser: valfria och obligatoriska fält, "
                     "beslutsformat, brevhuvud")
     sammantraden: list[dt.date] = Field(
-        default_factory=list, alias="sammanträden",
+        default_factory=ny_lista, alias="sammanträden",
         description="Nämndens planerade sammanträden (ÅÅÅÅ-MM-DD), t.ex. för revisionsregistrets svarsdagar",
     )
 
@@ -293,8 +291,6 @@ class Profil(Strict):
     @field_validator("sammantraden", mode="before")
     @classmethod
     def _dates(cls, value):
-        from ..model.revision import parse_date
-
         if value is None:
             return []
         return [parse_date(v) for v in value] if isinstance(value, list) else value
@@ -305,7 +301,7 @@ class Profil(Strict):
                                       description="Protokollets anslag: uppsättning och helgdagsregler")
     granser: Granser = Field(default_factory=Granser, alias="gränser")
     tabeller: dict[str, Tabelldefinition] = Field(
-        default_factory=dict,
+        default_factory=ny_mappning,
         description="Organisationens ekonomitabeller som data: namn -> titel, enhet, kolumner, rader, läsning "
                     "(se docs/tabelldefinitioner.md); en plan eller rapport väljer dem med 'tabeller: - tabell: namn'")
 

@@ -75,7 +75,7 @@ def _repeated_keys(fil: Path, under: str | None = None) -> None:
     from ..inputs.text import read_text
 
     try:
-        root = yaml.compose(read_text(fil), Loader=yaml.SafeLoader)
+        root = yaml.compose(read_text(fil), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return  # the loader reports syntax errors with their line
     if under is not None and isinstance(root, yaml.MappingNode):

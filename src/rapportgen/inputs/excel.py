@@ -17,9 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import itertools
-import re
-import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,6 +32,7 @@ from ..exceptions import InputError
 from ..format import LOCALE, parse_tal
 from ..model.common import Strict
 from .text import clean_text
+from .xlsx import Xlsxbok, Xlsxfel, formeltext
 from .yamlsrc import translate_error
 
 if TYPE_CHECKING:
@@ -332,7 +330,7 @@ def kolumnbokstav(n: int) -> str:
 
 
 def load_workbook(path: str | Path, **kwargs: Any) -> Any:
-    """openpyxl.load_workbook, imported on first use; every reader of .xlsx files uses this one."""
+    """openpyxl.load_workbook, imported on first use (the tables read with inputs.xlsx instead)."""
     import openpyxl
 
     return openpyxl.load_workbook(path, **kwargs)
@@ -417,7 +415,7 @@ def _read_xlsx(path: Path, blad: str | int | None
 
 def _read_workbook(path: Path, onskat: str | int | None, bok: _Arbetsbok | None) -> _Arbetsbok:
     """The workbook's sheets from the persistent parse cache (inputs.lascache) when it holds the
-    wanted one for this content and these limits, else read with openpyxl (_las_openpyxl) and
+    wanted one for this content and these limits, else read (_las_xlsx, inputs.xlsx) and
     stored there. bok: what an earlier reading of the same file version holds."""
     from .lascache import Lascache
 
@@ -431,7 +429,7 @@ def _read_workbook(path: Path, onskat: str | int | None, bok: _Arbetsbok | None)
         if bok is not None and (onskat is None or _bladnamn(bok.namn, onskat, path) in bok.blad):
             return bok
     before = set(bok.blad) if bok is not None else set()
-    bok = _las_openpyxl(path, onskat, bok)
+    bok = _las_xlsx(path, onskat, bok)
     if key is not None and set(bok.blad) != before:
         cache.put(key, _till_cache(bok))
     return bok
@@ -440,7 +438,10 @@ def _read_workbook(path: Path, onskat: str | int | None, bok: _Arbetsbok | None)
 # The persistent parse cache's entry for a workbook: its sheet names and each sheet read (values
 # and number formats, or the error it gave). Values: str and None as JSON, numbers ["n", "1.5"]
 # (Decimal as text: exact), dates ["d", "2023-08-31"]. A new layout or reader is a new key.
-LASARE = "xlsx-openpyxl"
+LASARE = "xlsx-expat"
+
+
+_XLSX_KALLA = Path(__file__).with_name("xlsx.py")
 
 
 def _lasnyckel(path: Path) -> str:
@@ -448,7 +449,7 @@ def _lasnyckel(path: Path) -> str:
     from .lascache import kodversion, nyckel
 
     g = aktiva()
-    return nyckel(sha256_file(path), lasare=LASARE, version=kodversion(__file__),
+    return nyckel(sha256_file(path), lasare=LASARE, version=kodversion(__file__, _XLSX_KALLA, paket=()),
                   alternativ=(g.ark_rader, g.ark_celler, g.zip_mb, g.zip_kvot, g.zip_delar))
 
 
@@ -513,26 +514,21 @@ def _fran_cache(data: dict | None, path: Path) -> _Arbetsbok | None:
         return None
 
 
-def _las_openpyxl(path: Path, onskat: str | int | None, bok: _Arbetsbok | None) -> _Arbetsbok:
-    """Open the workbook once (values and formulas) and read the wanted sheet, then the others
-    while they hold few cells together (_FORLADDA_CELLER, at most granser.ark_celler) and none
-    failed; a sheet left out is read when asked for. bok: what an earlier reading of the same
-    file version holds."""
+def _las_xlsx(path: Path, onskat: str | int | None, bok: _Arbetsbok | None) -> _Arbetsbok:
+    """Open the workbook once (inputs.xlsx: values, number formats and formulas in one reading)
+    and read the wanted sheet, then the others while they hold few cells together
+    (_FORLADDA_CELLER, at most granser.ark_celler) and none failed; a sheet left out is read
+    when asked for. bok: what an earlier reading of the same file version holds."""
     check_zip(path)
     g = aktiva()
     try:
-        wb = load_workbook(path, data_only=True, read_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
-    try:
-        # The formulas, read only to find one without a computed value: not opened for a file
-        # that holds no formula (an export of figures), which halves the reading.
-        formulas = load_workbook(path, data_only=False, read_only=True) if _har_formler(path) else None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        wb.close()
-        raise InputError(f"filen kan inte läsas som Excel-fil (.xlsx): {exc}", fil=path) from None
-    try:
-        bok = bok or _Arbetsbok(list(wb.sheetnames))
+        xb = Xlsxbok(path)
+    except Xlsxfel as exc:
+        raise InputError(str(exc), fil=path) from None
+    with xb:
+        bok = bok or _Arbetsbok(list(xb.namn))
+        if not bok.namn:
+            raise InputError("filen kan inte läsas som Excel-fil (.xlsx): den har inga blad", fil=path)
         forst = _bladnamn(bok.namn, onskat, path) if onskat is not None else bok.namn[0]
         for name in [forst, *(n for n in bok.namn if n != forst)]:
             if name in bok.blad:
@@ -541,65 +537,37 @@ def _las_openpyxl(path: Path, onskat: str | int | None, bok: _Arbetsbok | None) 
                                   or any(isinstance(b, InputError) for b in bok.blad.values())):
                 break
             try:
-                bok.blad[name] = _read_sheet(path, name, wb[name], formulas[name] if formulas else None)
+                bok.blad[name] = _read_sheet(path, name, xb)
             except InputError as exc:
                 bok.blad[name] = exc
         return bok
-    finally:
-        wb.close()
-        if formulas is not None:
-            formulas.close()
 
 
-# A formula element (<f>, <x:f ...>, <f/>) in a part's XML; text cannot hold "<" unescaped.
-_FORMEL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-_MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".bin")
-
-
-def _har_formler(path: Path) -> bool:
-    """Whether any part of the workbook may hold a formula (every part but images and binary
-    objects is searched, whatever its name: a sheet's part name is the file's choice). A chart's
-    cell reference also counts: then the formulas are read, which only costs time."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            for info in z.infolist():
-                if info.is_dir() or info.filename.lower().endswith(_MEDIA):
-                    continue
-                with z.open(info) as fh:
-                    tail = b""
-                    while chunk := fh.read(1 << 16):
-                        if _FORMEL.search(tail + chunk):
-                            return True
-                        tail = chunk[-64:]
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
-        return True  # openpyxl reports what is wrong with the file
-    return False
-
-
-def _read_sheet(path: Path, name: str, ws: Any, fws: Any) -> Blad:
+def _read_sheet(path: Path, name: str, xb: Xlsxbok) -> Blad:
     g = aktiva()
     grid: list[list[Varde]] = []
     formats: list[list[str | None]] = []
     cells = 0
-    # Without formulas in the file (fws None) every cell's formula is None.
-    frows = fws.iter_rows(values_only=True) if fws is not None else itertools.repeat(itertools.repeat(None))
-    for r, (row, frow) in enumerate(zip(ws.iter_rows(), frows), start=1):
-        cells += len(row)
-        if r > g.ark_rader or cells > g.ark_celler:
-            raise InputError(
-                f"bladet har fler än {g.ark_rader} rader eller {g.ark_celler} celler; gränsen skyddar "
-                "mot för stora ark (granser.ark_rader, granser.ark_celler i profilen)",
-                fil=path, plats=f"blad {name}, rad {r}")
-        values = []
-        for c, (cell, fvalue) in enumerate(zip(row, frow), start=1):
-            if cell.value is None and isinstance(fvalue, str) and fvalue.startswith("="):
+    try:
+        for r, row in enumerate(xb.rader(name), start=1):
+            cells += len(row)
+            if r > g.ark_rader or cells > g.ark_celler:
                 raise InputError(
-                    f"cellen har formeln {fvalue} men inget beräknat värde; öppna filen i "
-                    "Excel eller LibreOffice och spara den igen", fil=path,
-                    plats=f"blad {name}, cell {kolumnbokstav(c)}{r}")
-            values.append(_cell_value(cell.value))
-        grid.append(values)
-        formats.append([getattr(cell, "number_format", None) for cell in row])
+                    f"bladet har fler än {g.ark_rader} rader eller {g.ark_celler} celler; gränsen skyddar "
+                    "mot för stora ark (granser.ark_rader, granser.ark_celler i profilen)",
+                    fil=path, plats=f"blad {name}, rad {r}")
+            values = []
+            for c, (value, _fmt, formel) in enumerate(row, start=1):
+                if value is None and formel is not None:
+                    raise InputError(
+                        f"cellen har formeln {formeltext(formel)} men inget beräknat värde; öppna filen i "
+                        "Excel eller LibreOffice och spara den igen", fil=path,
+                        plats=f"blad {name}, cell {kolumnbokstav(c)}{r}")
+                values.append(_cell_value(value))
+            grid.append(values)
+            formats.append([cell[1] for cell in row])
+    except Xlsxfel as exc:
+        raise InputError(str(exc), fil=path, plats=f"blad {name}") from None
     return grid, formats
 
 

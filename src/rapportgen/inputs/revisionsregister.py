@@ -73,7 +73,7 @@ def _cell_value(value: Any) -> Any:
 
 def read_workbook(path: str | Path) -> dict[str, Ark]:
     """All sheets of an .xlsx file (values, not formulas), from the persistent parse cache
-    (inputs.lascache) when it holds this content, else read with openpyxl and stored there."""
+    (inputs.lascache) when it holds this content, else read (inputs.xlsx) and stored there."""
     from .excel import kolumnbokstav
     from .lascache import Lascache
 
@@ -84,50 +84,47 @@ def read_workbook(path: str | Path) -> dict[str, Ark]:
     key = _lasnyckel(path)
     blad = _fran_cache(cache.get(key, namn=path), path)
     if blad is None:
-        blad = _las_openpyxl(path)
+        blad = _las_xlsx(path)
         cache.put(key, {"blad": [{"namn": n, "rader": [[nr, [_kodat(v) for v in values]] for nr, values in rows],
                                   "bredd": width} for n, rows, width in blad]})
     return {n: Ark(path, n, rows, [kolumnbokstav(c + 1) for c in range(max(width, 1))]) for n, rows, width in blad}
 
 
 Lasta = list[tuple[str, list[tuple[int, list[Any]]], int]]  # (sheet, its non-empty rows, width)
-LASARE = "xlsx-register"
+LASARE = "xlsx-register-expat"
 
 
-def _las_openpyxl(path: Path) -> Lasta:
+def _las_xlsx(path: Path) -> Lasta:
     from ..granser import check_zip
-    from .excel import load_workbook
+    from .xlsx import Xlsxbok, Xlsxfel
 
-    check_zip(path)  # before openpyxl unpacks a bomb
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip or xml errors: not an Excel file
-        raise InputError(f"filen kan inte läsas som Excel-arbetsbok (.xlsx): {exc}", fil=path) from None
+    check_zip(path)  # before a bomb is unpacked
     sheets: Lasta = []
     try:
-        for ws in wb.worksheets:
-            rows = []
-            width = 0
-            for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                values = [_cell_value(v) for v in row]
-                if any(v is not None for v in values):
-                    rows.append((i, values))
-                    width = max(width, len(values))
-            sheets.append((ws.title, rows, width))
-    finally:
-        wb.close()
+        with Xlsxbok(path) as wb:
+            for name in wb.kalkylblad:
+                rows = []
+                width = 0
+                for i, row in enumerate(wb.rader(name), start=1):
+                    values = [_cell_value(v) for v, _fmt, _formel in row]
+                    if any(v is not None for v in values):
+                        rows.append((i, values))
+                        width = max(width, len(values))
+                sheets.append((name, rows, width))
+    except Xlsxfel as exc:  # zip or xml errors: not an Excel file
+        raise InputError(str(exc).replace("Excel-fil (.xlsx)", "Excel-arbetsbok (.xlsx)"), fil=path) from None
     return sheets
 
 
 def _lasnyckel(path: Path) -> str:
-    """The parse cache's key: the file's content, this reader's code (and openpyxl's version), limits."""
+    """The parse cache's key: the file's content, this reader's code (and the workbook reader's), limits."""
     from ..fileio import sha256_file
     from ..granser import aktiva
     from . import excel
     from .lascache import kodversion, nyckel
 
     g = aktiva()
-    return nyckel(sha256_file(path), lasare=LASARE, version=kodversion(__file__, excel.__file__),
+    return nyckel(sha256_file(path), lasare=LASARE, version=kodversion(__file__, excel.__file__, excel._XLSX_KALLA, paket=()),
                   alternativ=(g.zip_mb, g.zip_kvot, g.zip_delar))
 
 

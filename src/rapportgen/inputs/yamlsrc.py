@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -65,6 +66,27 @@ def _check_aliases(text: str, fil: Path, line_offset: int) -> None:
                     "(granser.yaml_alias i profilen)" if limit else
                     "YAML-filen använder alias (*namn), vilket inte är tillåtet här (granser.yaml_alias i profilen)",
                     fil=fil, plats=f"rad {event.start_mark.line + 1 + line_offset}")
+
+
+def _nodgrans() -> int:
+    from ..granser import aktiva
+
+    return aktiva().yaml_noder
+
+
+def _antal_noder(node: yaml.Node) -> int:
+    """The nodes of a tree (every node counted once per place it occurs)."""
+    n = 0
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        n += 1
+        if isinstance(current, yaml.MappingNode):
+            for pair in current.value:
+                stack.extend(pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return n
 
 
 def _check_expansion(node: yaml.Node, fil: Path, line_offset: int = 0) -> None:
@@ -133,9 +155,47 @@ def _yaml_problem(problem: str) -> str:
     return problem
 
 
+# Texts parsed in this process, by text, line offset and the YAML limits: one command reads a
+# manifest to recognise it and again to load it, a bilaga's front matter to choose its type and
+# again to load it. Each caller gets its own copy of the data. Bounded; errors are not kept.
+_TOLKADE: OrderedDict[tuple, tuple[Any, dict[tuple, int]]] = OrderedDict()
+_TOLKADE_MAX = 64
+_TOLKADE_MAX_TECKEN = 1 << 20
+
+
+def _kopia(value: Any) -> Any:
+    """A copy of parsed YAML data (dicts, lists and immutable scalars)."""
+    if isinstance(value, dict):
+        return {k: _kopia(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_kopia(v) for v in value]
+    if isinstance(value, (str, int, float, bool, bytes)) or value is None:
+        return value
+    import copy
+
+    return copy.deepcopy(value)
+
+
 def parse_yaml(text: str, fil: str | Path, line_offset: int = 0) -> Located:
     """Parse YAML text; syntax errors name the file and line."""
+    from ..granser import aktiva
+
     fil = Path(fil)
+    g = aktiva()
+    key = (text, line_offset, g.yaml_alias, g.yaml_noder) if len(text) <= _TOLKADE_MAX_TECKEN else None
+    kept = _TOLKADE.get(key) if key is not None else None
+    if kept is not None:
+        _TOLKADE.move_to_end(key)
+        return Located(data=_kopia(kept[0]), fil=fil, lines=dict(kept[1]), line_offset=line_offset)
+    located = _parse_yaml(text, fil, line_offset)
+    if key is not None:
+        _TOLKADE[key] = (_kopia(located.data), dict(located.lines))
+        while len(_TOLKADE) > _TOLKADE_MAX:
+            _TOLKADE.popitem(last=False)
+    return located
+
+
+def _parse_yaml(text: str, fil: Path, line_offset: int) -> Located:
     try:
         _check_aliases(text, fil, line_offset)
         # One parse: the node graph gives the line numbers, the expansion check and the data.
@@ -144,7 +204,9 @@ def parse_yaml(text: str, fil: str | Path, line_offset: int = 0) -> Located:
             node = loader.get_single_node()
             data = None
             if node is not None:
-                _check_expansion(node, fil, line_offset)
+                # Without an alias ('*') the node graph is a tree: its node count is its expanded size.
+                if "*" in text or _antal_noder(node) > _nodgrans():
+                    _check_expansion(node, fil, line_offset)
                 data = loader.construct_document(node)
         finally:
             loader.dispose()

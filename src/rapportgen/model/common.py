@@ -24,6 +24,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
 
 
+def ny_lista() -> list:
+    """An empty list: a field's default_factory. pydantic reads a factory's signature when it builds
+    a model, and the builtin `list`'s costs a parse of its text signature; a function's does not."""
+    return []
+
+
+def ny_mappning() -> dict:
+    """An empty dict: a field's default_factory (see ny_lista)."""
+    return {}
+
+
 def _as_list(value: Any) -> Any:
     """Accept one value where a list is expected."""
     if value is None:
@@ -55,6 +66,18 @@ def _as_date(value: Any) -> Any:
 
 
 Datum = Annotated[dt.date, BeforeValidator(_as_date)]
+
+
+def parse_date(value: Any) -> Any:
+    """ISO text (YAML leaves dates as text) or an Excel datetime to a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"är inte ett giltigt datum ({value!r}); skriv ÅÅÅÅ-MM-DD") from None
+    return value
 
 
 class Person(Strict):

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from .common import Strict, Text, TextList
+from .common import Strict, Text, TextList, ny_lista
 
 
 class Status(str, enum.Enum):
@@ -53,10 +53,10 @@ class Mal(Strict):
     nummer: int | None = Field(None, description="Inriktningsmålets nummer (1-6)")
     titel: Text = Field(description="Målets eller uppdragets formulering")
     text: str = Field("", description="Inledande text (Markdown)")
-    bidrag: TextList = Field(default_factory=list, description="Socialnämnden bidrar genom att: (punkter)")
+    bidrag: TextList = Field(default_factory=ny_lista, description="Socialnämnden bidrar genom att: (punkter)")
     status: Annotated[Status | None, BeforeValidator(Status.parse)] = Field(
         None, description="Delårsrapport: upp, höger eller ned")
-    forvantad_effekt: TextList = Field(default_factory=list, alias="förväntad_effekt",
+    forvantad_effekt: TextList = Field(default_factory=ny_lista, alias="förväntad_effekt",
                                        description="Förväntad effekt (punkter)")
     uppfoljning: str = Field("", alias="uppföljning", description="Uppföljning och effekt (Markdown)")
     analys: str = Field("", description="Analys (Markdown)")
@@ -75,7 +75,7 @@ class Mal(Strict):
 class Malbild(Strict):
     namn: Text = Field(description="Målbildens namn, t.ex. 'Trygghet, delaktighet och livslångt lärande'")
     text: str = Field("", description="Inledande text (Markdown)")
-    mal: list[Mal] = Field(default_factory=list, alias="mål", description="Inriktningsmål och uppdrag")
+    mal: list[Mal] = Field(default_factory=ny_lista, alias="mål", description="Inriktningsmål och uppdrag")
     nyckeltal: Text | list[list[Any]] | None = Field(
         None, description="Bladet i nyckeltalsfilen för målbilden, eller tabellen själv (rader)")
 

@@ -29,7 +29,7 @@ from typing import Annotated, Any, Callable, Literal, Optional
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from .common import Datum, Strict, Text, TextList, _as_list
+from .common import Datum, Strict, Text, TextList, _as_list, ny_lista
 from .sammantrade import Ledamot, LedamotList, Sammantrade
 
 ROST = ("ja", "nej", "avstår")
@@ -81,11 +81,11 @@ class Narvaro(Strict):
 
     ledamoter: LedamotList = Field(alias="ledamöter", min_length=1, description="Tjänstgörande ledamöter")
     tjanstgorande_ersattare: Annotated[list[Ersattare], BeforeValidator(_as_list)] = Field(
-        default_factory=list, alias="tjänstgörande_ersättare", description="Tjänstgörande ersättare")
+        default_factory=ny_lista, alias="tjänstgörande_ersättare", description="Tjänstgörande ersättare")
     ej_tjanstgorande_ersattare: LedamotList = Field(
-        default_factory=list, alias="ej_tjänstgörande_ersättare", description="Närvarande ej tjänstgörande ersättare")
+        default_factory=ny_lista, alias="ej_tjänstgörande_ersättare", description="Närvarande ej tjänstgörande ersättare")
     ovriga: Annotated[list[Ovrig], BeforeValidator(_as_list)] = Field(
-        default_factory=list, alias="övriga", description="Övriga närvarande med roll")
+        default_factory=ny_lista, alias="övriga", description="Övriga närvarande med roll")
 
     def tjanstgorande(self) -> list[Ledamot]:
         """Those who take part in decisions: ledamöter and tjänstgörande ersättare."""
@@ -113,7 +113,7 @@ class AnslagIndata(Strict):
 class Yrkande(Strict):
     namn: Text = Field(description="Vem som yrkar, med parti: 'Johanna Bergsten (S)'")
     yrkande: Text = Field(description="Vad som yrkas, t.ex. 'bifall till förvaltningens förslag'")
-    instammer: TextList = Field(default_factory=list, alias="instämmer", description="Andra som instämmer")
+    instammer: TextList = Field(default_factory=ny_lista, alias="instämmer", description="Andra som instämmer")
 
 
 class Resultat(Strict):
@@ -163,12 +163,12 @@ class ParagrafIndata(Strict):
         None, description="Paragrafens text för en punkt utan beslutsförslag, t.ex. 'Informationen antecknas.'")
     sammanfattning: Optional[Text] = Field(
         None, description="Sammanfattning av ärendet; standard: tjänsteskrivelsens sammanfattning")
-    yrkanden: list[Yrkande] = Field(default_factory=list, description="Yrkanden i den ordning de ställdes")
+    yrkanden: list[Yrkande] = Field(default_factory=ny_lista, description="Yrkanden i den ordning de ställdes")
     propositionsordning: Optional[Text] = Field(None, description="Propositionsordningen, med egna ord")
     omrostning: Optional[Omrostning] = Field(None, alias="omröstning", description="Omröstning, när en begärdes")
-    reservationer: list[Reservation] = Field(default_factory=list, description="Reservationer")
-    protokollsanteckningar: list[Protokollsanteckning] = Field(default_factory=list, description="Protokollsanteckningar")
-    jav: TextList = Field(default_factory=list, alias="jäv", description="Ledamöter som anmält jäv")
+    reservationer: list[Reservation] = Field(default_factory=ny_lista, description="Reservationer")
+    protokollsanteckningar: list[Protokollsanteckning] = Field(default_factory=ny_lista, description="Protokollsanteckningar")
+    jav: TextList = Field(default_factory=ny_lista, alias="jäv", description="Ledamöter som anmält jäv")
     protokollsutdrag_till: Optional[TextList] = Field(
         None, description="Mottagare av protokollsutdrag; standard: tjänsteskrivelsens")
     sekretess: Optional[bool] = Field(None, description="Paragrafen omfattas av sekretess; standard: ärendets")
@@ -188,7 +188,7 @@ class ProtokollIndata(Strict):
     justering: Justering = Field(description="Justerare, justeringsdag och plats")
     justerad: bool = Field(False, description="Protokollet är justerat (utdragen får 'Paragrafen är justerad')")
     anslag: AnslagIndata = Field(default_factory=AnslagIndata, description="Anslaget på anslagstavlan")
-    paragrafer: list[ParagrafIndata] = Field(default_factory=list, description="Det som hände per ärende")
+    paragrafer: list[ParagrafIndata] = Field(default_factory=ny_lista, description="Det som hände per ärende")
 
 
 # --- resolved protokoll ---------------------------------------------------------------------

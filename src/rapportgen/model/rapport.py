@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..format import Period, parse_period
 from .block import Block
-from .common import Datum, Strict, Text, TextList
+from .common import Datum, Strict, Text, TextList, ny_lista
 from .ekonomi import Driftstabell, Investeringstabell, Volymer
 from .mal import Malbild
 from .tabelldef import Definierad
@@ -102,7 +102,7 @@ class Rapportmanifest(Strict):
     ekonomi: Tabellangivelse | None = Field(None, description="Driftbladet i ekonomisystemets format: fil, blad, "
                                                             "rubrikrad, enhet (kr/tkr) eller rader")
     investeringar: Tabellangivelse | None = Field(None, description="Investeringsbladet")
-    tabeller: list[Tabellval] = Field(default_factory=list, description="Ekonomitabeller enligt tabelldefinitioner "
+    tabeller: list[Tabellval] = Field(default_factory=ny_lista, description="Ekonomitabeller enligt tabelldefinitioner "
                                       "(docs/tabelldefinitioner.md), i ordning: tabell, fil, blad")
     jamforelse: "Planjamforelse | None" = Field(
         None, alias="jämförelse", description="Plan med 'ekonomi': kolumnerna texten jämför nettokostnaden i, "
@@ -110,7 +110,7 @@ class Rapportmanifest(Strict):
                                               "det senaste bokslutet)")
     tabelldefinitioner: Path | None = Field(None, description="Filen med tabelldefinitioner (standard: tabeller.yaml "
                                             "bredvid manifestet, annars profilens 'tabeller')")
-    omraden: list[Omrade] = Field(default_factory=list, alias="områden",
+    omraden: list[Omrade] = Field(default_factory=ny_lista, alias="områden",
                                   description="Verksamhetsområden och deras verksamheter (krävs med 'ekonomi')")
     mal: Path | None = Field(None, alias="mål", description="Målfilen (YAML); eller målbilderna direkt i 'målbilder'")
     malbilder: list[Malbild] | None = Field(None, alias="målbilder", description="Målbilderna, i stället för en målfil")

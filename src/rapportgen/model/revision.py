@@ -18,20 +18,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, field_validator
 
 from .block import Block
-from .common import Person, PersonList, Strict, Text, TextList, clean_text
+from .common import Person, PersonList, Strict, Text, TextList, clean_text, ny_lista, parse_date
 from .located import Located
-
-
-def parse_date(value: Any) -> Any:
-    """ISO text (YAML leaves dates as text) or an Excel datetime to a date."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"är inte ett giltigt datum ({value!r}); skriv ÅÅÅÅ-MM-DD") from None
-    return value
 
 
 Datum = Annotated[dt.date, BeforeValidator(parse_date)]
@@ -89,7 +77,7 @@ class Svar(Strict):
     stallning: Annotated[Stallning, BeforeValidator(Stallning.parse)] = Field(
         alias="ställning", description="'instämmer', 'instämmer delvis' eller 'instämmer inte'")
     text: Text = Field(description="Svaret; tomma rader skiljer stycken")
-    atgarder: AtgardLista = Field(default_factory=list, alias="åtgärder",
+    atgarder: AtgardLista = Field(default_factory=ny_lista, alias="åtgärder",
                                   description="Åtgärder: åtgärd, ansvarig, klart_senast")
 
 
@@ -161,7 +149,7 @@ class Revisionssvar(Strict):
     rapport: Rapport = Field(description="Revisionsrapporten")
     omraden: list[Omrade] = Field(alias="områden", min_length=1,
                                   description="Rekommendationerna, grupperade per granskat område")
-    fristaende_stycken: TextList = Field(default_factory=list, alias="fristående_stycken",
+    fristaende_stycken: TextList = Field(default_factory=ny_lista, alias="fristående_stycken",
                                          description="Svarsstycken som inte hör till en viss rekommendation")
     underskrifter: PersonList = Field(min_length=1, description="Undertecknare: namn och titel")
     tjansteskrivelse: Tjanstedel = Field(default_factory=Tjanstedel, alias="tjänsteskrivelse",
@@ -262,9 +250,9 @@ class Registerpost(Strict):
 class Register(Strict):
     """The register of revisionsrapporter."""
 
-    sammantraden: DatumLista = Field(default_factory=list, alias="sammanträden",
+    sammantraden: DatumLista = Field(default_factory=ny_lista, alias="sammanträden",
                                      description="Planerade sammanträden (kompletterar profilens)")
-    rapporter: list[Registerpost] = Field(default_factory=list, description="Revisionsrapporterna")
+    rapporter: list[Registerpost] = Field(default_factory=ny_lista, description="Revisionsrapporterna")
 
     @field_validator("rapporter", mode="before")
     @classmethod

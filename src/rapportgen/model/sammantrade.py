@@ -32,7 +32,7 @@ from typing import Annotated, Any, Optional
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from .common import Datum, Person, Strict, Text, _as_list
+from .common import Datum, Person, Strict, Text, _as_list, ny_lista
 from .located import Located
 
 # Files rapportgen takes in as they are (converted to PDF when needed).
@@ -99,7 +99,7 @@ class Arende(Strict):
         description="Tjänsteskrivelse: Markdown med YAML-huvud, eller färdig .docx/.pdf")
     tjansteskrivelse_losenord: Optional[Text] = Field(
         None, alias="tjänsteskrivelse_lösenord", description="Lösenord om tjänsteskrivelsen är en krypterad PDF")
-    bilagor: list[Bilaga] = Field(default_factory=list, description="Bilagor i Beslutsunderlagets ordning")
+    bilagor: list[Bilaga] = Field(default_factory=ny_lista, description="Bilagor i Beslutsunderlagets ordning")
     sekretess: bool = Field(False, description="Hela ärendet omfattas av sekretess")
     sekretess_skal: Optional[Text] = Field(None, alias="sekretess_skäl", description="Skäl för sekretess")
 
@@ -124,7 +124,7 @@ class Sammantrade(Strict):
     tidsatgang: Optional[Text] = Field(None, alias="tidsåtgång", description="Beräknad tidsåtgång, t.ex. '6-7 t.'")
     sammankallande: Sammankallande = Field(description="Sammankallande: namn och roll")
     ledamoter: LedamotList = Field(alias="ledamöter", min_length=1, description="Ledamöter, ordföranden först")
-    ersattare: LedamotList = Field(default_factory=list, alias="ersättare", description="Ersättare")
+    ersattare: LedamotList = Field(default_factory=ny_lista, alias="ersättare", description="Ersättare")
     vid_forhinder: Person = Field(alias="vid_förhinder", description="Vem som meddelas vid förhinder: namn, telefon, e-post")
     titel: Optional[Text] = Field(None, description="Dokumenttitel för handlingen (standard: 'Sammanträdeshandling ...')")
     arenden: list[Arende] = Field(alias="ärenden", min_length=1, description="Ärendena i ärendelistans ordning")

@@ -30,7 +30,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from .common import Strict, Text, TextList
+from .common import Strict, Text, TextList, ny_lista
 from .tabell import norm
 
 ARTER = ("Bokslut", "Budget", "Prognos", "Utfall", "Plan", "Inkomst", "Utgift")
@@ -126,7 +126,7 @@ def _rad_kortform(value: Any) -> Any:
 class Varavrad(Strict):
     namn: Text = Field(description="Radens etikett, t.ex. 'Varav personalkostnader'; 'Varav *' tar varje rad "
                                    "som börjar med 'Varav ', med etiketten som i arket")
-    synonymer: TextList = Field(default_factory=list, description="Andra etiketter raden kan ha i arket")
+    synonymer: TextList = Field(default_factory=ny_lista, description="Andra etiketter raden kan ha i arket")
     valfri: bool = Field(False, description="Raden får saknas i arket (visas då inte)")
 
 
@@ -134,10 +134,10 @@ class Detaljrad(Strict):
     """A row read from the sheet, matched by its label (or a synonym)."""
 
     namn: Text = Field(description="Radens etikett i tabellen, t.ex. 'Taxor och avgifter'")
-    synonymer: TextList = Field(default_factory=list, description="Andra etiketter raden kan ha i arket, t.ex. 'Avgifter'")
+    synonymer: TextList = Field(default_factory=ny_lista, description="Andra etiketter raden kan ha i arket, t.ex. 'Avgifter'")
     valfri: bool = Field(False, description="Raden får saknas i arket (visas då inte)")
     varav: list[Annotated[Varavrad, BeforeValidator(_rad_kortform)]] = Field(
-        default_factory=list, description="Varav-rader under raden (kursiva, ingår inte i summor)")
+        default_factory=ny_lista, description="Varav-rader under raden (kursiva, ingår inte i summor)")
 
 
 class Radpost(Strict):
@@ -153,7 +153,7 @@ class Radpost(Strict):
                                                  "t.ex. 'Nettokostnad'")
     formel: Formel | None = Field(None, description="Summarad: t.ex. '[Summa intäkter] + [Summa kostnader]' "
                                                     "eller 'summa(Intäkter)'")
-    synonymer: TextList = Field(default_factory=list, description="Andra etiketter summaraden kan ha i arket")
+    synonymer: TextList = Field(default_factory=ny_lista, description="Andra etiketter summaraden kan ha i arket")
     kostnader: bool = Field(False, description="Grupp: raderna är kostnader; de hålls negativa och skrivs i "
                                                 "arket med tecknet som 'kostnader_i_arket' anger")
 
@@ -200,14 +200,14 @@ class Kolumndef(Strict):
                                       "(i namn, synonymer och formler skrivs det {år}, {år-1}, {år+2})")
     typ: Literal["belopp", "text", "etikett"] = Field(
         "belopp", description="belopp (standard), text (t.ex. Proj nr, SB) eller etikett (radernas etikett)")
-    synonymer: TextList = Field(default_factory=list, description="Andra rubriker kolumnen kan ha i arket")
+    synonymer: TextList = Field(default_factory=ny_lista, description="Andra rubriker kolumnen kan ha i arket")
     valfri: bool = Field(False, description="Kolumnen får saknas i arket (visas då inte)")
     formel: Formel | None = Field(None, description="Beräknad kolumn, t.ex. '[Budget 2023] - [Budget 2022]' "
                                                     "eller 'summa(Inkomst) + summa(Utgift)'")
     fran: Literal["rubrikraden"] | None = Field(
         None, alias="från", description="'rubrikraden': arkets årskolumner, i arkets ordning, blir kolumner här; "
                                         "varje rubrik ska vara 'Art År' med en art ur 'arter', t.ex. 'Plan 2025'")
-    arter: list[Art] = Field(default_factory=list, description="Med från: rubrikraden: de arter arkets "
+    arter: list[Art] = Field(default_factory=ny_lista, description="Med från: rubrikraden: de arter arkets "
                                                                "årskolumner får ha")
     roll: Kolumnroll | None = Field(None, description="Vad kolumnen är för den genererade texten, diagrammen och "
                                                       "kontrollerna: " + "; ".join(f"{k}: {v}" for k, v in KOLUMNROLLER.items()))
@@ -266,7 +266,7 @@ class Lasning(Strict):
     enhet: Literal["kr", "tkr"] = Field("kr", description="Beloppens enhet i arket: kr eller tkr")
     etikettkolumn: TextList = Field(default_factory=lambda: ["Rad"], description="Kolumnen med radernas etiketter, "
                                     "med synonymer i tur och ordning, t.ex. [Verksamhet, Projekt]")
-    gruppkolumn: TextList = Field(default_factory=list, description="Ark i långt format: kolumnen med gruppens namn "
+    gruppkolumn: TextList = Field(default_factory=ny_lista, description="Ark i långt format: kolumnen med gruppens namn "
                                   "(t.ex. [Verksamhet]); raderna i 'rader' upprepas då per grupp, och en tom cell "
                                   "fortsätter gruppen ovanför")
     omarkt_summa: bool = Field(False, alias="omärkt_summa", description="Arkets sista rad får sakna etikett "
@@ -345,7 +345,7 @@ class Tabelldefinition(Strict):
     kolumner: list[Kolumndef] = Field(min_length=1, description="Kolumnerna i ordning")
     rader: list[Radpost] = Field(min_length=1, description="Grupper (grupp, rader, summa) och summarader (summa, formel)")
     lasning: Lasning = Field(default_factory=Lasning, alias="läsning", description="Hur tabellen läses ur arket")
-    jamforelse: list[Jamforelse] = Field(default_factory=list, alias="jämförelse",
+    jamforelse: list[Jamforelse] = Field(default_factory=ny_lista, alias="jämförelse",
                                          description="Jämförelser i ekonomitexten: kolumn a mot kolumn b")
 
     @model_validator(mode="after")

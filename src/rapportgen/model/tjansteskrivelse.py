@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from .block import Block, MarkdownDoc
-from .common import Person, PersonList, Strict, Text, TextList
+from .common import Person, PersonList, Strict, Text, TextList, ny_lista
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,10 @@ class Tjansteskrivelse(Strict):
         description="Förslag till beslut: en mening eller en lista (numreras vid fler än en punkt)",
     )
     tidigare_behandling: TextList = Field(
-        default_factory=list, description="Ärendets tidigare behandling, t.ex. 'SN 2023-03-15 § 42, Titel.'"
+        default_factory=ny_lista, description="Ärendets tidigare behandling, t.ex. 'SN 2023-03-15 § 42, Titel.'"
     )
-    beslutsunderlag: TextList = Field(default_factory=list, description="Beslutsunderlag i bilageordning")
-    protokollsutdrag_till: TextList = Field(default_factory=list, description="Mottagare av protokollsutdrag")
+    beslutsunderlag: TextList = Field(default_factory=ny_lista, description="Beslutsunderlag i bilageordning")
+    protokollsutdrag_till: TextList = Field(default_factory=ny_lista, description="Mottagare av protokollsutdrag")
     underskrifter: PersonList = Field(min_length=1, description="Undertecknare: namn och titel, en eller flera")
 
     @field_validator("datum", mode="before")
