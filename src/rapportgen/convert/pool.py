@@ -201,7 +201,7 @@ class LocalEndpoint(Endpoint):
             _register(self.inst)
             t0 = time.monotonic()
             try:
-                self.inst.start()
+                self.inst.start(avbruten=_STOPPING.is_set)
             except Exception as exc:
                 raise InstanceFailed(str(exc)) from None
             finally:

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import xmlrpc.client
 from pathlib import Path
@@ -180,6 +181,11 @@ class Instance:
         self.proc: subprocess.Popen | None = None
         self.owner_pid = owner_pid or os.getpid()
         self.starts = 0
+        # Held while a start makes the folder and the process, and by kill(): a kill from another
+        # thread (Ctrl-C's handler) comes before the folder exists or after the process does,
+        # never between, so nothing it cannot see is left behind. Reentrant: the handler may
+        # interrupt a start in its own thread.
+        self._las = threading.RLock()
 
     @property
     def socket(self) -> Path | None:
@@ -191,22 +197,28 @@ class Instance:
         proc = self.proc
         return proc.pid if proc else None
 
-    def start(self) -> None:
-        """Start the instance and wait until it answers; raise ConversionError if it never does."""
+    def start(self, avbruten: Callable[[], bool] | None = None) -> None:
+        """Start the instance and wait until it answers; raise ConversionError if it never does,
+        or as soon as avbruten() says the command is being stopped (no new attempt then)."""
         self.kill()
         stadning.sweep()
         for _attempt in range(3):
-            self.folder = folder = stadning.make_private_dir("rapportgen-lo-")
-            self.starts += 1
-            self.proc = proc = subprocess.Popen(
-                [uno_python(), str(SERVE_SCRIPT), str(folder), str(self.owner_pid), find_soffice()],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True, env=_python_env(), umask=0o077)
-            stadning.set_group(folder, proc.pid)
+            with self._las:
+                if avbruten is not None and avbruten():
+                    raise ConversionError("LibreOffice startades inte: kommandot avbröts")
+                self.folder = folder = stadning.make_private_dir("rapportgen-lo-")
+                self.starts += 1
+                self.proc = proc = subprocess.Popen(
+                    [uno_python(), str(SERVE_SCRIPT), str(folder), str(self.owner_pid), find_soffice()],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    start_new_session=True, env=_python_env(), umask=0o077)
+                stadning.set_group(folder, proc.pid)
             if wait_responds(folder / "rpc.sock", START_TIMEOUT,
                              still=lambda: proc.poll() is None and self.proc is proc):
                 return
             self.kill()
+            if avbruten is not None and avbruten():
+                raise ConversionError("LibreOffice startades inte: kommandot avbröts")
         raise ConversionError("LibreOffice (unoserver) startade inte")
 
     def alive(self) -> bool:
@@ -220,13 +232,14 @@ class Instance:
 
     def kill(self) -> None:
         # A worker thread and the signal handler may both kill the instance: work on local copies.
-        proc, self.proc = self.proc, None
+        with self._las:
+            proc, self.proc = self.proc, None
+            folder, self.folder = self.folder, None
         if proc is not None:
             kill_group(proc.pid)
             try:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 pass
-        folder, self.folder = self.folder, None
         if folder:
             stadning.remove(folder)
