@@ -121,7 +121,8 @@ def cli_child(args: list[str]) -> None:
                     Path(hwm_file).write_text(str(int(line.split()[1]) / 1024))
 
     atexit.register(at_exit)
-    os.environ["RAPPORTGEN_VARM"] = "0"  # measure and profile this process, not a warm worker
+    # No RAPPORTGEN_VARM=0 here: the background server a cold build starts inherits the environment
+    # and would then keep no warm process. The runs made this way have no warm process to go to.
     sys.argv = ["rapportgen", *args]
     if profiler is not None:
         profiler.enable()
