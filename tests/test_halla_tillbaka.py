@@ -82,3 +82,55 @@ def test_source_nobody_marks_is_not_waited_for(tmp_path):
     assert [f.name for f, _m in info.value.fel] == ["saknas.docx"]
     assert "finns inte" in info.value.fel[0][1]
     assert "Bara den här" in pdf_text(tmp_path / "ut" / "a.pdf")
+
+
+def test_a_held_first_source_does_not_take_the_only_instance(tmp_path, monkeypatch):
+    """One instance, and the first source is held until the second is converted: the worker must
+    not sit waiting on the held one (the web page's build stood still at '2 av 5' that way)."""
+    from rapportgen.convert import pool as pool_mod
+
+    tittat = threading.Event()  # the worker has looked at the queue at least once
+    real = pool_mod._nasta
+
+    def nasta(todo, las):
+        job = real(todo, las)
+        if job is not None or not todo.empty():
+            tittat.set()
+        return job
+
+    monkeypatch.setattr(pool_mod, "_nasta", nasta)
+    a = make_docx(tmp_path / "a.docx", "Delen som väntade")
+    b = make_docx(tmp_path / "b.docx", "Delen som släpper")
+    en = pool_mod.Pool(arbetare=1)
+    calls: list[int] = []
+    klar_fn = []
+    utfall: dict = {}
+
+    def gora(klar):
+        klar_fn.append(klar)
+        tittat.wait(120)  # the worker sees a queue where nothing is written yet
+        klar(1)
+
+    def efter(i, pdf):
+        calls.append(i)
+        if i == 1:
+            klar_fn[0](0)
+
+    def kor() -> None:
+        try:
+            with session(Konvertering(cache=False), pool=en):
+                utfall["ut"] = convert_while([a, b], tmp_path / "ut", gora, efter=efter)
+        except BaseException as exc:  # handed to the test
+            utfall["fel"] = exc
+
+    try:
+        t = threading.Thread(target=kor, daemon=True)
+        t.start()
+        t.join(300)
+        assert not t.is_alive(), "den enda instansen väntar på en källa som hålls tillbaka"
+    finally:
+        en.close()
+    if "fel" in utfall:
+        raise utfall["fel"]
+    assert calls == [1, 0]
+    assert "Delen som väntade" in pdf_text(utfall["ut"][0])

@@ -558,8 +558,9 @@ class Pool:
 
 def _nasta(todo: "queue.Queue[Uppdrag]", las: threading.Lock) -> Uppdrag | None:
     """The job whose source is ready with the highest prioritet, the largest of those (a source
-    written later, or held back, may be the largest); when none is ready, the first in the queue
-    (its forbered waits for it). None when the queue stays empty for a moment."""
+    written later, or held back, may be the largest). None when the queue stays empty for a
+    moment, or when no source in it is ready: a worker must not wait on a source that is held
+    back until other documents are converted, or with one instance the build waits forever."""
     try:
         first = todo.get(timeout=0.1)
     except queue.Empty:
@@ -572,10 +573,12 @@ def _nasta(todo: "queue.Queue[Uppdrag]", las: threading.Lock) -> Uppdrag | None:
             except queue.Empty:
                 break
         redo = [j for j in jobs if j.redo is None or j.redo()]
-        job = max(redo, key=lambda j: (j.prioritet() if j.prioritet else 0, _kand_storlek(j))) if redo else first
+        job = max(redo, key=lambda j: (j.prioritet() if j.prioritet else 0, _kand_storlek(j))) if redo else None
         for other in jobs:
             if other is not job:
                 todo.put(other)
+    if job is None:
+        time.sleep(0.02)  # nothing written yet: look again in a moment
     return job
 
 
