@@ -67,40 +67,6 @@ def procedur_for(rubrik: str) -> str | None:
     return None
 
 
-def _repeated_keys(fil: Path, under: str | None = None) -> None:
-    """Refuse a key written twice in one mapping of the protokoll part (YAML would keep the last
-    silently: a second vote for a name, a second 'ordförande'). under: the inline part's key."""
-    import yaml
-
-    from ..inputs.text import read_text
-
-    try:
-        root = yaml.compose(read_text(fil), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return  # the loader reports syntax errors with their line
-    if under is not None and isinstance(root, yaml.MappingNode):
-        root = next((v for k, v in root.value if getattr(k, "value", None) == under), None)
-    seen_nodes: set[int] = set()
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if id(node) in seen_nodes:
-            continue  # an alias: the same node again
-        seen_nodes.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            keys: dict[str, int] = {}
-            for k, v in node.value:
-                if isinstance(k, yaml.ScalarNode):
-                    line = k.start_mark.line + 1
-                    if k.value in keys:
-                        raise InputError(f"'{k.value}' står två gånger (även på rad {keys[k.value]}); "
-                                         "YAML behåller bara det sista värdet", fil=fil, plats=f"rad {line}")
-                    keys[k.value] = line
-                stack.append(v)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-
-
 def _sub_located(located: Located, key: str) -> Located:
     """The located view of one mapping inside a YAML file (an inline `protokoll:` part)."""
     lines = {k[1:]: v for k, v in located.lines.items() if k and k[0] == key}
@@ -138,12 +104,10 @@ def from_handling(h: Handling, profil: Profil) -> Protokoll:
             raise InputError(f"protokollsfilen '{falt.protokoll}' finns inte", fil=h.fil,
                              plats=h.plats("protokoll"))
         located = load_yaml_file(fil)
-        _repeated_keys(fil)
         if not isinstance(located.data, dict):
             raise InputError("protokollsfilen ska vara fält i formen 'namn: värde'", fil=fil, plats="rad 1")
     else:
         fil = h.fil
-        _repeated_keys(fil, under="protokoll")
         located = _sub_located(h.located, "protokoll")
     indata = validate(ProtokollIndata, located, located.data)
     plats = _plats(located)

@@ -224,8 +224,33 @@ def _parse_yaml(text: str, fil: Path, line_offset: int) -> Located:
     data = _clean(data)
     lines: dict[tuple, int] = {}
     if node is not None:
+        _check_repeated_keys(node, fil, line_offset)
         _collect_lines(node, (), lines)
     return Located(data=data, fil=fil, lines=lines, line_offset=line_offset)
+
+
+def _check_repeated_keys(root: yaml.Node, fil: Path, line_offset: int = 0) -> None:
+    """Refuse a key written twice in one mapping: YAML keeps the last value silently (a second
+    'bilagor:' under an ärende would drop the first list, a second vote the first)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue  # an alias: the same node again
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[str, int] = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                    line = k.start_mark.line + 1 + line_offset
+                    if k.value in keys:
+                        raise InputError(f"'{k.value}' står två gånger (även på rad {keys[k.value]}); "
+                                         "YAML behåller bara det sista värdet", fil=fil, plats=f"rad {line}")
+                    keys[k.value] = line
+                stack.append(v)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _clean(value: Any) -> Any:
