@@ -14,8 +14,6 @@ import os
 import re
 import shutil
 import signal
-import socket
-import struct
 import subprocess
 import sys
 import time
@@ -181,19 +179,26 @@ def test_code_fingerprint_follows_every_file_of_the_package(tmp_path):
     assert gemensamt.kodavtryck(str(copy)) != edited
 
 
-def test_ctrl_c_while_delegated_exits_130_and_leaves_nothing(server, tmp_path, kort_tmp):
+def _delegerat_bygge(server, tmp_path, *, stdout=subprocess.DEVNULL, env=None):
+    """A 30-document tjänsteskrivelse build handed to the warm process, once it renders: the client
+    process and the worker line's match (worker, supervisor, ...)."""
     for i in range(30):
         shutil.copy(SRC, tmp_path / f"d{i:02d}.md")
     proc = subprocess.Popen([str(RG), "tjansteskrivelse", *sorted(p.name for p in tmp_path.glob("d*.md")), "-o", "ut",
-                             "--profil", str(PROFIL)], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**server.env, "TMPDIR": str(kort_tmp)})
+                             "--profil", str(PROFIL)], cwd=tmp_path, stdout=stdout, stderr=subprocess.PIPE,
+                            text=True, env=env or server.env)
     line = proc.stderr.readline()
     while line and not ARBETARE.search(line):
         line = proc.stderr.readline()
     m = ARBETARE.search(line)
     assert m, "the command was not delegated"
-    worker = int(m.group(1))
     _vanta(lambda: list((tmp_path / "ut").glob("*.docx")), text="bygget har börjat")  # it renders
+    return proc, m
+
+
+def test_ctrl_c_while_delegated_exits_130_and_leaves_nothing(server, tmp_path, kort_tmp):
+    proc, m = _delegerat_bygge(server, tmp_path, stdout=subprocess.PIPE, env={**server.env, "TMPDIR": str(kort_tmp)})
+    worker = int(m.group(1))
     # ... and converts, in a private folder under the client's TMPDIR (not the fork server's).
     _vanta(lambda: list(Path(kort_tmp).iterdir()), text="byggets mapp i klientens TMPDIR")
     proc.send_signal(signal.SIGINT)
@@ -225,16 +230,8 @@ def _environ(pid: str) -> bytes:
 
 
 def test_a_killed_client_takes_its_worker_along(server, tmp_path):
-    for i in range(30):
-        shutil.copy(SRC, tmp_path / f"d{i:02d}.md")
-    proc = subprocess.Popen([str(RG), "tjansteskrivelse", *sorted(p.name for p in tmp_path.glob("d*.md")), "-o", "ut",
-                             "--profil", str(PROFIL)], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, env=server.env)
-    line = proc.stderr.readline()
-    while line and not ARBETARE.search(line):
-        line = proc.stderr.readline()
-    worker = int(ARBETARE.search(line).group(1))
-    _vanta(lambda: list((tmp_path / "ut").glob("*.docx")), text="bygget har börjat")
+    proc, m = _delegerat_bygge(server, tmp_path)
+    worker = int(m.group(1))
     proc.kill()
     proc.wait(30)
     # The worker still writes to the pipe the client left: its end is when the worker is done. It
@@ -246,16 +243,8 @@ def test_a_killed_client_takes_its_worker_along(server, tmp_path):
 
 def test_sigterm_ends_the_command_as_it_would_end_in_process(server, tmp_path):
     """SIGTERM to the client reaches the worker; the client then dies of the same signal."""
-    for i in range(30):
-        shutil.copy(SRC, tmp_path / f"d{i:02d}.md")
-    proc = subprocess.Popen([str(RG), "tjansteskrivelse", *sorted(p.name for p in tmp_path.glob("d*.md")), "-o", "ut",
-                             "--profil", str(PROFIL)], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, env=server.env)
-    line = proc.stderr.readline()
-    while line and not ARBETARE.search(line):
-        line = proc.stderr.readline()
-    worker = int(ARBETARE.search(line).group(1))
-    _vanta(lambda: list((tmp_path / "ut").glob("*.docx")), text="bygget har börjat")
+    proc, m = _delegerat_bygge(server, tmp_path)
+    worker = int(m.group(1))
     proc.send_signal(signal.SIGTERM)
     _out, err = proc.communicate(timeout=120)  # to the end of the worker's writes too
     assert proc.returncode == -signal.SIGTERM  # as the in-process command: killed by SIGTERM ...
@@ -265,16 +254,8 @@ def test_sigterm_ends_the_command_as_it_would_end_in_process(server, tmp_path):
 
 
 def test_a_lost_supervisor_stops_its_worker_and_the_client_says_so(server, tmp_path):
-    for i in range(30):
-        shutil.copy(SRC, tmp_path / f"d{i:02d}.md")
-    proc = subprocess.Popen([str(RG), "tjansteskrivelse", *sorted(p.name for p in tmp_path.glob("d*.md")), "-o", "ut",
-                             "--profil", str(PROFIL)], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, env=server.env)
-    line = proc.stderr.readline()
-    while line and not ARBETARE.search(line):
-        line = proc.stderr.readline()
-    worker, supervisor, _ = map(int, ARBETARE.search(line).groups())
-    _vanta(lambda: list((tmp_path / "ut").glob("*.docx")), text="bygget har börjat")
+    proc, m = _delegerat_bygge(server, tmp_path)
+    worker, supervisor, _ = map(int, m.groups())
     os.kill(supervisor, signal.SIGKILL)
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1

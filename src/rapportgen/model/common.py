@@ -72,12 +72,7 @@ def parse_date(value: Any) -> Any:
     """ISO text (YAML leaves dates as text) or an Excel datetime to a date."""
     if isinstance(value, dt.datetime):
         return value.date()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"är inte ett giltigt datum ({value!r}); skriv ÅÅÅÅ-MM-DD") from None
-    return value
+    return _as_date(value)
 
 
 class Person(Strict):

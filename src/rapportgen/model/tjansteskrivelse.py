@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from .block import Block, MarkdownDoc
-from .common import Person, PersonList, Strict, Text, TextList, ny_lista
+from .common import Person, PersonList, Strict, Text, TextList, _as_date, ny_lista
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,7 @@ class Tjansteskrivelse(Strict):
     @field_validator("datum", mode="before")
     @classmethod
     def _date_text(cls, value):
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(f"är inte ett giltigt datum ({value!r}); skriv ÅÅÅÅ-MM-DD") from None
-        return value
+        return _as_date(value)
 
 
 
