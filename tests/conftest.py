@@ -177,17 +177,21 @@ def _lana_poolen(mp: pytest.MonkeyPatch, delad_pool: DeladPool) -> None:
     mp.setattr(convert, "Pool", pool)
 
 
-@pytest.fixture(autouse=True)
-def en_pool_for_sviten(request, monkeypatch, delad_pool):
+@pytest.fixture(scope="module", autouse=True)
+def en_pool_for_sviten(request, delad_pool):
     """Every conversion session in the suite borrows the one session-scoped pool, so LibreOffice
-    starts once per run instead of once per build. Sessions keep their own settings and cache
-    (entering one convert.session() for the whole suite would force one profile and one cache on
-    every test). test_convert.py tests the pool itself, with its own pools, and is left alone."""
+    starts once per run instead of once per build. Module scope, so that a module's own fixtures
+    (a build made once for its tests) borrow it too: autouse fixtures of a scope are set up before
+    the others of that scope. Sessions keep their own settings and cache (entering one
+    convert.session() for the whole suite would force one profile and one cache on every test).
+    test_convert.py tests the pool itself, with its own pools, and is left alone."""
     if request.module.__name__.rpartition(".")[2] == "test_convert":
         yield
         return
-    _lana_poolen(monkeypatch, delad_pool)
+    mp = pytest.MonkeyPatch()
+    _lana_poolen(mp, delad_pool)
     yield
+    mp.undo()
 
 
 # --- one build of the example meeting for the test files that only read it ---------------------

@@ -68,3 +68,72 @@ def test_closed_session_lets_go_of_the_background_pool_it_started(tmp_path, egen
     finally:
         bakgrund.stop()
     assert bakgrund.status() is None
+
+
+def _byggsession_spion(monkeypatch) -> list[bool]:
+    """Record, as the build reads its manifest, whether LibreOffice is already being started."""
+    from rapportgen.assemble import bygg
+
+    seen: list[bool] = []
+    real = bygg.load_handling
+
+    def spy(*args, **kwargs):
+        s = convert._CURRENT.get()
+        seen.append(s is not None and s._forvarmning is not None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bygg, "load_handling", spy)
+    return seen
+
+
+def test_a_cold_build_starts_libreoffice_before_it_reads_the_manifest(tmp_path, egen_pool, monkeypatch):
+    from rapportgen.assemble import build_handling
+    from rapportgen.config import Profil
+
+    from .handling_helpers import dokument, write_manifest
+
+    monkeypatch.setenv("RAPPORTGEN_CACHE", str(tmp_path / "cache"))  # empty: the build will convert
+    seen = _byggsession_spion(monkeypatch)
+    dokument(tmp_path, "utredning.md", "Utredning")
+    manifest = write_manifest(tmp_path, "  - punkt: 1\n    ärendemening: Ett ärende\n"
+                                        "    bilagor:\n      - {etikett: Utredning, fil: utredning.md}\n")
+    profil = Profil(konvertering=Konvertering(arbetare=1))
+    with session(profil.konvertering):
+        build_handling(manifest, tmp_path / "ut", profil)
+    # Again, nothing changed: every part is in the cache, so no instance is started ahead.
+    with session(profil.konvertering) as s:
+        build_handling(manifest, tmp_path / "ut", profil)
+        assert s._pool is None or all(i.starts == 0 for i in s._pool.local_instances)  # none needed
+    assert seen == [True, False]
+    assert "Utredning" in pdf_text(tmp_path / "ut" / "handling.pdf")
+
+
+def test_closing_the_session_stops_a_start_under_way(tmp_path, egen_pool, monkeypatch):
+    """A build that stops early (at its checks) does not wait for the instances it started ahead."""
+    from rapportgen.convert import server as srv
+
+    hang = tmp_path / "hanger.py"
+    hang.write_text("import time\nwhile True:\n    time.sleep(1)\n")
+    monkeypatch.setattr(srv, "SERVE_SCRIPT", hang)  # an instance that never answers
+    monkeypatch.setattr(srv, "START_TIMEOUT", 30.0)
+    utfall: list[str] = []
+    real = srv.Instance.start
+
+    def start(self, *args, **kwargs):
+        try:
+            real(self, *args, **kwargs)
+            utfall.append("svarar")
+        except Exception as exc:  # noqa: BLE001 - recorded for the assertion
+            utfall.append(str(exc))
+            raise
+
+    monkeypatch.setattr(srv.Instance, "start", start)
+    with session(Konvertering(arbetare=1)) as s:
+        s.forvarm(lokala=1)
+        trad = s._forvarmning
+        while not utfall and not (s._pool and s._pool.local_instances[0].proc):
+            trad.join(0.01)  # until the instance's process exists
+        (inst,) = s._pool.local_instances
+    assert not trad.is_alive()
+    assert utfall == ["LibreOffice startades inte: kommandot avbröts"]
+    assert inst.proc is None and inst.folder is None

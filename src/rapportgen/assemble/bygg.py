@@ -259,7 +259,9 @@ def build_handling(
     say = progress or (lambda _msg: None)
     say("läser manifestet")
     logga("bygge", manifest.name)
-    forvarm()  # a background pool (vila > 0) starts while the manifest is read and checked
+    # LibreOffice starts while the manifest is read and checked: the background pool (vila > 0),
+    # or this build's own instances when the cache is empty (the build will convert).
+    forvarm(om_kall=True)
     h = load_handling(manifest, profil)
     logga("inläst")
     findings = run_checks(h, profil)
@@ -299,8 +301,10 @@ def build_handling(
         # Ready files first (the pool starts on them), then the kallelse draft and each rendered part.
         sources = [p.kalla_for_konvertering for p in klara] + ([] if utkast else [kallelse_docx]) + \
                   [p.kalla_for_konvertering for p in senare]
-        # LibreOffice starts while the documents are rendered (and the kallelse always follows).
-        s.forvarm(lokala=len(sources) + 1)
+        # LibreOffice starts while the documents are rendered (the kallelse follows them). With
+        # every part in the cache none is started ahead: the kallelse's final pass may be cached too.
+        if sources:
+            s.forvarm(lokala=len(sources) + 1)
         # A part with a table of contents is held back until the parts before it (and the kallelse
         # draft) have their page counts: it is then numbered from its package page and converted
         # once, while LibreOffice converts the rest, instead of again after all of them.

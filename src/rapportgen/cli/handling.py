@@ -59,8 +59,8 @@ def handling_cmd(manifest, utmapp, ingen_pdf, publicering, pdfa, tvinga, profil,
     from ..convert.tidslinje import logga
 
     logga("kommando")
-    from ..commands.build import build_handling
     from ..config import profile_for
+    from ..convert import forvarm
     from ..exceptions import Abort, RapportgenError
 
     if ingen_pdf and (publicering or pdfa):
@@ -70,6 +70,10 @@ def handling_cmd(manifest, utmapp, ingen_pdf, publicering, pdfa, tvinga, profil,
     outdirs = _batch_outdirs(manifests, utmapp)
     results, failures = [], []
     with konvertering(profile_for(manifests[:1], profil), arbetare), framsteg("Sammanträdeshandlingar") as progress:
+        if not ingen_pdf:
+            forvarm(om_kall=True)  # LibreOffice starts while the build's code is loaded
+        from ..commands.build import build_handling
+
         for m, out in zip(manifests, outdirs):
             try:
                 prof = profile_for([m], profil)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import os
 import queue
 import shutil
 import threading
@@ -19,7 +20,6 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from ..exceptions import ConversionError, InputError
-from ..granser import check_zip
 from ..fileio import copy_atomic
 from .cache import Cache, Delcache
 from .options import Alternativ
@@ -81,10 +81,20 @@ class Session:
     def alternativ(self) -> Alternativ:
         return Alternativ(pdfa=self.installningar.pdfa, tagged=self.installningar.taggad)
 
+    def kall(self) -> bool:
+        """True when this session's cache holds no part of any package yet (or is off): a package
+        built now converts, at least its kallelse, so LibreOffice may start before anything is read."""
+        d = self.delcache.folder
+        try:
+            return not self.delcache.enabled or not any(d.iterdir())
+        except OSError:
+            return True
+
     def forvarm(self, lokala: int = 0) -> None:
         """Start LibreOffice now, in a thread, so that it is up when the first document is ready:
         the background pool when the profile keeps one (vila > 0), else up to `lokala` of this
-        build's own instances (0: none). Errors are left to the first conversion, which reports them."""
+        build's own instances (0: none). Errors are left to the first conversion, which reports them.
+        A session closed meanwhile stops the start (see close())."""
         k = self.installningar
         if self._pool is not None or self._forvarmning is not None or k.bara_fjarr or (k.vila <= 0 and lokala <= 0):
             return
@@ -148,17 +158,19 @@ class Session:
             return self._pool
 
     def close(self) -> None:
-        # This build's own instances being started ahead are waited for (then stopped below); a
-        # background pool being started is not: it outlives the build anyway, and the thread lets
-        # go of it when it sees the session closed.
-        if self._forvarmning is not None and self._forvarm_lokala:
-            self._forvarmning.join()
+        # This build's own instances being started ahead are stopped (a start under way gives up
+        # when its endpoint is closed), then their thread is waited for, so none is left behind
+        # (a build that stopped at its checks does not wait for LibreOffice to come up). A
+        # background pool being started is not waited for: it outlives the build anyway, and the
+        # thread lets go of it when it sees the session closed.
         with self._pool_las:
             self._stangd = True
             pool, self._pool = self._pool, None
             anvandning, self._bakgrund = self._bakgrund, None
         if pool is not None and self._owns_pool:
             pool.close()
+        if self._forvarmning is not None and self._forvarm_lokala:
+            self._forvarmning.join()
         if anvandning is not None:
             anvandning.release()
 
@@ -183,11 +195,13 @@ def session(installningar=None, *, arbetare: int | None = None, pool: Pool | Non
         s.close()
 
 
-def forvarm(lokala: int = 0) -> None:
-    """Session.forvarm on the current session (a command's), if there is one."""
+def forvarm(lokala: int = 0, *, om_kall: bool = False) -> None:
+    """Session.forvarm on the current session (a command's), if there is one. om_kall: a package is
+    about to be built; when the session's cache is empty (it will convert), start every local
+    instance at once, before the manifest is read."""
     s = _CURRENT.get()
     if s is not None:
-        s.forvarm(lokala)
+        s.forvarm(max(lokala, s.arbetare or os.cpu_count() or 1) if om_kall and s.kall() else lokala)
 
 
 def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ: Alternativ | None = None,
@@ -352,6 +366,8 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
                 continue
             if src.suffix.lower() in (".docx", ".xlsx"):
                 try:
+                    from ..granser import check_zip  # pydantic: not for the background server's start
+
                     check_zip(src)  # before anything below unpacks it (hash, title, prepare)
                 except InputError as exc:
                     fel.append((src, exc.detalj))
@@ -438,6 +454,8 @@ def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar:
         if not src.is_file():
             raise InputError("filen finns inte", fil=src)
         if src.suffix.lower() in (".docx", ".xlsx"):
+            from ..granser import check_zip
+
             check_zip(src)
         title = titlar.get(src) or existing_title(src) or default_title(src)
         found = Externt()

@@ -186,6 +186,7 @@ class LocalEndpoint(Endpoint):
         self.n = n
         self.on_interval = on_interval
         self.started = False
+        self.stangd = False  # closed: a start under way gives up, none begins
         self._start_las = threading.Lock()  # a start ahead of the build (Session.forvarm) and a worker
 
     @property
@@ -196,12 +197,12 @@ class LocalEndpoint(Endpoint):
         with self._start_las:
             if self.started and self.inst.proc is not None:
                 return
-            if _STOPPING.is_set():
+            if _STOPPING.is_set() or self.stangd:
                 raise InstanceFailed("avbruten")
             _register(self.inst)
             t0 = time.monotonic()
             try:
-                self.inst.start(avbruten=_STOPPING.is_set)
+                self.inst.start(avbruten=lambda: _STOPPING.is_set() or self.stangd)
             except Exception as exc:
                 raise InstanceFailed(str(exc)) from None
             finally:
@@ -228,6 +229,7 @@ class LocalEndpoint(Endpoint):
         self.ensure()
 
     def close(self) -> None:
+        self.stangd = True
         self.inst.kill()
         _unregister(self.inst)
         self.started = False
