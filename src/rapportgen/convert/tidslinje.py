@@ -11,19 +11,19 @@ import os
 import threading
 import time
 
-_FIL = os.environ.get("RAPPORTGEN_TIDSLINJE") or None
 _LAS = threading.Lock()
 
 
 def aktiv() -> bool:
-    return _FIL is not None
+    return bool(os.environ.get("RAPPORTGEN_TIDSLINJE"))
 
 
 def logga(handelse: str, detalj: object = "") -> None:
     """Note that event happened now (in this thread), when the timeline is on."""
-    if _FIL is None:
+    fil = os.environ.get("RAPPORTGEN_TIDSLINJE")  # read each time: a warm worker gets it per build
+    if not fil:
         return
     rad = f"{time.monotonic():.4f} {threading.current_thread().name} {handelse} {detalj}\n"
     with _LAS:
-        with open(_FIL, "a", encoding="utf-8") as fh:
+        with open(fil, "a", encoding="utf-8") as fh:
             fh.write(rad)
