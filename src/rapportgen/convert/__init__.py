@@ -224,6 +224,11 @@ def convert_many(sources: list[Path], outdir: Path | None = None, *, alternativ:
         return _convert(s, sources, outdir, alternativ or s.alternativ(), titlar or {}, progress)
 
 
+# convert_while: written documents waiting for a worker before the caller's work on converted ones
+# goes ahead of writing the next.
+KO_FORE_EFTER = 2
+
+
 def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Callable[[int | None], None]], None], *,
                   alternativ: Alternativ | None = None, titlar: Mapping[Path, str] | None = None,
                   progress: Callable[[int, int, str], None] | None = None,
@@ -260,10 +265,20 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
         utfall: dict[str, object] = {}
         fardiga: queue.SimpleQueue[tuple[int, Path] | None] = queue.SimpleQueue()
 
+        tagna = [0]  # sources a pool thread has taken
+        tagna_las = threading.Lock()
+
         def vanta(i: int) -> None:
             redo[i].wait()
+            with tagna_las:
+                tagna[0] += 1
             if avbrutet.is_set():
                 raise RuntimeError("avbrutet")
+
+        def matad() -> bool:
+            """The engine has written documents waiting that no worker has taken yet: the caller's
+            work on finished ones can go first without leaving an endpoint idle."""
+            return sum(e.is_set() for e in redo) - tagna[0] >= KO_FORE_EFTER
 
         def konvertera() -> None:
             try:
@@ -276,8 +291,10 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
                 fardiga.put(None)  # no more documents
 
         def hinna_ikapp() -> None:
-            """efter() for every document converted so far, without waiting for more."""
-            while efter is not None:
+            """efter() for the documents converted so far, without waiting for more, while the
+            engine is fed: with too few written documents waiting, gora writes the next first (a
+            remote server that idles while this process reads a finished PDF is lost time)."""
+            while efter is not None and matad():
                 try:
                     item = fardiga.get_nowait()
                 except queue.Empty:
