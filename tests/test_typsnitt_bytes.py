@@ -199,3 +199,76 @@ def test_byte_path_equals_parsed_path(page, form, sep):
     contents = b"BT /F2 9 Tf " + sep.join(page) + b" ET"
     fast, slow = _both(contents, b"BT /F1 5 Tf " + sep.join(form) + b" ET")
     assert fast == slow
+
+
+# --- a subset's cmap moved to the stable codes on its bytes -------------------------------------
+
+REALWORLD_LO = ("002-trivial-libre-office-writer.pdf", "libreoffice-form.pdf")
+
+
+def _lo_subsets():
+    from pathlib import Path
+
+    for name in REALWORLD_LO:
+        with pikepdf.open(Path("/work/shared/realworld-pdfs") / name) as pdf:
+            for _family, fonts in typsnitt._candidates(pdf).items():
+                for f in fonts:
+                    codes = typsnitt._to_unicode(f.ToUnicode)
+                    yield f.FontDescriptor.FontFile2.read_bytes(), codes
+
+
+def test_a_format0_subset_is_moved_to_the_stable_codes_on_its_bytes_as_fonttools_would():
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    checked = 0
+    for program, codes in _lo_subsets():
+        target = typsnitt._tilldela([codes])
+        assert target is not None
+        patched = typsnitt._ny_kodning_format0(program, codes, target)
+        assert patched is not None and patched != program
+        before, after = TTFont(io.BytesIO(program)), TTFont(io.BytesIO(patched))
+        # Every character's glyph now at its stable code, nothing else in the cmap; the other
+        # tables (glyphs, widths, names) unchanged; the font's checksums right.
+        old = before["cmap"].tables[0].cmap
+        new = {c: g for c, g in after["cmap"].tables[0].cmap.items() if g != ".notdef"}
+        assert new == {target[ch]: old[c] for c, ch in codes.items() if old[c] != ".notdef"}
+        assert all(after.reader[t] == before.reader[t] for t in before.reader.keys() if t not in ("cmap", "head"))
+        assert typsnitt._checksum(patched) == 0xB1B0AFBA
+        assert typsnitt._head(patched) == (before["head"].unitsPerEm, before["head"].fontRevision)
+        checked += 1
+    assert checked >= 4
+
+
+def test_a_code_beyond_format0_stops_the_byte_path_as_it_stops_fonttools():
+    program, codes = next(_lo_subsets())
+    codes = {**codes, 300: "Z"}
+    target = typsnitt._tilldela([codes])
+    with pytest.raises(typsnitt._Skip):
+        typsnitt._ny_kodning_format0(program, codes, target)
+
+
+def test_other_programs_are_left_to_fonttools():
+    program, codes = next(_lo_subsets())
+    target = typsnitt._tilldela([codes])
+    assert typsnitt._ny_kodning_format0(b"OTTO" + program[4:], codes, target) is None
+    assert typsnitt._head(b"OTTO" + program[4:]) is None
+
+
+def test_a_subset_is_joined_only_with_the_units_and_revision_of_the_systems_font():
+    """_granska reads the subset's head on its bytes: another revision or unit size is refused."""
+    from pathlib import Path
+
+    with pikepdf.open(Path("/work/shared/realworld-pdfs") / REALWORLD_LO[0]) as pdf:
+        f = next(iter(typsnitt._candidates(pdf).values()))[0]
+        upm, rev = typsnitt._head(f.FontDescriptor.FontFile2.read_bytes())
+        codes = typsnitt._to_unicode(f.ToUnicode)
+        first = int(f.FirstChar)
+        f.Widths = Array([w if first + i in codes else 0 for i, w in enumerate(f.Widths)])  # .notdef: no width
+        widths = {codes[first + i]: float(w) for i, w in enumerate(f.Widths) if first + i in codes}
+        hmtx = {ch: w * upm / 1000 for ch, w in widths.items()}
+        find = lambda ch: ch if ch in hmtx else None  # noqa: E731 - the "system font": exactly these widths
+        assert typsnitt._granska(f, upm, rev, find, hmtx)
+        assert typsnitt._granska(f, upm, rev + 0.001, find, hmtx) is None
+        assert typsnitt._granska(f, upm * 2, rev, find, {k: v * 2 for k, v in hmtx.items()}) is None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -597,8 +598,12 @@ def _granska(f: Dictionary, upm: int, rev: float, find, hmtx: dict) -> dict[int,
 
     _tyst()
     try:
-        sub = TTFont(io.BytesIO(f.FontDescriptor.FontFile2.read_bytes()), lazy=True)
-        if sub["head"].unitsPerEm != upm or abs(sub["head"].fontRevision - rev) > 1e-6:
+        program = f.FontDescriptor.FontFile2.read_bytes()
+        head = _head(program)
+        if head is None:  # not a plain TrueType program: fontTools reads it
+            sub = TTFont(io.BytesIO(program), lazy=True)
+            head = sub["head"].unitsPerEm, sub["head"].fontRevision
+        if head[0] != upm or abs(head[1] - rev) > 1e-6:
             return None
         codes = _to_unicode(f.ToUnicode)
         first, widths = int(f.FirstChar), [float(w) for w in f.Widths]
@@ -716,11 +721,84 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
     return dropped
 
 
+# --- a TrueType program's tables, read and patched on its bytes ------------------------------
+# Opening a subset with fontTools and saving it again costs more than all the rest of preparing a
+# part's fonts; LibreOffice's subsets have one format 0 cmap (code -> glyph, one byte each), which
+# is moved to the stable codes in place (its table and the font's checksums written again).
+
+def _tables(data: bytes) -> dict[bytes, tuple[int, int, int]] | None:
+    """tag -> (its directory entry, offset, length) of a TrueType font program; None when the
+    data is not one (or a table lies outside it)."""
+    if len(data) < 12 or data[:4] not in (b"\x00\x01\x00\x00", b"true"):
+        return None
+    n = struct.unpack_from(">H", data, 4)[0]
+    if 12 + 16 * n > len(data):
+        return None
+    out = {}
+    for i in range(n):
+        tag, _sum, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
+        if offset + length > len(data):
+            return None
+        out[tag] = (12 + 16 * i, offset, length)
+    return out
+
+
+def _head(data: bytes) -> tuple[int, float] | None:
+    """A TrueType program's units per em and revision (as fontTools reads them), from its bytes."""
+    tables = _tables(data)
+    if tables is None or b"head" not in tables or tables[b"head"][2] < 54:
+        return None
+    offset = tables[b"head"][1]
+    return struct.unpack_from(">H", data, offset + 18)[0], struct.unpack_from(">i", data, offset + 4)[0] / 65536
+
+
+def _checksum(data: bytes | bytearray) -> int:
+    padded = bytes(data) + b"\0" * (-len(data) % 4)
+    return sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
+
+
+def _ny_kodning_format0(data: bytes, codes: dict[int, str | None], target: dict[str, int]) -> bytes | None:
+    """_ny_kodning for a program whose cmap has only format 0 subtables, on its bytes; None for
+    any other program."""
+    tables = _tables(data)
+    if tables is None or b"cmap" not in tables or b"head" not in tables or tables[b"head"][2] < 54:
+        return None
+    entry, cmap, length = tables[b"cmap"]
+    if length < 4:
+        return None
+    n = struct.unpack_from(">H", data, cmap + 2)[0]
+    if 4 + 8 * n > length or n == 0:
+        return None
+    out = bytearray(data)
+    for i in range(n):
+        sub = cmap + struct.unpack_from(">I", data, cmap + 4 + 8 * i + 4)[0]
+        if sub + 262 > cmap + length or struct.unpack_from(">HH", data, sub) != (0, 262):
+            return None  # not format 0
+        glyphs = data[sub + 6:sub + 262]
+        new = bytearray(256)
+        for c, ch in codes.items():
+            if ch is None:
+                continue
+            if not 0 <= c < 256:
+                raise _Skip  # a code the subset's cmap does not draw
+            new[target[ch]] = glyphs[c]
+        out[sub + 6:sub + 262] = new
+    struct.pack_into(">I", out, entry + 4, _checksum(out[cmap:cmap + length]))
+    head = tables[b"head"][1]
+    struct.pack_into(">I", out, head + 8, 0)
+    struct.pack_into(">I", out, head + 8, (0xB1B0AFBA - _checksum(out)) & 0xFFFFFFFF)
+    return bytes(out)
+
+
 def _ny_kodning(font: Dictionary, codes: dict[int, str | None], target: dict[str, int]) -> bytes:
     """The subset's own font program with its cmap moved to the stable codes (the glyphs stay)."""
     from fontTools.ttLib import TTFont
 
-    tt = TTFont(io.BytesIO(font.FontDescriptor.FontFile2.read_bytes()), recalcBBoxes=False, recalcTimestamp=False)
+    program = font.FontDescriptor.FontFile2.read_bytes()
+    patched = _ny_kodning_format0(program, codes, target)
+    if patched is not None:
+        return patched
+    tt = TTFont(io.BytesIO(program), recalcBBoxes=False, recalcTimestamp=False)
     tables = tt["cmap"].tables
     if not tables:
         raise _Skip
