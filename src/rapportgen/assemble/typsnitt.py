@@ -384,7 +384,7 @@ _E = rb"(?![^\t\n\r\x0c \[\]<>/])"  # after an operator
 _TF = rb"/(?P<tf>" + _REG + rb"*+)" + _WS + rb"++" + _NUM + _WS + rb"++Tf" + _E
 _DO = rb"/(?P<do>" + _REG + rb"*+)" + _WS + rb"++Do" + _E
 _ARRAY = rb"\[(?:" + _WS + rb"++|" + _HEX + rb"|" + _NUM + rb")*+\]"
-_EVENTS = re.compile(
+_EVENTS = re.compile(  # its groups are numbered as _recode_bytes reads them
     rb"(?P<g>[qQ])(?<!" + _NB + rb"[qQ])" + _E
     + rb"|" + _TF + rb"|" + _DO
     + rb"|(?P<s>" + _ARRAY + rb"|" + _HEX + rb")" + _WS + rb"*+(?:TJ|Tj|')" + _E
@@ -436,31 +436,34 @@ def _recode_bytes(data: bytes, resources, mapping: dict, seen: set, writes: list
             k += n
         return b"".join(pieces)
 
+    by_name: dict[bytes, tuple[bytes, bytes] | None] = {}  # a font resource's name -> its translation
     for m in _EVENTS.finditer(data):
-        kind = m.lastgroup
-        if kind == "g":
-            if m.group("g") == b"q":
+        kind = m.lastindex  # 1 q/Q, 2 Tf, 3 Do, 4 a text operator, 5 anything else
+        if kind == 1:
+            if data[m.start()] == 0x71:  # q
                 stack.append((current, font_set))
             elif stack:
                 current, font_set = stack.pop()
-        elif kind == "tf":
-            name = m.group("tf")
-            if b"#" in name:
-                raise _NotPlain  # an escaped name
-            f = fonts.get("/" + name.decode("ascii")) if isinstance(fonts, Dictionary) else None
-            current = mapping.get(f.objgen) if f is not None and f.is_indirect else None
+        elif kind == 2:
+            name = m.group(2)
+            if name not in by_name:
+                if b"#" in name:
+                    raise _NotPlain  # an escaped name
+                f = fonts.get("/" + name.decode("ascii")) if isinstance(fonts, Dictionary) else None
+                by_name[name] = mapping.get(f.objgen) if f is not None and f.is_indirect else None
+            current = by_name[name]
             font_set = True
-        elif kind == "do":
-            name = m.group("do")
+        elif kind == 3:
+            name = m.group(3)
             if b"#" in name:
                 raise _NotPlain
             if isinstance(xobjects, Dictionary):
                 _recode_form(xobjects.get("/" + name.decode("ascii")), resources, mapping, seen, writes)
-        elif kind == "s":
+        elif kind == 4:
             if not font_set:
                 raise _Skip  # text in a form drawn with the caller's font
             if current is not None:
-                start, end = m.span("s")
+                start, end = m.span(4)
                 out.append(data[last:start])
                 out.append(recode_shown(data[start:end]))
                 last = end
