@@ -64,7 +64,8 @@ def test_outline_is_read_as_pypdf_reads_it(tmp_path, named):
     path = _with_outline(tmp_path / "bm.pdf", named)
     with pikepdf.open(path) as pdf:
         tree = dellasning.bokmarken(pdf)
-    assert tree == [("Inledning", 1, [("Åtgärder – översikt", 4, [("Namngiven", 2, []), ("Via åtgärd", 3, [])])]),
+    assert tree == [("Inledning", 1, [("Åtgärder – översikt", 4,
+                                        [("Namngiven", 2, []), ("Via åtgärd", 3, [])])]),
                     ("Webblänk", 0, []), ("Saknad sida", 0, [])]
     assert tree == _pypdf(path)
 
@@ -92,8 +93,9 @@ def test_an_outline_nested_too_deep_is_refused_in_words(tmp_path):
     pdf.Root.Outlines = outlines
     pdf.save(tmp_path / "djup.pdf")
     with pikepdf.open(tmp_path / "djup.pdf") as opened, pytest.raises(InputError) as exc:
-        dellasning.bokmarken(opened, fil=tmp_path / "djup.pdf")
-    assert "djup.pdf" in str(exc.value) and "nivåer" in str(exc.value)
+        dellasning.bokmarken(opened, manifest=tmp_path / "sammantrade.yaml", plats="rad 4")
+    assert "sammantrade.yaml" in str(exc.value) and "rad 4, 'djup.pdf'" in str(exc.value)
+    assert "nivåer" in str(exc.value)
 
 
 def test_a_damaged_pdf_is_refused_in_words(tmp_path):

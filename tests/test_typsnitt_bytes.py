@@ -176,7 +176,8 @@ def _instruction(draw) -> bytes:
     if kind in ("q", "Q", "EMC"):
         return kind.encode()
     if kind == "Tf":
-        return draw(st.sampled_from([b"/F1", b"/F2", b"/F3"])) + sep + draw(st.sampled_from([b"9", b"10.5"])) + sep + b"Tf"
+        font = draw(st.sampled_from([b"/F1", b"/F2", b"/F3"]))
+        return font + sep + draw(st.sampled_from([b"9", b"10.5"])) + sep + b"Tf"
     if kind in ("Tj", "'"):
         return draw(_CODE_HEX) + draw(st.sampled_from([b"", b" ", b"\n"])) + kind.encode()
     if kind == "TJ":

@@ -213,7 +213,8 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
     with dellasning.oppna(plan.pdf, plan.losenord, manifest=h.fil if extern and d.extern else None,
                           plats=d.manifest_plats, skrivbar=not extern) as pdf:
         data["sidor"] = len(pdf.pages)
-        data["bokmarken"] = dellasning.bokmarken(pdf, fil=h.fil if extern and d.extern else plan.pdf)
+        data["bokmarken"] = dellasning.bokmarken(pdf, manifest=h.fil if extern and d.extern else None,
+                                                 plats=d.manifest_plats)
         if d.typ is not None:
             data["krymp"] = [i for i, page in enumerate(pdf.pages) if text_i_bandet(page)]
         # A part's fonts go to their stable codes once, here (and in the cache with it): a converted

@@ -41,8 +41,12 @@ def oppna(path: Path, losenord: str | None = None, *, manifest: Path | None = No
     return pdf
 
 
-def bokmarken(pdf: pikepdf.Pdf, *, fil: Path | None = None) -> list[tuple[str, int, list]]:
-    """The part's outline as (title, page index in the part, children)."""
+def bokmarken(pdf: pikepdf.Pdf, *, manifest: Path | None = None,
+              plats: str | None = None) -> list[tuple[str, int, list]]:
+    """The part's outline as (title, page index in the part, children). An error names the PDF,
+    and the manifest and its line when given (the user's PDF)."""
+    where = f"{plats}, " if plats and manifest else ""
+    fil = manifest or Path(pdf.filename)
     outlines = pdf.Root.get("/Outlines")
     if not isinstance(outlines, Dictionary) or not isinstance(outlines.get("/First"), Dictionary):
         return []
@@ -78,7 +82,7 @@ def bokmarken(pdf: pikepdf.Pdf, *, fil: Path | None = None) -> list[tuple[str, i
 
     def walk(node, depth: int, visited: set) -> list[tuple[str, int, list]]:
         if depth > MAX_DJUP:
-            raise InputError(f"'{(fil or Path(pdf.filename)).name}' har bokmärken i fler än {MAX_DJUP} nivåer",
+            raise InputError(f"{where}'{Path(pdf.filename).name}' har bokmärken i fler än {MAX_DJUP} nivåer",
                              fil=fil)
         out: list[tuple[str, int, list]] = []
         while isinstance(node, Dictionary):
@@ -88,7 +92,7 @@ def bokmarken(pdf: pikepdf.Pdf, *, fil: Path | None = None) -> list[tuple[str, i
             visited.add(key)
             count[0] += 1
             if count[0] > MAX_BOKMARKEN:
-                raise InputError(f"'{(fil or Path(pdf.filename)).name}' har fler än {MAX_BOKMARKEN} bokmärken",
+                raise InputError(f"{where}'{Path(pdf.filename).name}' har fler än {MAX_BOKMARKEN} bokmärken",
                                  fil=fil)
             title = node.get("/Title")
             out.append((str(title) if isinstance(title, String) else "", page_of(node), []))
