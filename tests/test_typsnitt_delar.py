@@ -71,22 +71,23 @@ def _text(pdf: Path) -> str:
 
 def _count_recodes(monkeypatch, when=lambda: True) -> list[int]:
     """A list that gets one item per content stream of a page (not the forms it draws) that
-    typsnitt re-encodes while when() holds."""
+    typsnitt re-encodes (on its bytes or parsed) while when() holds."""
     depth = [0]
     reencoded: list[int] = []
-    real_recode = typsnitt._recode
+    real_recode = typsnitt._recode_stream
 
-    def recode(ops, *args):
+    def recode(*args, **kwargs):
         if when() and depth[0] == 0:
             reencoded.append(1)
         depth[0] += 1
         try:
-            return real_recode(ops, *args)
+            return real_recode(*args, **kwargs)
         finally:
             depth[0] -= 1
 
-    monkeypatch.setattr(typsnitt, "_recode", recode)
+    monkeypatch.setattr(typsnitt, "_recode_stream", recode)
     return reencoded
+
 
 def test_a_part_is_prepared_once_and_the_rebuild_joins_without_reparsing(moete, tmp_path, monkeypatch):
     profil = load_profile(PROFILE)

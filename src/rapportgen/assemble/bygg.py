@@ -35,7 +35,7 @@ from ..doctypes import kallelse, load_handling
 from ..exceptions import InputError
 from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
 from ..model.sammantrade import Del, Handling
-from . import paketdocx, pdfua as pdfua_mod, personnummer, typsnitt
+from . import dellasning, paketdocx, pdfua as pdfua_mod, personnummer, typsnitt
 from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_i_bandet
 from .taggat import Sammanfogning, spara
 
@@ -205,22 +205,23 @@ def _kod(*delar: object) -> str:
 
 def _las_del(plan: _Plan, h: Handling) -> dict:
     """What the package needs from a part's PDF: page count, pages with text in the stamp band
-    (a generated part's; an external part's pages are all shrunk) and its own bookmarks."""
+    (a generated part's; an external part's pages are all shrunk) and its own bookmarks. The part
+    is opened once, with pikepdf (the user's PDF with clear errors)."""
     d = plan.delar[0]
-    reader = None
-    if plan.kalla_for_konvertering is None:  # the user's PDF: opened with clear errors
-        reader = open_pdf(plan.pdf, plan.losenord, manifest=h.fil if d.extern else None, plats=d.manifest_plats)
+    extern = plan.kalla_for_konvertering is None
     data: dict = {"krymp": [], "bokmarken": []}
-    with pikepdf.open(plan.pdf, password=plan.losenord or "",
-                     allow_overwriting_input=plan.kalla_for_konvertering is not None) as pdf:
+    with dellasning.oppna(plan.pdf, plan.losenord, manifest=h.fil if extern and d.extern else None,
+                          plats=d.manifest_plats, skrivbar=not extern) as pdf:
         data["sidor"] = len(pdf.pages)
+        data["bokmarken"] = dellasning.bokmarken(pdf, manifest=h.fil if extern and d.extern else None,
+                                                 plats=d.manifest_plats)
         if d.typ is not None:
             data["krymp"] = [i for i, page in enumerate(pdf.pages) if text_i_bandet(page)]
         # A part's fonts go to their stable codes once, here (and in the cache with it): a converted
         # part in place (one with a table of contents only when numbered from its package page: else
         # the copy numbered so replaces it, prepared in _toc_klar), an external PDF (not encrypted) in a copy,
         # never the user's file.
-        if plan.kalla_for_konvertering is not None:
+        if not extern:
             if (not plan.har_toc or plan.numrerad) and typsnitt.forbered(pdf):
                 pdf.save(plan.pdf)
         elif plan.forberedd is not None and not plan.losenord and not pdf.is_encrypted and typsnitt.forbered(pdf):
@@ -228,10 +229,6 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
             pdf.save(plan.forberedd)
             plan.pdf = plan.forberedd
         data["pdfua"] = pdfua_mod.sidfynd(pdf)
-    if reader is None:  # LibreOffice's: pypdf only reads its outline
-        reader = PdfReader(str(plan.pdf), strict=False)
-    if reader.outline:
-        data["bokmarken"] = _outline_tree(reader, reader.outline, 0)
     return data
 
 

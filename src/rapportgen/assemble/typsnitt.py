@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -308,9 +309,9 @@ def _translation(codes: dict[int, int]) -> tuple[bytes, bytes]:
 
 
 def _recode(ops, resources, mapping: dict[tuple, tuple[bytes, bytes]], seen: set,
-            forms_changed: list) -> tuple[list, bool]:
+            writes: list) -> tuple[list, bool]:
     """Content stream operations with the strings of the joined fonts re-encoded (mapping: font
-    object -> _translation of its codes)."""
+    object -> _translation of its codes); the forms it draws go through _recode_stream."""
     fonts = resources.get("/Font", Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
     xobjects = resources.get("/XObject", Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
     current: tuple[bytes, bytes] | None = None
@@ -334,8 +335,9 @@ def _recode(ops, resources, mapping: dict[tuple, tuple[bytes, bytes]], seen: set
             stack.append((current, font_set))
         elif op == "Q" and stack:
             current, font_set = stack.pop()
-        elif op == "Tf" and len(ins.operands):
-            f = fonts.get(str(ins.operands[0])) if isinstance(fonts, Dictionary) else None
+        elif op == "Tf" and len(ins.operands) >= 2:
+            # With more operands than an operator takes, the last ones count (as in PDF viewers).
+            f = fonts.get(str(ins.operands[-2])) if isinstance(fonts, Dictionary) else None
             current = mapping.get(f.objgen) if f is not None and f.is_indirect else None
             font_set = True
         elif op in TEXT_OPS:
@@ -343,22 +345,161 @@ def _recode(ops, resources, mapping: dict[tuple, tuple[bytes, bytes]], seen: set
                 raise _Skip  # text in a form drawn with the caller's font
             if current is not None:
                 operands = list(ins.operands)
-                if op == "TJ":
-                    operands[0] = Array([recode_string(x) if isinstance(x, String) else x for x in operands[0]])
-                else:
+                if op == "TJ" and operands and isinstance(operands[-1], Array):
+                    operands[-1] = Array([recode_string(x) if isinstance(x, String) else x for x in operands[-1]])
+                elif op != "TJ" and operands and isinstance(operands[-1], String):
                     operands[-1] = recode_string(operands[-1])
+                else:
+                    raise _Skip  # a text operator without its string
                 ins = pikepdf.ContentStreamInstruction(operands, ins.operator)
                 changed = True
         elif op == "Do" and len(ins.operands) and isinstance(xobjects, Dictionary):
-            xo = xobjects.get(str(ins.operands[0]))
-            if xo is not None and xo.get("/Subtype") == Name.Form and xo.objgen not in seen:
-                seen.add(xo.objgen)
-                sub_ops, sub_changed = _recode(pikepdf.parse_content_stream(xo), xo.get("/Resources", resources),
-                                               mapping, seen, forms_changed)
-                if sub_changed:
-                    forms_changed.append((xo, sub_ops))
+            _recode_form(xobjects.get(str(ins.operands[-1])), resources, mapping, seen, writes)
         out.append(ins)
     return out, changed
+
+
+def _recode_form(xo, resources, mapping: dict, seen: set, writes: list) -> None:
+    """A form drawn by Do, re-encoded once (with the caller's resources when it has none)."""
+    if xo is not None and xo.get("/Subtype") == Name.Form and xo.objgen not in seen:
+        seen.add(xo.objgen)
+        _recode_stream(xo, xo.get("/Resources", resources), mapping, seen, writes)
+
+
+# --- the content as LibreOffice writes it, re-encoded on its bytes ----------------------------
+# Parsing every instruction of a page and writing it out again costs several times more than the
+# re-encoding itself. A stream made only of numbers, names, hex strings, arrays, dictionaries and
+# operators (no literal strings, comments or inline images: LibreOffice's pages) is re-encoded on
+# its bytes instead: a regular expression finds the few operators that matter (q, Q, Tf, Do and the
+# text-showing ones, each with its operands) and only the hex strings shown in a joined font are
+# rewritten. Any other stream, or one where such an operator is not in the expected form, is parsed.
+_WS = rb"[\t\n\r\x0c ]"
+_REG = rb"[^\t\n\r\x0c ()<>\[\]{}/%\x00-\x08\x0b\x0e-\x1f\x7f-\xff]"  # a regular character (printable ASCII)
+_HEX_BODY = rb"<[0-9A-Fa-f\t\n\r\x0c ]*+>"
+_HEX = rb"(?<!<)" + _HEX_BODY  # a hex string, not the second '<' of a dictionary's '<<'
+_NUM = rb"[0-9.+-]++"
+_PLAIN = re.compile(rb"(?:" + _WS + rb"++|" + _HEX_BODY + rb"|<<|>>|\[|\]|/" + _REG + rb"*+|" + _REG + rb"++)*+")
+_NB = rb"[^\t\n\r\x0c \[\]<>]"  # before an operator: not a regular character, not the '/' of a name
+_E = rb"(?![^\t\n\r\x0c \[\]<>/])"  # after an operator
+_TF = rb"/(?P<tf>" + _REG + rb"*+)" + _WS + rb"++" + _NUM + _WS + rb"++Tf" + _E
+_DO = rb"/(?P<do>" + _REG + rb"*+)" + _WS + rb"++Do" + _E
+_ARRAY = rb"\[(?:" + _WS + rb"++|" + _HEX + rb"|" + _NUM + rb")*+\]"
+_EVENTS = re.compile(  # its groups are numbered as _recode_bytes reads them
+    rb"(?P<g>[qQ])(?<!" + _NB + rb"[qQ])" + _E
+    + rb"|" + _TF + rb"|" + _DO
+    + rb"|(?P<s>" + _ARRAY + rb"|" + _HEX + rb")" + _WS + rb"*+(?:TJ|Tj|')" + _E
+    # any other of those operators (with other operands), the '"' operator, an inline image
+    + rb"|(?P<x>(?:T[fjJ]|Do|BI|ID|EI)(?<!" + _NB + rb"(?:T[fjJ]|Do|BI|ID|EI))|['\"](?<!" + _NB + rb"['\"]))" + _E)
+_HEXSTR = re.compile(_HEX)
+_HEXPAIRS = re.compile(rb"<((?:[0-9A-Fa-f]{2})*+)>")  # a hex string without spaces, of whole bytes
+_HEX_WS = b"\t\n\r\x0c <>"
+
+
+class _NotPlain(Exception):
+    """The stream is not in the plain form: parse it."""
+
+
+def _recode_bytes(data: bytes, resources, mapping: dict, seen: set, writes: list) -> bytes | None:
+    """_recode on a plain stream's bytes: the new bytes, or None when nothing was re-encoded."""
+    if not _PLAIN.fullmatch(data):
+        raise _NotPlain
+    fonts = resources.get("/Font", Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
+    xobjects = resources.get("/XObject", Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
+    current: tuple[bytes, bytes] | None = None
+    font_set = False
+    stack: list[tuple] = []
+    out: list[bytes] = []
+    last = 0
+
+    def recode_hex(m) -> bytes:
+        raw = m.group().translate(None, _HEX_WS)
+        s = bytes.fromhex((raw + b"0" if len(raw) % 2 else raw).decode("ascii"))
+        table, known = current
+        if s.translate(None, known):
+            raise _Skip  # a code the font's ToUnicode map does not name
+        return b"<" + s.translate(table).hex().encode("ascii") + b">"
+
+    def recode_shown(shown: bytes) -> bytes:
+        """The hex strings of one text operator's operands re-encoded, all at once."""
+        pieces = _HEXPAIRS.split(shown)
+        if shown.count(b"<") != len(pieces) // 2:  # a string with spaces or an odd digit: one by one
+            return _HEXSTR.sub(recode_hex, shown)
+        s = bytes.fromhex(b"".join(pieces[1::2]).decode("ascii"))
+        table, known = current
+        if s.translate(None, known):
+            raise _Skip  # a code the font's ToUnicode map does not name
+        new = s.translate(table).hex().encode("ascii")
+        k = 0
+        for i in range(1, len(pieces), 2):
+            n = len(pieces[i])
+            pieces[i] = b"<" + new[k:k + n] + b">"
+            k += n
+        return b"".join(pieces)
+
+    by_name: dict[bytes, tuple[bytes, bytes] | None] = {}  # a font resource's name -> its translation
+    for m in _EVENTS.finditer(data):
+        kind = m.lastindex  # 1 q/Q, 2 Tf, 3 Do, 4 a text operator, 5 anything else
+        if kind == 1:
+            if data[m.start()] == 0x71:  # q
+                stack.append((current, font_set))
+            elif stack:
+                current, font_set = stack.pop()
+        elif kind == 2:
+            name = m.group(2)
+            if name not in by_name:
+                if b"#" in name:
+                    raise _NotPlain  # an escaped name
+                f = fonts.get("/" + name.decode("ascii")) if isinstance(fonts, Dictionary) else None
+                by_name[name] = mapping.get(f.objgen) if f is not None and f.is_indirect else None
+            current = by_name[name]
+            font_set = True
+        elif kind == 3:
+            name = m.group(3)
+            if b"#" in name:
+                raise _NotPlain
+            if isinstance(xobjects, Dictionary):
+                _recode_form(xobjects.get("/" + name.decode("ascii")), resources, mapping, seen, writes)
+        elif kind == 4:
+            if not font_set:
+                raise _Skip  # text in a form drawn with the caller's font
+            if current is not None:
+                start, end = m.span(4)
+                out.append(data[last:start])
+                out.append(recode_shown(data[start:end]))
+                last = end
+        else:
+            raise _NotPlain
+    if not out:
+        return None
+    out.append(data[last:])
+    return b"".join(out)
+
+
+def _content_bytes(obj, page: bool) -> bytes | None:
+    """A page's content (its streams joined as qpdf joins them) or a form's, decoded; None when
+    it is not made of streams."""
+    contents = obj.get("/Contents") if page else obj
+    if isinstance(contents, pikepdf.Stream):
+        return contents.read_bytes()
+    if isinstance(contents, Array) and all(isinstance(s, pikepdf.Stream) for s in contents):
+        return b"\n".join(s.read_bytes() for s in contents)
+    return None
+
+
+def _recode_stream(obj, resources, mapping: dict, seen: set, writes: list, page: bool = False) -> None:
+    """Re-encode one page's (page: obj is its dictionary) or form's content and the forms it draws;
+    each changed one goes to writes as (object, new bytes, page)."""
+    data = _content_bytes(obj, page)
+    try:
+        if data is None:
+            raise _NotPlain
+        new = _recode_bytes(data, resources, mapping, seen, writes)
+    except _NotPlain:
+        ops, changed = _recode(pikepdf.parse_content_stream(pikepdf.Page(obj) if page else obj), resources,
+                               mapping, seen, writes)
+        new = pikepdf.unparse_content_stream(ops) if changed else None
+    if new is not None:
+        writes.append((obj, new, page))
 
 
 def _reaches(resources, mapping: dict, memo: dict, depth: int) -> bool:
@@ -460,8 +601,12 @@ def _granska(f: Dictionary, upm: int, rev: float, find, hmtx: dict) -> dict[int,
 
     _tyst()
     try:
-        sub = TTFont(io.BytesIO(f.FontDescriptor.FontFile2.read_bytes()), lazy=True)
-        if sub["head"].unitsPerEm != upm or abs(sub["head"].fontRevision - rev) > 1e-6:
+        program = f.FontDescriptor.FontFile2.read_bytes()
+        head = _head(program)
+        if head is None:  # not a plain TrueType program: fontTools reads it
+            sub = TTFont(io.BytesIO(program), lazy=True)
+            head = sub["head"].unitsPerEm, sub["head"].fontRevision
+        if head[0] != upm or abs(head[1] - rev) > 1e-6:
             return None
         codes = _to_unicode(f.ToUnicode)
         first, widths = int(f.FirstChar), [float(w) for w in f.Widths]
@@ -505,18 +650,14 @@ def _omkoda(pdf: pikepdf.Pdf, mapping: dict[tuple, dict[int, int]]) -> bool:
     """Re-encode the text drawn in the fonts of mapping (font object -> old -> new codes) on every
     page, form and annotation appearance; False (and nothing changed) when some text cannot be."""
     tables = {k: _translation(v) for k, v in mapping.items()}
-    rewrites = []
-    forms: list = []
+    writes: list = []
     try:
         seen: set = set()
         memo: dict = {}
         for page in pdf.pages:
             if not _reaches(page.obj.get("/Resources"), tables, memo, 0):
                 continue  # no re-encoded font on this page (an external or prepared part's): nothing to do
-            ops, changed = _recode(pikepdf.parse_content_stream(page), page.obj.get("/Resources", Dictionary()),
-                                   tables, seen, forms)
-            if changed:
-                rewrites.append((page, ops))
+            _recode_stream(page.obj, page.obj.get("/Resources", Dictionary()), tables, seen, writes, page=True)
         for page in pdf.pages:
             for annot in page.obj.get("/Annots", Array()):
                 ap = annot.get("/AP")
@@ -524,16 +665,14 @@ def _omkoda(pdf: pikepdf.Pdf, mapping: dict[tuple, dict[int, int]]) -> bool:
                     if isinstance(stream, pikepdf.Stream) and stream.objgen not in seen and \
                             _reaches(stream.get("/Resources"), tables, memo, 0):
                         seen.add(stream.objgen)
-                        ops, changed = _recode(pikepdf.parse_content_stream(stream),
-                                               stream.get("/Resources", Dictionary()), tables, seen, forms)
-                        if changed:
-                            forms.append((stream, ops))
+                        _recode_stream(stream, stream.get("/Resources", Dictionary()), tables, seen, writes)
     except (_Skip, pikepdf.PdfError):
         return False
-    for page, ops in rewrites:
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
-    for xo, ops in forms:
-        xo.write(pikepdf.unparse_content_stream(ops))
+    for obj, data, page in writes:
+        if page:
+            obj.Contents = pdf.make_stream(data)
+        else:
+            obj.write(data)
     return True
 
 
@@ -585,11 +724,84 @@ def dela_typsnitt(pdf: pikepdf.Pdf) -> int:
     return dropped
 
 
+# --- a TrueType program's tables, read and patched on its bytes ------------------------------
+# Opening a subset with fontTools and saving it again costs more than all the rest of preparing a
+# part's fonts; LibreOffice's subsets have one format 0 cmap (code -> glyph, one byte each), which
+# is moved to the stable codes in place (its table and the font's checksums written again).
+
+def _tables(data: bytes) -> dict[bytes, tuple[int, int, int]] | None:
+    """tag -> (its directory entry, offset, length) of a TrueType font program; None when the
+    data is not one (or a table lies outside it)."""
+    if len(data) < 12 or data[:4] not in (b"\x00\x01\x00\x00", b"true"):
+        return None
+    n = struct.unpack_from(">H", data, 4)[0]
+    if 12 + 16 * n > len(data):
+        return None
+    out = {}
+    for i in range(n):
+        tag, _sum, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
+        if offset + length > len(data):
+            return None
+        out[tag] = (12 + 16 * i, offset, length)
+    return out
+
+
+def _head(data: bytes) -> tuple[int, float] | None:
+    """A TrueType program's units per em and revision (as fontTools reads them), from its bytes."""
+    tables = _tables(data)
+    if tables is None or b"head" not in tables or tables[b"head"][2] < 54:
+        return None
+    offset = tables[b"head"][1]
+    return struct.unpack_from(">H", data, offset + 18)[0], struct.unpack_from(">i", data, offset + 4)[0] / 65536
+
+
+def _checksum(data: bytes | bytearray) -> int:
+    padded = bytes(data) + b"\0" * (-len(data) % 4)
+    return sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
+
+
+def _ny_kodning_format0(data: bytes, codes: dict[int, str | None], target: dict[str, int]) -> bytes | None:
+    """_ny_kodning for a program whose cmap has only format 0 subtables, on its bytes; None for
+    any other program."""
+    tables = _tables(data)
+    if tables is None or b"cmap" not in tables or b"head" not in tables or tables[b"head"][2] < 54:
+        return None
+    entry, cmap, length = tables[b"cmap"]
+    if length < 4:
+        return None
+    n = struct.unpack_from(">H", data, cmap + 2)[0]
+    if 4 + 8 * n > length or n == 0:
+        return None
+    out = bytearray(data)
+    for i in range(n):
+        sub = cmap + struct.unpack_from(">I", data, cmap + 4 + 8 * i + 4)[0]
+        if sub + 262 > cmap + length or struct.unpack_from(">HH", data, sub) != (0, 262):
+            return None  # not format 0
+        glyphs = data[sub + 6:sub + 262]
+        new = bytearray(256)
+        for c, ch in codes.items():
+            if ch is None:
+                continue
+            if not 0 <= c < 256:
+                raise _Skip  # a code the subset's cmap does not draw
+            new[target[ch]] = glyphs[c]
+        out[sub + 6:sub + 262] = new
+    struct.pack_into(">I", out, entry + 4, _checksum(out[cmap:cmap + length]))
+    head = tables[b"head"][1]
+    struct.pack_into(">I", out, head + 8, 0)
+    struct.pack_into(">I", out, head + 8, (0xB1B0AFBA - _checksum(out)) & 0xFFFFFFFF)
+    return bytes(out)
+
+
 def _ny_kodning(font: Dictionary, codes: dict[int, str | None], target: dict[str, int]) -> bytes:
     """The subset's own font program with its cmap moved to the stable codes (the glyphs stay)."""
     from fontTools.ttLib import TTFont
 
-    tt = TTFont(io.BytesIO(font.FontDescriptor.FontFile2.read_bytes()), recalcBBoxes=False, recalcTimestamp=False)
+    program = font.FontDescriptor.FontFile2.read_bytes()
+    patched = _ny_kodning_format0(program, codes, target)
+    if patched is not None:
+        return patched
+    tt = TTFont(io.BytesIO(program), recalcBBoxes=False, recalcTimestamp=False)
     tables = tt["cmap"].tables
     if not tables:
         raise _Skip
