@@ -43,6 +43,42 @@ def test_the_suffix_table_matches_the_type_modules():
     assert [m.DOKUMENTTYP.name for m in doctypes.MODULER] == list(doctypes.TYPMODULER)
 
 
+def test_the_light_recognizers_are_the_types_own():
+    # The registry asks inputs.kannetecken before importing a type module: the very function
+    # the type itself recognizes its files with, so the two cannot disagree.
+    from rapportgen import doctypes
+    from rapportgen.inputs import kannetecken
+
+    typer = doctypes.TYPER.typer
+    assert doctypes.KANNARE and set(doctypes.KANNARE) <= set(typer)
+    for name in doctypes.KANNARE:
+        assert typer[name].kanner_igen is getattr(kannetecken, name), name
+
+
+@pytest.mark.parametrize("fil, typ", [("revision/uppdragslista.xlsx", "uppdragslista"),
+                                      ("revision/it-sakerhet.md", "revisionssvar"),
+                                      ("revision/uppfoljning-granskningar.yaml", "revisionssvar"),
+                                      ("tjansteskrivelser/05-familjehemsorganisation.md", "tjansteskrivelse"),
+                                      ("sammantrade-2023-09-19/bilagor/periodrapport-2023-08.xlsx", None),
+                                      ("sammantrade-2023-09-19/sammantrade.yaml", "kallelse")])
+def test_a_fresh_registry_finds_each_type_and_imports_only_what_it_asked(tmp_path, fil, typ):
+    # In a fresh process: the type found is the one the full registry finds, and a type module
+    # whose recognizer said no was not imported.
+    out = _run(f"""
+        import json, sys
+        from rapportgen import doctypes
+        t = doctypes.for_path({str(EXAMPLES / fil)!r})
+        loaded = sorted(n for n in doctypes.TYPMODULER if "rapportgen.doctypes." + n in sys.modules)
+        print(json.dumps([t and t.name, loaded]))
+    """, tmp_path)
+    from rapportgen import doctypes
+
+    full = doctypes.Register(tuple(doctypes.TYPER.typer.values())).for_path(EXAMPLES / fil)
+    assert out[0] == typ == (full and full.name)
+    for name in doctypes.KANNARE:
+        assert (name in out[1]) == (name == typ), (name, out[1])
+
+
 def test_lazily_loaded_checks_are_every_check(tmp_path):
     # Everything that registers checks, imported: the full registry, per model type.
     full = _run("""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..checks import anmal, importera
 from ..config import Profil
@@ -39,6 +39,10 @@ TYPMODULER: dict[str, tuple[str, ...]] = {
     "protokollsutdrag": (),
     "anslagsbevis": (),
 }
+# Types whose recognizer needs none of the type's code, inputs.kannetecken.<name>: asked before the module
+# is imported, so a file of another type does not import it (an Excel bilaga is no uppdragslista).
+# The module's DocType.kanner_igen is the same function (a test holds them identical).
+KANNARE: tuple[str, ...] = ("revisionssvar", "uppdragslista", "dokument")  # inputs.kannetecken.<name>
 # Checks a type module registers itself (they open the bilagor's files): imported with the checks
 # of the model they check, however the document was loaded.
 anmal("rapportgen.model.sammantrade.Handling", f"{__name__}.kallelse")
@@ -48,12 +52,14 @@ class Register:
     """The document types by name, and which type an input file holds.
 
     Types are given (typer) or named as modules of this package (moduler: name -> suffixes),
-    imported when first needed.
+    imported when first needed; kannare: a module's recognizer, asked before importing it.
     """
 
-    def __init__(self, typer: tuple[DocType, ...] = (), moduler: dict[str, tuple[str, ...]] | None = None):
+    def __init__(self, typer: tuple[DocType, ...] = (), moduler: dict[str, tuple[str, ...]] | None = None,
+                 kannare: dict[str, Callable[[Path], bool]] | None = None):
         self._typer: dict[str, DocType] = {}  # name -> type, loaded so far
         self._moduler = dict(moduler or {})  # name -> suffixes, not yet imported
+        self._kannare = dict(kannare or {})  # name -> its module's recognizer, asked before the import
         self._ordning = {name: i for i, name in enumerate([*(t.name for t in typer), *self._moduler])}
         for t in typer:
             self._add(t)
@@ -107,6 +113,12 @@ class Register:
         names += [n for n, suffixes in self._moduler.items() if suffix in suffixes]
         candidates = []
         for name in sorted(names, key=lambda n: order.get(n, len(order))):
+            if name in self._moduler and name in self._kannare:
+                # Asked without importing the module: a type with a recognizer is never the fallback.
+                if not self._kannare[name](path):
+                    continue
+                self._ladda(name)
+                return self._typer[name]
             self._ladda(name)  # in order: a module after the type that recognizes the file is not imported
             t = self._typer[name]
             if t.kanner_igen is not None and t.kanner_igen(path):
@@ -116,7 +128,18 @@ class Register:
         return fallback[0] if fallback else None
 
 
-TYPER = Register(moduler=TYPMODULER)
+def _kannare(name: str) -> Callable[[Path], bool]:
+    """inputs.kannetecken.<name>, imported when first asked."""
+
+    def recognize(path: Path) -> bool:
+        from ..inputs import kannetecken
+
+        return getattr(kannetecken, name)(path)
+
+    return recognize
+
+
+TYPER = Register(moduler=TYPMODULER, kannare={name: _kannare(name) for name in KANNARE})
 
 get = TYPER.get
 namn = TYPER.namn

@@ -24,8 +24,8 @@ from pydantic import ConfigDict, Field
 
 from ..checks import dokument as dokument_checks
 from ..config import Profil
+from ..inputs import kannetecken
 from ..inputs.markdown import load_markdown
-from ..inputs.typ import front_matter_typ
 from ..inputs.yamlsrc import validate
 from ..model.dokument import DokumentDoc, DokumentFalt
 from ..render.kontext import Kontextmodell, Subdoc
@@ -81,5 +81,5 @@ DOKUMENTTYP = DocType(
     name=TYP, label="Dokument", model=DokumentDoc, context_model=Kontext, load=load, context=context,
     render=render, checks=(dokument_checks,),
     description="Fritt dokument (rubrik + Markdown), t.ex. en bilaga",
-    exempel=EXEMPEL / "dokument.md", kanner_igen=lambda path: front_matter_typ(path) == TYP,
+    exempel=EXEMPEL / "dokument.md", kanner_igen=kannetecken.dokument,
 )

@@ -11,7 +11,6 @@ Library API:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -21,6 +20,7 @@ from ..checks import revision as revision_checks
 from ..config import Profil
 from ..exceptions import InputError
 from ..format import Formatter
+from ..inputs import kannetecken
 from ..inputs.markdown import Block, Run, Stycke, load_markdown
 from ..inputs.yamlsrc import Located, load_yaml_file, validate
 from ..model.revision import (Rekommendation, Revisionssvar, RevisionssvarDoc, Stallning, clean_data,
@@ -35,14 +35,6 @@ if TYPE_CHECKING:
 
 TYP = "revisionssvar"
 SUFFIXES = (".yaml", ".yml", ".md")
-
-def _kanner_igen(path: Path) -> bool:
-    """A revisionssvar input has a top-level `rapport:` block."""
-    try:
-        return re.search(r"^rapport:\s*$", path.read_text(encoding="utf-8-sig"), re.M) is not None
-    except (OSError, UnicodeDecodeError):
-        return False
-
 
 FORSLAG = "Godkänna förvaltningens svar för överlämning till revisionen."
 PROTOKOLLSUTDRAG = ["Revisionen", "Kommunstyrelsen"]
@@ -283,7 +275,7 @@ def utdata(doc: RevisionssvarDoc, profil: Profil) -> list[Utdata]:
 DOKUMENTTYP = DocType(
     name=TYP, label="Revisionssvar", model=RevisionssvarDoc, context_model=Kontext, load=load,
     context=context, render=render, checks=(revision_checks,), utdata=utdata,
-    suffixes=SUFFIXES, kanner_igen=lambda path: _kanner_igen(path),
+    suffixes=SUFFIXES, kanner_igen=kannetecken.revisionssvar,
     description="Svar på revisionsrapport med tjänsteskrivelse: YAML eller Markdown med YAML-huvud",
     exempel=EXEMPEL / "revisionssvar.yaml",
 )

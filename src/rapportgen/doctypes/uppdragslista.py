@@ -13,7 +13,6 @@ revision register are added as rows from Rev.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -23,6 +22,7 @@ from pydantic import Field
 from ..config import Profil
 from ..exceptions import InputError
 from ..format import Formatter
+from ..inputs import kannetecken
 from ..inputs.revisionsregister import find_header, normalise_header, read_workbook, rows_as_dicts, validate_row
 from ..model.revision import Register, RegisterStatus
 from ..model.uppdragslista import GIVARE_ORDNING, Uppdrag, UppdragslistaDoc, UppdragStatus
@@ -205,23 +205,6 @@ def render(doc: UppdragslistaDoc, out: str | Path, profil: Profil | None = None,
     return render_typ(TYP, out, lambda tpl: context(doc, tpl, profil), profil, mallar)
 
 
-def _kanner_igen(path: Path) -> bool:
-    """An uppdragslista sheet has an 'Uppdragsgivare' column header near the top."""
-    from ..inputs.excel import sheet_values
-
-    try:
-        # The reading the table checks use too (once per file); a zip bomb or a sheet over the
-        # limits is not ours to report here: the table reader reports it.
-        rows = sheet_values(path)
-    except Exception:  # not a readable workbook: not ours
-        return False
-    for row in rows[:10]:
-        # The seed writes the header hyphenated ("Uppdrags-givare"); ignore hyphens and spaces.
-        if any(re.sub(r"[\s\-\u00ad]", "", str(v)).casefold() == "uppdragsgivare" for v in row if v is not None):
-            return True
-    return False
-
-
 def forbered(doc: UppdragslistaDoc, profil: Profil, *, register: Register | None = None,
              per: dt.date | None = None) -> UppdragslistaDoc:
     """The build's options: 'Redovisning t o m' (per) and the revision register's reports."""
@@ -235,7 +218,7 @@ def forbered(doc: UppdragslistaDoc, profil: Profil, *, register: Register | None
 DOKUMENTTYP = DocType(
     name=TYP, label="Uppdragslista", model=UppdragslistaDoc, context_model=Kontext, load=load,
     context=context, render=render, forbered=forbered,
-    suffixes=(".xlsx",), kanner_igen=lambda path: _kanner_igen(path),
+    suffixes=(".xlsx",), kanner_igen=kannetecken.uppdragslista,
     description="Nämndens uppdrag och yttranden med status, från Excel",
     exempel=EXEMPEL / "uppdragslista.xlsx",
 )

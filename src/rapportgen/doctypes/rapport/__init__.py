@@ -38,7 +38,8 @@ LABEL = {"delarsrapport": "Delårsrapport", "verksamhetsplan": "Verksamhetsplan 
 class Kontext(BaseModel):
     """What a delårsrapport or verksamhetsplan template sees."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    # Built when a template is filled, not when a check imports the type (render.kontext does the same).
+    model_config = ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 
     dokumenttyp: str = Field(description="'Delårsrapport' eller 'Verksamhetsplan och budget'")
     titel: str = Field(description="Rapportens titel, t.ex. 'Delårsrapport 2023'")
