@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import re
@@ -870,22 +869,6 @@ def _start_pages(h: Handling, plans: list[_Plan], k_pages: int) -> dict[int, int
         starts.setdefault(plan.delar[0].arende_nr, page)
         page += plan.sidor
     return starts
-
-
-def _outline_tree(reader: PdfReader, items: list, offset: int) -> list[tuple[str, int, list]]:
-    """A part's own outline as (title, output page index, children)."""
-    out: list[tuple[str, int, list]] = []
-    for item in items:
-        if isinstance(item, list):
-            if out:
-                out[-1][2].extend(_outline_tree(reader, item, offset))
-            continue
-        try:
-            page = reader.get_destination_page_number(item)
-        except Exception:  # a foreign outline entry without a usable page
-            page = 0
-        out.append((str(item.title), offset + max(page or 0, 0), []))
-    return out
 
 
 def _flytta(tree: list, offset: int) -> list:
