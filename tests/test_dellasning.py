@@ -13,10 +13,25 @@ from pikepdf import Array, Dictionary, Name, String
 from pypdf import PdfReader
 
 from rapportgen.assemble import dellasning
-from rapportgen.assemble.bygg import _outline_tree
 from rapportgen.exceptions import InputError
 
 REALWORLD = Path("/work/shared/realworld-pdfs")
+
+
+def _outline_tree(reader, items: list, offset: int) -> list[tuple[str, int, list]]:
+    """pypdf's reading of an outline, as the build read parts before assemble.dellasning."""
+    out: list[tuple[str, int, list]] = []
+    for item in items:
+        if isinstance(item, list):
+            if out:
+                out[-1][2].extend(_outline_tree(reader, item, offset))
+            continue
+        try:
+            page = reader.get_destination_page_number(item)
+        except Exception:  # a foreign outline entry without a usable page
+            page = 0
+        out.append((str(item.title), offset + max(page or 0, 0), []))
+    return out
 
 
 def _with_outline(path: Path, named: str) -> Path:

@@ -149,7 +149,8 @@ def test_build_with_progress_then_download_and_preview(browser, server, arbetsma
         "const p = document.getElementById('jobb-framsteg'); return p && p.value > 0"))
     if not browser.find_elements(By.CSS_SELECTOR, ".jobb-klar"):
         screenshot(browser, "3-bygge-pagar")
-    _wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".jobb-klar")))
+    _wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".jobb-klar, .jobb-fel")))
+    assert not browser.find_elements(By.CSS_SELECTOR, ".jobb-fel"), browser.find_element(By.ID, "jobb").text
     states = browser.execute_script("return window.__states")
     assert any(s[0] == "pågår" for s in states)
     # Progress moved while running: done out of total, as the library reports it.
