@@ -9,7 +9,10 @@ write everything atomically.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import decimal
+import enum
 import hashlib
 import json
 import os
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 import pikepdf
+from pydantic import BaseModel
 from pypdf import PdfReader
 
 from .. import doctypes
@@ -565,44 +569,45 @@ class _IngenNyckel(Exception):
     """The value holds something whose content cannot be keyed safely: the part is not cached."""
 
 
+_ENKLA = (bool, int, float, str, decimal.Decimal, dt.date, dt.time, enum.Enum)
+_ENKLA_TYPER = frozenset({type(None), bool, int, float, str, decimal.Decimal, dt.date, dt.datetime, dt.time})
+_TYPNAMN: dict[type, bytes] = {}
+
+
 def _kanon(obj: object, h: "hashlib._Hash", depth: int = 0) -> None:
     """Feed a canonical form of a loaded document (or profile, or manifest) into h: what a
     template is rendered from. A file it names counts with its bytes (an image, a register)."""
-    import dataclasses
-    import decimal
-    import enum
-
-    from pydantic import BaseModel
-
     if depth > 200:
         raise _IngenNyckel("för djup")
     t = type(obj)
-    h.update(f"<{t.__module__}.{t.__qualname__}>".encode())
-    if obj is None or isinstance(obj, (bool, int, float, str, decimal.Decimal, dt.date, dt.time, enum.Enum)):
+    namn = _TYPNAMN.get(t)
+    if namn is None:
+        namn = _TYPNAMN[t] = f"<{t.__module__}.{t.__qualname__}>".encode()
+    h.update(namn)
+    if t in _ENKLA_TYPER or obj is None or isinstance(obj, _ENKLA):
         h.update(repr(obj).encode() + b"\0")
+    elif t is dict or isinstance(obj, dict):
+        for k, v in sorted(obj.items(), key=lambda kv: repr(kv[0])):
+            _kanon(k, h, depth + 1)
+            _kanon(v, h, depth + 1)
+    elif t is list or t is tuple or isinstance(obj, (list, tuple)):
+        for v in obj:
+            _kanon(v, h, depth + 1)
+        h.update(b"]")
+    elif isinstance(obj, BaseModel):
+        for name in sorted(t.model_fields):
+            h.update(name.encode() + b"=")
+            _kanon(getattr(obj, name), h, depth + 1)
     elif isinstance(obj, bytes):
         h.update(hashlib.sha256(obj).digest())
     elif isinstance(obj, Path):
         h.update(str(obj).encode() + b"\0")
         if obj.is_file():
             h.update(_filkod(obj).encode())
-    elif isinstance(obj, dict):
-        items = sorted(obj.items(), key=lambda kv: repr(kv[0]))
-        for k, v in items:
-            _kanon(k, h, depth + 1)
-            _kanon(v, h, depth + 1)
-    elif isinstance(obj, (list, tuple)):
-        for v in obj:
-            _kanon(v, h, depth + 1)
-        h.update(b"]")
     elif isinstance(obj, (set, frozenset)):
         for v in sorted(obj, key=repr):
             _kanon(v, h, depth + 1)
         h.update(b"}")
-    elif isinstance(obj, BaseModel):
-        for name in sorted(type(obj).model_fields):
-            h.update(name.encode() + b"=")
-            _kanon(getattr(obj, name), h, depth + 1)
     elif dataclasses.is_dataclass(obj):
         for f in dataclasses.fields(obj):
             h.update(f.name.encode() + b"=")
