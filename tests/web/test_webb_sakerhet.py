@@ -242,3 +242,32 @@ def test_a_failed_build_is_a_message(client, arbetsmapp):
     panel = client.get(f"/jobb/{job.id}").text
     assert "misslyckades" in panel and "borta.pdf" in panel and "Traceback" not in panel
     assert not (arbetsmapp / "utdata" / "sammantrade-2023-09-19-sammantrade" / "handling.pdf").exists()
+
+
+def test_a_job_ending_while_its_panel_is_drawn_is_shown_ended(client, monkeypatch):
+    """The event stream never says 'slut' after a panel that still shows the job running (the page
+    then kept showing it running): a job that ends while its panel is drawn is sent again."""
+    job = jobb_mod.Jobb("test-jobb", "mote.yaml", "Bygg handling")
+    job.progress(1, 3, "01.docx")
+    client.webbapp.jobb._jobb[job.id] = job
+    env = client.webbapp.templates.env
+    real_get = env.get_template
+
+    class Ritning:
+        def __init__(self, tpl):
+            self.tpl = tpl
+
+        def render(self, *args, **kwargs):
+            html = self.tpl.render(*args, **kwargs)
+            if job.pagar:  # the build ends right after this panel was drawn
+                job.finish("klar", {"filer": []})
+            return html
+
+    monkeypatch.setattr(env, "get_template",
+                        lambda name, *a, **k: Ritning(real_get(name, *a, **k)) if name == "_jobb_innehall.html"
+                        else real_get(name, *a, **k))
+    with client.stream("GET", f"/jobb/{job.id}/handelser") as r:
+        text = "".join(r.iter_text())
+    events = [e for e in text.split("\n\n") if e.startswith("event:")]
+    assert events[-1].startswith("event: slut")
+    assert "jobb-klar" in events[-2], events  # the last panel sent shows the job ended

@@ -424,12 +424,15 @@ class Webbapp:
                 version = await anyio.to_thread.run_sync(job.wait_change, seen, 15.0)
                 if await request.is_disconnected():
                     return
+                # Read before the panel is drawn: a job that ends while it is drawn is sent once
+                # more in the next round, never 'slut' after a panel that still says it runs.
+                pagar = job.pagar
                 if version != seen:
                     seen = version
                     yield "event: jobb\n" + panel()
                 else:
                     yield ": ping\n\n"
-                if not job.pagar:
+                if not pagar:
                     yield "event: slut\ndata: slut\n\n"
                     return
 
