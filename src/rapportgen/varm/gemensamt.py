@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -122,3 +123,34 @@ def debug(text: str) -> None:
             sys.stderr.flush()
         except (OSError, ValueError, AttributeError):
             pass
+
+
+class Rader:
+    """Newline-framed messages on a socket, for both ends of the protocol."""
+
+    def __init__(self, sock) -> None:
+        self.sock = sock
+        self.buf = b""
+
+    def las(self) -> bytes | None:
+        """The next whole line (waiting for it); None at end of input."""
+        while b"\n" not in self.buf:
+            data = self.sock.recv(65536)
+            if not data:
+                return None
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line
+
+    def las_json(self) -> dict | None:
+        line = self.las()
+        return None if line is None else json.loads(line)
+
+    def fardig(self) -> list[bytes] | None:
+        """The whole lines available after one read; None at end of input."""
+        data = self.sock.recv(65536)
+        if not data:
+            return None
+        self.buf += data
+        *lines, self.buf = self.buf.split(b"\n")
+        return lines

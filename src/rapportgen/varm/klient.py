@@ -18,26 +18,9 @@ import struct
 import sys
 from typing import Callable
 
-from .gemensamt import MAGIC, SVAR_TIDSGRANS, adress, fingeravtryck
+from .gemensamt import MAGIC, SVAR_TIDSGRANS, Rader, adress, fingeravtryck
 
 _VIDAREBEFORDRA = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
-
-
-class _Rader:
-    """JSON lines from the socket."""
-
-    def __init__(self, sock: socket.socket):
-        self.sock = sock
-        self.buf = b""
-
-    def las(self) -> dict | None:
-        while b"\n" not in self.buf:
-            data = self.sock.recv(65536)
-            if not data:
-                return None
-            self.buf += data
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
 
 
 def _stream(stream) -> list[str]:
@@ -70,8 +53,8 @@ def kor(argv: list[str], folder: str, debug: Callable[[str], None]) -> int | Non
         cwd = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         socket.send_fds(sock, [MAGIC + struct.pack("!I", len(payload))], [0, 1, 2, cwd])
         sock.sendall(payload)
-        rader = _Rader(sock)
-        svar = rader.las()
+        rader = Rader(sock)
+        svar = rader.las_json()
     except (OSError, ValueError) as exc:
         debug(f"den varma processen svarade inte ({exc}); kör här")
         sock.close()
@@ -97,7 +80,7 @@ def kor(argv: list[str], folder: str, debug: Callable[[str], None]) -> int | Non
     return code
 
 
-def _folj(sock: socket.socket, rader: _Rader, server_pid: int,
+def _folj(sock: socket.socket, rader: Rader, server_pid: int,
           debug: Callable[[str], None]) -> tuple[int, int | None]:
     """Start the command, pass on signals; its exit code, and the signal that killed it if one did."""
 
@@ -132,7 +115,7 @@ def _folj(sock: socket.socket, rader: _Rader, server_pid: int,
             for signum in tidiga:
                 skicka(signum)
             while True:
-                msg = rader.las()
+                msg = rader.las_json()
                 if msg is None:
                     break
                 if "startad" in msg:

@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 
-from .gemensamt import MAGIC, MAX_BEGARAN, SOCKET, STATE, adress, fingeravtryck, paket
+from .gemensamt import MAGIC, MAX_BEGARAN, SOCKET, STATE, Rader, adress, fingeravtryck, paket
 
 SO_PEERCRED_FORMAT = "3i"
 GO_TIDSGRANS = 30.0  # seconds a client may take between "klar" and "go"
@@ -266,30 +266,6 @@ def _kor_cli() -> int:
 # --- the supervisor ---------------------------------------------------------------------------
 
 
-class _Rader:
-    def __init__(self, sock: socket.socket):
-        self.sock = sock
-        self.buf = b""
-
-    def las(self) -> bytes | None:
-        while b"\n" not in self.buf:
-            data = self.sock.recv(4096)
-            if not data:
-                return None
-            self.buf += data
-        line, self.buf = self.buf.split(b"\n", 1)
-        return line
-
-    def fardig(self) -> list[bytes] | None:
-        """The complete lines available now; None at end of input."""
-        data = self.sock.recv(4096)
-        if not data:
-            return None
-        self.buf += data
-        *lines, self.buf = self.buf.split(b"\n")
-        return lines
-
-
 def _recv_exact(sock: socket.socket, n: int) -> bytes:
     parts, got = [], 0
     while got < n:
@@ -325,7 +301,7 @@ def _handledare(conn: socket.socket, server_pid: int, avtryck: str) -> int:
             _skicka(conn, {"nej": "annan kod eller Python än den varma processens"})
             return 1
         _skicka(conn, {"klar": server_pid})
-        rader = _Rader(conn)
+        rader = Rader(conn)
         if rader.las() != b"go":
             return 1
     except (OSError, EOFError, ValueError, KeyError, TypeError):
@@ -344,7 +320,7 @@ def _handledare(conn: socket.socket, server_pid: int, avtryck: str) -> int:
     return _overvaka(conn, rader, pid)
 
 
-def _overvaka(conn: socket.socket, rader: _Rader, pid: int) -> int:
+def _overvaka(conn: socket.socket, rader: Rader, pid: int) -> int:
     try:
         _skicka(conn, {"startad": pid})
     except OSError:
