@@ -522,7 +522,7 @@ def build_handling(
         out_pdf = outdir / f"handling{sfx}.pdf"
         logga("sparar")
         with atomic_path(out_pdf) as tmp_pdf:
-            spara(sam.pdf, tmp_pdf)
+            spara(sam.pdf, tmp_pdf, rensa_resurser=publicering)
             if publicering:
                 posts.extend(_final_publication_check(
                     tmp_pdf, delar, h, {p.sida for p in posts if p.plats.startswith("sidtext")}))
@@ -1050,7 +1050,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: d
         pikepdf.OutlineItem("Kallelse och ärendelista", 0, structure_element=kkomp.element)]
     # (page index, stamp text): every page, the kallelse's too, for continuous page numbers.
     stamped: list[tuple[int, str]] = [(i, "Kallelse och ärendelista") for i in range(k_pages)]
-    krymp: set[int] = {i for i in range(k_pages) if text_i_bandet(sam.pdf.pages[i])}
+    krymp: set[int] = {i for i in range(k_pages) if text_i_bandet(sam.sidor[i])}
     parents: dict[int, pikepdf.OutlineItem] = {}
     arende_of_page: dict[int, str] = {}
     datum = falt.datum.isoformat()
@@ -1060,7 +1060,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: d
         src = pikepdf.open(plan.pdf, password=plan.losenord or "")
         sources.append(src)
         title, stamp_text = _titel_och_stampel(plan)
-        first = len(sam.pdf.pages)
+        first = len(sam.sidor)
         if rensa is not None and plan.roll != "utelämnad":
             rensa(src, _rel(d.fil, h.mapp), first, d.typ is None)
         komp = sam.lagg_till(src, f"Ärende {a.punkt}: {title}", "" if plan.roll == "utelämnad" else _rel(d.fil, h.mapp),
@@ -1106,7 +1106,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: d
         if i not in starts:
             continue
         a = falt.arenden[i]
-        w = float(sam.pdf.pages[pno].cropbox[2])
+        w = float(sam.sidor[pno].cropbox[2])
         # The whole row (a long ärendemening wraps): down to just above the next row on the page.
         below = [ry for j, (rp, _rx, ry) in rows.items() if rp == pno and ry < y - 1]
         bottom = max(below) + 10 if below and max(below) + 10 < y - 3 else y - 3

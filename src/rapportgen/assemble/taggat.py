@@ -84,6 +84,8 @@ class Sammanfogning:
 
     pdf: Pdf = field(default_factory=Pdf.new)
     komponenter: list[Komponent] = field(default_factory=list)
+    # The output's pages in order: indexing pikepdf's page list is linear in the page count.
+    sidor: list[pikepdf.Page] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         pdf = self.pdf
@@ -102,7 +104,7 @@ class Sammanfogning:
     def lagg_till(self, src: Pdf, titel: str, kalla: str = "", *, formular: bool = True) -> Komponent:
         """Append all pages of src (an open pikepdf.Pdf) with its structure tree (and forms unless formular=False)."""
         out = self.pdf
-        first = len(out.pages)
+        first = len(self.sidor)
         sroot = src.Root.get("/StructTreeRoot")
         kids = _kids(sroot.get("/K")) if sroot is not None else []
         taggad = bool(kids)
@@ -136,7 +138,8 @@ class Sammanfogning:
                     self.classmap.setdefault(k, out.copy_foreign(src.make_indirect(v)) if not v.is_indirect
                                              else out.copy_foreign(v))
         out.add_pages_from(src, forms="preserve" if formular else "strip", outlines="ignore")
-        last = len(out.pages) - 1
+        self.sidor.extend(out.pages[first:])
+        last = len(self.sidor) - 1
         if taggad:
             part = out.copy_foreign(part_src)
             for key, value in entries:
@@ -154,13 +157,13 @@ class Sammanfogning:
         else:
             part = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, K=Array(), T=String(titel)))
             for i in range(first, last + 1):  # a foreign page's keys would point into nothing here
-                page = out.pages[i].obj
+                page = self.sidor[i].obj
                 if "/StructParents" in page:
                     del page["/StructParents"]
         part.P = self.document
         self.document.K.append(part)
         for i in range(first, last + 1):
-            out.pages[i].obj.Tabs = Name.S
+            self.sidor[i].obj.Tabs = Name.S
         komp = Komponent(titel, first, last, taggad, part, kalla)
         self.komponenter.append(komp)
         return komp
@@ -192,7 +195,7 @@ class Sammanfogning:
             return
         seen: set[tuple[int, int]] = set()
         for i in pages:
-            page = self.pdf.pages[i]
+            page = self.sidor[i]
             if "/StructParents" in page.obj:
                 page.obj.StructParents = int(page.obj.StructParents) + offset
             for annot in page.obj.get("/Annots", Array()):
@@ -211,7 +214,7 @@ class Sammanfogning:
         """
         kept: list[tuple[int, str]] = []
         for idx in range(komp.forsta, komp.sista + 1):
-            page = self.pdf.pages[idx]
+            page = self.sidor[idx]
             g = _geometri(page)
             target = A4_PT if g.hojd >= g.bredd else (A4_PT[1], A4_PT[0])
             if abs(g.bredd - target[0]) < 1.5 and abs(g.hojd - target[1]) < 1.5:
@@ -240,7 +243,7 @@ class Sammanfogning:
     def lank(self, page_index: int, rect: Array, target_page: int, text: str, komp: Komponent) -> None:
         """A tagged link annotation on page_index to target_page."""
         out = self.pdf
-        page = out.pages[page_index]
+        page = self.sidor[page_index]
         key = self.next_key
         self.next_key += 1
         link_elem = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=komp.element, K=Array(),
@@ -248,7 +251,7 @@ class Sammanfogning:
         annot = out.make_indirect(Dictionary(
             Type=Name.Annot, Subtype=Name.Link, Rect=rect, Border=Array([0, 0, 0]), F=4,
             Contents=String(text), StructParent=key, P=page.obj,
-            Dest=Array([out.pages[target_page].obj, Name.Fit])))
+            Dest=Array([self.sidor[target_page].obj, Name.Fit])))
         link_elem.K.append(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page.obj))
         komp.element.K.append(link_elem)
         self.nums[key] = link_elem
@@ -268,13 +271,13 @@ class Sammanfogning:
         lankar: page index -> (target page, text) for a link over the stamp's left text.
         """
         out = self.pdf
-        geoms = [_geometri(out.pages[i]) for i, _ in stamps]
+        geoms = [_geometri(self.sidor[i]) for i, _ in stamps]
         stamp_src = Pdf.open(io.BytesIO(stamp_pdf(list(zip(geoms, (s for _, s in stamps))))))
         regular, _bold = fonts()
         from reportlab.pdfbase import pdfmetrics
 
         for (idx, st), g, spage in zip(stamps, geoms, stamp_src.pages):
-            page = out.pages[idx]
+            page = self.sidor[idx]
             xobj = out.copy_foreign(spage.as_form_xobject())
             name = page.add_resource(xobj, Name.XObject, prefix="RgStp")
             pre = b"q\n"
@@ -432,11 +435,17 @@ def _dedupe_fonts(out: Pdf) -> int:
     return replaced
 
 
-def spara(pdf: Pdf, path: Path) -> None:
+def spara(pdf: Pdf, path: Path, *, rensa_resurser: bool = True) -> None:
     """Save compressed, with object streams and without unreferenced objects. Streams already
     deflated (LibreOffice's, most external PDFs') are kept as they are: deflating them again
-    doubles the time of saving a large package for a few bytes."""
-    pdf.remove_unreferenced_resources()
+    doubles the time of saving a large package for a few bytes.
+
+    rensa_resurser drops what a page's resources name but its content no longer uses. A
+    publication needs it (what the cleaning cut out of the content must leave the file); whole
+    parts joined as they are gain nothing from it: it unshares shared resource dictionaries,
+    which makes the file larger and doubles the time of saving a large package."""
+    if rensa_resurser:
+        pdf.remove_unreferenced_resources()
     pdf.save(path, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
              stream_decode_level=pikepdf.StreamDecodeLevel.generalized, recompress_flate=False,
              fix_metadata_version=False)
