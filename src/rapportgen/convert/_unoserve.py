@@ -66,8 +66,16 @@ class _UnixXMLRPCServer(SimpleXMLRPCServer):
     address_family = socket.AF_UNIX
 
     def server_bind(self):
-        self.socket.bind(self.server_address)
-        os.chmod(self.server_address, 0o600)
+        path = self.server_address
+        folder, name = os.path.split(path)
+        # A path under a deep TMPDIR can be longer than AF_UNIX allows (108 bytes): bind it
+        # through the open folder (as varm.gemensamt.adress; this script imports no rapportgen).
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            self.socket.bind(path if len(os.fsencode(path)) < 100 else f"/proc/self/fd/{fd}/{name}")
+        finally:
+            os.close(fd)
+        os.chmod(path, 0o600)
 
 
 class _Handler(SimpleXMLRPCRequestHandler):

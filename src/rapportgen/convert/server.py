@@ -91,13 +91,20 @@ class _UnixConnection(http.client.HTTPConnection):
         self.path = path
 
     def connect(self):
+        from ..varm.gemensamt import adress
+
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(self.timeout)
+        folder, name = os.path.split(self.path)
+        address, dirfd = adress(folder, name)  # a deep TMPDIR: through the open folder
         try:
-            sock.connect(self.path)
+            sock.connect(address)
         except OSError:
             sock.close()
             raise
+        finally:
+            if dirfd is not None:
+                os.close(dirfd)
         self.sock = sock
 
 
