@@ -21,7 +21,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
 
-from .typsnitt import dela_typsnitt
+from .typsnitt import _fonter, dela_typsnitt
 from .pdf import Geometri, Matrix, geometri_av, Stampel, apply, fonts, mul, invert, shrink_matrix, stamp_pdf
 
 LANG = "sv-SE"
@@ -413,13 +413,24 @@ def _write_xmp(out: Pdf, titel: str, forfattare: str, amne: str, nyckelord: str,
             meta["pdfaid:conformance"] = "B"
 
 
+def _beskrivningar(out: Pdf):
+    """The font descriptors of the fonts the pages draw with (a composite font's through its
+    descendant), each once: cheaper than looking at every object of a large package."""
+    seen: set = set()
+    for font in _fonter(out):
+        kids = font.get("/DescendantFonts")
+        for f in [font, *(kids if isinstance(kids, Array) else [])]:
+            desc = f.get("/FontDescriptor") if isinstance(f, Dictionary) else None
+            if isinstance(desc, Dictionary) and desc.is_indirect and desc.objgen not in seen:
+                seen.add(desc.objgen)
+                yield desc
+
+
 def _dedupe_fonts(out: Pdf) -> int:
     """Point every font descriptor at one copy of each identical embedded font program."""
     seen: dict[str, pikepdf.Object] = {}
     replaced = 0
-    for obj in out.objects:
-        if not isinstance(obj, Dictionary) or obj.get("/Type") != Name.FontDescriptor:
-            continue
+    for obj in _beskrivningar(out):
         for key in ("/FontFile", "/FontFile2", "/FontFile3"):
             stream = obj.get(key)
             if not isinstance(stream, pikepdf.Stream):
