@@ -199,15 +199,16 @@ def kontrollera(path: Path | str, kanda: dict[int, list] | None = None) -> list[
         previous = 0
         for elem in _walk_ordered(_kids(sroot.get("/K"))):
             s = _standard(elem, rolemap)
-            pg = _page_no(pdf, elem)
+            # The page is looked up only for a problem (finding it is linear in the page count).
             if s == "Figure" and not (str(elem.get("/Alt", "")).strip() or str(elem.get("/ActualText", "")).strip()):
-                problems.append(Problem("figur", pg, "figur utan alternativtext"))
+                problems.append(Problem("figur", _page_no(pdf, elem), "figur utan alternativtext"))
             elif s == "Table" and not any(_standard(e, rolemap) == "TH" for e in _walk_ordered(_kids(elem.get("/K")))):
-                problems.append(Problem("tabell", pg, "tabell utan rubrikceller (TH)"))
+                problems.append(Problem("tabell", _page_no(pdf, elem), "tabell utan rubrikceller (TH)"))
             elif len(s) == 2 and s[0] == "H" and s[1].isdigit():
                 level = int(s[1])
                 if level > previous + 1:
-                    problems.append(Problem("rubriknivå", pg, f"H{level} efter H{previous} (nivå hoppas över)"))
+                    problems.append(Problem("rubriknivå", _page_no(pdf, elem),
+                                            f"H{level} efter H{previous} (nivå hoppas över)"))
                 previous = level
             elif s == "Part":
                 previous = 0  # each part of a package starts its own heading outline
