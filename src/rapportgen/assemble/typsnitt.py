@@ -175,17 +175,37 @@ def _full(path: Path):
 METRICS_VERSION = "1"  # bump when _read_metrics gives other data
 
 
+def _metrics_entry(path: Path, size: int, mtime: int) -> Path:
+    from ..convert.cache import TYPSNITT, cache_dir
+
+    key = hashlib.sha256(f"{METRICS_VERSION}\0{path.resolve()}\0{size}\0{mtime}".encode()).hexdigest()
+    return cache_dir() / TYPSNITT / f"{key}.json"
+
+
+def forladda() -> int:
+    """Load the installed fonts' names, and the metrics already in the cache (the warm process does
+    this once, before it forks a worker per command); how many fonts' metrics were loaded."""
+    n = 0
+    for path in sorted(set(_system_fonts().values())):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if _metrics_entry(path, st.st_size, st.st_mtime_ns).is_file():
+            _full_font(path, st.st_size, st.st_mtime_ns)
+            n += 1
+    return n
+
+
 def _font_metrics(path: Path, size: int, mtime: int):
     """_read_metrics, kept in the PDF cache (typsnitt/) by the font file's path, size and time:
     parsing a full font with fontTools costs more than the rest of joining a package's fonts. An
     entry is checked by its own digest; a broken one is read again from the font."""
     import json
 
-    from ..convert.cache import TYPSNITT, cache_dir
     from ..fileio import write_bytes_atomic
 
-    key = hashlib.sha256(f"{METRICS_VERSION}\0{path.resolve()}\0{size}\0{mtime}".encode()).hexdigest()
-    entry = cache_dir() / TYPSNITT / f"{key}.json"
+    entry = _metrics_entry(path, size, mtime)
     try:
         data = entry.read_bytes()
         if len(data) > 32 and hashlib.sha256(data[32:]).digest() == data[:32]:

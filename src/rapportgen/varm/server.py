@@ -78,6 +78,13 @@ def forladda() -> int:
             importlib.import_module(lib)
         except Exception as exc:
             logga(f"{lib} lästes inte in i förväg: {exc}")
+    # The installed fonts and the metrics the user's builds have read (joining a package's fonts).
+    try:
+        from rapportgen.assemble import typsnitt
+
+        logga(f"typsnitt i förväg: {typsnitt.forladda()}")
+    except Exception as exc:
+        logga(f"typsnitten lästes inte in i förväg: {exc}")
     # One render of each packaged example, no PDF, no cache folder of the user's touched: the
     # shipped templates' Jinja code compiled, charts' fonts and locale data loaded.
     from rapportgen.config import Profil
