@@ -1,4 +1,4 @@
-"""The warm process loads the installed fonts and the cached font metrics once, before it forks."""
+"""The warm process loads the cached font metrics once, before it forks."""
 
 from __future__ import annotations
 

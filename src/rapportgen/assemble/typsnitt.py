@@ -183,7 +183,7 @@ def _metrics_entry(path: Path, size: int, mtime: int) -> Path:
 
 
 def forladda() -> int:
-    """Load the installed fonts' names, and the metrics already in the cache (the warm process does
+    """Load the metrics of the installed fonts that are already in the cache (the warm process does
     this once, before it forks a worker per command); how many fonts' metrics were loaded."""
     n = 0
     for path in sorted(set(_system_fonts().values())):

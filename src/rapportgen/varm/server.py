@@ -78,7 +78,8 @@ def forladda() -> int:
             importlib.import_module(lib)
         except Exception as exc:
             logga(f"{lib} lästes inte in i förväg: {exc}")
-    # The installed fonts and the metrics the user's builds have read (joining a package's fonts).
+    # The font metrics the user's builds have read (joining a package's fonts; the installed fonts'
+    # names are looked up again in each worker, see _aterstall).
     try:
         from rapportgen.assemble import typsnitt
 
