@@ -81,9 +81,10 @@ def forladda() -> int:
     # The font metrics the user's builds have read (joining a package's fonts; the installed fonts'
     # names are looked up again in each worker, see _aterstall).
     try:
-        from rapportgen.assemble import typsnitt
+        from rapportgen.assemble import pdf, typsnitt
 
         logga(f"typsnitt i förväg: {typsnitt.forladda()}")
+        pdf.fonts()  # the stamps' fonts (reportlab parses them when they are registered)
     except Exception as exc:
         logga(f"typsnitten lästes inte in i förväg: {exc}")
     # One render of each packaged example, no PDF, no cache folder of the user's touched: the
