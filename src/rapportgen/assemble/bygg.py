@@ -189,6 +189,7 @@ class _Plan:
     numrerad: int | None = None  # the package page its pages are numbered from (a part with a TOC)
     forberedd: Path | None = None  # where an external PDF's copy with its fonts on stable codes goes
     pdfua: list | None = None  # pdfua.sidfynd of its PDF: the package's check does not parse its pages again
+    struktur: list | None = None  # pdfua.strukturfynd of its PDF: nor walk its structure tree again
     _reader: PdfReader | None = None
 
     @property
@@ -232,6 +233,7 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
             pdf.save(plan.forberedd)
             plan.pdf = plan.forberedd
         data["pdfua"] = pdfua_mod.sidfynd(pdf)
+        data["struktur"] = pdfua_mod.strukturfynd(pdf)
     return data
 
 
@@ -242,6 +244,7 @@ def _anvand(plan: _Plan, data: dict) -> None:
     plan.har_toc = bool(data.get("har_toc"))
     plan.numrerad = data.get("numrerad")
     plan.pdfua = data.get("pdfua")
+    plan.struktur = data.get("struktur")
 
 
 def _tuples(tree: list) -> list:
@@ -547,8 +550,12 @@ def build_handling(
     kanda = {} if publicering else {
         d.forsta_sida - 1 + i: entry for plan, d in zip(plans, delar[1:])
         if plan.pdfua is not None and len(plan.pdfua) == d.sidor for i, entry in enumerate(plan.pdfua)}
+    # Likewise each part's structure tree, checked when the part was read.
+    kanda_delar = None if publicering else (len(delar), {
+        i: (plan.struktur, d.forsta_sida - 1) for i, (plan, d) in enumerate(zip(plans, delar[1:]), start=1)
+        if plan.struktur is not None and plan.pdfua is not None and len(plan.pdfua) == d.sidor})
     logga("pdfua")
-    result.pdfua_problem = [p.format() for p in pdfua_mod.kontrollera(out_pdf, kanda)]
+    result.pdfua_problem = [p.format() for p in pdfua_mod.kontrollera(out_pdf, kanda, kanda_delar)]
     logga("pdfua klar")
     _write_manifest_json(result, h, falt, publicering, pdfa)
     if publicering:
@@ -837,6 +844,7 @@ def _toc_plan(plans: list[_Plan], k_pages: int, tmp: Path, h: Handling, delcache
                     plan.pdf = tmp / "paketsidor-pdf" / f"{plan.docx.stem}-{page}.pdf"
                     shutil.copyfile(hit[0]["pdf"], plan.pdf)
                     plan.pdfua = hit[1].get("pdfua")
+                    plan.struktur = hit[1].get("struktur")
             else:
                 numbered = tmp / f"paketsidor-{page}" / plan.docx.name
                 numbered.parent.mkdir(exist_ok=True)
@@ -854,12 +862,14 @@ def _toc_klar(todo: list, converted: list[Path], delcache=None) -> None:
             if typsnitt.forbered(p):
                 p.save(pdf)
             fynd = pdfua_mod.sidfynd(p)
+            struktur = pdfua_mod.strukturfynd(p)
         if nyckel and delcache:
-            delcache.put(nyckel, {"sidor": n, "pdfua": fynd}, {"pdf": pdf})
+            delcache.put(nyckel, {"sidor": n, "pdfua": fynd, "struktur": struktur}, {"pdf": pdf})
         if n != plan.sidor:  # the numbers changed the layout: keep the first version
             continue
         plan.pdf = pdf
         plan.pdfua = fynd
+        plan.struktur = struktur
 
 
 def _sidantal(pdf: Path) -> int:

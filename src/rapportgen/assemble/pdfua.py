@@ -139,12 +139,16 @@ def sidfynd(pdf: pikepdf.Pdf) -> list[list] | None:
     return out
 
 
-def kontrollera(path: Path | str, kanda: dict[int, list] | None = None) -> list[Problem]:
+def kontrollera(path: Path | str, kanda: dict[int, list] | None = None,
+                kanda_delar: tuple[int, dict[int, tuple[list, int]]] | None = None) -> list[Problem]:
     """PDF/UA-1 problems found by machine in the PDF at path (empty: no problem found).
 
     kanda: page index -> sidfynd's entry for a page whose content was copied from a part
     unchanged but for the package's own additions (a transformation around it, the stamp as an
-    artifact after it); its content stream is not parsed again."""
+    artifact after it); its content stream is not parsed again.
+    kanda_delar: (how many parts the package's Document has, {part index -> (strukturfynd of the
+    part, its first page index)}): those parts' structure trees are not walked again. Used only
+    when the tree is one Document with that many parts."""
     problems: list[Problem] = []
     with pikepdf.open(path) as pdf:
         root = pdf.Root
@@ -196,27 +200,60 @@ def kontrollera(path: Path | str, kanda: dict[int, list] | None = None) -> list[
                     problems.append(Problem("anteckning", pno, f"{sub.lstrip('/')}-anteckning utan tagg"))
                 if sub == "/Link" and not str(annot.get("/Contents", "")).strip():
                     problems.append(Problem("länk", pno, "länk utan /Contents"))
-        previous = 0
-        for elem in _walk_ordered(_kids(sroot.get("/K"))):
-            s = _standard(elem, rolemap)
-            # The page is looked up only for a problem (finding it is linear in the page count).
-            if s == "Figure" and not (str(elem.get("/Alt", "")).strip() or str(elem.get("/ActualText", "")).strip()):
-                problems.append(Problem("figur", _page_no(pdf, elem), "figur utan alternativtext"))
-            elif s == "Table" and not any(_standard(e, rolemap) == "TH" for e in _walk_ordered(_kids(elem.get("/K")))):
-                problems.append(Problem("tabell", _page_no(pdf, elem), "tabell utan rubrikceller (TH)"))
-            elif len(s) == 2 and s[0] == "H" and s[1].isdigit():
-                level = int(s[1])
-                if level > previous + 1:
-                    problems.append(Problem("rubriknivå", _page_no(pdf, elem),
-                                            f"H{level} efter H{previous} (nivå hoppas över)"))
-                previous = level
-            elif s == "Part":
-                previous = 0  # each part of a package starts its own heading outline
+        # The parts whose own tree was checked when they were read: their findings, moved to their pages.
+        kids = _kids(sroot.get("/K"))
+        stopp: dict = {}
+        if kanda_delar and len(kids) == 1 and isinstance(kids[0], Dictionary):
+            delar = _kids(kids[0].get("/K"))
+            if len(delar) == kanda_delar[0]:
+                stopp = {e.objgen: kanda_delar[1][i] for i, e in enumerate(delar)
+                         if i in kanda_delar[1] and isinstance(e, Dictionary) and e.is_indirect}
+        problems.extend(_strukturproblem(pdf, kids, rolemap, stopp))
     return problems
 
 
-def _walk_ordered(kids: list):
-    """Structure elements depth first, in document (reading) order."""
+def _strukturproblem(pdf: pikepdf.Pdf, kids: list, rolemap: dict[str, str], stopp: dict) -> list[Problem]:
+    """Figures without alt text, tables without TH, skipped heading levels. stopp: a part's element
+    (objgen) -> (its findings from strukturfynd, its first page index): not walked again."""
+    problems: list[Problem] = []
+    previous = 0
+    for elem in _walk_ordered(kids, stopp):
+        s = _standard(elem, rolemap)
+        # The page is looked up only for a problem (finding it is linear in the page count).
+        if s == "Figure" and not (str(elem.get("/Alt", "")).strip() or str(elem.get("/ActualText", "")).strip()):
+            problems.append(Problem("figur", _page_no(pdf, elem), "figur utan alternativtext"))
+        elif s == "Table" and not any(_standard(e, rolemap) == "TH" for e in _walk_ordered(_kids(elem.get("/K")))):
+            problems.append(Problem("tabell", _page_no(pdf, elem), "tabell utan rubrikceller (TH)"))
+        elif len(s) == 2 and s[0] == "H" and s[1].isdigit():
+            level = int(s[1])
+            if level > previous + 1:
+                problems.append(Problem("rubriknivå", _page_no(pdf, elem),
+                                        f"H{level} efter H{previous} (nivå hoppas över)"))
+            previous = level
+        elif s == "Part":
+            previous = 0  # each part of a package starts its own heading outline
+        known = stopp.get(elem.objgen) if stopp and elem.is_indirect else None
+        if known is not None:
+            fynd, first = known
+            problems.extend(Problem(regel, None if sida is None else sida + first, text) for regel, sida, text in fynd)
+    return problems
+
+
+def strukturfynd(pdf: pikepdf.Pdf) -> list[list]:
+    """What the structure check finds in a part's own tree, as [rule, page in the part (1-based) or
+    None, text]. Joined into a package the part's tree becomes one Part with the same elements and
+    standard types (taggat keeps them when role maps conflict), so kontrollera's kanda_delar can
+    use this instead of walking the part again."""
+    sroot = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(sroot, Dictionary):
+        return []
+    rolemap = {k.lstrip("/"): str(v).lstrip("/") for k, v in sroot.get("/RoleMap", Dictionary()).items()}
+    return [[p.regel, p.sida, p.text] for p in _strukturproblem(pdf, _kids(sroot.get("/K")), rolemap, {})]
+
+
+def _walk_ordered(kids: list, stopp: dict | None = None):
+    """Structure elements depth first, in document (reading) order; an element whose objgen is in
+    stopp is given but not entered."""
     seen: set = set()
     stack = list(reversed(kids))
     while stack:
@@ -228,6 +265,8 @@ def _walk_ordered(kids: list):
             continue
         seen.add(key)
         yield e
+        if stopp and key in stopp:
+            continue
         stack.extend(reversed(_kids(e.get("/K"))))
 
 
