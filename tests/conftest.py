@@ -3,6 +3,7 @@ and one LibreOffice pool for the whole suite."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -36,10 +37,29 @@ _hypothesis_settings.register_profile("rapportgen", deadline=None)
 _hypothesis_settings.load_profile("rapportgen")
 
 
+# pdftotext's output per PDF content and mode, within this worker: tests read the same PDF again
+# (each page of a package, the same output in several assertions). The key is the file's bytes,
+# so a PDF written again is read again, whatever its path, size or time stamps.
+_PDF_TEXT: dict[tuple[bytes, bool], str] = {}
+
+
 def pdf_text(path: Path, layout: bool = False) -> str:
-    """Text of a PDF as pdftotext (poppler) extracts it."""
-    args = ["pdftotext"] + (["-layout"] if layout else []) + [str(path), "-"]
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    """Text of a PDF as pdftotext (poppler) extracts it: every page followed by a form feed."""
+    data = Path(path).read_bytes()
+    key = (hashlib.blake2b(data, digest_size=32).digest(), layout)
+    if key not in _PDF_TEXT:
+        args = ["pdftotext"] + (["-layout"] if layout else []) + [str(path), "-"]
+        _PDF_TEXT[key] = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return _PDF_TEXT[key]
+
+
+def pdf_page_text(path: Path, page: int, layout: bool = False) -> str:
+    """Text of one 1-based page, as `pdftotext -f page -l page` extracts it (pdftotext extracts
+    each page on its own and ends it with a form feed; test_pdftext_cache.py compares the two)."""
+    pages = pdf_text(path, layout).split("\f")[:-1]
+    if not 1 <= page <= len(pages):
+        raise IndexError(f"{path}: sidan {page} finns inte ({len(pages)} sidor)")
+    return pages[page - 1] + "\f"
 
 
 def squash(text: str) -> str:

@@ -126,22 +126,23 @@ def remove(folder: Path) -> None:
 
 def sweep(base: str | Path | None = None) -> list[Path]:
     """Remove the folders of owners that are gone (and their LibreOffice); return them."""
-    base = Path(base or tempfile.gettempdir())
+    base = os.fspath(base or tempfile.gettempdir())
     removed = []
+    # The system's temp folder can hold thousands of entries: compare names first, and make no
+    # Path and no stat call for the others (scandir has the type from the directory listing).
     try:
-        entries = list(base.iterdir())
+        with os.scandir(base) as it:
+            entries = [e for e in it if e.name.startswith(PREFIXES)]
     except OSError:
         return removed
     uid = os.getuid()
-    for folder in entries:
-        if not folder.name.startswith(PREFIXES):
-            continue
+    for entry in entries:
         try:
-            st = folder.lstat()
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != uid:
+                continue
         except OSError:
             continue
-        if not folder.is_dir() or folder.is_symlink() or st.st_uid != uid:
-            continue
+        folder = Path(entry.path)
         if _owner_alive(folder):
             continue
         pgid = _group(folder)
