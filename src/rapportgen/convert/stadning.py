@@ -18,7 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from ._unoserve import socket_inodes  # the instance script and the sweeper read /proc alike
+# The instance script and the sweeper read /proc and name LibreOffice's pipes alike.
+from ._unoserve import single_instance_pipe, socket_inodes
 
 OWNER_FILE = ".agare"
 PIPES_FILE = ".uttag"  # LibreOffice's sockets outside the folder (OSL pipes in /tmp)
@@ -99,6 +100,8 @@ def remove(folder: Path) -> None:
         pipes = (folder / PIPES_FILE).read_text().splitlines()
     except OSError:
         pipes = []
+    # An instance's single-instance pipe follows from its folder, also when the list is gone.
+    pipes += [f"{d}/{single_instance_pipe(folder)}" for d in ("/tmp", "/var/tmp")]
     for p in pipes:
         if p.startswith("/") and "OSL_PIPE_" in p:
             with contextlib.suppress(OSError):
