@@ -274,13 +274,15 @@ def arbetsenhet(nodeid: str) -> str:
 # The slowest units (by their wall time in a full run under load) start first, so that no worker
 # is left with a long unit at the end while the others are idle. Only the order changes; every
 # test still runs.
-TUNGA = ["exempelhandling", "tests/test_paket.py", "tests/test_sakerhet_stadning.py", "tests/test_mallar.py",
-         "tests/test_render_fart.py", "tests/web/test_webb_webblasare.py", "tests/test_rapporter.py",
-         "tests/test_handling_checks.py", "tests/test_convert.py::avbrott", "tests/test_init.py",
-         "tests/test_servrar.py", "tests/test_kontrollera_lat_import.py", "tests/test_convert.py::tjanst",
-         "tests/test_lascache.py", "tests/test_revision.py", "tests/test_inkrementell.py",
-         "tests/test_sakerhet_granser.py", "tests/test_convert.py::omstart", "tests/test_batch.py",
-         "tests/test_sakerhet_batch.py", "tests/test_convert.py", "tests/test_handling_example.py::publicering"]
+TUNGA = ["exempelhandling", "tests/test_mallar.py", "tests/test_servrar.py", "tests/web/test_webb_webblasare.py",
+         "tests/test_sakerhet_granser.py", "tests/test_paket.py", "tests/test_sakerhet_stadning.py",
+         "tests/test_convert.py::avbrott", "tests/test_inkrementell.py", "tests/test_convert.py::tjanst",
+         "tests/test_handling_checks.py", "tests/test_varm_process.py", "tests/test_rapporter.py",
+         "tests/test_sakerhet_batch.py", "tests/test_convert.py::omstart", "tests/test_protokoll.py",
+         "tests/test_render_fart.py", "tests/test_kontrollera_lat_import.py", "tests/test_konventioner.py",
+         "tests/test_profil2.py", "tests/test_init.py", "tests/test_convert.py", "tests/test_forvarm.py",
+         "tests/test_lascache.py", "tests/test_revision.py", "tests/test_batch.py",
+         "tests/test_handling_example.py::publicering"]
 
 
 def pytest_xdist_make_scheduler(config, log):
