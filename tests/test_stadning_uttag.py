@@ -87,7 +87,6 @@ def test_an_instance_stopped_while_starting_leaves_no_socket():
             time.sleep(0.01)
         assert pipe, "LibreOffice made no single-instance pipe"
         listed = (folder / ".uttag").read_text().splitlines()
-        assert not (folder / "rpc.sock").exists()  # still starting
     finally:
         stopp.set()
         inst.kill()
