@@ -3,6 +3,7 @@ and one LibreOffice pool for the whole suite."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -36,10 +37,29 @@ _hypothesis_settings.register_profile("rapportgen", deadline=None)
 _hypothesis_settings.load_profile("rapportgen")
 
 
+# pdftotext's output per PDF content and mode, within this worker: tests read the same PDF again
+# (each page of a package, the same output in several assertions). The key is the file's bytes,
+# so a PDF written again is read again, whatever its path, size or time stamps.
+_PDF_TEXT: dict[tuple[bytes, bool], str] = {}
+
+
 def pdf_text(path: Path, layout: bool = False) -> str:
-    """Text of a PDF as pdftotext (poppler) extracts it."""
-    args = ["pdftotext"] + (["-layout"] if layout else []) + [str(path), "-"]
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    """Text of a PDF as pdftotext (poppler) extracts it: every page followed by a form feed."""
+    data = Path(path).read_bytes()
+    key = (hashlib.blake2b(data, digest_size=32).digest(), layout)
+    if key not in _PDF_TEXT:
+        args = ["pdftotext"] + (["-layout"] if layout else []) + [str(path), "-"]
+        _PDF_TEXT[key] = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return _PDF_TEXT[key]
+
+
+def pdf_page_text(path: Path, page: int, layout: bool = False) -> str:
+    """Text of one 1-based page, as `pdftotext -f page -l page` extracts it (pdftotext extracts
+    each page on its own and ends it with a form feed; test_pdftext_cache.py compares the two)."""
+    pages = pdf_text(path, layout).split("\f")[:-1]
+    if not 1 <= page <= len(pages):
+        raise IndexError(f"{path}: sidan {page} finns inte ({len(pages)} sidor)")
+    return pages[page - 1] + "\f"
 
 
 def squash(text: str) -> str:
@@ -92,6 +112,11 @@ def kort_tmp():
     temp folders (deeper under pytest-xdist, with popen-gwN/) can exceed."""
     folder = Path(tempfile.mkdtemp(prefix="rgt-"))
     yield folder
+    # A child killed by its test left its folders here, maybe with its LibreOffice still stopping:
+    # the sweep ends that instance and removes its sockets in /tmp, which the folder lists.
+    from rapportgen.convert import stadning
+
+    stadning.sweep(folder)
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -119,8 +144,9 @@ def egen_cache(tmp_path_factory):
 
 
 class DeladPool:
-    """The suite's one pool of LibreOffice instances: made on first use, closed at the end (or by
-    a test module that must see no instance running, see test_convert.py)."""
+    """The suite's one pool of LibreOffice instances (one per xdist worker): made on first use,
+    closed at the end. Tests that count LibreOffice processes (test_convert.py) count those that
+    were not there before, or those of their own pool, so this pool stays open for them."""
 
     def __init__(self):
         self._pool = None
@@ -248,13 +274,15 @@ def arbetsenhet(nodeid: str) -> str:
 # The slowest units (by their wall time in a full run under load) start first, so that no worker
 # is left with a long unit at the end while the others are idle. Only the order changes; every
 # test still runs.
-TUNGA = ["exempelhandling", "tests/test_paket.py", "tests/test_sakerhet_stadning.py", "tests/test_mallar.py",
-         "tests/test_render_fart.py", "tests/web/test_webb_webblasare.py", "tests/test_rapporter.py",
-         "tests/test_handling_checks.py", "tests/test_convert.py::avbrott", "tests/test_init.py",
-         "tests/test_servrar.py", "tests/test_kontrollera_lat_import.py", "tests/test_convert.py::tjanst",
-         "tests/test_lascache.py", "tests/test_revision.py", "tests/test_inkrementell.py",
-         "tests/test_sakerhet_granser.py", "tests/test_convert.py::omstart", "tests/test_batch.py",
-         "tests/test_sakerhet_batch.py", "tests/test_convert.py", "tests/test_handling_example.py::publicering"]
+TUNGA = ["exempelhandling", "tests/test_mallar.py", "tests/test_servrar.py", "tests/web/test_webb_webblasare.py",
+         "tests/test_sakerhet_granser.py", "tests/test_paket.py", "tests/test_sakerhet_stadning.py",
+         "tests/test_convert.py::avbrott", "tests/test_inkrementell.py", "tests/test_convert.py::tjanst",
+         "tests/test_handling_checks.py", "tests/test_varm_process.py", "tests/test_rapporter.py",
+         "tests/test_sakerhet_batch.py", "tests/test_convert.py::omstart", "tests/test_protokoll.py",
+         "tests/test_render_fart.py", "tests/test_kontrollera_lat_import.py", "tests/test_konventioner.py",
+         "tests/test_profil2.py", "tests/test_init.py", "tests/test_convert.py", "tests/test_forvarm.py",
+         "tests/test_lascache.py", "tests/test_revision.py", "tests/test_batch.py",
+         "tests/test_handling_example.py::publicering"]
 
 
 def pytest_xdist_make_scheduler(config, log):

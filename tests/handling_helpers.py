@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from pypdf import PdfReader
+
+from .conftest import pdf_page_text, pdf_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "sammantrade-2023-09-19"
@@ -15,12 +16,11 @@ PROFILE = ROOT / "examples" / "rapportgen.yaml"
 
 def page_text(pdf: Path, page: int) -> str:
     """pdftotext of one 1-based page."""
-    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    return pdf_page_text(pdf, page)
 
 
 def all_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return pdf_text(pdf)
 
 
 def outline(reader: PdfReader) -> list[tuple[int, str, int]]:

@@ -42,12 +42,6 @@ def isolated(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("RAPPORTGEN_SERVER_DIR", str(base / "server"))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def ingen_delad_pool(delad_pool):
-    """This module counts LibreOffice processes: the suite's shared pool (conftest) is closed first."""
-    delad_pool.stang()
-
-
 @pytest.fixture(scope="module")
 def pool():
     with Pool(arbetare=2, tidsgrans=60) as p:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,14 +23,15 @@ from rapportgen.model.revision import imperativ
 from rapportgen.config import load_profile
 from rapportgen.commands.revision import load_register, status
 
+from .conftest import pdf_text
+
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples" / "revision"
 PROFIL = ROOT / "examples" / "rapportgen.yaml"
 
 
 def pdftext(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
-    return out.stdout
+    return pdf_text(path, layout=True)
 
 
 def flat(text: str) -> str:

@@ -21,6 +21,7 @@ from rapportgen.assemble import taggat, typsnitt
 from rapportgen.assemble.bygg import build_handling
 from rapportgen.config import load_profile
 
+from .conftest import pdf_text
 from .handling_helpers import PROFILE, REALWORLD, all_text, dokument, write_manifest
 
 ARENDEN = """\
@@ -64,8 +65,7 @@ def _bilder(pdf: Path, folder: Path) -> list[bytes]:
 
 
 def _text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return pdf_text(pdf, layout=True)
 
 
 

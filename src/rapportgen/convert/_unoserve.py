@@ -12,6 +12,7 @@ started it is gone, so no soffice is left behind.
 Arguments: FOLDER PARENT_PID SOFFICE
 """
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -114,6 +115,18 @@ def _converter(pipe: str):
     return PipeConverter()
 
 
+PROFILE = "profil"  # the instance's LibreOffice profile, inside its folder
+
+
+def single_instance_pipe(folder: Path) -> str:
+    """The name of the socket LibreOffice makes for the instance's profile (its single-instance
+    pipe), known before it starts: OSL_PIPE_<uid>_SingleOfficeIPC_<MD5 of the profile's URL as
+    UTF-16, each byte in hex without a leading zero> (CreateMD5FromString in LibreOffice's
+    desktop/source/app/officeipcthread.cxx)."""
+    digest = hashlib.md5((folder / PROFILE).as_uri().encode("utf-16-le")).digest()
+    return f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)
+
+
 def main() -> int:
     folder, parent, soffice = sys.argv[1:4]
     folder = Path(folder)
@@ -122,11 +135,14 @@ def main() -> int:
 
     pipe = f"rapportgen_{secrets.token_hex(16)}"
     uttag = folder / ".uttag"
-    # Where LibreOffice will put the pipe (recorded first, so even a SIGKILL leaves a trace).
-    uttag.write_text("".join(f"{d}/OSL_PIPE_{os.getuid()}_{pipe}\n" for d in ("/tmp", "/var/tmp")))
+    # Where LibreOffice will put its pipes, the UNO one and the single-instance one (recorded first,
+    # so an instance stopped or killed while it starts leaves no socket either).
+    pipes = [f"{d}/{name}" for name in (f"OSL_PIPE_{os.getuid()}_{pipe}", single_instance_pipe(folder))
+             for d in ("/tmp", "/var/tmp")]
+    uttag.write_text("".join(f"{p}\n" for p in pipes))
     tmp = folder / "tmp"
     tmp.mkdir(mode=0o700, exist_ok=True)
-    profile = folder / "profil"
+    profile = folder / PROFILE
     lo = subprocess.Popen([
         soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
         "--nofirststartwizard", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
@@ -142,7 +158,11 @@ def main() -> int:
             lo.kill()
             if os.getpgrp() == os.getpid():
                 _kill_group_but_me()
-            for line in uttag.read_text().splitlines():
+            try:
+                listed = uttag.read_text().splitlines()
+            except OSError:  # the folder is already gone: the pipes known from the start
+                listed = []
+            for line in set(pipes + listed):
                 try:
                     os.unlink(line)
                 except OSError:

@@ -18,7 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from ._unoserve import socket_inodes  # the instance script and the sweeper read /proc alike
+# The instance script and the sweeper read /proc and name LibreOffice's pipes alike.
+from ._unoserve import single_instance_pipe, socket_inodes
 
 OWNER_FILE = ".agare"
 PIPES_FILE = ".uttag"  # LibreOffice's sockets outside the folder (OSL pipes in /tmp)
@@ -99,6 +100,8 @@ def remove(folder: Path) -> None:
         pipes = (folder / PIPES_FILE).read_text().splitlines()
     except OSError:
         pipes = []
+    # An instance's single-instance pipe follows from its folder, also when the list is gone.
+    pipes += [f"{d}/{single_instance_pipe(folder)}" for d in ("/tmp", "/var/tmp")]
     for p in pipes:
         if p.startswith("/") and "OSL_PIPE_" in p:
             with contextlib.suppress(OSError):
@@ -126,22 +129,23 @@ def remove(folder: Path) -> None:
 
 def sweep(base: str | Path | None = None) -> list[Path]:
     """Remove the folders of owners that are gone (and their LibreOffice); return them."""
-    base = Path(base or tempfile.gettempdir())
+    base = os.fspath(base or tempfile.gettempdir())
     removed = []
+    # The system's temp folder can hold thousands of entries: compare names first, and make no
+    # Path and no stat call for the others (scandir has the type from the directory listing).
     try:
-        entries = list(base.iterdir())
+        with os.scandir(base) as it:
+            entries = [e for e in it if e.name.startswith(PREFIXES)]
     except OSError:
         return removed
     uid = os.getuid()
-    for folder in entries:
-        if not folder.name.startswith(PREFIXES):
-            continue
+    for entry in entries:
         try:
-            st = folder.lstat()
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != uid:
+                continue
         except OSError:
             continue
-        if not folder.is_dir() or folder.is_symlink() or st.st_uid != uid:
-            continue
+        folder = Path(entry.path)
         if _owner_alive(folder):
             continue
         pgid = _group(folder)
