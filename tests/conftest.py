@@ -107,9 +107,8 @@ def descendants(root: int) -> set[int]:
 
 @pytest.fixture
 def kort_tmp():
-    """A private, short temp folder right under the system's, for a child's TMPDIR: LibreOffice's
-    Unix socket lives in there, and a socket path may be at most 107 bytes, which pytest's own
-    temp folders (deeper under pytest-xdist, with popen-gwN/) can exceed."""
+    """A private temp folder right under the system's, for a child's TMPDIR: what a test finds
+    left in it is the child's (a deep one works too: tests/test_djup_tmpdir.py)."""
     folder = Path(tempfile.mkdtemp(prefix="rgt-"))
     yield folder
     # A child killed by its test left its folders here, maybe with its LibreOffice still stopping:
