@@ -23,27 +23,27 @@ from typing import IO, Any
 
 _MIN_CACHED = 8 * 1024  # smaller parts are compressed every time (it costs next to nothing)
 _CACHE_MAX = 64
-_CACHE: "OrderedDict[tuple[int, bytes], tuple[int, bytes]]" = OrderedDict()
+_CACHE: "OrderedDict[tuple[int, bytes, int], tuple[int, bytes]]" = OrderedDict()
 _LOCK = threading.Lock()
 _LIMIT = 0xFFFFFFFF  # beyond this a member needs zip64: left to zipfile
 
 
-def _deflate(data: bytes) -> bytes:
-    c = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile.ZIP_DEFLATED
+def _deflate(data: bytes, niva: int = zlib.Z_DEFAULT_COMPRESSION) -> bytes:
+    c = zlib.compressobj(niva, zlib.DEFLATED, -15)  # as zipfile.ZIP_DEFLATED
     return c.compress(data) + c.flush()
 
 
-def komprimerad(data: bytes) -> tuple[int, bytes]:
-    """(CRC-32, deflated bytes) of data, remembered for large parts."""
+def komprimerad(data: bytes, niva: int = zlib.Z_DEFAULT_COMPRESSION) -> tuple[int, bytes]:
+    """(CRC-32, deflated bytes) of data at zlib level niva, remembered for large parts."""
     if len(data) < _MIN_CACHED:
-        return zlib.crc32(data), _deflate(data)
-    key = (len(data), hashlib.sha1(data).digest())
+        return zlib.crc32(data), _deflate(data, niva)
+    key = (len(data), hashlib.sha1(data).digest(), niva)
     with _LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
             _CACHE.move_to_end(key)
             return hit
-    value = (zlib.crc32(data), _deflate(data))
+    value = (zlib.crc32(data), _deflate(data, niva))
     with _LOCK:
         _CACHE[key] = value
         while len(_CACHE) > _CACHE_MAX:
@@ -77,8 +77,8 @@ class ZipSkrivare:
         elif self._own:
             self._fh.close()
 
-    def write(self, name: str, data: bytes) -> None:
-        crc, packed = komprimerad(data)
+    def write(self, name: str, data: bytes, niva: int = zlib.Z_DEFAULT_COMPRESSION) -> None:
+        crc, packed = komprimerad(data, niva)
         self.write_raw(name, packed, crc, len(data), zipfile.ZIP_DEFLATED)
 
     def write_raw(self, name: str, packed: bytes, crc: int, size: int, method: int) -> None:
@@ -125,6 +125,29 @@ def raa_medlem(fh: IO[bytes], info: zipfile.ZipInfo) -> bytes | None:
     fh.seek(info.header_offset + 30 + name_len + extra_len)
     packed = fh.read(info.compress_size)
     return packed if len(packed) == info.compress_size else None
+
+
+def packas_upp_exakt(packed: bytes, info: zipfile.ZipInfo) -> bool:
+    """Whether a member's compressed bytes unpack to exactly info.file_size bytes with info.CRC
+    and nothing after the end: then a reader that trusts the stream and one that trusts the
+    directory see the same content. Unpacks in steps, never beyond file_size."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(packed) == info.file_size and zlib.crc32(packed) == info.CRC
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return False
+    d = zlib.decompressobj(-15)
+    crc = total = 0
+    rest = packed
+    while not d.eof:
+        chunk = d.decompress(rest, 1 << 20)
+        rest = d.unconsumed_tail
+        total += len(chunk)
+        if total > info.file_size:
+            return False
+        crc = zlib.crc32(chunk, crc)
+        if not chunk and not rest:
+            break  # the stream ends early
+    return d.eof and not d.unused_data and not rest and total == info.file_size and crc == info.CRC
 
 
 def spara_paket(document: Any, target: str | Path | IO[bytes]) -> None:
