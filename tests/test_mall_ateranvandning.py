@@ -1,0 +1,107 @@
+"""A template is parsed once per content and process; each render gets its own copy (issue 19:
+the client's CPU). No render sees another's changes, and an edited file is read again."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+
+import docx as python_docx
+from docx import Document
+from docx.shared import Cm
+from docxtpl import InlineImage
+
+from rapportgen.render import oppna
+from rapportgen.render.docx import render_docx
+from rapportgen.render.oppna import open_template
+
+from .test_sakerhet_natverk import PNG
+
+
+def _mall(path, text="Hej {{ namn }}"):
+    doc = Document()
+    doc.add_paragraph(text)
+    doc.add_paragraph("{{ bild }}")
+    doc.save(path)
+    return path
+
+
+def _parts(path):
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _count_parses(monkeypatch):
+    calls = []
+    real = python_docx.Document
+
+    def counting(*a, **k):
+        calls.append(a)
+        return real(*a, **k)
+
+    monkeypatch.setattr(python_docx, "Document", counting)
+    return calls
+
+
+def test_renders_of_one_template_are_independent(tmp_path, monkeypatch):
+    mall = _mall(tmp_path / "mall.docx")
+    calls = _count_parses(monkeypatch)
+    # The first render adds a picture (a new part and relationship) and its text.
+    render_docx(mall, tmp_path / "a.docx",
+                lambda tpl: {"namn": "Anna", "bild": InlineImage(tpl, io.BytesIO(PNG), width=Cm(1))})
+    render_docx(mall, tmp_path / "b.docx", lambda tpl: {"namn": "Bertil", "bild": ""})
+    assert len(calls) == 1  # parsed once
+    a, b = _parts(tmp_path / "a.docx"), _parts(tmp_path / "b.docx")
+    assert any(n.startswith("word/media/") for n in a)
+    assert not any(n.startswith("word/media/") for n in b)
+    assert b"Hej Anna" in a["word/document.xml"] and b"Bertil" not in a["word/document.xml"]
+    assert b"Hej Bertil" in b["word/document.xml"] and b"Anna" not in b["word/document.xml"]
+    assert b"image" not in b["word/_rels/document.xml.rels"]
+    # The same render again gives the same parts as the first time.
+    render_docx(mall, tmp_path / "a2.docx",
+                lambda tpl: {"namn": "Anna", "bild": InlineImage(tpl, io.BytesIO(PNG), width=Cm(1))})
+    assert _parts(tmp_path / "a2.docx") == a
+
+
+def test_a_changed_copy_leaves_the_next_untouched(tmp_path):
+    mall = _mall(tmp_path / "mall.docx")
+    first = open_template(mall)
+    doc = first.docx
+    doc.paragraphs[0].text = "Ändrad"
+    doc.styles.element.remove(doc.styles.element[-1])
+    doc.core_properties.author = "Någon annan"
+    doc.add_picture(io.BytesIO(PNG))
+    doc.settings.odd_and_even_pages_header_footer = True
+    second = open_template(mall).docx
+    assert second.paragraphs[0].text == "Hej {{ namn }}"
+    assert len(second.styles.element) == len(Document(str(mall)).styles.element)
+    assert second.core_properties.author == Document(str(mall)).core_properties.author
+    assert len(second.inline_shapes) == 0 and not second.settings.odd_and_even_pages_header_footer
+    assert second.part.package is not doc.part.package
+    # A copy saves exactly the parts a fresh parse saves.
+    fresh, copied = io.BytesIO(), io.BytesIO()
+    Document(str(mall)).save(fresh)
+    second.save(copied)
+    with zipfile.ZipFile(fresh) as f, zipfile.ZipFile(copied) as c:
+        assert f.namelist() == c.namelist()
+        assert all(f.read(n) == c.read(n) for n in f.namelist())
+
+
+def test_a_changed_file_is_read_again_even_with_the_same_size_and_time(tmp_path, monkeypatch):
+    mall = _mall(tmp_path / "mall.docx", "Hej {{ namn }}")
+    render_docx(mall, tmp_path / "1.docx", lambda tpl: {"namn": "Anna", "bild": ""})
+    st = mall.stat()
+    _mall(mall, "Hoj {{ namn }}")
+    os.utime(mall, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert mall.stat().st_size == st.st_size and mall.stat().st_mtime_ns == st.st_mtime_ns
+    calls = _count_parses(monkeypatch)
+    render_docx(mall, tmp_path / "2.docx", lambda tpl: {"namn": "Anna", "bild": ""})
+    assert len(calls) == 1
+    assert b"Hoj Anna" in _parts(tmp_path / "2.docx")["word/document.xml"]
+
+
+def test_parses_are_bounded(tmp_path):
+    for i in range(oppna._MALLAR_MAX + 3):
+        open_template(_mall(tmp_path / f"m{i}.docx", f"Mall {i} {{{{ namn }}}}"))
+    assert len(oppna._MALLAR) == oppna._MALLAR_MAX
