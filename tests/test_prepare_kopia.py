@@ -55,6 +55,8 @@ def test_unchanged_parts_keep_their_bytes_changed_ones_are_new(tmp_path):
     assert all(parts[n] == old[n] for n in old if n not in changed)
     with zipfile.ZipFile(out) as zf:
         assert zf.testzip() is None
+    # What a conversion server receives is no larger than the source (nothing stored unpacked).
+    assert out.stat().st_size <= src.stat().st_size * 1.02
 
 
 def test_dropped_content_stays_dropped(tmp_path):

@@ -301,9 +301,6 @@ def remove_external(zin: zipfile.ZipFile, found: Externt) -> dict[str, bytes]:
     return out
 
 
-# Parts written anew in the prepared copy are deflated fast: the copy is read once, by LibreOffice
-# here or by a conversion server (where its size on the wire matters a little).
-NIVA = 1
 # styles.xml is the same in every document rendered from one template: its prepared form is
 # remembered by content (SHA-1 and length) rather than parsed and written again for each.
 _STYLES: "OrderedDict[tuple[int, bytes], bytes]" = OrderedDict()
@@ -335,7 +332,9 @@ def prepare(source: Path, target: Path, title: str | None, externt: Externt | No
 
     What would make LibreOffice fetch from outside is removed and listed in externt. A part that
     stays as it was keeps its compressed bytes (when they unpack to exactly what the zip's
-    directory says); the parts that change are written anew.
+    directory says); the parts that change are deflated anew at zipfile's level, remembered by
+    content (render.zippaket), so a conversion server receives a copy of the source's size.
+    (Deflating faster saves little: parsing and writing a sheet costs ten times its deflating.)
     """
     from ..render.zippaket import ZipSkrivare, packas_upp_exakt, raa_medlem
 
@@ -382,7 +381,7 @@ def prepare(source: Path, target: Path, title: str | None, externt: Externt | No
                     if data is not None or new is not original:
                         data = new
                 if data is not None:
-                    zout.write(name, data, NIVA)
+                    zout.write(name, data)
                     continue
                 packed = raa_medlem(raw, info)
                 if packed is not None and packas_upp_exakt(packed, info):
@@ -390,7 +389,7 @@ def prepare(source: Path, target: Path, title: str | None, externt: Externt | No
                 else:
                     # Read as zipfile reads it (a bad CRC is an error; a stream longer than the
                     # directory says is cut), and written anew.
-                    zout.write(name, zin.read(name), NIVA)
+                    zout.write(name, zin.read(name))
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError, zlib.error):
         # Never hand LibreOffice an unsanitised document: refuse it instead.
         from ..exceptions import ConversionError

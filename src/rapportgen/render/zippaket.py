@@ -23,27 +23,27 @@ from typing import IO, Any
 
 _MIN_CACHED = 8 * 1024  # smaller parts are compressed every time (it costs next to nothing)
 _CACHE_MAX = 64
-_CACHE: "OrderedDict[tuple[int, bytes, int], tuple[int, bytes]]" = OrderedDict()
+_CACHE: "OrderedDict[tuple[int, bytes], tuple[int, bytes]]" = OrderedDict()
 _LOCK = threading.Lock()
 _LIMIT = 0xFFFFFFFF  # beyond this a member needs zip64: left to zipfile
 
 
-def _deflate(data: bytes, niva: int = zlib.Z_DEFAULT_COMPRESSION) -> bytes:
-    c = zlib.compressobj(niva, zlib.DEFLATED, -15)  # as zipfile.ZIP_DEFLATED
+def _deflate(data: bytes) -> bytes:
+    c = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile.ZIP_DEFLATED
     return c.compress(data) + c.flush()
 
 
-def komprimerad(data: bytes, niva: int = zlib.Z_DEFAULT_COMPRESSION) -> tuple[int, bytes]:
-    """(CRC-32, deflated bytes) of data at zlib level niva, remembered for large parts."""
+def komprimerad(data: bytes) -> tuple[int, bytes]:
+    """(CRC-32, deflated bytes) of data, remembered for large parts."""
     if len(data) < _MIN_CACHED:
-        return zlib.crc32(data), _deflate(data, niva)
-    key = (len(data), hashlib.sha1(data).digest(), niva)
+        return zlib.crc32(data), _deflate(data)
+    key = (len(data), hashlib.sha1(data).digest())
     with _LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
             _CACHE.move_to_end(key)
             return hit
-    value = (zlib.crc32(data), _deflate(data, niva))
+    value = (zlib.crc32(data), _deflate(data))
     with _LOCK:
         _CACHE[key] = value
         while len(_CACHE) > _CACHE_MAX:
@@ -77,8 +77,8 @@ class ZipSkrivare:
         elif self._own:
             self._fh.close()
 
-    def write(self, name: str, data: bytes, niva: int = zlib.Z_DEFAULT_COMPRESSION) -> None:
-        crc, packed = komprimerad(data, niva)
+    def write(self, name: str, data: bytes) -> None:
+        crc, packed = komprimerad(data)
         self.write_raw(name, packed, crc, len(data), zipfile.ZIP_DEFLATED)
 
     def write_raw(self, name: str, packed: bytes, crc: int, size: int, method: int) -> None:
