@@ -75,7 +75,7 @@ class Mall(DocxTemplate):
 # between the copies. The parsed original is never handed out.
 
 _MALLAR: "OrderedDict[bytes, Any]" = OrderedDict()
-_MALLAR_MAX = 8
+_MALLAR_MAX = 4  # a parsed template holds some 5 MB; a meeting renders most documents from 2-3
 _LOCK = threading.Lock()
 _LAZY: dict[type, frozenset[str]] = {}
 
