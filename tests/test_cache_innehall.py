@@ -66,3 +66,31 @@ def test_not_a_zip_is_hashed_as_bytes(tmp_path):
     g = tmp_path / "y.docx"
     g.write_bytes(b"inte en zip heller")
     assert content_hash(f) != content_hash(g)
+
+
+def _recorded(cache, key, data: bytes, tmp_path):
+    """An entry whose recorded size and hash match its bytes."""
+    f = tmp_path / f"{key[:4]}.pdf"
+    f.write_bytes(data)
+    cache.put(key, f)
+
+
+def test_a_recorded_entry_must_open_as_a_pdf_with_pages(tmp_path):
+    import pikepdf
+
+    from rapportgen.convert.cache import Cache
+
+    warned: list[str] = []
+    cache = Cache(tmp_path / "c", varna=warned.append)
+    good = pikepdf.new()
+    good.add_blank_page(page_size=(100, 100))
+    good.save(tmp_path / "bra.pdf")
+    _recorded(cache, "ab" * 32, (tmp_path / "bra.pdf").read_bytes(), tmp_path)
+    assert cache.get("ab" * 32) is not None
+    _recorded(cache, "cd" * 32, b"%PDF-1.7\ninget mer", tmp_path)
+    assert cache.get("cd" * 32) is None and "går inte att öppna" in warned[-1]
+    empty = pikepdf.new()
+    empty.save(tmp_path / "tom.pdf")
+    _recorded(cache, "ef" * 32, (tmp_path / "tom.pdf").read_bytes(), tmp_path)
+    assert cache.get("ef" * 32) is None and "inga sidor" in warned[-1]
+    assert [p.name for p in cache.entries()] == [f"{'ab' * 32}.pdf"]

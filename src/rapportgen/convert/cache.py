@@ -145,11 +145,12 @@ class Cache:
         if sha256_file(p) != digest:
             return "innehållet har ändrats sedan posten skrevs"
         try:
-            from pypdf import PdfReader
+            import pikepdf  # qpdf opens a PDF about ten times faster than pypdf (as Delcache)
 
-            if len(PdfReader(str(p)).pages) < 1:
-                return "PDF:en har inga sidor"
-        except Exception as exc:  # any pypdf failure means the file cannot be used
+            with pikepdf.open(p) as pdf:
+                if len(pdf.pages) < 1:
+                    return "PDF:en har inga sidor"
+        except Exception as exc:  # any failure to open means the file cannot be used
             return f"PDF:en går inte att öppna ({type(exc).__name__})"
         return None
 
