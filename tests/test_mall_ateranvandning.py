@@ -105,3 +105,26 @@ def test_parses_are_bounded(tmp_path):
     for i in range(oppna._MALLAR_MAX + 3):
         open_template(_mall(tmp_path / f"m{i}.docx", f"Mall {i} {{{{ namn }}}}"))
     assert len(oppna._MALLAR) == oppna._MALLAR_MAX
+
+
+def test_missing_styles_come_from_a_shipped_template_parsed_once(tmp_path, monkeypatch):
+    from rapportgen.render.docx import missing_styles
+
+    doc = Document()
+    doc.add_paragraph("Hej {{ namn }}")
+    styles = doc.styles.element
+    for st in list(styles):
+        name = st.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}name")
+        if name is not None and name.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val") == "List Number":
+            styles.remove(st)
+    mall = tmp_path / "mall.docx"
+    doc.save(mall)
+    assert "List Number" in missing_styles(Document(str(mall)))
+    render_docx(mall, tmp_path / "1.docx", lambda tpl: {"namn": "Anna"})
+    calls = _count_parses(monkeypatch)
+    render_docx(mall, tmp_path / "2.docx", lambda tpl: {"namn": "Anna"})
+    assert calls == []  # neither the template nor the shipped one is parsed again
+    for out in ("1.docx", "2.docx"):
+        assert missing_styles(Document(str(tmp_path / out))) == []
+    assert _parts(tmp_path / "1.docx")["word/styles.xml"] == _parts(tmp_path / "2.docx")["word/styles.xml"]
+    assert "List Number" in missing_styles(Document(str(mall)))  # the input is never changed

@@ -119,9 +119,9 @@ def add_missing_styles(document, source_path: Path, missing: list[str] | None = 
     missing = missing_styles(document) if missing is None else missing
     if not missing:
         return []
-    from docx import Document
+    from .oppna import dokument
 
-    source = Document(str(source_path))
+    source = dokument(source_path)  # the shipped template, parsed once per process
     src_el, dst_el = source.styles.element, document.styles.element
     ids = {st.get(qn("w:styleId")) for st in dst_el.iterchildren(qn("w:style"))}
     added: list[str] = []

@@ -131,7 +131,7 @@ def kopiera_dokument(master: Any) -> Any:
     return nya[id(master.part)].document
 
 
-def _dokument(path: Path) -> Any:
+def dokument(path: Path) -> Any:
     """A fresh python-docx Document of the template at path (parsed once per content)."""
     from docx import Document
 
@@ -153,7 +153,7 @@ def _dokument(path: Path) -> Any:
 def open_template(path: Path) -> DocxTemplate:
     try:
         tpl = Mall(str(path))
-        tpl.docx = _dokument(path)  # opened now, so a broken file is reported here
+        tpl.docx = dokument(path)  # opened now, so a broken file is reported here
         return tpl
     except Exception:  # zip/xml errors from a broken or non-Word file
         raise TemplateError("mallen kan inte öppnas: filen är skadad eller inte ett Word-dokument (.docx)",
