@@ -128,3 +128,20 @@ def test_missing_styles_come_from_a_shipped_template_parsed_once(tmp_path, monke
         assert missing_styles(Document(str(tmp_path / out))) == []
     assert _parts(tmp_path / "1.docx")["word/styles.xml"] == _parts(tmp_path / "2.docx")["word/styles.xml"]
     assert "List Number" in missing_styles(Document(str(mall)))  # the input is never changed
+
+
+def test_renders_in_threads_each_get_their_own_document(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    mall = _mall(tmp_path / "mall.docx")
+    namn = [f"Person{i}" for i in range(12)]
+
+    def rendera(n):
+        out = tmp_path / f"{n}.docx"
+        render_docx(mall, out, lambda tpl: {"namn": n, "bild": ""})
+        return n, _parts(out)["word/document.xml"]
+
+    with ThreadPoolExecutor(4) as ex:
+        for n, body in ex.map(rendera, namn):
+            assert f"Hej {n}".encode() in body
+            assert [m for m in namn if m.encode() + b"<" in body] == [n]
