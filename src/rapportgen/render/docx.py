@@ -19,7 +19,7 @@ from ..format import Formatter
 from ..granser import aktiva
 from .analys import stoppa_vid_fel, var_ar
 from .environment import RenderLimit, guard, make_environment
-from .oppna import open_template  # noqa: F401  (part of this module's API)
+from .oppna import open_template, slapp_dokument  # noqa: F401  (open_template: part of this module's API)
 from .templates import SHIPPED, resolve_template
 
 if TYPE_CHECKING:
@@ -227,6 +227,7 @@ def render_docx(
     # SIGKILL could leave behind).
     buf = io.BytesIO()
     tpl.save(buf)
+    slapp_dokument(tpl.docx)
     write_bytes_atomic(out, buf.getvalue())
     return out
 

@@ -68,14 +68,16 @@ class Mall(DocxTemplate):
 
 
 # --- one parse per template and process --------------------------------------------------------
-# A meeting renders the same template for each of its tjänsteskrivelser. The template's package is
-# parsed once per content (SHA-256 of the file's bytes, read anew for every render, so an edited
-# file is parsed again) and each render gets its own copy: every XML part deep-copied (lxml, in
+# A meeting renders the same template for each of its tjänsteskrivelser. A template used again is
+# parsed once more and kept, per content (SHA-256 of the file's bytes, read anew for every
+# render, so an edited file is parsed again), and each later render gets its own copy: every XML part deep-copied (lxml, in
 # C), every other part's bytes shared (bytes never change in place), the relationships rebuilt
 # between the copies. The parsed original is never handed out.
 
 _MALLAR: "OrderedDict[bytes, Any]" = OrderedDict()
-_MALLAR_MAX = 4  # a parsed template holds some 5 MB; a meeting renders most documents from 2-3
+_MALLAR_MAX = 2  # a parsed template holds some 5 MB; a meeting renders most documents from one
+_SEDDA: "OrderedDict[bytes, None]" = OrderedDict()  # the templates opened once so far
+_SEDDA_MAX = 256
 _LOCK = threading.Lock()
 _LAZY: dict[type, frozenset[str]] = {}
 
@@ -131,8 +133,20 @@ def kopiera_dokument(master: Any) -> Any:
     return nya[id(master.part)].document
 
 
+def slapp_dokument(document: Any) -> None:
+    """Let go of a saved document's XML and parts at once. Package and parts point at each
+    other, and python-docx's iter_parts leaves a cycle holding every part it visited, so without
+    this a meeting's renders pile up in memory until a full garbage collection. The document is
+    unusable afterwards."""
+    package = document.part.package
+    for part in list(package.iter_parts()):
+        part.__dict__.clear()
+    package.__dict__.clear()
+
+
 def dokument(path: Path) -> Any:
-    """A fresh python-docx Document of the template at path (parsed once per content)."""
+    """A fresh python-docx Document of the template at path. A template's parse is kept from
+    its second use on (one used once costs no memory kept); later uses get copies of it."""
     from docx import Document
 
     data = Path(path).read_bytes()
@@ -142,6 +156,12 @@ def dokument(path: Path) -> Any:
         if master is not None:
             _MALLAR.move_to_end(key)
             return kopiera_dokument(master)
+        first = key not in _SEDDA
+        _SEDDA[key] = None
+        while len(_SEDDA) > _SEDDA_MAX:
+            _SEDDA.popitem(last=False)
+    if first:
+        return Document(io.BytesIO(data))
     master = Document(io.BytesIO(data))
     with _LOCK:
         _MALLAR[key] = master
