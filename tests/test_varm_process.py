@@ -197,7 +197,7 @@ def _delegerat_bygge(server, tmp_path, *, stdout=subprocess.DEVNULL, env=None):
 
 
 def test_ctrl_c_while_delegated_exits_130_and_leaves_nothing(server, tmp_path, kort_tmp):
-    proc, m = _delegerat_bygge(server, tmp_path, stdout=subprocess.PIPE, env={**server.env, "TMPDIR": str(kort_tmp)})
+    proc, m = _delegerat_bygge(server, tmp_path, stdout=subprocess.PIPE, env={**server.env, "TMPDIR": str(kort_tmp), "RAPPORTGEN_CACHE": str(tmp_path / "cache")})  # own cache: the build converts, not only copies PDFs earlier tests made
     worker = int(m.group(1))
     # ... and converts, in a private folder under the client's TMPDIR (not the fork server's).
     _vanta(lambda: list(Path(kort_tmp).iterdir()), text="byggets mapp i klientens TMPDIR")

@@ -8,9 +8,13 @@ are fitted to the page width, in landscape when the used range is wide.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
+import threading
 import zipfile
+import zlib
+from collections import OrderedDict
 from pathlib import Path
 
 from lxml import etree
@@ -297,11 +301,43 @@ def remove_external(zin: zipfile.ZipFile, found: Externt) -> dict[str, bytes]:
     return out
 
 
+# styles.xml is the same in every document rendered from one template: its prepared form is
+# remembered by content (SHA-1 and length) rather than parsed and written again for each.
+_STYLES: "OrderedDict[tuple[int, bytes], bytes]" = OrderedDict()
+_STYLES_MAX = 16
+_STYLES_LOCK = threading.Lock()
+
+
+def _styles_kopia(data: bytes) -> bytes:
+    key = (len(data), hashlib.sha1(data).digest())
+    with _STYLES_LOCK:
+        hit = _STYLES.get(key)
+        if hit is not None:
+            _STYLES.move_to_end(key)
+            return hit
+    new = _styles(data)
+    with _STYLES_LOCK:
+        _STYLES[key] = new
+        while len(_STYLES) > _STYLES_MAX:
+            _STYLES.popitem(last=False)
+    return new
+
+
+_STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+_SHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+
+
 def prepare(source: Path, target: Path, title: str | None, externt: Externt | None = None) -> Path:
     """Write the prepared copy of source to target (same suffix) and return it.
 
-    What would make LibreOffice fetch from outside is removed and listed in externt.
+    What would make LibreOffice fetch from outside is removed and listed in externt. A part that
+    stays as it was keeps its compressed bytes (when they unpack to exactly what the zip's
+    directory says); the parts that change are deflated anew at zipfile's level, remembered by
+    content (render.zippaket), so a conversion server receives a copy of the source's size.
+    (Deflating faster saves little: parsing and writing a sheet costs ten times its deflating.)
     """
+    from ..render.zippaket import ZipSkrivare, packas_upp_exakt, raa_medlem
+
     suffix = source.suffix.lower()
     found = externt if externt is not None else Externt()
     if suffix not in (".docx", ".xlsx"):
@@ -318,25 +354,43 @@ def prepare(source: Path, target: Path, title: str | None, externt: Externt | No
         raise ConversionError(f"filen är inte {slag}: den är inget Office Open XML-paket "
                               f"(kanske en annan filtyp med fel filändelse)", fil=source) from None
     try:
-        with zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        with zin, open(source, "rb") as raw, ZipSkrivare(target) as zout:
+            infos = zin.infolist()
+            if len({info.filename for info in infos}) != len(infos):
+                # Two parts of one name: a reader may take either, so neither copy is trusted.
+                raise ValueError("två delar med samma namn")
             cleaned = remove_external(zin, found)
-            for info in zin.infolist():
+            for info in infos:
                 name = info.filename
-                data = cleaned.get(name) or zin.read(name)
-                try:
-                    if name == "docProps/core.xml":
-                        data = _core(data, title)
-                    elif suffix == ".docx" and name == "word/styles.xml":
-                        data = _styles(data)
-                    elif suffix == ".docx" and re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml",
-                                                            name):
-                        data = _drop_comments(data)
-                    elif suffix == ".xlsx" and re.fullmatch(r"xl/worksheets/[^/]+\.xml", name):
-                        data = _sheet(data)
-                except etree.XMLSyntaxError:
-                    pass  # leave a part we cannot read as it is
-                zout.writestr(info, data)
-    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError):
+                data = cleaned.get(name)
+                transform = None
+                if name == "docProps/core.xml":
+                    transform = lambda d: _core(d, title)  # noqa: E731
+                elif suffix == ".docx" and name == "word/styles.xml":
+                    transform = _styles_kopia
+                elif suffix == ".docx" and _STORY.fullmatch(name):
+                    transform = _drop_comments
+                elif suffix == ".xlsx" and _SHEET.fullmatch(name):
+                    transform = _sheet
+                if transform is not None:
+                    original = data if data is not None else zin.read(name)
+                    try:
+                        new = transform(original)
+                    except etree.XMLSyntaxError:
+                        new = original  # leave a part we cannot read as it is
+                    if data is not None or new is not original:
+                        data = new
+                if data is not None:
+                    zout.write(name, data)
+                    continue
+                packed = raa_medlem(raw, info)
+                if packed is not None and packas_upp_exakt(packed, info):
+                    zout.write_raw(name, packed, info.CRC, info.file_size, info.compress_type)
+                else:
+                    # Read as zipfile reads it (a bad CRC is an error; a stream longer than the
+                    # directory says is cut), and written anew.
+                    zout.write(name, zin.read(name))
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError, zlib.error):
         # Never hand LibreOffice an unsanitised document: refuse it instead.
         from ..exceptions import ConversionError
 

@@ -19,7 +19,7 @@ from ..format import Formatter
 from ..granser import aktiva
 from .analys import stoppa_vid_fel, var_ar
 from .environment import RenderLimit, guard, make_environment
-from .oppna import open_template  # noqa: F401  (part of this module's API)
+from .oppna import open_template, slapp_dokument  # noqa: F401  (open_template: part of this module's API)
 from .templates import SHIPPED, resolve_template
 
 if TYPE_CHECKING:
@@ -119,9 +119,9 @@ def add_missing_styles(document, source_path: Path, missing: list[str] | None = 
     missing = missing_styles(document) if missing is None else missing
     if not missing:
         return []
-    from docx import Document
+    from .oppna import dokument
 
-    source = Document(str(source_path))
+    source = dokument(source_path)  # the shipped template, parsed once per process
     src_el, dst_el = source.styles.element, document.styles.element
     ids = {st.get(qn("w:styleId")) for st in dst_el.iterchildren(qn("w:style"))}
     added: list[str] = []
@@ -227,6 +227,7 @@ def render_docx(
     # SIGKILL could leave behind).
     buf = io.BytesIO()
     tpl.save(buf)
+    slapp_dokument(tpl.docx)
     write_bytes_atomic(out, buf.getvalue())
     return out
 

@@ -127,6 +127,29 @@ def raa_medlem(fh: IO[bytes], info: zipfile.ZipInfo) -> bytes | None:
     return packed if len(packed) == info.compress_size else None
 
 
+def packas_upp_exakt(packed: bytes, info: zipfile.ZipInfo) -> bool:
+    """Whether a member's compressed bytes unpack to exactly info.file_size bytes with info.CRC
+    and nothing after the end: then a reader that trusts the stream and one that trusts the
+    directory see the same content. Unpacks in steps, never beyond file_size."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(packed) == info.file_size and zlib.crc32(packed) == info.CRC
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return False
+    d = zlib.decompressobj(-15)
+    crc = total = 0
+    rest = packed
+    while not d.eof:
+        chunk = d.decompress(rest, 1 << 20)
+        rest = d.unconsumed_tail
+        total += len(chunk)
+        if total > info.file_size:
+            return False
+        crc = zlib.crc32(chunk, crc)
+        if not chunk and not rest:
+            break  # the stream ends early
+    return d.eof and not d.unused_data and not rest and total == info.file_size and crc == info.CRC
+
+
 def spara_paket(document: Any, target: str | Path | IO[bytes]) -> None:
     """python-docx's document.save(target) (the same parts, names and order), written with
     ZipSkrivare."""
