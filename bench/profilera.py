@@ -25,10 +25,11 @@ import e2e  # noqa: E402
 CHILD = """
 import cProfile, sys, time, atexit
 prof = cProfile.Profile(time.thread_time)
+out = sys.argv[1]  # kept: sys.argv becomes the command's below
 def done():
     prof.disable()
-    prof.dump_stats(sys.argv[1])
-    with open(sys.argv[1] + ".cpu", "w") as f:
+    prof.dump_stats(out)
+    with open(out + ".cpu", "w") as f:
         f.write(f"{time.process_time():.2f}")
 atexit.register(done)
 prof.enable()
