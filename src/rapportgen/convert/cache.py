@@ -101,6 +101,8 @@ def content_hash(path: Path) -> str:
                     h.update(b"P%d/%d/%d/" % (info.compress_type, info.file_size, info.CRC))
                     h.update(hashlib.sha256(packed).digest())
         return "zip2:" + h.hexdigest()
+    # zipfile raises NotImplementedError for a compression method it cannot unpack (AES, PPMd ...):
+    # such a file is keyed by its bytes like any other file that is not a readable zip.
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, NotImplementedError):
         return "raw:" + sha256_file(path)
 

@@ -8,17 +8,15 @@ are fitted to the page width, in landscape when the used range is wide.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
-import threading
 import zipfile
 import zlib
-from collections import OrderedDict
 from pathlib import Path
 
 from lxml import etree
 
+from ..render.zippaket import Innehallsminne, ZipSkrivare, packas_upp_exakt, raa_medlem
 from .options import SPRAK
 
 NS = {
@@ -302,25 +300,12 @@ def remove_external(zin: zipfile.ZipFile, found: Externt) -> dict[str, bytes]:
 
 
 # styles.xml is the same in every document rendered from one template: its prepared form is
-# remembered by content (SHA-1 and length) rather than parsed and written again for each.
-_STYLES: "OrderedDict[tuple[int, bytes], bytes]" = OrderedDict()
-_STYLES_MAX = 16
-_STYLES_LOCK = threading.Lock()
+# remembered by content rather than parsed and written again for each.
+_STYLES = Innehallsminne(16)
 
 
 def _styles_kopia(data: bytes) -> bytes:
-    key = (len(data), hashlib.sha1(data).digest())
-    with _STYLES_LOCK:
-        hit = _STYLES.get(key)
-        if hit is not None:
-            _STYLES.move_to_end(key)
-            return hit
-    new = _styles(data)
-    with _STYLES_LOCK:
-        _STYLES[key] = new
-        while len(_STYLES) > _STYLES_MAX:
-            _STYLES.popitem(last=False)
-    return new
+    return _STYLES.hamta(data, _styles)
 
 
 _STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
@@ -336,8 +321,6 @@ def prepare(source: Path, target: Path, title: str | None, externt: Externt | No
     content (render.zippaket), so a conversion server receives a copy of the source's size.
     (Deflating faster saves little: parsing and writing a sheet costs ten times its deflating.)
     """
-    from ..render.zippaket import ZipSkrivare, packas_upp_exakt, raa_medlem
-
     suffix = source.suffix.lower()
     found = externt if externt is not None else Externt()
     if suffix not in (".docx", ".xlsx"):

@@ -19,13 +19,37 @@ import zipfile
 import zlib
 from collections import OrderedDict
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 _MIN_CACHED = 8 * 1024  # smaller parts are compressed every time (it costs next to nothing)
-_CACHE_MAX = 64
-_CACHE: "OrderedDict[tuple[int, bytes], tuple[int, bytes]]" = OrderedDict()
-_LOCK = threading.Lock()
 _LIMIT = 0xFFFFFFFF  # beyond this a member needs zip64: left to zipfile
+
+
+class Innehallsminne:
+    """What a function makes of some bytes, remembered per process by their content (length and
+    SHA-1), the most recently used `storlek` of them; safe across threads."""
+
+    def __init__(self, storlek: int):
+        self.storlek = storlek
+        self._minne: "OrderedDict[tuple[int, bytes], Any]" = OrderedDict()
+        self._las = threading.Lock()
+
+    def hamta(self, data: bytes, gor: Callable[[bytes], Any]) -> Any:
+        key = (len(data), hashlib.sha1(data).digest())
+        with self._las:
+            hit = self._minne.get(key)
+            if hit is not None:
+                self._minne.move_to_end(key)
+                return hit
+        value = gor(data)  # made outside the lock: another thread may make the same meanwhile
+        with self._las:
+            self._minne[key] = value
+            while len(self._minne) > self.storlek:
+                self._minne.popitem(last=False)
+        return value
+
+
+_KOMPRIMERADE = Innehallsminne(64)
 
 
 def _deflate(data: bytes) -> bytes:
@@ -33,22 +57,15 @@ def _deflate(data: bytes) -> bytes:
     return c.compress(data) + c.flush()
 
 
+def _crc_och_deflate(data: bytes) -> tuple[int, bytes]:
+    return zlib.crc32(data), _deflate(data)
+
+
 def komprimerad(data: bytes) -> tuple[int, bytes]:
     """(CRC-32, deflated bytes) of data, remembered for large parts."""
     if len(data) < _MIN_CACHED:
-        return zlib.crc32(data), _deflate(data)
-    key = (len(data), hashlib.sha1(data).digest())
-    with _LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None:
-            _CACHE.move_to_end(key)
-            return hit
-    value = (zlib.crc32(data), _deflate(data))
-    with _LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_MAX:
-            _CACHE.popitem(last=False)
-    return value
+        return _crc_och_deflate(data)
+    return _KOMPRIMERADE.hamta(data, _crc_och_deflate)
 
 
 def _dos_time(t: time.struct_time) -> tuple[int, int]:
