@@ -6,7 +6,8 @@ of BENCH_RUNS runs (default 3), printed with its spread (min-max). Only the comm
 
   e2e_cold_vs_naive      naive script / `rapportgen handling` on examples/sammantrade-2023-09-19,
                          cold: empty PDF cache, no LibreOffice of ours running (other processes'
-                         LibreOffice is not ours and not touched). The naive script renders the
+                         LibreOffice is not ours and not touched). Both sides have a LibreOffice profile
+                         made beforehand (the naive script's own; rapportgen's profile template). The naive script renders the
                          same documents to .docx (`--ingen-pdf` of each document command; the kallelse
                          and free `dokument` bilagor, which have no command of their own, through the
                          library's document-type registry), runs one `soffice --convert-to pdf` per
@@ -404,6 +405,15 @@ def warm_naive_profile(lo_profile: Path, doc: Path) -> None:
                         "pdf", "--outdir", t, str(Path(t) / doc.name)], check=True, capture_output=True)
 
 
+def warm_rapportgen_profile() -> None:
+    """Nor rapportgen: its LibreOffice profile template (made once per LibreOffice build, kept
+    outside the PDF cache, see convert/server.profilmall) is made before anything is measured."""
+    env = run_env(WORK / "profilmall-rg")
+    subprocess.run([str(RG), "server", "start"], env={**env, "RAPPORTGEN_VARM": "0"}, check=True,
+                   capture_output=True)
+    stop_server(env)
+
+
 # --- measurements -----------------------------------------------------------------------------------
 
 
@@ -721,6 +731,7 @@ def e2e_main() -> None:
         return
     WORK.mkdir(parents=True, exist_ok=True)
     compile_package()
+    warm_rapportgen_profile()
     results: dict[str, tuple[list[float], str, str]] = {}
     if wanted("e2e"):
         bench_e2e(results)

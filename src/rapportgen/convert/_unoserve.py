@@ -9,7 +9,10 @@ its pipes there); every socket it made is listed in FOLDER/.uttag and removed
 on stop. The process leaves when LibreOffice dies or when the process that
 started it is gone, so no soffice is left behind.
 
-Arguments: FOLDER PARENT_PID SOFFICE
+Arguments: FOLDER PARENT_PID SOFFICE [TEMPLATE]
+
+TEMPLATE is a LibreOffice profile made once (server.profilmall()): each instance starts from a
+copy of it instead of an empty profile, which LibreOffice would first fill and then restart for.
 """
 
 import hashlib
@@ -18,6 +21,7 @@ import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -127,8 +131,66 @@ def single_instance_pipe(folder: Path) -> str:
     return f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)
 
 
+def _egen(path: Path) -> bool:
+    """A real folder (not a link) of this user's, that no one else can write to or into."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
+def _skapa_mall(mall: Path, soffice: str, env: dict) -> None:
+    """Make the profile template: LibreOffice starts on an empty profile and stops once it is set
+    up; the finished profile is renamed into place (a half-made one is never seen). Two instances
+    starting at once may both make one; the second rename fails and its copy is dropped."""
+    import tempfile
+
+    parent = mall.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _egen(parent):
+            return
+        for old in parent.glob(".mall-*"):  # left by an instance killed while it made one
+            if time.time() - old.stat().st_mtime > 600:
+                shutil.rmtree(old, ignore_errors=True)
+        work = Path(tempfile.mkdtemp(prefix=".mall-", dir=parent))
+    except OSError:
+        return
+    try:
+        ny = work / "profil"
+        r = subprocess.run([soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
+                            "--nofirststartwizard", "--norestore", f"-env:UserInstallation={ny.as_uri()}",
+                            "--terminate_after_init"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=env, timeout=120)
+        if r.returncode == 0 and (ny / "user").is_dir():
+            os.chmod(ny, 0o700)
+            os.rename(ny, mall)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _fran_mall(mall: Path, profile: Path, soffice: str, env: dict) -> bool:
+    """Copy the template (made first when there is none) to the instance's profile; whether it was."""
+    if not _egen(mall):
+        if os.path.lexists(mall):
+            return False  # someone else's, a link or open to others: not used, not touched
+        _skapa_mall(mall, soffice, env)
+        if not _egen(mall):
+            return False
+    try:
+        shutil.copytree(mall, profile, symlinks=True)
+        return True
+    except (OSError, shutil.Error):
+        shutil.rmtree(profile, ignore_errors=True)
+        return False
+
+
 def main() -> int:
     folder, parent, soffice = sys.argv[1:4]
+    mall = Path(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] else None
     folder = Path(folder)
     parent_pid = int(parent)
     os.umask(0o077)  # LibreOffice's OSL pipes in /tmp get mode 0700: only this user can connect
@@ -143,12 +205,13 @@ def main() -> int:
     tmp = folder / "tmp"
     tmp.mkdir(mode=0o700, exist_ok=True)
     profile = folder / PROFILE
+    env = {**os.environ, **SVENSK_MILJO, "TMPDIR": str(tmp)}
+    fran_mall = mall is not None and _fran_mall(mall, profile, soffice, env)
     lo = subprocess.Popen([
         soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
         "--nofirststartwizard", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
-    ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, **SVENSK_MILJO, "TMPDIR": str(tmp)})
+    ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
     def stop(*_args):
         # soffice is a launcher: soffice.bin runs as its child. The instance owns its process
@@ -177,6 +240,8 @@ def main() -> int:
     conv = None
     while time.monotonic() < deadline:
         if lo.poll() is not None:
+            if fran_mall:  # it did not start from the template: the next attempt makes a new one
+                shutil.rmtree(mall, ignore_errors=True)
             return 1
         if os.getppid() != parent_pid:  # the owner died while LibreOffice was starting
             stop()
@@ -184,7 +249,7 @@ def main() -> int:
             conv = _converter(pipe)
             break
         except Exception:  # not accepting yet (NoConnectException)
-            time.sleep(0.1)
+            time.sleep(0.02)
     if conv is None:
         stop()
     # Record every socket LibreOffice holds (its single-instance pipe too), for the clean-up.
