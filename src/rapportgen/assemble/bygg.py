@@ -40,7 +40,7 @@ from ..fileio import _umask, atomic_path, sha256_file, write_text_atomic
 from ..model.sammantrade import Del, Handling
 from . import dellasning, paketdocx, pdfua as pdfua_mod, personnummer, typsnitt
 from .pdf import Stampel, mul, open_pdf, pdf_text, placeholder_pdf, text_i_bandet
-from .taggat import Sammanfogning, spara
+from .taggat import Komponent, Sammanfogning, spara
 
 Progress = Callable[[str], None]
 Dokumentframsteg = Callable[[int, int, str], None]
@@ -321,6 +321,7 @@ def build_handling(
         plats = {id(p): k for k, p in enumerate(plans)}
         kalla_plan = klara + ([] if utkast else [None]) + senare
         grans = [-1]  # the place of the last part with a TOC not yet counted; -1: none
+        forfogning = None if publicering or pdfa else _Forfogning(h, False)
 
         def ny_grans() -> None:
             grans[0] = max((plats[id(p)] for p in senare if p.har_toc and not p.sidor), default=-1)
@@ -391,6 +392,8 @@ def build_handling(
                     _las_och_spara(plan)
                     klar(None)
             slapp()
+            if forfogning is not None:  # the parts already final are joined while LibreOffice converts
+                forfogning.klara(plans)
 
         def _las_och_spara(plan: _Plan) -> None:
             logga("läser", plan.pdf.name)
@@ -417,6 +420,8 @@ def build_handling(
                 k_utkast.append(_sidantal(pdf))
             ny_grans()
             slapp()
+            if forfogning is not None:
+                forfogning.klara(plans)
 
         try:
             converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument, efter=efter,
@@ -508,7 +513,7 @@ def build_handling(
             posts.extend(publicering_mod.rensa(src, del_, first, extern=extern))
 
         sam, delar, sources = _assemble(h, falt, plans, kallelse_pdf, rader, profil, publicering, pdfa, starts,
-                                        rensa if publicering else None, varningar)
+                                        rensa if publicering else None, varningar, forfogning)
         delar_bytes = kallelse_pdf.stat().st_size + sum(p.pdf.stat().st_size for p in plans)
         ej_tillgangliga = [k.kalla or k.titel for k in sam.komponenter if not k.taggad]
         varningar.extend(
@@ -1042,17 +1047,62 @@ def _publicera_per_arende(h: Handling, falt, plans: list[_Plan], profil: Profil,
     return folder
 
 
+class _Forfogning:
+    """The package's parts joined as each becomes final, in any order (Sammanfogning.ordna puts them
+    in the package's order at the end): while LibreOffice converts a changed part, the unchanged
+    ones are joined meanwhile. A publication build joins them in order at the end (its cleaning
+    reports package pages as it goes)."""
+
+    def __init__(self, h: Handling, publicering: bool, rensa: Callable | None = None):
+        self.h = h
+        self.publicering = publicering
+        self.rensa = rensa
+        self.sam = Sammanfogning()
+        self.komp: dict[int, Komponent] = {}
+        self.kallor: list[pikepdf.Pdf] = []  # kept open until the package is saved
+
+    def kallelse(self, kallelse_pdf: Path) -> Komponent:
+        ksrc = pikepdf.open(kallelse_pdf)
+        self.kallor.append(ksrc)
+        if self.rensa is not None:
+            self.rensa(ksrc, self.h.fil.name, len(self.sam.sidor), False)
+        return self.sam.lagg_till(ksrc, "Kallelse och ärendelista", self.h.fil.name)
+
+    def del_(self, plan: _Plan) -> Komponent:
+        komp = self.komp.get(id(plan))
+        if komp is None:
+            d = plan.delar[0]
+            src = pikepdf.open(plan.pdf, password=plan.losenord or "")
+            self.kallor.append(src)
+            title, _stamp = _titel_och_stampel(plan)
+            if self.rensa is not None and plan.roll != "utelämnad":
+                self.rensa(src, _rel(d.fil, self.h.mapp), len(self.sam.sidor), d.typ is None)
+            komp = self.komp[id(plan)] = self.sam.lagg_till(
+                src, f"Ärende {d.arende.punkt}: {title}", "" if plan.roll == "utelämnad" else _rel(d.fil, self.h.mapp),
+                formular=not self.publicering)
+        return komp
+
+    def klara(self, plans: list[_Plan]) -> None:
+        """Join every part whose PDF is final now: read, and without a table of contents (that
+        one may be numbered again once the kallelse's page count is known)."""
+        for plan in plans:
+            if id(plan) not in self.komp and plan.sidor and not plan.har_toc and plan.pdf is not None:
+                self.del_(plan)
+
+
 def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: dict, profil: Profil,
               publicering: bool, pdfa: bool, starts: dict[int, int],
-              rensa: Callable | None = None, storlek: list | None = None) -> tuple[Sammanfogning, list[DelResultat], list]:
-    sam = Sammanfogning()
+              rensa: Callable | None = None, storlek: list | None = None,
+              fore: _Forfogning | None = None) -> tuple[Sammanfogning, list[DelResultat], list]:
     storlek = storlek if storlek is not None else []
-    sources: list[pikepdf.Pdf] = []  # kept open until the package is saved
-    ksrc = pikepdf.open(kallelse_pdf)
-    sources.append(ksrc)
-    if rensa is not None:
-        rensa(ksrc, h.fil.name, 0, False)
-    kkomp = sam.lagg_till(ksrc, "Kallelse och ärendelista", h.fil.name)
+    fog = fore if fore is not None else _Forfogning(h, publicering, rensa)
+    sam = fog.sam
+    kkomp = fog.kallelse(kallelse_pdf) if fore is None else None
+    for plan in plans:
+        fog.del_(plan)
+    if kkomp is None:
+        kkomp = fog.kallelse(kallelse_pdf)
+    sam.ordna([kkomp] + [fog.komp[id(plan)] for plan in plans])
     k_pages = kkomp.sista + 1
     delar = [DelResultat("kallelse", "Kallelse och ärendelista", 1, k_pages, kalla=h.fil.name, typ="kallelse",
                          sha256=sha256_file(h.fil))]
@@ -1067,15 +1117,9 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: d
     for plan in plans:
         d = plan.delar[0]
         a = d.arende
-        src = pikepdf.open(plan.pdf, password=plan.losenord or "")
-        sources.append(src)
         title, stamp_text = _titel_och_stampel(plan)
-        first = len(sam.sidor)
-        if rensa is not None and plan.roll != "utelämnad":
-            rensa(src, _rel(d.fil, h.mapp), first, d.typ is None)
-        komp = sam.lagg_till(src, f"Ärende {a.punkt}: {title}", "" if plan.roll == "utelämnad" else _rel(d.fil, h.mapp),
-                             formular=not publicering)
-        last = komp.sista
+        komp = fog.komp[id(plan)]
+        first, last = komp.forsta, komp.sista
         if d.typ is None and plan.roll != "utelämnad":
             for idx, why in sam.normalisera_a4(komp):
                 storlek.append(Finding(Severity.VARNING, "sidstorlek", _rel(d.fil, h.mapp),
@@ -1139,7 +1183,7 @@ def _assemble(h: Handling, falt, plans: list[_Plan], kallelse_pdf: Path, rows: d
         extra_info={"/Namnd": falt.namnd, "/Sammantradesdatum": datum}, pdfa=pdfa)
     sam.pdf.Root.PageMode = pikepdf.Name.UseOutlines
     logga("avslutat")
-    return sam, delar, sources
+    return sam, delar, fog.kallor
 
 
 def _masked_outline(tree):

@@ -76,6 +76,10 @@ class Komponent:
     taggad: bool
     element: Dictionary
     kalla: str = ""
+    # What the part brings to the package's maps, merged in the package's order (see _kartor):
+    rollkarta: dict[str, str] = field(default_factory=dict)  # its custom roles
+    klasskarta: list[tuple[str, pikepdf.Object]] = field(default_factory=list)
+    id_poster: list[tuple[bytes, pikepdf.Object]] = field(default_factory=list)
 
 
 @dataclass
@@ -102,7 +106,11 @@ class Sammanfogning:
     # --- adding parts --------------------------------------------------------
 
     def lagg_till(self, src: Pdf, titel: str, kalla: str = "", *, formular: bool = True) -> Komponent:
-        """Append all pages of src (an open pikepdf.Pdf) with its structure tree (and forms unless formular=False)."""
+        """Append all pages of src (an open pikepdf.Pdf) with its structure tree (and forms unless formular=False).
+
+        Parts may come in any order (each as it is ready): ordna() puts them in the package's order,
+        and the role and class maps and IDs are merged in that order, so the result does not depend
+        on which part came first."""
         out = self.pdf
         first = len(self.sidor)
         sroot = src.Root.get("/StructTreeRoot")
@@ -112,8 +120,10 @@ class Sammanfogning:
         entries: list[tuple[int, pikepdf.Object]] = []
         id_entries: list[tuple[bytes, pikepdf.Object]] = []
         offset = self.next_key
+        rollkarta: dict[str, str] = {}
+        klasskarta: list[tuple[str, pikepdf.Object]] = []
         if taggad:
-            self._resolve_roles(src, sroot, kids)
+            rollkarta = _resolve_standard_roles(sroot, kids)
             if len(kids) == 1 and kids[0].get("/S") == Name.Document:
                 part_src = kids[0]
                 part_src.S = Name.Part
@@ -135,8 +145,8 @@ class Sammanfogning:
             cm = sroot.get("/ClassMap")
             if isinstance(cm, Dictionary):
                 for k, v in cm.items():
-                    self.classmap.setdefault(k, out.copy_foreign(src.make_indirect(v)) if not v.is_indirect
-                                             else out.copy_foreign(v))
+                    klasskarta.append((k, out.copy_foreign(src.make_indirect(v)) if not v.is_indirect
+                                       else out.copy_foreign(v)))
         out.add_pages_from(src, forms="preserve" if formular else "strip", outlines="ignore")
         self.sidor.extend(out.pages[first:])
         last = len(self.sidor) - 1
@@ -148,13 +158,9 @@ class Sammanfogning:
             nxt = int(sroot.get("/ParentTreeNextKey", 0))
             self.next_key = offset + max([nxt] + [k + 1 for k in keys])
             self._shift_struct_parents(range(first, last + 1), offset)
-            for key, value in id_entries:
-                elem = out.copy_foreign(value)
-                if key in self.ids:
-                    key = f"d{len(self.komponenter)}-".encode() + key
-                    elem.ID = String(key)
-                self.ids[key] = elem
+            id_poster = [(key, out.copy_foreign(value)) for key, value in id_entries]
         else:
+            id_poster = []
             part = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, K=Array(), T=String(titel)))
             for i in range(first, last + 1):  # a foreign page's keys would point into nothing here
                 page = self.sidor[i].obj
@@ -164,31 +170,53 @@ class Sammanfogning:
         self.document.K.append(part)
         for i in range(first, last + 1):
             self.sidor[i].obj.Tabs = Name.S
-        komp = Komponent(titel, first, last, taggad, part, kalla)
+        komp = Komponent(titel, first, last, taggad, part, kalla, rollkarta, klasskarta, id_poster)
         self.komponenter.append(komp)
         return komp
 
-    def _resolve_roles(self, src: Pdf, sroot: Dictionary, kids: list) -> None:
-        rm = sroot.get("/RoleMap")
-        if not isinstance(rm, Dictionary):
+    def ordna(self, ordning: list[Komponent]) -> None:
+        """Put the components in this order: their pages (the same page objects), their /Part
+        elements under the Document, and the component list."""
+        if len(ordning) == len(self.komponenter) and all(a is b for a, b in zip(ordning, self.komponenter)):
             return
-        conflicts: dict[str, str] = {}
-        for k, v in rm.items():
-            name, target = k.lstrip("/"), str(v).lstrip("/")
-            if name == target or name in STANDARD_TYPES:
-                continue  # identity maps and remapped standard types are not carried over
-            if name in self.rolemap and self.rolemap[name] != target:
-                conflicts[name] = target
-            else:
-                self.rolemap[name] = target
-        standard_maps = {k.lstrip("/"): str(v).lstrip("/") for k, v in rm.items()
-                         if k.lstrip("/") in STANDARD_TYPES and k.lstrip("/") != str(v).lstrip("/")}
-        conflicts.update(standard_maps)
-        if conflicts:
-            for elem in _walk(kids):
-                s = elem.get("/S")
-                if s is not None and str(s).lstrip("/") in conflicts:
-                    elem.S = Name("/" + conflicts[str(s).lstrip("/")])
+        sidor: list[pikepdf.Page] = []
+        for k in ordning:
+            block = self.sidor[k.forsta:k.sista + 1]
+            k.forsta = len(sidor)
+            sidor.extend(block)
+            k.sista = len(sidor) - 1
+        pages = self.pdf.pages
+        del pages[:]
+        for page in sidor:
+            pages.append(page)
+        self.sidor = list(pages)
+        self.komponenter = list(ordning)
+        self.document.K = Array([k.element for k in ordning])
+
+    def _kartor(self) -> None:
+        """The package's role and class maps and IDs, from the parts in their order: a custom role
+        another part before it maps otherwise is resolved to its standard type in that part, the
+        first class map entry of a name is kept, a clashing ID is renamed after its part."""
+        self.rolemap, self.classmap, self.ids = {}, {}, {}
+        for n, komp in enumerate(self.komponenter):
+            conflicts = {}
+            for name, target in komp.rollkarta.items():
+                if name in self.rolemap and self.rolemap[name] != target:
+                    conflicts[name] = target
+                else:
+                    self.rolemap[name] = target
+            if conflicts:
+                for elem in _walk(_kids(komp.element.get("/K"))):
+                    s = elem.get("/S")
+                    if s is not None and str(s).lstrip("/") in conflicts:
+                        elem.S = Name("/" + conflicts[str(s).lstrip("/")])
+            for k, v in komp.klasskarta:
+                self.classmap.setdefault(k, v)
+            for key, elem in komp.id_poster:
+                if key in self.ids:
+                    key = f"d{n}-".encode() + key
+                    elem.ID = String(key)
+                self.ids[key] = elem
 
     def _shift_struct_parents(self, pages: range, offset: int) -> None:
         if offset == 0:
@@ -304,6 +332,7 @@ class Sammanfogning:
                 pdfa: bool = False) -> Pdf:
         out = self.pdf
         root = self.tree_root
+        self._kartor()
         nums = Array()
         for key in sorted(self.nums):
             nums.append(key)
@@ -335,6 +364,30 @@ class Sammanfogning:
         dela_typsnitt(out)
         _dedupe_fonts(out)
         return out
+
+
+def _resolve_standard_roles(sroot: Dictionary, kids: list) -> dict[str, str]:
+    """A part's role map: its remapped standard types are resolved in the part now (they are never
+    carried over); its custom roles are returned, for the package's map (Sammanfogning._kartor)."""
+    rm = sroot.get("/RoleMap")
+    if not isinstance(rm, Dictionary):
+        return {}
+    custom: dict[str, str] = {}
+    standard: dict[str, str] = {}
+    for k, v in rm.items():
+        name, target = k.lstrip("/"), str(v).lstrip("/")
+        if name == target:
+            continue  # identity maps are not carried over
+        if name in STANDARD_TYPES:
+            standard[name] = target
+        else:
+            custom[name] = target
+    if standard:
+        for elem in _walk(kids):
+            s = elem.get("/S")
+            if s is not None and str(s).lstrip("/") in standard:
+                elem.S = Name("/" + standard[str(s).lstrip("/")])
+    return custom
 
 
 def _kids(k) -> list:
