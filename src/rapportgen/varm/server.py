@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import glob
 import json
 import os
 import select
@@ -25,6 +26,7 @@ import struct
 import sys
 import threading
 import time
+from pathlib import Path
 
 from .gemensamt import MAGIC, MAX_BEGARAN, SOCKET, STATE, Rader, adress, fingeravtryck, paket
 
@@ -102,6 +104,15 @@ def forladda() -> int:
                                      profil=Profil(), pdf=False, tvinga=True)
                 except Exception as exc:
                     logga(f"exemplet {name} renderades inte i förväg: {exc}")
+            # The conversion's copy of each (convert.prepare): the shipped templates' styles are
+            # parsed here, not in the first rebuild.
+            from rapportgen.convert.prepare import prepare
+
+            for n, docx in enumerate(sorted(glob.glob(os.path.join(tmp, "ut*", "**", "*.docx"), recursive=True))):
+                try:
+                    prepare(Path(docx), Path(tmp) / f"forberedd-{n}.docx", None)
+                except Exception as exc:
+                    logga(f"{os.path.basename(docx)} förbereddes inte i förväg: {exc}")
     finally:
         os.environ.clear()
         os.environ.update(saved)
