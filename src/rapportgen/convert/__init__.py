@@ -270,10 +270,12 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
 
         def vanta(i: int) -> None:
             redo[i].wait()
-            with tagna_las:
-                tagna[0] += 1
             if avbrutet.is_set():
                 raise RuntimeError("avbrutet")
+
+        def tagen(_i: int) -> None:  # a worker starts converting it (its copy may be made before)
+            with tagna_las:
+                tagna[0] += 1
 
         def matad() -> bool:
             """The engine has written documents waiting that no worker has taken yet: the caller's
@@ -282,7 +284,7 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
 
         def konvertera() -> None:
             try:
-                utfall["pdf"] = _convert(s, sources, outdir, alt, titlar or {}, progress, vanta=vanta,
+                utfall["pdf"] = _convert(s, sources, outdir, alt, titlar or {}, progress, vanta=(vanta, tagen),
                                          fardig=(lambda i, pdf: fardiga.put((i, pdf))) if efter else None,
                                          ar_redo=lambda i: redo[i].is_set(), prioritet=prioritet)
             except BaseException as exc:  # handed to the calling thread
@@ -354,13 +356,14 @@ def _target(src: Path, outdir: Path | None) -> Path:
 
 def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternativ,
              titlar: Mapping[Path, str], progress: Callable[[int, int, str], None] | None = None,
-             vanta: Callable[[int], None] | None = None,
+             vanta: tuple[Callable[[int], None], Callable[[int], None]] | None = None,
              fardig: Callable[[int, Path | None], None] | None = None,
              ar_redo: Callable[[int], bool] | None = None,
              prioritet: Callable[[int], int] | None = None) -> list[Path]:
     """fardig(i, pdf) is called (from a pool thread) as soon as sources[i]'s converted PDF is in
     place (not for a document taken from the content cache), fardig(i, None) when it failed.
-    ar_redo(i) says whether a source gora writes (vanta) is written yet."""
+    ar_redo(i) says whether a source gora writes (vanta) is written yet. vanta is (wait(i): until
+    sources[i] is written, taken(i): a worker starts converting it)."""
     fel: list[tuple[Path, str]] = []
     jobs: list[tuple[Uppdrag, str, Path]] = []
     total, done = len(sources), [0]
@@ -456,7 +459,7 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
 
 
 def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar: Mapping[Path, str],
-              vanta: Callable[[int], None], outdir: Path | None,
+              vanta: tuple[Callable[[int], None], Callable[[int], None]], outdir: Path | None,
               ar_redo: Callable[[int], bool] | None = None,
               prioritet: Callable[[int], int] | None = None) -> tuple[Uppdrag, str, Path]:
     """A job whose source is still being written: the pool thread waits for it, then checks and
@@ -467,7 +470,7 @@ def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar:
 
     def forbered() -> Path:
         logga("väntar", src.name)
-        vanta(i)
+        vanta[0](i)
         if not src.is_file():
             raise InputError("filen finns inte", fil=src)
         if src.suffix.lower() in (".docx", ".xlsx"):
@@ -482,7 +485,7 @@ def _lazy_job(s: Session, i: int, src: Path, tmp: Path, alt: Alternativ, titlar:
         return out
 
     job = Uppdrag(kalla=src, utdata=work / f"{src.stem}.pdf", filter_options=alt.filter_options(), forbered=forbered,
-                  redo=(lambda: ar_redo(i)) if ar_redo else None,
+                  redo=(lambda: ar_redo(i)) if ar_redo else None, tagen=lambda: vanta[1](i),
                   prioritet=(lambda: prioritet(i)) if prioritet else None)
     return job, "", _target(src, outdir)
 

@@ -111,11 +111,25 @@ class Uppdrag:
     redo: Callable[[], bool] | None = None  # False while its source is still being written
     storlek: int = -1  # its source's size, once it is written (_nasta)
     prioritet: Callable[[], int] | None = None  # higher goes first, before the size counts
+    tagen: Callable[[], None] | None = None  # told when a worker first starts converting it
     indata: Path | None = None
     forsok: int = 0
     fel: str | None = None
     klar: bool = False
     endpoint: str | None = None
+    # Held while the copy is made: by the prepare-ahead thread or the worker that takes the job.
+    las: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def forbered_nu(self, vanta: bool = True) -> bool:
+        """Make indata (once); False when another thread is making it and vanta is False."""
+        if not self.las.acquire(blocking=vanta):
+            return False
+        try:
+            if self.indata is None:
+                self.indata = self.forbered() if self.forbered else self.kalla
+        finally:
+            self.las.release()
+        return True
 
 
 class DocumentFailed(Exception):
@@ -482,12 +496,37 @@ class Pool:
                     alive[0] -= 1
                     done.notify_all()
 
+        # Each source that is written is prepared before a worker takes it, so that an endpoint
+        # does not wait while the copy it reads is made (a failure is left to the worker to report).
+        slut = threading.Event()
+
+        def forbered_i_forvag() -> None:
+            misslyckade: set[int] = set()
+            while not slut.is_set():
+                redo = [j for j in jobs if j.indata is None and j.forbered is not None and id(j) not in misslyckade
+                        and (j.redo is None or j.redo())]
+                if not redo:
+                    slut.wait(0.02)
+                    continue
+                job = max(redo, key=lambda j: (j.prioritet() if j.prioritet else 0, _kand_storlek(j)))
+                try:
+                    if not job.forbered_nu(vanta=False):
+                        slut.wait(0.005)  # a worker is making it
+                except Exception:  # noqa: BLE001 - the worker makes it again and reports the error
+                    misslyckade.add(id(job))
+
         threads: list[threading.Thread] = []
+        forvag = threading.Thread(target=forbered_i_forvag, daemon=True, name="konv-förbered")
+        forvag.start()
         for ep in usable:
             start(ep, True)
-        with done:
-            while remaining[0] > 0 and alive[0] > 0:
-                done.wait(0.5)
+        try:
+            with done:
+                while remaining[0] > 0 and alive[0] > 0:
+                    done.wait(0.5)
+        finally:
+            slut.set()
+            forvag.join()
         if _STOPPING.is_set():  # interrupted: the instances are gone; stop, do not report failures
             raise KeyboardInterrupt
         # Every worker gone (remote servers down, instances that never started): report the rest.
@@ -503,9 +542,11 @@ class Pool:
             t.join(timeout=1)
 
     def _one(self, ep: Endpoint, job: Uppdrag, todo: queue.Queue, finish) -> None:
+        if job.forsok == 0 and job.tagen is not None:
+            job.tagen()
         if job.indata is None:
             try:
-                job.indata = job.forbered() if job.forbered else job.kalla
+                job.forbered_nu()
             except Exception as exc:  # an unreadable input: report it, keep going
                 from ..exceptions import RapportgenError
 
