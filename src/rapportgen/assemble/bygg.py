@@ -9,6 +9,7 @@ write everything atomically.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import decimal
@@ -213,28 +214,111 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
     is opened once, with pikepdf (the user's PDF with clear errors)."""
     d = plan.delar[0]
     extern = plan.kalla_for_konvertering is None
+    data = _las_pdf(plan.pdf, plan.losenord, extern=extern, generated=d.typ is not None,
+                    manifest=h.fil if extern and d.extern else None, plats=d.manifest_plats,
+                    forbered=not extern and (not plan.har_toc or bool(plan.numrerad)), forberedd=plan.forberedd)
+    if data.pop("_forberedd", False):
+        plan.pdf = plan.forberedd
+    return data
+
+
+def _las_pdf(path: Path, losenord: str | None, *, extern: bool, generated: bool, manifest: Path | None,
+             plats: str | None, forbered: bool, forberedd: Path | None) -> dict:
+    """_las_del on a part's file: also run in a process of its own (_Forlasning). forbered: a
+    converted part's fonts go to their stable codes in place; forberedd: where an external PDF's
+    copy with its fonts on stable codes goes (then data["_forberedd"] is True)."""
     data: dict = {"krymp": [], "bokmarken": []}
-    with dellasning.oppna(plan.pdf, plan.losenord, manifest=h.fil if extern and d.extern else None,
-                          plats=d.manifest_plats, skrivbar=not extern) as pdf:
+    with dellasning.oppna(path, losenord, manifest=manifest, plats=plats, skrivbar=not extern) as pdf:
         data["sidor"] = len(pdf.pages)
-        data["bokmarken"] = dellasning.bokmarken(pdf, manifest=h.fil if extern and d.extern else None,
-                                                 plats=d.manifest_plats)
-        if d.typ is not None:
+        data["bokmarken"] = dellasning.bokmarken(pdf, manifest=manifest, plats=plats)
+        if generated:
             data["krymp"] = [i for i, page in enumerate(pdf.pages) if text_i_bandet(page)]
         # A part's fonts go to their stable codes once, here (and in the cache with it): a converted
         # part in place (one with a table of contents only when numbered from its package page: else
         # the copy numbered so replaces it, prepared in _toc_klar), an external PDF (not encrypted) in a copy,
         # never the user's file.
         if not extern:
-            if (not plan.har_toc or plan.numrerad) and typsnitt.forbered(pdf):
-                pdf.save(plan.pdf)
-        elif plan.forberedd is not None and not plan.losenord and not pdf.is_encrypted and typsnitt.forbered(pdf):
-            plan.forberedd.parent.mkdir(exist_ok=True)
-            pdf.save(plan.forberedd)
-            plan.pdf = plan.forberedd
+            if forbered and typsnitt.forbered(pdf):
+                pdf.save(path)
+        elif forberedd is not None and not losenord and not pdf.is_encrypted and typsnitt.forbered(pdf):
+            forberedd.parent.mkdir(exist_ok=True)
+            pdf.save(forberedd)
+            data["_forberedd"] = True
         data["pdfua"] = pdfua_mod.sidfynd(pdf)
         data["struktur"] = pdfua_mod.strukturfynd(pdf)
     return data
+
+
+# External PDFs of at least this many pages (not in the cache) are read in a process of their own
+# while this one renders: reading a page (its text for the accessibility check, its fonts) costs
+# milliseconds, starting a Python process with the package costs about a second of CPU.
+FORLASNING_MIN_SIDOR = 100
+
+
+def _las_extern_i_processen(args: tuple) -> dict | None:
+    """_las_pdf of an external PDF in the pre-reading process; None when it fails (the build reads
+    it again itself, and reports the error as it would)."""
+    try:
+        return _las_pdf(*args[:2], **args[2])
+    except Exception:  # noqa: BLE001 - any failure is the build's to report, in its own words
+        return None
+
+
+class _Forlasning:
+    """The external PDFs not in the cache, read in one process of its own from the start of the
+    build, while this process loads, renders and reads the converted parts (when they are many
+    pages: see FORLASNING_MIN_SIDOR). A part is taken from it when the build reaches it."""
+
+    def __init__(self, plans: list[_Plan], h: Handling):
+        self.futures: dict[int, object] = {}
+        self.pool = None
+        externa = [p for p in plans if p.kalla_for_konvertering is None and not p.sidor and p.pdf is not None
+                   and p.roll != "utelämnad"]
+        sidor = 0
+        for p in externa:
+            try:
+                with pikepdf.open(p.pdf, password=p.losenord or "") as pdf:
+                    sidor += len(pdf.pages)
+            except Exception:  # noqa: BLE001 - reported when the part is read
+                pass
+        if sidor < FORLASNING_MIN_SIDOR:
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn: a fresh interpreter (this process has threads; a fork would copy their locks).
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        for p in externa:
+            d = p.delar[0]
+            args = (p.pdf, p.losenord, {"extern": True, "generated": False, "manifest": h.fil if d.extern else None,
+                                         "plats": d.manifest_plats, "forbered": False, "forberedd": p.forberedd})
+            self.futures[id(p)] = self.pool.submit(_las_extern_i_processen, args)
+
+    def hamta(self, plan: _Plan) -> dict | None:
+        """The part's data read there, or None (not read there, or it failed: read it here)."""
+        fut = self.futures.pop(id(plan), None)
+        if fut is None:
+            return None
+        try:
+            data = fut.result()
+        except Exception:  # noqa: BLE001 - the process died: this process reads the part
+            return None
+        if data is not None and data.pop("_forberedd", False):
+            plan.pdf = plan.forberedd
+        return data
+
+    def __enter__(self) -> "_Forlasning":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stang()
+
+    def stang(self) -> None:
+        if self.pool is not None:
+            for fut in self.futures.values():
+                fut.cancel()
+            self.pool.shutdown(wait=True)
+            self.pool = None
 
 
 def _anvand(plan: _Plan, data: dict) -> None:
@@ -284,13 +368,15 @@ def build_handling(
             d.arende = falt.arenden[d.arende_nr]
             d.etikett = personnummer.mask_text(d.etikett)[0]
 
-    with private_dir("rapportgen-handling-") as tmp, session(profil.konvertering) as s:
+    with private_dir("rapportgen-handling-") as tmp, session(profil.konvertering) as s, \
+            contextlib.ExitStack() as stack:
         from ..convert.options import Alternativ
 
         alt = Alternativ(pdfa=True, tagged=True) if pdfa else s.alternativ()
         grund = _grund(profil, mallar, alt, publicering, pdfa)
         delcache = s.delcache
         plans = _plan_parts(h, tmp, profil, mallar, publicering, maskeringar, say, delcache, grund)
+        forlasning = stack.enter_context(_Forlasning(plans, h))
 
         say("konverterar till PDF")
         # The kallelse is keyed on the (masked) manifest; its draft only gives its page count.
@@ -397,7 +483,9 @@ def build_handling(
 
         def _las_och_spara(plan: _Plan) -> None:
             logga("läser", plan.pdf.name)
-            data = _las_del(plan, h)
+            data = forlasning.hamta(plan)
+            if data is None:
+                data = _las_del(plan, h)
             logga("läst", plan.pdf.name)
             data["har_toc"] = plan.har_toc
             data["numrerad"] = plan.numrerad
