@@ -1,6 +1,6 @@
-"""External PDFs read in a process of their own while the build renders (assemble.bygg._Forlasning):
-the package is the same as when the build reads them itself, and a PDF that cannot be read gives
-the same error."""
+"""External PDFs read in a process of their own while the build renders, and then the converted
+parts as each is converted (assemble.bygg._Forlasning): the package is the same as when the build
+reads them itself, and a PDF that cannot be read gives the same error."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from pypdf import PdfReader
 
-from .handling_helpers import REALWORLD, outline, write_manifest
+from .handling_helpers import REALWORLD, dokument, outline, write_manifest
 from rapportgen.assemble import bygg, build_handling
 from rapportgen.exceptions import InputError
 
@@ -21,7 +21,10 @@ PDFS = ["pdflatex-4-pages.pdf", "pdflatex-outline.pdf", "multicolumn.pdf", "goog
 def _meeting(folder, extra: str = ""):
     for name in PDFS:
         shutil.copy(REALWORLD / name, folder / name)
-    items = "".join(f"      - etikett: {name}\n        fil: {name}\n" for name in PDFS) + extra
+    for n in range(3):
+        dokument(folder, f"dok{n}.md", f"Genererad bilaga {n}", body=f"Text i den genererade bilagan {n}.")
+    items = "".join(f"      - etikett: {name}\n        fil: {name}\n" for name in PDFS) + \
+        "".join(f"      - etikett: Bilaga {n}\n        fil: dok{n}.md\n" for n in range(3)) + extra
     return write_manifest(folder, f"  - punkt: 5\n    ärendemening: Externa handlingar\n    bilagor:\n{items}")
 
 
@@ -50,7 +53,8 @@ def test_pre_read_parts_give_the_same_package(tmp_path, monkeypatch):
     monkeypatch.setenv("RAPPORTGEN_CACHE", str(tmp_path / "annan-cache"))  # read again, not from the cache
     (tmp_path / "b").mkdir()
     there = build_handling(_meeting(tmp_path / "b"), tmp_path / "b" / "ut", tvinga=True)
-    assert hamtade.count(True) == len(PDFS)  # every external PDF came from the other process
+    # Every external PDF, and the converted parts taken there, came from the other process.
+    assert hamtade.count(True) == len(PDFS) + 3
     h1, h2 = here, there
     assert _delar(h1) == _delar(h2)
     assert pdf_text(h1.handling) == pdf_text(h2.handling)

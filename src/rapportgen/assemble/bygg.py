@@ -214,38 +214,11 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
     is opened once, with pikepdf (the user's PDF with clear errors)."""
     d = plan.delar[0]
     extern = plan.kalla_for_konvertering is None
-    data = _las_pdf(plan.pdf, plan.losenord, extern=extern, generated=d.typ is not None,
+    data = dellasning.las_pdf(plan.pdf, plan.losenord, extern=extern, generated=d.typ is not None,
                     manifest=h.fil if extern and d.extern else None, plats=d.manifest_plats,
                     forbered=not extern and (not plan.har_toc or bool(plan.numrerad)), forberedd=plan.forberedd)
     if data.pop("_forberedd", False):
         plan.pdf = plan.forberedd
-    return data
-
-
-def _las_pdf(path: Path, losenord: str | None, *, extern: bool, generated: bool, manifest: Path | None,
-             plats: str | None, forbered: bool, forberedd: Path | None) -> dict:
-    """_las_del on a part's file: also run in a process of its own (_Forlasning). forbered: a
-    converted part's fonts go to their stable codes in place; forberedd: where an external PDF's
-    copy with its fonts on stable codes goes (then data["_forberedd"] is True)."""
-    data: dict = {"krymp": [], "bokmarken": []}
-    with dellasning.oppna(path, losenord, manifest=manifest, plats=plats, skrivbar=not extern) as pdf:
-        data["sidor"] = len(pdf.pages)
-        data["bokmarken"] = dellasning.bokmarken(pdf, manifest=manifest, plats=plats)
-        if generated:
-            data["krymp"] = [i for i, page in enumerate(pdf.pages) if text_i_bandet(page)]
-        # A part's fonts go to their stable codes once, here (and in the cache with it): a converted
-        # part in place (one with a table of contents only when numbered from its package page: else
-        # the copy numbered so replaces it, prepared in _toc_klar), an external PDF (not encrypted) in a copy,
-        # never the user's file.
-        if not extern:
-            if forbered and typsnitt.forbered(pdf):
-                pdf.save(path)
-        elif forberedd is not None and not losenord and not pdf.is_encrypted and typsnitt.forbered(pdf):
-            forberedd.parent.mkdir(exist_ok=True)
-            pdf.save(forberedd)
-            data["_forberedd"] = True
-        data["pdfua"] = pdfua_mod.sidfynd(pdf)
-        data["struktur"] = pdfua_mod.strukturfynd(pdf)
     return data
 
 
@@ -255,19 +228,11 @@ def _las_pdf(path: Path, losenord: str | None, *, extern: bool, generated: bool,
 FORLASNING_MIN_SIDOR = 100
 
 
-def _las_extern_i_processen(args: tuple) -> dict | None:
-    """_las_pdf of an external PDF in the pre-reading process; None when it fails (the build reads
-    it again itself, and reports the error as it would)."""
-    try:
-        return _las_pdf(*args[:2], **args[2])
-    except Exception:  # noqa: BLE001 - any failure is the build's to report, in its own words
-        return None
-
-
 class _Forlasning:
     """The external PDFs not in the cache, read in one process of its own from the start of the
-    build, while this process loads, renders and reads the converted parts (when they are many
-    pages: see FORLASNING_MIN_SIDOR). A part is taken from it when the build reaches it."""
+    build, while this process loads and renders (when they are many pages: see
+    FORLASNING_MIN_SIDOR); the converted parts then go there too, as each is converted. A part is
+    taken from it when the build reaches it (klara: those read by now)."""
 
     def __init__(self, plans: list[_Plan], h: Handling):
         self.futures: dict[int, object] = {}
@@ -292,7 +257,32 @@ class _Forlasning:
             d = p.delar[0]
             args = (p.pdf, p.losenord, {"extern": True, "generated": False, "manifest": h.fil if d.extern else None,
                                          "plats": d.manifest_plats, "forbered": False, "forberedd": p.forberedd})
-            self.futures[id(p)] = self.pool.submit(_las_extern_i_processen, args)
+            self.futures[id(p)] = self.pool.submit(dellasning.las_i_processen, args)
+
+    @property
+    def aktiv(self) -> bool:
+        return self.pool is not None
+
+    def skicka(self, plan: _Plan) -> None:
+        """Read a converted part there (its fonts are prepared in its file, as _las_del does)."""
+        d = plan.delar[0]
+        args = (plan.pdf, None, {"extern": False, "generated": d.typ is not None, "manifest": None,
+                                 "plats": d.manifest_plats, "forbered": not plan.har_toc or bool(plan.numrerad),
+                                 "forberedd": None})
+        self.futures[id(plan)] = self.pool.submit(dellasning.las_i_processen, args)
+
+    def vantar(self, plan: _Plan) -> bool:
+        return id(plan) in self.futures
+
+    def klara(self, plans: list[_Plan]) -> list[_Plan]:
+        """The parts read there by now, not yet taken."""
+        return [p for p in plans if id(p) in self.futures and self.futures[id(p)].done()]
+
+    def hamta_har(self, plan: _Plan) -> None:
+        """Take the part back to be read in this process, unless it is being read there now."""
+        fut = self.futures.get(id(plan))
+        if fut is not None and fut.cancel():
+            del self.futures[id(plan)]
 
     def hamta(self, plan: _Plan) -> dict | None:
         """The part's data read there, or None (not read there, or it failed: read it here)."""
@@ -461,6 +451,8 @@ def build_handling(
                 logga("renderar", plan.kalla_for_konvertering.name)
                 plan.rendera()
                 logga("renderad", plan.kalla_for_konvertering.name)
+                if forlasning.aktiv:
+                    lasta()
                 if plan.har_toc:
                     hallna[id(plan)] = j
                     ny_grans()
@@ -498,14 +490,31 @@ def build_handling(
                 delcache.put(plan.nyckel, data, files)
 
         def efter(i: int, pdf: Path) -> None:
-            """A part converted: read (and prepare) it while LibreOffice converts the next."""
+            """A part converted: read (and prepare) it while LibreOffice converts the next (in the
+            reading process, when there is one: this process goes on rendering)."""
             plan = klara[i] if i < len(klara) else \
                 senare[i - (len(sources) - len(senare))] if i >= len(sources) - len(senare) else None
-            if plan is not None and not plan.sidor:
+            if plan is not None and not plan.sidor and not forlasning.vantar(plan):
                 plan.pdf = pdf
-                _las_och_spara(plan)
+                if forlasning.aktiv:
+                    forlasning.skicka(plan)
+                else:
+                    _las_och_spara(plan)
             elif i == utkast_index:
                 k_utkast.append(_sidantal(pdf))
+            lasta()
+
+        def lasta() -> None:
+            """The parts read by now: taken in, and what waited for them goes ahead. A part held
+            back for its page number waits for the parts before it (as when they are read here)."""
+            for plan in forlasning.klara(plans):
+                _las_och_spara(plan)
+            if hallna:
+                forsta = min(plats[k] for k in hallna)
+                for plan in plans[:forsta]:
+                    if forlasning.vantar(plan):
+                        forlasning.hamta_har(plan)  # not queued behind others there: read here
+                        _las_och_spara(plan)
             ny_grans()
             slapp()
             if forfogning is not None:

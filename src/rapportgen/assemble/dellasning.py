@@ -140,3 +140,45 @@ def _named_destinations(pdf: pikepdf.Pdf):
         return v
 
     return value
+
+
+# --- the whole read, also in a process of its own --------------------------------------
+
+def las_pdf(path: Path, losenord: str | None, *, extern: bool, generated: bool, manifest: Path | None,
+            plats: str | None, forbered: bool, forberedd: Path | None) -> dict:
+    """What bygg._las_del reads from a part's file; also run in a process of its own
+    (bygg._Forlasning, through las_i_processen: this module imports little). forbered: a converted
+    part's fonts go to their stable codes in place; forberedd: where an external PDF's copy with
+    its fonts on stable codes goes (then data["_forberedd"] is True)."""
+    from . import pdfua as pdfua_mod, typsnitt
+    from .pdf import text_i_bandet
+
+    data: dict = {"krymp": [], "bokmarken": []}
+    with oppna(path, losenord, manifest=manifest, plats=plats, skrivbar=not extern) as pdf:
+        data["sidor"] = len(pdf.pages)
+        data["bokmarken"] = bokmarken(pdf, manifest=manifest, plats=plats)
+        if generated:
+            data["krymp"] = [i for i, page in enumerate(pdf.pages) if text_i_bandet(page)]
+        # A part's fonts go to their stable codes once, here (and in the cache with it): a converted
+        # part in place (one with a table of contents only when numbered from its package page: else
+        # the copy numbered so replaces it, prepared in _toc_klar), an external PDF (not encrypted) in a copy,
+        # never the user's file.
+        if not extern:
+            if forbered and typsnitt.forbered(pdf):
+                pdf.save(path)
+        elif forberedd is not None and not losenord and not pdf.is_encrypted and typsnitt.forbered(pdf):
+            forberedd.parent.mkdir(exist_ok=True)
+            pdf.save(forberedd)
+            data["_forberedd"] = True
+        data["pdfua"] = pdfua_mod.sidfynd(pdf)
+        data["struktur"] = pdfua_mod.strukturfynd(pdf)
+    return data
+
+
+def las_i_processen(args: tuple) -> dict | None:
+    """las_pdf in the reading process; None when it fails (the build reads the part again
+    itself, and reports the error as it would)."""
+    try:
+        return las_pdf(*args[:2], **args[2])
+    except Exception:  # noqa: BLE001 - any failure is the build's to report, in its own words
+        return None
