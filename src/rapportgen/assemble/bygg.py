@@ -212,14 +212,21 @@ def _las_del(plan: _Plan, h: Handling) -> dict:
     """What the package needs from a part's PDF: page count, pages with text in the stamp band
     (a generated part's; an external part's pages are all shrunk) and its own bookmarks. The part
     is opened once, with pikepdf (the user's PDF with clear errors)."""
-    d = plan.delar[0]
-    extern = plan.kalla_for_konvertering is None
-    data = dellasning.las_pdf(plan.pdf, plan.losenord, extern=extern, generated=d.typ is not None,
-                    manifest=h.fil if extern and d.extern else None, plats=d.manifest_plats,
-                    forbered=not extern and (not plan.har_toc or bool(plan.numrerad)), forberedd=plan.forberedd)
+    path, losenord, kw = _las_argument(plan, h)
+    data = dellasning.las_pdf(path, losenord, **kw)
     if data.pop("_forberedd", False):
         plan.pdf = plan.forberedd
     return data
+
+
+def _las_argument(plan: _Plan, h: Handling) -> tuple:
+    """dellasning.las_pdf's arguments for the part (picklable, for the reading process too)."""
+    d = plan.delar[0]
+    extern = plan.kalla_for_konvertering is None
+    return (plan.pdf, plan.losenord, {
+        "extern": extern, "generated": d.typ is not None, "manifest": h.fil if extern and d.extern else None,
+        "plats": d.manifest_plats, "forbered": not extern and (not plan.har_toc or bool(plan.numrerad)),
+        "forberedd": plan.forberedd})
 
 
 # External PDFs of at least this many pages (not in the cache) are read in a process of their own
@@ -235,6 +242,7 @@ class _Forlasning:
     taken from it when the build reaches it (klara: those read by now)."""
 
     def __init__(self, plans: list[_Plan], h: Handling):
+        self.h = h
         self.futures: dict[int, object] = {}
         self.pool = None
         externa = [p for p in plans if p.kalla_for_konvertering is None and not p.sidor and p.pdf is not None
@@ -254,22 +262,15 @@ class _Forlasning:
         # spawn: a fresh interpreter (this process has threads; a fork would copy their locks).
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         for p in externa:
-            d = p.delar[0]
-            args = (p.pdf, p.losenord, {"extern": True, "generated": False, "manifest": h.fil if d.extern else None,
-                                         "plats": d.manifest_plats, "forbered": False, "forberedd": p.forberedd})
-            self.futures[id(p)] = self.pool.submit(dellasning.las_i_processen, args)
+            self.skicka(p)
 
     @property
     def aktiv(self) -> bool:
         return self.pool is not None
 
     def skicka(self, plan: _Plan) -> None:
-        """Read a converted part there (its fonts are prepared in its file, as _las_del does)."""
-        d = plan.delar[0]
-        args = (plan.pdf, None, {"extern": False, "generated": d.typ is not None, "manifest": None,
-                                 "plats": d.manifest_plats, "forbered": not plan.har_toc or bool(plan.numrerad),
-                                 "forberedd": None})
-        self.futures[id(plan)] = self.pool.submit(dellasning.las_i_processen, args)
+        """Read the part there, as _las_del would here."""
+        self.futures[id(plan)] = self.pool.submit(dellasning.las_i_processen, _las_argument(plan, self.h))
 
     def vantar(self, plan: _Plan) -> bool:
         return id(plan) in self.futures

@@ -176,9 +176,9 @@ def las_pdf(path: Path, losenord: str | None, *, extern: bool, generated: bool, 
 
 
 def las_i_processen(args: tuple) -> dict | None:
-    """las_pdf in the reading process; None when it fails (the build reads the part again
-    itself, and reports the error as it would)."""
+    """las_pdf on (path, password, keywords) in the reading process; None when it fails (the build
+    reads the part again itself, and reports the error in its own words)."""
     try:
         return las_pdf(*args[:2], **args[2])
-    except Exception:  # noqa: BLE001 - any failure is the build's to report, in its own words
+    except Exception:  # noqa: BLE001 - see above
         return None
