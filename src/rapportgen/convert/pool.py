@@ -505,15 +505,16 @@ class Pool:
             while not slut.is_set():
                 redo = [j for j in jobs if j.indata is None and j.forbered is not None and id(j) not in misslyckade
                         and (j.redo is None or j.redo())]
-                if not redo:
+                redo.sort(key=lambda j: (j.prioritet() if j.prioritet else 0, _kand_storlek(j)), reverse=True)
+                for job in redo:  # the one a worker takes next first; one a worker is making is passed
+                    try:
+                        if job.forbered_nu(vanta=False):
+                            break
+                    except Exception:  # noqa: BLE001 - the worker makes it again and reports the error
+                        misslyckade.add(id(job))
+                        break
+                else:
                     slut.wait(0.02)
-                    continue
-                job = max(redo, key=lambda j: (j.prioritet() if j.prioritet else 0, _kand_storlek(j)))
-                try:
-                    if not job.forbered_nu(vanta=False):
-                        slut.wait(0.005)  # a worker is making it
-                except Exception:  # noqa: BLE001 - the worker makes it again and reports the error
-                    misslyckade.add(id(job))
 
         threads: list[threading.Thread] = []
         forvag = threading.Thread(target=forbered_i_forvag, daemon=True, name="konv-förbered")
