@@ -75,6 +75,8 @@ def forladda() -> int:
                 "reportlab.lib.fonts", "encodings.utf_16_be", "encodings.utf_16_le", "encodings.charmap", "fontTools.subset", "fontTools.ttLib",
                 "fontTools.ttLib.standardGlyphOrder", "fontTools.agl", "fontTools.unicode", "fontTools.pens.boundsPen",
                 "PIL.Image", "PIL.ImageCms", "PIL.PngImagePlugin", "dateutil.parser", "dateutil.tz",
+                "concurrent.futures.process", "multiprocessing.popen_spawn_posix", "multiprocessing.synchronize",
+                "multiprocessing.queues", "multiprocessing.resource_tracker",  # assemble.bygg._Forlasning
                 *(f"fontTools.ttLib.tables.{t}" for t in tables)):
         try:
             importlib.import_module(lib)
