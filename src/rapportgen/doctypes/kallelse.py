@@ -6,7 +6,8 @@ The checks that open the bilagor's files are this type's own (below); the others
 checks/sammantrade.py.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import datetime as dt
 import zipfile

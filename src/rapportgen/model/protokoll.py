@@ -20,7 +20,8 @@ The input is the manifest's `protokoll:` part, inline or in a file beside the ma
         yrkanden: ...
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import datetime as dt
 from dataclasses import dataclass, field

@@ -21,7 +21,8 @@ Formulas are terms joined by + and -: `[Namn]` (a row or a column), `summa(Grupp
 detail row of a group) or `summa(Art)` (every column of a kind, e.g. summa(Budget)).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import re
 from dataclasses import dataclass, field

@@ -1,6 +1,7 @@
 """Uppdragslista: the nämnd's assignments and requests for comment, row by row."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import datetime as dt
 import enum
