@@ -1,0 +1,121 @@
+"""Issue 19: what one process keeps between loads (a warm process rebuilds a package and loads every
+input again) gives each caller its own data, sees a changed file, and keeps no error; and the check
+of decision references reads each tjänsteskrivelse once however many uppdrag a list has."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rapportgen.exceptions import InputError
+from rapportgen.inputs import markdown, tabelldef
+from rapportgen.inputs.markdown import Lista, Stycke, Tabell, parse_body
+
+BODY = ("# Ärendet\n\nEtt **fett** ord.\n\n1. ett\n2. två\n   - under\n\n| A | B |\n|---|--:|\n| 1 | 2 |\n")
+
+
+def test_a_body_parsed_again_is_equal_and_its_own():
+    first = parse_body(BODY, Path("a.md"), 4)
+    # A caller that changes what it got (lists, blocks) changes nothing for the next one.
+    first[1].runs.append(first[1].runs[0])
+    first[1].rad = 99
+    first[2].punkter[1].underlista.punkter.clear()
+    first[3].rader[0][0].clear()
+    first[3].justering[1] = "center"
+    second = parse_body(BODY, Path("a.md"), 4)
+    third = parse_body(BODY, Path("a.md"), 4)
+    assert second == third
+    assert isinstance(second[1], Stycke) and second[1].rad == 7 and len(second[1].runs) == 3
+    assert isinstance(second[2], Lista) and len(second[2].punkter[1].underlista.punkter) == 1
+    assert isinstance(second[3], Tabell) and second[3].rader[0][0][0].text == "1"
+    assert second[3].justering == ["left", "right"]
+    assert all(a is not b for a, b in zip(second, third))
+
+
+def test_the_same_text_at_another_line_or_in_another_file_is_its_own():
+    assert parse_body(BODY, Path("a.md"), 0)[0].rad == 1
+    assert parse_body(BODY, Path("a.md"), 10)[0].rad == 11
+    assert parse_body(BODY, Path("b.md"), 0)[0].rad == 1
+
+
+def test_an_error_in_a_body_is_raised_every_time():
+    # A heading inside a list is refused at the list's line, on every parse.
+    text = "Inledning\n\n- punkt\n\n  # Rubrik\n"
+    for _ in range(2):
+        with pytest.raises(InputError) as exc:
+            parse_body(text, Path("lista.md"), 0)
+        assert str(exc.value) == "lista.md, rad 3: rubriker och tabeller kan inte stå inne i en lista"
+
+
+@given(st.text(alphabet=st.sampled_from("ab *_#|-1.\n<&>"), max_size=80))
+def test_a_parse_kept_gives_what_a_fresh_parse_gives(text):
+    markdown._TOLKADE.clear()
+    try:
+        fresh = parse_body(text, Path("h.md"), 2)
+    except InputError as exc:
+        with pytest.raises(InputError) as again:
+            parse_body(text, Path("h.md"), 2)
+        assert str(again.value) == str(exc)
+        return
+    assert parse_body(text, Path("h.md"), 2) == fresh
+
+
+def test_the_kept_bodies_are_bounded():
+    markdown._TOLKADE.clear()
+    for i in range(markdown._TOLKADE_MAX + 20):
+        parse_body(f"Stycke {i}\n", Path("n.md"), 0)
+    assert len(markdown._TOLKADE) == markdown._TOLKADE_MAX
+
+
+@pytest.fixture
+def egna_definitioner(tmp_path, monkeypatch):
+    mapp = tmp_path / "tabeller"
+    shutil.copytree(tabelldef.SHIPPED, mapp)
+    monkeypatch.setattr(tabelldef, "SHIPPED", mapp)
+    monkeypatch.setattr(tabelldef, "_SHIPPED", None)
+    return mapp
+
+
+def test_shipped_definitions_are_read_once_and_again_when_a_file_changes(egna_definitioner, monkeypatch):
+    calls = []
+    real = tabelldef.load_definitioner
+    monkeypatch.setattr(tabelldef, "load_definitioner", lambda p: calls.append(p) or real(p))
+    first = tabelldef.shipped_definitioner()
+    first.pop(next(iter(first)))  # the caller's dict is its own
+    second = tabelldef.shipped_definitioner()
+    assert len(calls) == 1 and len(second) == len(first) + 1
+    fil = next(egna_definitioner.glob("*.yaml"))
+    namn = next(iter(second))
+    text = fil.read_text(encoding="utf-8")
+    fil.write_text(text.replace(f"\n  {namn}:\n", f"\n  {namn}_ny:\n", 1), encoding="utf-8")
+    third = tabelldef.shipped_definitioner()
+    assert len(calls) == 2 and f"{namn}_ny" in third and namn not in third
+
+
+def test_a_broken_shipped_definition_fails_every_time(egna_definitioner):
+    fil = next(egna_definitioner.glob("*.yaml"))
+    fil.write_text(fil.read_text(encoding="utf-8") + "\n  trasig:\n    okänt_fält: 1\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(InputError) as exc:
+            tabelldef.shipped_definitioner()
+        assert "trasig" in str(exc.value) and str(exc.value).startswith(str(fil))
+
+
+def test_each_tjansteskrivelse_is_read_once_for_the_uppdrag_check(monkeypatch):
+    from rapportgen.checks import sammantrade
+    from rapportgen.config import load_profile
+    from rapportgen.doctypes import load_handling
+
+    from .conftest import EXAMPLES
+
+    manifest = EXAMPLES / "sammantrade-2023-09-19" / "sammantrade.yaml"
+    h = load_handling(manifest, load_profile(EXAMPLES / "rapportgen.yaml"))
+    read = []
+    real = sammantrade._beslutsreferenser
+    monkeypatch.setattr(sammantrade, "_beslutsreferenser", lambda doc: read.append(doc.fil) or real(doc))
+    assert list(sammantrade.uppdrag_match_agenda(h)) == []
+    assert read and len(read) == len(set(read))
