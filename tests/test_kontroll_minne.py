@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from rapportgen.exceptions import InputError
@@ -119,3 +119,36 @@ def test_each_tjansteskrivelse_is_read_once_for_the_uppdrag_check(monkeypatch):
     monkeypatch.setattr(sammantrade, "_beslutsreferenser", lambda doc: read.append(doc.fil) or real(doc))
     assert list(sammantrade.uppdrag_match_agenda(h)) == []
     assert read and len(read) == len(set(read))
+
+
+# The cheap searches before the placeholder and period patterns skip only texts those patterns
+# cannot match: for any text, the same hits as the patterns alone.
+_BITAR = st.sampled_from(["xx", "XX", "-xxx", " mnkr", "%", "Skriv text här", "Klicka här för att ange datum",
+                          ". Ange belopp", "[", "]", "[...]", "<namn>", "TODO", "fixme", "jan", "Augusti",
+                          "sept.", "t.o.m. ", "per ", "2023", " 08", "2023 08", "-", "–", " ", "\n", "a", "ſ", "K", "1"])
+_TEXTER = st.lists(_BITAR, max_size=14).map("".join)
+
+
+@given(_TEXTER)
+@example("Ange investering per rad.")
+@example("Budget -XX mnkr; [text] <namn> TODO")
+def test_placeholders_found_as_by_the_pattern_alone(text):
+    from rapportgen.checks.text import PLACEHOLDER, find_placeholders
+
+    assert find_placeholders(text) == [m.group(0).strip() for m in PLACEHOLDER.finditer(text)]
+
+
+@given(_TEXTER)
+@example("Utfall per 2023 08 och 2023-08")
+@example("jan-aug 2023, t.o.m. juli, per augusti")
+@example("t.o.m. januari")
+def test_periods_found_as_by_the_patterns_alone(text):
+    from rapportgen import format as fmt
+
+    spar = fmt._PERIOD_SPAR
+    try:
+        fmt._PERIOD_SPAR = type("Alla", (), {"search": staticmethod(lambda _t: True)})()
+        alone = fmt.find_periods(text)
+    finally:
+        fmt._PERIOD_SPAR = spar
+    assert fmt.find_periods(text) == alone
