@@ -38,6 +38,8 @@ class Utdata:
 
 @dataclass(frozen=True)
 class DocType:
+    """A document type: how its input is loaded, checked, rendered and built (see the module doc)."""
+
     name: str  # template file stem and CLI name, ASCII: "tjansteskrivelse"
     label: str  # Swedish display name: "Tjänsteskrivelse"
     context_model: type[BaseModel]  # what a template of this type sees

@@ -27,6 +27,8 @@ class DokumentFalt(Strict):
 
 @dataclass
 class DokumentDoc:
+    """A free-form document: its file, front matter fields and body blocks."""
+
     fil: Path
     falt: DokumentFalt
     block: list[Block]

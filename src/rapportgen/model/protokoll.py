@@ -199,6 +199,8 @@ PROCEDUR = ("oppnande", "narvaro", "justerare", "arendelista")
 
 @dataclass
 class Anslagsdatum:
+    """The dates of a protokoll's notice: justering, posting and the law's last day."""
+
     justering: dt.date
     uppsatt: dt.date
     senast_uppsatt: dt.date  # the law's last day (two days after justering, extended past helgdag)

@@ -44,6 +44,8 @@ _TERM = re.compile(r"\s*([+-])?\s*(?:\[([^\[\]]+)\]|summa\(\s*([^()]+?)\s*\))\s*
 
 @dataclass(frozen=True)
 class Term:
+    """One term of a formula: [namn] or summa(namn), added or subtracted."""
+
     tecken: int  # +1 or -1
     namn: str
     summa: bool  # summa(namn): a group (rows) or a kind (columns)

@@ -16,6 +16,8 @@ from .common import Person, PersonList, Strict, Text, TextList, _as_date, ny_lis
 
 @dataclass(frozen=True)
 class AvsnittTyp:
+    """A known body section: its key, heading and the other headings that name it."""
+
     key: str
     rubrik: str
     alias: tuple[str, ...] = ()

@@ -54,6 +54,8 @@ class Uppdrag(Strict):
 
 @dataclass
 class UppdragslistaDoc:
+    """An uppdragslista: its rows read from the sheet, with the list's dnr and date."""
+
     fil: Path
     dnr: str | None
     per: dt.date | None  # 'Redovisning t o m'
