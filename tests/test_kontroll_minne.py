@@ -152,3 +152,60 @@ def test_periods_found_as_by_the_patterns_alone(text):
     finally:
         fmt._PERIOD_SPAR = spar
     assert fmt.find_periods(text) == alone
+
+
+def test_the_template_context_models_are_the_types_own_and_imported_when_first_used(tmp_path):
+    # A check defines no template context model (pydantic's work per class is a cost at import);
+    # each type still names its model, and the old names still resolve from the type modules.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import EXAMPLES
+
+    prog = (
+        "import sys, json\n"
+        "from rapportgen.cli import main\n"
+        "sys.argv = ['rapportgen', 'kontrollera', sys.argv[1], '--format', 'text']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('\\nMODULER ' + json.dumps(sorted(m for m in sys.modules if m.startswith('rapportgen.doctypes'))))\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "x"), "RAPPORTGEN_CACHE": str(tmp_path / "c"),
+           "RAPPORTGEN_SERVER_DIR": str(tmp_path / "s")}
+    out = subprocess.run([sys.executable, "-c", prog, str(EXAMPLES / "sammantrade-2023-09-19" / "sammantrade.yaml")],
+                         capture_output=True, text=True, env=env, cwd=EXAMPLES, timeout=300)
+    moduler = json.loads(out.stdout.rsplit("MODULER ", 1)[1])
+    assert "rapportgen.doctypes.protokoll" in moduler and "rapportgen.doctypes.tjansteskrivelse" in moduler
+    assert [m for m in moduler if m.startswith("rapportgen.doctypes.kontext.")] == []
+
+    from pydantic import BaseModel
+
+    from rapportgen import doctypes
+    from rapportgen.doctypes import kallelse, protokoll, revisionssvar, tjansteskrivelse, uppdragslista
+
+    for t in doctypes.all_types():
+        assert isinstance(t.context_model, type) and issubclass(t.context_model, BaseModel), t.name
+    assert doctypes.get("protokoll").context_model is protokoll.Kontext
+    assert doctypes.get("anslagsbevis").context_model is protokoll.AnslagsbevisKontext
+    assert doctypes.get("protokollsutdrag").context_model is protokoll.UtdragKontext
+    for modul in (kallelse, revisionssvar, tjansteskrivelse, uppdragslista):
+        assert doctypes.get(modul.TYP).context_model is modul.Kontext
+    assert "paragraf" in protokoll.UtdragKontext.model_fields and tjansteskrivelse.Avsnitt.model_fields
+    with pytest.raises(AttributeError):
+        protokoll.Finns_inte  # noqa: B018
+
+
+def test_a_type_named_by_its_context_model_resolves_it_once():
+    from rapportgen.doctypes.base import DocType
+
+    t = DocType(name="prov", label="Prov", context_model="rapportgen.render.kontext:ProfilKontext",
+                load=print, render=print)
+    kopia = t.med(label="Prov 2")
+    assert kopia.__dict__["_context_model"] == "rapportgen.render.kontext:ProfilKontext"  # still unresolved
+    from rapportgen.render.kontext import ProfilKontext
+
+    assert t.context_model is ProfilKontext and t.__dict__["_context_model"] is ProfilKontext
+    assert kopia.context_model is ProfilKontext and kopia.label == "Prov 2"
+    with pytest.raises(TypeError):
+        DocType(name="prov", label="Prov", load=print, render=print)  # the model is still required

@@ -39,6 +39,11 @@ from ..model.protokoll import (
 from ..model.tjansteskrivelse import TjansteskrivelseDoc
 from .base import EXEMPEL, DocType, Utdata
 
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
+
+    from ..render.blocks import BlockWriter
+
 PROTOKOLL, UTDRAG, ANSLAGSBEVIS = "protokoll", "protokollsutdrag", "anslagsbevis"
 
 
@@ -257,6 +262,99 @@ def beslutsgang(prot: Protokoll, p: Paragraf) -> list[str]:
     return out
 
 
+# --- template contexts (the models: doctypes/kontext/protokoll.py) ---------------------------------
+
+def _rost_kontext(o: Omrostning) -> OmrostningKontext:
+    from .kontext.protokoll import OmrostningKontext, RostRad
+
+    r = o.rakna()
+    rader = [RostRad(namn=n, ja="X" if v == "ja" else "", nej="X" if v == "nej" else "",
+                     avstar="X" if v == "avstår" else "") for n, v in o.roster.items()]
+    return OmrostningKontext(ja=o.ja, nej=o.nej, rader=rader, summa_ja=r["ja"], summa_nej=r["nej"],
+                             summa_avstar=r["avstår"])
+
+
+def paragraf_kontext(prot: Protokoll, p: Paragraf, writer: BlockWriter | None,
+                     publicering: bool = False) -> ParagrafKontext:
+    from .kontext.protokoll import ParagrafKontext
+
+    ind = p.indata
+    tom = dict(text=None, beslut=[], sammanfattning=None, beslutsgang=[], omrostning=None, jav=[],
+               reservationer=[], protokollsanteckningar=[], beslutsunderlag=[], protokollsutdrag_till=[])
+    bas = dict(nummer=p.nummer, punkt=p.punkt, rubrik=p.rubrik, sekretess=p.sekretess,
+               sekretess_skal=p.sekretess_skal, beslutsformulering=f"{_organ(prot, True)} beslutar")
+    if publicering and p.sekretess:
+        return ParagrafKontext(**bas, dnr=None, reducerad=True, **tom)
+    sammanfattning = None
+    if writer is not None:
+        blocks: list[Block] = ([Stycke([Run(t)], 0) for t in p.sammanfattning_text.split("\n\n")]
+                               if p.sammanfattning_text else p.sammanfattning_block)
+        sammanfattning = writer.subdoc(blocks) if blocks else None
+    jav = [f"{n} anmäler jäv och deltar inte i handläggningen av ärendet." for n in (ind.jav if ind else [])]
+    res = []
+    for r in (ind.reservationer if ind else []):
+        s = f"{_lista(list(r.namn))} reserverar sig mot beslutet"
+        s += f" till förmån för {r.till_forman_for.rstrip('.')}." if r.till_forman_for else "."
+        if r.skriftlig:
+            s += " En skriftlig reservation bifogas protokollet."
+        res.append(s)
+    ant = [f"{_lista(list(a.namn))} antecknar till protokollet: {_mening(a.text)}"
+           for a in (ind.protokollsanteckningar if ind else [])]
+    return ParagrafKontext(
+        **bas, dnr=p.dnr, reducerad=False, text=standardtext(prot, p) or p.text,
+        beslut=[] if p.procedur else list(p.beslut), sammanfattning=sammanfattning,
+        beslutsgang=beslutsgang(prot, p),
+        omrostning=_rost_kontext(ind.omrostning) if ind and ind.omrostning else None,
+        jav=jav, reservationer=res, protokollsanteckningar=ant, beslutsunderlag=list(p.beslutsunderlag),
+        protokollsutdrag_till=list(p.protokollsutdrag_till))
+
+
+def _anslag_kontext(prot: Protokoll) -> AnslagKontext:
+    from .kontext.protokoll import AnslagKontext
+
+    return AnslagKontext(justering=prot.anslag.justering, uppsatt=prot.anslag.uppsatt,
+                         nedtagning=prot.anslag.nedtagning, forvaringsplats=prot.forvaringsplats)
+
+
+def kontext(prot: Protokoll, profil: Profil, tpl: DocxTemplate | None = None, publicering: bool = False) -> Kontext:
+    from ..render.blocks import BlockWriter
+    from .kontext.protokoll import Kontext, NarvaroKontext, Ovrig
+
+    f, ind = prot.sammantrade, prot.indata
+    writer = BlockWriter(tpl) if tpl is not None else None
+    n = ind.narvaro
+    return Kontext(
+        kommun=profil.kommun, namnd=f.namnd, datum=f.datum, lokal=f.lokal, ort=f.ort,
+        tid=ind.tid or f"kl. {f.klockan}", ordforande=ind.ordforande, sekreterare=ind.sekreterare,
+        narvaro=NarvaroKontext(
+            ledamoter=[x.visning() for x in n.ledamoter],
+            tjanstgorande_ersattare=[x.visning() for x in n.tjanstgorande_ersattare],
+            ej_tjanstgorande_ersattare=[x.visning() for x in n.ej_tjanstgorande_ersattare],
+            ovriga=[Ovrig(namn=o.namn, roll=o.roll) for o in n.ovriga]),
+        justerare=[j.visning() for j in ind.justering.justerare], justering_plats=ind.justering.plats,
+        justerad=ind.justerad, paragrafspann=prot.paragrafspann(), anslag=_anslag_kontext(prot),
+        paragrafer=[paragraf_kontext(prot, p, writer, publicering) for p in prot.med_nummer()],
+        publicering=publicering)
+
+
+def utdrag_kontext(prot: Protokoll, p: Paragraf, profil: Profil, tpl: DocxTemplate | None = None) -> UtdragKontext:
+    from ..render.blocks import BlockWriter
+    from .kontext.protokoll import UtdragKontext
+
+    writer = BlockWriter(tpl) if tpl is not None else None
+    return UtdragKontext(kommun=profil.kommun, namnd=prot.sammantrade.namnd, datum=prot.sammantrade.datum,
+                         paragraf=paragraf_kontext(prot, p, writer), justerad=prot.indata.justerad,
+                         justeringsdatum=prot.indata.justering.datum)
+
+
+def anslagsbevis_kontext(prot: Protokoll, profil: Profil) -> AnslagsbevisKontext:
+    from .kontext.protokoll import AnslagsbevisKontext
+
+    return AnslagsbevisKontext(kommun=profil.kommun, namnd=prot.sammantrade.namnd, datum=prot.sammantrade.datum,
+                               paragrafspann=prot.paragrafspann(), anslag=_anslag_kontext(prot),
+                               sekreterare=prot.indata.sekreterare)
+
+
 def _plain(model: BaseModel) -> dict[str, Any]:
     from ..render.kontext import kontext_dict
 
@@ -275,8 +373,6 @@ def maskerad(prot: Protokoll) -> tuple[Protokoll, int]:
 def render_protokoll(prot: Protokoll, out: str | Path, profil: Profil | None = None, mallar: Path | None = None,
                      publicering: bool = False) -> Path:
     from ..render.docx import render_typ
-    from .kontext.protokoll import kontext
-
     profil = profil or Profil()
     if publicering:
         prot, _ = maskerad(prot)
@@ -286,8 +382,6 @@ def render_protokoll(prot: Protokoll, out: str | Path, profil: Profil | None = N
 def render_utdrag(prot: Protokoll, p: Paragraf, out: str | Path, profil: Profil | None = None,
                   mallar: Path | None = None) -> Path:
     from ..render.docx import render_typ
-    from .kontext.protokoll import utdrag_kontext
-
     profil = profil or Profil()
     return render_typ(UTDRAG, out, lambda tpl: _plain(utdrag_kontext(prot, p, profil, tpl)), profil, mallar)
 
@@ -295,8 +389,6 @@ def render_utdrag(prot: Protokoll, p: Paragraf, out: str | Path, profil: Profil 
 def render_anslagsbevis(prot: Protokoll, out: str | Path, profil: Profil | None = None,
                         mallar: Path | None = None) -> Path:
     from ..render.docx import render_typ
-    from .kontext.protokoll import anslagsbevis_kontext
-
     profil = profil or Profil()
     return render_typ(ANSLAGSBEVIS, out, lambda _tpl: _plain(anslagsbevis_kontext(prot, profil)), profil, mallar)
 
@@ -347,7 +439,7 @@ KONTEXT = "rapportgen.doctypes.kontext.protokoll"
 # (suffixes=()). protokollsutdrag and anslagsbevis are declared in their own modules.
 DOKUMENTTYP = DocType(
     name=PROTOKOLL, label="Protokoll", model=Protokoll, context_model=f"{KONTEXT}:Kontext", load=load,
-    context=lambda prot, tpl, profil: _plain(importera(KONTEXT).kontext(prot, profil, tpl)), render=render_protokoll,
+    context=lambda prot, tpl, profil: _plain(kontext(prot, profil, tpl)), render=render_protokoll,
     checks=(protokoll_checks,), suffixes=(), utdata=utdata_protokoll, sammansatt=True,
     description="Sammanträdesprotokoll: manifestet med dess protokollsdel; `rapportgen protokoll`",
     exempel=EXEMPEL_PROTOKOLL,
@@ -361,4 +453,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_KONTEXTNAMN = frozenset(['AnslagKontext', 'AnslagsbevisKontext', 'Huvud', 'Kontext', 'NarvaroKontext', 'OmrostningKontext', 'Ovrig', 'ParagrafKontext', 'RostRad', 'UtdragKontext', '_anslag_kontext', '_rost_kontext', 'anslagsbevis_kontext', 'kontext', 'paragraf_kontext', 'utdrag_kontext'])
+_KONTEXTNAMN = frozenset(['AnslagKontext', 'AnslagsbevisKontext', 'Huvud', 'Kontext', 'NarvaroKontext',
+                          'OmrostningKontext', 'Ovrig', 'ParagrafKontext', 'RostRad', 'UtdragKontext'])

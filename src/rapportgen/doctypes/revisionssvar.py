@@ -113,11 +113,45 @@ def avsnitt_ref(rek: Rekommendation) -> str:
     return f"se avsnitt\u00a0{rek.avsnitt}" if rek.avsnitt else ""
 
 
+def build_kontext(doc: RevisionssvarDoc, profil: Profil, fritext: Subdoc | None = None) -> Kontext:
+    from ..render.kontext import PersonKontext, ProfilKontext
+    from .kontext.revisionssvar import (AtgardKontext, CitatKontext, Kontext, OmradeKontext, RapportKontext,
+                                        SynpunktKontext)
+
+    f = doc.falt
+    omraden, synpunkter = [], []
+    for omrade, recs in f.egna():
+        omraden.append(OmradeKontext(namn=omrade.omrade, rekommendationer=[
+            CitatKontext(text=r.text.rstrip(" ."), avsnitt=r.avsnitt, referens=avsnitt_ref(r)) for r in recs]))
+        for r in recs:
+            if r.svar is None:
+                continue  # the check reports it; a forced render leaves it out
+            synpunkter.append(SynpunktKontext(
+                nummer=len(synpunkter) + 1, rubrik=r.omformulerad or imperativ(r.text, f.namnd),
+                avsnitt=r.avsnitt, stallning=r.svar.stallning.value,
+                stallning_mening=stallning_mening(f.namnd, r.svar.stallning),
+                stycken=_stycken(r.svar.text),
+                atgarder=[AtgardKontext(atgard=a.atgard, ansvarig=a.ansvarig, klart_senast=a.klart_senast)
+                          for a in r.svar.atgarder]))
+    rap = f.rapport
+    return Kontext(
+        dokumenttyp="Revisionssvar", titel=f"Svar på revisionsrapport {rap.titel}", kommun=f.kommun,
+        forvaltning=f.forvaltning, namnd=bestamd(f.namnd), namnd_genitiv=genitiv(f.namnd),
+        ort=f.ort or f.kommun, datum=f.datum,
+        rapport=RapportKontext(titel=rap.titel, revisionsbyra=rap.revisionsbyra, datum=rap.datum,
+                               dnr=rap.dnr, svar_senast=rap.svar_senast),
+        omraden=omraden, synpunkter=synpunkter,
+        fristaende_stycken=[s for p in f.fristaende_stycken for s in _stycken(p)],
+        fritext=fritext,
+        underskrifter=[PersonKontext(**p.model_dump(by_alias=False)) for p in f.underskrifter],
+        profil=ProfilKontext.of(profil),
+    )
+
+
 def context(doc: RevisionssvarDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
     from ..render.blocks import BlockWriter
 
     from ..render.kontext import kontext_dict
-    from .kontext.revisionssvar import build_kontext
 
     fritext = BlockWriter(tpl).subdoc(doc.fritext) if doc.fritext else None
     return kontext_dict(build_kontext(doc, profil, fritext))
@@ -198,7 +232,7 @@ DOKUMENTTYP = DocType(
 
 def __getattr__(name: str) -> Any:
     # The template context lives in doctypes/kontext/revisionssvar.py (imported when first used).
-    if name in {'SynpunktKontext', 'Kontext', 'OmradeKontext', 'RapportKontext', 'build_kontext', 'AtgardKontext', 'CitatKontext'}:
+    if name in {'SynpunktKontext', 'Kontext', 'OmradeKontext', 'RapportKontext', 'AtgardKontext', 'CitatKontext'}:
         from ..checks import importera
 
         return getattr(importera(KONTEXT), name)

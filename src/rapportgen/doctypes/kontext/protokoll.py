@@ -7,20 +7,11 @@ checking a protokoll does not define them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from pydantic import ConfigDict, Field
 
-from ...config import Profil
-from ...model.block import Block, Run, Stycke
-from ...model.protokoll import Omrostning, Paragraf, Protokoll
 from ...render.kontext import Kontextmodell, Subdoc
-from ..protokoll import _lista, _mening, _organ, beslutsgang, standardtext
-
-if TYPE_CHECKING:
-    from docxtpl import DocxTemplate
-
-    from ...render.blocks import BlockWriter
 
 
 # --- template contexts -----------------------------------------------------------------------
@@ -125,84 +116,3 @@ class AnslagsbevisKontext(Huvud):
     paragrafspann: str = Field(description="'§§ 115–129'")
     anslag: AnslagKontext = Field(description="Datum och förvaringsplats")
     sekreterare: str = Field(description="Sekreteraren, som skriver under")
-
-
-def _rost_kontext(o: Omrostning) -> OmrostningKontext:
-    r = o.rakna()
-    rader = [RostRad(namn=n, ja="X" if v == "ja" else "", nej="X" if v == "nej" else "",
-                     avstar="X" if v == "avstår" else "") for n, v in o.roster.items()]
-    return OmrostningKontext(ja=o.ja, nej=o.nej, rader=rader, summa_ja=r["ja"], summa_nej=r["nej"],
-                             summa_avstar=r["avstår"])
-
-
-def paragraf_kontext(prot: Protokoll, p: Paragraf, writer: BlockWriter | None,
-                     publicering: bool = False) -> ParagrafKontext:
-    ind = p.indata
-    tom = dict(text=None, beslut=[], sammanfattning=None, beslutsgang=[], omrostning=None, jav=[],
-               reservationer=[], protokollsanteckningar=[], beslutsunderlag=[], protokollsutdrag_till=[])
-    bas = dict(nummer=p.nummer, punkt=p.punkt, rubrik=p.rubrik, sekretess=p.sekretess,
-               sekretess_skal=p.sekretess_skal, beslutsformulering=f"{_organ(prot, True)} beslutar")
-    if publicering and p.sekretess:
-        return ParagrafKontext(**bas, dnr=None, reducerad=True, **tom)
-    sammanfattning = None
-    if writer is not None:
-        blocks: list[Block] = ([Stycke([Run(t)], 0) for t in p.sammanfattning_text.split("\n\n")]
-                               if p.sammanfattning_text else p.sammanfattning_block)
-        sammanfattning = writer.subdoc(blocks) if blocks else None
-    jav = [f"{n} anmäler jäv och deltar inte i handläggningen av ärendet." for n in (ind.jav if ind else [])]
-    res = []
-    for r in (ind.reservationer if ind else []):
-        s = f"{_lista(list(r.namn))} reserverar sig mot beslutet"
-        s += f" till förmån för {r.till_forman_for.rstrip('.')}." if r.till_forman_for else "."
-        if r.skriftlig:
-            s += " En skriftlig reservation bifogas protokollet."
-        res.append(s)
-    ant = [f"{_lista(list(a.namn))} antecknar till protokollet: {_mening(a.text)}"
-           for a in (ind.protokollsanteckningar if ind else [])]
-    return ParagrafKontext(
-        **bas, dnr=p.dnr, reducerad=False, text=standardtext(prot, p) or p.text,
-        beslut=[] if p.procedur else list(p.beslut), sammanfattning=sammanfattning,
-        beslutsgang=beslutsgang(prot, p),
-        omrostning=_rost_kontext(ind.omrostning) if ind and ind.omrostning else None,
-        jav=jav, reservationer=res, protokollsanteckningar=ant, beslutsunderlag=list(p.beslutsunderlag),
-        protokollsutdrag_till=list(p.protokollsutdrag_till))
-
-
-def _anslag_kontext(prot: Protokoll) -> AnslagKontext:
-    return AnslagKontext(justering=prot.anslag.justering, uppsatt=prot.anslag.uppsatt,
-                         nedtagning=prot.anslag.nedtagning, forvaringsplats=prot.forvaringsplats)
-
-
-def kontext(prot: Protokoll, profil: Profil, tpl: DocxTemplate | None = None, publicering: bool = False) -> Kontext:
-    from ...render.blocks import BlockWriter
-
-    f, ind = prot.sammantrade, prot.indata
-    writer = BlockWriter(tpl) if tpl is not None else None
-    n = ind.narvaro
-    return Kontext(
-        kommun=profil.kommun, namnd=f.namnd, datum=f.datum, lokal=f.lokal, ort=f.ort,
-        tid=ind.tid or f"kl. {f.klockan}", ordforande=ind.ordforande, sekreterare=ind.sekreterare,
-        narvaro=NarvaroKontext(
-            ledamoter=[x.visning() for x in n.ledamoter],
-            tjanstgorande_ersattare=[x.visning() for x in n.tjanstgorande_ersattare],
-            ej_tjanstgorande_ersattare=[x.visning() for x in n.ej_tjanstgorande_ersattare],
-            ovriga=[Ovrig(namn=o.namn, roll=o.roll) for o in n.ovriga]),
-        justerare=[j.visning() for j in ind.justering.justerare], justering_plats=ind.justering.plats,
-        justerad=ind.justerad, paragrafspann=prot.paragrafspann(), anslag=_anslag_kontext(prot),
-        paragrafer=[paragraf_kontext(prot, p, writer, publicering) for p in prot.med_nummer()],
-        publicering=publicering)
-
-
-def utdrag_kontext(prot: Protokoll, p: Paragraf, profil: Profil, tpl: DocxTemplate | None = None) -> UtdragKontext:
-    from ...render.blocks import BlockWriter
-
-    writer = BlockWriter(tpl) if tpl is not None else None
-    return UtdragKontext(kommun=profil.kommun, namnd=prot.sammantrade.namnd, datum=prot.sammantrade.datum,
-                         paragraf=paragraf_kontext(prot, p, writer), justerad=prot.indata.justerad,
-                         justeringsdatum=prot.indata.justering.datum)
-
-
-def anslagsbevis_kontext(prot: Protokoll, profil: Profil) -> AnslagsbevisKontext:
-    return AnslagsbevisKontext(kommun=profil.kommun, namnd=prot.sammantrade.namnd, datum=prot.sammantrade.datum,
-                               paragrafspann=prot.paragrafspann(), anslag=_anslag_kontext(prot),
-                               sekreterare=prot.indata.sekreterare)

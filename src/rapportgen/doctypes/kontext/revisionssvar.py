@@ -7,10 +7,7 @@ from typing import Optional
 
 from pydantic import ConfigDict, Field
 
-from ...config import Profil
-from ...model.revision import RevisionssvarDoc
 from ...render.kontext import Kontextmodell, PersonKontext, ProfilKontext, Subdoc
-from ..revisionssvar import _stycken, avsnitt_ref, bestamd, genitiv, imperativ, stallning_mening
 
 
 class AtgardKontext(Kontextmodell):
@@ -68,34 +65,3 @@ class Kontext(Kontextmodell):
     fritext: Optional[Subdoc] = Field(None, description="Markdown-brödtext (fria svarsstycken)")
     underskrifter: list[PersonKontext] = Field(description="Undertecknare")
     profil: ProfilKontext = Field(description="Organisationsprofilens brevhuvudsuppgifter")
-
-
-def build_kontext(doc: RevisionssvarDoc, profil: Profil, fritext: Subdoc | None = None) -> Kontext:
-    f = doc.falt
-    omraden, synpunkter = [], []
-    for omrade, recs in f.egna():
-        omraden.append(OmradeKontext(namn=omrade.omrade, rekommendationer=[
-            CitatKontext(text=r.text.rstrip(" ."), avsnitt=r.avsnitt, referens=avsnitt_ref(r)) for r in recs]))
-        for r in recs:
-            if r.svar is None:
-                continue  # the check reports it; a forced render leaves it out
-            synpunkter.append(SynpunktKontext(
-                nummer=len(synpunkter) + 1, rubrik=r.omformulerad or imperativ(r.text, f.namnd),
-                avsnitt=r.avsnitt, stallning=r.svar.stallning.value,
-                stallning_mening=stallning_mening(f.namnd, r.svar.stallning),
-                stycken=_stycken(r.svar.text),
-                atgarder=[AtgardKontext(atgard=a.atgard, ansvarig=a.ansvarig, klart_senast=a.klart_senast)
-                          for a in r.svar.atgarder]))
-    rap = f.rapport
-    return Kontext(
-        dokumenttyp="Revisionssvar", titel=f"Svar på revisionsrapport {rap.titel}", kommun=f.kommun,
-        forvaltning=f.forvaltning, namnd=bestamd(f.namnd), namnd_genitiv=genitiv(f.namnd),
-        ort=f.ort or f.kommun, datum=f.datum,
-        rapport=RapportKontext(titel=rap.titel, revisionsbyra=rap.revisionsbyra, datum=rap.datum,
-                               dnr=rap.dnr, svar_senast=rap.svar_senast),
-        omraden=omraden, synpunkter=synpunkter,
-        fristaende_stycken=[s for p in f.fristaende_stycken for s in _stycken(p)],
-        fritext=fritext,
-        underskrifter=[PersonKontext(**p.model_dump(by_alias=False)) for p in f.underskrifter],
-        profil=ProfilKontext.of(profil),
-    )
