@@ -347,9 +347,16 @@ class PeriodTraff:
     period: Period
 
 
+# What every PERIOD_PATTERNS match contains: a month word (each begins with its three-letter
+# abbreviation) or a year. Most texts have neither; one search for them is cheaper than four.
+_PERIOD_SPAR = re.compile("|".join(MANADER_KORT) + r"|20\d\d", re.IGNORECASE)
+
+
 def find_periods(text: str) -> list[PeriodTraff]:
     """Every period expression in text (non-overlapping, in order)."""
     hits: list[tuple[int, int, PeriodTraff]] = []
+    if not _PERIOD_SPAR.search(text):
+        return []
     for pattern in PERIOD_PATTERNS:
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e, _ in hits):

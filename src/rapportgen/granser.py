@@ -11,7 +11,8 @@ The limits in force are process-wide: load_profile() installs the profile's,
 everything else reads them with aktiva().
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import zipfile
 from pathlib import Path

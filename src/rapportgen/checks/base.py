@@ -86,6 +86,8 @@ CheckFn = Callable[..., Iterable[Finding]]
 
 @dataclass(frozen=True)
 class Kontroll:
+    """A registered check: the model type it runs on, its code and function."""
+
     model_type: type | str  # the type, or its name ("rapportgen.model.rapport.Rapport": not imported for it)
     kod: str
     fn: CheckFn

@@ -674,12 +674,20 @@ def _dnr_nyckel(dnr: str | None) -> str:
     return re.split(r"[/ ]", text)[-1] if "/" in text else re.sub(r"^[A-Za-zÅÄÖåäö.]+", "", text)
 
 
-def _arende_behandlar(h: Handling, i: int, rad) -> bool:
-    """Whether ärende i deals with the uppdrag row: the same dnr, or its tjänsteskrivelse refers to
-    the decision that gave the uppdrag (organ, date and §)."""
+def _beslutsreferenser(doc) -> set[tuple]:
+    """The decisions a tjänsteskrivelse refers to, as (date, §, organ casefolded without a final '.')."""
     from ..identifiers import Beslutsreferens
     from .base import iter_texts
 
+    return {(ref.datum, ref.paragraf, ref.organ.rstrip(".").casefold())
+            for _, text in iter_texts(doc.falt.model_dump(by_alias=True, mode="json"))
+            for ref in Beslutsreferens.find_all(text)}
+
+
+def _arende_behandlar(h: Handling, i: int, rad, referenser: dict[int, set[tuple]] | None = None) -> bool:
+    """Whether ärende i deals with the uppdrag row: the same dnr, or its tjänsteskrivelse refers to
+    the decision that gave the uppdrag (organ, date and §). referenser keeps each ärende's
+    references for the next row (a tjänsteskrivelse is read once, not once per row)."""
     a = h.arenden[i]
     doc = _tjansteskrivelse(h, i)
     key = _dnr_nyckel(rad.diarienr)
@@ -692,12 +700,11 @@ def _arende_behandlar(h: Handling, i: int, rad) -> bool:
         return False
     paragraf = int(m.group(0))
     organ = rad.uppdragsgivare.strip().rstrip(".").casefold()
-    for _, text in iter_texts(doc.falt.model_dump(by_alias=True, mode="json")):
-        for ref in Beslutsreferens.find_all(text):
-            if (ref.datum == rad.beslutsdatum and ref.paragraf == paragraf
-                    and ref.organ.rstrip(".").casefold() == organ):
-                return True
-    return False
+    if referenser is None:
+        referenser = {}
+    if i not in referenser:
+        referenser[i] = _beslutsreferenser(doc)
+    return (rad.beslutsdatum, paragraf, organ) in referenser[i]
 
 
 @check(Handling, "uppdrag_dagordning")
@@ -717,8 +724,9 @@ def uppdrag_match_agenda(h: Handling) -> Iterator[Finding]:
                    and _dnr_nyckel(a.dnr) not in egen]
         arenden += [i for i, a in enumerate(h.arenden) if i != d.arende_nr and not a.dnr
                     and _tjansteskrivelse(h, i) is not None]
+        referenser: dict[int, set[tuple]] = {}
         for rad in lista.rader:
-            traffar = [i for i in arenden if _arende_behandlar(h, i, rad)]
+            traffar = [i for i in arenden if _arende_behandlar(h, i, rad, referenser)]
             namn = f"'{rad.uppdrag[:70]}{'…' if len(rad.uppdrag) > 70 else ''}'"
             dnr = f" ({rad.diarienr})" if rad.diarienr else ""
             if rad.status is UppdragStatus.AVSLUTAS and not traffar:

@@ -4,7 +4,8 @@ The profile lives in the working directory (or is named with --profil).
 Fields of an input override the profile's defaults.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import datetime as dt
 from pathlib import Path

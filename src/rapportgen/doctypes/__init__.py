@@ -13,7 +13,6 @@ module never imports the registry. Adding a type: write its module and its templ
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable
@@ -66,7 +65,7 @@ class Register:
 
     def _add(self, t: DocType) -> None:
         # A type that holds other documents is loaded with the registry itself.
-        self._typer[t.name] = replace(t, load=partial(t.load, typer=self)) if t.sammansatt else t
+        self._typer[t.name] = t.med(load=partial(t.load, typer=self)) if t.sammansatt else t
 
     def _ladda(self, name: str) -> None:
         if self._moduler.pop(name, None) is not None:

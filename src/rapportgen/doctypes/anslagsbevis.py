@@ -9,13 +9,14 @@ from ..checks import protokoll as protokoll_checks
 from ..model.protokoll import Protokoll
 from .base import DocType
 from .protokoll import (
-    ANSLAGSBEVIS, EXEMPEL_PROTOKOLL, AnslagsbevisKontext, _plain, anslagsbevis_kontext, load, render_anslagsbevis,
+    ANSLAGSBEVIS, EXEMPEL_PROTOKOLL, KONTEXT, _plain, anslagsbevis_kontext, load, render_anslagsbevis,
     utdata_anslagsbevis,
 )
 
 DOKUMENTTYP = DocType(
-    name=ANSLAGSBEVIS, label="Anslagsbevis", model=Protokoll, context_model=AnslagsbevisKontext, load=load,
-    context=lambda prot, _tpl, profil: _plain(anslagsbevis_kontext(prot, profil)), render=render_anslagsbevis,
+    name=ANSLAGSBEVIS, label="Anslagsbevis", model=Protokoll, context_model=f"{KONTEXT}:AnslagsbevisKontext",
+    load=load, context=lambda prot, _tpl, profil: _plain(anslagsbevis_kontext(prot, profil)),
+    render=render_anslagsbevis,
     checks=(protokoll_checks,), suffixes=(), utdata=utdata_anslagsbevis, sammansatt=True,
     description="Anslagsbevis: justering, uppsättning och nedtagning på anslagstavlan; `rapportgen anslagsbevis`",
     exempel=EXEMPEL_PROTOKOLL,

@@ -9,7 +9,7 @@ lists the modules; a type module never imports the registry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
@@ -36,11 +36,37 @@ class Utdata:
     titel: str | None = None  # the PDF's title; None: from the document
 
 
+class _Kontextmodell:
+    """DocType.context_model: the class, or its name ("module:Klass") imported when first asked
+    for, so loading and checking documents does not define every type's template context models."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.falt = "_" + name
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        if obj is None:
+            raise AttributeError(self.falt)  # a required field: no default
+        value = obj.__dict__[self.falt]
+        if isinstance(value, str):
+            from ..checks import importera
+
+            modul, _, namn = value.partition(":")
+            value = getattr(importera(modul), namn)
+            obj.__dict__[self.falt] = value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.falt] = value
+
+
 @dataclass(frozen=True)
 class DocType:
+    """A document type: how its input is loaded, checked, rendered and built (see the module doc)."""
+
     name: str  # template file stem and CLI name, ASCII: "tjansteskrivelse"
     label: str  # Swedish display name: "Tjänsteskrivelse"
-    context_model: type[BaseModel]  # what a template of this type sees
+    # What a template of this type sees: the class, or "module:Klass" (imported when first used).
+    context_model: type[BaseModel] = _Kontextmodell()  # type: ignore[assignment]
     load: Callable[..., Any]  # (input path, profil) -> validated document
     render: Callable[..., Path]  # (doc, out_docx, profil, mallar) -> out_docx
     model: type = object  # the loaded document (a dataclass in model/)
@@ -62,6 +88,11 @@ class DocType:
     forbered: Callable[..., Any] | None = None
     # A type that holds other documents (the meeting manifest) is loaded with the registry.
     sammansatt: bool = False
+
+    def med(self, **andringar: Any) -> "DocType":
+        """dataclasses.replace, leaving a context model not yet imported unimported."""
+        andringar.setdefault("context_model", self.__dict__["_context_model"])
+        return replace(self, **andringar)
 
     @property
     def kontroller(self) -> list[Kontroll]:

@@ -6,7 +6,8 @@ The checks that open the bilagor's files are this type's own (below); the others
 checks/sammantrade.py.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import datetime as dt
 import zipfile
@@ -14,75 +15,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from pydantic import Field
-
 from ..assemble.manifest import is_manifest, load_handling
 from ..checks import Finding, Severity, check
 from ..checks import sammantrade as sammantrade_checks
 from ..config import Profil
 from ..exceptions import InputError
 from ..model.sammantrade import Handling, Sammantrade
-from ..render.kontext import Kontextmodell
 from .base import EXEMPEL, DocType
 
 TYP = "kallelse"
-
-
-class ArendeRad(Kontextmodell):
-    punkt: str = Field(description="Punkt: nummer eller text ('sa')")
-    dnr: Optional[str] = Field(None, description="Diarienummer")
-    arendemening: str = Field(description="Ärendemening")
-    sida: Optional[int] = Field(None, description="Sidan i handlingen där ärendets handlingar börjar")
-
-
-class Kontaktperson(Kontextmodell):
-    namn: str = Field(description="Namn")
-    telefon: Optional[str] = Field(None, description="Telefonnummer")
-    epost: Optional[str] = Field(None, description="E-postadress")
-
-
-class Sammankallande(Kontextmodell):
-    namn: str = Field(description="Namn")
-    roll: str = Field(description="Roll, t.ex. ordförande")
-
-
-class Kontext(Kontextmodell):
-    """What the kallelse template sees."""
-
-    kommun: str = Field(description="Kommunens namn")
-    namnd: str = Field(description="Organ, t.ex. Socialnämnden")
-    datum: dt.date = Field(description="Sammanträdesdag; formatera med |datum_iso")
-    klockan: str = Field(description="Starttid")
-    tidsatgang: Optional[str] = Field(None, description="Beräknad tidsåtgång")
-    lokal: str = Field(description="Lokal")
-    ort: str = Field(description="Ort")
-    sammankallande: Sammankallande = Field(description="Sammankallande: namn, roll")
-    ledamoter: list[str] = Field(description="Ledamöter som 'Namn (Parti)', ordföranden först")
-    ersattare: list[str] = Field(description="Ersättare som 'Namn (Parti)'")
-    vid_forhinder: Kontaktperson = Field(description="Vem som meddelas vid förhinder")
-    arenden: list[ArendeRad] = Field(description="Ärendelistan")
-    sidhanvisning: bool = Field(description="Sant när ärendelistan har sidnummer")
-
-
-def kontext(falt: Sammantrade, profil: Profil, sidor: dict[int, int] | None = None) -> Kontext:
-    """sidor maps an ärende's index to the package page where it starts."""
-    sidor = sidor or {}
-    vf = falt.vid_forhinder
-    return Kontext(
-        kommun=profil.kommun, namnd=falt.namnd, datum=falt.datum, klockan=falt.klockan,
-        tidsatgang=falt.tidsatgang, lokal=falt.lokal, ort=falt.ort,
-        sammankallande=Sammankallande(namn=falt.sammankallande.namn, roll=falt.sammankallande.roll),
-        ledamoter=[p.visning() for p in falt.ledamoter], ersattare=[p.visning() for p in falt.ersattare],
-        vid_forhinder=Kontaktperson(namn=vf.namn, telefon=vf.telefon, epost=vf.epost),
-        arenden=[ArendeRad(punkt=a.punkt, dnr=a.dnr, arendemening=a.arendemening, sida=sidor.get(i))
-                 for i, a in enumerate(falt.arenden)],
-        sidhanvisning=bool(sidor),
-    )
+KONTEXT = "rapportgen.doctypes.kontext.kallelse"  # the template context (imported when first used)
 
 
 def render(falt: Sammantrade, out: Path, profil: Profil, mallar: Path | None = None,
            sidor: dict[int, int] | None = None) -> Path:
     from ..render.docx import render_typ
+    from .kontext.kallelse import kontext
 
     k = kontext(falt, profil, sidor)
     return render_typ(TYP, out, lambda _tpl: k.model_dump(mode="python"), profil, mallar)
@@ -94,6 +42,8 @@ def _render_handling(doc: Handling, out: Path, profil: Profil | None = None, mal
 
 
 def _context(doc: Handling, _tpl: Any, profil: Profil) -> dict[str, Any]:
+    from .kontext.kallelse import kontext
+
     return kontext(doc.falt, profil).model_dump(mode="python")
 
 
@@ -182,7 +132,7 @@ def office_readable(h: Handling) -> Iterator[Finding]:
 
 # The meeting manifest is the input of the kallelse; `rapportgen check` finds manifests this way.
 DOKUMENTTYP = DocType(
-    name=TYP, label="Sammanträde (kallelse)", model=Handling, context_model=Kontext, load=load,
+    name=TYP, label="Sammanträde (kallelse)", model=Handling, context_model=f"{KONTEXT}:Kontext", load=load,
     context=_context, render=_render_handling, checks=(sammantrade_checks,), sammansatt=True,
     suffixes=(".yaml", ".yml"), kanner_igen=is_manifest,
     description="Sammanträdesmanifest: kallelse med ärendelista; `rapportgen handling` gör hela handlingen",
@@ -211,3 +161,12 @@ def _excel_tabeller(path: str, _mtime: int, _size: int) -> list:
         return [bilaga_som_tabell(t) for t in load_sheets(path)]
     except InputError:
         return []
+
+
+def __getattr__(name: str) -> Any:
+    # The template context lives in doctypes/kontext/kallelse.py (imported when first used).
+    if name in {'kontext', 'Sammankallande', 'Kontext', 'ArendeRad', 'Kontaktperson'}:
+        from ..checks import importera
+
+        return getattr(importera(KONTEXT), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,10 +21,11 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 from .. import kalender
 from ..assemble.manifest import load_handling
+from ..checks import importera
 from ..checks import protokoll as protokoll_checks
 from ..config import Profil
 from ..exceptions import InputError
@@ -36,7 +37,6 @@ from ..model.protokoll import (
     Omrostning, Paragraf, ParagrafIndata, Protokoll, ProtokollIndata, namn_nyckel,
 )
 from ..model.tjansteskrivelse import TjansteskrivelseDoc
-from ..render.kontext import Kontextmodell, Subdoc, kontext_dict
 from .base import EXEMPEL, DocType, Utdata
 
 if TYPE_CHECKING:
@@ -262,111 +262,11 @@ def beslutsgang(prot: Protokoll, p: Paragraf) -> list[str]:
     return out
 
 
-# --- template contexts -----------------------------------------------------------------------
-
-class Ovrig(Kontextmodell):
-    namn: str = Field(description="Namn")
-    roll: str = Field(description="Roll")
-
-
-class NarvaroKontext(Kontextmodell):
-    ledamoter: list[str] = Field(description="Tjänstgörande ledamöter, 'Namn (Parti)'")
-    tjanstgorande_ersattare: list[str] = Field(description="Tjänstgörande ersättare, 'Namn (Parti) för Namn (Parti)'")
-    ej_tjanstgorande_ersattare: list[str] = Field(description="Ej tjänstgörande ersättare")
-    ovriga: list[Ovrig] = Field(description="Övriga närvarande med roll")
-
-
-class AnslagKontext(Kontextmodell):
-    justering: dt.date = Field(description="Dag då protokollet justeras")
-    uppsatt: dt.date = Field(description="Dag då anslaget sätts upp")
-    nedtagning: dt.date = Field(description="Dag då anslaget tas ned (tre veckor efter uppsättningen)")
-    forvaringsplats: str = Field(description="Var protokollet förvaras")
-
-
-class RostRad(Kontextmodell):
-    namn: str = Field(description="Ledamot eller tjänstgörande ersättare")
-    ja: str = Field(description="'X' för en ja-röst, annars tomt")
-    nej: str = Field(description="'X' för en nej-röst, annars tomt")
-    avstar: str = Field(description="'X' om ledamoten avstår, annars tomt")
-
-
-class OmrostningKontext(Kontextmodell):
-    ja: str = Field(description="Vad en ja-röst betyder")
-    nej: str = Field(description="Vad en nej-röst betyder")
-    rader: list[RostRad] = Field(description="En rad per röstande")
-    summa_ja: int = Field(description="Antal ja-röster")
-    summa_nej: int = Field(description="Antal nej-röster")
-    summa_avstar: int = Field(description="Antal som avstår")
-
-
-class ParagrafKontext(Kontextmodell):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    nummer: int = Field(description="Paragrafnummer (skrivs '§ {{ p.nummer }}')")
-    punkt: str = Field(description="Punkten i ärendelistan")
-    dnr: Optional[str] = Field(None, description="Diarienummer")
-    rubrik: str = Field(description="Ärendemening")
-    sekretess: bool = Field(description="Paragrafen omfattas av sekretess")
-    sekretess_skal: Optional[str] = Field(None, description="Sekretessgrund enligt OSL")
-    reducerad: bool = Field(description="Publiceringsversion av en sekretessparagraf: bara §, rubrik och sekretessgrund")
-    text: Optional[str] = Field(None, description="Standardtext (procedurpunkt) eller egen text")
-    beslutsformulering: str = Field(description="'Socialnämnden beslutar'")
-    beslut: list[str] = Field(description="Beslutspunkterna; numrera när de är fler än en")
-    sammanfattning: Optional[Subdoc] = Field(None, description="Sammanfattning av ärendet; infogas med {{p p.sammanfattning }}")
-    beslutsgang: list[str] = Field(description="Beslutsgångens stycken")
-    omrostning: Optional[OmrostningKontext] = Field(None, description="Omröstningen, om det var en")
-    jav: list[str] = Field(description="Jävsanmälningar, en mening var")
-    reservationer: list[str] = Field(description="Reservationer, en mening var")
-    protokollsanteckningar: list[str] = Field(description="Protokollsanteckningar, en mening var")
-    beslutsunderlag: list[str] = Field(description="Beslutsunderlag")
-    protokollsutdrag_till: list[str] = Field(description="Mottagare av protokollsutdrag")
-
-
-class Huvud(Kontextmodell):
-    kommun: str = Field(description="Kommunens namn")
-    namnd: str = Field(description="Organ, t.ex. Socialnämnden")
-    datum: dt.date = Field(description="Sammanträdesdatum")
-
-
-class Kontext(Huvud):
-    """What the protokoll template sees."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    lokal: str = Field(description="Lokal")
-    ort: str = Field(description="Ort")
-    tid: str = Field(description="Tid, t.ex. '08:00–12:10' (standard: starttiden)")
-    ordforande: str = Field(description="Ordförande")
-    sekreterare: str = Field(description="Sekreterare")
-    narvaro: NarvaroKontext = Field(description="Närvaro")
-    justerare: list[str] = Field(description="Justerare")
-    justering_plats: str = Field(description="Plats för justeringen")
-    justerad: bool = Field(description="Protokollet är justerat")
-    paragrafspann: str = Field(description="'§§ 115–129'")
-    anslag: AnslagKontext = Field(description="Anslaget på anslagstavlan")
-    paragrafer: list[ParagrafKontext] = Field(description="Paragraferna i ärendelistans ordning")
-    publicering: bool = Field(description="Publiceringsversion (personnummer maskerade, sekretessparagrafer reducerade)")
-
-
-class UtdragKontext(Huvud):
-    """What the protokollsutdrag template sees: one paragraph."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    paragraf: ParagrafKontext = Field(description="Paragrafen")
-    justerad: bool = Field(description="Paragrafen är justerad ('Paragrafen är justerad' i sidfoten)")
-    justeringsdatum: dt.date = Field(description="Justeringsdag")
-
-
-class AnslagsbevisKontext(Huvud):
-    """What the anslagsbevis template sees."""
-
-    paragrafspann: str = Field(description="'§§ 115–129'")
-    anslag: AnslagKontext = Field(description="Datum och förvaringsplats")
-    sekreterare: str = Field(description="Sekreteraren, som skriver under")
-
+# --- template contexts (the models: doctypes/kontext/protokoll.py) ---------------------------------
 
 def _rost_kontext(o: Omrostning) -> OmrostningKontext:
+    from .kontext.protokoll import OmrostningKontext, RostRad
+
     r = o.rakna()
     rader = [RostRad(namn=n, ja="X" if v == "ja" else "", nej="X" if v == "nej" else "",
                      avstar="X" if v == "avstår" else "") for n, v in o.roster.items()]
@@ -376,6 +276,8 @@ def _rost_kontext(o: Omrostning) -> OmrostningKontext:
 
 def paragraf_kontext(prot: Protokoll, p: Paragraf, writer: BlockWriter | None,
                      publicering: bool = False) -> ParagrafKontext:
+    from .kontext.protokoll import ParagrafKontext
+
     ind = p.indata
     tom = dict(text=None, beslut=[], sammanfattning=None, beslutsgang=[], omrostning=None, jav=[],
                reservationer=[], protokollsanteckningar=[], beslutsunderlag=[], protokollsutdrag_till=[])
@@ -408,12 +310,15 @@ def paragraf_kontext(prot: Protokoll, p: Paragraf, writer: BlockWriter | None,
 
 
 def _anslag_kontext(prot: Protokoll) -> AnslagKontext:
+    from .kontext.protokoll import AnslagKontext
+
     return AnslagKontext(justering=prot.anslag.justering, uppsatt=prot.anslag.uppsatt,
                          nedtagning=prot.anslag.nedtagning, forvaringsplats=prot.forvaringsplats)
 
 
 def kontext(prot: Protokoll, profil: Profil, tpl: DocxTemplate | None = None, publicering: bool = False) -> Kontext:
     from ..render.blocks import BlockWriter
+    from .kontext.protokoll import Kontext, NarvaroKontext, Ovrig
 
     f, ind = prot.sammantrade, prot.indata
     writer = BlockWriter(tpl) if tpl is not None else None
@@ -434,6 +339,7 @@ def kontext(prot: Protokoll, profil: Profil, tpl: DocxTemplate | None = None, pu
 
 def utdrag_kontext(prot: Protokoll, p: Paragraf, profil: Profil, tpl: DocxTemplate | None = None) -> UtdragKontext:
     from ..render.blocks import BlockWriter
+    from .kontext.protokoll import UtdragKontext
 
     writer = BlockWriter(tpl) if tpl is not None else None
     return UtdragKontext(kommun=profil.kommun, namnd=prot.sammantrade.namnd, datum=prot.sammantrade.datum,
@@ -442,12 +348,16 @@ def utdrag_kontext(prot: Protokoll, p: Paragraf, profil: Profil, tpl: DocxTempla
 
 
 def anslagsbevis_kontext(prot: Protokoll, profil: Profil) -> AnslagsbevisKontext:
+    from .kontext.protokoll import AnslagsbevisKontext
+
     return AnslagsbevisKontext(kommun=profil.kommun, namnd=prot.sammantrade.namnd, datum=prot.sammantrade.datum,
                                paragrafspann=prot.paragrafspann(), anslag=_anslag_kontext(prot),
                                sekreterare=prot.indata.sekreterare)
 
 
 def _plain(model: BaseModel) -> dict[str, Any]:
+    from ..render.kontext import kontext_dict
+
     return kontext_dict(model)
 
 
@@ -463,7 +373,6 @@ def maskerad(prot: Protokoll) -> tuple[Protokoll, int]:
 def render_protokoll(prot: Protokoll, out: str | Path, profil: Profil | None = None, mallar: Path | None = None,
                      publicering: bool = False) -> Path:
     from ..render.docx import render_typ
-
     profil = profil or Profil()
     if publicering:
         prot, _ = maskerad(prot)
@@ -473,7 +382,6 @@ def render_protokoll(prot: Protokoll, out: str | Path, profil: Profil | None = N
 def render_utdrag(prot: Protokoll, p: Paragraf, out: str | Path, profil: Profil | None = None,
                   mallar: Path | None = None) -> Path:
     from ..render.docx import render_typ
-
     profil = profil or Profil()
     return render_typ(UTDRAG, out, lambda tpl: _plain(utdrag_kontext(prot, p, profil, tpl)), profil, mallar)
 
@@ -481,7 +389,6 @@ def render_utdrag(prot: Protokoll, p: Paragraf, out: str | Path, profil: Profil 
 def render_anslagsbevis(prot: Protokoll, out: str | Path, profil: Profil | None = None,
                         mallar: Path | None = None) -> Path:
     from ..render.docx import render_typ
-
     profil = profil or Profil()
     return render_typ(ANSLAGSBEVIS, out, lambda _tpl: _plain(anslagsbevis_kontext(prot, profil)), profil, mallar)
 
@@ -524,14 +431,27 @@ def utdata_anslagsbevis(prot: Protokoll, profil: Profil) -> list[Utdata]:
 
 
 EXEMPEL_PROTOKOLL = EXEMPEL / "protokoll.yaml"
+# The template contexts of the three types (imported when first used).
+KONTEXT = "rapportgen.doctypes.kontext.protokoll"
 
 # The three types read the same input (the manifest with its protokoll part) and share its
 # checks; a manifest is recognized as the kallelse's input, so these are chosen by command
 # (suffixes=()). protokollsutdrag and anslagsbevis are declared in their own modules.
 DOKUMENTTYP = DocType(
-    name=PROTOKOLL, label="Protokoll", model=Protokoll, context_model=Kontext, load=load,
+    name=PROTOKOLL, label="Protokoll", model=Protokoll, context_model=f"{KONTEXT}:Kontext", load=load,
     context=lambda prot, tpl, profil: _plain(kontext(prot, profil, tpl)), render=render_protokoll,
     checks=(protokoll_checks,), suffixes=(), utdata=utdata_protokoll, sammansatt=True,
     description="Sammanträdesprotokoll: manifestet med dess protokollsdel; `rapportgen protokoll`",
     exempel=EXEMPEL_PROTOKOLL,
 )
+
+
+def __getattr__(name: str) -> Any:
+    # The template contexts live in doctypes/kontext/protokoll.py (imported when first used).
+    if name in _KONTEXTNAMN:
+        return getattr(importera(KONTEXT), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_KONTEXTNAMN = frozenset(['AnslagKontext', 'AnslagsbevisKontext', 'Huvud', 'Kontext', 'NarvaroKontext',
+                          'OmrostningKontext', 'Ovrig', 'ParagrafKontext', 'RostRad', 'UtdragKontext'])

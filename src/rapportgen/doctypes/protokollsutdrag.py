@@ -9,7 +9,7 @@ from ..checks import protokoll as protokoll_checks
 from ..model.protokoll import Protokoll
 from .base import DocType
 from .protokoll import (
-    EXEMPEL_PROTOKOLL, UTDRAG, UtdragKontext, _plain, load, render_utdrag, utdata_utdrag, utdrag_kontext,
+    EXEMPEL_PROTOKOLL, KONTEXT, UTDRAG, _plain, load, render_utdrag, utdata_utdrag, utdrag_kontext,
     utdrag_paragrafer,
 )
 
@@ -20,8 +20,9 @@ def _render(prot: Protokoll, out, profil=None, mallar=None):
 
 
 DOKUMENTTYP = DocType(
-    name=UTDRAG, label="Protokollsutdrag", model=Protokoll, context_model=UtdragKontext, load=load,
-    context=lambda prot, tpl, profil: _plain(utdrag_kontext(prot, utdrag_paragrafer(prot)[0], profil, tpl)),
+    name=UTDRAG, label="Protokollsutdrag", model=Protokoll, context_model=f"{KONTEXT}:UtdragKontext", load=load,
+    context=lambda prot, tpl, profil: _plain(utdrag_kontext(prot, utdrag_paragrafer(prot)[0],
+                                                                               profil, tpl)),
     render=_render, checks=(protokoll_checks,), suffixes=(), utdata=utdata_utdrag, sammansatt=True,
     description="Protokollsutdrag: en paragraf med mottagare; `rapportgen utdrag`",
     exempel=EXEMPEL_PROTOKOLL,

@@ -27,13 +27,13 @@ from ..model.revision import (Rekommendation, Revisionssvar, RevisionssvarDoc, S
                               imperativ)
 from ..model.tjansteskrivelse import TjansteskrivelseDoc
 from . import tjansteskrivelse
-from ..render.kontext import Kontextmodell, PersonKontext, ProfilKontext, Subdoc, kontext_dict
 from .base import EXEMPEL, DocType, Utdata
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
 
 TYP = "revisionssvar"
+KONTEXT = "rapportgen.doctypes.kontext.revisionssvar"  # the template context (imported when first used)
 SUFFIXES = (".yaml", ".yml", ".md")
 
 FORSLAG = "Godkänna förvaltningens svar för överlämning till revisionen."
@@ -113,64 +113,11 @@ def avsnitt_ref(rek: Rekommendation) -> str:
     return f"se avsnitt\u00a0{rek.avsnitt}" if rek.avsnitt else ""
 
 
-class AtgardKontext(Kontextmodell):
-    atgard: str = Field(description="Åtgärd")
-    ansvarig: str = Field(description="Ansvarig")
-    klart_senast: str = Field(description="Klart senast")
-
-
-class CitatKontext(Kontextmodell):
-    text: str = Field(description="Rekommendationen som i rapporten")
-    avsnitt: Optional[str] = Field(None, description="Avsnittsnummer, t.ex. '4.1'")
-    referens: str = Field(description="'se avsnitt 4.1' eller tom")
-
-
-class OmradeKontext(Kontextmodell):
-    namn: str = Field(description="Granskat område")
-    rekommendationer: list[CitatKontext] = Field(description="Rekommendationer till nämnden inom området")
-
-
-class SynpunktKontext(Kontextmodell):
-    nummer: int = Field(description="Löpnummer 1, 2, 3 ...")
-    rubrik: str = Field(description="Rekommendationen omskriven i imperativ")
-    avsnitt: Optional[str] = Field(None, description="Avsnittsnummer")
-    stallning: str = Field(description="'instämmer', 'instämmer delvis' eller 'instämmer inte'")
-    stallning_mening: str = Field(description="'Socialnämnden instämmer i rekommendationen.'")
-    stycken: list[str] = Field(description="Svarets stycken")
-    atgarder: list[AtgardKontext] = Field(description="Åtgärdstabellens rader (kan vara tom)")
-
-
-class RapportKontext(Kontextmodell):
-    titel: str = Field(description="Rapportens titel")
-    revisionsbyra: str = Field(description="Revisionsbyrån")
-    datum: dt.date = Field(description="Rapportens datum")
-    dnr: str = Field(description="Diarienummer")
-    svar_senast: dt.date = Field(description="Sista dag för svaret")
-
-
-class Kontext(Kontextmodell):
-    """What a revisionssvar template sees."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    dokumenttyp: str = Field(description="'Revisionssvar'")
-    titel: str = Field(description="'Svar på revisionsrapport <titel>'")
-    kommun: str = Field(description="Kommunens namn")
-    forvaltning: str = Field(description="Förvaltningen")
-    namnd: str = Field(description="Nämnden som svarar, t.ex. 'Socialnämnden'")
-    namnd_genitiv: str = Field(description="'Socialnämndens'")
-    ort: str = Field(description="Ort vid underskriften")
-    datum: dt.date = Field(description="Svarets datum")
-    rapport: RapportKontext = Field(description="Revisionsrapporten")
-    omraden: list[OmradeKontext] = Field(description="Bakgrund: rekommendationerna till nämnden per område")
-    synpunkter: list[SynpunktKontext] = Field(description="Numrerade synpunkter")
-    fristaende_stycken: list[str] = Field(description="Svarsstycken utan nummer")
-    fritext: Optional[Subdoc] = Field(None, description="Markdown-brödtext (fria svarsstycken)")
-    underskrifter: list[PersonKontext] = Field(description="Undertecknare")
-    profil: ProfilKontext = Field(description="Organisationsprofilens brevhuvudsuppgifter")
-
-
 def build_kontext(doc: RevisionssvarDoc, profil: Profil, fritext: Subdoc | None = None) -> Kontext:
+    from ..render.kontext import PersonKontext, ProfilKontext
+    from .kontext.revisionssvar import (AtgardKontext, CitatKontext, Kontext, OmradeKontext, RapportKontext,
+                                        SynpunktKontext)
+
     f = doc.falt
     omraden, synpunkter = [], []
     for omrade, recs in f.egna():
@@ -203,6 +150,8 @@ def build_kontext(doc: RevisionssvarDoc, profil: Profil, fritext: Subdoc | None 
 
 def context(doc: RevisionssvarDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
     from ..render.blocks import BlockWriter
+
+    from ..render.kontext import kontext_dict
 
     fritext = BlockWriter(tpl).subdoc(doc.fritext) if doc.fritext else None
     return kontext_dict(build_kontext(doc, profil, fritext))
@@ -273,9 +222,18 @@ def utdata(doc: RevisionssvarDoc, profil: Profil) -> list[Utdata]:
 
 
 DOKUMENTTYP = DocType(
-    name=TYP, label="Revisionssvar", model=RevisionssvarDoc, context_model=Kontext, load=load,
+    name=TYP, label="Revisionssvar", model=RevisionssvarDoc, context_model=f"{KONTEXT}:Kontext", load=load,
     context=context, render=render, checks=(revision_checks,), utdata=utdata,
     suffixes=SUFFIXES, kanner_igen=kannetecken.revisionssvar,
     description="Svar på revisionsrapport med tjänsteskrivelse: YAML eller Markdown med YAML-huvud",
     exempel=EXEMPEL / "revisionssvar.yaml",
 )
+
+
+def __getattr__(name: str) -> Any:
+    # The template context lives in doctypes/kontext/revisionssvar.py (imported when first used).
+    if name in {'SynpunktKontext', 'Kontext', 'OmradeKontext', 'RapportKontext', 'AtgardKontext', 'CitatKontext'}:
+        from ..checks import importera
+
+        return getattr(importera(KONTEXT), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

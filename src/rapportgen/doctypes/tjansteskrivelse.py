@@ -30,13 +30,13 @@ from ..model.tjansteskrivelse import (
     AVSNITT, FRONT_MATTER_RUBRIKER, Tjansteskrivelse, TjansteskrivelseDoc, avsnitt_for_heading,
     normalise_heading,
 )
-from ..render.kontext import Kontextmodell, PersonKontext, ProfilKontext, Subdoc, kontext_dict
 from .base import EXEMPEL, DocType, Progress, konvertera, sidantal
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
 
 TYP = "tjansteskrivelse"
+KONTEXT = "rapportgen.doctypes.kontext.tjansteskrivelse"  # the template context (imported when first used)
 
 # Front matter keys filled from the profile when the input leaves them out.
 _PROFILE_DEFAULTS = (("kommun", "kommun"), ("förvaltning", "forvaltning"), ("nämnd", "namnd"),
@@ -171,27 +171,6 @@ def from_fields(fil: Path, data: dict[str, Any], body_blocks: list[Block], profi
     return TjansteskrivelseDoc(fil, falt, split_sections(md, profil), md)
 
 
-class _AvsnittBas(Kontextmodell):
-    """Body sections; an absent or empty section is None and its heading is left out."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-
-Avsnitt = create_model(  # one optional field per known section, in document order
-    "Avsnitt", __base__=_AvsnittBas,
-    **{t.key: (Optional[Subdoc], Field(None, description=f"Avsnittet {t.rubrik} (Markdown-brödtext)"))
-       for t in AVSNITT},
-)
-
-
-class AvsnittKontext(Kontextmodell):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    nyckel: str = Field(description="Avsnittets nyckel, t.ex. 'arendet'")
-    rubrik: str = Field(description="Rubriken enligt profilens avsnittslista")
-    text: Subdoc = Field(description="Avsnittets brödtext; infogas med {{p a.text }}")
-
-
 def section_order(profil: Profil) -> list[tuple[str, str]]:
     """(key, heading) of the body sections in the profile's order; the standard list by default."""
     if not profil.avsnitt:
@@ -218,51 +197,11 @@ def check_sections(doc: "TjansteskrivelseDoc", profil: Profil) -> None:
                 fil=doc.fil, plats=f"rad {line}" if line else None)
 
 
-class BrevhuvudKontext(Kontextmodell):
-    """Which letterhead fields the organisation shows (profile: 'tjänsteskrivelse: brevhuvud')."""
-
-    datum: bool = Field(description="Visa datum")
-    diarienummer: bool = Field(description="Visa diarienummer")
-    handlaggare: bool = Field(description="Visa handläggare (falskt också när handläggare saknas)")
-
-
-class Kontext(Kontextmodell):
-    """What a tjänsteskrivelse template sees."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    dokumenttyp: str = Field(description="Dokumenttypens namn: 'Tjänsteskrivelse'")
-    kommun: str = Field(description="Kommunens namn")
-    forvaltning: str = Field(description="Förvaltningen som skriver")
-    namnd: str = Field(description="Nämnden som beslutar (mottagare)")
-    handlaggare: Optional[PersonKontext] = Field(
-        None, description="Handläggaren; saknas när profilen gör handläggaren valfri: {% if handlaggare %}")
-    datum: dt.date = Field(description="Datum; formatera med |datum_iso eller |datum_lang")
-    dnr: str = Field(description="Diarienummer")
-    titel: str = Field(description="Ärendemening (rubrik)")
-    beslutsformulering: str = Field(
-        description="Raden före beslutet enligt profilen, t.ex. 'Socialnämnden beslutar:'; tom när "
-                    "profilen inte har någon: {% if beslutsformulering %}")
-    forslag_till_beslut: list[str] = Field(description="Beslutspunkter")
-    beslut_numrerade: bool = Field(
-        description="Numrera beslutspunkterna när de är fler än en (profilen: 'beslut: numrerade'); "
-                    "annars blir varje punkt ett eget stycke")
-    brevhuvud: BrevhuvudKontext = Field(description="Uppgifterna som brevhuvudet visar enligt profilen")
-    expedieringsrad: bool = Field(description="Visa raden 'Exp / år' (profilen: 'expedieringsrad')")
-    tidigare_behandling: list[str] = Field(description="Referenser till tidigare beslut")
-    beslutsunderlag: list[str] = Field(description="Beslutsunderlag i bilageordning")
-    protokollsutdrag_till: list[str] = Field(description="Mottagare av protokollsutdrag")
-    underskrifter: list[PersonKontext] = Field(description="Undertecknare")
-    avsnitt: Avsnitt = Field(description="Brödtextens avsnitt")
-    avsnittslista: list[AvsnittKontext] = Field(
-        description="Avsnitten som finns, i profilens ordning och med profilens rubriker: "
-                    "{%p for a in avsnittslista %}")
-    profil: ProfilKontext = Field(description="Organisationsprofilens brevhuvudsuppgifter")
-
-
 def context(doc: TjansteskrivelseDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
     """The variables a tjänsteskrivelse template sees (validated against Kontext)."""
     from ..render.blocks import BlockWriter
+    from ..render.kontext import PersonKontext, ProfilKontext, kontext_dict
+    from .kontext.tjansteskrivelse import Avsnitt, AvsnittKontext, BrevhuvudKontext, Kontext
 
     check_sections(doc, profil)
     writer = BlockWriter(tpl)
@@ -316,7 +255,7 @@ def exempel_for(profil: Profil) -> TjansteskrivelseDoc:
 
 
 DOKUMENTTYP = DocType(
-    name=TYP, label="Tjänsteskrivelse", model=TjansteskrivelseDoc, context_model=Kontext, load=load,
+    name=TYP, label="Tjänsteskrivelse", model=TjansteskrivelseDoc, context_model=f"{KONTEXT}:Kontext", load=load,
     context=context, render=render, checks=(text, dnr, period),
     description="Tjänsteskrivelse för ett ärende: Markdown med YAML-huvud",
     exempel=EXEMPEL / "tjansteskrivelse.md", exempel_for=exempel_for,
@@ -474,3 +413,12 @@ def build_batch(
     if result.pdf:
         result.sidor = sidantal(result.pdf)
     return result
+
+
+def __getattr__(name: str) -> Any:
+    # The template context lives in doctypes/kontext/tjansteskrivelse.py (imported when first used).
+    if name in {'Kontext', 'AvsnittKontext', '_AvsnittBas', 'Avsnitt', 'BrevhuvudKontext'}:
+        from ..checks import importera
+
+        return getattr(importera(KONTEXT), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

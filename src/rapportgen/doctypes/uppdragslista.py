@@ -26,13 +26,13 @@ from ..inputs import kannetecken
 from ..inputs.revisionsregister import find_header, normalise_header, read_workbook, rows_as_dicts, validate_row
 from ..model.revision import Register, RegisterStatus
 from ..model.uppdragslista import GIVARE_ORDNING, Uppdrag, UppdragslistaDoc, UppdragStatus
-from ..render.kontext import Kontextmodell, ProfilKontext, kontext_dict
 from .base import EXEMPEL, DocType
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
 
 TYP = "uppdragslista"
+KONTEXT = "rapportgen.doctypes.kontext.uppdragslista"  # the template context (imported when first used)
 
 KOLUMNER = {
     "uppdragsgivare": "uppdragsgivare",
@@ -152,34 +152,10 @@ def med_register(doc: UppdragslistaDoc, register: Register, per: dt.date | None 
 # --- template context ----------------------------------------------------------------
 
 
-class RadKontext(Kontextmodell):
-    uppdragsgivare: str = Field(description="Uppdragsgivare")
-    uppdrag: str = Field(description="Uppdrag/Yttrande")
-    paragraf: str = Field(description="§ nr (tom om saknas)")
-    beslutsdatum: Optional[dt.date] = Field(None, description="Beslutsdatum")
-    diarienr: str = Field(description="Diarienummer (tom om saknas)")
-    ansvarig: str = Field(description="Ansvarig")
-    klart_senast: str = Field(description="Klart senast")
-    status: str = Field(description="Nytt, Pågår, Pausad eller Avslutas")
-    noteringar: str = Field(description="Noteringar")
-
-
-class Kontext(Kontextmodell):
-    """What an uppdragslista template sees."""
-
-    dokumenttyp: str = Field(description="'Uppdragslista'")
-    titel: str = Field(description="Rubrik")
-    kommun: str = Field(description="Kommunens namn")
-    forvaltning: str = Field(description="Förvaltningen")
-    namnd: str = Field(description="Nämnden")
-    dnr: str = Field(description="Diarienummer för listan (tom om saknas)")
-    per: dt.date = Field(description="Redovisning t o m")
-    rader: list[RadKontext] = Field(description="Uppdragen")
-    antal: dict[str, int] = Field(description="Antal per status: Nytt, Pågår, Pausad, Avslutas")
-    profil: ProfilKontext = Field(description="Organisationsprofilens brevhuvudsuppgifter")
-
-
 def build_kontext(doc: UppdragslistaDoc, profil: Profil) -> Kontext:
+    from ..render.kontext import ProfilKontext
+    from .kontext.uppdragslista import Kontext, RadKontext
+
     rader = [RadKontext(
         uppdragsgivare=r.uppdragsgivare, uppdrag=r.uppdrag, paragraf=r.paragraf or "",
         beslutsdatum=r.beslutsdatum, diarienr=r.diarienr or "", ansvarig=r.ansvarig or "",
@@ -194,6 +170,8 @@ def build_kontext(doc: UppdragslistaDoc, profil: Profil) -> Kontext:
 
 
 def context(doc: UppdragslistaDoc, tpl: DocxTemplate, profil: Profil) -> dict[str, Any]:
+    from ..render.kontext import kontext_dict
+
     return kontext_dict(build_kontext(doc, profil))
 
 
@@ -216,9 +194,18 @@ def forbered(doc: UppdragslistaDoc, profil: Profil, *, register: Register | None
 
 
 DOKUMENTTYP = DocType(
-    name=TYP, label="Uppdragslista", model=UppdragslistaDoc, context_model=Kontext, load=load,
+    name=TYP, label="Uppdragslista", model=UppdragslistaDoc, context_model=f"{KONTEXT}:Kontext", load=load,
     context=context, render=render, forbered=forbered,
     suffixes=(".xlsx",), kanner_igen=kannetecken.uppdragslista,
     description="Nämndens uppdrag och yttranden med status, från Excel",
     exempel=EXEMPEL / "uppdragslista.xlsx",
 )
+
+
+def __getattr__(name: str) -> Any:
+    # The template context lives in doctypes/kontext/uppdragslista.py (imported when first used).
+    if name in {'Kontext', 'RadKontext'}:
+        from ..checks import importera
+
+        return getattr(importera(KONTEXT), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

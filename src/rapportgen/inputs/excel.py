@@ -82,6 +82,8 @@ class Cellplats:
 
 @dataclass
 class Cell:
+    """One cell of a sheet: its value as stored, where it is, and its number format."""
+
     varde: Varde  # as stored: text, number (Decimal), date, or None when empty
     plats: Cellplats
     format: str | None = None  # the Excel number format ('0%', '#,##0'), when read from .xlsx
@@ -344,6 +346,8 @@ Blad = tuple[list[list[Varde]], list[list[str | None]]]
 
 @dataclass
 class _Arbetsbok:
+    """A workbook's sheet names and the sheets read from it so far."""
+
     namn: list[str]
     blad: dict[str, Blad | InputError] = field(default_factory=dict)  # read so far (or its error)
 

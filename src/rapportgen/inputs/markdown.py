@@ -8,6 +8,8 @@ reaches a document.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from dataclasses import fields, replace
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -197,9 +199,41 @@ class _Builder:
         return Tabell(huvud, rader, justering, self.line(open_tok))
 
 
+# Bodies parsed in this process, by text, line offset and file: a warm process rebuilding a package
+# loads every Markdown input again, and most are unchanged. Each caller gets its own lists and
+# blocks (copies; the runs, which cannot change, are shared). Bounded; errors are not kept.
+_TOLKADE: OrderedDict[tuple, list[Block]] = OrderedDict()
+_TOLKADE_MAX = 128
+_TOLKADE_MAX_TECKEN = 1 << 20
+_TOLKADE_LAS = threading.Lock()
+
+
+def _kopia(value):
+    """A copy of parsed blocks: new lists and blocks, the same (frozen) runs."""
+    if isinstance(value, list):
+        return [_kopia(v) for v in value]
+    if isinstance(value, Run) or value is None or isinstance(value, (str, int, bool)):
+        return value
+    return replace(value, **{f.name: _kopia(getattr(value, f.name)) for f in fields(value)})
+
+
 def parse_body(text: str, fil: Path, line_offset: int = 0) -> list[Block]:
+    key = (text, line_offset, str(fil)) if len(text) <= _TOLKADE_MAX_TECKEN else None
+    if key is not None:
+        with _TOLKADE_LAS:
+            kept = _TOLKADE.get(key)
+            if kept is not None:
+                _TOLKADE.move_to_end(key)
+        if kept is not None:
+            return _kopia(kept)
     tokens = _parser().parse(text)
-    return _Builder(tokens, fil, line_offset).blocks()
+    blocks = _Builder(tokens, fil, line_offset).blocks()
+    if key is not None:
+        with _TOLKADE_LAS:
+            _TOLKADE[key] = _kopia(blocks)
+            while len(_TOLKADE) > _TOLKADE_MAX:
+                _TOLKADE.popitem(last=False)
+    return blocks
 
 
 def load_markdown(path: str | Path) -> MarkdownDoc:

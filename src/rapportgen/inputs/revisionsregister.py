@@ -8,7 +8,8 @@ reports with a header row, optionally a sheet `Sammanträden` with one date per 
 The status of the deadlines is in commands/revision.py.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import datetime as dt
 import unicodedata

@@ -27,11 +27,23 @@ SHIPPED = Path(__file__).resolve().parents[1] / "tabeller"
 
 
 def shipped_definitioner() -> dict[str, Tabelldefinition]:
-    """The definitions shipped with rapportgen (rapportgen/tabeller/*.yaml)."""
-    out: dict[str, Tabelldefinition] = {}
-    for path in sorted(SHIPPED.glob("*.yaml")):
-        out.update(load_definitioner(path))
-    return out
+    """The definitions shipped with rapportgen (rapportgen/tabeller/*.yaml).
+
+    Read and validated once per process while the files stay the same (a report asks for them
+    for each of its tables, a warm process for every rebuild). The definitions are shared: read
+    them, don't change them (for_ar and model_copy give a copy)."""
+    paths = sorted(SHIPPED.glob("*.yaml"))
+    key = tuple((str(p), st.st_mtime_ns, st.st_size) for p in paths for st in (p.stat(),))
+    global _SHIPPED
+    if _SHIPPED is None or _SHIPPED[0] != key:
+        out: dict[str, Tabelldefinition] = {}
+        for path in paths:
+            out.update(load_definitioner(path))
+        _SHIPPED = (key, out)
+    return dict(_SHIPPED[1])
+
+
+_SHIPPED: tuple[tuple, dict[str, Tabelldefinition]] | None = None
 
 
 def kontrollera_formler(defn: Tabelldefinition, located: Located, prefix: tuple) -> None:

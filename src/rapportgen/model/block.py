@@ -15,6 +15,8 @@ from .located import Located
 
 @dataclass(frozen=True)
 class Run:
+    """A piece of text with one style."""
+
     text: str
     fet: bool = False
     kursiv: bool = False
@@ -29,6 +31,8 @@ def runs_text(runs: list[Run]) -> str:
 
 @dataclass
 class Rubrik:
+    """A heading: its level, text runs and source line."""
+
     niva: int
     runs: list[Run]
     rad: int
@@ -40,18 +44,24 @@ class Rubrik:
 
 @dataclass
 class Stycke:
+    """A paragraph: its text runs and source line."""
+
     runs: list[Run]
     rad: int
 
 
 @dataclass
 class Listpunkt:
+    """A list item: its text runs and the list nested under it, if any."""
+
     runs: list[Run]
     underlista: "Lista | None" = None
 
 
 @dataclass
 class Lista:
+    """A bulleted or numbered list."""
+
     numrerad: bool
     punkter: list[Listpunkt]
     rad: int
@@ -60,6 +70,8 @@ class Lista:
 
 @dataclass
 class Tabell:
+    """A table: header cells, body rows of cells (each cell a list of runs), column alignment."""
+
     huvud: list[list[Run]]
     rader: list[list[list[Run]]]
     justering: list[str]  # "left" | "right" | "center" per column
@@ -71,6 +83,8 @@ Block = Union[Rubrik, Stycke, Lista, Tabell]
 
 @dataclass
 class MarkdownDoc:
+    """A Markdown input: its file, located front matter and body blocks."""
+
     fil: Path
     front: Located
     block: list[Block] = field(default_factory=list)

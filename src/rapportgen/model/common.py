@@ -1,8 +1,10 @@
 """Model pieces shared by several document types."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import datetime as dt
+import inspect
 import re
 from typing import Annotated, Any
 
@@ -75,6 +77,14 @@ def parse_date(value: Any) -> Any:
     return _as_date(value)
 
 
+# pydantic reads a validator's and a default factory's signature for every field that uses it
+# (Text alone is in some 150 fields) and inspect computes it anew each time. Kept on the function,
+# inspect.signature returns it at once: the same signature, computed once.
+for _fn in (_as_text, _as_list, _as_date, parse_date, ny_lista, ny_mappning):
+    _fn.__signature__ = inspect.signature(_fn)  # type: ignore[attr-defined]
+del _fn
+
+
 class Person(Strict):
     """A person: an official (name + title) or a contact."""
 
@@ -85,3 +95,4 @@ class Person(Strict):
 
 
 PersonList = Annotated[list[Person], BeforeValidator(_as_list)]
+

@@ -1,6 +1,7 @@
 """Dokument: a free-form Markdown document (title + body), e.g. a bilaga."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ class DokumentFalt(Strict):
 
 @dataclass
 class DokumentDoc:
+    """A free-form document: its file, front matter fields and body blocks."""
+
     fil: Path
     falt: DokumentFalt
     block: list[Block]

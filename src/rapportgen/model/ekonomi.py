@@ -149,6 +149,8 @@ class Driftstabell:
 
 @dataclass
 class Investering:
+    """One investment project's row: its values per column, and where it is."""
+
     projekt: str
     varden: dict[str, Belopp]
     plats: str = ""
@@ -157,6 +159,8 @@ class Investering:
 
 @dataclass
 class Investeringstabell:
+    """The investment table of a report, read from its sheet."""
+
     fil: str
     indata: list[str]
     kolumner: list[Kolumn]
@@ -206,6 +210,8 @@ class Volymserie:
 
 @dataclass
 class Volymer:
+    """The volume series of a report, read from its sheet."""
+
     fil: str
     ar: int
     serier: list[Volymserie]

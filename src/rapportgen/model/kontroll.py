@@ -11,6 +11,8 @@ from .finding import Finding, Severity
 
 @dataclass
 class Dokumentresultat:
+    """The findings for one checked file, or the input error that stopped its check."""
+
     fil: Path
     typ: str | None  # Swedish label of the document type, or "Tabell"
     findings: list[Finding] = field(default_factory=list)
@@ -23,6 +25,8 @@ class Dokumentresultat:
 
 @dataclass
 class Kontrollrapport:
+    """What `kontrollera` found: one result per checked document."""
+
     dokument: list[Dokumentresultat] = field(default_factory=list)
 
     @property

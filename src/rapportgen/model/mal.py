@@ -4,7 +4,8 @@ A goals file is YAML; text fields are Markdown. For a delårsrapport each goal a
 has a status (upp/höger/ned), expected effects and follow-up/analysis text.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import enum
 from typing import Annotated, Any, Literal

@@ -20,7 +20,8 @@ The input is the manifest's `protokoll:` part, inline or in a file beside the ma
         yrkanden: ...
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -198,6 +199,8 @@ PROCEDUR = ("oppnande", "narvaro", "justerare", "arendelista")
 
 @dataclass
 class Anslagsdatum:
+    """The dates of a protokoll's notice: justering, posting and the law's last day."""
+
     justering: dt.date
     uppsatt: dt.date
     senast_uppsatt: dt.date  # the law's last day (two days after justering, extended past helgdag)

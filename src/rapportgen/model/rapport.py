@@ -1,6 +1,7 @@
 """The two big reports (verksamhetsplan och budget, delårsrapport): the manifest and the loaded report."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import datetime as dt
 from dataclasses import dataclass, field

@@ -5,7 +5,8 @@ deadline), its recommendations grouped by audited area, and the nämnd's reply
 to each recommendation addressed to it.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import datetime as dt
 import enum

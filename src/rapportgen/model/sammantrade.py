@@ -23,7 +23,8 @@
             fil: bilagor/periodrapport.xlsx
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import re
 from dataclasses import dataclass, field

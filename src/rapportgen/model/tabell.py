@@ -83,6 +83,8 @@ class Tabellcell:
 
 @dataclass
 class Tabellrad:
+    """One row of a table: its label, one cell per value column, and where it is."""
+
     etikett: str
     celler: list[Tabellcell]  # one per value column
     plats: str | None = None

@@ -21,7 +21,8 @@ Formulas are terms joined by + and -: `[Namn]` (a row or a column), `summa(Grupp
 detail row of a group) or `summa(Art)` (every column of a kind, e.g. summa(Budget)).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import re
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ _TERM = re.compile(r"\s*([+-])?\s*(?:\[([^\[\]]+)\]|summa\(\s*([^()]+?)\s*\))\s*
 
 @dataclass(frozen=True)
 class Term:
+    """One term of a formula: [namn] or summa(namn), added or subtracted."""
+
     tecken: int  # +1 or -1
     namn: str
     summa: bool  # summa(namn): a group (rows) or a kind (columns)

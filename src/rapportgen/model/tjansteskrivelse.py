@@ -1,6 +1,7 @@
 """The tjänsteskrivelse: front matter fields plus body sections."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import datetime as dt
 import unicodedata
@@ -15,6 +16,8 @@ from .common import Person, PersonList, Strict, Text, TextList, _as_date, ny_lis
 
 @dataclass(frozen=True)
 class AvsnittTyp:
+    """A known body section: its key, heading and the other headings that name it."""
+
     key: str
     rubrik: str
     alias: tuple[str, ...] = ()

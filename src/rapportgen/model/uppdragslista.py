@@ -1,6 +1,7 @@
 """Uppdragslista: the nämnd's assignments and requests for comment, row by row."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then gets the models' annotations as objects
+# instead of text it evaluates field by field when it builds them at import (issue 19).
 
 import datetime as dt
 import enum
@@ -53,6 +54,8 @@ class Uppdrag(Strict):
 
 @dataclass
 class UppdragslistaDoc:
+    """An uppdragslista: its rows read from the sheet, with the list's dnr and date."""
+
     fil: Path
     dnr: str | None
     per: dt.date | None  # 'Redovisning t o m'
