@@ -128,18 +128,6 @@ def forladda() -> int:
 # --- the worker -------------------------------------------------------------------------------
 
 
-def _exit_code(code) -> int:
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code & 0xFF
-    try:
-        print(code, file=sys.stderr)
-    except Exception:
-        pass
-    return 1
-
-
 def _stdio(fd: int, mode: str, encoding: str, errors: str, tty: bool):
     line = mode == "w" and (tty or fd == 2)
     stream = open(fd, mode, encoding=encoding, errors=errors, closefd=False)
@@ -249,9 +237,8 @@ def _aterstall() -> None:
 
 def _kor_cli() -> int:
     """rapportgen's CLI in this process, with a normal interpreter exit's order of clean-up."""
-    import atexit
-
     from rapportgen import cli
+    from rapportgen.utgang import exit_code, stada
 
     profil = os.environ.get("RAPPORTGEN_VARM_PROFIL")
     prof = None
@@ -264,7 +251,7 @@ def _kor_cli() -> int:
         cli.kor_har()
         code = 0
     except SystemExit as exc:
-        code = _exit_code(exc.code)
+        code = exit_code(exc.code)
     except KeyboardInterrupt:
         sys.excepthook(*sys.exc_info())
         code = 128 + signal.SIGINT
@@ -275,13 +262,7 @@ def _kor_cli() -> int:
         if prof is not None:
             prof.disable()
             prof.dump_stats(profil)
-    shutdown = getattr(threading, "_shutdown", None)
-    if shutdown is not None:
-        try:
-            shutdown()  # wait for non-daemon threads, as the interpreter does at exit
-        except BaseException:
-            pass
-    atexit._run_exitfuncs()
+    stada()  # non-daemon threads and exit handlers, as the interpreter's exit
     return code
 
 
