@@ -498,11 +498,16 @@ class Pool:
 
         # Each source that is written is prepared before a worker takes it, so that an endpoint
         # does not wait while the copy it reads is made (a failure is left to the worker to report).
+        # A few ahead are enough: one more than the endpoints can take at once.
         slut = threading.Event()
+        forsprang = sum(ep.plats for ep in usable) + 1
 
         def forbered_i_forvag() -> None:
             misslyckade: set[int] = set()
             while not slut.is_set():
+                if sum(1 for j in jobs if j.indata is not None and j.forsok == 0) >= forsprang:
+                    slut.wait(0.02)
+                    continue
                 redo = [j for j in jobs if j.indata is None and j.forbered is not None and id(j) not in misslyckade
                         and (j.redo is None or j.redo())]
                 redo.sort(key=lambda j: (j.prioritet() if j.prioritet else 0, _kand_storlek(j)), reverse=True)
