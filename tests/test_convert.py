@@ -142,6 +142,10 @@ def wait_until_none_left(timeout: float = 15.0) -> list[tuple[int, str]]:
 
 def test_parallel_conversion_gives_correct_pdfs(tmp_path, pool):
     docs = make_docs(tmp_path / "in", 8)
+    # Both instances up first: one that started sooner could otherwise convert all eight (each
+    # takes well under a second) before the other answers.
+    for ep in pool.endpoints:
+        ep.ensure()
     pdfs = convert_many(docs, tmp_path / "ut", pool=pool)
     assert [p.name for p in pdfs] == [f"dok-{i:02d}.pdf" for i in range(8)]
     for i, pdf in enumerate(pdfs):
