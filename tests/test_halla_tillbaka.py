@@ -92,8 +92,8 @@ def test_a_held_first_source_does_not_take_the_only_instance(tmp_path, monkeypat
     tittat = threading.Event()  # the worker has looked at the queue at least once
     real = pool_mod._nasta
 
-    def nasta(todo, las):
-        job = real(todo, las)
+    def nasta(todo, las, **kw):
+        job = real(todo, las, **kw)
         if job is not None or not todo.empty():
             tittat.set()
         return job
@@ -134,3 +134,20 @@ def test_a_held_first_source_does_not_take_the_only_instance(tmp_path, monkeypat
         raise utfall["fel"]
     assert calls == [1, 0]
     assert "Delen som väntade" in pdf_text(utfall["ut"][0])
+
+
+def test_a_fault_in_a_worker_thread_stops_the_run_and_is_raised(tmp_path, monkeypatch):
+    # A programming error in the scheduler is not disguised as "no instance could convert it", and
+    # the other documents are not waited for forever.
+    from rapportgen.convert import pool as pool_mod
+
+    def nasta(todo, las, **kw):
+        raise RuntimeError("schemaläggaren gick sönder")
+
+    monkeypatch.setattr(pool_mod, "_nasta", nasta)
+    a = make_docx(tmp_path / "a.docx", "Första")
+    alt = pool_mod.Uppdrag(kalla=a, utdata=tmp_path / "a.pdf", filter_options=[], indata=a)
+    with pool_mod.Pool(arbetare=1) as en:
+        with pytest.raises(RuntimeError, match="schemaläggaren"):
+            en.run([alt])
+    assert not alt.klar and alt.fel is None

@@ -172,6 +172,63 @@ def test_a_server_that_dies_mid_build_fails_over_to_the_other(tva, tmp_path):
         assert f"Failover {i} stycke 2" in pdf_text(job.utdata)
 
 
+
+class _Trasig:
+    """A server that says it converts four documents at once and then fails every one (503).
+
+    Its health check answers, so the pool never retires it: each document it fails goes back in
+    the queue, and must then go to the living server, not to another of this one's four threads.
+    """
+
+    def __init__(self):
+        import http.server
+
+        self.posts: list[str] = []
+        owner = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header(natverk.ARBETARE_HEADER, "4")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                owner.posts.append(self.headers.get("X-Rapportgen-Typ", "?"))
+                body = b"tillfalligt fel"
+                self.send_response(503)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.address = f"127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_a_document_a_server_failed_is_retried_on_another_not_on_the_same(en, tmp_path):
+    a, trasig = en, _Trasig()
+    try:
+        sources = [_docx(tmp_path / f"r{i}.docx", f"Omforsok {i}") for i in range(8)]
+        with Pool(servrar=[trasig.address, a.address], bara_fjarr=True, token=TOKEN) as p:
+            pdfs = convert_many(sources, tmp_path / "ut", pool=p)
+            per = dict(p.stat.per_endpoint)
+    finally:
+        trasig.close()
+    assert trasig.posts, "the broken server was never given a document"
+    assert per == {a.address: 8}
+    for i, pdf in enumerate(pdfs):
+        assert f"Omforsok {i} stycke 2" in pdf_text(pdf)
+
+
 def _self_signed(folder: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1 and its key (PEM), made here: no network, no openssl binary."""
     import datetime as dt

@@ -117,6 +117,7 @@ class Uppdrag:
     fel: str | None = None
     klar: bool = False
     endpoint: str | None = None
+    misslyckats_pa: set[str] = field(default_factory=set, repr=False)  # endpoints it failed on (retried elsewhere)
     # Held while the copy is made: by the prepare-ahead thread or the worker that takes the job.
     las: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -173,6 +174,9 @@ class Endpoint(abc.ABC):
     retired = False
     started = True
     plats = 1  # documents it is given at the same time
+    # True from an instance fault until recover() is done: its other threads take nothing meanwhile.
+    sjukt = False
+    aterhamtad_vid = -1.0  # monotonic time of the last recover()
 
     def ensure(self) -> None:
         """Make sure the endpoint is ready (start it when local)."""
@@ -453,6 +457,12 @@ class Pool:
         usable = running + idle[:max(0, len(jobs) - len(running))]
         alive = [len(usable)]
         orsaker: set[str] = set()  # why endpoints could not work: 'servern X svarar inte'
+        haveri: list[Exception] = []  # an unexpected exception in a worker thread
+        aterlas = {id(ep): threading.Lock() for ep in usable}  # one recovery of an endpoint at a time
+
+        def kan_ta(job: Uppdrag, ep: Endpoint) -> bool:
+            # A retried document goes to another endpoint, unless this is the only one left.
+            return ep.name not in job.misslyckats_pa or all(o is ep or o.retired for o in usable)
 
         def finish(job: Uppdrag) -> None:
             with done:
@@ -483,14 +493,21 @@ class Pool:
                         start(ep, False)
                 while True:
                     with done:
-                        if remaining[0] == 0:
+                        if remaining[0] == 0 or haveri:
                             return
-                    job = _nasta(todo, velj)
+                    if ep.retired:
+                        return
+                    if ep.sjukt:  # another thread of this endpoint is recovering it
+                        time.sleep(0.05)
+                        continue
+                    job = _nasta(todo, velj, kan_ta=lambda j, ep=ep: kan_ta(j, ep))
                     if job is None:
                         continue
-                    self._one(ep, job, todo, finish)
-                    if ep.retired or _STOPPING.is_set():
+                    self._one(ep, job, todo, finish, aterlas[id(ep)])
+                    if ep.retired or _STOPPING.is_set() or haveri:
                         return
+            except Exception as exc:  # a fault of ours, not LibreOffice's: the build stops and says so
+                haveri.append(exc)
             finally:
                 with done:
                     alive[0] -= 1
@@ -528,13 +545,15 @@ class Pool:
             start(ep, True)
         try:
             with done:
-                while remaining[0] > 0 and alive[0] > 0:
+                while remaining[0] > 0 and alive[0] > 0 and not haveri:
                     done.wait(0.5)
         finally:
             slut.set()
             forvag.join()
         if _STOPPING.is_set():  # interrupted: the instances are gone; stop, do not report failures
             raise KeyboardInterrupt
+        if haveri:
+            raise haveri[0]
         # Every worker gone (remote servers down, instances that never started): report the rest.
         while remaining[0] > 0:
             try:
@@ -547,7 +566,7 @@ class Pool:
         for t in list(threads):
             t.join(timeout=1)
 
-    def _one(self, ep: Endpoint, job: Uppdrag, todo: queue.Queue, finish) -> None:
+    def _one(self, ep: Endpoint, job: Uppdrag, todo: queue.Queue, finish, aterlas: threading.Lock) -> None:
         if job.forsok == 0 and job.tagen is not None:
             job.tagen()
         if job.indata is None:
@@ -591,21 +610,32 @@ class Pool:
             return
         # The instance hung or crashed: retry the document once (another endpoint may take it at
         # once, say when a remote server went away), and replace the instance.
-        with self._lock:
-            self.stat.omstarter += 1
+        ep.sjukt = True  # before the job is back in the queue: no other thread of ep takes it
+        job.misslyckats_pa.add(ep.name)
         if job.forsok < 2:
             job.fel = reason
             todo.put(job)
         else:
             job.fel = f"LibreOffice misslyckades två gånger ({reason})"
             finish(job)
-        try:
-            ep.recover()
-        except InstanceFailed:
-            ep.retired = True
+        with aterlas:
+            # Another thread of ep that failed at the same time finds it recovered (or retired).
+            if ep.retired or ep.aterhamtad_vid > t0:
+                ep.sjukt = False
+                return
+            with self._lock:
+                self.stat.omstarter += 1
+            try:
+                ep.recover()
+            except InstanceFailed:
+                ep.retired = True
+            finally:
+                ep.aterhamtad_vid = time.monotonic()
+                ep.sjukt = False
 
 
-def _nasta(todo: "queue.Queue[Uppdrag]", las: threading.Lock) -> Uppdrag | None:
+def _nasta(todo: "queue.Queue[Uppdrag]", las: threading.Lock,
+           kan_ta: Callable[[Uppdrag], bool] | None = None) -> Uppdrag | None:
     """The job whose source is ready with the highest prioritet, the largest of those (a source
     written later, or held back, may be the largest). None when the queue stays empty for a
     moment, or when no source in it is ready: a worker must not wait on a source that is held
@@ -621,7 +651,7 @@ def _nasta(todo: "queue.Queue[Uppdrag]", las: threading.Lock) -> Uppdrag | None:
                 jobs.append(todo.get_nowait())
             except queue.Empty:
                 break
-        redo = [j for j in jobs if j.redo is None or j.redo()]
+        redo = [j for j in jobs if (j.redo is None or j.redo()) and (kan_ta is None or kan_ta(j))]
         job = max(redo, key=lambda j: (j.prioritet() if j.prioritet else 0, _kand_storlek(j))) if redo else None
         for other in jobs:
             if other is not job:
