@@ -461,6 +461,7 @@ def build_handling(
                         if not fore.sidor and fore.kalla_for_konvertering is None:
                             _las_och_spara(fore)
                     slapp()
+                    klar(None)  # the parts before it converted by now: read at once (bradskande)
                 else:
                     klar(j)
                 j += 1
@@ -490,14 +491,27 @@ def build_handling(
                     files["docx"] = plan.docx
                 delcache.put(plan.nyckel, data, files)
 
+        def plan_for(i: int) -> _Plan | None:
+            """The part sources[i] is (None: the kallelse draft)."""
+            return klara[i] if i < len(klara) else \
+                senare[i - (len(sources) - len(senare))] if i >= len(sources) - len(senare) else None
+
+        def bradskande(i: int) -> bool:
+            """Is its page count awaited by a part held back for its page numbers (a part before it,
+            or the kallelse draft)? Then it is read at once, before the next document is rendered."""
+            if not hallna:
+                return False
+            plan = plan_for(i)
+            return i == utkast_index if plan is None else plats[id(plan)] < min(plats[k] for k in hallna)
+
         def efter(i: int, pdf: Path) -> None:
             """A part converted: read (and prepare) it while LibreOffice converts the next (in the
-            reading process, when there is one: this process goes on rendering)."""
-            plan = klara[i] if i < len(klara) else \
-                senare[i - (len(sources) - len(senare))] if i >= len(sources) - len(senare) else None
+            reading process, when there is one and no held part waits for it: this process goes on
+            rendering)."""
+            plan = plan_for(i)
             if plan is not None and not plan.sidor and not forlasning.vantar(plan):
                 plan.pdf = pdf
-                if forlasning.aktiv:
+                if forlasning.aktiv and not bradskande(i):
                     forlasning.skicka(plan)
                 else:
                     _las_och_spara(plan)
@@ -523,7 +537,8 @@ def build_handling(
 
         try:
             converted = convert_while(sources, tmp / "pdf", gora, alternativ=alt, progress=dokument, efter=efter,
-                                      misslyckad=lambda _i: slapp(alla=True), prioritet=prioritet)
+                                      misslyckad=lambda _i: slapp(alla=True), prioritet=prioritet,
+                                      bradskande=bradskande)
         except ConversionErrors as exc:
             raise _named_after_parts(exc, plans, h) from None
         for plan, pdf in zip(klara, converted):

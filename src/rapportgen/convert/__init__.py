@@ -234,7 +234,8 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
                   progress: Callable[[int, int, str], None] | None = None,
                   efter: Callable[[int, Path], None] | None = None,
                   misslyckad: Callable[[int], None] | None = None,
-                  prioritet: Callable[[int], int] | None = None) -> list[Path]:
+                  prioritet: Callable[[int], int] | None = None,
+                  bradskande: Callable[[int], bool] | None = None) -> list[Path]:
     """Convert sources while gora(klar) writes them: a pipeline, the engine converts document i
     while the caller renders i+1 (and the pool starts while the first is rendered).
 
@@ -249,6 +250,8 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
     that are, so a caller can hold a document back until it knows more (say, from efter).
     prioritet(i), if given, is asked (from a pool thread) which ready document goes first: the
     highest, then the largest.
+    bradskande(i), if given, says that efter(i) should run at once even while the engine is not
+    fed (say, its page count releases a held document); the others wait as above.
     These sources are not looked up in the content cache (the caller keys them on their inputs).
     If gora or efter raises, the conversions stop and its exception is raised; otherwise as convert_many.
     """
@@ -292,19 +295,32 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
             finally:
                 fardiga.put(None)  # no more documents
 
+        uppskjutna: list[tuple[int, Path | None]] = []  # converted, efter not run yet (in order)
+
         def hinna_ikapp() -> None:
             """efter() for the documents converted so far, without waiting for more, while the
             engine is fed: with too few written documents waiting, gora writes the next first (a
-            remote server that idles while this process reads a finished PDF is lost time)."""
-            while efter is not None and matad():
+            remote server that idles while this process reads a finished PDF is lost time). One
+            the caller calls bradskande goes first anyway."""
+            if efter is None:
+                return
+            while True:
                 try:
                     item = fardiga.get_nowait()
                 except queue.Empty:
-                    return
+                    break
                 if item is None:
                     fardiga.put(None)  # keep the end mark for the final wait
-                    return
-                hantera(*item)
+                    break
+                uppskjutna.append(item)
+            k = 0
+            while k < len(uppskjutna):
+                i = uppskjutna[k][0]
+                if matad() or (bradskande is not None and bradskande(i)):
+                    hantera(*uppskjutna.pop(k))
+                    k = 0  # what it did may make others urgent, or feed the engine
+                else:
+                    k += 1
 
         hanterade = [0]
 
@@ -334,6 +350,9 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
                 if hanterade[0] == sum(e.is_set() for e in redo):
                     for e in redo:
                         e.set()
+                if uppskjutna:
+                    hantera(*uppskjutna.pop(0))
+                    continue
                 item = fardiga.get()
                 if item is None:
                     break
