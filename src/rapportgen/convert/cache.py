@@ -239,17 +239,27 @@ def kodversion() -> str:
     makes every part's key new (a part is never reused across code that could render it otherwise)."""
     global _KODVERSION
     if _KODVERSION is None:
+        _KODVERSION = f"{__version__}/{koddigest()}/{engine_version()}/{konverteringskod()}"
+    return _KODVERSION
+
+
+def koddigest() -> str:
+    """The digest of rapportgen's code and shipped templates (the warm fork server makes it once:
+    a client whose code differs is never served by it, see varm.gemensamt.fingeravtryck)."""
+    global _KODDIGEST
+    if _KODDIGEST is None:
         root = Path(__file__).resolve().parents[1]
         h = hashlib.sha256(__version__.encode())
         for f in sorted(root.rglob("*")):
             if f.suffix in (".py", ".docx", ".xlsx", ".yaml", ".md") and "__pycache__" not in f.parts:
                 h.update(str(f.relative_to(root)).encode() + b"\0")
                 h.update(hashlib.sha256(f.read_bytes()).digest())
-        _KODVERSION = f"{__version__}/{h.hexdigest()[:20]}/{engine_version()}/{konverteringskod()}"
-    return _KODVERSION
+        _KODDIGEST = h.hexdigest()[:20]
+    return _KODDIGEST
 
 
 _KODVERSION: str | None = None
+_KODDIGEST: str | None = None
 
 
 class Delcache:

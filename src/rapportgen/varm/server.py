@@ -118,6 +118,12 @@ def forladda() -> int:
     finally:
         os.environ.clear()
         os.environ.update(saved)
+    # The code's digest in the parts' cache keys (files only: the LibreOffice found on the client's
+    # PATH is looked up in each worker).
+    from rapportgen.convert.cache import koddigest, konverteringskod
+
+    koddigest()
+    konverteringskod()
     # What is loaded now stays out of the collector's sight, so a worker's collections do not walk
     # (and copy-on-write) the preloaded heap.
     gc.collect()
