@@ -238,6 +238,7 @@ def _aterstall() -> None:
     cache = sys.modules.get("rapportgen.convert.cache")
     if cache is not None:
         cache._ENGINE = None  # LibreOffice's version: read again, as a new process would
+        cache._KODVERSION = None  # it holds that version (the code digest, made at preload, stays)
     importlib.invalidate_caches()
 
 
