@@ -23,7 +23,7 @@ from ..exceptions import ConversionError, InputError
 from ..fileio import copy_atomic
 from .cache import Cache, Delcache
 from .options import Alternativ
-from .pool import LocalEndpoint, Pool, Uppdrag
+from .pool import LocalEndpoint, Pool, Uppdrag, Vakt
 from .prepare import Externt, default_title, existing_title, prepare
 from .server import find_soffice
 from .stadning import private_dir
@@ -268,6 +268,7 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
         utfall: dict[str, object] = {}
         fardiga: queue.SimpleQueue[tuple[int, Path] | None] = queue.SimpleQueue()
 
+        vakt = Vakt()  # wakes the pool's threads when a source is written
         tagna = [0]  # sources a pool thread has taken
         tagna_las = threading.Lock()
 
@@ -289,7 +290,7 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
             try:
                 utfall["pdf"] = _convert(s, sources, outdir, alt, titlar or {}, progress, vanta=(vanta, tagen),
                                          fardig=(lambda i, pdf: fardiga.put((i, pdf))) if efter else None,
-                                         ar_redo=lambda i: redo[i].is_set(), prioritet=prioritet)
+                                         ar_redo=lambda i: redo[i].is_set(), prioritet=prioritet, vakt=vakt)
             except BaseException as exc:  # handed to the calling thread
                 utfall["fel"] = exc
             finally:
@@ -334,6 +335,7 @@ def convert_while(sources: list[Path], outdir: Path | None, gora: Callable[[Call
         def klar(i: int | None) -> None:
             if i is not None:
                 redo[i].set()
+                vakt.vacka()
             hinna_ikapp()
 
         _install_handlers()  # signal handlers can only be set in the main thread
@@ -378,11 +380,11 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
              vanta: tuple[Callable[[int], None], Callable[[int], None]] | None = None,
              fardig: Callable[[int, Path | None], None] | None = None,
              ar_redo: Callable[[int], bool] | None = None,
-             prioritet: Callable[[int], int] | None = None) -> list[Path]:
+             prioritet: Callable[[int], int] | None = None, vakt: Vakt | None = None) -> list[Path]:
     """fardig(i, pdf) is called (from a pool thread) as soon as sources[i]'s converted PDF is in
     place (not for a document taken from the content cache), fardig(i, None) when it failed.
     ar_redo(i) says whether a source gora writes (vanta) is written yet. vanta is (wait(i): until
-    sources[i] is written, taken(i): a worker starts converting it)."""
+    sources[i] is written, taken(i): a worker starts converting it); vakt is woken as each is written."""
     fel: list[tuple[Path, str]] = []
     jobs: list[tuple[Uppdrag, str, Path]] = []
     total, done = len(sources), [0]
@@ -462,7 +464,7 @@ def _convert(s: Session, sources: list[Path], outdir: Path | None, alt: Alternat
                 placerade.add(i)
                 fardig(source_index, jobs[i][2])
 
-            s.pool.run([j for j, _k, _t in jobs], klar=job_klar)
+            s.pool.run([j for j, _k, _t in jobs], klar=job_klar, vakt=vakt)
             for i, (job, key, target) in enumerate(jobs):
                 if i in placerade:
                     continue

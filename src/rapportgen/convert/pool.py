@@ -100,6 +100,26 @@ def _install_handlers() -> None:
 # --- jobs and endpoints ----------------------------------------------------------------------
 
 
+class Vakt:
+    """Wakes the pool's threads that wait for something to change (a source written, a job taken
+    or prepared) instead of letting them look again only every few milliseconds. A waiter notes
+    gen before it looks, and vanta(gen, ...) returns at once if anything changed since."""
+
+    def __init__(self) -> None:
+        self._villkor = threading.Condition()
+        self.gen = 0
+
+    def vacka(self) -> None:
+        with self._villkor:
+            self.gen += 1
+            self._villkor.notify_all()
+
+    def vanta(self, sedan: int, timeout: float) -> None:
+        with self._villkor:
+            if self.gen == sedan:
+                self._villkor.wait(timeout)
+
+
 @dataclass(eq=False)
 class Uppdrag:
     """One document to convert."""
@@ -436,13 +456,17 @@ class Pool:
     def local_instances(self) -> list[srv.Instance]:
         return [ep.inst for ep in self.endpoints if isinstance(ep, LocalEndpoint)]
 
-    def run(self, jobs: list[Uppdrag], klar: Callable[[Uppdrag], None] | None = None) -> None:
+    def run(self, jobs: list[Uppdrag], klar: Callable[[Uppdrag], None] | None = None,
+            vakt: Vakt | None = None) -> None:
         """Convert every job; failures are left in job.fel. Returns when all are done.
 
         klar(job) is called (from a worker thread) as each job finishes, converted or failed.
+        vakt: the caller's, woken when a source is written (jobs with a redo hook), so that it is
+        prepared and taken at once.
         """
         if not jobs:
             return
+        vakt = vakt or Vakt()
         todo: queue.Queue[Uppdrag] = queue.Queue()
         # The largest first: a big document started last would keep one endpoint busy while the
         # others stand idle at the end.
@@ -500,9 +524,10 @@ class Pool:
                     if ep.sjukt:  # another thread of this endpoint is recovering it
                         time.sleep(0.05)
                         continue
-                    job = _nasta(todo, velj, kan_ta=lambda j, ep=ep: kan_ta(j, ep))
+                    job = _nasta(todo, velj, kan_ta=lambda j, ep=ep: kan_ta(j, ep), vakt=vakt)
                     if job is None:
                         continue
+                    vakt.vacka()  # one fewer prepared job waiting: the prepare-ahead thread may make the next
                     self._one(ep, job, todo, finish, aterlas[id(ep)])
                     if ep.retired or _STOPPING.is_set() or haveri:
                         return
@@ -522,8 +547,9 @@ class Pool:
         def forbered_i_forvag() -> None:
             misslyckade: set[int] = set()
             while not slut.is_set():
+                sedan = vakt.gen
                 if sum(1 for j in jobs if j.indata is not None and j.forsok == 0) >= forsprang:
-                    slut.wait(0.02)
+                    vakt.vanta(sedan, 0.02)
                     continue
                 redo = [j for j in jobs if j.indata is None and j.forbered is not None and id(j) not in misslyckade
                         and (j.redo is None or j.redo())]
@@ -531,12 +557,13 @@ class Pool:
                 for job in redo:  # the one a worker takes next first; one a worker is making is passed
                     try:
                         if job.forbered_nu(vanta=False):
+                            vakt.vacka()  # a worker waiting for a ready source may take it
                             break
                     except Exception:  # noqa: BLE001 - the worker makes it again and reports the error
                         misslyckade.add(id(job))
                         break
                 else:
-                    slut.wait(0.02)
+                    vakt.vanta(sedan, 0.02)
 
         threads: list[threading.Thread] = []
         forvag = threading.Thread(target=forbered_i_forvag, daemon=True, name="konv-förbered")
@@ -549,6 +576,7 @@ class Pool:
                     done.wait(0.5)
         finally:
             slut.set()
+            vakt.vacka()
             forvag.join()
         if _STOPPING.is_set():  # interrupted: the instances are gone; stop, do not report failures
             raise KeyboardInterrupt
@@ -635,11 +663,12 @@ class Pool:
 
 
 def _nasta(todo: "queue.Queue[Uppdrag]", las: threading.Lock,
-           kan_ta: Callable[[Uppdrag], bool] | None = None) -> Uppdrag | None:
+           kan_ta: Callable[[Uppdrag], bool] | None = None, vakt: Vakt | None = None) -> Uppdrag | None:
     """The job whose source is ready with the highest prioritet, the largest of those (a source
     written later, or held back, may be the largest). None when the queue stays empty for a
     moment, or when no source in it is ready: a worker must not wait on a source that is held
     back until other documents are converted, or with one instance the build waits forever."""
+    sedan = vakt.gen if vakt is not None else 0
     try:
         first = todo.get(timeout=0.1)
     except queue.Empty:
@@ -656,8 +685,11 @@ def _nasta(todo: "queue.Queue[Uppdrag]", las: threading.Lock,
         for other in jobs:
             if other is not job:
                 todo.put(other)
-    if job is None:
-        time.sleep(0.02)  # nothing written yet: look again in a moment
+    if job is None:  # nothing written yet: look again when something changes (or in a moment)
+        if vakt is not None:
+            vakt.vanta(sedan, 0.02)
+        else:
+            time.sleep(0.02)
     return job
 
 
